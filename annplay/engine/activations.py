@@ -1,0 +1,215 @@
+"""Activation functions and their derivatives: the one registry everything reads.
+
+Each activation g maps pre-activations Z to outputs A = g(Z), elementwise
+(softmax: per column).  ``derivative`` returns g'(Z) elementwise, computed
+from Z and, where cheaper, from the already known output A.  Every function
+writes into ``out`` so that training can reuse preallocated buffers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+
+# --- the functions, textbook style ------------------------------------------------
+
+def _relu(z: Array, out: Array) -> Array:
+    return np.maximum(z, 0, out=out)
+
+
+def _relu_deriv(z: Array, a: Array, out: Array) -> Array:
+    return np.greater(z, 0, out=out)
+
+
+def _leaky_relu(z: Array, out: Array, slope: float = 0.01) -> Array:
+    scaled = z * slope                  # a temporary, so that out may be z itself
+    return np.maximum(z, scaled, out=out) if slope <= 1 else np.minimum(z, scaled, out=out)
+
+
+def _leaky_relu_deriv(z: Array, a: Array, out: Array, slope: float = 0.01) -> Array:
+    np.greater(z, 0, out=out)          # 1 where z > 0, else 0
+    out *= 1.0 - slope
+    out += slope                        # 1 where z > 0, else slope
+    return out
+
+
+def _elu(z: Array, out: Array, alpha: float = 1.0) -> Array:
+    # alpha * (exp(min(z, 0)) - 1) + max(z, 0): never overflows.
+    tmp = np.minimum(z, 0)
+    np.exp(tmp, out=tmp)
+    tmp -= 1.0
+    tmp *= alpha
+    np.maximum(z, 0, out=out)
+    out += tmp
+    return out
+
+
+def _elu_deriv(z: Array, a: Array, out: Array, alpha: float = 1.0) -> Array:
+    # 1 for z > 0, alpha * exp(z) = a + alpha otherwise.
+    np.add(a, alpha, out=out)
+    np.copyto(out, 1.0, where=z > 0)
+    return out
+
+
+def _tanh(z: Array, out: Array) -> Array:
+    return np.tanh(z, out=out)
+
+
+def _tanh_deriv(z: Array, a: Array, out: Array) -> Array:
+    np.multiply(a, a, out=out)
+    return np.subtract(1.0, out, out=out)      # 1 - tanh(z)^2
+
+
+def _logistic(z: Array, out: Array) -> Array:
+    np.negative(z, out=out)
+    with np.errstate(over="ignore"):           # exp(1e4) = inf -> 1/inf = 0, exact
+        np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
+def _logistic_deriv(z: Array, a: Array, out: Array) -> Array:
+    np.subtract(1.0, a, out=out)
+    return np.multiply(out, a, out=out)       # a (1 - a)
+
+
+def _linear(z: Array, out: Array) -> Array:
+    if out is not z:
+        np.copyto(out, z)
+    return out
+
+
+def _linear_deriv(z: Array, a: Array, out: Array) -> Array:
+    out.fill(1.0)
+    return out
+
+
+def _softmax(z: Array, out: Array) -> Array:
+    np.subtract(z, z.max(axis=0, keepdims=True), out=out)   # shift: exp never overflows
+    np.exp(out, out=out)
+    out /= out.sum(axis=0, keepdims=True)
+    return out
+
+
+def _step(z: Array, out: Array) -> Array:
+    return np.greater(z, 0, out=out)
+
+
+def _step_deriv(z: Array, a: Array, out: Array) -> Array:
+    out.fill(0.0)                               # zero almost everywhere: no gradient signal
+    return out
+
+
+# --- the registry -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActivationSpec:
+    """What the registry knows about one activation."""
+
+    name: str
+    label: str                               # for people: "Leaky ReLU"
+    function: Callable[..., Array]
+    derivative: Callable[..., Array] | None  # None: softmax (handled with its loss)
+    defaults: dict[str, float] = field(default_factory=dict)
+    description: str = ""
+    output_only: bool = False                # softmax
+    smooth: bool = True                      # False where g' has kinks
+    trainable_by_backprop: bool = True       # False for step
+    relu_family: bool = False                # picks He initialisation
+
+
+ACTIVATIONS: dict[str, ActivationSpec] = {
+    spec.name: spec
+    for spec in (
+        ActivationSpec("relu", "ReLU", _relu, _relu_deriv,
+                       description="max(0, z)", smooth=False, relu_family=True),
+        ActivationSpec("leaky_relu", "Leaky ReLU", _leaky_relu, _leaky_relu_deriv,
+                       {"slope": 0.01}, "z if z > 0 else slope*z", smooth=False, relu_family=True),
+        ActivationSpec("elu", "ELU", _elu, _elu_deriv, {"alpha": 1.0},
+                       "z if z > 0 else alpha*(exp(z)-1)", smooth=False, relu_family=True),
+        ActivationSpec("tanh", "Tanh", _tanh, _tanh_deriv, description="tanh(z)"),
+        ActivationSpec("logistic", "Logistic", _logistic, _logistic_deriv,
+                       description="1/(1+exp(-z)), also called sigmoid"),
+        ActivationSpec("linear", "Linear", _linear, _linear_deriv, description="z"),
+        ActivationSpec("softmax", "Softmax", _softmax, None,
+                       description="exp(z)/sum(exp(z)) per column (output layer only)",
+                       output_only=True),
+        ActivationSpec("step", "Step", _step, _step_deriv,
+                       description="1 if z > 0 else 0 (Heaviside; train it by neuroevolution)",
+                       smooth=False, trainable_by_backprop=False),
+    )
+}
+
+ALIASES = {"sigmoid": "logistic", "leakyrelu": "leaky_relu", "leaky-relu": "leaky_relu",
+           "identity": "linear", "heaviside": "step"}
+
+# Activations a person can pick for hidden layers (the app and CLI list these).
+HIDDEN_ACTIVATIONS = tuple(n for n, s in ACTIVATIONS.items() if not s.output_only)
+
+
+class Activation:
+    """One activation with its parameters bound, e.g. ``Activation("leaky_relu", slope=0.1)``."""
+
+    def __init__(self, name: str, **params: float) -> None:
+        key = ALIASES.get(str(name).lower(), str(name).lower())
+        if key not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {name!r}; valid names: "
+                             f"{', '.join(ACTIVATIONS)} (alias: sigmoid)")
+        self.spec = ACTIVATIONS[key]
+        unknown = set(params) - set(self.spec.defaults)
+        if unknown:
+            allowed = ", ".join(self.spec.defaults) or "none"
+            raise ValueError(f"activation {key!r} has no parameter {sorted(unknown)[0]!r}; "
+                             f"its parameters: {allowed}")
+        self.params = {**self.spec.defaults, **{k: float(v) for k, v in params.items()}}
+        for k, v in self.params.items():
+            if not np.isfinite(v):
+                raise ValueError(f"activation {key!r} parameter {k!r} must be finite, got {v}")
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def __call__(self, z: Array, out: Array | None = None) -> Array:
+        """A = g(Z), written into ``out`` when given."""
+        if out is None:
+            out = np.empty_like(z)
+        return self.spec.function(z, out, **self.params)
+
+    def derivative(self, z: Array, a: Array, out: Array | None = None) -> Array:
+        """g'(Z) elementwise, from Z and the output A = g(Z)."""
+        if self.spec.derivative is None:
+            raise ValueError(f"{self.name} has no elementwise derivative; "
+                             "it is paired with the cross-entropy loss")
+        if out is None:
+            out = np.empty_like(z)
+        return self.spec.derivative(z, a, out, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "params": dict(self.params)}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Activation) and other.to_dict() == self.to_dict()
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v:g}" for k, v in self.params.items() if v != self.spec.defaults[k])
+        return f"Activation({self.name!r}{extra})"
+
+
+def get_activation(spec: "str | Activation | tuple | dict") -> Activation:
+    """Accept a name, an ``Activation``, ``(name, {params})`` or ``{"name":…, "params":…}``."""
+    if isinstance(spec, Activation):
+        return spec
+    if isinstance(spec, dict):
+        return Activation(spec["name"], **spec.get("params", {}))
+    if isinstance(spec, (tuple, list)) and len(spec) == 2 and isinstance(spec[1], dict):
+        return Activation(spec[0], **spec[1])
+    if isinstance(spec, str):
+        return Activation(spec)
+    raise ValueError(f"an activation must be a name such as 'relu', got {spec!r}; "
+                     f"valid names: {', '.join(ACTIVATIONS)}")

@@ -1,0 +1,515 @@
+"""The multilayer perceptron: parameters, forward and backward passes, save and load.
+
+Conventions (from the original design):
+  * one instance per column: X is m×n, Y is r×n;
+  * layer ℓ has W(ℓ) of shape r×s and b(ℓ) of shape r×1, A(ℓ) = g(W(ℓ)A(ℓ−1) + b(ℓ)), A(0) = X;
+  * back-propagation: dZ = dA ∘ g′(Z); dW = (1/n)·dZ·A(ℓ−1)ᵀ; db = (1/n)·Σ_columns dZ;
+    dA(ℓ−1) = W(ℓ)ᵀ·dZ.
+
+All weights and biases live in one flat vector; ``net.weights[i]`` and
+``net.biases[i]`` are views into it, so optimisers update everything in two or
+three NumPy calls and neuroevolution can treat the network as one vector.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .activations import ACTIVATIONS, Activation, get_activation
+from .init import get_init
+from .losses import LossSpec, default_loss, get_loss
+
+Array = np.ndarray
+
+FORMAT_NAME = "annplay-mlp"
+FORMAT_VERSION = 1
+
+
+class ParamList(Sequence):
+    """A list of views into the flat parameter vector.
+
+    Reading gives the live array; ``net.weights[i] = new`` copies ``new`` into
+    the view (the shape must match), so the flat vector always stays the truth.
+    """
+
+    def __init__(self, views: list[Array], kind: str) -> None:
+        self._views = views
+        self._kind = kind
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._views[i]
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __setitem__(self, i: int, value: Any) -> None:
+        view = self._views[i]
+        value = np.asarray(value, dtype=float)
+        if value.shape != view.shape:
+            raise ValueError(f"{self._kind}[{i}] has shape {view.shape}; got shape {value.shape}")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{self._kind}[{i}] must be finite")
+        view[...] = value
+
+    def __repr__(self) -> str:
+        return f"[{', '.join(repr(v) for v in self._views)}]"
+
+
+def _parse_activations(layers: list[int], activations: Any, loss: str | None) -> list[Activation]:
+    """One Activation per non-input layer, from any of the accepted spellings."""
+    n_layers = len(layers) - 1
+    if isinstance(activations, (str, Activation, dict)) or (
+            isinstance(activations, tuple) and len(activations) == 2 and isinstance(activations[1], dict)):
+        hidden = get_activation(activations)
+        if hidden.spec.output_only:
+            raise ValueError(f"{hidden.name} can only be used on the output layer")
+        if loss is not None and get_loss(loss).output is None:
+            out_name = "linear"
+        elif loss is not None:
+            out_name = get_loss(loss).output
+        else:
+            out_name = "logistic" if layers[-1] == 1 else "softmax"
+        return [hidden] * (n_layers - 1) + [Activation(out_name)]
+    acts = list(activations)
+    if len(acts) == n_layers + 1:
+        acts = acts[1:]                       # the original sample names the input layer too
+    if len(acts) != n_layers:
+        raise ValueError(f"layers {layers} has {n_layers} non-input layers, so activations needs "
+                         f"{n_layers} names (or {n_layers + 1} with the first ignored, or one name "
+                         f"for all hidden layers); got {len(list(activations))}")
+    parsed = [get_activation(a) for a in acts]
+    for i, a in enumerate(parsed[:-1]):
+        if a.spec.output_only:
+            raise ValueError(f"{a.name} can only be used on the output layer, not layer {i + 1}")
+    return parsed
+
+
+class Workspace:
+    """Preallocated buffers for one batch size, reused every step (no allocation in the loop)."""
+
+    def __init__(self, layers: list[int], n: int, dtype: type, dropout: bool) -> None:
+        sizes = layers[1:]
+        self.n = n
+        self.Z = [np.empty((r, n), dtype) for r in sizes]
+        self.A = [np.empty((r, n), dtype) for r in sizes]
+        self.D = [np.empty((r, n), dtype) for r in sizes]      # g'(Z)
+        self.dZ = [np.empty((r, n), dtype) for r in sizes]
+        self.dA = [np.empty((r, n), dtype) for r in sizes[:-1]]
+        # Inverted dropout: the masked outputs feed the next layer; A keeps g(Z) for g'.
+        self.mask = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else None
+        self.Adrop = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else None
+
+
+class MLP:
+    """A fully connected network, e.g. ``MLP([2, 8, 8, 1], "tanh")``.
+
+    ``activations``: one name per non-input layer, one per layer with the first
+    ignored, or a single name for all hidden layers (the output then follows
+    the loss or the output size: logistic for 1 output, softmax for more).
+    """
+
+    def __init__(self, layers: Sequence[int], activations: Any = "tanh", *, init: str | None = None,
+                 loss: str | None = None, seed: int | None = None, dtype: Any = np.float64) -> None:
+        layers = list(layers)
+        if len(layers) < 2:
+            raise ValueError(f"layers needs at least an input and an output size, got {layers}")
+        for i, size in enumerate(layers):
+            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+                raise ValueError(f"layer {i} size must be a whole number ≥ 1, got {size!r} in {layers}")
+        self.layers: list[int] = [int(s) for s in layers]
+        self.activations: list[Activation] = _parse_activations(self.layers, activations, loss)
+        out = self.activations[-1].name
+        self.loss_spec: LossSpec = get_loss(loss if loss is not None else default_loss(out))
+        if self.loss_spec.output is not None and self.loss_spec.output != out:
+            raise ValueError(f"loss {self.loss_spec.name!r} is computed from logits and needs a "
+                             f"{self.loss_spec.output} output layer, not {out}; use loss='mse' "
+                             f"or a {self.loss_spec.output} output")
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.seed = seed
+        self.init = init
+        self.meta: dict[str, Any] = {}
+        self._build_parameters()
+        self.initialize(init, seed)
+
+    # --- parameters -------------------------------------------------------------
+
+    def _build_parameters(self) -> None:
+        shapes = list(zip(self.layers[1:], self.layers[:-1]))
+        self.n_params = sum(r * s + r for r, s in shapes)
+        self._flat = np.zeros(self.n_params, self.dtype)
+        self._grad = np.zeros(self.n_params, self.dtype)
+        self._weight_mask = np.zeros(self.n_params, self.dtype)   # 1 on weights, 0 on biases
+        ws, bs, gws, gbs = [], [], [], []
+        offset = 0
+        for r, s in shapes:
+            ws.append(self._flat[offset:offset + r * s].reshape(r, s))
+            gws.append(self._grad[offset:offset + r * s].reshape(r, s))
+            self._weight_mask[offset:offset + r * s] = 1
+            offset += r * s
+            bs.append(self._flat[offset:offset + r].reshape(r, 1))
+            gbs.append(self._grad[offset:offset + r])
+            offset += r
+        self.weights = ParamList(ws, "weights")
+        self.biases = ParamList(bs, "biases")
+        self._grad_w, self._grad_b = gws, gbs
+
+    def initialize(self, init: str | None = None, seed: int | None = None) -> None:
+        """(Re)draw all weights: ``init`` by name, or per layer He (ReLU family) / Xavier."""
+        rng = np.random.default_rng(seed)
+        for i, (r, s) in enumerate(zip(self.layers[1:], self.layers[:-1])):
+            name = init or ("he" if self.activations[i].spec.relu_family else "xavier")
+            W, b = get_init(name)(rng, r, s)
+            self.weights[i][...] = W
+            self.biases[i][...] = b
+
+    def get_flat(self) -> Array:
+        """A copy of every parameter as one vector (W(1), b(1), W(2), b(2), … row-major)."""
+        return self._flat.copy()
+
+    def set_flat(self, v: Any) -> None:
+        """Set every parameter from one vector as laid out by :meth:`get_flat`."""
+        v = np.asarray(v)
+        if v.shape != (self.n_params,):
+            raise ValueError(f"set_flat needs a vector of {self.n_params} values, got shape {v.shape}")
+        if not np.all(np.isfinite(v)):
+            raise ValueError("set_flat needs finite values")
+        self._flat[...] = v
+
+    @property
+    def task(self) -> str:
+        """``binary``, ``multiclass`` or ``regression``, from the loss."""
+        return self.loss_spec.task
+
+    @property
+    def loss_name(self) -> str:
+        return self.loss_spec.name
+
+    # --- input checks -----------------------------------------------------------
+
+    def check_X(self, X: Any, name: str = "X") -> Array:
+        """X as an m×n array of this network's dtype, or a clear ValueError."""
+        X = np.asarray(X, dtype=self.dtype) if not (isinstance(X, np.ndarray) and X.dtype == self.dtype) else X
+        m = self.layers[0]
+        if X.ndim == 1 and X.shape[0] == m:
+            X = X.reshape(m, 1)
+        if X.ndim != 2 or X.shape[0] != m:
+            hint = ""
+            if X.ndim == 2 and X.shape[1] == m:
+                hint = f"; it looks transposed (one instance per row): pass {name}.T"
+            raise ValueError(f"{name} must have shape (m, n) = ({m}, n), one instance per column; "
+                             f"got shape {X.shape}{hint}")
+        if not np.all(np.isfinite(X)):
+            col = int(np.argwhere(~np.isfinite(X))[0][1])
+            raise ValueError(f"{name} holds a non-finite value (NaN or inf) in column {col}")
+        return X
+
+    def check_Y(self, Y: Any, n: int, name: str = "Y") -> Array:
+        """Y as an r×n array matching the output layer and the loss, or a clear ValueError."""
+        Y = np.asarray(Y, dtype=self.dtype)
+        r = self.layers[-1]
+        if Y.ndim == 1 and r == 1:
+            Y = Y.reshape(1, -1)
+        if Y.ndim != 2 or Y.shape != (r, n):
+            hint = ""
+            if Y.ndim == 2 and Y.shape == (n, r):
+                hint = f"; it looks transposed: pass {name}.T"
+            raise ValueError(f"{name} must have shape (r, n) = ({r}, {n}); got shape {Y.shape}{hint}")
+        if not np.all(np.isfinite(Y)):
+            raise ValueError(f"{name} holds a non-finite value (NaN or inf)")
+        self.loss_spec.check_targets(Y)
+        return Y
+
+    # --- forward and backward -----------------------------------------------------
+
+    def forward(self, X: Any) -> Array:
+        """A(N), the network's output for each column of X (no dropout: inference)."""
+        A = self.check_X(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for W, b, g in zip(self.weights, self.biases, self.activations):
+                Z = W @ A
+                Z += b
+                A = g(Z, Z)      # in place: Z is not needed at inference
+        return A
+
+    def logits(self, X: Any) -> Array:
+        """Z(N), the output layer's pre-activations."""
+        A = self.check_X(X)
+        Z = A
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, (W, b, g) in enumerate(zip(self.weights, self.biases, self.activations)):
+                Z = W @ A
+                Z += b
+                A = g(Z) if i < len(self.activations) - 1 else A
+        return Z
+
+    def _forward(self, X: Array, ws: Workspace, dropout: float = 0.0,
+                 rng: np.random.Generator | None = None) -> Array:
+        """Training forward pass into the workspace; inverted dropout on hidden layers."""
+        A = X
+        last = len(self.activations) - 1
+        for i, (W, b, g) in enumerate(zip(self.weights, self.biases, self.activations)):
+            Z = ws.Z[i]
+            np.matmul(W, A, out=Z)
+            Z += b
+            A = g(Z, ws.A[i])
+            if dropout and i < last:
+                keep = 1.0 - dropout
+                mask = ws.mask[i]
+                mask[...] = rng.random(mask.shape, dtype=mask.dtype)
+                np.less(mask, keep, out=mask)
+                mask *= 1.0 / keep
+                A = np.multiply(A, mask, out=ws.Adrop[i])
+        return A
+
+    def _backward(self, X: Array, Y: Array, ws: Workspace, dropout: float = 0.0) -> Array:
+        """Fill the flat gradient from the workspace of the last :meth:`_forward`."""
+        last = len(self.activations) - 1
+        n = X.shape[1]
+        dZ = ws.dZ[last]
+        A_out = ws.A[last]
+        np.subtract(A_out, Y, out=dZ)          # logistic+BCE, softmax+CE: dZ = A − Y; MSE: dA
+        if self.loss_spec.output is None:      # MSE: chain through the output activation
+            g = self.activations[last]
+            if g.spec.derivative is None:      # softmax: Jacobian-vector product
+                s = np.einsum("ij,ij->j", dZ, A_out)
+                dZ -= s
+                dZ *= A_out
+            else:
+                dZ *= g.derivative(ws.Z[last], A_out, ws.D[last])
+        for i in range(last, -1, -1):
+            if i == 0:
+                A_prev = X
+            else:
+                A_prev = ws.Adrop[i - 1] if dropout else ws.A[i - 1]
+            np.matmul(dZ, A_prev.T, out=self._grad_w[i])
+            np.add.reduce(dZ, axis=1, out=self._grad_b[i])
+            if i > 0:
+                dA = ws.dA[i - 1]
+                np.matmul(self.weights[i].T, dZ, out=dA)
+                if dropout:
+                    dA *= ws.mask[i - 1]
+                g = self.activations[i - 1]
+                dZ_prev = ws.dZ[i - 1]
+                np.multiply(dA, g.derivative(ws.Z[i - 1], ws.A[i - 1], ws.D[i - 1]), out=dZ_prev)
+                dZ = dZ_prev
+        self._grad *= 1.0 / n                  # the 1/n of dW and db, folded in once
+        return self._grad
+
+    def _output_loss(self, ws: Workspace, Y: Array) -> float:
+        last = len(self.activations) - 1
+        return self.loss_spec.value(ws.Z[last], ws.A[last], Y)
+
+    def backprop(self, X: Any, Y: Any) -> tuple[float, Array]:
+        """(loss, gradient as a flat vector) for X, Y: what gradient descent follows."""
+        X = self.check_X(X)
+        Y = self.check_Y(Y, X.shape[1])
+        ws = Workspace(self.layers, X.shape[1], self.dtype, dropout=False)
+        with np.errstate(over="ignore"):
+            self._forward(X, ws)
+            loss = self._output_loss(ws, Y)
+            grad = self._backward(X, Y, ws).copy()
+        return loss, grad
+
+    def gradients(self, X: Any, Y: Any) -> tuple[list[Array], list[Array]]:
+        """(dW per layer, db per layer) as r×s and r×1 arrays."""
+        _, grad = self.backprop(X, Y)
+        dws, dbs, offset = [], [], 0
+        for r, s in zip(self.layers[1:], self.layers[:-1]):
+            dws.append(grad[offset:offset + r * s].reshape(r, s))
+            offset += r * s
+            dbs.append(grad[offset:offset + r].reshape(r, 1))
+            offset += r
+        return dws, dbs
+
+    def loss(self, X: Any, Y: Any) -> float:
+        """The loss (no penalty terms) of the current weights on X, Y."""
+        X = self.check_X(X)
+        Y = self.check_Y(Y, X.shape[1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z = self.logits(X)
+            A = self.activations[-1](Z)
+        return self.loss_spec.value(Z, A, Y)
+
+    # --- prediction ---------------------------------------------------------------
+
+    def predict(self, X: Any) -> Array:
+        """Class labels (n,) for classification; output values (r×n) for regression."""
+        A = self.forward(X)
+        if self.task == "binary":
+            labels = (A > 0.5).astype(np.int64)
+            return labels[0] if labels.shape[0] == 1 else labels
+        if self.task == "multiclass":
+            return A.argmax(axis=0)
+        return A
+
+    def accuracy(self, X: Any, labels: Any) -> float:
+        """Share of columns whose predicted class equals ``labels`` (n,) or one-hot/0-1 Y."""
+        pred = self.predict(X)
+        labels = np.asarray(labels)
+        if self.task == "multiclass" and labels.ndim == 2:
+            labels = labels.argmax(axis=0)
+        elif labels.ndim == 2 and labels.shape[0] == 1:
+            labels = labels[0]
+        return float(np.mean(pred == labels))
+
+    # --- training -----------------------------------------------------------------
+
+    def fit(self, X: Any, Y: Any, epochs: int, lr: float, printfreq: int = 0, **options: Any) -> dict:
+        """Train and return ``{"loss": [...], "val_loss": [...]}``, one entry per epoch.
+
+        Defaults are the original design's: full batch, plain gradient descent,
+        no penalties, no dropout; so one epoch moves each weight by exactly
+        −lr·∂L/∂W.  ``options``: batch_size, optimizer, l1, l2, dropout,
+        validation=(X_val, Y_val), patience, seed.  The recorded train loss of an
+        epoch is the mean loss of its batches, measured before each update.
+        """
+        from .trainer import Trainer
+
+        validation = options.pop("validation", None)
+        X_val, Y_val = validation if validation is not None else (None, None)
+        trainer = Trainer(self, X, Y, X_val=X_val, Y_val=Y_val, lr=lr, **options)
+        epochs = int(epochs)
+        if epochs < 0:
+            raise ValueError(f"epochs must be ≥ 0, got {epochs}")
+        history: dict[str, list[float]] = {"loss": [], "val_loss": []}
+        trainer.record = history
+        printfreq = int(printfreq or 0)
+        done = 0
+        while done < epochs and trainer.state not in ("diverged", "stopped"):
+            chunk = min(epochs - done, printfreq) if printfreq > 0 else epochs - done
+            trainer.step(chunk, metrics=False)
+            done = trainer.epoch
+            if printfreq > 0 and history["loss"]:
+                print(f"epoch {done}: loss {history['loss'][-1]:.6f}")
+        self.last_trainer = trainer
+        return history
+
+    # --- copying, saving and loading ---------------------------------------------------
+
+    def config(self) -> dict[str, Any]:
+        """The architecture as JSON-safe data (no weights)."""
+        return {"layers": list(self.layers),
+                "activations": [a.to_dict() for a in self.activations],
+                "loss": self.loss_spec.name,
+                "dtype": self.dtype.name,
+                "meta": self.meta}
+
+    def copy(self) -> "MLP":
+        """An independent network with the same architecture and weights."""
+        return MLP.from_dict(self.to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, as JSON-safe data: architecture, weights and biases, format version."""
+        return {"format": FORMAT_NAME, "version": FORMAT_VERSION, **self.config(),
+                "weights": [w.tolist() for w in self.weights],
+                "biases": [b.tolist() for b in self.biases]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "data") -> "MLP":
+        """Rebuild a network from :meth:`to_dict` output."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+            raise ValueError(f"{source}: not an annplay model (no format {FORMAT_NAME!r})")
+        version = data.get("version")
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise ValueError(f"{source}: model format version {version!r} is newer than this annplay "
+                             f"reads (up to {FORMAT_VERSION}); upgrade annplay")
+        try:
+            net = MLP(data["layers"], data["activations"], loss=data["loss"],
+                      dtype=np.dtype(data.get("dtype", "float64")))
+            for i, (w, b) in enumerate(zip(data["weights"], data["biases"], strict=True)):
+                net.weights[i] = w
+                net.biases[i] = b
+            if len(data["weights"]) != len(net.weights):
+                raise ValueError("wrong number of weight matrices")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{source}: damaged annplay model: {exc}") from None
+        net.meta = dict(data.get("meta") or {})
+        return net
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write an ``.npz`` (architecture, activations, weights, format version) atomically."""
+        path = Path(path)
+        arrays: dict[str, Array] = {"format": np.array(FORMAT_NAME), "version": np.array(FORMAT_VERSION),
+                                    "config": np.array(json.dumps(self.config()))}
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            arrays[f"W{i + 1}"] = np.array(w)
+            arrays[f"b{i + 1}"] = np.array(b)
+        atomic_write_bytes(path, _npz_bytes(arrays))
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "MLP":
+        """Read a model written by :meth:`save`; a ValueError names the file and the problem."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                keys = set(z.files)
+                if "format" not in keys or str(z["format"]) != FORMAT_NAME:
+                    raise ValueError(f"{path}: not an annplay model (no '{FORMAT_NAME}' format tag)")
+                version = int(z["version"])
+                if version > FORMAT_VERSION:
+                    raise ValueError(f"{path}: model format version {version} is newer than this "
+                                     f"annplay reads (up to {FORMAT_VERSION}); upgrade annplay")
+                config = json.loads(str(z["config"]))
+                n = len(config["layers"]) - 1
+                data = {"format": FORMAT_NAME, "version": version, **config,
+                        "weights": [z[f"W{i + 1}"] for i in range(n)],
+                        "biases": [z[f"b{i + 1}"] for i in range(n)]}
+        except FileNotFoundError:
+            raise ValueError(f"{path}: no such file") from None
+        except ValueError as exc:
+            if str(exc).startswith(str(path)):
+                raise
+            raise ValueError(f"{path}: not a readable annplay model ({exc})") from None
+        except (OSError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: truncated or damaged annplay model ({type(exc).__name__}: {exc})") from None
+        return cls.from_dict(data, source=str(path)) if cls is MLP else MLP.from_dict(data, str(path))
+
+    def __repr__(self) -> str:
+        acts = ", ".join(a.name for a in self.activations)
+        return f"MLP({self.layers}, [{acts}], loss={self.loss_spec.name!r}, dtype={self.dtype.name})"
+
+
+def _npz_bytes(arrays: dict[str, Array]) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def is_finite_vector(v: Array) -> bool:
+    """True when every entry of v is finite (one reduction, no temporary array)."""
+    return math.isfinite(float(np.add.reduce(v)))
+
+
+__all__ = ["MLP", "ParamList", "Workspace", "ACTIVATIONS", "atomic_write_bytes", "is_finite_vector"]

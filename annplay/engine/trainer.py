@@ -1,0 +1,289 @@
+"""The step-wise trainer: the one object the CLI, the app and the benchmarks drive.
+
+``trainer.step(k)`` runs k epochs of (mini-batch) gradient descent and, only
+when asked, measures losses and accuracies.  If the weights stop being finite
+it restores the last finite ones and reports the state ``diverged`` instead
+of raising.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, asdict
+from typing import Any
+
+import numpy as np
+
+from .network import MLP, Workspace, is_finite_vector
+from .optimizers import OPTIMIZERS, make_optimizer
+
+Array = np.ndarray
+
+STATES = ("ready", "running", "diverged", "stopped")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Where training stands after a step."""
+
+    epoch: int
+    train_loss: float
+    test_loss: float | None = None
+    train_acc: float | None = None
+    test_acc: float | None = None
+    state: str = "running"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_lr(lr: Any) -> float:
+    """A learning rate must be a finite number > 0."""
+    try:
+        value = float(lr)
+    except (TypeError, ValueError):
+        raise ValueError(f"learning rate must be a number > 0, got {lr!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"learning rate must be a finite number > 0, got {lr!r}")
+    return value
+
+
+def _check_rate(name: str, value: Any, upper: float | None = None) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number ≥ 0, got {value!r}") from None
+    if not math.isfinite(v) or v < 0 or (upper is not None and v >= upper):
+        allowed = f"in [0, {upper})" if upper is not None else "≥ 0"
+        raise ValueError(f"{name} must be a finite number {allowed}, got {value!r}")
+    return v
+
+
+class Trainer:
+    """Back-propagation with gradient descent on ``net`` over X, Y (one instance per column).
+
+    ``batch_size=None`` is full batch.  ``X_test``/``Y_test`` are only measured;
+    ``X_val``/``Y_val`` drive early stopping with ``patience`` epochs.
+    """
+
+    kind = "backprop"
+
+    def __init__(self, net: MLP, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None, *,
+                 lr: float = 0.03, batch_size: int | None = None, optimizer: str = "sgd",
+                 l1: float = 0.0, l2: float = 0.0, dropout: float = 0.0,
+                 X_val: Any = None, Y_val: Any = None, patience: int | None = None,
+                 seed: int | None = None, shuffle: bool = True) -> None:
+        for act in net.activations:
+            if not act.spec.trainable_by_backprop:
+                raise ValueError(f"the {act.name} activation has zero gradient almost everywhere, so "
+                                 "back-propagation cannot train it; use neuroevolution instead "
+                                 "(trainer 'ga' or 'es')")
+        self.net = net
+        self.lr = lr
+        self.l1 = _check_rate("l1", l1)
+        self.l2 = _check_rate("l2", l2)
+        self.dropout = _check_rate("dropout", dropout, upper=1.0)
+        self.shuffle = shuffle
+        self.seed = net.seed if seed is None else seed
+        self.rng = np.random.default_rng(self.seed)
+        self.optimizer = optimizer
+        self.set_data(X, Y, X_test, Y_test)
+        self.batch_size = batch_size
+        if patience is not None:
+            patience = int(patience)
+            if patience < 1:
+                raise ValueError(f"patience must be a whole number ≥ 1, got {patience}")
+            if X_val is None or Y_val is None:
+                raise ValueError("early stopping (patience) needs a validation set: X_val and Y_val")
+        self.patience = patience
+        self.X_val = net.check_X(X_val, "X_val") if X_val is not None else None
+        self.Y_val = net.check_Y(Y_val, self.X_val.shape[1], "Y_val") if Y_val is not None else None
+        self.best_val = math.inf
+        self.best_epoch = 0
+        self._best = net._flat.copy()
+        self._since_best = 0
+        self._last_good = net._flat.copy()
+        self.epoch = 0
+        self.state = "ready"
+        self.message = ""
+        self.record: dict[str, list[float]] | None = None   # fit() sets this to collect per-epoch losses
+
+    # --- settings that may change between steps --------------------------------
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = check_lr(value)
+
+    @property
+    def optimizer(self) -> str:
+        return self._optimizer.name
+
+    @optimizer.setter
+    def optimizer(self, name: str) -> None:
+        self._optimizer = make_optimizer(name, self.net.n_params, self.net.dtype)
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int | None) -> None:
+        """None means full batch; a size above n is clipped to n."""
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                                  or value < 1):
+            raise ValueError(f"batch size must be a whole number ≥ 1, got {value!r}")
+        self._requested_batch = None if value is None else int(value)
+        self._batch_size = min(self._requested_batch or self.n, self.n)
+        self._workspaces = {}
+
+    def set_data(self, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None) -> None:
+        """Replace the training (and test) data, keeping the weights: e.g. after drawing points."""
+        net = self.net
+        self.X = np.ascontiguousarray(net.check_X(X))
+        self.Y = np.ascontiguousarray(net.check_Y(Y, self.X.shape[1]))
+        self.n = self.X.shape[1]
+        if X_test is not None and Y_test is not None and np.asarray(X_test).size:
+            self.X_test = net.check_X(X_test, "X_test")
+            self.Y_test = net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
+        else:
+            self.X_test = self.Y_test = None
+        self._Xs = np.empty_like(self.X)
+        self._Ys = np.empty_like(self.Y)
+        if hasattr(self, "_requested_batch"):
+            self.batch_size = self._requested_batch
+        self._workspaces: dict[int, Workspace] = {}
+
+    def reset_optimizer(self) -> None:
+        """Forget momentum/Adam state (after weights were changed by hand)."""
+        self._optimizer.reset()
+
+    # --- the loop -----------------------------------------------------------------
+
+    def _workspace(self, n: int) -> Workspace:
+        ws = self._workspaces.get(n)
+        if ws is None:
+            ws = Workspace(self.net.layers, n, self.net.dtype, dropout=self.dropout > 0)
+            self._workspaces[n] = ws
+        return ws
+
+    def _penalize(self, grad: Array) -> None:
+        """Add the L1/L2 penalty gradients on weights (never biases)."""
+        net = self.net
+        if self.l2:
+            grad += self.l2 * net._flat * net._weight_mask
+        if self.l1:
+            grad += self.l1 * np.sign(net._flat) * net._weight_mask
+
+    def penalty(self) -> float:
+        """The penalty term l1·Σ|W| + (l2/2)·ΣW² that the optimiser also minimises."""
+        w = self.net._flat * self.net._weight_mask
+        return float(self.l1 * np.abs(w).sum() + 0.5 * self.l2 * (w @ w))
+
+    def _epoch(self) -> float:
+        """One pass over the training data; returns the mean batch loss if recording, else nan."""
+        net, opt, lr = self.net, self._optimizer, self._lr
+        bs, n = self._batch_size, self.n
+        X, Y = self.X, self.Y
+        record = self.record is not None
+        total = 0.0
+        if bs < n and self.shuffle:
+            perm = self.rng.permutation(n)
+            np.take(self.X, perm, axis=1, out=self._Xs)
+            np.take(self.Y, perm, axis=1, out=self._Ys)
+            X, Y = self._Xs, self._Ys
+        for start in range(0, n, bs):
+            Xb = X[:, start:start + bs] if bs < n else X
+            Yb = Y[:, start:start + bs] if bs < n else Y
+            ws = self._workspace(Xb.shape[1])
+            net._forward(Xb, ws, self.dropout, self.rng)
+            if record:
+                total += net._output_loss(ws, Yb) * Xb.shape[1]
+            grad = net._backward(Xb, Yb, ws, self.dropout)
+            if self.l1 or self.l2:
+                self._penalize(grad)
+            opt.update(net._flat, grad, lr)
+        return total / n if record else math.nan
+
+    def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None:
+        """Advance up to ``epochs`` epochs; return Metrics when ``metrics`` (else None).
+
+        Stops early (and says so in ``state``) on divergence or early stopping.
+        """
+        epochs = int(epochs)
+        if epochs < 0:
+            raise ValueError(f"epochs must be ≥ 0, got {epochs}")
+        if self.state in ("diverged", "stopped"):
+            return self.metrics() if metrics else None
+        if epochs:
+            self.state = "running"
+        net = self.net
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for _ in range(epochs):
+                loss = self._epoch()
+                if not is_finite_vector(net._flat) or (self.record is not None and not math.isfinite(loss)):
+                    net._flat[...] = self._last_good
+                    self.state = "diverged"
+                    self.message = (f"training diverged at epoch {self.epoch + 1} (the loss or weights "
+                                    f"became infinite); the last finite weights are kept. Try a "
+                                    f"smaller learning rate than {self._lr:g}, then reset")
+                    break
+                self._last_good[...] = net._flat
+                self.epoch += 1
+                if self.record is not None:
+                    self.record["loss"].append(loss)
+                if self.X_val is not None:
+                    val = net.loss(self.X_val, self.Y_val)
+                    if self.record is not None:
+                        self.record["val_loss"].append(val)
+                    if self.patience is not None and self._early_stop(val):
+                        break
+        return self.metrics() if metrics else None
+
+    def _early_stop(self, val: float) -> bool:
+        """Track the best validation loss; after ``patience`` worse epochs restore the best weights."""
+        if val < self.best_val:
+            self.best_val, self.best_epoch, self._since_best = val, self.epoch, 0
+            self._best[...] = self.net._flat
+            return False
+        self._since_best += 1
+        if self._since_best >= self.patience:
+            self.net._flat[...] = self._best
+            self.state = "stopped"
+            self.message = (f"early stopping: no better validation loss for {self.patience} epochs; "
+                            f"restored the weights of epoch {self.best_epoch}")
+            return True
+        return False
+
+    # --- measuring ----------------------------------------------------------------
+
+    def _measure(self, X: Array, Y: Array) -> tuple[float, float | None]:
+        net = self.net
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            Z = net.logits(X)
+            A = net.activations[-1](Z)
+            loss = net.loss_spec.value(Z, A, Y)
+        acc = None
+        if net.task == "binary":
+            acc = float(np.mean((A > 0.5) == (Y > 0.5)))
+        elif net.task == "multiclass":
+            acc = float(np.mean(A.argmax(axis=0) == Y.argmax(axis=0)))
+        return loss, acc
+
+    def metrics(self) -> Metrics:
+        """Measure train (and test) loss and accuracy now."""
+        train_loss, train_acc = self._measure(self.X, self.Y)
+        test_loss = test_acc = None
+        if self.X_test is not None:
+            test_loss, test_acc = self._measure(self.X_test, self.Y_test)
+        if not math.isfinite(train_loss) and self.state != "diverged":
+            self.state = "diverged"
+            self.message = (f"the loss is not finite at epoch {self.epoch}; try a smaller learning "
+                            f"rate than {self._lr:g}, then reset")
+        return Metrics(self.epoch, train_loss, test_loss, train_acc, test_acc, self.state)
+
+
+__all__ = ["Trainer", "Metrics", "check_lr", "STATES", "OPTIMIZERS"]
