@@ -6,6 +6,10 @@ This package never imports Textual or Rich.
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, Activation, get_activation
 from .compat import NeuralNetwork, pyann
+from .csvdata import DataError, load_csv, shipped_csv, shipped_data_dir
+from .datasets import DATASETS, Dataset, DatasetSpec, dataset_names, from_points, make_dataset, split
+from .experiment import Experiment
+from .features import DEFAULT_FEATURES, FEATURES, apply_features, parse_features
 from .init import INITIALIZERS
 from .losses import LOSSES
 from .network import MLP
@@ -15,5 +19,8 @@ from .trainer import Metrics, Trainer
 __all__ = [
     "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "Activation", "get_activation",
     "INITIALIZERS", "LOSSES", "OPTIMIZERS",
-    "MLP", "Trainer", "Metrics", "pyann", "NeuralNetwork",
+    "MLP", "Trainer", "Metrics", "pyann", "NeuralNetwork", "Experiment",
+    "DATASETS", "Dataset", "DatasetSpec", "dataset_names", "make_dataset", "split", "from_points",
+    "FEATURES", "DEFAULT_FEATURES", "apply_features", "parse_features",
+    "DataError", "load_csv", "shipped_csv", "shipped_data_dir",
 ]
