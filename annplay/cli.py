@@ -1,0 +1,461 @@
+"""The ``annplay`` command: the playground with no arguments, or ``train``, ``datasets``, ``predict``.
+
+Every bad argument exits with code 2 and one line that says what is wrong and
+what is allowed.  Heavy modules (Rich, Textual) load only for the command
+that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+EXIT_MISUSE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Bad input from the command line or a file it names: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line (no usage dump) and exit with code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        import re
+        message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: \1", r"\1", message)
+        sys.stderr.write(f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(EXIT_MISUSE)
+
+
+# --- argument types: each says what is allowed -----------------------------------------
+
+def _number(text: str, flag: str, lo: float | None = None, hi: float | None = None,
+            lo_open: bool = False) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    ok = math.isfinite(value) and (lo is None or (value > lo if lo_open else value >= lo)) \
+        and (hi is None or value <= hi)
+    if not ok:
+        if lo is not None and hi is not None:
+            allowed = f"a number from {lo:g} to {hi:g}"
+        elif lo is not None:
+            allowed = f"a number {'>' if lo_open else '≥'} {lo:g}"
+        else:
+            allowed = "a finite number"
+        raise argparse.ArgumentTypeError(f"{flag} must be {allowed}, got {text!r}")
+    return value
+
+
+def _whole(text: str, flag: str, lo: int = 1, hi: int | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < lo or (hi is not None and value > hi):
+        upper = f" to {hi}" if hi is not None else " or more"
+        raise argparse.ArgumentTypeError(f"{flag} must be a whole number from {lo}{upper}, got {text!r}")
+    return value
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    from annplay.engine.experiment import MAX_HIDDEN_LAYERS, MAX_NEURONS
+    if text.strip().lower() in ("", "0", "none"):
+        return ()
+    parts = [p.strip() for p in text.split(",")]
+    sizes = []
+    for p in parts:
+        if not p.isdigit() or not 1 <= int(p) <= MAX_NEURONS:
+            raise argparse.ArgumentTypeError(
+                f"--layers takes hidden-layer sizes like 8,8 (each 1 to {MAX_NEURONS}, or 'none'), got {text!r}")
+        sizes.append(int(p))
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise argparse.ArgumentTypeError(f"--layers allows at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}")
+    return tuple(sizes)
+
+
+def _features(text: str) -> tuple[str, ...]:
+    from annplay.engine.features import parse_features
+    try:
+        return parse_features(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--features: {exc}") from None
+
+
+def _columns(text: str) -> tuple[str, ...]:
+    cols = tuple(c.strip() for c in text.split(","))
+    if not all(cols):
+        raise argparse.ArgumentTypeError(f"--x takes column names separated by commas, got {text!r}")
+    return cols
+
+
+def _choice(values: Sequence[str], flag: str):
+    def parse(text: str) -> str:
+        key = text.strip().lower()
+        if key not in values:
+            raise argparse.ArgumentTypeError(f"{flag} must be one of: {', '.join(values)}; got {text!r}")
+        return key
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, choices read from the engine's registries."""
+    from annplay import __version__
+    from annplay.engine.activations import HIDDEN_ACTIVATIONS
+    from annplay.engine.datasets import DATASETS
+    from annplay.engine.optimizers import OPTIMIZERS
+
+    parser = _Parser(prog="annplay", description="A terminal playground for neural networks. "
+                     "With no command, opens the interactive playground.")
+    parser.add_argument("--version", action="version", version=f"annplay {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("play", help="open the interactive playground (the default)")
+
+    t = sub.add_parser("train", help="train headless with a progress bar and a final report",
+                       description="Train a network without the UI and print a report.")
+    data = t.add_argument_group("data")
+    data.add_argument("--dataset", type=_choice(list(DATASETS), "--dataset"), default="spiral",
+                      help=f"built-in data set: {', '.join(DATASETS)} (default spiral)")
+    data.add_argument("--points", type=lambda s: _whole(s, "--points", 2, 1_000_000), default=None,
+                      metavar="N", help="number of points (default: the data set's own)")
+    data.add_argument("--noise", type=lambda s: _number(s, "--noise", 0, 50), default=0.0,
+                      help="noise in percent, 0 to 50 (default 0)")
+    data.add_argument("--train-ratio", type=lambda s: _number(s, "--train-ratio", 10, 90), default=50.0,
+                      metavar="PCT", help="percent of points used for training, 10 to 90 (default 50)")
+    data.add_argument("--features", type=_features, default=("x1", "x2"),
+                      help="input features for 2-D data, e.g. x1,x2,x1x2 (x1 x2 x1sq x2sq x1x2 sinx1 sinx2)")
+    data.add_argument("--data", metavar="FILE.csv", help="train on a CSV file instead (header row required)")
+    data.add_argument("--x", type=_columns, metavar="COL,COL",
+                      help="feature columns of --data (default: the first two numeric columns)")
+    data.add_argument("--y", metavar="COL", help="label column of --data (default: the last column)")
+    net = t.add_argument_group("network and training")
+    net.add_argument("--layers", type=_layers, default=(8, 8), help="hidden layer sizes, e.g. 8,8 (default 8,8)")
+    net.add_argument("--activation", type=_choice(HIDDEN_ACTIVATIONS, "--activation"), default="tanh",
+                     help=f"hidden activation: {', '.join(HIDDEN_ACTIVATIONS)} (default tanh)")
+    net.add_argument("--lr", type=lambda s: _number(s, "--lr", 0, None, lo_open=True), default=0.03,
+                     help="learning rate > 0 (default 0.03)")
+    net.add_argument("--epochs", type=lambda s: _whole(s, "--epochs", 1, 10_000_000), default=1000,
+                     help="epochs to train (default 1000)")
+    net.add_argument("--batch-size", type=lambda s: _whole(s, "--batch-size", 1), default=10,
+                     help="mini-batch size (default 10; larger than the data means full batch)")
+    net.add_argument("--optimizer", type=_choice(list(OPTIMIZERS), "--optimizer"), default="sgd",
+                     help=f"{', '.join(OPTIMIZERS)} (default sgd)")
+    net.add_argument("--l1", type=lambda s: _number(s, "--l1", 0), default=0.0, help="L1 penalty rate (default 0)")
+    net.add_argument("--l2", type=lambda s: _number(s, "--l2", 0), default=0.0, help="L2 penalty rate (default 0)")
+    net.add_argument("--seed", type=lambda s: _whole(s, "--seed", 0, 2**32 - 1), default=0,
+                     help="seed for data, weights and shuffling (default 0)")
+    net.add_argument("--dtype", type=_choice(["float32", "float64"], "--dtype"), default="float64",
+                     help="float32 or float64 (default float64)")
+    out = t.add_argument_group("output")
+    out.add_argument("--save", metavar="MODEL.npz", help="save the trained model (also on Ctrl-C)")
+    out.add_argument("--json", action="store_true", help="print one JSON result object instead of the report")
+    out.add_argument("--no-plot", action="store_true", help="leave out the decision-boundary picture")
+
+    sub.add_parser("datasets", help="list the built-in data sets").add_argument(
+        "--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("predict", help="predict with a saved model",
+                       description="Predict with a model saved by 'annplay train --save'.")
+    p.add_argument("model", metavar="MODEL.npz")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", metavar="FILE.csv", help="CSV with the model's input columns (header row)")
+    src.add_argument("--point", metavar="X1,X2", help="one point, its values separated by commas")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+# --- commands ----------------------------------------------------------------------------
+
+def _experiment(args: argparse.Namespace):
+    from annplay.engine.experiment import Experiment
+    if args.l1 and args.l2:
+        raise UsageError("choose one of --l1 or --l2, not both")
+    if (args.x or args.y) and not args.data:
+        raise UsageError("--x and --y choose columns of --data FILE.csv; give --data too")
+    reg = "l1" if args.l1 else "l2" if args.l2 else "none"
+    exp = Experiment(dataset=args.dataset, n=args.points, noise=args.noise, train_ratio=args.train_ratio,
+                     features=args.features, hidden=args.layers, activation=args.activation, lr=args.lr,
+                     batch_size=args.batch_size, optimizer=args.optimizer, regularization=reg,
+                     reg_rate=args.l1 or args.l2, seed=args.seed, dtype=args.dtype,
+                     csv=args.data, csv_x=args.x, csv_y=args.y)
+    if args.data and not Path(args.data).is_file():
+        raise UsageError(f"--data: no such file: {args.data}")
+    return exp
+
+
+def _confusion(net: Any, X: Any, Y: Any, k: int) -> list[list[int]]:
+    import numpy as np
+    pred = net.predict(X)
+    true = Y.argmax(axis=0) if Y.shape[0] > 1 else (Y[0] > 0.5).astype(int)
+    m = np.zeros((k, k), dtype=int)
+    np.add.at(m, (true, pred), 1)
+    return m.tolist()
+
+
+def _fmt(v: float | None, pct: bool = False) -> str:
+    if v is None:
+        return "–"
+    return f"{100 * v:.1f} %" if pct else f"{v:.4f}"
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train headless; print a progress bar, a summary, a confusion matrix and the boundary."""
+    from annplay.engine.trainer import Metrics
+    exp = _experiment(args)
+    try:
+        prep, net, trainer = exp.build()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+    stop = {"flag": False}
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        stop["flag"] = True
+
+    previous = signal.signal(signal.SIGINT, on_sigint) if _main_thread() else None
+    start = time.perf_counter()
+    metrics: Metrics = trainer.metrics()
+    try:
+        if args.json:
+            metrics = _run(trainer, args.epochs, stop, None)
+        else:
+            metrics = _run_with_progress(trainer, args.epochs, stop)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    elapsed = time.perf_counter() - start
+    interrupted = stop["flag"]
+    saved = None
+    if args.save:
+        try:
+            saved = str(net.save(args.save))
+        except OSError as exc:
+            raise UsageError(f"--save: cannot write {args.save}: {exc.strerror or exc}") from None
+    ds = prep.dataset
+    confusion = (_confusion(net, prep.X_test, prep.Y_test, ds.n_classes)
+                 if ds.kind != "regression" and prep.X_test.shape[1] else None)
+    result = {
+        "dataset": ds.name, "kind": ds.kind, "class_names": list(ds.class_names),
+        "epochs": metrics.epoch,
+        "state": "interrupted" if interrupted else "done" if metrics.state == "running" else metrics.state,
+        "train_loss": metrics.train_loss, "test_loss": metrics.test_loss,
+        "train_accuracy": metrics.train_acc, "test_accuracy": metrics.test_acc,
+        "seconds": round(elapsed, 4), "epochs_per_second": round(metrics.epoch / elapsed, 1) if elapsed else None,
+        "dropped_rows": ds.dropped, "confusion_matrix": confusion, "saved": saved, "message": trainer.message or None,
+        "settings": exp.to_dict(),
+    }
+    if args.json:
+        print(json.dumps(result, allow_nan=False, default=_json_default))
+    else:
+        _report(result, prep, net, args)
+    return EXIT_INTERRUPTED if interrupted else 0
+
+
+def _json_default(v: Any) -> Any:
+    return None if isinstance(v, float) and not math.isfinite(v) else str(v)
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
+
+def _run(trainer: Any, epochs: int, stop: dict, on_chunk: Any) -> Any:
+    """Step the trainer in chunks of about 0.1 s until done, diverged, stopped or interrupted."""
+    chunk = 1
+    metrics = trainer.metrics()
+    while trainer.epoch < epochs and trainer.state not in ("diverged", "stopped") and not stop["flag"]:
+        k = min(chunk, epochs - trainer.epoch)
+        t = time.perf_counter()
+        trainer.step(k, metrics=False)
+        dt = time.perf_counter() - t
+        chunk = max(1, min(int(k * 0.1 / dt) if dt > 0 else chunk * 2, chunk * 4))
+        if on_chunk is not None:
+            metrics = trainer.metrics()
+            on_chunk(metrics, dt / max(k, 1))
+    return trainer.metrics()
+
+
+def _run_with_progress(trainer: Any, epochs: int, stop: dict) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = [TextColumn("epoch"), MofNCompleteColumn(), BarColumn(bar_width=None),
+               TextColumn("{task.fields[speed]}"), TextColumn("{task.fields[losses]}"), TimeElapsedColumn()]
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task("train", total=epochs, speed="", losses="")
+
+        def update(m: Any, seconds_per_epoch: float) -> None:
+            speed = f"{1 / seconds_per_epoch:,.0f} ep/s" if seconds_per_epoch > 0 else ""
+            losses = f"train {_fmt(m.train_loss)} test {_fmt(m.test_loss)}"
+            progress.update(task, completed=m.epoch, speed=speed, losses=losses)
+
+        metrics = _run(trainer, epochs, stop, update)
+        progress.update(task, completed=metrics.epoch)
+    return metrics
+
+
+def _report(result: dict, prep: Any, net: Any, args: argparse.Namespace) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    plain = not console.is_terminal or bool(os.environ.get("NO_COLOR"))
+    state = result["state"]
+    if result["message"]:
+        console.print(result["message"], markup=False, highlight=False)
+    if result["dropped_rows"]:
+        console.print(f"dropped {result['dropped_rows']} rows with missing values", highlight=False)
+    if state == "interrupted":
+        console.print(f"Interrupted at epoch {result['epochs']}: the summary so far.", highlight=False)
+    table = Table(title=f"{result['dataset']} ({result['kind']})", show_header=True, box=None if plain else None)
+    table.add_column("")
+    table.add_column("train", justify="right")
+    table.add_column("test", justify="right")
+    table.add_row("loss", _fmt(result["train_loss"]), _fmt(result["test_loss"]))
+    if result["kind"] != "regression":
+        table.add_row("accuracy", _fmt(result["train_accuracy"], True), _fmt(result["test_accuracy"], True))
+    table.add_row("epochs", str(result["epochs"]), "")
+    table.add_row("time", f"{result['seconds']:.2f} s", f"{result['epochs_per_second'] or 0:,.0f} ep/s")
+    table.add_row("state", state, "")
+    console.print(table)
+    if result["confusion_matrix"]:
+        names = result["class_names"]
+        console.print("confusion matrix on the test set (rows: true class, columns: predicted)",
+                      highlight=False)
+        cm = Table(box=None)
+        cm.add_column("")
+        for n in names:
+            cm.add_column(n, justify="right")
+        for name, row in zip(names, result["confusion_matrix"]):
+            cm.add_row(name, *(str(v) for v in row))
+        console.print(cm)
+    if result["saved"]:
+        console.print(f"model saved to {result['saved']}", highlight=False)
+    if args.no_plot:
+        return
+    if not prep.plottable:
+        console.print("(no decision-boundary picture: the data has more than 2 input columns)")
+        return
+    _print_boundary(console, prep, net, plain)
+
+
+def _print_boundary(console: Any, prep: Any, net: Any, plain: bool) -> None:
+    from annplay.boundary import DEFAULT_BOUNDS, Points, bounds_for, fit_size, render_text
+
+    ds = prep.dataset
+    bounds = DEFAULT_BOUNDS if ds.source is None and ds.x_mean is None else bounds_for(ds.X)
+    columns = console.width if console.is_terminal else 60
+    lines = max(8, (console.height if console.is_terminal else 24) - 4)
+    width, height = fit_size(columns, lines)
+    points = Points.from_xy(prep.train.X, prep.train.y) + Points.from_xy(prep.test.X, prep.test.y, test=True)
+    picture = render_text(lambda G: net.forward(prep.inputs(G)), bounds, width, height, points,
+                          kind=ds.kind, class_names=ds.class_names, color=not plain)
+    if plain:
+        print(picture)
+    else:
+        console.print(picture, soft_wrap=False, crop=True)
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    """List every built-in data set with its kind, size and description."""
+    from annplay.engine.datasets import DATASETS
+    rows = [{"name": s.name, "kind": s.kind, "points": s.default_n, "description": s.description}
+            for s in DATASETS.values()]
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(box=None, show_header=True, header_style="bold")
+    for col, just in (("name", "left"), ("kind", "left"), ("points", "right"), ("description", "left")):
+        table.add_column(col, justify=just, overflow="fold")
+    for r in rows:
+        table.add_row(r["name"], r["kind"], str(r["points"]), r["description"])
+    Console().print(table)
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    """Predict with a saved model on one point or on the rows of a CSV."""
+    import numpy as np
+    from annplay.engine.experiment import model_inputs
+    from annplay.engine.network import MLP
+    try:
+        net = MLP.load(args.model)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    meta = net.meta or {}
+    columns = meta.get("feature_names") or [f"x{i + 1}" for i in range(net.layers[0])]
+    if args.point is not None:
+        try:
+            values = [float(v) for v in args.point.split(",")]
+        except ValueError:
+            values = []
+        if len(values) != len(columns) or not all(math.isfinite(v) for v in values):
+            raise UsageError(f"--point needs {len(columns)} numbers separated by commas "
+                             f"({', '.join(columns)}), got {args.point!r}")
+        X = np.array(values, dtype=float).reshape(-1, 1)
+    else:
+        from annplay.engine.csvdata import read_columns
+        try:
+            X = read_columns(Path(args.data), columns)
+        except (ValueError, OSError) as exc:
+            raise UsageError(str(exc)) from None
+    inputs = model_inputs(net, X)
+    out = net.forward(inputs)
+    kind = meta.get("kind") or net.task
+    names = meta.get("class_names") or []
+    rows = []
+    for j in range(X.shape[1]):
+        row: dict[str, Any] = {"input": X[:, j].tolist()}
+        if kind == "regression":
+            row["value"] = out[:, j].tolist() if out.shape[0] > 1 else float(out[0, j])
+        else:
+            probs = [1 - float(out[0, j]), float(out[0, j])] if out.shape[0] == 1 else out[:, j].tolist()
+            k = int(np.argmax(probs))
+            row["class"] = names[k] if k < len(names) else k
+            row["probability"] = probs[k]
+        rows.append(row)
+    if args.json:
+        print(json.dumps(rows if args.data else rows[0]))
+        return 0
+    for row in rows:
+        inp = ", ".join(f"{c}={v:g}" for c, v in zip(columns, row["input"]))
+        if kind == "regression":
+            print(f"{inp} -> {row['value']}")
+        else:
+            print(f"{inp} -> {row['class']} (p = {row['probability']:.3f})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``annplay`` console script and ``python -m annplay``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] == "play":
+        from annplay.app import run
+        run()
+        return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {"train": cmd_train, "datasets": cmd_datasets, "predict": cmd_predict}
+    try:
+        return commands[args.command](args)
+    except UsageError as exc:
+        sys.stderr.write(f"annplay {args.command}: error: {exc}\n")
+        return EXIT_MISUSE
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
