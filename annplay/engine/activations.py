@@ -67,8 +67,7 @@ def _tanh_deriv(z: Array, a: Array, out: Array) -> Array:
 
 def _logistic(z: Array, out: Array) -> Array:
     np.negative(z, out=out)
-    with np.errstate(over="ignore"):           # exp(1e4) = inf -> 1/inf = 0, exact
-        np.exp(out, out=out)
+    np.exp(out, out=out)                       # exp(1e4) = inf -> 1/inf = 0: exact (callers silence the warning)
     out += 1.0
     return np.reciprocal(out, out=out)
 
@@ -179,7 +178,8 @@ class Activation:
         """A = g(Z), written into ``out`` when given."""
         if out is None:
             out = np.empty_like(z)
-        return self.spec.function(z, out, **self.params)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.spec.function(z, out, **self.params)
 
     def derivative(self, z: Array, a: Array, out: Array | None = None) -> Array:
         """g'(Z) elementwise, from Z and the output A = g(Z)."""

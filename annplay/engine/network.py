@@ -20,6 +20,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -95,19 +96,37 @@ def _parse_activations(layers: list[int], activations: Any, loss: str | None) ->
 
 
 class Workspace:
-    """Preallocated buffers for one batch size, reused every step (no allocation in the loop)."""
+    """Preallocated buffers for one batch size, reused every step (no allocation in the loop).
+
+    Hidden outputs live in "augmented" arrays with a last row of ones, so that one
+    matmul with the layer's [W | b] block gives W·A + b, and one more gives [dW | db].
+    """
 
     def __init__(self, layers: list[int], n: int, dtype: type, dropout: bool) -> None:
         sizes = layers[1:]
         self.n = n
         self.Z = [np.empty((r, n), dtype) for r in sizes]
-        self.A = [np.empty((r, n), dtype) for r in sizes]
+        self.Aaug = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]]
+        self.A = [a[:-1] for a in self.Aaug] + [np.empty((sizes[-1], n), dtype)]
         self.D = [np.empty((r, n), dtype) for r in sizes]      # g'(Z)
         self.dZ = [np.empty((r, n), dtype) for r in sizes]
         self.dA = [np.empty((r, n), dtype) for r in sizes[:-1]]
         # Inverted dropout: the masked outputs feed the next layer; A keeps g(Z) for g'.
         self.mask = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else None
-        self.Adrop = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else None
+        self.Adrop = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]] if dropout else None
+
+
+def _ones_row(a: Array) -> Array:
+    a[-1] = 1.0
+    return a
+
+
+def augment(X: Array) -> Array:
+    """X with a row of ones appended: the input the [W | b] blocks multiply."""
+    out = np.empty((X.shape[0] + 1, X.shape[1]), X.dtype)
+    out[:-1] = X
+    out[-1] = 1.0
+    return out
 
 
 class MLP:
@@ -146,24 +165,23 @@ class MLP:
     # --- parameters -------------------------------------------------------------
 
     def _build_parameters(self) -> None:
+        """One flat vector; layer ℓ's block is [W | b], r×(s+1) row-major: a neuron's weights, then its bias."""
         shapes = list(zip(self.layers[1:], self.layers[:-1]))
-        self.n_params = sum(r * s + r for r, s in shapes)
+        self.n_params = sum(r * (s + 1) for r, s in shapes)
         self._flat = np.zeros(self.n_params, self.dtype)
         self._grad = np.zeros(self.n_params, self.dtype)
         self._weight_mask = np.zeros(self.n_params, self.dtype)   # 1 on weights, 0 on biases
-        ws, bs, gws, gbs = [], [], [], []
-        offset = 0
+        blocks, grads, offset = [], [], 0
         for r, s in shapes:
-            ws.append(self._flat[offset:offset + r * s].reshape(r, s))
-            gws.append(self._grad[offset:offset + r * s].reshape(r, s))
-            self._weight_mask[offset:offset + r * s] = 1
-            offset += r * s
-            bs.append(self._flat[offset:offset + r].reshape(r, 1))
-            gbs.append(self._grad[offset:offset + r])
-            offset += r
-        self.weights = ParamList(ws, "weights")
-        self.biases = ParamList(bs, "biases")
-        self._grad_w, self._grad_b = gws, gbs
+            size = r * (s + 1)
+            blocks.append(self._flat[offset:offset + size].reshape(r, s + 1))
+            grads.append(self._grad[offset:offset + size].reshape(r, s + 1))
+            self._weight_mask[offset:offset + size].reshape(r, s + 1)[:, :s] = 1
+            offset += size
+        self._blocks, self._grad_blocks = blocks, grads
+        self.weights = ParamList([P[:, :-1] for P in blocks], "weights")
+        self.biases = ParamList([P[:, -1:] for P in blocks], "biases")
+        self._layer_plan = self._plan() if hasattr(self, "activations") else []
 
     def initialize(self, init: str | None = None, seed: int | None = None) -> None:
         """(Re)draw all weights: ``init`` by name, or per layer He (ReLU family) / Xavier."""
@@ -175,7 +193,7 @@ class MLP:
             self.biases[i][...] = b
 
     def get_flat(self) -> Array:
-        """A copy of every parameter as one vector (W(1), b(1), W(2), b(2), … row-major)."""
+        """A copy of every parameter as one vector: layer by layer, each neuron's weights then its bias."""
         return self._flat.copy()
 
     def set_flat(self, v: Any) -> None:
@@ -254,57 +272,75 @@ class MLP:
                 A = g(Z) if i < len(self.activations) - 1 else A
         return Z
 
-    def _forward(self, X: Array, ws: Workspace, dropout: float = 0.0,
+    def _plan(self) -> list[tuple]:
+        """Per layer ([W | b], Wᵀ, g, g′) with parameters bound: the hot loops look nothing up."""
+        plan = []
+        for P, g in zip(self._blocks, self.activations):
+            f, d = g.spec.function, g.spec.derivative
+            if g.params:
+                f = partial(f, **g.params)
+                d = partial(d, **g.params) if d is not None else None
+            plan.append((P, P[:, :-1].T, f, d))
+        return plan
+
+    def _forward(self, Xa: Array, ws: Workspace, dropout: float = 0.0,
                  rng: np.random.Generator | None = None) -> Array:
-        """Training forward pass into the workspace; inverted dropout on hidden layers."""
-        A = X
-        last = len(self.activations) - 1
-        for i, (W, b, g) in enumerate(zip(self.weights, self.biases, self.activations)):
+        """Training forward pass of augmented inputs Xa (see :func:`augment`) into the workspace.
+
+        Inverted dropout on hidden layers when ``dropout`` > 0.
+        """
+        A = Xa
+        if not dropout:
+            for i, (P, _, f, _) in enumerate(self._layer_plan):
+                Z = ws.Z[i]
+                np.matmul(P, A, out=Z)             # W·A + b in one call
+                f(Z, ws.A[i])
+                A = ws.Aaug[i] if i < len(ws.Aaug) else ws.A[i]
+            return A
+        keep = 1.0 - dropout
+        for i, (P, _, f, _) in enumerate(self._layer_plan):
             Z = ws.Z[i]
-            np.matmul(W, A, out=Z)
-            Z += b
-            A = g(Z, ws.A[i])
-            if dropout and i < last:
-                keep = 1.0 - dropout
+            np.matmul(P, A, out=Z)
+            f(Z, ws.A[i])
+            if i < len(ws.Aaug):
                 mask = ws.mask[i]
                 mask[...] = rng.random(mask.shape, dtype=mask.dtype)
                 np.less(mask, keep, out=mask)
                 mask *= 1.0 / keep
-                A = np.multiply(A, mask, out=ws.Adrop[i])
+                np.multiply(ws.A[i], mask, out=ws.Adrop[i][:-1])
+                A = ws.Adrop[i]
+            else:
+                A = ws.A[i]
         return A
 
-    def _backward(self, X: Array, Y: Array, ws: Workspace, dropout: float = 0.0) -> Array:
+    def _backward(self, Xa: Array, Y: Array, ws: Workspace, dropout: float = 0.0) -> Array:
         """Fill the flat gradient from the workspace of the last :meth:`_forward`."""
-        last = len(self.activations) - 1
-        n = X.shape[1]
+        plan = self._layer_plan
+        last = len(plan) - 1
         dZ = ws.dZ[last]
         A_out = ws.A[last]
         np.subtract(A_out, Y, out=dZ)          # logistic+BCE, softmax+CE: dZ = A − Y; MSE: dA
         if self.loss_spec.output is None:      # MSE: chain through the output activation
-            g = self.activations[last]
-            if g.spec.derivative is None:      # softmax: Jacobian-vector product
+            d = plan[last][3]
+            if d is None:                      # softmax: Jacobian-vector product
                 s = np.einsum("ij,ij->j", dZ, A_out)
                 dZ -= s
                 dZ *= A_out
             else:
-                dZ *= g.derivative(ws.Z[last], A_out, ws.D[last])
-        for i in range(last, -1, -1):
-            if i == 0:
-                A_prev = X
-            else:
-                A_prev = ws.Adrop[i - 1] if dropout else ws.A[i - 1]
-            np.matmul(dZ, A_prev.T, out=self._grad_w[i])
-            np.add.reduce(dZ, axis=1, out=self._grad_b[i])
-            if i > 0:
-                dA = ws.dA[i - 1]
-                np.matmul(self.weights[i].T, dZ, out=dA)
-                if dropout:
-                    dA *= ws.mask[i - 1]
-                g = self.activations[i - 1]
-                dZ_prev = ws.dZ[i - 1]
-                np.multiply(dA, g.derivative(ws.Z[i - 1], ws.A[i - 1], ws.D[i - 1]), out=dZ_prev)
-                dZ = dZ_prev
-        self._grad *= 1.0 / n                  # the 1/n of dW and db, folded in once
+                dZ *= d(ws.Z[last], A_out, ws.D[last])
+        grads = self._grad_blocks
+        inputs = ws.Adrop if dropout else ws.Aaug
+        for i in range(last, 0, -1):
+            np.matmul(dZ, inputs[i - 1].T, out=grads[i])   # [dW | db] in one call
+            dA = ws.dA[i - 1]
+            np.matmul(plan[i][1], dZ, out=dA)              # Wᵀ·dZ
+            if dropout:
+                dA *= ws.mask[i - 1]
+            dZ_prev = ws.dZ[i - 1]
+            np.multiply(dA, plan[i - 1][3](ws.Z[i - 1], ws.A[i - 1], ws.D[i - 1]), out=dZ_prev)
+            dZ = dZ_prev
+        np.matmul(dZ, Xa.T, out=grads[0])
+        self._grad *= 1.0 / Xa.shape[1]        # the 1/n of dW and db, folded in once
         return self._grad
 
     def _output_loss(self, ws: Workspace, Y: Array) -> float:
@@ -316,10 +352,11 @@ class MLP:
         X = self.check_X(X)
         Y = self.check_Y(Y, X.shape[1])
         ws = Workspace(self.layers, X.shape[1], self.dtype, dropout=False)
-        with np.errstate(over="ignore"):
-            self._forward(X, ws)
+        Xa = augment(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._forward(Xa, ws)
             loss = self._output_loss(ws, Y)
-            grad = self._backward(X, Y, ws).copy()
+            grad = self._backward(Xa, Y, ws).copy()
         return loss, grad
 
     def gradients(self, X: Any, Y: Any) -> tuple[list[Array], list[Array]]:
@@ -327,10 +364,10 @@ class MLP:
         _, grad = self.backprop(X, Y)
         dws, dbs, offset = [], [], 0
         for r, s in zip(self.layers[1:], self.layers[:-1]):
-            dws.append(grad[offset:offset + r * s].reshape(r, s))
-            offset += r * s
-            dbs.append(grad[offset:offset + r].reshape(r, 1))
-            offset += r
+            block = grad[offset:offset + r * (s + 1)].reshape(r, s + 1)
+            dws.append(block[:, :-1])
+            dbs.append(block[:, -1:])
+            offset += r * (s + 1)
         return dws, dbs
 
     def loss(self, X: Any, Y: Any) -> float:
@@ -512,4 +549,4 @@ def is_finite_vector(v: Array) -> bool:
     return math.isfinite(float(np.add.reduce(v)))
 
 
-__all__ = ["MLP", "ParamList", "Workspace", "ACTIVATIONS", "atomic_write_bytes", "is_finite_vector"]
+__all__ = ["MLP", "ParamList", "Workspace", "augment", "ACTIVATIONS", "atomic_write_bytes", "is_finite_vector"]

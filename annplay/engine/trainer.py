@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .network import MLP, Workspace, is_finite_vector
+from .network import MLP, Workspace, augment, is_finite_vector
 from .optimizers import OPTIMIZERS, make_optimizer
 
 Array = np.ndarray
@@ -151,7 +151,8 @@ class Trainer:
             self.Y_test = net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
         else:
             self.X_test = self.Y_test = None
-        self._Xs = np.empty_like(self.X)
+        self._Xa = augment(self.X)          # with a row of ones: see network.augment
+        self._Xs = np.empty_like(self._Xa)
         self._Ys = np.empty_like(self.Y)
         if hasattr(self, "_requested_batch"):
             self.batch_size = self._requested_batch
@@ -187,12 +188,21 @@ class Trainer:
         """One pass over the training data; returns the mean batch loss if recording, else nan."""
         net, opt, lr = self.net, self._optimizer, self._lr
         bs, n = self._batch_size, self.n
-        X, Y = self.X, self.Y
+        penalize = self.l1 or self.l2
+        if bs >= n and self.record is None:          # the hot path: full batch, nothing measured
+            ws = self._workspace(n)
+            net._forward(self._Xa, ws, self.dropout, self.rng)
+            grad = net._backward(self._Xa, self.Y, ws, self.dropout)
+            if penalize:
+                self._penalize(grad)
+            opt.update(net._flat, grad, lr)
+            return math.nan
+        X, Y = self._Xa, self.Y
         record = self.record is not None
         total = 0.0
         if bs < n and self.shuffle:
             perm = self.rng.permutation(n)
-            np.take(self.X, perm, axis=1, out=self._Xs)
+            np.take(self._Xa, perm, axis=1, out=self._Xs)
             np.take(self.Y, perm, axis=1, out=self._Ys)
             X, Y = self._Xs, self._Ys
         for start in range(0, n, bs):
@@ -203,7 +213,7 @@ class Trainer:
             if record:
                 total += net._output_loss(ws, Yb) * Xb.shape[1]
             grad = net._backward(Xb, Yb, ws, self.dropout)
-            if self.l1 or self.l2:
+            if penalize:
                 self._penalize(grad)
             opt.update(net._flat, grad, lr)
         return total / n if record else math.nan
