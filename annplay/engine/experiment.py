@@ -18,6 +18,7 @@ from .datasets import DATASETS, Dataset, check_noise, check_train_ratio, make_da
 from .features import DEFAULT_FEATURES, FEATURES, apply_features, parse_features
 from .network import MLP
 from .optimizers import OPTIMIZERS
+from .evolution import METHODS as EVOLUTION_METHODS, EvolutionTrainer
 from .trainer import Trainer, check_lr
 
 # TF Playground's learning-rate ladder, and its regularisation-rate ladder.
@@ -25,7 +26,7 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATIONS = ("none", "l1", "l2")
 BATCH_SIZES = (1, 2, 5, 10, 16, 20, 25, 30, 32, 50, 64, 100, 128, 256)
-TRAINERS = {"backprop": "Back-propagation with gradient descent"}
+TRAINERS = {"backprop": "Back-propagation with gradient descent", **EVOLUTION_METHODS}
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 8 * 8          # per layer: plenty for a playground, still fast on a phone
 OUTPUTS = {"binary": "logistic", "multiclass": "softmax", "regression": "linear"}
@@ -76,6 +77,9 @@ class Experiment:
     regularization: str = "none"
     reg_rate: float = 0.0
     seed: int = 0
+    trainer: str = "backprop"        # or a neuroevolution method: "ga", "es"
+    population: int | None = None    # neuroevolution: individuals per generation (None: the method's default)
+    sigma: float | None = None       # neuroevolution: mutation step size (None: the method's default)
     dtype: str = "float64"
     csv: str | None = None
     csv_x: tuple[str, ...] | None = None
@@ -118,6 +122,20 @@ class Experiment:
                              f"{', '.join(REGULARIZATIONS)}")
         if not (isinstance(self.reg_rate, (int, float)) and math.isfinite(self.reg_rate) and self.reg_rate >= 0):
             raise ValueError(f"regularization rate: a finite number ≥ 0, got {self.reg_rate!r}")
+        if self.trainer not in TRAINERS:
+            raise ValueError(f"trainer: unknown {self.trainer!r}; choose one of: {', '.join(TRAINERS)}")
+        if self.trainer == "backprop":
+            for name in self.hidden_activations():
+                if not get_activation(name).spec.trainable_by_backprop:
+                    raise ValueError(f"activation: {name} has no useful gradient, so back-propagation "
+                                     f"cannot train it; choose a neuroevolution trainer (ga or es)")
+        if self.population is not None and (isinstance(self.population, bool) or
+                                            not isinstance(self.population, (int, np.integer)) or
+                                            not 4 <= self.population <= 10_000):
+            raise ValueError(f"population: a whole number from 4 to 10000, got {self.population!r}")
+        if self.sigma is not None and not (isinstance(self.sigma, (int, float)) and math.isfinite(self.sigma)
+                                           and self.sigma > 0):
+            raise ValueError(f"sigma: a finite number > 0, got {self.sigma!r}")
         if self.dtype not in ("float32", "float64"):
             raise ValueError(f"dtype: float32 or float64, got {self.dtype!r}")
         return self
@@ -185,14 +203,18 @@ class Experiment:
         }
         return net
 
-    def build_trainer(self, net: MLP, prep: Prepared) -> Trainer:
+    def build_trainer(self, net: MLP, prep: Prepared) -> Trainer | EvolutionTrainer:
         """A trainer over the prepared train (and test) data with these settings."""
+        if self.trainer != "backprop":
+            return EvolutionTrainer(net, prep.X_train, prep.Y_train, prep.X_test, prep.Y_test,
+                                    method=self.trainer, population=self.population, sigma=self.sigma,
+                                    seed=self.seed)
         l1 = self.reg_rate if self.regularization == "l1" else 0.0
         l2 = self.reg_rate if self.regularization == "l2" else 0.0
         return Trainer(net, prep.X_train, prep.Y_train, prep.X_test, prep.Y_test, lr=self.lr,
                        batch_size=self.batch_size, optimizer=self.optimizer, l1=l1, l2=l2, seed=self.seed)
 
-    def build(self) -> tuple[Prepared, MLP, Trainer]:
+    def build(self) -> tuple[Prepared, MLP, Trainer | EvolutionTrainer]:
         """Data, network and trainer in one call."""
         prep = self.prepare()
         net = self.build_network(prep)

@@ -1,0 +1,343 @@
+"""Neuroevolution: training without gradients, on the network's flat parameter vector.
+
+A population of parameter vectors is scored in one batched forward pass (a
+3-D matmul over stacked [W | b] blocks, no Python loop over individuals), and
+the best one is written back with ``net.set_flat``.  One ``step`` is one
+generation; fitness is the negative training loss (or the accuracy).
+
+Two methods, both seeded:
+  * ``ga``: a simple genetic algorithm — elitism, tournament selection, uniform
+    crossover and Gaussian mutation.  Easy to explain in a classroom.
+  * ``es``: CMA-ES (Hansen's covariance matrix adaptation evolution strategy), the strong one.
+Because every activation works here, so does ``step`` (Heaviside), which back-propagation cannot train.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .network import MLP
+from .trainer import Metrics
+
+Array = np.ndarray
+
+METHODS = {
+    "ga": "Genetic algorithm: elitism, tournament selection, crossover, Gaussian mutation",
+    "es": "CMA-ES: an evolution strategy that adapts its step size and search directions",
+}
+FITNESS = ("loss", "accuracy")
+
+
+# --- the batched population forward pass ---------------------------------------------------
+
+def population_blocks(net: MLP, pop: Array) -> list[Array]:
+    """Each layer's [W | b] blocks for every individual: arrays of shape P×r×(s+1)."""
+    P = pop.shape[0]
+    blocks, offset = [], 0
+    for r, s in zip(net.layers[1:], net.layers[:-1]):
+        size = r * (s + 1)
+        blocks.append(pop[:, offset:offset + size].reshape(P, r, s + 1))
+        offset += size
+    return blocks
+
+
+def population_logits(net: MLP, pop: Array, X: Array) -> Array:
+    """Output pre-activations of every individual in ``pop`` (P×n_params) on X (m×n): P×r×n."""
+    A = np.asarray(X, dtype=pop.dtype)                              # m×n, shared by all individuals
+    blocks = population_blocks(net, pop)
+    last = len(blocks) - 1
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i, (B, g) in enumerate(zip(blocks, net.activations)):
+            Z = np.matmul(B[:, :, :-1], A)                          # P×r×n in one call
+            Z += B[:, :, -1:]
+            if i < last:
+                A = g.spec.function(Z, Z, **g.params)               # in place, contiguous
+    return Z
+
+
+def population_forward(net: MLP, pop: Array, X: Array) -> Array:
+    """Outputs A(N) of every individual: P×r×n (softmax per instance)."""
+    Z = population_logits(net, pop, X)
+    g = net.activations[-1]
+    if g.spec.output_only:                                         # softmax over the r axis
+        e = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    out = np.empty_like(Z)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g.spec.function(Z, out, **g.params)
+    return out
+
+
+def population_scores(net: MLP, pop: Array, X: Array, Y: Array) -> tuple[Array, Array | None]:
+    """(loss, accuracy) of every individual, each of shape (P,); accuracy None for regression."""
+    Z = population_logits(net, pop, X)
+    Y = np.asarray(Y, dtype=Z.dtype)
+    n = X.shape[1]
+    task = net.task
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if net.loss_spec.name == "bce":
+            loss = (np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))).sum(axis=(1, 2)) / n
+            acc = ((Z > 0) == (Y > 0.5)).mean(axis=(1, 2))
+        elif net.loss_spec.name == "cross_entropy":
+            zmax = Z.max(axis=1, keepdims=True)
+            lse = zmax + np.log(np.exp(Z - zmax).sum(axis=1, keepdims=True))
+            loss = (Y * (lse - Z)).sum(axis=(1, 2)) / n
+            acc = (Z.argmax(axis=1) == Y.argmax(axis=0)).mean(axis=1)
+        else:
+            A = np.empty_like(Z)
+            g = net.activations[-1]
+            if g.spec.output_only:
+                e = np.exp(Z - Z.max(axis=1, keepdims=True))
+                A = e / e.sum(axis=1, keepdims=True)
+            else:
+                g.spec.function(Z, A, **g.params)
+            d = A - Y
+            loss = 0.5 * np.einsum("prn,prn->p", d, d) / n
+            acc = None
+            if task == "binary":
+                acc = ((A > 0.5) == (Y > 0.5)).mean(axis=(1, 2))
+    loss = np.where(np.isfinite(loss), loss, np.inf)
+    return loss.astype(np.float64), None if acc is None else acc.astype(np.float64)
+
+
+# --- the trainer ------------------------------------------------------------------------------
+
+class EvolutionTrainer:
+    """Trains ``net`` by neuroevolution with the same interface as :class:`~annplay.engine.Trainer`.
+
+    ``step(k)`` runs k generations; ``epoch`` counts generations.  The network always
+    holds the best individual found so far (elitism), so its fitness never decreases.
+    """
+
+    kind = "evolution"
+
+    def __init__(self, net: MLP, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None, *,
+                 method: str = "es", population: int | None = None, sigma: float | None = None,
+                 elite: int = 2, fitness: str = "loss", seed: int | None = None, lr: float = 0.0,
+                 **_ignored: Any) -> None:
+        if method not in METHODS:
+            raise ValueError(f"method must be one of: {', '.join(METHODS)}; got {method!r}")
+        if fitness not in FITNESS:
+            raise ValueError(f"fitness must be one of: {', '.join(FITNESS)}; got {fitness!r}")
+        if fitness == "accuracy" and net.task == "regression":
+            raise ValueError("fitness 'accuracy' needs a classification problem; use 'loss'")
+        self.net = net
+        self.method = method
+        self.fitness_kind = fitness
+        self.seed = net.seed if seed is None else seed
+        self.rng = np.random.default_rng(self.seed)
+        dim = net.n_params
+        default_pop = 4 + int(3 * math.log(dim)) if method == "es" else 50
+        self.population = self._check_population(default_pop if population is None else population)
+        self.sigma = self._check_sigma(sigma if sigma is not None else (0.25 if method == "es" else 0.1))
+        self.elite = max(0, min(int(elite), self.population - 1))
+        self.lr = lr                       # unused; kept so code that sets trainer.lr keeps working
+        self.set_data(X, Y, X_test, Y_test)
+        self.epoch = 0
+        self.evaluations = 0
+        self.state = "ready"
+        self.message = ""
+        self.best_history: list[float] = []
+        self.mean_history: list[float] = []
+        self._mean_fitness = math.nan
+        self._best = net.get_flat().astype(net.dtype)
+        self._best_fitness = self._fitness(self._best[None, :])[0]
+        self.evaluations += 1
+        self._ga_pop: Array | None = None
+        self._cma: _CMA | None = None
+
+    @staticmethod
+    def _check_population(p: Any) -> int:
+        if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or not 4 <= p <= 10_000:
+            raise ValueError(f"population must be a whole number from 4 to 10000, got {p!r}")
+        return int(p)
+
+    @staticmethod
+    def _check_sigma(s: Any) -> float:
+        try:
+            v = float(s)
+        except (TypeError, ValueError):
+            v = math.nan
+        if not math.isfinite(v) or v <= 0:
+            raise ValueError(f"mutation sigma must be a finite number > 0, got {s!r}")
+        return v
+
+    def set_population(self, population: int) -> None:
+        """Change the population size between generations (restarts the method's state, keeps the best)."""
+        self.population = self._check_population(population)
+        self.elite = min(self.elite, self.population - 1)
+        self._ga_pop, self._cma = None, None
+
+    def set_sigma(self, sigma: float) -> None:
+        """Change the mutation step size between generations."""
+        self.sigma = self._check_sigma(sigma)
+        if self._cma is not None:
+            self._cma.sigma = self.sigma
+
+    def set_data(self, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None) -> None:
+        """Replace the training (and test) data, keeping the weights."""
+        net = self.net
+        self.X = net.check_X(X)
+        self.Y = net.check_Y(Y, self.X.shape[1])
+        if X_test is not None and Y_test is not None and np.asarray(X_test).size:
+            self.X_test = net.check_X(X_test, "X_test")
+            self.Y_test = net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
+        else:
+            self.X_test = self.Y_test = None
+        if hasattr(self, "_best"):
+            self._best_fitness = self._fitness(self._best[None, :])[0]
+
+    def reset_optimizer(self) -> None:
+        """Forget the search state (after weights were changed by hand); start from the net's weights."""
+        self._best = self.net.get_flat()
+        self._best_fitness = self._fitness(self._best[None, :])[0]
+        self._ga_pop, self._cma = None, None
+
+    # --- fitness ---------------------------------------------------------------------------
+
+    def _fitness(self, pop: Array) -> Array:
+        loss, acc = population_scores(self.net, pop, self.X, self.Y)
+        if self.fitness_kind == "accuracy" and acc is not None:
+            return acc - 1e-3 * np.minimum(loss, 1e3)       # accuracy first, loss breaks ties
+        return -loss
+
+    # --- one generation of each method -------------------------------------------------------
+
+    def _generation_ga(self) -> Array:
+        rng, P, dim = self.rng, self.population, self.net.n_params
+        if self._ga_pop is None or self._ga_pop.shape[0] != P:
+            pop = self._best + self.sigma * rng.standard_normal((P, dim))
+            pop[0] = self._best
+            self._ga_pop = pop.astype(self.net.dtype)
+            self._ga_fit = self._fitness(self._ga_pop)
+            self.evaluations += P
+        pop, fit = self._ga_pop, self._ga_fit
+        order = np.argsort(-fit)
+        elite = pop[order[:self.elite]]
+        k = P - self.elite
+        # tournament selection of two parents per child, uniform crossover, Gaussian mutation
+        t = rng.integers(0, P, size=(2, k, 3))
+        winners = np.take_along_axis(t, np.argmax(fit[t], axis=2)[..., None], axis=2)[..., 0]
+        mix = rng.random((k, dim)) < 0.5
+        children = np.where(mix, pop[winners[0]], pop[winners[1]])
+        children = children + self.sigma * rng.standard_normal((k, dim))
+        children = children.astype(pop.dtype)
+        child_fit = self._fitness(children)
+        self.evaluations += k
+        self._ga_pop = np.concatenate([elite, children])
+        self._ga_fit = np.concatenate([fit[order[:self.elite]], child_fit])
+        return self._ga_fit
+
+    def _generation_es(self) -> Array:
+        if self._cma is None:
+            self._cma = _CMA(self._best.astype(np.float64), self.sigma, self.population, self.rng)
+        cands = self._cma.ask()
+        fit = self._fitness(cands.astype(self.net.dtype))
+        self.evaluations += len(cands)
+        self._cma.tell(cands, fit)
+        i = int(np.argmax(fit))
+        if fit[i] > self._best_fitness:
+            self._best, self._best_fitness = cands[i].astype(self.net.dtype), fit[i]
+        return fit
+
+    def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None:
+        """Run ``epochs`` generations; the network then holds the best individual so far."""
+        epochs = int(epochs)
+        if epochs < 0:
+            raise ValueError(f"generations must be ≥ 0, got {epochs}")
+        if epochs:
+            self.state = "running"
+        for _ in range(epochs):
+            fit = self._generation_ga() if self.method == "ga" else self._generation_es()
+            if self.method == "ga":
+                i = int(np.argmax(fit))
+                if fit[i] > self._best_fitness:
+                    self._best, self._best_fitness = self._ga_pop[i].copy(), fit[i]
+            finite = fit[np.isfinite(fit)]
+            self._mean_fitness = float(finite.mean()) if finite.size else -math.inf
+            self.epoch += 1
+            self.best_history.append(float(self._best_fitness))
+            self.mean_history.append(self._mean_fitness)
+            if len(self.best_history) > 2000:
+                del self.best_history[:1000], self.mean_history[:1000]
+        self.net.set_flat(self._best)
+        return self.metrics() if metrics else None
+
+    @property
+    def best_fitness(self) -> float:
+        return float(self._best_fitness)
+
+    @property
+    def mean_fitness(self) -> float:
+        return self._mean_fitness
+
+    def metrics(self) -> Metrics:
+        """Measure train (and test) loss and accuracy of the best individual now."""
+        best = self._best[None, :]
+        train_loss, train_acc = population_scores(self.net, best, self.X, self.Y)
+        test_loss = test_acc = None
+        if self.X_test is not None:
+            tl, ta = population_scores(self.net, best, self.X_test, self.Y_test)
+            test_loss, test_acc = float(tl[0]), None if ta is None else float(ta[0])
+        return Metrics(self.epoch, float(train_loss[0]), test_loss,
+                       None if train_acc is None else float(train_acc[0]), test_acc, self.state,
+                       best_fitness=float(self._best_fitness), mean_fitness=self._mean_fitness,
+                       evaluations=self.evaluations)
+
+
+class _CMA:
+    """CMA-ES state (Hansen, "The CMA Evolution Strategy: A Tutorial", 2016), maximising fitness."""
+
+    def __init__(self, mean: Array, sigma: float, lam: int, rng: np.random.Generator) -> None:
+        n = mean.size
+        self.n, self.mean, self.sigma, self.lam, self.rng = n, mean.copy(), sigma, lam, rng
+        mu = lam // 2
+        w = math.log(mu + 0.5) - np.log(np.arange(1, mu + 1))
+        self.weights = w / w.sum()
+        self.mu, self.mueff = mu, 1.0 / np.sum(self.weights ** 2)
+        me = self.mueff
+        self.cs = (me + 2) / (n + me + 5)
+        self.ds = 1 + 2 * max(0.0, math.sqrt((me - 1) / (n + 1)) - 1) + self.cs
+        self.cc = (4 + me / n) / (n + 4 + 2 * me / n)
+        self.c1 = 2 / ((n + 1.3) ** 2 + me)
+        self.cmu = min(1 - self.c1, 2 * (me - 2 + 1 / me) / ((n + 2) ** 2 + me))
+        self.chin = math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n))
+        self.ps, self.pc = np.zeros(n), np.zeros(n)
+        self.C, self.B, self.D = np.eye(n), np.eye(n), np.ones(n)
+        self.gen, self.eigen_gen = 0, 0
+
+    def ask(self) -> Array:
+        z = self.rng.standard_normal((self.lam, self.n))
+        self._y = (z * self.D) @ self.B.T                 # y ~ N(0, C)
+        return self.mean + self.sigma * self._y
+
+    def tell(self, cands: Array, fit: Array) -> None:
+        n = self.n
+        order = np.argsort(-fit)[:self.mu]
+        y = self._y[order]
+        yw = self.weights @ y
+        self.mean = self.mean + self.sigma * yw
+        inv_sqrt_c_yw = self.B @ ((self.B.T @ yw) / self.D)
+        self.ps = (1 - self.cs) * self.ps + math.sqrt(self.cs * (2 - self.cs) * self.mueff) * inv_sqrt_c_yw
+        self.gen += 1
+        norm_ps = np.linalg.norm(self.ps)
+        hs = norm_ps / math.sqrt(1 - (1 - self.cs) ** (2 * self.gen)) < (1.4 + 2 / (n + 1)) * self.chin
+        self.pc = (1 - self.cc) * self.pc + hs * math.sqrt(self.cc * (2 - self.cc) * self.mueff) * yw
+        rank_mu = (y * self.weights[:, None]).T @ y
+        delta = (1 - hs) * self.cc * (2 - self.cc)
+        self.C = ((1 - self.c1 - self.cmu) * self.C + self.c1 * (np.outer(self.pc, self.pc) + delta * self.C)
+                  + self.cmu * rank_mu)
+        self.sigma *= math.exp((self.cs / self.ds) * (norm_ps / self.chin - 1))
+        self.sigma = float(min(max(self.sigma, 1e-12), 1e6))
+        if self.gen - self.eigen_gen > self.lam / (self.c1 + self.cmu) / n / 10:
+            self.eigen_gen = self.gen
+            self.C = np.triu(self.C) + np.triu(self.C, 1).T
+            d2, self.B = np.linalg.eigh(self.C)
+            self.D = np.sqrt(np.maximum(d2, 1e-20))
+
+
+__all__ = ["EvolutionTrainer", "METHODS", "FITNESS", "population_forward", "population_logits",
+           "population_scores", "population_blocks"]
