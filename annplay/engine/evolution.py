@@ -71,21 +71,28 @@ def population_forward(net: MLP, pop: Array, X: Array) -> Array:
     return out
 
 
-def population_scores(net: MLP, pop: Array, X: Array, Y: Array) -> tuple[Array, Array | None]:
-    """(loss, accuracy) of every individual, each of shape (P,); accuracy None for regression."""
+def population_scores(net: MLP, pop: Array, X: Array, Y: Array,
+                      accuracy: bool = True) -> tuple[Array, Array | None]:
+    """(loss, accuracy) of every individual, each of shape (P,); accuracy None for regression or when not asked."""
     Z = population_logits(net, pop, X)
     Y = np.asarray(Y, dtype=Z.dtype)
     n = X.shape[1]
     task = net.task
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if net.loss_spec.name == "bce":
-            loss = (np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))).sum(axis=(1, 2)) / n
-            acc = ((Z > 0) == (Y > 0.5)).mean(axis=(1, 2))
+            # max(z,0) − z·y + log(1 + e^−|z|), with as few passes over P×r×n as possible
+            t = np.abs(Z)
+            np.negative(t, out=t)
+            np.exp(t, out=t)
+            np.log1p(t, out=t)
+            t += np.maximum(Z, 0)
+            loss = (t.sum(axis=(1, 2)) - np.einsum("prn,rn->p", Z, Y)) / n
+            acc = ((Z > 0) == (Y > 0.5)).mean(axis=(1, 2)) if accuracy else None
         elif net.loss_spec.name == "cross_entropy":
             zmax = Z.max(axis=1, keepdims=True)
             lse = zmax + np.log(np.exp(Z - zmax).sum(axis=1, keepdims=True))
             loss = (Y * (lse - Z)).sum(axis=(1, 2)) / n
-            acc = (Z.argmax(axis=1) == Y.argmax(axis=0)).mean(axis=1)
+            acc = (Z.argmax(axis=1) == Y.argmax(axis=0)).mean(axis=1) if accuracy else None
         else:
             A = np.empty_like(Z)
             g = net.activations[-1]
@@ -97,7 +104,7 @@ def population_scores(net: MLP, pop: Array, X: Array, Y: Array) -> tuple[Array, 
             d = A - Y
             loss = 0.5 * np.einsum("prn,prn->p", d, d) / n
             acc = None
-            if task == "binary":
+            if task == "binary" and accuracy:
                 acc = ((A > 0.5) == (Y > 0.5)).mean(axis=(1, 2))
     loss = np.where(np.isfinite(loss), loss, np.inf)
     return loss.astype(np.float64), None if acc is None else acc.astype(np.float64)
@@ -199,7 +206,8 @@ class EvolutionTrainer:
     # --- fitness ---------------------------------------------------------------------------
 
     def _fitness(self, pop: Array) -> Array:
-        loss, acc = population_scores(self.net, pop, self.X, self.Y)
+        want_acc = self.fitness_kind == "accuracy"
+        loss, acc = population_scores(self.net, pop, self.X, self.Y, accuracy=want_acc)
         if self.fitness_kind == "accuracy" and acc is not None:
             return acc - 1e-3 * np.minimum(loss, 1e3)       # accuracy first, loss breaks ties
         return -loss
