@@ -26,7 +26,16 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but errors are one line (no usage dump) and exit with code 2."""
+    """argparse, but errors are one line (no usage dump) and exit with code 2.
+
+    Values that start with a minus and a digit (``--point -1,2``, ``--lr -1``) are values,
+    not options: Python < 3.13 only recognises plain negative numbers like ``-1``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        import re
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str) -> NoReturn:
         import re
@@ -62,8 +71,8 @@ def _whole(text: str, flag: str, lo: int = 1, hi: int | None = None) -> int:
     except ValueError:
         value = None
     if value is None or value < lo or (hi is not None and value > hi):
-        upper = f" to {hi}" if hi is not None else " or more"
-        raise argparse.ArgumentTypeError(f"{flag} must be a whole number from {lo}{upper}, got {text!r}")
+        allowed = f"from {lo} to {hi}" if hi is not None else f"≥ {lo}"
+        raise argparse.ArgumentTypeError(f"{flag} must be a whole number {allowed}, got {text!r}")
     return value
 
 
@@ -205,13 +214,40 @@ def _confusion(net: Any, X: Any, Y: Any, k: int) -> list[list[int]]:
 def _fmt(v: float | None, pct: bool = False) -> str:
     if v is None:
         return "–"
-    return f"{100 * v:.1f} %" if pct else f"{v:.4f}"
+    if pct:
+        return f"{100 * v:.1f} %"
+    return f"{v:.4f}" if math.isfinite(v) and abs(v) < 1e4 else f"{v:.4g}"
+
+
+def _finite(v: Any) -> Any:
+    """v with every non-finite float (nan, inf) replaced by None, so it is strict JSON."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite(x) for x in v]
+    return v
+
+
+def _check_save_path(save: str) -> None:
+    """Refuse a --save target that cannot be written before training, not after it."""
+    target = Path(save)
+    if target.is_dir():
+        raise UsageError(f"--save: {save} is a directory; give a file name like model.npz")
+    parent = target.parent
+    if not parent.is_dir():
+        raise UsageError(f"--save: no such directory {str(parent)!r} for {save}")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"--save: cannot write into directory {str(parent)!r}")
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train headless; print a progress bar, a summary, a confusion matrix and the boundary."""
     from annplay.engine.trainer import Metrics
     exp = _experiment(args)
+    if args.save:
+        _check_save_path(args.save)
     try:
         prep, net, trainer = exp.build()
     except ValueError as exc:
@@ -255,7 +291,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "settings": exp.to_dict(),
     }
     if args.json:
-        print(json.dumps(result, allow_nan=False, default=_json_default))
+        print(json.dumps(_finite(result), allow_nan=False, default=_json_default))
     else:
         _report(result, prep, net, args)
     return EXIT_INTERRUPTED if interrupted else 0
@@ -270,15 +306,34 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+READY_FILE_ENV = "ANNPLAY_READY_FILE"
+
+
+def _signal_ready() -> None:
+    """Test hook: once training has started (SIGINT now stops it cleanly), create the file
+    named by the environment variable ANNPLAY_READY_FILE, if set.  Lets a test send Ctrl-C
+    at a known moment without sleeping."""
+    ready = os.environ.get(READY_FILE_ENV)
+    if ready:
+        try:
+            Path(ready).touch()
+        except OSError:
+            pass
+
+
 def _run(trainer: Any, epochs: int, stop: dict, on_chunk: Any) -> Any:
     """Step the trainer in chunks of about 0.1 s until done, diverged, stopped or interrupted."""
     chunk = 1
     metrics = trainer.metrics()
+    started = False
     while trainer.epoch < epochs and trainer.state not in ("diverged", "stopped") and not stop["flag"]:
         k = min(chunk, epochs - trainer.epoch)
         t = time.perf_counter()
         trainer.step(k, metrics=False)
         dt = time.perf_counter() - t
+        if not started:
+            started = True
+            _signal_ready()
         chunk = max(1, min(int(k * 0.1 / dt) if dt > 0 else chunk * 2, chunk * 4))
         if on_chunk is not None:
             metrics = trainer.metrics()
@@ -361,7 +416,7 @@ def _print_boundary(console: Any, prep: Any, net: Any, plain: bool) -> None:
     picture = render_text(lambda G: net.forward(prep.inputs(G)), bounds, width, height, points,
                           kind=ds.kind, class_names=ds.class_names, color=not plain)
     if plain:
-        print(picture)
+        print(picture, file=console.file)
     else:
         console.print(picture, soft_wrap=False, crop=True)
 
@@ -455,6 +510,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_MISUSE
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:   # Ctrl-C outside training (while loading, reporting): quietly
+        sys.stderr.write(f"annplay {args.command}: interrupted\n")
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
