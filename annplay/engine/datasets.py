@@ -507,6 +507,8 @@ def split(ds: Dataset, train_ratio: float = 50, seed: int | None = 0) -> tuple[D
             test_parts.append(members[k:])
         train_idx = rng.permutation(np.concatenate(train_parts))
         test_idx = rng.permutation(np.concatenate(test_parts))
+        if train_idx.size == 0:            # only singleton classes: training needs something
+            train_idx, test_idx = test_idx[:1], test_idx[1:]
     return ds.subset(train_idx), ds.subset(test_idx)
 
 

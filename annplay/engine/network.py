@@ -491,7 +491,9 @@ class MLP:
         """Read a model written by :meth:`save`; a ValueError names the file and the problem."""
         path = Path(path)
         try:
-            with np.load(path, allow_pickle=False) as z:
+            # Open the file ourselves: np.load leaks its handle when the zip is damaged, returns
+            # a bare array for an .npy, and calls any other file "pickled data".
+            with open(path, "rb") as f, _npz_or_error(f, path) as z:
                 keys = set(z.files)
                 if "format" not in keys or str(z["format"]) != FORMAT_NAME:
                     raise ValueError(f"{path}: not an annplay model (no '{FORMAT_NAME}' format tag)")
@@ -519,6 +521,16 @@ class MLP:
         return f"MLP({self.layers}, [{acts}], loss={self.loss_spec.name!r}, dtype={self.dtype.name})"
 
 
+def _npz_or_error(f: Any, path: Path) -> Any:
+    """``np.load`` of an open .npz file, or a ValueError when it is not a zip archive at all."""
+    head = f.read(4)
+    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):     # the zip signatures np.load checks
+        what = "the file is empty" if not head else "not an .npz (zip) file"
+        raise ValueError(f"{path}: not an annplay model ({what})")
+    f.seek(0)
+    return np.load(f, allow_pickle=False)
+
+
 def _npz_bytes(arrays: dict[str, Array]) -> bytes:
     buf = io.BytesIO()
     np.savez(buf, **arrays)
@@ -535,6 +547,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)      # mkstemp makes 0600; a saved model is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -32,6 +32,9 @@ class Metrics:
     train_acc: float | None = None
     test_acc: float | None = None
     state: str = "running"
+    best_fitness: float | None = None     # neuroevolution only: best and mean fitness of the generation
+    mean_fitness: float | None = None
+    evaluations: int | None = None        # neuroevolution only: forward evaluations so far
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -146,6 +149,8 @@ class Trainer:
         self.X = np.ascontiguousarray(net.check_X(X))
         self.Y = np.ascontiguousarray(net.check_Y(Y, self.X.shape[1]))
         self.n = self.X.shape[1]
+        if self.n == 0:
+            raise ValueError("no training points: X has 0 columns")
         if X_test is not None and Y_test is not None and np.asarray(X_test).size:
             self.X_test = net.check_X(X_test, "X_test")
             self.Y_test = net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
@@ -239,7 +244,7 @@ class Trainer:
                     self.state = "diverged"
                     self.message = (f"training diverged at epoch {self.epoch + 1} (the loss or weights "
                                     f"became infinite); the last finite weights are kept. Try a "
-                                    f"smaller learning rate than {self._lr:g}, then reset")
+                                    f"smaller learning rate than {self._lr:g} and start again")
                     break
                 self._last_good[...] = net._flat
                 self.epoch += 1
@@ -292,7 +297,7 @@ class Trainer:
         if not math.isfinite(train_loss) and self.state != "diverged":
             self.state = "diverged"
             self.message = (f"the loss is not finite at epoch {self.epoch}; try a smaller learning "
-                            f"rate than {self._lr:g}, then reset")
+                            f"rate than {self._lr:g} and start again")
         return Metrics(self.epoch, train_loss, test_loss, train_acc, test_acc, self.state)
 
 
