@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     from annplay import __version__
     from annplay.engine.activations import HIDDEN_ACTIVATIONS
     from annplay.engine.datasets import DATASETS
+    from annplay.engine.experiment import TRAINERS
     from annplay.engine.optimizers import OPTIMIZERS
 
     parser = _Parser(prog="annplay", description="A terminal playground for neural networks. "
@@ -165,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seed for data, weights and shuffling (default 0)")
     net.add_argument("--dtype", type=_choice(["float32", "float64"], "--dtype"), default="float64",
                      help="float32 or float64 (default float64)")
+    evo = t.add_argument_group("neuroevolution (--trainer ga or es: --epochs counts generations)")
+    evo.add_argument("--trainer", type=_choice(list(TRAINERS), "--trainer"), default="backprop",
+                     help="; ".join(f"{k}: {v}" for k, v in TRAINERS.items()) + " (default backprop)")
+    evo.add_argument("--population", type=lambda s: _whole(s, "--population", 4, 10_000), default=None,
+                     help="individuals per generation (default: ga 50, es 4+3·ln(parameters))")
+    evo.add_argument("--sigma", type=lambda s: _number(s, "--sigma", 0, None, lo_open=True), default=None,
+                     help="mutation step size > 0 (default: ga 0.1, es 0.25)")
     out = t.add_argument_group("output")
     out.add_argument("--save", metavar="MODEL.npz", help="save the trained model (also on Ctrl-C)")
     out.add_argument("--json", action="store_true", help="print one JSON result object instead of the report")
@@ -196,7 +204,10 @@ def _experiment(args: argparse.Namespace):
                      features=args.features, hidden=args.layers, activation=args.activation, lr=args.lr,
                      batch_size=args.batch_size, optimizer=args.optimizer, regularization=reg,
                      reg_rate=args.l1 or args.l2, seed=args.seed, dtype=args.dtype,
+                     trainer=args.trainer, population=args.population, sigma=args.sigma,
                      csv=args.data, csv_x=args.x, csv_y=args.y)
+    if args.trainer == "backprop" and (args.population or args.sigma):
+        raise UsageError("--population and --sigma apply to --trainer ga or es, not backprop")
     if args.data and not Path(args.data).is_file():
         raise UsageError(f"--data: no such file: {args.data}")
     return exp
@@ -286,6 +297,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "state": "interrupted" if interrupted else "done" if metrics.state == "running" else metrics.state,
         "train_loss": metrics.train_loss, "test_loss": metrics.test_loss,
         "train_accuracy": metrics.train_acc, "test_accuracy": metrics.test_acc,
+        "trainer": exp.trainer, "evaluations": metrics.evaluations,
         "seconds": round(elapsed, 4), "epochs_per_second": round(metrics.epoch / elapsed, 1) if elapsed else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion, "saved": saved, "message": trainer.message or None,
         "settings": exp.to_dict(),
@@ -344,13 +356,14 @@ def _run(trainer: Any, epochs: int, stop: dict, on_chunk: Any) -> Any:
 def _run_with_progress(trainer: Any, epochs: int, stop: dict) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = [TextColumn("epoch"), MofNCompleteColumn(), BarColumn(bar_width=None),
+    unit = "generation" if getattr(trainer, "kind", "") == "evolution" else "epoch"
+    columns = [TextColumn(unit), MofNCompleteColumn(), BarColumn(bar_width=None),
                TextColumn("{task.fields[speed]}"), TextColumn("{task.fields[losses]}"), TimeElapsedColumn()]
     with Progress(*columns, transient=False) as progress:
         task = progress.add_task("train", total=epochs, speed="", losses="")
 
         def update(m: Any, seconds_per_epoch: float) -> None:
-            speed = f"{1 / seconds_per_epoch:,.0f} ep/s" if seconds_per_epoch > 0 else ""
+            speed = f"{1 / seconds_per_epoch:,.0f} {'gen' if unit == 'generation' else 'ep'}/s" if seconds_per_epoch > 0 else ""
             losses = f"train {_fmt(m.train_loss)} test {_fmt(m.test_loss)}"
             progress.update(task, completed=m.epoch, speed=speed, losses=losses)
 
@@ -379,8 +392,13 @@ def _report(result: dict, prep: Any, net: Any, args: argparse.Namespace) -> None
     table.add_row("loss", _fmt(result["train_loss"]), _fmt(result["test_loss"]))
     if result["kind"] != "regression":
         table.add_row("accuracy", _fmt(result["train_accuracy"], True), _fmt(result["test_accuracy"], True))
-    table.add_row("epochs", str(result["epochs"]), "")
-    table.add_row("time", f"{result['seconds']:.2f} s", f"{result['epochs_per_second'] or 0:,.0f} ep/s")
+    if result["evaluations"] is not None:
+        table.add_row("generations", str(result["epochs"]), "")
+        table.add_row("evaluations", f"{result['evaluations']:,}", "")
+    else:
+        table.add_row("epochs", str(result["epochs"]), "")
+    per = "gen/s" if result["evaluations"] is not None else "ep/s"
+    table.add_row("time", f"{result['seconds']:.2f} s", f"{result['epochs_per_second'] or 0:,.0f} {per}")
     table.add_row("state", state, "")
     console.print(table)
     if result["confusion_matrix"]:
