@@ -38,7 +38,7 @@ def mse(a: Array, y: Array) -> float:
 
 def _check_binary(y: Array) -> None:
     if not np.all((y == 0) | (y == 1)):
-        bad = y[(y != 0) & (y != 1)].flat[0]
+        bad = float(y[(y != 0) & (y != 1)].flat[0])   # a plain float: NumPy 2 reprs np.float64(…)
         raise ValueError(f"binary cross-entropy needs labels in {{0, 1}}; Y holds {bad!r}. "
                          "Map your classes to 0/1, or use loss='mse' for real-valued targets")
 

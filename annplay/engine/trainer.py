@@ -92,6 +92,8 @@ class Trainer:
         self.optimizer = optimizer
         self.set_data(X, Y, X_test, Y_test)
         self.batch_size = batch_size
+        if (X_val is None) != (Y_val is None):
+            raise ValueError("a validation set needs both X_val and Y_val")
         if patience is not None:
             patience = int(patience)
             if patience < 1:

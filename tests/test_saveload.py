@@ -1,0 +1,245 @@
+"""Saving and loading: round trips, atomic writes, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from annplay.engine import MLP, NeuralNetwork, pyann
+
+
+def trained_net(dtype=np.float64) -> MLP:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3, 20))
+    Y = np.eye(3)[rng.integers(0, 3, 20)].T
+    net = MLP([3, 6, 4, 3],
+              [("leaky_relu", {"slope": 0.2}), ("elu", {"alpha": 0.7}), "softmax"],
+              seed=1, dtype=dtype)
+    net.fit(X, Y, 5, 0.1)
+    net.meta = {"dataset": "blobs", "note": "ünïcode"}
+    return net
+
+
+def probe_X(m: int = 3) -> np.ndarray:
+    return np.random.default_rng(9).normal(size=(m, 11))
+
+
+def only_files(d: Path) -> list[str]:
+    return sorted(p.name for p in d.iterdir())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_save_load_round_trip_gives_identical_predictions(tmp_path: Path, dtype) -> None:
+    net = trained_net(dtype)
+    path = net.save(tmp_path / "model.npz")
+    assert path == tmp_path / "model.npz" and path.exists()
+    assert only_files(tmp_path) == ["model.npz"]          # no temporary file left behind
+    loaded = MLP.load(path)
+    assert loaded.dtype == np.dtype(dtype)
+    assert loaded.layers == net.layers
+    assert loaded.activations == net.activations          # names and parameters
+    assert loaded.loss_name == net.loss_name
+    assert loaded.meta == net.meta
+    np.testing.assert_array_equal(loaded.get_flat(), net.get_flat())
+    X = probe_X()
+    np.testing.assert_array_equal(loaded.forward(X), net.forward(X))
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+    assert MLP.load(str(path)).layers == net.layers       # a str path works too
+
+
+def test_load_of_a_subclass_file_and_through_a_subclass(tmp_path: Path) -> None:
+    net = pyann([2, 5, 1], ["relu", "relu", "logistic"], seed=0)
+    net.save(tmp_path / "p.npz")
+    loaded = pyann.load(tmp_path / "p.npz")
+    X = probe_X(2)
+    np.testing.assert_array_equal(loaded.forward(X), net.forward(X))
+    nn = NeuralNetwork(2, 3, 1, seed=0)
+    nn.save(tmp_path / "n.npz")
+    np.testing.assert_array_equal(MLP.load(tmp_path / "n.npz").forward(X), nn.forward(X))
+
+
+def test_saving_over_an_existing_file_replaces_it(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    a = MLP([2, 3, 1], "tanh", seed=0)
+    b = MLP([2, 3, 1], "tanh", seed=1)
+    a.save(path)
+    b.save(path)
+    assert only_files(tmp_path) == ["m.npz"]
+    np.testing.assert_array_equal(MLP.load(path).get_flat(), b.get_flat())
+
+
+def test_a_failing_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "m.npz"
+    old = MLP([2, 3, 1], "tanh", seed=0)
+    old.save(path)
+    old_bytes = path.read_bytes()
+
+    def boom(src, dst):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="simulated"):
+        MLP([2, 3, 1], "tanh", seed=1).save(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == old_bytes
+    assert only_files(tmp_path) == ["m.npz"]              # the temporary file was removed
+    np.testing.assert_array_equal(MLP.load(path).get_flat(), old.get_flat())
+
+
+def test_a_write_failing_midway_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    import annplay.engine.network as network
+
+    def boom(arrays):
+        raise RuntimeError("serialisation failed (simulated)")
+
+    monkeypatch.setattr(network, "_npz_bytes", boom)
+    with pytest.raises(RuntimeError):
+        MLP([2, 3, 1], "tanh").save(tmp_path / "new.npz")
+    assert only_files(tmp_path) == []
+
+
+# --- bad files -----------------------------------------------------------------------------
+
+def load_error(path: Path) -> str:
+    with pytest.raises(ValueError) as info:
+        MLP.load(path)
+    message = str(info.value)
+    assert str(path) in message                          # names the file
+    return message
+
+
+def test_loading_a_missing_file(tmp_path: Path) -> None:
+    assert "no such file" in load_error(tmp_path / "nope.npz")
+
+
+def test_loading_a_foreign_npz(tmp_path: Path) -> None:
+    path = tmp_path / "foreign.npz"
+    np.savez(path, a=np.arange(3), b=np.eye(2))
+    assert "not an annplay model" in load_error(path)
+
+
+def test_loading_a_plain_npy_file(tmp_path: Path) -> None:
+    path = tmp_path / "array.npy"
+    np.save(path, np.arange(3))
+    assert "not an annplay model" in load_error(path)
+
+
+def test_loading_a_text_file(tmp_path: Path) -> None:
+    path = tmp_path / "notes.npz"
+    path.write_text("layers: 2, 3, 1\nthis is not a model\n")
+    message = load_error(path)
+    assert "not an annplay model" in message
+    assert "pickle" not in message                       # no misleading advice to unpickle it
+
+
+def test_loading_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.npz"
+    path.write_bytes(b"")
+    message = load_error(path)
+    assert "empty" in message or "not an annplay model" in message
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9, 0.99])
+def test_loading_a_truncated_file(tmp_path: Path, keep: float) -> None:
+    good = tmp_path / "good.npz"
+    trained_net().save(good)
+    data = good.read_bytes()
+    path = tmp_path / "cut.npz"
+    path.write_bytes(data[:int(len(data) * keep)])
+    assert "truncated or damaged" in load_error(path)
+
+
+def test_loading_a_file_with_a_corrupted_weight_array(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    MLP([2, 3, 1], "tanh", seed=0).save(path)
+    with np.load(path) as z:
+        arrays = dict(z)
+    key = sorted(k for k in arrays if k.startswith("W"))[0]
+    arrays[key] = np.zeros((7, 7))
+    np.savez(path, **arrays)
+    message = load_error(path)
+    assert "damaged annplay model" in message and "shape" in message
+
+
+def test_loading_a_newer_format_version(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    MLP([2, 3, 1], "tanh", seed=0).save(path)
+    with np.load(path) as z:
+        arrays = dict(z)
+    assert int(arrays["version"]) == 1
+    arrays["version"] = np.array(99)
+    np.savez(path, **arrays)
+    message = load_error(path)
+    assert "version 99" in message and "newer" in message
+
+
+def test_failed_loads_close_the_file(tmp_path: Path) -> None:
+    """No file handle is left open (it would block replacing the file on Windows)."""
+    good = tmp_path / "good.npz"
+    trained_net().save(good)
+    data = good.read_bytes()
+    bad = [("cut.npz", data[: len(data) // 2]), ("text.npz", b"hello"), ("empty.npz", b"")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name, content in bad:
+            (tmp_path / name).write_bytes(content)
+            with pytest.raises(ValueError):
+                MLP.load(tmp_path / name)
+        gc.collect()
+    leaks = [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == []
+
+
+# --- to_dict / from_dict -------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_to_dict_is_json_and_round_trips(dtype) -> None:
+    net = trained_net(dtype)
+    data = net.to_dict()
+    text = json.dumps(data)
+    again = MLP.from_dict(json.loads(text))
+    assert again.layers == net.layers and again.activations == net.activations
+    assert again.dtype == net.dtype and again.meta == net.meta
+    np.testing.assert_array_equal(again.get_flat(), net.get_flat())
+    X = probe_X()
+    np.testing.assert_array_equal(again.forward(X), net.forward(X))
+    assert again.to_dict() == data
+
+
+def test_copy_is_independent() -> None:
+    net = trained_net()
+    twin = net.copy()
+    np.testing.assert_array_equal(twin.get_flat(), net.get_flat())
+    original = net.get_flat()
+    twin.weights[0][0, 0] += 1.0
+    np.testing.assert_array_equal(net.get_flat(), original)
+    assert np.count_nonzero(twin.get_flat() != original) == 1
+
+
+def test_from_dict_rejects_foreign_newer_and_damaged_data() -> None:
+    data = MLP([2, 3, 1], "tanh", seed=0).to_dict()
+    with pytest.raises(ValueError, match="not an annplay model"):
+        MLP.from_dict({"layers": [2, 1]})
+    with pytest.raises(ValueError, match="version 99 is newer"):
+        MLP.from_dict({**data, "version": 99})
+    with pytest.raises(ValueError, match=r"damaged annplay model: weights\[0\] has shape"):
+        MLP.from_dict({**data, "weights": [[[1.0]], data["weights"][1]]})
+    with pytest.raises(ValueError, match="damaged annplay model"):
+        MLP.from_dict({**data, "weights": data["weights"][:1], "biases": data["biases"][:1]})
+    with pytest.raises(ValueError, match="damaged annplay model"):
+        MLP.from_dict({k: v for k, v in data.items() if k != "layers"})
+
+
+def test_saved_file_is_a_plain_npz_without_pickles(tmp_path: Path) -> None:
+    path = MLP([2, 3, 1], "tanh", seed=0).save(tmp_path / "m.npz")
+    assert zipfile.is_zipfile(path)
+    with np.load(path, allow_pickle=False) as z:         # would raise on object arrays
+        assert str(z["format"]) == "annplay-mlp"
+        json.loads(str(z["config"]))
