@@ -1,0 +1,1 @@
+"""Screens of the playground app: the playground itself and the help screen."""

@@ -1,0 +1,88 @@
+"""The help screen: every key, generated from the bindings, and how drawing works."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+DRAWING_HELP = (
+    "Drawing: tap (click) the heat map to add a point of the selected class. The first tap turns the "
+    "current training points into a 'drawn' data set (pick dataset 'drawn' to start from your last "
+    "drawing); x clears it for an empty canvas; c switches the class. Drawn points all train, and the "
+    "network keeps its weights while you draw.\n"
+    "Controls: tab / shift+tab or ↑/↓ move between controls; ←/→ or -/+ change the focused one, enter "
+    "cycles it; tap ◀ / ▶ to step. Learning rate, batch size, optimizer and regularisation change live; "
+    "data, features and network changes start again from new weights."
+)
+
+
+def as_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
+    """Binding objects from a BINDINGS list (which may hold tuples)."""
+    return [b if isinstance(b, Binding) else Binding(*b) for b in bindings]
+
+
+KEY_COLUMN = 12
+
+
+def keys_table(groups: list[tuple[str, Iterable[BindingType]]], key_display) -> Text:
+    """Key → description lines for each group of bindings (narrow-friendly: long keys get their own line)."""
+    text = Text()
+    for title, bindings in groups:
+        text.append(f"\n{title}\n", style="bold underline")
+        seen: set[str] = set()
+        for binding in as_bindings(bindings):
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys = ", ".join(key_display(Binding(k.strip(), binding.action, key_display=binding.key_display
+                                                 if "," not in binding.key else None))
+                             for k in binding.key.split(","))
+            if len(keys) < KEY_COLUMN:
+                text.append(f"{keys:<{KEY_COLUMN}}", style="bold")
+            else:
+                text.append(f"{keys}\n{'':<{KEY_COLUMN}}", style="bold")
+            text.append(binding.description)
+            text.append(f" — {binding.tooltip}\n" if binding.tooltip else "\n", style="dim" if binding.tooltip else "")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the playground (from the bindings) and how to draw."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 80; height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+
+    def compose(self) -> ComposeResult:
+        from annplay.screens.playground import PlaygroundScreen
+        from annplay.widgets.controls import ChipSet, Choice
+
+        app = self.app
+        groups = [
+            ("Playground", PlaygroundScreen.BINDINGS),
+            ("App", app.BINDINGS),
+            ("Focused control (◀ value ▶)", Choice.BINDINGS),
+            ("Focused feature chips", ChipSet.BINDINGS),
+            ("This help", self.BINDINGS),
+        ]
+        self.table = keys_table(groups, app.get_key_display)
+        with VerticalScroll():
+            yield Static(Text("annplay keys", style="bold"))
+            yield Static(self.table)
+            yield Static("")
+            yield Static(DRAWING_HELP)
+
+    def on_click(self) -> None:
+        self.dismiss()

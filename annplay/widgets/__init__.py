@@ -1,0 +1,1 @@
+"""Widgets of the playground app: heat map, stats with sparklines, one-line controls."""

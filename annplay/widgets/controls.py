@@ -1,0 +1,261 @@
+"""One-line controls that work with keys and taps alike: Choice (◀ value ▶) and ChipSet (toggle chips)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from annplay.messages import SettingChanged
+
+ARROW_LEFT, ARROW_RIGHT = "◀", "▶"
+
+
+def _display(value: Any) -> str:
+    """How a value reads on screen: numbers without noise, booleans as on/off."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class Choice(Widget, can_focus=True):
+    """Pick one of a list of values: ←/→, -/+ or enter with focus; tap ◀/▶ (or the label to step on)."""
+
+    DEFAULT_CSS = """
+    Choice {
+        width: 1fr;
+        height: 1;
+        padding: 0 0;
+    }
+    Choice:focus {
+        background: $accent 30%;
+        text-style: bold;
+    }
+    Choice.-disabled-choice {
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("left,minus,h", "move(-1)", "Previous", show=False),
+        Binding("right,plus,equals_sign,l", "move(1)", "Next", show=False),
+        Binding("enter", "cycle", "Next (cycles)", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("up,k", "app.focus_previous", "Previous control", show=False),
+        Binding("down,j", "app.focus_next", "Next control", show=False),
+    ]
+
+    index: reactive[int] = reactive(0)
+
+    def __init__(self, setting: str, label: str, values: Sequence[Any], value: Any = None, *,
+                 labels: Sequence[str] | None = None, label_width: int = 11, wrap: bool = False,
+                 id: str | None = None, classes: str | None = None, tooltip: str | None = None) -> None:
+        super().__init__(id=id or f"choice-{setting}", classes=classes)
+        self.setting = setting
+        self.label = label
+        self.label_width = label_width
+        self.wrap = wrap
+        self.values: list[Any] = list(values)
+        self.labels: list[str] = list(labels) if labels is not None else [_display(v) for v in self.values]
+        self.set_reactive(Choice.index, self._index_of(value))
+        if tooltip:
+            self.tooltip = tooltip
+
+    def _index_of(self, value: Any) -> int:
+        """Index of value in the list (the nearest number for numeric values; 0 if unknown)."""
+        if value in self.values:
+            return self.values.index(value)
+        numeric = [v for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if isinstance(value, (int, float)) and numeric:
+            best = min(numeric, key=lambda v: abs(v - value))
+            return self.values.index(best)
+        return 0
+
+    @property
+    def value(self) -> Any:
+        """The selected value."""
+        return self.values[self.index]
+
+    def select(self, value: Any, *, notify: bool = False) -> None:
+        """Show value as selected; post SettingChanged only when notify is True."""
+        index = self._index_of(value)
+        if notify:
+            self._set_index(index)
+        else:
+            self.set_reactive(Choice.index, index)
+            self.refresh()
+
+    def _set_index(self, index: int) -> None:
+        """Move to index and tell the screen."""
+        if index != self.index:
+            self.index = index
+            self.post_message(SettingChanged(self.setting, self.value))
+
+    def action_move(self, step: int) -> None:
+        """Step through the values, stopping at the ends (unless the choice wraps)."""
+        target = self.index + step
+        n = len(self.values)
+        self._set_index(target % n if self.wrap else max(0, min(n - 1, target)))
+
+    def action_cycle(self) -> None:
+        """Next value, wrapping around after the last."""
+        self._set_index((self.index + 1) % len(self.values))
+
+    def action_jump(self, index: int) -> None:
+        """Go to the first (0) or last (-1) value."""
+        self._set_index(index % len(self.values))
+
+    def _value_width(self) -> int:
+        """Widest value label (so the arrows stay put while stepping)."""
+        return max((len(s) for s in self.labels), default=1)
+
+    def render(self) -> Text:
+        """``label  ◀ value ▶``."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.label:
+            text.append(f"{self.label:<{self.label_width}}"[: self.label_width], "dim" if not self.has_focus else "")
+        first, last = self.index == 0, self.index == len(self.values) - 1
+        text.append(ARROW_LEFT, "dim" if first and not self.wrap else "bold")
+        text.append(f" {self.labels[self.index]:^{self._value_width()}} ", "bold")
+        text.append(ARROW_RIGHT, "dim" if last and not self.wrap else "bold")
+        return text
+
+    def get_content_width(self, container: Any, viewport: Any) -> int:
+        """Label, arrows and the widest value."""
+        return (self.label_width if self.label else 0) + self._value_width() + 4
+
+    def on_click(self, event: events.Click) -> None:
+        """Tap ◀ for previous, ▶ (or anywhere else) for next; wraps around so taps alone reach every value."""
+        event.stop()
+        self.focus()
+        start = self.label_width if self.label else 0
+        if start <= event.x <= start + 1:
+            self._set_index((self.index - 1) % len(self.values))
+        else:
+            self._set_index((self.index + 1) % len(self.values))
+
+
+class ChipSet(Widget, can_focus=True):
+    """A row of on/off chips (e.g. input features): ←/→ move the cursor, enter toggles; tap a chip to toggle."""
+
+    DEFAULT_CSS = """
+    ChipSet {
+        width: 1fr;
+        height: auto;
+    }
+    ChipSet:focus {
+        background: $accent 15%;
+    }
+    """
+
+    BINDINGS = [
+        Binding("left,h", "cursor(-1)", "Previous chip", show=False),
+        Binding("right,l", "cursor(1)", "Next chip", show=False),
+        Binding("enter", "toggle", "Toggle chip", show=False),
+        Binding("up,k", "app.focus_previous", "Previous control", show=False),
+        Binding("down,j", "app.focus_next", "Next control", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self, setting: str, names: Sequence[str], labels: Sequence[str], selected: Sequence[str] = (),
+                 *, id: str | None = None, minimum: int = 1) -> None:
+        super().__init__(id=id or f"chips-{setting}")
+        self.setting = setting
+        self.names = list(names)
+        self.labels = list(labels)
+        self.selected: set[str] = set(selected)
+        self.minimum = minimum
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        """Selected names in registry order."""
+        return tuple(n for n in self.names if n in self.selected)
+
+    def select(self, names: Sequence[str]) -> None:
+        """Show names as selected (no message)."""
+        self.selected = set(names)
+        self.refresh()
+
+    def _layout(self, width: int) -> list[list[tuple[int, int, int]]]:
+        """Chips per line as (index, x, width), wrapped to width."""
+        lines: list[list[tuple[int, int, int]]] = [[]]
+        x = 0
+        for i, label in enumerate(self.labels):
+            w = len(label) + 2
+            if x and x + w > width:
+                lines.append([])
+                x = 0
+            lines[-1].append((i, x, w))
+            x += w + 1
+        return lines
+
+    def render(self) -> Text:
+        """Chips, selected ones highlighted, the cursor underlined when focused."""
+        text = Text(no_wrap=True)
+        for n, line in enumerate(self._layout(max(1, self.size.width))):
+            if n:
+                text.append("\n")
+            for i, x, _w in line:
+                if x:
+                    text.append(" ")
+                on = self.names[i] in self.selected
+                style = "bold reverse" if on else "dim"
+                if self.has_focus and i == self.cursor:
+                    style += " underline"
+                text.append(f"{'✓' if on else ' '}{self.labels[i]} ", style)
+        return text
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        """As many lines as the chips need at this width."""
+        return len(self._layout(max(1, width)))
+
+    def action_cursor(self, step: int) -> None:
+        """Move the cursor along the chips."""
+        self.cursor = (self.cursor + step) % len(self.names)
+
+    def action_toggle(self) -> None:
+        """Toggle the chip under the cursor."""
+        self.toggle(self.cursor)
+
+    def toggle(self, index: int) -> None:
+        """Toggle one chip (keeping at least ``minimum`` selected) and tell the screen."""
+        name = self.names[index]
+        if name in self.selected:
+            if len(self.selected) <= self.minimum:
+                self.app.bell()
+                return
+            self.selected.discard(name)
+        else:
+            self.selected.add(name)
+        self.refresh(layout=True)
+        self.post_message(SettingChanged(self.setting, self.value))
+
+    def on_click(self, event: events.Click) -> None:
+        """Toggle the chip under the tap."""
+        event.stop()
+        self.focus()
+        for n, line in enumerate(self._layout(max(1, self.size.width))):
+            if n != event.y:
+                continue
+            for i, x, w in line:
+                if x <= event.x < x + w + 1:
+                    self.cursor = i
+                    self.toggle(i)
+                    return
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

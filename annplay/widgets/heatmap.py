@@ -1,0 +1,205 @@
+"""The decision-boundary heat map: a line-API widget drawing boundary.render_rows, tap to add a point."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+from rich.segment import Segment
+from textual import events
+from textual.message import Message
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from annplay import boundary as bd
+from annplay.messages import Tapped
+
+LEVELS = 13  # colour levels per side (boundary allows 2..32; TF Playground-like at 8..16)
+
+
+def forward32(net: Any, X: np.ndarray) -> np.ndarray:
+    """The network's outputs for inputs X (m×N) computed in float32 (fast enough for every frame)."""
+    A = np.asarray(X, dtype=np.float32)
+    with np.errstate(all="ignore"):
+        for W, b, g in zip(net.weights, net.biases, net.activations):
+            Z = np.asarray(W, dtype=np.float32) @ A
+            Z += np.asarray(b, dtype=np.float32)
+            A = g(Z, Z)
+    return np.nan_to_num(A, nan=0.5, posinf=1.0, neginf=0.0)
+
+
+def boundary_field(net: Any, inputs: Any, bounds: bd.Bounds, width: int, height: int) -> np.ndarray:
+    """Field of network outputs over the picture's grid; ``inputs`` maps raw 2-D points to network inputs."""
+    grid = bd.grid_inputs(bounds, width, height)
+    X = np.asarray(inputs(grid), dtype=np.float32)
+    return bd.outputs_to_field(forward32(net, X), width, height)
+
+
+def field_codes(field: np.ndarray, kind: str, discretize: bool = False) -> np.ndarray:
+    """Quantised colour codes of a field: two fields look the same exactly when their codes are equal."""
+    return bd.quantize(field, kind, LEVELS, discretize=discretize)
+
+
+def picture_rows(field: np.ndarray, points: Any, bounds: bd.Bounds, kind: str, discretize: bool) -> list[list[Segment]]:
+    """A field (and points) as rows of Rich segments: pure, so the worker thread can call it."""
+    return bd.render_rows(field, points, bounds=bounds, kind=kind, levels=LEVELS, discretize=discretize)
+
+
+class HeatMap(Widget, can_focus=False):
+    """Network output over the data's plane in half blocks (two pixels per cell), points on top."""
+
+    DEFAULT_CSS = """
+    HeatMap {
+        width: 1fr;
+        height: 1fr;
+        min-width: 10;
+        min-height: 4;
+    }
+    """
+
+    class PictureResized(Message):
+        """The picture's size in cells changed: a new field is needed."""
+
+        def __init__(self, width: int, height: int) -> None:
+            super().__init__()
+            self.width = width
+            self.height = height
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.bounds: bd.Bounds = bd.DEFAULT_BOUNDS
+        self.kind = "binary"
+        self.discretize = False
+        self.field: np.ndarray | None = None
+        self.points: Any = ()
+        self._rows: list[list[Segment]] = []
+        self._strips: list[Strip] = []
+        self._blank = Strip.blank(0)
+        self._picture = (0, 0)
+
+    # --- geometry -------------------------------------------------------------------
+
+    def picture_size(self) -> tuple[int, int]:
+        """(width, height) in cells of the square-pixel picture that fits this widget."""
+        w, h = self.size
+        if w < 1 or h < 1:
+            return (0, 0)
+        return bd.fit_size(w, h, self.bounds.aspect)
+
+    def _origin(self) -> tuple[int, int]:
+        """Top-left cell of the picture inside the widget (the picture is centred)."""
+        pw, ph = self._picture
+        return max(0, (self.size.width - pw) // 2), max(0, (self.size.height - ph) // 2)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Tell the screen when the picture size changes."""
+        size = self.picture_size()
+        if size != self._picture:
+            self._picture = size
+            self.post_message(self.PictureResized(*size))
+        self._build_strips()
+        self.refresh()
+
+    # --- content --------------------------------------------------------------------
+
+    def rows_for(self, field: np.ndarray) -> list[list[Segment]]:
+        """Rows of segments for a field with this widget's settings."""
+        return picture_rows(field, self.points, self.bounds, self.kind, self.discretize)
+
+    def show(self, *, field: np.ndarray | None = None, points: Any = None, kind: str | None = None,
+             discretize: bool | None = None, bounds: bd.Bounds | None = None,
+             rows: list[list[Segment]] | None = None) -> None:
+        """Update any of field, points, kind, discretize and bounds; redraw once if anything changed.
+
+        ``rows`` are the field's rows already rendered (by the worker) with the current settings.
+        """
+        if kind is not None:
+            self.kind = kind
+        if discretize is not None:
+            self.discretize = discretize
+        if points is not None:
+            self.points = points
+        if bounds is not None and bounds != self.bounds:
+            self.bounds = bounds
+            self._picture = (0, 0)
+            self.on_resize(events.Resize(self.size, self.size))
+        if field is not None:
+            self.field = field
+        self._render_rows(rows)
+
+    def _render_rows(self, rows: list[list[Segment]] | None = None) -> None:
+        """Turn the field and points into rows of segments; refresh only the rows that differ."""
+        if rows is None and self.field is None:
+            rows = []
+        elif rows is None:
+            try:
+                rows = self.rows_for(self.field)
+            except ValueError:  # a field of the previous problem kind, between a change and its redraw
+                return
+        if rows == self._rows:
+            return
+        old, self._rows = self._rows, rows
+        if len(old) != len(rows) or len(self._strips) != self.size.height:
+            self._build_strips()
+            self.refresh()
+            return
+        _left, top = self._origin()
+        for i, (before, after) in enumerate(zip(old, rows)):
+            if before != after and 0 <= top + i < len(self._strips):   # only changed rows are redrawn
+                self._strips[top + i] = self._strip(after)
+                self.refresh(Region(0, top + i, self.size.width, 1))
+
+    def _strip(self, row: list[Segment]) -> Strip:
+        """One picture row as a full-width strip with the centring margin."""
+        width = self.size.width
+        base = self.rich_style
+        left, _top = self._origin()
+        return Strip([Segment(" " * left, base), *row]).crop(0, width).extend_cell_length(width, base)
+
+    def _build_strips(self) -> None:
+        """Full-width strips for every row (render_line then only looks them up)."""
+        width, height = self.size
+        _left, top = self._origin()
+        self._blank = Strip.blank(width, self.rich_style)
+        self._strips = [self._blank] * height
+        for i, row in enumerate(self._rows):
+            if 0 <= top + i < height:
+                self._strips[top + i] = self._strip(row)
+
+    def render_line(self, y: int) -> Strip:
+        """One terminal row: blank margins around the centred picture."""
+        if len(self._strips) != self.size.height or self._blank.cell_length != self.size.width:
+            self._build_strips()
+        return self._strips[y] if 0 <= y < len(self._strips) else self._blank
+
+    # --- taps -----------------------------------------------------------------------
+
+    def point_at(self, x: int, y: int) -> tuple[float, float] | None:
+        """Input-plane point under widget cell (x, y), or None outside the picture."""
+        pw, ph = self._picture
+        left, top = self._origin()
+        col, row = x - left, y - top
+        if pw < 1 or ph < 1 or not (0 <= col < pw and 0 <= row < ph):
+            return None
+        return bd.cell_to_point(self.bounds, pw, ph, col, row)
+
+    def on_click(self, event: events.Click) -> None:
+        """A tap on the picture asks to add a point there."""
+        point = self.point_at(event.x, event.y)
+        if point is not None:
+            event.stop()
+            self.post_message(Tapped(*point))
+
+
+def legend_text(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool) -> "Any":
+    """A one-line Rich Text legend: class colours and point marks (test only when shown)."""
+    from rich.text import Text
+
+    parts = bd.legend(kind, class_names, n_classes=n_classes if kind == "multiclass" else None, levels=LEVELS)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for chunk, style in parts:
+        if not show_test and (bd.TEST_GLYPH in chunk or chunk.strip() == "test"):
+            continue
+        text.append(" " if chunk and not chunk.strip() else chunk.replace("  ", " "), style)
+    return text

@@ -1,0 +1,131 @@
+"""Training numbers: state, epoch, losses and accuracies, and sparklines of the loss history."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Sparkline, Static
+
+HISTORY = 240  # loss values kept per curve (a sparkline squeezes them into its width)
+
+STATE_LOOK = {
+    "ready": ("■ ready", "bold"),
+    "paused": ("‖ paused", "bold yellow"),
+    "running": ("▶ training", "bold green"),
+    "diverged": ("✖ diverged", "bold red"),
+    "stopped": ("■ stopped", "bold yellow"),
+    "no data": ("✎ draw points", "bold yellow"),
+}
+
+
+def fmt_loss(value: float | None) -> str:
+    """A loss as 4 significant digits, or a dash when missing or not finite."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if abs(value) >= 1e6:
+        return ">1e6"
+    return f"{value:.4g}"
+
+
+def fmt_acc(value: float | None) -> str:
+    """An accuracy as a percentage, or a dash (regression, not finite)."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{100 * value:.1f}%"
+
+
+class StatsPanel(Vertical):
+    """Status line, a small loss/accuracy table, two loss sparklines, the legend and any message."""
+
+    DEFAULT_CSS = """
+    StatsPanel {
+        height: 1fr;
+        padding: 0 0 0 1;
+        overflow: hidden hidden;
+    }
+    StatsPanel > Static { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    StatsPanel > #stats-status { height: 2; }
+    StatsPanel > #stats-numbers { height: 3; }
+    StatsPanel > #stats-message { height: auto; text-wrap: wrap; }
+    StatsPanel .spark-row { height: 1; }
+    StatsPanel .spark-row > Label { width: 4; color: $text-muted; }
+    StatsPanel Sparkline { height: 1; width: 1fr; }
+    StatsPanel #spark-train > .sparkline--max-color { color: $warning; }
+    StatsPanel #spark-train > .sparkline--min-color { color: $warning 50%; }
+    StatsPanel #spark-test > .sparkline--max-color { color: $accent; }
+    StatsPanel #spark-test > .sparkline--min-color { color: $accent 50%; }
+    StatsPanel #stats-message { color: $warning; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.train_history: deque[float] = deque(maxlen=HISTORY)
+        self.test_history: deque[float] = deque(maxlen=HISTORY)
+        self.epoch = 0
+        self.state = "ready"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="stats-status")
+        yield Static(id="stats-numbers")
+        with Horizontal(classes="spark-row"):
+            yield Label("trn")
+            yield Sparkline([], id="spark-train", summary_function=max)
+        with Horizontal(classes="spark-row"):
+            yield Label("tst")
+            yield Sparkline([], id="spark-test", summary_function=max)
+        yield Static(id="stats-legend")
+        yield Static(id="stats-message")
+
+    def on_mount(self) -> None:
+        self.show_state("ready", 0)
+
+    def clear_history(self) -> None:
+        """Forget the loss curves (after a reset)."""
+        self.train_history.clear()
+        self.test_history.clear()
+        self.query_one("#spark-train", Sparkline).data = []
+        self.query_one("#spark-test", Sparkline).data = []
+
+    def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
+        """The status line: state and epoch counter (and epochs per second while training)."""
+        self.state, self.epoch = state, epoch
+        label, style = STATE_LOOK.get(state, (state, "bold"))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(label, style)
+        counter = f"epoch {epoch:,}"
+        text.append(f"\n{counter}")
+        if state == "running" and speed > 0:
+            text.append(f"  {speed:,.0f}/s", "dim")
+        self.query_one("#stats-status", Static).update(text, layout=False)
+
+    def show_metrics(self, metrics: Any, *, record: bool = True) -> None:
+        """Numbers for train and test; append finite losses to the sparkline histories."""
+        table = Text(no_wrap=True, overflow="ellipsis")
+        table.append("    loss    acc\n", "dim")
+        table.append("trn ", "dim")
+        table.append(f"{fmt_loss(metrics.train_loss):<7} {fmt_acc(metrics.train_acc):>6}\n")
+        table.append("tst ", "dim")
+        table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
+        self.query_one("#stats-numbers", Static).update(table, layout=False)
+        if record:
+            for value, history, spark in ((metrics.train_loss, self.train_history, "#spark-train"),
+                                          (metrics.test_loss, self.test_history, "#spark-test")):
+                if value is not None and math.isfinite(value):
+                    history.append(float(value))
+                    self.query_one(spark, Sparkline).data = list(history)
+
+    def show_legend(self, legend: Text) -> None:
+        """The colour legend under the numbers."""
+        self.query_one("#stats-legend", Static).update(legend, layout=False)
+
+    def show_message(self, message: str) -> None:
+        """A note (divergence, hints); empty hides it."""
+        widget = self.query_one("#stats-message", Static)
+        if str(widget.content) != message:
+            widget.update(message)
+        widget.display = bool(message)
