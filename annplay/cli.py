@@ -19,6 +19,7 @@ from typing import Any, NoReturn, Sequence
 
 EXIT_MISUSE = 2
 EXIT_INTERRUPTED = 130
+EXIT_DIVERGED = 1
 
 
 class UsageError(Exception):
@@ -129,16 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annplay {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    sub.add_parser("play", help="open the interactive playground (the default)")
+    sub.add_parser("play", help="open the interactive playground (the default)",
+                   description="Open the interactive playground (needs a terminal).")
 
     t = sub.add_parser("train", help="train headless with a progress bar and a final report",
                        description="Train a network without the UI and print a report.")
     data = t.add_argument_group("data")
-    data.add_argument("--dataset", type=_choice(list(DATASETS), "--dataset"), default="spiral",
+    data.add_argument("--dataset", type=_choice(list(DATASETS), "--dataset"), default=None,
                       help=f"built-in data set: {', '.join(DATASETS)} (default spiral)")
     data.add_argument("--points", type=lambda s: _whole(s, "--points", 2, 1_000_000), default=None,
                       metavar="N", help="number of points (default: the data set's own)")
-    data.add_argument("--noise", type=lambda s: _number(s, "--noise", 0, 50), default=0.0,
+    data.add_argument("--noise", type=lambda s: _number(s, "--noise", 0, 50), default=None,
                       help="noise in percent, 0 to 50 (default 0)")
     data.add_argument("--train-ratio", type=lambda s: _number(s, "--train-ratio", 10, 90), default=50.0,
                       metavar="PCT", help="percent of points used for training, 10 to 90 (default 50)")
@@ -149,19 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="feature columns of --data (default: the first two numeric columns)")
     data.add_argument("--y", metavar="COL", help="label column of --data (default: the last column)")
     net = t.add_argument_group("network and training")
-    net.add_argument("--layers", type=_layers, default=(8, 8), help="hidden layer sizes, e.g. 8,8 (default 8,8)")
+    net.add_argument("--layers", type=_layers, default=(8, 8),
+                     help="hidden layer sizes, e.g. 8,8 (default 8,8; 'none' for no hidden layer)")
     net.add_argument("--activation", type=_choice(HIDDEN_ACTIVATIONS, "--activation"), default="tanh",
                      help=f"hidden activation: {', '.join(HIDDEN_ACTIVATIONS)} (default tanh)")
-    net.add_argument("--lr", type=lambda s: _number(s, "--lr", 0, None, lo_open=True), default=0.03,
+    net.add_argument("--lr", type=lambda s: _number(s, "--lr", 0, None, lo_open=True), default=None,
                      help="learning rate > 0 (default 0.03)")
     net.add_argument("--epochs", type=lambda s: _whole(s, "--epochs", 1, 10_000_000), default=1000,
                      help="epochs to train (default 1000)")
-    net.add_argument("--batch-size", type=lambda s: _whole(s, "--batch-size", 1), default=10,
+    net.add_argument("--batch-size", type=lambda s: _whole(s, "--batch-size", 1), default=None,
                      help="mini-batch size (default 10; larger than the data means full batch)")
-    net.add_argument("--optimizer", type=_choice(list(OPTIMIZERS), "--optimizer"), default="sgd",
+    net.add_argument("--optimizer", type=_choice(list(OPTIMIZERS), "--optimizer"), default=None,
                      help=f"{', '.join(OPTIMIZERS)} (default sgd)")
-    net.add_argument("--l1", type=lambda s: _number(s, "--l1", 0), default=0.0, help="L1 penalty rate (default 0)")
-    net.add_argument("--l2", type=lambda s: _number(s, "--l2", 0), default=0.0, help="L2 penalty rate (default 0)")
+    net.add_argument("--l1", type=lambda s: _number(s, "--l1", 0), default=None, help="L1 penalty rate (default 0)")
+    net.add_argument("--l2", type=lambda s: _number(s, "--l2", 0), default=None, help="L2 penalty rate (default 0)")
     net.add_argument("--seed", type=lambda s: _whole(s, "--seed", 0, 2**32 - 1), default=0,
                      help="seed for data, weights and shuffling (default 0)")
     net.add_argument("--dtype", type=_choice(["float32", "float64"], "--dtype"), default="float64",
@@ -174,7 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     evo.add_argument("--sigma", type=lambda s: _number(s, "--sigma", 0, None, lo_open=True), default=None,
                      help="mutation step size > 0 (default: ga 0.1, es 0.25)")
     out = t.add_argument_group("output")
-    out.add_argument("--save", metavar="MODEL.npz", help="save the trained model (also on Ctrl-C)")
+    out.add_argument("--save", metavar="MODEL.npz",
+                     help="save the trained model (also on Ctrl-C; not when training diverged)")
+    out.add_argument("--force", action="store_true",
+                     help="let --save replace an existing file that is not an annplay model")
     out.add_argument("--json", action="store_true", help="print one JSON result object instead of the report")
     out.add_argument("--no-plot", action="store_true", help="leave out the decision-boundary picture")
 
@@ -193,8 +199,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --- commands ----------------------------------------------------------------------------
 
+BACKPROP_ONLY = {"lr": "--lr", "batch_size": "--batch-size", "optimizer": "--optimizer",
+                 "l1": "--l1", "l2": "--l2"}
+
+
 def _experiment(args: argparse.Namespace):
+    from annplay.engine.datasets import DATASETS
     from annplay.engine.experiment import Experiment
+    if args.trainer != "backprop":
+        given = [flag for name, flag in BACKPROP_ONLY.items() if getattr(args, name) is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)} applies to --trainer backprop only, not {args.trainer} "
+                             f"(neuroevolution takes --population and --sigma)")
+    if args.data:
+        given = [flag for flag, v in (("--dataset", args.dataset), ("--noise", args.noise),
+                                      ("--points", args.points)) if v is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)} choose built-in data; with --data FILE.csv leave them out")
+    elif args.noise and not DATASETS[args.dataset or "spiral"].uses_noise:
+        raise UsageError(f"--noise does not apply to {args.dataset} (real data); leave it out")
+    args.dataset = args.dataset or "spiral"
+    args.noise = args.noise or 0.0
+    args.lr = 0.03 if args.lr is None else args.lr
+    args.batch_size = 10 if args.batch_size is None else args.batch_size
+    args.optimizer = args.optimizer or "sgd"
+    args.l1, args.l2 = args.l1 or 0.0, args.l2 or 0.0
     if args.l1 and args.l2:
         raise UsageError("choose one of --l1 or --l2, not both")
     if (args.x or args.y) and not args.data:
@@ -241,9 +270,18 @@ def _finite(v: Any) -> Any:
     return v
 
 
-def _check_save_path(save: str) -> None:
-    """Refuse a --save target that cannot be written before training, not after it."""
+def _check_save_path(save: str, data: str | None, force: bool) -> None:
+    """Refuse a --save target that cannot be written, or would destroy data, before training."""
     target = Path(save)
+    if data and target.exists() and target.resolve() == Path(data).resolve():
+        raise UsageError(f"--save: {save} is the --data file; saving would destroy it")
+    if target.is_file() and not force:
+        from annplay.engine.network import MLP
+        try:
+            MLP.load(target)
+        except ValueError:
+            raise UsageError(f"--save: {save} exists and is not an annplay model; choose another name "
+                             f"or add --force to replace it") from None
     if target.is_dir():
         raise UsageError(f"--save: {save} is a directory; give a file name like model.npz")
     parent = target.parent
@@ -258,11 +296,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     from annplay.engine.trainer import Metrics
     exp = _experiment(args)
     if args.save:
-        _check_save_path(args.save)
+        _check_save_path(args.save, args.data, args.force)
     try:
         prep, net, trainer = exp.build()
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(_flag_message(str(exc))) from None
+    if args.data and not args.y and not args.json:
+        _warn_numeric_label(prep.dataset)
 
     stop = {"flag": False}
 
@@ -270,20 +310,23 @@ def cmd_train(args: argparse.Namespace) -> int:
         stop["flag"] = True
 
     previous = signal.signal(signal.SIGINT, on_sigint) if _main_thread() else None
-    start = time.perf_counter()
+    clock = {"wall": 0.0, "steps": 0.0}
     metrics: Metrics = trainer.metrics()
     try:
         if args.json:
-            metrics = _run(trainer, args.epochs, stop, None)
+            metrics = _run(trainer, args.epochs, stop, None, clock)
         else:
-            metrics = _run_with_progress(trainer, args.epochs, stop)
+            metrics = _run_with_progress(trainer, args.epochs, stop, clock)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
-    elapsed = time.perf_counter() - start
+    elapsed = clock["wall"]
     interrupted = stop["flag"]
     saved = None
-    if args.save:
+    diverged = metrics.state == "diverged"
+    if args.save and diverged:
+        trainer.message = (trainer.message + f"; the model was NOT saved to {args.save}").lstrip("; ")
+    elif args.save:
         try:
             saved = str(net.save(args.save))
         except OSError as exc:
@@ -298,7 +341,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         "train_loss": metrics.train_loss, "test_loss": metrics.test_loss,
         "train_accuracy": metrics.train_acc, "test_accuracy": metrics.test_acc,
         "trainer": exp.trainer, "evaluations": metrics.evaluations,
-        "seconds": round(elapsed, 4), "epochs_per_second": round(metrics.epoch / elapsed, 1) if elapsed else None,
+        "seconds": round(elapsed, 4),
+        "epochs_per_second": round(metrics.epoch / clock["steps"], 1) if clock["steps"] else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion, "saved": saved, "message": trainer.message or None,
         "settings": exp.to_dict(),
     }
@@ -306,7 +350,27 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps(_finite(result), allow_nan=False, default=_json_default))
     else:
         _report(result, prep, net, args)
-    return EXIT_INTERRUPTED if interrupted else 0
+    return EXIT_INTERRUPTED if interrupted else EXIT_DIVERGED if diverged else 0
+
+
+FLAG_PREFIXES = {"activation:": "--activation:", "lr:": "--lr:", "layers:": "--layers:", "features:": "--features:",
+                 "dataset:": "--dataset:", "batch size:": "--batch-size:", "trainer:": "--trainer:"}
+
+
+def _flag_message(message: str) -> str:
+    """An Experiment error names its setting; on the command line, name the flag instead."""
+    for prefix, flag in FLAG_PREFIXES.items():
+        if message.startswith(prefix):
+            message = flag + message[len(prefix):]
+            break
+    return message.replace("choose a neuroevolution trainer (ga or es)", "add --trainer ga or --trainer es")
+
+
+def _warn_numeric_label(ds: Any) -> None:
+    """The default label is the last column; say so when it is a number column turned into classes."""
+    if ds.kind != "regression" and all(name.lstrip("-").replace(".", "", 1).isdigit() for name in ds.class_names):
+        sys.stderr.write(f"note: the label is the last column, whose values {', '.join(ds.class_names[:6])} "
+                         f"were taken as classes; choose another label column with --y\n")
 
 
 def _json_default(v: Any) -> Any:
@@ -333,16 +397,22 @@ def _signal_ready() -> None:
             pass
 
 
-def _run(trainer: Any, epochs: int, stop: dict, on_chunk: Any) -> Any:
-    """Step the trainer in chunks of about 0.1 s until done, diverged, stopped or interrupted."""
+def _run(trainer: Any, epochs: int, stop: dict, on_chunk: Any, clock: dict | None = None) -> Any:
+    """Step the trainer in chunks of about 0.1 s until done, diverged, stopped or interrupted.
+
+    ``clock`` collects the wall time of the loop and the time spent in trainer.step alone.
+    """
+    clock = clock if clock is not None else {"wall": 0.0, "steps": 0.0}
     chunk = 1
     metrics = trainer.metrics()
     started = False
+    wall = time.perf_counter()
     while trainer.epoch < epochs and trainer.state not in ("diverged", "stopped") and not stop["flag"]:
         k = min(chunk, epochs - trainer.epoch)
         t = time.perf_counter()
         trainer.step(k, metrics=False)
         dt = time.perf_counter() - t
+        clock["steps"] += dt
         if not started:
             started = True
             _signal_ready()
@@ -350,24 +420,33 @@ def _run(trainer: Any, epochs: int, stop: dict, on_chunk: Any) -> Any:
         if on_chunk is not None:
             metrics = trainer.metrics()
             on_chunk(metrics, dt / max(k, 1))
+    clock["wall"] = time.perf_counter() - wall
     return trainer.metrics()
 
 
-def _run_with_progress(trainer: Any, epochs: int, stop: dict) -> Any:
+def _run_with_progress(trainer: Any, epochs: int, stop: dict, clock: dict) -> Any:
+    """Training with a Rich progress bar on stderr (so a redirected report stays clean)."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = Console(stderr=True)
     unit = "generation" if getattr(trainer, "kind", "") == "evolution" else "epoch"
-    columns = [TextColumn(unit), MofNCompleteColumn(), BarColumn(bar_width=None),
-               TextColumn("{task.fields[speed]}"), TextColumn("{task.fields[losses]}"), TimeElapsedColumn()]
-    with Progress(*columns, transient=False) as progress:
+    columns = [TextColumn(unit), MofNCompleteColumn(), BarColumn(bar_width=None)]
+    if console.width >= 60:
+        columns.append(TextColumn("{task.fields[speed]}"))
+    columns.append(TextColumn("{task.fields[losses]}"))
+    if console.width >= 80:
+        columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("train", total=epochs, speed="", losses="")
 
         def update(m: Any, seconds_per_epoch: float) -> None:
             speed = f"{1 / seconds_per_epoch:,.0f} {'gen' if unit == 'generation' else 'ep'}/s" if seconds_per_epoch > 0 else ""
-            losses = f"train {_fmt(m.train_loss)} test {_fmt(m.test_loss)}"
+            losses = (f"train {_fmt(m.train_loss)} test {_fmt(m.test_loss)}" if console.width >= 60
+                      else f"loss {_fmt(m.train_loss)}")
             progress.update(task, completed=m.epoch, speed=speed, losses=losses)
 
-        metrics = _run(trainer, epochs, stop, update)
+        metrics = _run(trainer, epochs, stop, update, clock)
         progress.update(task, completed=metrics.epoch)
     return metrics
 
@@ -401,7 +480,9 @@ def _report(result: dict, prep: Any, net: Any, args: argparse.Namespace) -> None
     table.add_row("time", f"{result['seconds']:.2f} s", f"{result['epochs_per_second'] or 0:,.0f} {per}")
     table.add_row("state", state, "")
     console.print(table)
-    if result["confusion_matrix"]:
+    if result["confusion_matrix"] and len(result["class_names"]) > 12:
+        console.print(f"({len(result['class_names'])} classes: the confusion matrix is in --json output)")
+    elif result["confusion_matrix"]:
         names = result["class_names"]
         console.print("confusion matrix on the test set (rows: true class, columns: predicted)",
                       highlight=False)
@@ -417,7 +498,8 @@ def _report(result: dict, prep: Any, net: Any, args: argparse.Namespace) -> None
     if args.no_plot:
         return
     if not prep.plottable:
-        console.print("(no decision-boundary picture: the data has more than 2 input columns)")
+        console.print(f"(no decision-boundary picture: it needs exactly 2 input columns; "
+                      f"this data has {prep.dataset.m})")
         return
     _print_boundary(console, prep, net, plain)
 
@@ -449,12 +531,18 @@ def cmd_datasets(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    console = Console()
+    if console.width < 70:                 # a phone: the description gets its own lines
+        for r in rows:
+            console.print(f"[bold]{r['name']}[/]  {r['kind']}, {r['points']} points", highlight=False)
+            console.print(f"  {r['description']}", markup=False, highlight=False)
+        return 0
     table = Table(box=None, show_header=True, header_style="bold")
     for col, just in (("name", "left"), ("kind", "left"), ("points", "right"), ("description", "left")):
         table.add_column(col, justify=just, overflow="fold")
     for r in rows:
         table.add_row(r["name"], r["kind"], str(r["points"]), r["description"])
-    Console().print(table)
+    console.print(table)
     return 0
 
 
@@ -505,7 +593,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
     for row in rows:
         inp = ", ".join(f"{c}={v:g}" for c, v in zip(columns, row["input"]))
         if kind == "regression":
-            print(f"{inp} -> {row['value']}")
+            value = row["value"]
+            shown = ", ".join(f"{v:.6g}" for v in value) if isinstance(value, list) else f"{value:.6g}"
+            print(f"{inp} -> {shown}")
         else:
             print(f"{inp} -> {row['class']} (p = {row['probability']:.3f})")
     return 0
@@ -514,12 +604,16 @@ def cmd_predict(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``annplay`` console script and ``python -m annplay``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] == "play":
+    parser = build_parser()
+    args = parser.parse_args(argv or ["play"])
+    if args.command == "play":
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            sys.stderr.write("annplay: error: the playground needs a terminal; for headless training "
+                             "use 'annplay train' (see 'annplay --help')\n")
+            return EXIT_MISUSE
         from annplay.app import run
         run()
         return 0
-    parser = build_parser()
-    args = parser.parse_args(argv)
     commands = {"train": cmd_train, "datasets": cmd_datasets, "predict": cmd_predict}
     try:
         return commands[args.command](args)

@@ -144,9 +144,10 @@ def test_train_report_without_a_terminal_is_plain(tmp_path: Path) -> None:
                       "--lr", "0.03", "--epochs", "20", "--batch-size", "10", "--optimizer", "sgd", "--l2", "0",
                       "--noise", "0", "--train-ratio", "50", "--seed", "1", "--points", "60"))
     out = proc.stdout
-    # the progress bar's last state: epochs done, speed, train and test loss
-    assert re.search(r"20/20", out), out
-    assert "ep/s" in out and re.search(r"train \d+\.\d{4} test \d+\.\d{4}", out), out
+    # the progress bar's last state goes to stderr (a redirected report stays clean)
+    assert re.search(r"20/20", proc.stderr), proc.stderr
+    assert "ep/s" in proc.stderr and re.search(r"train \d+\.\d{4} test \d+\.\d{4}", proc.stderr)
+    assert "━" not in out and "20/20" not in out
     # the summary table
     for word in ("loss", "accuracy", "epochs", "time", "state", "done"):
         assert re.search(rf"^\s*{word}\b|\b{word}\s*$|\s{word}\s", out, re.M), word
@@ -249,11 +250,49 @@ def test_train_json_regression_and_multiclass(tmp_path: Path) -> None:
     assert len(iris["class_names"]) == 3
 
 
-def test_train_json_diverged_is_still_strict_json(tmp_path: Path) -> None:
-    proc = ok(annplay(tmp_path, "train", "--dataset", "sine", "--points", "40", "--epochs", "50",
-                      "--activation", "relu", "--lr", "1000", "--json"))
+def test_train_json_diverged_is_still_strict_json_exits_1_and_saves_nothing(tmp_path: Path) -> None:
+    proc = annplay(tmp_path, "train", "--dataset", "sine", "--points", "40", "--epochs", "50",
+                   "--activation", "relu", "--lr", "1000", "--json", "--save", "m.npz")
+    assert proc.returncode == 1, proc.stderr
     result = json.loads(proc.stdout, parse_constant=lambda c: pytest.fail(f"non-standard JSON {c}"))
     assert result["state"] == "diverged" and result["message"]
+    assert result["saved"] is None and "NOT saved" in result["message"]
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_save_never_destroys_data(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,label\n1,2,x\n2,1,y\n3,3,x\n4,1,y\n")
+    before = data.read_bytes()
+    proc = annplay(tmp_path, "train", "--data", "d.csv", "--epochs", "2", "--save", "d.csv")
+    assert proc.returncode == 2 and "--data file" in proc.stderr
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    proc = annplay(tmp_path, "train", "--epochs", "2", "--points", "20", "--save", "notes.txt")
+    assert proc.returncode == 2 and "--force" in proc.stderr
+    assert data.read_bytes() == before and notes.read_text() == "my notes"
+    ok(annplay(tmp_path, "train", "--epochs", "2", "--points", "20", "--save", "notes.txt", "--force", "--json"))
+    assert notes.read_bytes().startswith(b"PK")
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--trainer", "ga", "--optimizer", "adam"], "--optimizer applies to --trainer backprop only"),
+    (["--trainer", "es", "--lr", "0.1"], "--lr applies"),
+    (["--data", "x.csv", "--dataset", "iris"], "--dataset"),
+    (["--dataset", "iris", "--noise", "10"], "--noise does not apply"),
+])
+def test_options_that_do_not_apply_are_refused(tmp_path: Path, args: list, needle: str) -> None:
+    (tmp_path / "x.csv").write_text("a,b,label\n1,2,x\n2,1,y\n")
+    proc = annplay(tmp_path, "train", *args)
+    assert proc.returncode == 2 and needle in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_play_needs_a_terminal(tmp_path: Path) -> None:
+    for argv in ([], ["play"]):
+        proc = annplay(tmp_path, *argv)
+        assert proc.returncode == 2 and "needs a terminal" in proc.stderr
+    proc = annplay(tmp_path, "play", "--bogus")
+    assert proc.returncode == 2 and "--bogus" in proc.stderr
 
 
 def test_report_numbers_stay_short_when_training_diverges() -> None:

@@ -309,14 +309,14 @@ def test_blobs_spread_grows_with_noise() -> None:
 def test_real_sets_in_registry() -> None:
     iris = make_dataset("iris")
     assert iris.n == 150 and iris.class_names == ("setosa", "versicolor", "virginica")
-    assert iris.feature_names == ("sepal_length", "sepal_width")
+    assert iris.feature_names == ("petal_length", "petal_width")
     assert iris.x_mean is not None and iris.x_mean.shape == (2, 1)
     assert np.allclose(iris.X.mean(axis=1), 0) and np.allclose(iris.X.std(axis=1), 1)
     penguins = make_dataset("penguins")
     assert penguins.n == 342 and penguins.dropped == 2
     assert penguins.feature_names == ("bill_length_mm", "bill_depth_mm")
-    petals = make_dataset("iris", x=["petal_length", "petal_width"])
-    assert petals.feature_names == ("petal_length", "petal_width")
+    sepals = make_dataset("iris", x=["sepal_length", "sepal_width"])
+    assert sepals.feature_names == ("sepal_length", "sepal_width")
     sub = make_dataset("iris", n=60, seed=3)
     assert sub.n == 60 and np.array_equal(sub.X, make_dataset("iris", n=60, seed=3).X)
     with pytest.raises(ValueError, match="150"):

@@ -73,18 +73,24 @@ def test_pyann_block_output(tmp_path: Path) -> None:
 
 
 def test_neuralnetwork_block_prints_what_its_comments_promise(tmp_path: Path) -> None:
-    lines = _run_python(_block_with("NeuralNetwork("), tmp_path).stdout.splitlines()
+    lines = _run_python(_block_with("nn.outputBias"), tmp_path).stdout.splitlines()
     assert lines[0] == "(2, 3) (3, 1)"
     value = float(re.sub(r"[\[\]]", " ", lines[1]).split()[0])
     assert value == pytest.approx(1 / (1 + np.exp(-2.0)), abs=5e-4)         # logistic(2) ≈ 0.881
 
 
 def test_trainer_block_output_and_saved_model(tmp_path: Path) -> None:
-    lines = _run_python(_block_with("trainer.step"), tmp_path).stdout.splitlines()
+    lines = _run_python(_block_with("trainer.lr = "), tmp_path).stdout.splitlines()
     assert [int(line.split()[0]) for line in lines] == [20, 40, 60, 80, 100]
     from annplay.engine.network import MLP
     net = MLP.load(tmp_path / "circle.npz")
     assert list(net.layers) == [2, 4, 1]
+
+
+def test_evolution_block_trains_the_original_network_on_xor(tmp_path: Path) -> None:
+    out = _run_python(_block_with("EvolutionTrainer("), tmp_path).stdout.strip()
+    evaluations, outputs = out.split(" ", 1)
+    assert int(evaluations) > 300 and outputs == "[0, 1, 1, 0]"
 
 
 # ----------------------------------------------------------------------- annplay command lines

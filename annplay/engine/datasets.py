@@ -410,8 +410,8 @@ DATASETS: dict[str, DatasetSpec] = {
         _spec("plane", "regression", 1200, "Tilted plane: y = (x1+x2)/10; noise blurs the label", gen_plane),
         _spec("multigauss", "regression", 1200, "Six ±1 Gaussian bumps; noise blurs the label", gen_multigauss),
         _spec("sine", "regression", 1200, "Wave: y = sin(pi·x1/3); noise blurs the label", gen_sine),
-        _spec("iris", "multiclass", 150, "Fisher's iris (150 flowers, 3 species); sepal length/width, standardised; noise unused",
-              _real("iris.csv", ("sepal_length", "sepal_width"), "species"), uses_noise=False, options=("x", "y"), real=True),
+        _spec("iris", "multiclass", 150, "Fisher's iris (150 flowers, 3 species); petal length/width, standardised; noise unused",
+              _real("iris.csv", ("petal_length", "petal_width"), "species"), uses_noise=False, options=("x", "y"), real=True),
         _spec("penguins", "multiclass", 342, "Palmer penguins (3 species); bill length/depth, standardised, 2 NA rows dropped; noise unused",
               _real("penguins.csv", ("bill_length_mm", "bill_depth_mm"), "species"), uses_noise=False, options=("x", "y"), real=True),
     )

@@ -123,8 +123,7 @@ class EvolutionTrainer:
 
     def __init__(self, net: MLP, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None, *,
                  method: str = "es", population: int | None = None, sigma: float | None = None,
-                 elite: int = 2, fitness: str = "loss", seed: int | None = None, lr: float = 0.0,
-                 **_ignored: Any) -> None:
+                 elite: int = 2, fitness: str = "loss", seed: int | None = None, lr: float = 0.0) -> None:
         if method not in METHODS:
             raise ValueError(f"method must be one of: {', '.join(METHODS)}; got {method!r}")
         if fitness not in FITNESS:
@@ -140,7 +139,9 @@ class EvolutionTrainer:
         default_pop = 4 + int(3 * math.log(dim)) if method == "es" else 50
         self.population = self._check_population(default_pop if population is None else population)
         self.sigma = self._check_sigma(sigma if sigma is not None else (0.25 if method == "es" else 0.1))
-        self.elite = max(0, min(int(elite), self.population - 1))
+        if isinstance(elite, bool) or not isinstance(elite, (int, np.integer)) or elite < 0:
+            raise ValueError(f"elite must be a whole number ≥ 0, got {elite!r}")
+        self.elite = min(int(elite), self.population - 1)
         self.lr = lr                       # unused; kept so code that sets trainer.lr keeps working
         self.set_data(X, Y, X_test, Y_test)
         self.epoch = 0

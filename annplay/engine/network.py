@@ -414,6 +414,12 @@ class MLP:
         """
         from .trainer import Trainer
 
+        allowed = {"batch_size", "optimizer", "l1", "l2", "dropout", "validation", "patience", "seed", "shuffle"}
+        unknown = sorted(set(options) - allowed)
+        if unknown:
+            raise ValueError(f"fit() has no option {unknown[0]!r}; options: {', '.join(sorted(allowed))}")
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
+            raise ValueError(f"epochs must be a whole number, got {epochs!r}")
         validation = options.pop("validation", None)
         X_val, Y_val = validation if validation is not None else (None, None)
         trainer = Trainer(self, X, Y, X_val=X_val, Y_val=Y_val, lr=lr, **options)
@@ -490,6 +496,8 @@ class MLP:
     def load(cls, path: str | os.PathLike) -> "MLP":
         """Read a model written by :meth:`save`; a ValueError names the file and the problem."""
         path = Path(path)
+        if path.is_dir():
+            raise ValueError(f"{path}: is a directory, not an annplay model file")
         try:
             # Open the file ourselves: np.load leaks its handle when the zip is damaged, returns
             # a bare array for an .npy, and calls any other file "pickled data".

@@ -111,6 +111,7 @@ class Trainer:
         self.epoch = 0
         self.state = "ready"
         self.message = ""
+        self._initial_loss: float | None = None       # first measured loss: a yardstick for divergence
         self.record: dict[str, list[float]] | None = None   # fit() sets this to collect per-epoch losses
 
     # --- settings that may change between steps --------------------------------
@@ -166,8 +167,9 @@ class Trainer:
         self._workspaces: dict[int, Workspace] = {}
 
     def reset_optimizer(self) -> None:
-        """Forget momentum/Adam state (after weights were changed by hand)."""
+        """Forget momentum/Adam state (after weights were changed by hand); the new weights are the last good ones."""
         self._optimizer.reset()
+        self._last_good[...] = self.net._flat
 
     # --- the loop -----------------------------------------------------------------
 
@@ -296,9 +298,12 @@ class Trainer:
         test_loss = test_acc = None
         if self.X_test is not None:
             test_loss, test_acc = self._measure(self.X_test, self.Y_test)
-        if not math.isfinite(train_loss) and self.state != "diverged":
+        if self._initial_loss is None and math.isfinite(train_loss):
+            self._initial_loss = train_loss
+        exploded = self._initial_loss is not None and train_loss > 1e6 * max(self._initial_loss, 1.0)
+        if (not math.isfinite(train_loss) or exploded) and self.state != "diverged":
             self.state = "diverged"
-            self.message = (f"the loss is not finite at epoch {self.epoch}; try a smaller learning "
+            self.message = (f"the loss exploded at epoch {self.epoch}; try a smaller learning "
                             f"rate than {self._lr:g} and start again")
         return Metrics(self.epoch, train_loss, test_loss, train_acc, test_acc, self.state)
 
