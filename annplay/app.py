@@ -49,6 +49,12 @@ class PlaygroundApp(App[None]):
             if binding.description:
                 key = self.get_key_display(binding)
                 yield SystemCommand(binding.description, f"key {key}", partial(screen.run_action, binding.action))
+        for widget in screen.panel_widgets():
+            for binding in as_bindings(widget.BINDINGS):
+                if binding.description and binding.show:
+                    key = self.get_key_display(binding)
+                    yield SystemCommand(f"{binding.description} ({widget.PANEL_NAME})", f"key {key}",
+                                        partial(widget.run_action, binding.action))
         for choice in screen.choices():
             if len(choice.values) > 16 or not choice.display:
                 continue

@@ -24,6 +24,8 @@ class Snapshot:
     size: tuple[int, int]               # (width, height) in cells the field was computed for
     running: bool                       # False on the last snapshot of a run (paused, diverged)
     epochs_per_second: float = 0.0
+    neuron: tuple[int, int] | None = None   # the neuron whose map the field shows (None: the output)
+    maps: Any = None                    # NetMaps for the network view and the weight editor (when open)
 
 
 @dataclass
@@ -51,4 +53,23 @@ class SettingChanged(Message):
     value: Any
 
 
-__all__ = ["Snapshot", "Progress", "Tapped", "SettingChanged"]
+@dataclass
+class NeuronSelected(Message):
+    """The network view selected hidden neuron ``index`` of layer ``layer`` (both None: deselected)."""
+
+    layer: int | None
+    index: int | None
+
+
+@dataclass
+class WeightEdit(Message):
+    """The weight editor asks to change net.weights[layer][row, col] (col == its width: the bias) by delta, or to a typed text."""
+
+    layer: int
+    row: int
+    col: int
+    delta: float = 0.0
+    text: str | None = None
+
+
+__all__ = ["Snapshot", "Progress", "Tapped", "SettingChanged", "NeuronSelected", "WeightEdit"]

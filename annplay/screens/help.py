@@ -18,7 +18,17 @@ DRAWING_HELP = (
     "network keeps its weights while you draw.\n"
     "Controls: tab / shift+tab or ↑/↓ move between controls; ←/→ or -/+ change the focused one, enter "
     "cycles it; tap ◀ / ▶ to step. Learning rate, batch size, optimizer and regularisation change live; "
-    "data, features and network changes start again from new weights."
+    "data, features and network changes start again from new weights.\n"
+    "Network view (v, or the Network tab): every neuron's output over the input plane (orange negative, "
+    "blue positive), and under each its incoming weights (blue +, orange −, brighter = larger). Arrows or "
+    "a tap select a hidden neuron and show its map in the big heat map; esc (or tapping it again) goes "
+    "back to the output. Narrow screens show one layer at a time: < > or tap ◀ ▶.\n"
+    "Weight editor (w, or the Weights tab): pauses training; arrows move, + / - nudge by the step "
+    "([ ] cycle 0.01, 0.1, 1), enter types a number, < > change layer. e exports JSON, s saves .npz, "
+    "o loads an .npz of the same architecture (file names are asked, in the current directory).\n"
+    "Trainer: backprop, ga (genetic algorithm) or es (CMA-ES). GA/ES count generations and plot the "
+    "best and mean fitness (−loss); population and mutation σ change live; only they can train the "
+    "step activation. Switching the trainer keeps the weights."
 )
 
 
@@ -68,6 +78,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         from annplay.screens.playground import PlaygroundScreen
         from annplay.widgets.controls import ChipSet, Choice
+        from annplay.widgets.netview import NetView
+        from annplay.widgets.weights import WeightTable
 
         app = self.app
         groups = [
@@ -75,6 +87,8 @@ class HelpScreen(ModalScreen[None]):
             ("App", app.BINDINGS),
             ("Focused control (◀ value ▶)", Choice.BINDINGS),
             ("Focused feature chips", ChipSet.BINDINGS),
+            ("Network view", NetView.BINDINGS),
+            ("Weight editor", WeightTable.BINDINGS),
             ("This help", self.BINDINGS),
         ]
         self.table = keys_table(groups, app.get_key_display)

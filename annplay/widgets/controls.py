@@ -92,6 +92,13 @@ class Choice(Widget, can_focus=True):
             self.set_reactive(Choice.index, index)
             self.refresh()
 
+    def set_values(self, values: Sequence[Any], value: Any, labels: Sequence[str] | None = None) -> None:
+        """Replace the list of values (and labels) and show value as selected, without a message."""
+        self.values = list(values)
+        self.labels = list(labels) if labels is not None else [_display(v) for v in self.values]
+        self.set_reactive(Choice.index, self._index_of(value))
+        self.refresh(layout=True)
+
     def _set_index(self, index: int) -> None:
         """Move to index and tell the screen."""
         if index != self.index:

@@ -29,6 +29,8 @@ def fmt_loss(value: float | None) -> str:
         return "—"
     if abs(value) >= 1e6:
         return ">1e6"
+    if 0 < abs(value) < 1e-3:
+        return f"{value:.1e}"           # 7 characters, like the others
     return f"{value:.4g}"
 
 
@@ -54,6 +56,7 @@ class StatsPanel(Vertical):
     StatsPanel > #stats-message { height: auto; text-wrap: wrap; }
     StatsPanel .spark-row { height: 1; }
     StatsPanel .spark-row > Label { width: 4; color: $text-muted; }
+    StatsPanel.-evolution .spark-row > Label { width: 5; }
     StatsPanel Sparkline { height: 1; width: 1fr; }
     StatsPanel #spark-train > .sparkline--max-color { color: $warning; }
     StatsPanel #spark-train > .sparkline--min-color { color: $warning 50%; }
@@ -68,15 +71,16 @@ class StatsPanel(Vertical):
         self.test_history: deque[float] = deque(maxlen=HISTORY)
         self.epoch = 0
         self.state = "ready"
+        self.evolution = False          # neuroevolution: generations, best and mean fitness
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-status")
         yield Static(id="stats-numbers")
         with Horizontal(classes="spark-row"):
-            yield Label("trn")
+            yield Label("trn", id="spark-train-label")
             yield Sparkline([], id="spark-train", summary_function=max)
         with Horizontal(classes="spark-row"):
-            yield Label("tst")
+            yield Label("tst", id="spark-test-label")
             yield Sparkline([], id="spark-test", summary_function=max)
         yield Static(id="stats-legend")
         yield Static(id="stats-message")
@@ -91,13 +95,27 @@ class StatsPanel(Vertical):
         self.query_one("#spark-train", Sparkline).data = []
         self.query_one("#spark-test", Sparkline).data = []
 
+    def set_evolution(self, evolution: bool) -> None:
+        """Back-propagation (epochs, loss curves) or neuroevolution (generations, best and mean fitness curves)."""
+        if evolution == self.evolution:
+            return
+        self.evolution = evolution
+        self.set_class(evolution, "-evolution")
+        self.query_one("#spark-train-label", Label).update("best" if evolution else "trn")
+        self.query_one("#spark-test-label", Label).update("mean" if evolution else "tst")
+        best = "best fitness (−loss) per generation"
+        self.query_one("#spark-train", Sparkline).tooltip = best if evolution else None
+        self.query_one("#spark-test", Sparkline).tooltip = "mean fitness of the population" if evolution else None
+        self.clear_history()
+        self.show_state(self.state, self.epoch)
+
     def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
-        """The status line: state and epoch counter (and epochs per second while training)."""
+        """The status line: state and epoch (or generation) counter, and the speed while training."""
         self.state, self.epoch = state, epoch
         label, style = STATE_LOOK.get(state, (state, "bold"))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(label, style)
-        counter = f"epoch {epoch:,}"
+        counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
         text.append(f"\n{counter}")
         if state == "running" and speed > 0:
             text.append(f"  {speed:,.0f}/s", "dim")
@@ -113,8 +131,11 @@ class StatsPanel(Vertical):
         table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
         self.query_one("#stats-numbers", Static).update(table, layout=False)
         if record:
-            for value, history, spark in ((metrics.train_loss, self.train_history, "#spark-train"),
-                                          (metrics.test_loss, self.test_history, "#spark-test")):
+            first, second = metrics.train_loss, metrics.test_loss
+            if self.evolution:
+                first, second = metrics.best_fitness, metrics.mean_fitness
+            for value, history, spark in ((first, self.train_history, "#spark-train"),
+                                          (second, self.test_history, "#spark-test")):
                 if value is not None and math.isfinite(value):
                     history.append(float(value))
                     self.query_one(spark, Sparkline).data = list(history)

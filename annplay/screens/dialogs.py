@@ -1,0 +1,65 @@
+"""Small dialogs: a file name to export to or import from."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+
+class FileNameDialog(ModalScreen[str | None]):
+    """Ask for a file name (pre-filled with a default); enter or OK returns it, escape or Cancel returns None."""
+
+    DEFAULT_CSS = """
+    FileNameDialog { align: center middle; }
+    FileNameDialog > Vertical {
+        width: 90%; max-width: 60; height: auto;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    FileNameDialog #dialog-title { text-style: bold; }
+    FileNameDialog #dialog-hint { color: $text-muted; }
+    FileNameDialog Input { margin: 1 0 0 0; }
+    FileNameDialog #dialog-buttons { height: 1; margin-top: 1; align-horizontal: right; }
+    FileNameDialog #dialog-buttons > Button { margin-left: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: str, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, id="dialog-title")
+            if self.hint:
+                yield Static(self.hint, id="dialog-hint")
+            yield Input(self.default, id="dialog-input", compact=True)
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Cancel", id="dialog-cancel", compact=True)
+                yield Button("OK", id="dialog-ok", compact=True, variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "dialog-ok":
+            self.dismiss(self.query_one(Input).value.strip())
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Close without a file name."""
+        self.dismiss(None)

@@ -1,0 +1,283 @@
+"""The weight editor: one layer's W and b as a grid of numbers coloured by sign and size; nudge, type, export."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
+from textual.widgets import Button, DataTable, Input, Static
+
+from annplay import boundary as bd
+from annplay.messages import SettingChanged, WeightEdit
+from annplay.widgets.controls import Choice
+
+STEPS = (0.01, 0.1, 1.0)          # nudge sizes; [ and ] cycle through them
+DEFAULT_STEP = 0.1
+CELL_DIM = (0x30, 0x30, 0x30)     # background of a weight near zero
+
+
+def format_weight(value: float) -> str:
+    """A weight in at most 7 characters, with its sign."""
+    a = abs(value)
+    if not math.isfinite(value):
+        return str(value)
+    if a < 10:
+        return f"{value:+.3f}"
+    if a < 100:
+        return f"{value:+.2f}"
+    if a < 1000:
+        return f"{value:+.1f}"
+    return f"{value:+.0e}"
+
+
+def weight_cell(value: float, scale: float) -> Text:
+    """The number on a background: blue for positive, orange for negative, stronger for larger |w|."""
+    t = min(1.0, abs(value) / scale) if scale > 0 and math.isfinite(value) else 0.0
+    base = bd.BLUE if value >= 0 else bd.ORANGE
+    rgb = tuple(round(d + (c - d) * t) for d, c in zip(CELL_DIM, base))
+    style = Style(color="white" if t < 0.75 or value >= 0 else "black", bgcolor=Color.from_rgb(*rgb))
+    return Text(f" {format_weight(value)} ", style=style, justify="right")
+
+
+def layer_names(layers: list[int]) -> list[str]:
+    """'in', 'L1' … 'out' for a network's layers."""
+    return ["in", *(f"L{i}" for i in range(1, len(layers) - 1)), "out"]
+
+
+class WeightTable(DataTable):
+    """The grid: arrows move, + / - nudge by the step, [ ] change the step, enter types a number."""
+
+    DEFAULT_CSS = """
+    WeightTable { height: 1fr; scrollbar-size: 1 1; }
+    """
+
+    PANEL_NAME = "weight editor"
+    BINDINGS = [
+        Binding("plus,equals_sign", "nudge(1)", "+step", key_display="+", tooltip="add the step to the weight"),
+        Binding("minus", "nudge(-1)", "-step", key_display="-", tooltip="subtract the step from the weight"),
+        Binding("enter", "type_value", "Type", key_display="⏎", tooltip="type a number for the weight"),
+        Binding("right_square_bracket", "step_size(1)", "Step size", key_display="[ ]",
+                tooltip="cycle the step: 0.01, 0.1, 1"),
+        Binding("left_square_bracket", "step_size(-1)", "Smaller step", show=False),
+        Binding("greater_than_sign,full_stop", "layer(1)", "Next layer", key_display="< >",
+                tooltip="the next or previous layer's weights"),
+        Binding("less_than_sign,comma", "layer(-1)", "Previous layer", show=False),
+    ]
+
+    def action_nudge(self, sign: int) -> None:
+        """Ask the editor to nudge the weight under the cursor."""
+        self._editor().nudge(sign)
+
+    def action_type_value(self) -> None:
+        """Open the number input for the weight under the cursor."""
+        self._editor().start_typing()
+
+    def action_step_size(self, step: int) -> None:
+        """Cycle the nudge step."""
+        self._editor().cycle_step(step)
+
+    def action_layer(self, step: int) -> None:
+        """Show the previous or next layer."""
+        self._editor().change_layer(step)
+
+    def _editor(self) -> "WeightEditor":
+        return self.query_ancestor(WeightEditor)
+
+
+class WeightEditor(Vertical):
+    """A layer switcher, the weight grid, a number input (on demand), a message line and buttons."""
+
+    DEFAULT_CSS = """
+    WeightEditor { height: 1fr; }
+    WeightEditor > #editor-top { height: 1; }
+    WeightEditor > #editor-top > #choice-edit_layer { width: auto; margin-right: 1; }
+    WeightEditor > #editor-top > #choice-edit_step { width: auto; }
+    WeightEditor > #weight-input { display: none; height: 1; border: none; padding: 0 1; }
+    WeightEditor.-typing > #weight-input { display: block; }
+    WeightEditor > #editor-message { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    WeightEditor > #editor-message.-error { height: auto; max-height: 3; text-wrap: wrap; }
+    WeightEditor > #editor-message.-error { color: $error; }
+    WeightEditor > #editor-buttons { height: 1; }
+    WeightEditor > #editor-buttons > Button { margin: 0 1 0 0; min-width: 3; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown_layer = 0
+        self.step = DEFAULT_STEP
+        self.weights: list[np.ndarray] = []
+        self.biases: list[np.ndarray] = []
+        self.net_layers: list[int] = []
+        self.input_labels: list[str] = []
+        self._shape: tuple[int, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="editor-top"):
+            yield Choice("edit_layer", "Layer", [0], 0, labels=["1"], label_width=6)
+            yield Choice("edit_step", "Step", list(STEPS), DEFAULT_STEP, label_width=5, wrap=True)
+        yield WeightTable(id="weight-table", cursor_type="cell", zebra_stripes=False)
+        yield Input(id="weight-input", placeholder="a number, e.g. -0.5 or 1e-2", compact=True)
+        yield Static(id="editor-message")
+        with Horizontal(id="editor-buttons"):
+            for label, name, tip in (("-", "nudge-down", "subtract the step"), ("+", "nudge-up", "add the step"),
+                                     ("Type", "type", "type a number"),
+                                     ("JSON", "export-json", "export the weights as JSON (e)"),
+                                     ("npz", "export-npz", "save the network as .npz (s)"),
+                                     ("Load", "import-npz", "load weights from an .npz (o)")):
+                button = Button(label, id=f"btn-{name}", compact=True, tooltip=tip)
+                button.can_focus = False         # taps only: the grid keeps the focus (keys: + - ⏎ e s o)
+                yield button
+
+    # --- content -------------------------------------------------------------------------
+
+    def show_weights(self, layers: list[int], weights: list[np.ndarray], biases: list[np.ndarray],
+                     input_labels: list[str]) -> None:
+        """Show these weights (copies); the layer and the cursor stay where they were when they still exist."""
+        self.net_layers, self.weights, self.biases, self.input_labels = list(layers), weights, biases, input_labels
+        self.shown_layer = max(0, min(self.shown_layer, len(weights) - 1))
+        names = layer_names(self.net_layers)
+        switcher = self.query_one("#choice-edit_layer", Choice)
+        values = list(range(len(weights)))
+        labels = [f"{i + 1} {names[i]}→{names[i + 1]}" for i in values]
+        if switcher.values != values or switcher.labels != labels:
+            switcher.set_values(values, self.shown_layer, labels)
+        else:
+            switcher.select(self.shown_layer)
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        """Rebuild the grid when the layer's shape changed; otherwise update the cells in place."""
+        table = self.query_one(WeightTable)
+        if not self.weights:
+            table.clear(columns=True)
+            return
+        W, b = self.weights[self.shown_layer], self.biases[self.shown_layer]
+        r, s = W.shape
+        scale = max(1.0, float(np.max(np.abs(W))) if W.size else 1.0, float(np.max(np.abs(b))) if b.size else 1.0)
+        names = layer_names(self.net_layers)
+        shape = (self.shown_layer, r, s)
+        if shape != self._shape:
+            cursor = table.cursor_coordinate
+            table.clear(columns=True)
+            before = names[self.shown_layer]
+            sources = self.input_labels if self.shown_layer == 0 else [f"{before}.{j + 1}" for j in range(s)]
+            for j in range(s):
+                table.add_column(sources[j] if j < len(sources) else f"x{j + 1}", key=f"c{j}")
+            table.add_column("bias", key="bias")
+            target = names[self.shown_layer + 1]
+            for i in range(r):
+                table.add_row(*self._row_cells(W[i], float(b[i, 0]), scale), key=f"r{i}", label=f"{target}.{i + 1}")
+            self._shape = shape
+            table.move_cursor(row=min(cursor.row, r - 1), column=min(cursor.column, s), animate=False)
+            return
+        for i in range(r):
+            for j, cell in enumerate(self._row_cells(W[i], float(b[i, 0]), scale)):
+                table.update_cell_at(Coordinate(i, j), cell)
+
+    @staticmethod
+    def _row_cells(w: np.ndarray, bias: float, scale: float) -> list[Text]:
+        """One neuron's incoming weights and its bias as coloured cells."""
+        return [weight_cell(float(v), scale) for v in w] + [weight_cell(bias, scale)]
+
+    def current(self) -> tuple[int, int, int]:
+        """(layer, row, col) under the cursor; col == the layer's input count means the bias."""
+        c = self.query_one(WeightTable).cursor_coordinate
+        return self.shown_layer, c.row, c.column
+
+    def value_at(self, layer: int, row: int, col: int) -> float:
+        """The shown value at (layer, row, col)."""
+        W = self.weights[layer]
+        return float(self.biases[layer][row, 0] if col == W.shape[1] else W[row, col])
+
+    def show_message(self, message: str, *, error: bool = False) -> None:
+        """A line under the grid (red when something was refused)."""
+        widget = self.query_one("#editor-message", Static)
+        widget.update(message)
+        widget.set_class(error, "-error")
+
+    # --- editing -------------------------------------------------------------------------
+
+    def nudge(self, sign: int) -> None:
+        """Ask the screen to add sign × step to the weight under the cursor."""
+        if self.weights:
+            self.post_message(WeightEdit(*self.current(), delta=sign * self.step))
+
+    def start_typing(self) -> None:
+        """Show the number input, filled with the current value."""
+        if not self.weights:
+            return
+        layer, row, col = self.current()
+        field = self.query_one("#weight-input", Input)
+        field.value = repr(self.value_at(layer, row, col))
+        self.add_class("-typing")
+        field.focus()
+        field.select_all() if hasattr(field, "select_all") else None
+        self.show_message("Type a number, ⏎ to apply, esc to cancel")
+
+    def stop_typing(self) -> None:
+        """Hide the input and give the grid the focus back."""
+        self.remove_class("-typing")
+        self.query_one(WeightTable).focus()
+
+    def cycle_step(self, step: int) -> None:
+        """Next or previous step size (wrapping)."""
+        i = (STEPS.index(self.step) + step) % len(STEPS) if self.step in STEPS else 0
+        self.step = STEPS[i]
+        self.query_one("#choice-edit_step", Choice).select(self.step)
+        self.show_message(f"Step {self.step:g}: + and - change the weight by {self.step:g}")
+
+    def change_layer(self, step: int) -> None:
+        """Show the previous or next layer."""
+        if self.weights:
+            self._set_layer(max(0, min(len(self.weights) - 1, self.shown_layer + step)))
+
+    def _set_layer(self, layer: int) -> None:
+        self.shown_layer = layer
+        self.query_one("#choice-edit_layer", Choice).select(layer)
+        self._fill_table()
+
+    @on(SettingChanged)
+    def _choice_changed(self, event: SettingChanged) -> None:
+        """The layer switcher and the step choice are the editor's own: keep them from the screen."""
+        if event.setting == "edit_layer":
+            event.stop()
+            self._set_layer(int(event.value))
+        elif event.setting == "edit_step":
+            event.stop()
+            self.step = float(event.value)
+
+    @on(Input.Submitted, "#weight-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        layer, row, col = self.current()
+        self.post_message(WeightEdit(layer, row, col, text=event.value))
+
+    def on_key(self, event: Any) -> None:
+        """Escape in the number input cancels it."""
+        if event.key == "escape" and self.has_class("-typing"):
+            event.stop()
+            event.prevent_default()
+            self.stop_typing()
+            self.show_message("Cancelled: nothing changed")
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button == "btn-nudge-up":
+            event.stop()
+            self.nudge(1)
+        elif button == "btn-nudge-down":
+            event.stop()
+            self.nudge(-1)
+        elif button == "btn-type":
+            event.stop()
+            self.start_typing()
