@@ -62,6 +62,10 @@ def _check_rate(name: str, value: Any, upper: float | None = None) -> float:
     return v
 
 
+class _Diverged(Exception):
+    """Raised inside the epoch loop when a gradient stops being finite."""
+
+
 class Trainer:
     """Back-propagation with gradient descent on ``net`` over X, Y (one instance per column).
 
@@ -112,6 +116,7 @@ class Trainer:
         self.state = "ready"
         self.message = ""
         self._initial_loss: float | None = None       # first measured loss: a yardstick for divergence
+        self._kernel: tuple | None = None            # see _fast_kernel
         self.record: dict[str, list[float]] | None = None   # fit() sets this to collect per-epoch losses
 
     # --- settings that may change between steps --------------------------------
@@ -194,21 +199,30 @@ class Trainer:
         return float(self.l1 * np.abs(w).sum() + 0.5 * self.l2 * (w @ w))
 
     def _epoch(self) -> float:
-        """One pass over the training data; returns the mean batch loss if recording, else nan."""
+        """One pass over the training data; returns the mean batch loss if recording, else nan.
+
+        Raises _Diverged before an update whose gradient is not finite, so the weights
+        left in place are the last finite ones.
+        """
         net, opt, lr = self.net, self._optimizer, self._lr
         bs, n = self._batch_size, self.n
         penalize = self.l1 or self.l2
+        # SGD and momentum are linear in the gradient: fold its constant factor into the rate.
+        fold = not penalize and opt.name in ("sgd", "momentum")
         if bs >= n and self.record is None:          # the hot path: full batch, nothing measured
             ws = self._workspace(n)
             net._forward(self._Xa, ws, self.dropout, self.rng)
-            grad = net._backward(self._Xa, self.Y, ws, self.dropout)
+            grad = net._backward(self._Xa, self.Y, ws, self.dropout, scale=not fold)
+            if not math.isfinite(float(np.add.reduce(grad))):
+                raise _Diverged
             if penalize:
                 self._penalize(grad)
-            opt.update(net._flat, grad, lr)
+            opt.update(net._flat, grad, lr * net.grad_factor(n) if fold else lr)
             return math.nan
         X, Y = self._Xa, self.Y
         record = self.record is not None
         total = 0.0
+        self._last_good[...] = net._flat         # a diverging batch rolls back to the epoch's start
         if bs < n and self.shuffle:
             perm = self.rng.permutation(n)
             np.take(self._Xa, perm, axis=1, out=self._Xs)
@@ -217,15 +231,77 @@ class Trainer:
         for start in range(0, n, bs):
             Xb = X[:, start:start + bs] if bs < n else X
             Yb = Y[:, start:start + bs] if bs < n else Y
-            ws = self._workspace(Xb.shape[1])
+            m = Xb.shape[1]
+            ws = self._workspace(m)
             net._forward(Xb, ws, self.dropout, self.rng)
             if record:
-                total += net._output_loss(ws, Yb) * Xb.shape[1]
-            grad = net._backward(Xb, Yb, ws, self.dropout)
+                total += net._output_loss(ws, Yb) * m
+            grad = net._backward(Xb, Yb, ws, self.dropout, scale=not fold)
+            if not math.isfinite(float(np.add.reduce(grad))):
+                raise _Diverged
             if penalize:
                 self._penalize(grad)
-            opt.update(net._flat, grad, lr)
+            opt.update(net._flat, grad, lr * net.grad_factor(m) if fold else lr)
         return total / n if record else math.nan
+
+    def _fast_kernel(self):
+        """A tight loop for the common case, or None: full batch, no dropout, penalties, validation
+        or recording, an optimiser linear in the gradient, and an output whose error is A − Y.
+
+        It runs k epochs with every buffer bound to a local name, and returns how many epochs
+        completed before a gradient stopped being finite.
+        """
+        net, opt = self.net, self._optimizer
+        if (self._batch_size < self.n or self.dropout or self.l1 or self.l2 or self.record is not None
+                or self.X_val is not None or opt.name not in ("sgd", "momentum")
+                or net.loss_spec.output is None):
+            return None
+        key = (self._workspaces, opt, self._Xa)        # rebuilt when any of these is replaced
+        if self._kernel is not None and all(a is b for a, b in zip(self._kernel[0], key)):
+            return self._kernel[1]
+        ws = self._workspace(self.n)
+        plan = net._layer_plan
+        ins = [self._Xa, *ws.Aaug]
+        hidden = [(plan[i][0], ins[i], ws.Z[i], plan[i][2], ws.A[i]) for i in range(len(plan) - 1)]
+        P_out, A_in_out, Z_out, f_out, A_out = plan[-1][0], ins[-1], ws.Z[-1], plan[-1][2], ws.A[-1]
+        back = [(ins[i].T, net._grad_blocks[i], plan[i][1], ws.dA[i - 1], plan[i - 1][3],
+                 ws.Z[i - 1], ws.A[i - 1], ws.D[i - 1], ws.dZ[i - 1]) for i in range(len(plan) - 1, 0, -1)]
+        G0, XaT, dZ_out = net._grad_blocks[0], self._Xa.T, ws.dZ[-1]
+        fused = net._fused
+        if fused:
+            target = 2.0 * self.Y - 1.0                  # tanh(z/2) − (2y − 1) = 2(σ(z) − y)
+        else:
+            target = self.Y
+        flat, grad, update = net._flat, net._grad, opt.update
+        factor = net.grad_factor(self.n)
+        matmul, multiply, subtract, tanh = np.matmul, np.multiply, np.subtract, np.tanh
+        add_reduce, isfinite = np.add.reduce, math.isfinite
+
+        def run(k: int) -> int:
+            lr = self._lr * factor
+            for done in range(k):
+                for P, A, Z, f, out in hidden:
+                    matmul(P, A, out=Z)
+                    f(Z, out)
+                matmul(P_out, A_in_out, out=Z_out)
+                if fused:
+                    multiply(Z_out, 0.5, out=A_out)
+                    tanh(A_out, out=A_out)
+                else:
+                    f_out(Z_out, A_out)
+                dZ = subtract(A_out, target, out=dZ_out)
+                for AT, G, WT, dA, d, Zp, Ap, Dp, dZp in back:
+                    matmul(dZ, AT, out=G)
+                    matmul(WT, dZ, out=dA)
+                    dZ = multiply(dA, d(Zp, Ap, Dp), out=dZp)
+                matmul(dZ, XaT, out=G0)
+                if not isfinite(float(add_reduce(grad))):
+                    return done
+                update(flat, grad, lr)
+            return k
+
+        self._kernel = (key, run)
+        return run
 
     def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None:
         """Advance up to ``epochs`` epochs; return Metrics when ``metrics`` (else None).
@@ -240,26 +316,36 @@ class Trainer:
         if epochs:
             self.state = "running"
         net = self.net
+        self._last_good[...] = net._flat         # full batch: a fallback for the float-overflow case
+        kernel = self._fast_kernel() if epochs else None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for _ in range(epochs):
-                loss = self._epoch()
-                if not is_finite_vector(net._flat) or (self.record is not None and not math.isfinite(loss)):
-                    net._flat[...] = self._last_good
-                    self.state = "diverged"
-                    self.message = (f"training diverged at epoch {self.epoch + 1} (the loss or weights "
-                                    f"became infinite); the last finite weights are kept. Try a "
-                                    f"smaller learning rate than {self._lr:g} and start again")
-                    break
-                self._last_good[...] = net._flat
-                self.epoch += 1
-                if self.record is not None:
-                    self.record["loss"].append(loss)
-                if self.X_val is not None:
-                    val = net.loss(self.X_val, self.Y_val)
+            try:
+                if kernel is not None:
+                    done = kernel(epochs)
+                    self.epoch += done
+                    if done < epochs:
+                        raise _Diverged
+                    epochs = 0
+                for _ in range(epochs):
+                    loss = self._epoch()
+                    if self.record is not None and not math.isfinite(loss):
+                        raise _Diverged
+                    self.epoch += 1
                     if self.record is not None:
-                        self.record["val_loss"].append(val)
-                    if self.patience is not None and self._early_stop(val):
-                        break
+                        self.record["loss"].append(loss)
+                    if self.X_val is not None:
+                        val = net.loss(self.X_val, self.Y_val)
+                        if self.record is not None:
+                            self.record["val_loss"].append(val)
+                        if self.patience is not None and self._early_stop(val):
+                            break
+            except _Diverged:
+                if self._batch_size < self.n or self.record is not None or not is_finite_vector(net._flat):
+                    net._flat[...] = self._last_good
+                self.state = "diverged"
+                self.message = (f"training diverged at epoch {self.epoch + 1} (the loss or weights "
+                                f"became infinite); the last finite weights are kept. Try a "
+                                f"smaller learning rate than {self._lr:g} and start again")
         return self.metrics() if metrics else None
 
     def _early_stop(self, val: float) -> bool:

@@ -419,7 +419,7 @@ class PlaygroundScreen(Screen):
     def _note(self) -> str:
         """A short hint under the numbers."""
         if self.trainer is not None and self.trainer.state == "diverged":
-            return "Diverged: lower the learn rate, then ␣ (or r to reset)"
+            return "Diverged: lower the learn rate, r to reset"
         if not self.has_data:
             return "Tap the map to add points (c: class)"
         return ""
