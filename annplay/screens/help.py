@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -37,14 +39,13 @@ def as_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
     return [b if isinstance(b, Binding) else Binding(*b) for b in bindings]
 
 
-KEY_COLUMN = 12
-
-
-def keys_table(groups: list[tuple[str, Iterable[BindingType]]], key_display) -> Text:
-    """Key → description lines for each group of bindings (narrow-friendly: long keys get their own line)."""
-    text = Text()
+def keys_table(groups: list[tuple[str, Iterable[BindingType]]], key_display) -> Group:
+    """Per group of bindings, a title and key → description rows whose text wraps under itself."""
+    parts = []
     for title, bindings in groups:
-        text.append(f"\n{title}\n", style="bold underline")
+        table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
+        table.add_column("keys", style="bold", no_wrap=True, max_width=14)
+        table.add_column("does", ratio=1)
         seen: set[str] = set()
         for binding in as_bindings(bindings):
             if not binding.description or binding.action in seen:
@@ -53,13 +54,12 @@ def keys_table(groups: list[tuple[str, Iterable[BindingType]]], key_display) -> 
             keys = ", ".join(key_display(Binding(k.strip(), binding.action, key_display=binding.key_display
                                                  if "," not in binding.key else None))
                              for k in binding.key.split(","))
-            if len(keys) < KEY_COLUMN:
-                text.append(f"{keys:<{KEY_COLUMN}}", style="bold")
-            else:
-                text.append(f"{keys}\n{'':<{KEY_COLUMN}}", style="bold")
-            text.append(binding.description)
-            text.append(f" — {binding.tooltip}\n" if binding.tooltip else "\n", style="dim" if binding.tooltip else "")
-    return text
+            does = Text(binding.description)
+            if binding.tooltip:
+                does.append(f" — {binding.tooltip}", style="dim")
+            table.add_row(keys, does)
+        parts += [Text(f"\n{title}", style="bold underline"), table]
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -31,7 +31,18 @@ def fmt_loss(value: float | None) -> str:
         return ">1e6"
     if 0 < abs(value) < 1e-3:
         return f"{value:.1e}"           # 7 characters, like the others
+    if abs(value) < 1:
+        return f"{value:.4f}"           # fixed decimals: train and test line up
     return f"{value:.4g}"
+
+
+def fmt_speed(per_second: float) -> str:
+    """Epochs (or generations) per second, short enough for a phone: 850/s, 1.3k/s, 12k/s."""
+    if per_second >= 10_000:
+        return f"{per_second / 1000:.0f}k/s"
+    if per_second >= 1000:
+        return f"{per_second / 1000:.1f}k/s"
+    return f"{per_second:.0f}/s"
 
 
 def fmt_acc(value: float | None) -> str:
@@ -115,10 +126,10 @@ class StatsPanel(Vertical):
         label, style = STATE_LOOK.get(state, (state, "bold"))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(label, style)
+        if state == "running" and speed > 0:
+            text.append(f" {fmt_speed(speed)}", "dim")
         counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
         text.append(f"\n{counter}")
-        if state == "running" and speed > 0:
-            text.append(f"  {speed:,.0f}/s", "dim")
         self.query_one("#stats-status", Static).update(text, layout=False)
 
     def show_metrics(self, metrics: Any, *, record: bool = True) -> None:
