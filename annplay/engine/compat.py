@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .network import MLP
+from .network import MLP, assign_checked
 
 Array = np.ndarray
 
@@ -50,21 +50,13 @@ class NeuralNetwork(MLP):
             return self.forward(x.reshape(-1, 1))[:, 0]
         return self.forward(x)
 
-    def _set(self, target: Array, value: Any, name: str) -> None:
-        value = np.asarray(value, dtype=float)
-        if value.shape != target.shape:
-            raise ValueError(f"{name} has shape {target.shape}; got shape {value.shape}")
-        if not np.all(np.isfinite(value)):
-            raise ValueError(f"{name} must be finite")
-        target[...] = value
-
     @property
     def inputHiddenWeights(self) -> Array:  # noqa: N802
         return self.weights[0].T
 
     @inputHiddenWeights.setter
     def inputHiddenWeights(self, value: Any) -> None:  # noqa: N802
-        self._set(self.weights[0].T, value, "inputHiddenWeights")
+        assign_checked(self.weights[0].T, value, "inputHiddenWeights")
 
     @property
     def hiddenOutputWeights(self) -> Array:  # noqa: N802
@@ -72,7 +64,7 @@ class NeuralNetwork(MLP):
 
     @hiddenOutputWeights.setter
     def hiddenOutputWeights(self, value: Any) -> None:  # noqa: N802
-        self._set(self.weights[1].T, value, "hiddenOutputWeights")
+        assign_checked(self.weights[1].T, value, "hiddenOutputWeights")
 
     @property
     def hiddenBias(self) -> Array:  # noqa: N802
@@ -80,7 +72,7 @@ class NeuralNetwork(MLP):
 
     @hiddenBias.setter
     def hiddenBias(self, value: Any) -> None:  # noqa: N802
-        self._set(self.biases[0], value, "hiddenBias")
+        assign_checked(self.biases[0], value, "hiddenBias")
 
     @property
     def outputBias(self) -> Array:  # noqa: N802
@@ -88,4 +80,4 @@ class NeuralNetwork(MLP):
 
     @outputBias.setter
     def outputBias(self, value: Any) -> None:  # noqa: N802
-        self._set(self.biases[1], value, "outputBias")
+        assign_checked(self.biases[1], value, "outputBias")

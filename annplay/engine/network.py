@@ -36,6 +36,16 @@ FORMAT_NAME = "annplay-mlp"
 FORMAT_VERSION = 1
 
 
+def assign_checked(target: Array, value: Any, name: str) -> None:
+    """Copy ``value`` into the view ``target``: same shape and finite, or a ValueError naming ``name``."""
+    value = np.asarray(value, dtype=float)
+    if value.shape != target.shape:
+        raise ValueError(f"{name} has shape {target.shape}; got shape {value.shape}")
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{name} must be finite")
+    target[...] = value
+
+
 class ParamList(Sequence):
     """A list of views into the flat parameter vector.
 
@@ -54,13 +64,7 @@ class ParamList(Sequence):
         return len(self._views)
 
     def __setitem__(self, i: int, value: Any) -> None:
-        view = self._views[i]
-        value = np.asarray(value, dtype=float)
-        if value.shape != view.shape:
-            raise ValueError(f"{self._kind}[{i}] has shape {view.shape}; got shape {value.shape}")
-        if not np.all(np.isfinite(value)):
-            raise ValueError(f"{self._kind}[{i}] must be finite")
-        view[...] = value
+        assign_checked(self._views[i], value, f"{self._kind}[{i}]")
 
     def __repr__(self) -> str:
         return f"[{', '.join(repr(v) for v in self._views)}]"
