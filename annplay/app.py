@@ -56,9 +56,9 @@ class PlaygroundApp(App[None]):
                     yield SystemCommand(f"{binding.description} ({widget.PANEL_NAME})", f"key {key}",
                                         partial(widget.run_action, binding.action))
         for choice in screen.choices():
-            if len(choice.values) > 16 or not choice.display:
+            if len(choice.values) > 16:
                 continue
-            label = choice.label or choice.setting
+            label = choice.title
             for value, text in zip(choice.values, choice.labels):
                 yield SystemCommand(f"{label}: {text}", f"set {label.lower()} to {text}",
                                     partial(choice.select, value, notify=True), discover=False)

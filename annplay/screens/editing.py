@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from annplay.engine.network import MLP, atomic_write_bytes
+from annplay.engine.network import FORMAT_NAME, MLP, atomic_write_bytes
 
 DEFAULT_JSON = "annplay-weights.json"
 DEFAULT_NPZ = "annplay-weights.npz"
@@ -31,21 +31,60 @@ def describe(net: MLP) -> str:
     return f"{'→'.join(map(str, net.layers))} ({', '.join(a.name for a in net.activations)})"
 
 
+def file_path(name: str | Path) -> Path:
+    """The file a person named (``~`` expanded); ValueError for a name that can only be a folder."""
+    text = str(name).strip()
+    if not text:
+        raise ValueError("No file name given; nothing done")
+    if text.endswith(("/", "\\")) or text in (".", "..", "~"):
+        raise ValueError(f"{text} is a folder; add a file name, like {text.rstrip('/')}/{DEFAULT_NPZ}")
+    return Path(text).expanduser()
+
+
+def _is_annplay_file(path: Path) -> bool:
+    """True when path holds an annplay model (.npz) or an annplay JSON export: safe to replace."""
+    try:
+        MLP.load(path)
+        return True
+    except ValueError:
+        pass
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("format") == FORMAT_NAME
+
+
+def check_target(path: Path) -> None:
+    """Refuse (ValueError, nothing written) a folder, a missing folder, or an existing file that is not annplay's."""
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; give a file name, like {path / DEFAULT_NPZ}; nothing written")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ValueError(f"There is no folder {folder}; nothing written")
+    if path.exists() and not _is_annplay_file(path):
+        raise ValueError(f"{path} exists and is not an annplay model or export; choose another name "
+                         "(nothing written)")
+
+
 def export_json(net: MLP, path: str | Path) -> Path:
-    """Write net.to_dict() as JSON, atomically."""
-    path = Path(path)
+    """Write net.to_dict() as JSON, atomically (checked first: see check_target)."""
+    path = file_path(path)
+    check_target(path)
     atomic_write_bytes(path, (json.dumps(net.to_dict(), indent=1) + "\n").encode("utf-8"))
     return path
 
 
 def export_npz(net: MLP, path: str | Path) -> Path:
-    """Write the network as .npz (MLP.save, atomic)."""
-    return net.save(Path(path))
+    """Write the network as .npz (MLP.save, atomic; checked first: see check_target)."""
+    path = file_path(path)
+    check_target(path)
+    return net.save(path)
 
 
 def import_npz(net: MLP, path: str | Path) -> MLP:
     """Read an .npz and copy its weights into net; ValueError when unreadable or of another architecture."""
-    loaded = MLP.load(Path(path))
+    loaded = MLP.load(file_path(path))
     same_layers = list(loaded.layers) == list(net.layers)
     same_acts = [a.name for a in loaded.activations] == [a.name for a in net.activations]
     if not (same_layers and same_acts):

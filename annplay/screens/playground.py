@@ -29,7 +29,7 @@ from annplay.engine.optimizers import OPTIMIZERS
 from annplay.messages import NeuronSelected, Progress, SettingChanged, Snapshot, Tapped, WeightEdit
 from annplay.screens.editing import DEFAULT_JSON, DEFAULT_NPZ, export_json, export_npz, import_npz, parse_weight
 from annplay.widgets.controls import Choice, ChipSet
-from annplay.widgets.heatmap import HeatMap, boundary_field, field_codes, legend_text, picture_rows
+from annplay.widgets.heatmap import HeatMap, boundary_field, field_codes, legend_entries, picture_rows
 from annplay.widgets.netview import NetMaps, NetView, columns_width, net_maps, neuron_field
 from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor
@@ -50,7 +50,7 @@ SIGMAS = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.25, 0.3, 0.5, 1.0, 3.0)
 PANELS = ("controls", "network", "weights")
 EDITOR_MAX_WIDTH = 58           # the weight editor scrolls sideways beyond this (wide layout)
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
-DISPLAY_SETTINGS = ("show_test", "discretize", "draw_class")
+DISPLAY_SETTINGS = ("show_test", "show_points", "discretize", "draw_class")
 GLOBAL_ACTIVATION = "global"
 
 
@@ -86,6 +86,7 @@ class PlaygroundScreen(Screen):
     #run-buttons { height: 1; width: 1fr; }
     #run-buttons > Button { margin: 0 1 0 0; min-width: 4; }
     #run-buttons > #btn-play { width: 9; }
+    PlaygroundScreen.-wide #run-buttons > #btn-help { display: none; }   /* no room; the footer shows ? Help */
     .layer-row { height: 1; }
     .layer-row > Choice { width: auto; margin-right: 1; }
     PlaygroundScreen.-wide #body { layout: horizontal; }
@@ -98,16 +99,17 @@ class PlaygroundScreen(Screen):
         Binding("space", "play", "Play", key_display="␣", tooltip="start or pause training"),
         Binding("n", "step", "Step", tooltip="pause and train exactly one epoch"),
         Binding("r", "reset", "Reset", tooltip="pause; new random weights, epoch 0"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys"),
         Binding("v", "toggle_network", "Net",
                 tooltip="the network view: every neuron's map and weights (v again: controls)"),
         Binding("w", "toggle_weights", "Weights",
                 tooltip="edit the weights by hand; pauses training (w again: controls)"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys"),
         Binding("g", "regenerate", "New data", tooltip="regenerate the data set (the weights stay)"),
         Binding("t", "toggle_test", "Test data", tooltip="show or hide the test points (◆)"),
         Binding("d", "toggle_discretize", "Discrete", tooltip="hard class colours instead of confidence"),
-        Binding("c", "next_class", "Draw class", tooltip="switch the class a tap on the map adds"),
-        Binding("x", "clear_points", "Clear drawn", tooltip="start an empty drawing"),
+        Binding("p", "toggle_points", "Points", tooltip="hide or show the data points (see the map under them)"),
+        Binding("c", "next_class", "Draw class", show=False, tooltip="switch the class a tap on the map adds"),
+        Binding("x", "clear_points", "Clear drawn", show=False, tooltip="start an empty drawing"),
         Binding("m", "focus_controls", "Controls", show=False, tooltip="back to the controls and focus them"),
         Binding("e", "export_json", "Export JSON", show=False, tooltip="write the weights as JSON (asks a file name)"),
         Binding("s", "export_npz", "Save .npz", show=False, tooltip="write the network as .npz (asks a file name)"),
@@ -125,6 +127,7 @@ class PlaygroundScreen(Screen):
         self.generation = 0
         self.running = False
         self.show_test = False
+        self.show_points = True                  # off: the bare map (small screens, dense data)
         self.discretize = False
         self.draw_class = 0
         self.bounds = bd.DEFAULT_BOUNDS
@@ -168,6 +171,8 @@ class PlaygroundScreen(Screen):
                     yield Choice("noise", "Noise %", _percent_steps(NOISE_RANGE, 5), int(exp.noise))
                     yield Choice("train_ratio", "Train %", _percent_steps(TRAIN_RATIO_RANGE, 10), int(exp.train_ratio))
                     yield Choice("show_test", "Test data", [False, True], self.show_test, wrap=True)
+                    yield Choice("show_points", "Points", [False, True], self.show_points, wrap=True,
+                                 tooltip="off: the map without the data points")
                     yield Choice("discretize", "Discrete", [False, True], self.discretize, wrap=True)
                     yield Choice("draw_class", "Draw", list(range(DRAW_CLASSES)), 0,
                                  labels=[f"class {i}" for i in range(DRAW_CLASSES)], wrap=True,
@@ -183,7 +188,8 @@ class PlaygroundScreen(Screen):
                             yield Choice(f"neurons-{i}", f"Layer {i + 1}", list(range(1, MAX_NEURONS + 1)),
                                          exp.hidden[i] if i < len(exp.hidden) else NEW_LAYER_NEURONS)
                             yield Choice(f"layer_act-{i}", "", [GLOBAL_ACTIVATION, *HIDDEN_ACTIVATIONS],
-                                         GLOBAL_ACTIVATION, labels=["same", *HIDDEN_ACTIVATIONS])
+                                         GLOBAL_ACTIVATION, labels=["same", *HIDDEN_ACTIVATIONS],
+                                         title=f"Layer {i + 1} activation")
                     yield Static("TRAINING", classes="section")
                     yield Choice("trainer", "Trainer", list(TRAINERS), exp.trainer,
                                  tooltip="back-propagation, or neuroevolution: ga (genetic) or es (CMA-ES)")
@@ -230,7 +236,7 @@ class PlaygroundScreen(Screen):
         else:
             budget = max(7, min(rows - 5, round(rows * 0.55)))
             pw, ph = bd.fit_size(width - STATS_MIN_WIDTH, budget, self.bounds.aspect)
-            view.styles.height = max(ph, min(budget, 8))
+            view.styles.height = max(ph, min(budget, 10))        # room for the numbers and a 3-line legend
         heatmap.styles.width = pw
         self.query_one(Footer).show_command_palette = width >= 110   # else it hides the keys
 
@@ -308,7 +314,7 @@ class PlaygroundScreen(Screen):
     def _points(self) -> bd.Points:
         """The points to draw: training points, plus test points when shown."""
         prep = self.prep
-        if prep is None or not prep.plottable:
+        if prep is None or not prep.plottable or not self.show_points:
             return bd.Points.empty()
         points = bd.Points.from_xy(prep.train.X, prep.train.y)
         if self.show_test and prep.test.n:
@@ -381,7 +387,7 @@ class PlaygroundScreen(Screen):
                 "regression": "regression"}[prep.kind]
         self.query_one("#problem", Static).update(
             f"Problem: {kind}; {prep.train.n} train, {prep.test.n} test points. "
-            f"Network {'→'.join(map(str, self.net.layers))}.")
+            f"Network {'→'.join(map(str, self.net.layers))}.\nData: {ds.description}.")
         self._update_play_button()
 
     def _show_legend(self) -> None:
@@ -392,17 +398,13 @@ class PlaygroundScreen(Screen):
         if self.neuron is None:
             ds = prep.dataset
             n_classes = ds.n_classes if prep.kind != "regression" else 2
-            stats.show_legend(legend_text(prep.kind, ds.class_names, n_classes, self.show_test))
+            stats.show_legend(legend_entries(prep.kind, ds.class_names, n_classes, self.show_test))
             return
         layer, index = self.neuron
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("█", Style(color=Color.from_rgb(*bd.ORANGE)))
-        text.append("− ")
-        text.append("█", Style(color=Color.from_rgb(*bd.BLUE)))
-        text.append("+ ")
-        text.append(f"neuron L{layer}.{index + 1}", "bold")
-        text.append(f" {self.net.activations[layer - 1].name}", "dim")
-        stats.show_legend(text)
+        name = Text(f"neuron L{layer}.{index + 1}", "bold")
+        name.append(f" {self.net.activations[layer - 1].name}", "dim")
+        stats.show_legend([Text.assemble(("█", Style(color=Color.from_rgb(*bd.ORANGE))), "−"),
+                           Text.assemble(("█", Style(color=Color.from_rgb(*bd.BLUE))), "+"), name])
 
     def _state_name(self) -> str:
         """What the status line says."""
@@ -419,7 +421,7 @@ class PlaygroundScreen(Screen):
     def _note(self) -> str:
         """A short hint under the numbers."""
         if self.trainer is not None and self.trainer.state == "diverged":
-            return "Diverged: lower the learn rate, r to reset"
+            return "Lower the learn rate, or r: reset"
         if not self.has_data:
             return "Tap the map to add points (c: class)"
         return ""
@@ -553,15 +555,30 @@ class PlaygroundScreen(Screen):
         if not self.has_data:
             self.notify("Tap the heat map to add points first (c switches the class).", title="No data")
             return
-        if self.trainer.state == "diverged":
-            if self._diverged_lr is not None and self.trainer.lr < self._diverged_lr:
-                self.trainer.state = "ready"                # a smaller rate: carry on from the last finite weights
-                self._diverged_lr = None
-                self.query_one(StatsPanel).show_message("")
-            else:
-                self.notify(self.trainer.message or "Training diverged.", title="Diverged", severity="warning")
-                return
+        if self.trainer.state == "diverged" and not self._resume_after_divergence():
+            return
         self._start()
+
+    def _resume_after_divergence(self) -> bool:
+        """(Paused, diverged) True when training may go on: a smaller rate than the one that diverged.
+
+        It carries on from the last finite weights; if those weights have blown up too, from new random weights.
+        """
+        if self._diverged_lr is None or self.trainer.lr >= self._diverged_lr:
+            self.notify(f"{self.trainer.message or 'Training diverged.'} (or r: new random weights)",
+                        title="Diverged", severity="warning")
+            return False
+        lr = self.trainer.lr
+        with self.lock:
+            self.trainer.state = "ready"
+            blown_up = self.trainer.metrics().state == "diverged"
+        self._diverged_lr = None
+        self.query_one(StatsPanel).show_message("")
+        if blown_up:                                    # lowering the rate cannot rescue these weights
+            self.action_reset()
+            self.notify(f"The weights had blown up, so training starts again from new random weights "
+                        f"at learn rate {lr:g}.", title="New weights")
+        return True
 
     def action_step(self) -> None:
         """Pause and train exactly one epoch."""
@@ -569,6 +586,8 @@ class PlaygroundScreen(Screen):
             return
         if self.running:
             self._stop()
+        if self.trainer.state == "diverged" and not self._resume_after_divergence():
+            return
         with self.lock:
             self.trainer.step(1, metrics=False)
         self._show_now()
@@ -586,6 +605,9 @@ class PlaygroundScreen(Screen):
         stats.show_message(self._note())
         self._refresh_panels()
         self.frames += 1
+        if self.trainer.state == "diverged" and self._diverged_lr is None:     # a step (or an edit) diverged
+            self._diverged_lr = self.trainer.lr
+            self.notify(self.trainer.message, title="Training diverged", severity="warning", timeout=8)
 
     def action_reset(self) -> None:
         """Pause and start again from new random weights (same data)."""
@@ -604,6 +626,10 @@ class PlaygroundScreen(Screen):
     def action_toggle_test(self) -> None:
         """Show or hide the test points."""
         self._set_display("show_test", not self.show_test)
+
+    def action_toggle_points(self) -> None:
+        """Hide or show the data points over the map."""
+        self._set_display("show_points", not self.show_points)
 
     def action_toggle_discretize(self) -> None:
         """Toggle the discretised (hard class) picture."""
@@ -756,8 +782,8 @@ class PlaygroundScreen(Screen):
             if not np.isfinite(value):
                 raise ValueError(f"{where} would not be finite; nothing changed")
         except ValueError as error:
-            editor.show_message(str(error), error=True)
-            self.notify(str(error), title="Not changed", severity="warning")
+            editor.show_message(str(error), error=True)     # under the grid, in red (a toast would cover the grid)
+            editor.app.bell()
             return
         with self.lock:
             if bias:
@@ -789,7 +815,16 @@ class PlaygroundScreen(Screen):
         if self.net is None:
             return
         hint = "In the current directory unless you give a path"
-        self.app.push_screen(FileNameDialog(title, default, hint), lambda name: then(name) if name else None)
+
+        def done(name: str | None) -> None:
+            if name is None:                              # cancelled
+                return
+            if not name:
+                self._report("No file name given; nothing done", error=True)
+                return
+            then(name)
+
+        self.app.push_screen(FileNameDialog(title, default, hint), done)
 
     def _report(self, message: str, *, error: bool = False) -> None:
         """A file operation's result: a toast, and the editor's message line."""
@@ -800,8 +835,11 @@ class PlaygroundScreen(Screen):
         try:
             with self.lock:
                 path = export_json(self.net, name)
-        except (OSError, ValueError, TypeError) as error:
-            self._report(f"Could not write {name}: {error}", error=True)
+        except ValueError as error:
+            self._report(str(error), error=True)
+            return
+        except (OSError, TypeError) as error:
+            self._report(f"Could not write {name}: {getattr(error, 'strerror', None) or error}", error=True)
             return
         self._report(f"Weights written to {path}")
 
@@ -809,8 +847,11 @@ class PlaygroundScreen(Screen):
         try:
             with self.lock:
                 path = export_npz(self.net, name)
-        except (OSError, ValueError) as error:
-            self._report(f"Could not write {name}: {error}", error=True)
+        except ValueError as error:
+            self._report(str(error), error=True)
+            return
+        except OSError as error:
+            self._report(f"Could not write {name}: {error.strerror or error}", error=True)
             return
         self._report(f"Network saved to {path}")
 
@@ -853,6 +894,9 @@ class PlaygroundScreen(Screen):
             points = tuple((float(a), float(b), float(c)) for a, b, c in zip(train.X[0], train.X[1], train.y))
         else:
             points = ()
+        if not self.show_points:                      # show the point just drawn
+            self.show_points = True
+            self.query_one("#choice-show_points", Choice).select(True)
         self._set_dataset_drawn(points + ((message.x1, message.x2, float(self.draw_class)),))
 
     def _set_dataset_drawn(self, points: tuple) -> None:
@@ -891,6 +935,9 @@ class PlaygroundScreen(Screen):
                 acts = (acts[:value] + [None] * max(0, value - len(acts)))
                 changes: dict[str, Any] = {"hidden": tuple(hidden),
                                            "layer_activations": tuple(acts) if any(acts) else ()}
+            elif setting.startswith(("neurons-", "layer_act-")) and int(setting.split("-")[1]) >= len(exp.hidden):
+                self._sync_controls()                      # a layer the network does not have (yet)
+                return
             elif setting.startswith("neurons-"):
                 i = int(setting.split("-")[1])
                 hidden = list(exp.hidden)
@@ -1022,6 +1069,14 @@ class PlaygroundScreen(Screen):
         return []
 
     def choices(self) -> list[Choice]:
-        """Every Choice control on the screen."""
-        return list(self.query(Choice))
+        """The Choice controls that apply now: not those of absent layers, of the other trainer, or of a closed editor."""
+        result = []
+        for choice in self.query(Choice):
+            row = choice.parent
+            if not choice.display or (row is not None and row.has_class("layer-row") and not row.display):
+                continue                                   # the other trainer's settings, or an absent layer
+            if choice.setting.startswith("edit_") and self.panel != "weights":
+                continue
+            result.append(choice)
+        return result
 

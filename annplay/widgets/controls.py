@@ -56,10 +56,12 @@ class Choice(Widget, can_focus=True):
 
     def __init__(self, setting: str, label: str, values: Sequence[Any], value: Any = None, *,
                  labels: Sequence[str] | None = None, label_width: int = 11, wrap: bool = False,
-                 id: str | None = None, classes: str | None = None, tooltip: str | None = None) -> None:
+                 id: str | None = None, classes: str | None = None, tooltip: str | None = None,
+                 title: str | None = None) -> None:
         super().__init__(id=id or f"choice-{setting}", classes=classes)
         self.setting = setting
         self.label = label
+        self.title = title or label or setting        # how the command palette names it
         self.label_width = label_width
         self.wrap = wrap
         self.values: list[Any] = list(values)

@@ -192,14 +192,22 @@ class HeatMap(Widget, can_focus=False):
             self.post_message(Tapped(*point))
 
 
-def legend_text(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool) -> "Any":
-    """A one-line Rich Text legend: class colours and point marks (test only when shown)."""
+def legend_entries(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool) -> "list[Any]":
+    """The legend as Rich Text entries ("█ setosa", "● train"): class colours, and the point marks when test
+    points are shown (they matter only when both kinds are drawn). A legend wraps between entries, never inside."""
     from rich.text import Text
 
     parts = bd.legend(kind, class_names, n_classes=n_classes if kind == "multiclass" else None, levels=LEVELS)
-    text = Text(no_wrap=True, overflow="ellipsis")
+    entries: list[Text] = []
+    current = Text()
     for chunk, style in parts:
-        if not show_test and (bd.TEST_GLYPH in chunk or chunk.strip() == "test"):
+        if not show_test and chunk.strip() in (bd.TRAIN_GLYPH, "train", bd.TEST_GLYPH, "test"):
             continue
-        text.append(" " if chunk and not chunk.strip() else chunk.replace("  ", " "), style)
-    return text
+        if chunk.strip():
+            current.append(chunk.rstrip() if chunk.endswith("  ") else chunk, style)
+        if (not chunk.strip() or chunk.endswith("  ")) and current.plain:
+            entries.append(current)                # a blank chunk or a double space ends an entry
+            current = Text()
+    if current.plain:
+        entries.append(current)
+    return entries

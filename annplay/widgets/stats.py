@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any
+from typing import Any, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Label, Sparkline, Static
 
 HISTORY = 240  # loss values kept per curve (a sparkline squeezes them into its width)
@@ -27,6 +28,8 @@ def fmt_loss(value: float | None) -> str:
     """A loss as 4 significant digits, or a dash when missing or not finite."""
     if value is None or not math.isfinite(value):
         return "—"
+    if abs(value) < 1e-12:
+        value = 0.0                     # rounding noise: a loss of -1.5e-14 is a loss of 0
     if abs(value) >= 1e6:
         return ">1e6"
     if 0 < abs(value) < 1e-3:
@@ -52,6 +55,46 @@ def fmt_acc(value: float | None) -> str:
     return f"{100 * value:.1f}%"
 
 
+class Legend(Widget):
+    """Legend entries ("█ setosa") side by side, wrapping onto more lines between entries, never inside one."""
+
+    DEFAULT_CSS = """
+    Legend { height: auto; max-height: 3; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Text] = []
+
+    def show(self, entries: Sequence[Text]) -> None:
+        """New entries (a relayout only when the text changed)."""
+        entries = list(entries)
+        if [(e.plain, e.spans) for e in entries] != [(e.plain, e.spans) for e in self.entries]:
+            self.entries = entries
+            self.refresh(layout=True)
+
+    def lines(self, width: int) -> list[Text]:
+        """The entries flowed into lines of at most width cells (an entry wider than that gets a line of its own)."""
+        lines = [Text()]
+        for entry in self.entries:
+            line = lines[-1]
+            if line.cell_len and line.cell_len + 1 + entry.cell_len > width:
+                line = Text()
+                lines.append(line)
+            if line.cell_len:
+                line.append(" ")
+            line.append_text(entry)
+        return lines
+
+    def render(self) -> Text:
+        text = Text("\n").join(self.lines(max(1, self.size.width)))
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return len(self.lines(max(1, width)))
+
+
 class StatsPanel(Vertical):
     """Status line, a small loss/accuracy table, two loss sparklines, the legend and any message."""
 
@@ -71,8 +114,8 @@ class StatsPanel(Vertical):
     StatsPanel Sparkline { height: 1; width: 1fr; }
     StatsPanel #spark-train > .sparkline--max-color { color: $warning; }
     StatsPanel #spark-train > .sparkline--min-color { color: $warning 50%; }
-    StatsPanel #spark-test > .sparkline--max-color { color: $accent; }
-    StatsPanel #spark-test > .sparkline--min-color { color: $accent 50%; }
+    StatsPanel #spark-test > .sparkline--max-color { color: $primary-lighten-2; }
+    StatsPanel #spark-test > .sparkline--min-color { color: $primary-lighten-2 50%; }
     StatsPanel #stats-message { color: $warning; }
     """
 
@@ -93,7 +136,7 @@ class StatsPanel(Vertical):
         with Horizontal(classes="spark-row"):
             yield Label("tst", id="spark-test-label")
             yield Sparkline([], id="spark-test", summary_function=max)
-        yield Static(id="stats-legend")
+        yield Legend(id="stats-legend")
         yield Static(id="stats-message")
 
     def on_mount(self) -> None:
@@ -151,9 +194,9 @@ class StatsPanel(Vertical):
                     history.append(float(value))
                     self.query_one(spark, Sparkline).data = list(history)
 
-    def show_legend(self, legend: Text) -> None:
-        """The colour legend under the numbers."""
-        self.query_one("#stats-legend", Static).update(legend, layout=False)
+    def show_legend(self, entries: Sequence[Text]) -> None:
+        """The colour legend under the numbers: entries that wrap between each other on narrow screens."""
+        self.query_one(Legend).show(entries)
 
     def show_message(self, message: str) -> None:
         """A note (divergence, hints); empty hides it."""

@@ -62,8 +62,8 @@ class WeightTable(DataTable):
 
     PANEL_NAME = "weight editor"
     BINDINGS = [
-        Binding("plus,equals_sign", "nudge(1)", "+step", key_display="+", tooltip="add the step to the weight"),
-        Binding("minus", "nudge(-1)", "-step", key_display="-", tooltip="subtract the step from the weight"),
+        Binding("plus,equals_sign", "nudge(1)", "Nudge up", key_display="+", tooltip="add the step to the weight"),
+        Binding("minus", "nudge(-1)", "Nudge down", key_display="-", tooltip="subtract the step from the weight"),
         Binding("enter", "type_value", "Type", key_display="⏎", tooltip="type a number for the weight"),
         Binding("right_square_bracket", "step_size(1)", "Step size", key_display="[ ]",
                 tooltip="cycle the step: 0.01, 0.1, 1"),
@@ -122,8 +122,8 @@ class WeightEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="editor-top"):
-            yield Choice("edit_layer", "Layer", [0], 0, labels=["1"], label_width=6)
-            yield Choice("edit_step", "Step", list(STEPS), DEFAULT_STEP, label_width=5, wrap=True)
+            yield Choice("edit_layer", "Layer", [0], 0, labels=["1"], label_width=6, title="Editor layer")
+            yield Choice("edit_step", "Step", list(STEPS), DEFAULT_STEP, label_width=5, wrap=True, title="Nudge step")
         yield WeightTable(id="weight-table", cursor_type="cell", zebra_stripes=False)
         yield Input(id="weight-input", placeholder="a number, e.g. -0.5 or 1e-2", compact=True)
         yield Static(id="editor-message")
