@@ -91,7 +91,7 @@ WEAK_STRENGTH = 0.25  # below this confidence a cell is drawn as UNSURE_CHAR in 
 TRAIN_CHARS = "0123456789"
 TEST_CHARS = "abcdefghij"
 # Point glyphs use a dark or light version of their class colour, whichever contrasts more with the cell.
-GLYPH_DARK_LUM = 0.025
+GLYPH_DARK_LUM = 0.05  # dark enough to read on orange (≥ 4.5:1), light enough to keep its hue (brown vs navy)
 GLYPH_LIGHT_LUM = 0.6
 
 

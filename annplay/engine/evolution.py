@@ -86,7 +86,7 @@ def population_scores(net: MLP, pop: Array, X: Array, Y: Array,
             np.exp(t, out=t)
             np.log1p(t, out=t)
             t += np.maximum(Z, 0)
-            loss = (t.sum(axis=(1, 2)) - np.einsum("prn,rn->p", Z, Y)) / n
+            loss = np.maximum((t.sum(axis=(1, 2)) - np.einsum("prn,rn->p", Z, Y)) / n, 0.0)
             acc = ((Z > 0) == (Y > 0.5)).mean(axis=(1, 2)) if accuracy else None
         elif net.loss_spec.name == "cross_entropy":
             zmax = Z.max(axis=1, keepdims=True)
