@@ -64,9 +64,9 @@ class PlaygroundApp(App[None]):
                                     partial(choice.select, value, notify=True), discover=False)
 
 
-def run() -> None:
-    """Run the playground (the `annplay` command with no arguments)."""
-    PlaygroundApp().run()
+def run(experiment: object | None = None) -> None:
+    """Run the playground (the `annplay` command with no arguments), optionally on given settings."""
+    PlaygroundApp(experiment).run()
 
 
 if __name__ == "__main__":

@@ -130,8 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annplay {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    sub.add_parser("play", help="open the interactive playground (the default)",
-                   description="Open the interactive playground (needs a terminal).")
+    play = sub.add_parser("play", help="open the interactive playground (the default)",
+                          description="Open the interactive playground (needs a terminal).")
+    play.add_argument("--data", metavar="FILE.csv", help="also offer this CSV (header row) as a data set, "
+                      "and start on it")
+    play.add_argument("--x", type=_columns, metavar="COL,COL",
+                      help="its two feature columns (default: the first two numeric columns)")
+    play.add_argument("--y", metavar="COL", help="its label column (default: the last column)")
 
     t = sub.add_parser("train", help="train headless with a progress bar and a final report",
                        description="Train a network without the UI and print a report.")
@@ -601,18 +606,44 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _play_experiment(args: argparse.Namespace) -> Any:
+    """The playground's starting experiment: the default, or a checked CSV with two feature columns."""
+    if getattr(args, "data", None) is None:
+        if getattr(args, "x", None) or getattr(args, "y", None):
+            raise UsageError("--x and --y choose columns of --data FILE.csv; give --data too")
+        return None
+    from annplay.engine.experiment import Experiment
+    if not Path(args.data).is_file():
+        raise UsageError(f"--data: no such file: {args.data}")
+    if args.x is not None and len(args.x) != 2:
+        raise UsageError(f"--x: the playground draws exactly 2 input columns, got {len(args.x)}")
+    experiment = Experiment(csv=args.data, csv_x=args.x, csv_y=args.y)
+    try:
+        prep = experiment.prepare()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not prep.plottable:
+        raise UsageError(f"--data: the playground needs 2 input columns; this data has {prep.dataset.m}")
+    return experiment
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``annplay`` console script and ``python -m annplay``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv or ["play"])
     if args.command == "play":
+        try:
+            experiment = _play_experiment(args)
+        except UsageError as exc:
+            sys.stderr.write(f"annplay play: error: {exc}\n")
+            return EXIT_MISUSE
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             sys.stderr.write("annplay: error: the playground needs a terminal; for headless training "
                              "use 'annplay train' (see 'annplay --help')\n")
             return EXIT_MISUSE
         from annplay.app import run
-        run()
+        run(experiment)
         return 0
     commands = {"train": cmd_train, "datasets": cmd_datasets, "predict": cmd_predict}
     try:

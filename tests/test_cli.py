@@ -526,3 +526,17 @@ def test_ctrl_c_with_json_gives_an_interrupted_result(tmp_path: Path) -> None:
     assert 1 <= result["epochs"] < 10_000_000
     assert np.array(result["confusion_matrix"]).sum() == 30
     assert result["saved"] == "j.npz" and MLP.load(tmp_path / "j.npz").layers[0] == 2
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--data", "missing.csv"], "no such file"),
+    (["--data", "p.csv", "--x", "height"], "exactly 2 input columns"),
+    (["--data", "p.csv", "--y", "bogus"], "no column 'bogus'"),
+    (["--x", "height,weight"], "give --data too"),
+])
+def test_play_with_bad_data_says_why_before_needing_a_terminal(tmp_path: Path, args: list, needle: str) -> None:
+    (tmp_path / "p.csv").write_text("height,weight,species\n150,50,small\n180,80,large\n152,51,small\n"
+                                    "178,79,large\n")
+    proc = annplay(tmp_path, "play", *args)
+    assert proc.returncode == 2 and needle in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 import time
 from dataclasses import replace
 from typing import Any
@@ -119,7 +120,14 @@ class PlaygroundScreen(Screen):
 
     def __init__(self, experiment: Experiment | None = None) -> None:
         super().__init__()
-        self.experiment = (experiment or Experiment()).validate()
+        experiment = (experiment or Experiment()).validate()
+        # A CSV file given on the command line is one more entry of the dataset control.
+        self.csv_choice: dict[str, Any] = {}
+        if experiment.csv is not None:
+            self.csv_choice = {"dataset": Path(experiment.csv).name, "csv": experiment.csv,
+                               "csv_x": experiment.csv_x, "csv_y": experiment.csv_y}
+            experiment = experiment.with_(dataset=self.csv_choice["dataset"])
+        self.experiment = experiment
         self.net_seed = self.experiment.seed
         self.prep: Prepared | None = None
         self.net: Any = None
@@ -167,7 +175,8 @@ class PlaygroundScreen(Screen):
                         yield Button("New data", id="btn-regenerate", compact=True)
                         yield Button("?", id="btn-help", compact=True)
                     yield Static("DATA", classes="section")
-                    yield Choice("dataset", "Dataset", [*DATASETS, DRAWN], exp.dataset)
+                    csv_name = [self.csv_choice["dataset"]] if self.csv_choice else []
+                    yield Choice("dataset", "Dataset", [*csv_name, *DATASETS, DRAWN], exp.dataset)
                     yield Choice("noise", "Noise %", _percent_steps(NOISE_RANGE, 5), int(exp.noise))
                     yield Choice("train_ratio", "Train %", _percent_steps(TRAIN_RATIO_RANGE, 10), int(exp.train_ratio))
                     yield Choice("show_test", "Test data", [False, True], self.show_test, wrap=True)
@@ -281,7 +290,7 @@ class PlaygroundScreen(Screen):
         exp = self.experiment
         if data or self.prep is None:
             self.prep = self._prepare(exp)
-            if exp.dataset in DATASETS and DATASETS[exp.dataset].real:
+            if (exp.dataset in DATASETS and DATASETS[exp.dataset].real) or exp.csv is not None:
                 self.bounds = bd.bounds_for(self.prep.dataset.X)
             elif exp.dataset != DRAWN:
                 self.bounds = bd.DEFAULT_BOUNDS
@@ -951,6 +960,9 @@ class PlaygroundScreen(Screen):
             elif setting == "dataset" and value == DRAWN:
                 self._set_dataset_drawn(exp.points)
                 return
+            elif setting == "dataset":
+                changes = dict(self.csv_choice) if value == self.csv_choice.get("dataset") else \
+                    {"dataset": value, "csv": None}
             elif setting == "trainer":
                 self.experiment = exp.with_(trainer=value)
                 self._build(data=False, network=False, trainer=True)
