@@ -209,17 +209,7 @@ class Trainer:
         penalize = self.l1 or self.l2
         # SGD and momentum are linear in the gradient: fold its constant factor into the rate.
         fold = not penalize and opt.name in ("sgd", "momentum")
-        if bs >= n and self.record is None:          # the hot path: full batch, nothing measured
-            ws = self._workspace(n)
-            net._forward(self._Xa, ws, self.dropout, self.rng)
-            grad = net._backward(self._Xa, self.Y, ws, self.dropout, scale=not fold)
-            if not math.isfinite(float(np.add.reduce(grad))):
-                raise _Diverged
-            if penalize:
-                self._penalize(grad)
-            opt.update(net._flat, grad, lr * net.grad_factor(n) if fold else lr)
-            return math.nan
-        X, Y = self._Xa, self.Y
+        X, Y = self._Xa, self.Y                     # (the common full-batch case runs in _fast_kernel)
         record = self.record is not None
         total = 0.0
         self._last_good[...] = net._flat         # a diverging batch rolls back to the epoch's start
