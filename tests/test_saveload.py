@@ -94,7 +94,7 @@ def test_a_failing_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch)
 
 
 def test_a_write_failing_midway_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
-    import annplay.engine.network as network
+    import annplay.engine.modelio as network
 
     def boom(arrays):
         raise RuntimeError("serialisation failed (simulated)")

@@ -13,12 +13,8 @@ three NumPy calls and neuroevolution can treat the network as one vector.
 
 from __future__ import annotations
 
-import io
-import json
 import math
 import os
-import tempfile
-import zipfile
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -490,111 +486,25 @@ class MLP:
                 "biases": [b.tolist() for b in self.biases]}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str = "data") -> "MLP":
-        """Rebuild a network from :meth:`to_dict` output."""
-        if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-            raise ValueError(f"{source}: not an annplay model (no format {FORMAT_NAME!r})")
-        version = data.get("version")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise ValueError(f"{source}: model format version {version!r} is newer than this annplay "
-                             f"reads (up to {FORMAT_VERSION}); upgrade annplay")
-        try:
-            net = MLP(data["layers"], data["activations"], loss=data["loss"],
-                      dtype=np.dtype(data.get("dtype", "float64")))
-            for i, (w, b) in enumerate(zip(data["weights"], data["biases"], strict=True)):
-                net.weights[i] = w
-                net.biases[i] = b
-            if len(data["weights"]) != len(net.weights):
-                raise ValueError("wrong number of weight matrices")
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{source}: damaged annplay model: {exc}") from None
-        net.meta = dict(data.get("meta") or {})
-        return net
+    def from_dict(cls, data: dict[str, Any], source: str = "data") -> MLP:
+        """Rebuild a network from :meth:`to_dict` output (checked by :mod:`.modelio`)."""
+        from .modelio import model_from_dict
+        return model_from_dict(data, source)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write an ``.npz`` (architecture, activations, weights, format version) atomically."""
-        path = Path(path)
-        arrays: dict[str, Array] = {"format": np.array(FORMAT_NAME), "version": np.array(FORMAT_VERSION),
-                                    "config": np.array(json.dumps(self.config()))}
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            arrays[f"W{i + 1}"] = np.array(w)
-            arrays[f"b{i + 1}"] = np.array(b)
-        atomic_write_bytes(path, _npz_bytes(arrays))
-        return path
+        from .modelio import save_model
+        return save_model(self, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "MLP":
+    def load(cls, path: str | os.PathLike) -> MLP:
         """Read a model written by :meth:`save`; a ValueError names the file and the problem."""
-        path = Path(path)
-        if path.is_dir():
-            raise ValueError(f"{path}: is a directory, not an annplay model file")
-        try:
-            # Open the file ourselves: np.load leaks its handle when the zip is damaged, returns
-            # a bare array for an .npy, and calls any other file "pickled data".
-            with open(path, "rb") as f, _npz_or_error(f, path) as z:
-                keys = set(z.files)
-                if "format" not in keys or str(z["format"]) != FORMAT_NAME:
-                    raise ValueError(f"{path}: not an annplay model (no '{FORMAT_NAME}' format tag)")
-                version = int(z["version"])
-                if version > FORMAT_VERSION:
-                    raise ValueError(f"{path}: model format version {version} is newer than this "
-                                     f"annplay reads (up to {FORMAT_VERSION}); upgrade annplay")
-                config = json.loads(str(z["config"]))
-                n = len(config["layers"]) - 1
-                data = {"format": FORMAT_NAME, "version": version, **config,
-                        "weights": [z[f"W{i + 1}"] for i in range(n)],
-                        "biases": [z[f"b{i + 1}"] for i in range(n)]}
-        except FileNotFoundError:
-            raise ValueError(f"{path}: no such file") from None
-        except ValueError as exc:
-            if str(exc).startswith(str(path)):
-                raise
-            raise ValueError(f"{path}: not a readable annplay model ({exc})") from None
-        except (OSError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-            raise ValueError(f"{path}: truncated or damaged annplay model ({type(exc).__name__}: {exc})") from None
-        return cls.from_dict(data, source=str(path)) if cls is MLP else MLP.from_dict(data, str(path))
+        from .modelio import load_model
+        return load_model(path)
 
     def __repr__(self) -> str:
         acts = ", ".join(a.name for a in self.activations)
         return f"MLP({self.layers}, [{acts}], loss={self.loss_spec.name!r}, dtype={self.dtype.name})"
-
-
-def _npz_or_error(f: Any, path: Path) -> Any:
-    """``np.load`` of an open .npz file, or a ValueError when it is not a zip archive at all."""
-    head = f.read(4)
-    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):     # the zip signatures np.load checks
-        what = "the file is empty" if not head else "not an .npz (zip) file"
-        raise ValueError(f"{path}: not an annplay model ({what})")
-    f.seek(0)
-    return np.load(f, allow_pickle=False)
-
-
-def _npz_bytes(arrays: dict[str, Array]) -> bytes:
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)      # mkstemp makes 0600; a saved model is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def is_finite_vector(v: Array) -> bool:
@@ -602,4 +512,4 @@ def is_finite_vector(v: Array) -> bool:
     return math.isfinite(float(np.add.reduce(v)))
 
 
-__all__ = ["MLP", "ParamList", "Workspace", "augment", "ACTIVATIONS", "atomic_write_bytes", "is_finite_vector"]
+__all__ = ["MLP", "ParamList", "Workspace", "augment", "ACTIVATIONS", "is_finite_vector"]

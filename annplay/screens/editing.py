@@ -6,7 +6,8 @@ import json
 import math
 from pathlib import Path
 
-from annplay.engine.network import FORMAT_NAME, MLP, atomic_write_bytes
+from annplay.engine.network import FORMAT_NAME, MLP
+from annplay.engine.safefile import atomic_write_bytes
 
 DEFAULT_JSON = "annplay-weights.json"
 DEFAULT_NPZ = "annplay-weights.npz"
