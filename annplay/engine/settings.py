@@ -1,0 +1,413 @@
+"""The settings table: every setting a person can choose, declared once.
+
+The CLI's flags, the app's controls, the command palette, the help, share codes, set-up files,
+sweeps and lessons all read :data:`SETTINGS`; none of them re-types a setting.  Adding a
+setting means one entry here plus the code that uses it (see ``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from .datasets import DATASETS, NOISE_RANGE, TRAIN_RATIO_RANGE
+from .features import DEFAULT_FEATURES, parse_features
+from .optimizers import OPTIMIZERS
+from .trainers import TRAINERS
+
+# Which trainers a setting applies to.
+BACKPROP = frozenset({"backprop"})
+EVOLUTION = frozenset({"ga", "es"})
+ALL_TRAINERS = BACKPROP | EVOLUTION
+
+# TF Playground's learning-rate ladder, and its regularisation-rate ladder.
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZES = (1, 2, 5, 10, 16, 20, 25, 30, 32, 50, 64, 100, 128, 256)
+POPULATIONS = (4, 8, 10, 16, 20, 32, 50, 64, 100, 128, 200, 256, 500, 1000)
+SIGMAS = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.25, 0.3, 0.5, 1.0, 3.0)
+REGULARIZATIONS = ("none", "l1", "l2")
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 8 * 8          # per layer: plenty for a playground, still fast on a phone
+MAX_POINTS = 1_000_000
+MAX_SEED = 2**32 - 1
+
+
+class SettingError(ValueError):
+    """A bad value for one setting: ``setting`` is its table name, ``message`` says what is allowed."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(f"{setting}: {message}")
+        self.setting = setting
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the table: what a setting is, what it allows, where it applies and how it is shown."""
+
+    name: str                                # the Python name: ``setup.lr``
+    label: str                               # the app's label (at most 11 characters)
+    kind: str                                # choice | int | float | bool | layers | features | per_layer | text | columns
+    default: Any
+    help: str                                # one line, for --help, the palette and the ? screen
+    group: str                               # data | features | network | training | evolution | run | view
+    apply: str                               # live | trainer | network | data | view: what a change rebuilds
+    flag: str                                # the command-line flag
+    code: str                                # the share-code key
+    values: tuple[Any, ...] = ()             # choices, or the steps a control cycles through
+    lo: float | None = None                  # numeric range (inclusive unless lo_open / hi_open)
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    optional: bool = False                   # None is allowed: "the data set's, or the trainer's, own"
+    trainers: frozenset[str] = ALL_TRAINERS  # which trainers it applies to
+    data: str = "all"                        # all | noisy | split | plane | file: which data it applies to
+    requires: tuple[tuple[str, tuple[Any, ...]], ...] = ()   # (other setting, values it must have)
+    commands: tuple[str, ...] = ("train", "play", "sweep")   # CLI commands that take the flag
+    control: bool = True                     # shown as a control in the app
+    labels: Callable[[Any], str] | None = field(default=None, compare=False)   # how a value is shown
+    cli_default: Any = None                  # what `annplay train` uses when the flag is left out, if not default
+
+    # --- checking -------------------------------------------------------------------
+
+    def check(self, value: Any) -> Any:
+        """The value, normalised (e.g. '8,8' → (8, 8)); SettingError when it is not allowed."""
+        if value is None:
+            if self.optional:
+                return None
+            raise SettingError(self.name, f"a value is required; {self.allowed()}")
+        try:
+            return _CHECKERS[self.kind](self, value)
+        except SettingError:
+            raise
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise SettingError(self.name, f"{exc}") from None
+
+    def parse(self, text: str) -> Any:
+        """A value from text (a flag, a share code, a set-up file): checked like :meth:`check`."""
+        raw = str(text).strip()
+        if self.optional and raw.lower() in ("", "auto", "default"):
+            return None
+        return self.check(raw)
+
+    def format(self, value: Any) -> str:
+        """The value as text that :meth:`parse` reads back."""
+        if value is None:
+            return "auto"
+        if self.kind in ("layers", "features", "columns"):
+            return ",".join(str(v) for v in value) if value else "none"
+        if self.kind == "per_layer":
+            return ",".join(v or "same" for v in value)
+        if self.kind == "bool":
+            return "on" if value else "off"
+        if self.kind == "float":
+            return f"{value:g}"
+        return str(value)
+
+    def show(self, value: Any) -> str:
+        """The value as the app shows it."""
+        return self.labels(value) if self.labels is not None else self.format(value)
+
+    def allowed(self) -> str:
+        """What is allowed, in words, for error messages and help."""
+        return _ALLOWED[self.kind](self)
+
+    def steps(self) -> tuple[Any, ...]:
+        """The values a control cycles through (for numbers: the ladder; the CLI accepts any in range)."""
+        if self.values:
+            return self.values
+        if self.kind == "bool":
+            return (False, True)
+        return ()
+
+
+# --- value checkers, one per kind ------------------------------------------------------------
+
+def _check_choice(s: Setting, value: Any) -> str:
+    key = str(value).strip().lower() if isinstance(value, str) else value
+    if key not in s.values:
+        raise SettingError(s.name, f"unknown {value!r}; {s.allowed()}")
+    return str(key)
+
+
+def _number(s: Setting, value: Any, whole: bool) -> float:
+    if isinstance(value, bool):
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            raise SettingError(s.name, f"{s.allowed()}, got {text!r}") from None
+    if whole and not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
+        if not hasattr(value, "__index__"):
+            raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}") from None
+    ok = math.isfinite(number)
+    if ok and s.lo is not None:
+        ok = number > s.lo if s.lo_open else number >= s.lo
+    if ok and s.hi is not None:
+        ok = number < s.hi if s.hi_open else number <= s.hi
+    if not ok:
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    return number
+
+
+def _check_int(s: Setting, value: Any) -> int:
+    return int(_number(s, value, whole=True))
+
+
+def _check_float(s: Setting, value: Any) -> float:
+    return _number(s, value, whole=False)
+
+
+def _check_bool(s: Setting, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = str(value).strip().lower()
+    if key in ("1", "true", "yes", "on"):
+        return True
+    if key in ("0", "false", "no", "off"):
+        return False
+    raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+
+
+def _check_layers(s: Setting, value: Any) -> tuple[int, ...]:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("", "0", "none", "-"):
+            return ()
+        parts: Sequence[Any] = [p.strip() for p in text.replace("/", ",").split(",")]
+    elif isinstance(value, (list, tuple)):
+        parts = list(value)
+    else:
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    sizes = []
+    for p in parts:
+        if isinstance(p, bool) or not (isinstance(p, int) or (isinstance(p, str) and p.isdigit())):
+            raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        size = int(p)
+        if not 1 <= size <= MAX_NEURONS:
+            raise SettingError(s.name, f"each hidden layer needs 1 to {MAX_NEURONS} neurons, got {size}")
+        sizes.append(size)
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise SettingError(s.name, f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}")
+    return tuple(sizes)
+
+
+def _check_features(s: Setting, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (str, list, tuple)):
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    return parse_features(value)
+
+
+def _check_per_layer(s: Setting, value: Any) -> tuple[str | None, ...]:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        parts: Sequence[Any] = [] if text in ("", "none") else [p.strip() for p in text.split(",")]
+    elif isinstance(value, (list, tuple)):
+        parts = list(value)
+    else:
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    out: list[str | None] = []
+    for p in parts:
+        if p is None or (isinstance(p, str) and p.strip().lower() in ("same", "-", "")):
+            out.append(None)
+        elif isinstance(p, str) and p.strip().lower() in HIDDEN_ACTIVATIONS:
+            out.append(p.strip().lower())
+        else:
+            raise SettingError(s.name, f"unknown activation {p!r}; {s.allowed()}")
+    if len(out) > MAX_HIDDEN_LAYERS:
+        raise SettingError(s.name, f"at most {MAX_HIDDEN_LAYERS} entries, got {len(out)}")
+    return tuple(out) if any(out) else ()
+
+
+def _check_text(s: Setting, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    return value
+
+
+def _check_columns(s: Setting, value: Any) -> tuple[str, ...]:
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, (list, tuple)):
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    cols = tuple(str(c).strip() for c in parts)
+    if not cols or not all(cols):
+        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    return cols
+
+
+_CHECKERS: dict[str, Callable[[Setting, Any], Any]] = {
+    "choice": _check_choice, "int": _check_int, "float": _check_float, "bool": _check_bool,
+    "layers": _check_layers, "features": _check_features, "per_layer": _check_per_layer,
+    "text": _check_text, "columns": _check_columns,
+}
+
+
+def _range_words(s: Setting, noun: str) -> str:
+    if s.lo is not None and s.hi is not None:
+        lo = "more than" if s.lo_open else "from"
+        hi = "below" if s.hi_open else "to"
+        text = f"{noun} {lo} {s.lo:g} {hi} {s.hi:g}"
+    elif s.lo is not None:
+        text = f"{noun} {'>' if s.lo_open else '≥'} {s.lo:g}"
+    else:
+        text = f"a finite {noun}"
+    return text + (" (or auto)" if s.optional else "")
+
+
+_ALLOWED: dict[str, Callable[[Setting], str]] = {
+    "choice": lambda s: "choose one of: " + ", ".join(map(str, s.values)),
+    "int": lambda s: _range_words(s, "a whole number"),
+    "float": lambda s: _range_words(s, "a number"),
+    "bool": lambda s: "on or off",
+    "layers": lambda s: f"hidden-layer sizes like 8,8 (each 1 to {MAX_NEURONS}, at most {MAX_HIDDEN_LAYERS}; "
+                        f"'none' for no hidden layer)",
+    "features": lambda s: "input features like x1,x2,x1x2",
+    "per_layer": lambda s: "one activation per hidden layer, like relu,same (same = the global one): "
+                           + ", ".join(HIDDEN_ACTIVATIONS),
+    "text": lambda s: "a non-empty name",
+    "columns": lambda s: "column names separated by commas",
+}
+
+
+def _percent(v: Any) -> str:
+    return f"{v:g} %"
+
+
+# --- the table ------------------------------------------------------------------------------
+
+_ENTRIES = (
+    # data
+    Setting("dataset", "Dataset", "choice", "spiral", "the built-in data set", "data", "data", "--dataset", "ds",
+            values=tuple(DATASETS)),
+    Setting("points", "Points", "int", None, "number of points (auto: the data set's own; a CSV: all rows)",
+            "data", "data", "--points", "n", values=(None, 100, 200, 500, 1000, 2000, 5000), lo=2,
+            hi=MAX_POINTS, optional=True),
+    Setting("noise", "Noise %", "float", 0.0, "noise in percent, 0 to 50 (generated data only)", "data", "data",
+            "--noise", "noise", values=tuple(float(v) for v in range(0, 51, 5)), lo=NOISE_RANGE[0],
+            hi=NOISE_RANGE[1], data="noisy", labels=_percent),
+    Setting("train_ratio", "Train %", "float", 50.0, "percent of points used for training, 10 to 90", "data",
+            "data", "--train-ratio", "tr", values=tuple(float(v) for v in range(10, 91, 10)),
+            lo=TRAIN_RATIO_RANGE[0], hi=TRAIN_RATIO_RANGE[1], data="split", labels=_percent),
+    Setting("csv", "CSV file", "text", None, "train on this CSV file (header row) instead of a built-in set",
+            "data", "data", "--data", "csv", optional=True, control=False),
+    Setting("csv_x", "CSV inputs", "columns", None, "input columns of the CSV (auto: the first numeric ones)",
+            "data", "data", "--x", "cx", optional=True, data="file", control=False),
+    Setting("csv_y", "CSV label", "text", None, "label column of the CSV (auto: the last column)", "data",
+            "data", "--y", "cy", optional=True, data="file", control=False),
+    # features
+    Setting("features", "Features", "features", DEFAULT_FEATURES,
+            "input features for 2-D data, e.g. x1,x2,x1x2", "features", "network", "--features", "f",
+            data="plane"),
+    # network
+    Setting("hidden", "Layers", "layers", (8, 8), "hidden layer sizes, e.g. 8,8 ('none' for no hidden layer)",
+            "network", "network", "--layers", "h"),
+    Setting("activation", "Activation", "choice", "tanh", "the hidden layers' activation", "network",
+            "network", "--activation", "a", values=HIDDEN_ACTIVATIONS),
+    Setting("layer_activations", "Per layer", "per_layer", (), "an activation per hidden layer, e.g. relu,same",
+            "network", "network", "--layer-activations", "la"),
+    Setting("dtype", "Precision", "choice", "float64", "floating-point precision of the network", "network",
+            "network", "--dtype", "dt", values=("float32", "float64")),
+    # training
+    Setting("trainer", "Trainer", "choice", "backprop",
+            "backprop (gradient descent), or neuroevolution: ga (genetic) or es (CMA-ES)", "training",
+            "trainer", "--trainer", "t", values=tuple(TRAINERS)),
+    Setting("lr", "Learn rate", "float", 0.03, "learning rate", "training", "live", "--lr", "lr",
+            values=LEARNING_RATES, lo=0.0, lo_open=True, trainers=BACKPROP),
+    Setting("batch_size", "Batch", "int", 10, "mini-batch size (larger than the data: full batch)", "training",
+            "live", "--batch-size", "bs", values=BATCH_SIZES, lo=1, trainers=BACKPROP),
+    Setting("optimizer", "Optimizer", "choice", "sgd", "the gradient-descent update rule", "training", "live",
+            "--optimizer", "opt", values=tuple(OPTIMIZERS), trainers=BACKPROP),
+    Setting("momentum", "Momentum β", "float", 0.9, "momentum's β (velocity decay)", "training", "live",
+            "--momentum", "mb", values=(0.5, 0.8, 0.9, 0.95, 0.99), lo=0.0, hi=1.0, hi_open=True,
+            trainers=BACKPROP, requires=(("optimizer", ("momentum",)),)),
+    Setting("nesterov", "Nesterov", "bool", False, "Nesterov's look-ahead momentum", "training", "live",
+            "--nesterov", "nag", trainers=BACKPROP, requires=(("optimizer", ("momentum",)),)),
+    Setting("beta1", "Adam β₁", "float", 0.9, "Adam's β₁ (first-moment decay)", "training", "live", "--beta1",
+            "b1", values=(0.5, 0.8, 0.9, 0.95, 0.99), lo=0.0, hi=1.0, hi_open=True, trainers=BACKPROP,
+            requires=(("optimizer", ("adam",)),)),
+    Setting("beta2", "Adam β₂", "float", 0.999, "Adam's β₂ (second-moment decay)", "training", "live",
+            "--beta2", "b2", values=(0.9, 0.99, 0.999, 0.9999), lo=0.0, hi=1.0, hi_open=True, trainers=BACKPROP,
+            requires=(("optimizer", ("adam",)),)),
+    Setting("eps", "Adam ε", "float", 1e-8, "Adam's ε (added to √v̂, as in PyTorch)", "training", "live",
+            "--eps", "eps", values=(1e-10, 1e-8, 1e-7, 1e-6, 1e-4), lo=0.0, lo_open=True, trainers=BACKPROP,
+            requires=(("optimizer", ("adam",)),)),
+    Setting("regularization", "Regularize", "choice", "none", "weight penalty: none, l1 or l2", "training",
+            "live", "--regularization", "reg", values=REGULARIZATIONS, trainers=BACKPROP),
+    Setting("reg_rate", "Reg. rate", "float", 0.0, "the weight penalty's rate", "training", "live",
+            "--reg-rate", "rr", values=REG_RATES, lo=0.0, trainers=BACKPROP,
+            requires=(("regularization", ("l1", "l2")),)),
+    Setting("dropout", "Dropout", "float", 0.0, "fraction of hidden units dropped in each training step",
+            "training", "live", "--dropout", "do", values=(0.0, 0.1, 0.2, 0.3, 0.5), lo=0.0, hi=1.0,
+            hi_open=True, trainers=BACKPROP),
+    Setting("population", "Population", "int", None, "individuals per generation (auto: ga 50, es 4+3·ln N)",
+            "evolution", "live", "--population", "pop", values=(None, *POPULATIONS), lo=4, hi=10_000,
+            optional=True, trainers=EVOLUTION),
+    Setting("sigma", "Mutation σ", "float", None, "mutation step size (auto: ga 0.1, es 0.25)", "evolution",
+            "live", "--sigma", "sig", values=(None, *SIGMAS), lo=0.0, lo_open=True, optional=True,
+            trainers=EVOLUTION),
+    # run
+    Setting("seed", "Seed", "int", 0, "seed for data, weights and shuffling", "run", "data", "--seed", "seed",
+            values=tuple(range(10)), lo=0, hi=MAX_SEED),
+    Setting("epochs", "Stop after", "int", None, "stop after this many epochs (generations for ga/es); "
+            "auto: 1000 for train, no limit in the playground", "run", "view", "--epochs", "ep",
+            values=(None, 100, 300, 1000, 3000, 10000), lo=1, hi=10_000_000, optional=True, cli_default=1000),
+    Setting("patience", "Patience", "int", None, "stop when the test loss has not improved for this many epochs",
+            "run", "trainer", "--patience", "pat", values=(None, 10, 30, 100, 300), lo=1, hi=10_000_000,
+            optional=True, trainers=BACKPROP),
+    # view (the playground's display; part of a shared set-up, like TF Playground's)
+    Setting("show_test", "Test data", "bool", False, "show the test points (◆) on the map", "view", "view",
+            "--show-test", "st", commands=("play",)),
+    Setting("show_points", "Points", "bool", True, "show the data points over the map", "view", "view",
+            "--show-points", "sp", commands=("play",)),
+    Setting("discretize", "Discrete", "bool", False, "hard class colours instead of confidence", "view", "view",
+            "--discretize", "dz", commands=("play",)),
+)
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in _ENTRIES}
+GROUPS = ("data", "features", "network", "training", "evolution", "run", "view")
+
+
+def setting(name: str) -> Setting:
+    """The table entry called ``name`` (KeyError names the known ones)."""
+    try:
+        return SETTINGS[name]
+    except KeyError:
+        raise KeyError(f"no setting {name!r}; known: {', '.join(SETTINGS)}") from None
+
+
+def by_code(code: str) -> Setting | None:
+    """The entry whose share-code key is ``code``."""
+    return next((s for s in SETTINGS.values() if s.code == code), None)
+
+
+def is_trainable(activation: str, trainer: str) -> bool:
+    """True when ``trainer`` can train ``activation`` (back-propagation needs a useful gradient)."""
+    return trainer != "backprop" or ACTIVATIONS[activation].trainable_by_backprop
+
+
+def _check_table() -> None:
+    """The table's own invariants: unique flags and codes, defaults that pass their own check."""
+    for attr in ("flag", "code"):
+        seen = [getattr(s, attr) for s in _ENTRIES]
+        dupes = {v for v in seen if seen.count(v) > 1}
+        assert not dupes, f"duplicate {attr}s in the settings table: {dupes}"
+    for s in _ENTRIES:
+        assert s.check(s.default) == s.default or s.default is None, s.name
+        assert len(s.label) <= 11, s.name
+
+
+_check_table()
+
+__all__ = ["SETTINGS", "Setting", "SettingError", "GROUPS", "setting", "by_code", "is_trainable",
+           "LEARNING_RATES", "REG_RATES", "BATCH_SIZES", "POPULATIONS", "SIGMAS", "REGULARIZATIONS",
+           "MAX_HIDDEN_LAYERS", "MAX_NEURONS", "MAX_POINTS", "BACKPROP", "EVOLUTION", "ALL_TRAINERS"]
