@@ -364,6 +364,12 @@ _ENTRIES = (
     Setting("patience", "Patience", "int", None, "stop when the test loss has not improved for this many epochs",
             "run", "trainer", "--patience", "pat", values=(None, 10, 30, 100, 300), lo=1, hi=10_000_000,
             optional=True, trainers=BACKPROP),
+    Setting("target_loss", "Goal loss", "float", None, "stop when the test loss falls to this value", "run",
+            "view", "--target-loss", "tl", values=(None, 0.3, 0.1, 0.05, 0.02, 0.01, 0.001), lo=0.0, lo_open=True,
+            optional=True),
+    Setting("target_acc", "Goal acc. %", "float", None, "stop when the test accuracy reaches this percentage",
+            "run", "view", "--target-acc", "ta", values=(None, 80.0, 90.0, 95.0, 98.0, 99.0, 100.0), lo=0.0, hi=100.0,
+            lo_open=True, optional=True, labels=lambda v: "auto" if v is None else f"{v:g} %"),
     # view (the playground's display; part of a shared set-up, like TF Playground's)
     Setting("show_test", "Test data", "bool", False, "show the test points (◆) on the map", "view", "view",
             "--show-test", "st", commands=("play",)),
