@@ -413,3 +413,15 @@ def test_predict_shapes() -> None:
     assert MLP([2, 3, 4], "tanh").predict(X).shape == (7,)
     assert MLP([2, 3, 2], "tanh", loss="mse").predict(X).shape == (2, 7)
     assert MLP([2, 3, 1], "tanh").forward(X[:, 0]).shape == (1, 1)     # one vector → one column
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_layer_outputs_are_every_layers_activations_in_one_pass(dtype) -> None:
+    net = MLP([2, 5, 4, 3], ["relu", "tanh", "softmax"], seed=1)
+    X = np.random.default_rng(0).normal(size=(2, 9))
+    outs = net.layer_outputs(X, dtype=dtype)
+    assert [a.shape for a in outs] == [(5, 9), (4, 9), (3, 9)] and all(a.dtype == dtype for a in outs)
+    np.testing.assert_allclose(outs[-1], net.forward(X), rtol=1e-5 if dtype == np.float32 else 1e-13, atol=1e-6)
+    np.testing.assert_allclose(outs[0], np.maximum(net.weights[0] @ X + net.biases[0], 0), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match=r"X must have shape \(m, n\) = \(2, n\)"):
+        net.layer_outputs(X.T)

@@ -183,13 +183,13 @@ def test_momentum_matches_the_heavy_ball_formula_for_two_steps() -> None:
     lr, mu = 0.2, 0.9
     p0 = net.get_flat()
     _, g0 = net.backprop(X, Y)
-    v1 = -lr * g0
-    p1 = p0 + v1
+    v1 = g0                                    # PyTorch's form: v ← βv + g; p ← p − lr·v
+    p1 = p0 - lr * v1
     ref = MLP([2, 4, 1], "tanh", seed=0)
     ref.set_flat(p1)
     _, g1 = ref.backprop(X, Y)
-    v2 = mu * v1 - lr * g1
-    p2 = p1 + v2
+    v2 = mu * v1 + g1
+    p2 = p1 - lr * v2
     t = Trainer(net, X, Y, lr=lr, optimizer="momentum")
     t.step(1)
     np.testing.assert_allclose(net.get_flat(), p1, rtol=0, atol=1e-12)
@@ -228,10 +228,10 @@ def test_adam_optimizer_matches_algorithm_1() -> None:
     p = p0.copy()
     opt.update(p, grads_at(p), 0.01)
     opt.update(p, grads_at(p), 0.01)
-    # the default eps enters as ε·sqrt(1-β2^t) (the paper's "efficient" form): a ~1e-6 relative effect
-    np.testing.assert_allclose(p - p0, _adam_reference(p0, grads_at, 0.01) - p0, rtol=1e-4)
+    # the default (PyTorch) form is Algorithm 1 exactly
+    np.testing.assert_allclose(p - p0, _adam_reference(p0, grads_at, 0.01) - p0, rtol=1e-10)
     opt.reset()
-    assert opt.t == 0 and not opt._m.any() and not opt._v.any()
+    assert opt.t == 0 and not opt.m.any() and not opt.v.any()
 
 
 def test_adam_through_the_trainer_matches_algorithm_1() -> None:
@@ -250,7 +250,7 @@ def test_adam_through_the_trainer_matches_algorithm_1() -> None:
     t.step(2)
     expected = _adam_reference(p0, grads_at, lr, steps=2)
     # Adam's first steps move each parameter by about ±lr: far from this tolerance
-    np.testing.assert_allclose(net.get_flat() - p0, expected - p0, rtol=1e-3, atol=lr * 1e-4)
+    np.testing.assert_allclose(net.get_flat() - p0, expected - p0, rtol=1e-9, atol=lr * 1e-12)
 
 
 def test_sgd_and_momentum_classes_directly() -> None:
@@ -526,3 +526,58 @@ def test_any_batch_size_visits_every_instance_once_per_epoch(n: int, bs: int, se
             _, g = ref.backprop(X[:, idx], Y[:, idx])
             ref.set_flat(ref.get_flat() - lr * g)
     np.testing.assert_allclose(net.get_flat(), ref.get_flat(), rtol=0, atol=1e-12)
+
+
+# --- the trainer protocol: keyword hyperparameters and live changes -------------------------------
+
+def test_trainer_declares_its_family_and_unit() -> None:
+    assert Trainer.family == "backprop" and Trainer.unit == "epoch"
+
+
+def test_optimizer_options_reach_the_optimizer() -> None:
+    X, Y = binary_data(10, 0)
+    t = Trainer(MLP([2, 3, 1], "tanh"), X, Y, optimizer="momentum", optimizer_options={"beta": 0.5, "nesterov": True})
+    assert t.optimizer_options == {"beta": 0.5, "nesterov": True}
+    with pytest.raises(ValueError, match="no optimizer hyperparameter 'mu'"):
+        Trainer(MLP([2, 3, 1], "tanh"), X, Y, optimizer="momentum", optimizer_options={"mu": 0.5})
+    with pytest.raises(ValueError, match="momentum beta must be in"):
+        Trainer(MLP([2, 3, 1], "tanh"), X, Y, optimizer="momentum", optimizer_options={"beta": 2})
+
+
+def test_configure_applies_live_changes_between_steps() -> None:
+    X, Y = binary_data(20, 0)
+    t = Trainer(MLP([2, 3, 1], "tanh", seed=0), X, Y, lr=0.1, optimizer="adam", optimizer_options={"beta1": 0.8})
+    t.step(2)
+    t.configure(lr=0.05, batch_size=5, l1=0.01, l2=0.02, dropout=0.1, beta2=0.99, eps=1e-6, eps_style="keras")
+    assert (t.lr, t.batch_size, t.l1, t.l2, t.dropout) == (0.05, 5, 0.01, 0.02, 0.1)
+    assert t.optimizer_options == {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "eps_style": "keras"}
+    assert t._optimizer.t == 2                                # Adam's moments survive a live change
+    t.step(2)
+    assert t.state == "running" and t.epoch == 4
+
+
+def test_changing_the_optimizer_keeps_the_hyperparameters_it_shares() -> None:
+    X, Y = binary_data(20, 0)
+    t = Trainer(MLP([2, 3, 1], "tanh", seed=0), X, Y, optimizer="momentum", optimizer_options={"beta": 0.7})
+    t.configure(optimizer="adam", beta1=0.6)
+    assert t.optimizer == "adam" and t.optimizer_options["beta1"] == 0.6
+    t.configure(optimizer="momentum")
+    assert t.optimizer_options == {"beta": 0.7, "nesterov": False}
+    t.optimizer = "sgd"                                       # the setter the app uses still works
+    assert t.optimizer == "sgd"
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"momentum": 0.5}, "cannot change 'momentum' while training"),
+    ({"lr": 0}, "learning rate must be a finite number > 0"),
+    ({"dropout": 1.0}, "dropout must be a finite number in"),
+    ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
+    ({"beta": 1.5}, "momentum beta must be in"),
+    ({"lr": 0.5, "batch_size": 0}, "batch size must be a whole number"),
+])
+def test_configure_refuses_bad_changes_and_changes_nothing(changes: dict, message: str) -> None:
+    X, Y = binary_data(20, 0)
+    t = Trainer(MLP([2, 3, 1], "tanh", seed=0), X, Y, lr=0.1, batch_size=4, optimizer="momentum")
+    with pytest.raises(ValueError, match=message):
+        t.configure(**changes)
+    assert (t.lr, t.batch_size, t.dropout, t.optimizer, t.optimizer_options["beta"]) == (0.1, 4, 0.0, "momentum", 0.9)

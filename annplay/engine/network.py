@@ -266,6 +266,23 @@ class MLP:
                 A = g(Z, Z)      # in place: Z is not needed at inference
         return A
 
+    def layer_outputs(self, X: Any, dtype: Any = np.float32) -> list[Array]:
+        """[A(1), …, A(L)] for inputs X (m×n) in one forward pass computed in ``dtype`` (views draw from it)."""
+        dtype = np.dtype(dtype)
+        A = np.asarray(X, dtype=dtype)
+        m = self.layers[0]
+        if A.ndim != 2 or A.shape[0] != m:
+            raise ValueError(f"X must have shape (m, n) = ({m}, n), one instance per column; got shape {A.shape}")
+        outputs: list[Array] = []
+        with np.errstate(over="ignore", invalid="ignore"):
+            for P, g in zip(self._blocks, self.activations):
+                P = P.astype(dtype, copy=False)
+                Z = P[:, :-1] @ A
+                Z += P[:, -1:]
+                A = g(Z, Z)
+                outputs.append(A)
+        return outputs
+
     def logits(self, X: Any) -> Array:
         """Z(N), the output layer's pre-activations."""
         A = self.check_X(X)

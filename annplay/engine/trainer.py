@@ -9,13 +9,13 @@ of raising.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, asdict
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
 from .network import MLP, Workspace, augment, is_finite_vector
-from .optimizers import OPTIMIZERS, make_optimizer
+from .optimizers import OPTIMIZERS, Hyper, make_optimizer
 
 Array = np.ndarray
 
@@ -73,10 +73,13 @@ class Trainer:
     ``X_val``/``Y_val`` drive early stopping with ``patience`` epochs.
     """
 
-    kind = "backprop"
+    family: ClassVar[str] = "backprop"
+    unit: ClassVar[str] = "epoch"
+    kind: ClassVar[str] = "backprop"          # the name the 0.1 CLI reads; prefer ``family``
 
     def __init__(self, net: MLP, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None, *,
                  lr: float = 0.03, batch_size: int | None = None, optimizer: str = "sgd",
+                 optimizer_options: dict[str, Hyper] | None = None,
                  l1: float = 0.0, l2: float = 0.0, dropout: float = 0.0,
                  X_val: Any = None, Y_val: Any = None, patience: int | None = None,
                  seed: int | None = None, shuffle: bool = True) -> None:
@@ -86,13 +89,17 @@ class Trainer:
                                  "back-propagation cannot train it; use neuroevolution instead "
                                  "(trainer 'ga' or 'es')")
         self.net = net
+        self._kernel: tuple | None = None            # see _fast_kernel
+        self._workspaces: dict[int, Workspace] = {}
         self.lr = lr
-        self.l1 = _check_rate("l1", l1)
-        self.l2 = _check_rate("l2", l2)
-        self.dropout = _check_rate("dropout", dropout, upper=1.0)
+        self.l1 = l1
+        self.l2 = l2
+        self.dropout = dropout
         self.shuffle = shuffle
         self.seed = net.seed if seed is None else seed
         self.rng = np.random.default_rng(self.seed)
+        self._hyper: dict[str, Hyper] = {}
+        self._remember_hyper(optimizer_options or {})
         self.optimizer = optimizer
         self.set_data(X, Y, X_test, Y_test)
         self.batch_size = batch_size
@@ -116,7 +123,6 @@ class Trainer:
         self.state = "ready"
         self.message = ""
         self._initial_loss: float | None = None       # first measured loss: a yardstick for divergence
-        self._kernel: tuple | None = None            # see _fast_kernel
         self.record: dict[str, list[float]] | None = None   # fit() sets this to collect per-epoch losses
 
     # --- settings that may change between steps --------------------------------
@@ -135,7 +141,84 @@ class Trainer:
 
     @optimizer.setter
     def optimizer(self, name: str) -> None:
-        self._optimizer = make_optimizer(name, self.net.n_params, self.net.dtype)
+        """A fresh optimiser (no velocity or moments), with the hyperparameters it shares with the old one."""
+        cls = OPTIMIZERS.get(str(name).lower())
+        hyper = {k: v for k, v in self._hyper.items() if cls is not None and k in cls.HYPERPARAMETERS}
+        self._optimizer = make_optimizer(name, self.net.n_params, self.net.dtype, **hyper)
+
+    @property
+    def optimizer_options(self) -> dict[str, Hyper]:
+        """The current optimiser's hyperparameters."""
+        return dict(self._optimizer.hyper)
+
+    @property
+    def l1(self) -> float:
+        return self._l1
+
+    @l1.setter
+    def l1(self, value: float) -> None:
+        self._l1 = _check_rate("l1", value)
+
+    @property
+    def l2(self) -> float:
+        return self._l2
+
+    @l2.setter
+    def l2(self, value: float) -> None:
+        self._l2 = _check_rate("l2", value)
+
+    @property
+    def dropout(self) -> float:
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, value: float) -> None:
+        self._dropout = _check_rate("dropout", value, upper=1.0)
+        self._workspaces = {}               # dropout needs mask buffers; the kernel is rebuilt
+
+    def _remember_hyper(self, hyper: dict[str, Hyper]) -> None:
+        """Keep hyperparameters of any optimiser (they apply when it is chosen); unknown names raise."""
+        known = {k for cls in OPTIMIZERS.values() for k in cls.HYPERPARAMETERS}
+        unknown = sorted(set(hyper) - known)
+        if unknown:
+            raise ValueError(f"no optimizer hyperparameter {', '.join(map(repr, unknown))}; "
+                             f"known: {', '.join(sorted(known))}")
+        for cls in OPTIMIZERS.values():            # check values now, against the owner's rules
+            mine = {k: v for k, v in hyper.items() if k in cls.HYPERPARAMETERS}
+            if mine:
+                cls(0, np.float64, **mine)
+        self._hyper.update(hyper)
+
+    def configure(self, **changes: Any) -> None:
+        """Apply live changes between steps: lr, batch_size, optimizer, l1, l2, dropout, or any
+        optimizer hyperparameter (beta, nesterov, beta1, beta2, eps, eps_style).
+
+        Everything is checked before anything changes; an unknown key raises ValueError.
+        """
+        plain = ("lr", "batch_size", "optimizer", "l1", "l2", "dropout")
+        known = {k for cls in OPTIMIZERS.values() for k in cls.HYPERPARAMETERS}
+        unknown = sorted(set(changes) - set(plain) - known)
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(map(repr, unknown))} while training; live settings: "
+                             f"{', '.join((*plain, *sorted(known)))}")
+        if "lr" in changes:
+            check_lr(changes["lr"])
+        for key, upper in (("l1", None), ("l2", None), ("dropout", 1.0)):
+            if key in changes:
+                _check_rate(key, changes[key], upper)
+        if "optimizer" in changes and str(changes["optimizer"]).lower() not in OPTIMIZERS:
+            make_optimizer(changes["optimizer"], 0)         # raises the listing error
+        hyper = {k: v for k, v in changes.items() if k in known}
+        self._remember_hyper(hyper)
+        for key in ("batch_size", "lr", "l1", "l2", "dropout"):       # batch_size first: it checks itself
+            if key in changes:
+                setattr(self, key, changes[key])
+        if "optimizer" in changes and changes["optimizer"] != self.optimizer:
+            self.optimizer = changes["optimizer"]
+        else:
+            mine = {k: v for k, v in hyper.items() if k in self._optimizer.HYPERPARAMETERS}
+            if mine:
+                self._optimizer.configure(**mine)
 
     @property
     def batch_size(self) -> int:
@@ -207,8 +290,9 @@ class Trainer:
         net, opt, lr = self.net, self._optimizer, self._lr
         bs, n = self._batch_size, self.n
         penalize = self.l1 or self.l2
-        # SGD and momentum are linear in the gradient: fold its constant factor into the rate.
-        fold = not penalize and opt.name in ("sgd", "momentum")
+        # SGD and momentum are linear in the gradient: fold its constant factor into the rate
+        # (for momentum only while every batch has the same size, so that the factor is constant).
+        fold = not penalize and opt.linear and (opt.name == "sgd" or n % bs == 0)
         X, Y = self._Xa, self.Y                     # (the common full-batch case runs in _fast_kernel)
         record = self.record is not None
         total = 0.0
@@ -243,7 +327,7 @@ class Trainer:
         """
         net, opt = self.net, self._optimizer
         if (self._batch_size < self.n or self.dropout or self.l1 or self.l2 or self.record is not None
-                or self.X_val is not None or opt.name not in ("sgd", "momentum")
+                or self.X_val is not None or not opt.linear
                 or net.loss_spec.output is None):
             return None
         key = (self._workspaces, opt, self._Xa)        # rebuilt when any of these is replaced
