@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import warnings
@@ -243,3 +244,195 @@ def test_saved_file_is_a_plain_npz_without_pickles(tmp_path: Path) -> None:
     with np.load(path, allow_pickle=False) as z:         # would raise on object arrays
         assert str(z["format"]) == "annplay-mlp"
         json.loads(str(z["config"]))
+
+
+# --- issue 12: structure checked in one place, shapes and sizes before reading, regular files only ---------
+
+def rewrite(path: Path, **changes) -> Path:
+    """Re-save the model's members with some replaced (a value None drops the member)."""
+    with np.load(path) as z:
+        arrays = dict(z)
+    for key, value in changes.items():
+        if value is None:
+            arrays.pop(key, None)
+        else:
+            arrays[key] = value
+    np.savez(path, **arrays)
+    return path
+
+
+def saved(tmp_path: Path, meta: dict | None = None) -> Path:
+    net = MLP([2, 3, 1], "tanh", seed=0)
+    net.meta = meta or {"kind": "binary", "class_names": ["a", "b"], "feature_names": ["u", "v"],
+                        "x_mean": [0.0, 1.0], "x_std": [1.0, 2.0], "features": []}
+    return net.save(tmp_path / "m.npz")
+
+
+def config_of(path: Path) -> dict:
+    with np.load(path) as z:
+        return json.loads(str(z["config"]))
+
+
+@pytest.mark.parametrize("version, words", [
+    (np.array([1, 2, 3]), "version must be a whole number"),
+    (np.array("1"), "version must be a whole number"),
+    (np.array(1.5), "version must be a whole number"),
+    (np.array(0), "unknown format version 0"),
+])
+def test_bad_version_types(tmp_path: Path, version, words) -> None:
+    assert words in load_error(rewrite(saved(tmp_path), version=version))
+
+
+@pytest.mark.parametrize("config, words", [
+    ("[2, 3, 1]", "config must be an object, got a list"),
+    ('"layers"', "config must be an object, got a string"),
+    ("42", "config must be an object, got a whole number"),
+    ("{", "config is not valid JSON"),
+])
+def test_bad_config_types(tmp_path: Path, config, words) -> None:
+    assert words in load_error(rewrite(saved(tmp_path), config=np.array(config)))
+
+
+def with_config(tmp_path: Path, **changes) -> Path:
+    path = saved(tmp_path)
+    config = config_of(path)
+    for key, value in changes.items():
+        if value is None:
+            config.pop(key)
+        else:
+            config[key] = value
+    return rewrite(path, config=np.array(json.dumps(config)))
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"layers": 3}, "'layers' must be a list"),
+    ({"layers": [2, -3, 1]}, "whole numbers ≥ 1"),
+    ({"layers": [2, 3.5, 1]}, "whole numbers ≥ 1"),
+    ({"layers": None}, "has no 'layers'"),
+    ({"loss": None}, "has no 'loss'"),
+    ({"loss": 3}, "'loss' must be a name"),
+    ({"activations": 7}, "'activations' must be a list"),
+    ({"dtype": "int8"}, "'dtype' must be float32 or float64"),
+    ({"meta": "hello"}, "meta must be an object, got a string"),
+    ({"meta": [1, 2]}, "meta must be an object, got a list"),
+])
+def test_bad_config_fields(tmp_path: Path, changes, words) -> None:
+    message = load_error(with_config(tmp_path, **changes))
+    assert words in message and "\n" not in message
+
+
+GOOD_META = {"kind": "binary", "class_names": ["a", "b"], "feature_names": ["u", "v"],
+             "x_mean": [0.0, 1.0], "x_std": [1.0, 2.0], "features": []}
+
+
+@pytest.mark.parametrize("meta_changes, words", [
+    ({"x_mean": "0,1"}, "'x_mean' must be a list of finite numbers"),
+    ({"x_mean": [0.0]}, "'x_mean' has 1 values; the model takes 2 inputs"),
+    ({"x_std": [1.0, 0.0]}, "'x_std' must be positive"),
+    ({"x_std": [1.0, None]}, "'x_std' must be a list of finite numbers"),
+    ({"x_std": None}, "has x_mean without x_std"),
+    ({"feature_names": "uv"}, "'feature_names' must be a list of names"),
+    ({"feature_names": ["u", "v", "w"]}, "'feature_names' has 3 names"),
+    ({"class_names": ["a", "b", "c"]}, "'class_names' has 3 names for 1 outputs"),
+    ({"class_names": "ab"}, "'class_names' must be a list"),
+    ({"kind": "cluster"}, "'kind' must be one of"),
+    ({"features": ["x1", "nope"]}, "unknown 'nope'"),
+])
+def test_bad_meta(tmp_path: Path, meta_changes, words) -> None:
+    meta = {**GOOD_META, **meta_changes}
+    assert words in load_error(with_config(tmp_path, meta=meta))
+    data = MLP([2, 3, 1]).to_dict()
+    with pytest.raises(ValueError, match="damaged annplay model: meta"):
+        MLP.from_dict({**data, "meta": meta})
+
+
+def test_good_meta_loads(tmp_path: Path) -> None:
+    assert MLP.load(saved(tmp_path)).meta == GOOD_META
+
+
+def test_declared_shape_is_checked_before_reading(tmp_path: Path) -> None:
+    path = saved(tmp_path)
+    with np.load(path) as z:
+        arrays = dict(z)
+    # a W1 whose .npy header claims 10**12 elements, with only a few bytes of data behind it
+    header = np.lib.format.header_data_from_array_1_0(np.zeros((3, 2)))
+    header["shape"] = (10**6, 10**6)
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, header)
+    buf.write(np.zeros(6).tobytes())
+    with zipfile.ZipFile(path, "w") as zf:
+        for key, value in arrays.items():
+            if key == "W1":
+                zf.writestr("W1.npy", buf.getvalue())
+            else:
+                vb = io.BytesIO()
+                np.save(vb, value)
+                zf.writestr(f"{key}.npy", vb.getvalue())
+    assert "has shape (1000000, 1000000), expected (3, 2)" in load_error(path)
+
+
+def test_parameter_count_over_the_limit_is_refused_before_allocation(tmp_path: Path) -> None:
+    message = load_error(with_config(tmp_path, layers=[2, 100000, 100000, 1]))
+    assert "10,000," in message and "parameters" in message and "limit" in message
+
+
+def bomb_member(size: int) -> bytes:
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (size // 8,)})
+    return header.getvalue() + bytes(size)
+
+
+def test_zip_bomb_config_is_refused_unread(tmp_path: Path) -> None:
+    path = saved(tmp_path)
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in ("format", "version", "W1", "b1", "W2", "b2")}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for key, value in arrays.items():
+            vb = io.BytesIO()
+            np.save(vb, value)
+            zf.writestr(f"{key}.npy", vb.getvalue())
+        zf.writestr("config.npy", bomb_member(32 << 20))        # 32 MiB of zeros, ~32 KiB compressed
+    assert path.stat().st_size < 200_000
+    message = load_error(path)
+    assert "declares 33,554,5" in message and "not read" in message
+
+
+def test_zip_bomb_weights_are_refused_unread(tmp_path: Path) -> None:
+    path = with_config(tmp_path, layers=[2, 4096, 1], activations=["tanh", "tanh", "logistic"])
+    with np.load(path) as z:
+        arrays = dict(z)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for key, value in arrays.items():
+            vb = io.BytesIO()
+            np.save(vb, np.zeros((4096, 2)) if key == "W1" else value)
+            zf.writestr(f"{key}.npy", vb.getvalue())
+    assert "would expand" in load_error(path)
+
+
+def test_object_arrays_are_refused_without_unpickling(tmp_path: Path) -> None:
+    path = saved(tmp_path)
+    with np.load(path) as z:
+        arrays = dict(z)
+    arrays["W1"] = np.array([[object()] * 2] * 3, dtype=object)
+    np.savez(path, **arrays)
+    assert "dtype object" in load_error(path)
+
+
+def test_fifo_model_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "model.npz"
+    os.mkfifo(fifo)
+    assert "FIFO" in load_error(fifo)
+
+
+def test_non_finite_weights_in_a_file_are_refused(tmp_path: Path) -> None:
+    path = saved(tmp_path)
+    assert "non-finite" in load_error(rewrite(path, W2=np.array([[np.nan, 0.0, 1.0]])))
+
+
+def test_from_dict_type_errors_are_value_errors() -> None:
+    data = MLP([2, 3, 1]).to_dict()
+    for bad in ({**data, "version": [1]}, {**data, "layers": 3}, {**data, "weights": 5},
+                {**data, "weights": [[["x"]], data["weights"][1]]}, {**data, "meta": "m"},
+                {**data, "activations": {"a": 1}}):
+        with pytest.raises(ValueError, match=r"^data: "):
+            MLP.from_dict(bad)
