@@ -14,14 +14,44 @@ codes) → ``Palette`` (colours, styles, plain characters) → ``render_rows`` /
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+
+from annplay.fields import (  # noqa: F401  (re-exported: the numeric half of the pipeline lives in fields.py)
+    DEFAULT_BOUNDS,
+    DEFAULT_BOUNDS_LIMIT,
+    DEFAULT_LEVELS,
+    KINDS,
+    MAX_LEVELS,
+    MIN_LEVELS,
+    Bounds,
+    Points,
+    _as_class_field,
+    _as_scalar_field,
+    _check_bounds,
+    _kind,
+    _levels,
+    _n_classes,
+    _overlay,
+    _regression_mid,
+    as_points,
+    bounds_for,
+    cell_to_point,
+    fit_size,
+    grid_inputs,
+    outputs_to_field,
+    point_to_cell,
+    point_to_pixel,
+    predict_field,
+    quantize,
+    value_range,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.text import Text
@@ -55,10 +85,6 @@ __all__ = [
     "render_text",
 ]
 
-KINDS = ("binary", "multiclass", "regression")
-DEFAULT_LEVELS = 13  # odd, so the middle level is exactly neutral (P = 0.5)
-MIN_LEVELS, MAX_LEVELS = 2, 32
-DEFAULT_BOUNDS_LIMIT = 6.0
 
 HALF_BLOCK = "▀"
 TRAIN_GLYPH = "●"
@@ -95,226 +121,6 @@ GLYPH_DARK_LUM = 0.05  # dark enough to read on orange (≥ 4.5:1), light enough
 GLYPH_LIGHT_LUM = 0.6
 
 
-# --------------------------------------------------------------------------- geometry
-
-
-class Bounds(NamedTuple):
-    """Rectangle of the input plane shown by a picture: x1 across, x2 up."""
-
-    x_min: float = -DEFAULT_BOUNDS_LIMIT
-    x_max: float = DEFAULT_BOUNDS_LIMIT
-    y_min: float = -DEFAULT_BOUNDS_LIMIT
-    y_max: float = DEFAULT_BOUNDS_LIMIT
-
-    @property
-    def x_span(self) -> float:
-        """Width of the rectangle along x1."""
-        return self.x_max - self.x_min
-
-    @property
-    def y_span(self) -> float:
-        """Height of the rectangle along x2."""
-        return self.y_max - self.y_min
-
-    @property
-    def aspect(self) -> float:
-        """Width over height of the rectangle."""
-        return self.x_span / self.y_span if self.y_span else 1.0
-
-
-DEFAULT_BOUNDS = Bounds()
-
-
-def _check_bounds(bounds: Bounds) -> Bounds:
-    """Return bounds as a Bounds, refusing empty or inverted rectangles."""
-    b = Bounds(*map(float, bounds))
-    if not (b.x_max > b.x_min and b.y_max > b.y_min):
-        raise ValueError(f"empty or inverted bounds: {b}")
-    return b
-
-
-def _check_size(width: int, height: int) -> None:
-    """Refuse non-positive picture sizes."""
-    if int(width) < 1 or int(height) < 1:
-        raise ValueError(f"picture size must be at least 1x1, got {width}x{height}")
-
-
-def bounds_for(X: Any, pad: float = 0.05) -> Bounds:
-    """Bounds covering the data (X is m×n, one instance per column; rows 0, 1 are x1, x2), padded by a fraction of each span."""
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] == 0 or not np.isfinite(X[:2]).any():
-        return DEFAULT_BOUNDS
-    limits = []
-    for row in X[:2]:
-        lo, hi = float(np.nanmin(row)), float(np.nanmax(row))
-        span = hi - lo
-        margin = span * pad if span > 0 else max(1.0, abs(lo))
-        limits += [lo - margin, hi + margin]
-    return Bounds(*limits)
-
-
-def fit_size(columns: int, lines: int, aspect: float = 1.0) -> tuple[int, int]:
-    """Largest (width, height) in cells within columns×lines giving square pixels for a plane of this x/y aspect."""
-    columns, lines = max(1, int(columns)), max(1, int(lines))
-    # A terminal cell is about twice as tall as wide; with two pixels per cell, pixels are square.
-    width = min(columns, max(1, round(2 * lines * aspect)))
-    height = min(lines, max(1, round(width / (2 * aspect))))
-    return width, height
-
-
-def grid_inputs(bounds: Bounds, width: int, height: int) -> np.ndarray:
-    """Pixel centres of a width × 2*height grid as a 2×N float32 array, row-major, row 0 at the top (largest x2)."""
-    _check_size(width, height)
-    b = _check_bounds(bounds)
-    rows = 2 * int(height)
-    x1 = b.x_min + (np.arange(width, dtype=np.float64) + 0.5) * (b.x_span / width)
-    x2 = b.y_max - (np.arange(rows, dtype=np.float64) + 0.5) * (b.y_span / rows)
-    grid = np.empty((2, rows, int(width)), dtype=np.float32)
-    grid[0] = x1[None, :]
-    grid[1] = x2[:, None]
-    return grid.reshape(2, rows * int(width))
-
-
-def cell_to_point(bounds: Bounds, width: int, height: int, col: float, row: float) -> tuple[float, float]:
-    """Input-plane point (x1, x2) at the centre of terminal cell (col, row); row 0 is the top."""
-    _check_size(width, height)
-    b = _check_bounds(bounds)
-    x1 = b.x_min + (col + 0.5) * b.x_span / width
-    x2 = b.y_max - (row + 0.5) * b.y_span / height
-    return float(x1), float(x2)
-
-
-def _pixel_indices(b: Bounds, width: int, rows: int, x1: np.ndarray, x2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Columns, rows and an inside-mask for points on a width × rows grid (rows counted from the top)."""
-    x1 = np.asarray(x1, dtype=np.float64)
-    x2 = np.asarray(x2, dtype=np.float64)
-    inside = (x1 >= b.x_min) & (x1 <= b.x_max) & (x2 >= b.y_min) & (x2 <= b.y_max)
-    with np.errstate(invalid="ignore"):
-        fc = np.floor((np.nan_to_num(x1) - b.x_min) / b.x_span * width)
-        fr = np.floor((b.y_max - np.nan_to_num(x2)) / b.y_span * rows)
-    cols = np.clip(fc, 0, width - 1).astype(np.int64)
-    rws = np.clip(fr, 0, rows - 1).astype(np.int64)
-    return cols, rws, inside
-
-
-def point_to_cell(bounds: Bounds, width: int, height: int, x1: float, x2: float) -> tuple[int, int] | None:
-    """Terminal cell (col, row) containing point (x1, x2), or None when it lies outside the bounds."""
-    _check_size(width, height)
-    cols, rows, inside = _pixel_indices(_check_bounds(bounds), int(width), int(height), np.array([x1]), np.array([x2]))
-    return (int(cols[0]), int(rows[0])) if inside[0] else None
-
-
-def point_to_pixel(bounds: Bounds, width: int, height: int, x1: float, x2: float) -> tuple[int, int] | None:
-    """Pixel (col, pixel_row) of a width × 2*height grid containing (x1, x2), or None outside the bounds."""
-    _check_size(width, height)
-    cols, rows, inside = _pixel_indices(_check_bounds(bounds), int(width), 2 * int(height), np.array([x1]), np.array([x2]))
-    return (int(cols[0]), int(rows[0])) if inside[0] else None
-
-
-# --------------------------------------------------------------------------- outputs → field
-
-
-def outputs_to_field(outputs: Any, width: int, height: int) -> np.ndarray:
-    """Reshape r×N outputs of a grid_inputs grid to a field: (2h, w) for one output row, (k, 2h, w) for k rows."""
-    out = np.asarray(outputs)
-    rows, width = 2 * int(height), int(width)
-    if out.ndim == 1:
-        out = out[None, :]
-    if out.ndim != 2 or out.shape[1] != rows * width:
-        raise ValueError(f"expected r×{rows * width} outputs for a {width}×{height} picture, got shape {out.shape}")
-    field = out.reshape(out.shape[0], rows, width)
-    return field[0] if field.shape[0] == 1 else field
-
-
-def predict_field(predict: Callable[[np.ndarray], Any], bounds: Bounds, width: int, height: int) -> np.ndarray:
-    """Evaluate predict (2×N inputs → r×N outputs) on the picture's grid and return the field."""
-    return outputs_to_field(predict(grid_inputs(bounds, width, height)), width, height)
-
-
-def _kind(kind: str) -> str:
-    """Validate a problem kind."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
-    return kind
-
-
-def _levels(levels: int) -> int:
-    """Validate a level count."""
-    levels = int(levels)
-    if not MIN_LEVELS <= levels <= MAX_LEVELS:
-        raise ValueError(f"levels must be in {MIN_LEVELS}..{MAX_LEVELS}, got {levels}")
-    return levels
-
-
-def _as_scalar_field(field: Any) -> np.ndarray:
-    """A binary/regression field as a 2-D float array, accepting a leading axis of length 1."""
-    f = np.asarray(field, dtype=np.float64)
-    if f.ndim == 3 and f.shape[0] == 1:
-        f = f[0]
-    if f.ndim != 2:
-        raise ValueError(f"expected a (2h, w) field, got shape {f.shape}")
-    return f
-
-
-def _as_class_field(field: Any) -> np.ndarray:
-    """A multiclass field as a (k, rows, w) float array of probabilities."""
-    f = np.asarray(field, dtype=np.float64)
-    if f.ndim != 3 or f.shape[0] < 2:
-        raise ValueError(f"expected a (k, 2h, w) multiclass field with k >= 2, got shape {f.shape}")
-    return f
-
-
-def value_range(field: Any, vmin: float | None = None, vmax: float | None = None) -> tuple[float, float]:
-    """Regression colour range: the given limits, else symmetric around 0 from the field's largest magnitude."""
-    f = np.asarray(field, dtype=np.float64)
-    finite = f[np.isfinite(f)]
-    if vmin is None and vmax is None:
-        m = float(np.max(np.abs(finite))) if finite.size else 1.0
-        m = m if m > 0 else 1.0
-        return -m, m
-    lo = float(vmin) if vmin is not None else (float(finite.min()) if finite.size else -1.0)
-    hi = float(vmax) if vmax is not None else (float(finite.max()) if finite.size else 1.0)
-    if not hi > lo:
-        mid = (lo + hi) / 2
-        lo, hi = mid - 1.0, mid + 1.0
-    return lo, hi
-
-
-def quantize(
-    field: Any,
-    kind: str = "binary",
-    levels: int = DEFAULT_LEVELS,
-    *,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    discretize: bool = False,
-) -> np.ndarray:
-    """Colour codes for a field: 0..levels-1 (orange→blue) for binary/regression, class*levels+strength for multiclass."""
-    _kind(kind)
-    levels = _levels(levels)
-    top = levels - 1
-    if kind == "multiclass":
-        p = np.nan_to_num(_as_class_field(field), nan=0.0, posinf=1.0, neginf=0.0)
-        k = p.shape[0]
-        cls = np.argmax(p, axis=0)
-        if discretize:
-            strength = np.full(cls.shape, top, dtype=np.int64)
-        else:
-            conf = (np.max(p, axis=0) - 1.0 / k) / (1.0 - 1.0 / k)
-            strength = np.rint(np.clip(conf, 0.0, 1.0) * top).astype(np.int64)
-        return cls.astype(np.int64) * levels + strength
-    f = _as_scalar_field(field)
-    if kind == "regression":
-        lo, hi = value_range(f, vmin, vmax)
-        t = (f - lo) / (hi - lo)
-    else:
-        t = f
-    t = np.clip(np.nan_to_num(t, nan=0.5, posinf=1.0, neginf=0.0), 0.0, 1.0)
-    if discretize:
-        return np.where(t >= 0.5, top, 0).astype(np.int64)
-    return np.rint(t * top).astype(np.int64)
-
-
 # --------------------------------------------------------------------------- palettes
 
 
@@ -345,7 +151,7 @@ def class_rgb(index: int) -> RGB:
     return CLASS_RGB[int(index) % len(CLASS_RGB)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def glyph_variants(index: int) -> tuple[RGB, RGB]:
     """Dark and light versions of a class colour for point glyphs: as saturated as possible, yet far from mid-tones."""
     base = class_rgb(index)
@@ -436,79 +242,6 @@ def get_palette(kind: str = "binary", n_classes: int = 2, levels: int = DEFAULT_
     return Palette(kind, n_classes if kind == "multiclass" else 2, levels)
 
 
-# --------------------------------------------------------------------------- points
-
-
-@dataclass(frozen=True)
-class Points:
-    """Data points to overlay: coordinates, labels (class index, or value for regression), test flags."""
-
-    x1: np.ndarray
-    x2: np.ndarray
-    label: np.ndarray
-    test: np.ndarray
-
-    @classmethod
-    def empty(cls) -> Points:
-        """No points."""
-        z = np.zeros(0)
-        return cls(z, z, z, np.zeros(0, dtype=bool))
-
-    @classmethod
-    def from_xy(cls, X: Any, y: Any, test: bool = False) -> Points:
-        """Points from X (m×n, one instance per column; rows 0, 1 are x1, x2) and labels y (n,) or 1×n."""
-        X = np.asarray(X, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64).reshape(-1)
-        if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] != y.size:
-            raise ValueError(f"expected X of shape 2×n and n labels, got {X.shape} and {y.size}")
-        return cls(X[0].copy(), X[1].copy(), y, np.full(y.size, bool(test)))
-
-    def __len__(self) -> int:
-        """Number of points."""
-        return int(self.x1.size)
-
-    def __add__(self, other: Points) -> Points:
-        """Concatenation; later points are drawn over earlier ones."""
-        return Points(*(np.concatenate([a, b]) for a, b in zip(self._arrays(), other._arrays())))
-
-    def _arrays(self) -> tuple[np.ndarray, ...]:
-        """The four arrays in field order."""
-        return self.x1, self.x2, self.label, self.test
-
-
-def as_points(points: Any) -> Points:
-    """Normalise None, a Points, a list of Points, or rows of (x1, x2, label[, is_test]) to Points."""
-    if points is None:
-        return Points.empty()
-    if isinstance(points, Points):
-        return points
-    if isinstance(points, (list, tuple)) and points and all(isinstance(p, Points) for p in points):
-        out = Points.empty()
-        for p in points:
-            out = out + p
-        return out
-    if isinstance(points, (list, tuple)):
-        if not points:
-            return Points.empty()
-        # rows may mix (x1, x2, label) and (x1, x2, label, is_test)
-        points = [tuple(row) + (0,) if len(row) == 3 else row for row in points]
-    arr = np.asarray(points, dtype=np.float64)
-    if arr.size == 0:
-        return Points.empty()
-    if arr.ndim != 2 or arr.shape[1] not in (3, 4):
-        raise ValueError(f"points must be rows of (x1, x2, label[, is_test]), got shape {arr.shape}")
-    test = arr[:, 3] != 0 if arr.shape[1] == 4 else np.zeros(arr.shape[0], dtype=bool)
-    return Points(arr[:, 0], arr[:, 1], arr[:, 2], test)
-
-
-def _point_classes(points: Points, kind: str, n_classes: int, mid: float) -> np.ndarray:
-    """Colour class of each point: its label, or low (0) / high (1) around mid for regression."""
-    label = np.asarray(points.label, dtype=np.float64)
-    if kind == "regression":
-        return (np.nan_to_num(label, nan=mid) >= mid).astype(np.int64)
-    return np.rint(np.nan_to_num(label)).astype(np.int64) % n_classes
-
-
 # --------------------------------------------------------------------------- rendering
 
 
@@ -520,34 +253,6 @@ def _runs(keys: np.ndarray) -> Iterable[tuple[int, int, int]]:
     ends = np.concatenate((cuts, [n]))
     return zip(keys[starts].tolist(), starts.tolist(), (ends - starts).tolist())
 
-
-def _overlay(
-    points: Any, bounds: Bounds | None, width: int, rows: int, kind: str, n_classes: int, mid: float
-) -> list[tuple[int, int, int, bool]]:
-    """(col, pixel_row, class, is_test) for each point inside the bounds, in drawing order."""
-    pts = as_points(points)
-    if not len(pts):
-        return []
-    if bounds is None:
-        raise ValueError("bounds are needed to place points")
-    cols, prow, inside = _pixel_indices(_check_bounds(bounds), width, rows, pts.x1, pts.x2)
-    cls = _point_classes(pts, kind, n_classes, mid)
-    test = np.asarray(pts.test, dtype=bool)
-    idx = np.flatnonzero(inside)
-    return list(zip(cols[idx].tolist(), prow[idx].tolist(), cls[idx].tolist(), test[idx].tolist()))
-
-
-def _regression_mid(field: np.ndarray, kind: str, vmin: float | None, vmax: float | None) -> float:
-    """Middle of the regression colour range (0.5 for classification)."""
-    if kind != "regression":
-        return 0.5
-    lo, hi = value_range(field, vmin, vmax)
-    return (lo + hi) / 2
-
-
-def _n_classes(field: np.ndarray, kind: str) -> int:
-    """Number of classes a field carries."""
-    return int(field.shape[0]) if kind == "multiclass" else 2
 
 
 def render_rows(
