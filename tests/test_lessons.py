@@ -1,0 +1,265 @@
+"""Lessons: every shipped lesson loads, fits 8×40, is not solved at the start, and its solution reaches the goal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annplay.engine.setup import Setup
+from annplay.engine.trainer import Metrics
+from annplay.lessons import (
+    LESSONS,
+    TEXT_COLUMNS,
+    TEXT_LINES,
+    Lesson,
+    LessonError,
+    cell_width,
+    goal_status,
+    load_lesson,
+    parse_lesson,
+)
+from annplay.session import Session
+
+CHUNK = 10                  # epochs between goal checks, like the app checking between frames
+DEFAULT_BUDGET = 300        # epochs for a lesson whose goal has no epoch limit
+
+
+def budget(lesson: Lesson) -> int:
+    """How long the tests train a lesson: its epoch limit, else long enough for any min_epochs."""
+    return int(lesson.goal.get("max_epochs") or max(DEFAULT_BUDGET, lesson.goal.get("min_epochs", 0)))
+
+
+def first_reach(lesson: Lesson, setup: Setup) -> int | None:
+    """The first checked epoch at which the goal is met when training ``setup`` headless, else None."""
+    session = Session(setup)
+    if goal_status(lesson, setup, session.metrics())[0]:
+        return 0
+    while session.epoch < budget(lesson) and not session.done():
+        metrics = session.step(CHUNK)
+        if goal_status(lesson, setup, metrics)[0]:
+            return metrics.epoch
+    return None
+
+
+# --- the shipped lessons --------------------------------------------------------------------------
+
+def test_at_least_eight_lessons_numbered_one_to_n() -> None:
+    assert len(LESSONS) >= 8
+    assert [lesson.number for lesson in LESSONS] == list(range(1, len(LESSONS) + 1))
+    for lesson in LESSONS:
+        assert Path(lesson.source).name.startswith(f"{lesson.number:02d}-")
+
+
+def test_the_issue_topics_are_all_there() -> None:
+    setups = {lesson.number: (lesson.setup, lesson.solved_setup()) for lesson in LESSONS}
+    assert setups[1][1].hidden == () and setups[1][0].hidden != ()                      # linear, no hidden layer
+    assert setups[2][0].dataset == "xor" and "x1x2" in setups[2][1].features           # XOR and x1·x2
+    assert setups[3][0].dataset == "spiral" and "sinx1" in setups[3][1].features       # spiral and sin
+    assert setups[4][0].lr > setups[4][1].lr                                            # rate too high
+    assert setups[5][0].train_ratio == 10 and setups[5][0].noise > 0 and setups[5][1].regularization == "l2"
+    assert setups[6][0].activation == "relu" and setups[6][1].activation in ("leaky_relu", "elu")
+    assert setups[7][0].activation == "logistic" and setups[7][1].activation == "relu"
+    assert setups[8][1].activation == "step" and setups[8][1].trainer in ("ga", "es")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: f"lesson{lesson.number}")
+def test_text_fits_eight_by_forty(lesson: Lesson) -> None:
+    assert 1 <= len(lesson.text) <= TEXT_LINES
+    for line in (*lesson.text, lesson.title, lesson.goal_text):
+        assert cell_width(line) <= TEXT_COLUMNS, line
+        assert line.isprintable(), line
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: f"lesson{lesson.number}")
+def test_lesson_loads_by_number_and_by_path(lesson: Lesson) -> None:
+    assert load_lesson(lesson.number) == lesson
+    assert load_lesson(str(lesson.number)) == lesson
+    path = Path(__file__).resolve().parents[1] / lesson.source
+    assert load_lesson(path) == lesson.__class__(**{**lesson.__dict__, "source": str(path)})
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: f"lesson{lesson.number}")
+def test_start_does_not_reach_the_goal_and_the_solution_does(lesson: Lesson) -> None:
+    assert lesson.solution, "a shipped lesson writes its intended fix in [lesson.solution]"
+    assert first_reach(lesson, lesson.setup) is None
+    reached = first_reach(lesson, lesson.solved_setup())
+    assert reached is not None and reached <= budget(lesson)
+
+
+def test_a_learning_rate_far_too_low_misses_the_step_size_goal() -> None:
+    lesson = load_lesson(4)
+    assert first_reach(lesson, lesson.setup.with_(lr=0.001)) is None
+
+
+def test_elu_also_revives_the_dying_relu_net() -> None:
+    lesson = load_lesson(6)
+    assert first_reach(lesson, lesson.setup.with_(activation="elu")) is not None
+
+
+# --- goal_status ------------------------------------------------------------------------------------
+
+def metrics(epoch: int = 100, test_loss: float | None = 0.05, test_acc: float | None = 0.97,
+            state: str = "running") -> Metrics:
+    return Metrics(epoch=epoch, train_loss=0.04, test_loss=test_loss, train_acc=0.98, test_acc=test_acc,
+                   state=state)
+
+
+GOAL_FILE = """
+[lesson]
+title = "t"
+text = "x"
+goal_text = "g"
+goal = {{ {goal} }}
+[setup]
+hidden = [8, 8]
+"""
+
+
+def lesson_with(goal: str) -> Lesson:
+    return parse_lesson(GOAL_FILE.format(goal=goal), "goal.toml")
+
+
+@pytest.mark.parametrize(("goal", "met", "unmet"), [
+    ("test_loss_below = 0.1", metrics(test_loss=0.09), metrics(test_loss=0.1)),
+    ("train_loss_below = 0.05", metrics(), Metrics(epoch=1, train_loss=0.06)),
+    ("test_accuracy_at_least = 95", metrics(test_acc=0.95), metrics(test_acc=0.949)),
+    ("train_accuracy_at_least = 98", metrics(), Metrics(epoch=1, train_loss=0.1, train_acc=0.97)),
+    ("max_epochs = 100", metrics(epoch=100), metrics(epoch=101)),
+    ("min_epochs = 100", metrics(epoch=100), metrics(epoch=99)),
+])
+def test_each_metric_condition_decides(goal: str, met: Metrics, unmet: Metrics) -> None:
+    lesson = lesson_with(goal)
+    assert goal_status(lesson, lesson.setup, met)[0] is True
+    reached, text = goal_status(lesson, lesson.setup, unmet)
+    assert reached is False and text.startswith("Not yet:")
+
+
+@pytest.mark.parametrize(("goal", "ok", "bad"), [
+    ("max_hidden_layers = 2", {"hidden": (8, 8)}, {"hidden": (8, 8, 8)}),
+    ("min_hidden_layers = 2", {"hidden": (8, 8)}, {"hidden": (8,)}),
+    ("max_hidden_neurons = 12", {"hidden": (8, 4)}, {"hidden": (8, 8)}),
+    ('trainer_in = ["ga", "es"]', {"trainer": "es"}, {"trainer": "backprop"}),
+    ('activation_in = ["step"]', {"activation": "step", "trainer": "ga"}, {"activation": "tanh"}),
+    ('activation_in = ["relu"]', {"activation": "relu"}, {"hidden": (), "activation": "relu"}),
+    ("lr_in = [0.1]", {"lr": 0.1}, {"lr": 0.3}),
+])
+def test_each_setup_condition_decides(goal: str, ok: dict, bad: dict) -> None:
+    lesson = lesson_with(goal)
+    assert goal_status(lesson, lesson.setup.with_(**ok), metrics())[0] is True
+    reached, text = goal_status(lesson, lesson.setup.with_(**bad), metrics())
+    assert reached is False and "goal" in text
+
+
+def test_status_text_names_what_is_missing_and_what_was_reached() -> None:
+    lesson = lesson_with("test_loss_below = 0.1, max_hidden_layers = 1")
+    reached, text = goal_status(lesson, lesson.setup, metrics(test_loss=0.3))
+    assert not reached
+    assert "hidden layers 2 (goal ≤ 1)" in text and "test loss 0.3 (goal < 0.1)" in text
+    reached, text = goal_status(lesson, lesson.setup.with_(hidden=(4,)), metrics(test_loss=0.05))
+    assert reached and text == "Goal reached: test loss 0.05"
+
+
+def test_a_diverged_or_unmeasured_run_never_meets_the_goal() -> None:
+    lesson = lesson_with("test_loss_below = 0.1")
+    assert goal_status(lesson, lesson.setup, metrics(test_loss=0.01, state="diverged")) == (
+        False, "Diverged: lower the learning rate and reset")
+    reached, text = goal_status(lesson, lesson.setup, metrics(test_loss=None))
+    assert not reached and "not measured" in text
+    assert goal_status(lesson, lesson.setup, None)[0] is False
+    assert goal_status(lesson, lesson.setup, metrics(test_loss=float("nan")))[0] is False
+
+
+# --- hostile and broken lesson files ------------------------------------------------------------------
+
+GOOD = """\
+[lesson]
+title = "Mine"
+text = "one line"
+goal_text = "loss < 0.1"
+goal = { test_loss_below = 0.1 }
+
+[lesson.solution]
+lr = 0.1
+
+[setup]
+dataset = "circle"
+hidden = [4]
+"""
+
+
+def test_a_teachers_file_loads_with_its_number_from_the_name(tmp_path: Path) -> None:
+    path = tmp_path / "12-mine.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    lesson = load_lesson(str(path))
+    assert lesson.number == 12 and lesson.title == "Mine" and lesson.setup.hidden == (4,)
+    assert lesson.solved_setup().lr == 0.1 and lesson.source == str(path)
+    assert load_lesson_number_free(tmp_path).number == 0
+
+
+def load_lesson_number_free(folder: Path) -> Lesson:
+    path = folder / "mine.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    return load_lesson(path)
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    (GOOD.replace('hidden = [4]', 'hidden = [4, 99]'), 12, "setup.hidden: each hidden layer needs 1 to 64"),
+    (GOOD.replace('hidden = [4]', 'hiden = [4]'), 12, "setup.hiden: no such setting"),
+    (GOOD.replace('dataset = "circle"', 'dataset = "nope"'), 11, "setup.dataset: unknown 'nope'"),
+    (GOOD.replace('dataset = "circle"', 'dataset = "circle"\nactivation = "step"'), 12,
+     "setup.activation: step has no useful gradient"),
+    (GOOD.replace("lr = 0.1", "lr = -1"), 8, "solution.lr: a number > 0"),
+    (GOOD.replace("lr = 0.1", "colour = 1"), 8, "solution.colour: no such setting"),
+    (GOOD.replace("test_loss_below = 0.1", "test_loss_below = -1"), 5, "goal.test_loss_below: needs a number"),
+    (GOOD.replace("test_loss_below = 0.1", "test_accuracy_at_least = 101"), 5, "percentage"),
+    (GOOD.replace("test_loss_below = 0.1", "winning = true"), 5, "goal.winning: unknown condition"),
+    (GOOD.replace("test_loss_below = 0.1", 'trainer_in = ["sgd"]'), 5, "goal.trainer_in: unknown 'sgd'"),
+    (GOOD.replace("test_loss_below = 0.1", "max_epochs = 1.5"), 5, "goal.max_epochs: needs a whole number"),
+    (GOOD.replace("goal = { test_loss_below = 0.1 }", "goal = {}"), 5, "goal is empty"),
+    (GOOD.replace('text = "one line"', 'text = "' + "x" * 41 + '"'), 3, "41 columns wide; at most 40"),
+    (GOOD.replace('text = "one line"', 'text = "' + "界" * 21 + '"'), 3, "42 columns wide"),
+    (GOOD.replace('text = "one line"', 'text = "' + "a\\n" * 9 + '"'), 3, "9 lines; at most 8"),
+    (GOOD.replace('text = "one line"', 'text = "bad \\u001b[2J"'), 3, "control character U+001B"),
+    (GOOD.replace('title = "Mine"', "title = 3"), 2, "title must be a non-empty string"),
+    (GOOD.replace('goal_text = "loss < 0.1"', 'goal_text = ""'), 4, "goal_text must be a non-empty string"),
+    (GOOD.replace('title = "Mine"', 'title = "Mine"\nauthor = "me"'), 3, "unknown key 'author'"),
+    (GOOD.replace("[setup]", "[setpu]"), 10, "unknown table or key 'setpu'"),
+    (GOOD.replace("[lesson]\n", "[lesson]\nnumber = -3\n"), 2, "number must be a whole number"),
+    (GOOD.replace('hidden = [4]', 'hidden = [4'), 12, "not valid TOML: Unclosed array"),
+    (GOOD.replace('hidden = [4]', 'hidden = = 4'), 12, "not valid TOML: Invalid value"),
+    (GOOD.replace('hidden = [4]', 'hidden = { a = 1 }'), 12, "setup.hidden"),
+])
+def test_bad_files_give_one_clear_error_naming_file_and_line(tmp_path: Path, text: str, line: int,
+                                                             words: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LessonError) as info:
+        load_lesson(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert words in message
+    assert "\n" not in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"\xff\xfe\x00binary", "is not UTF-8 text"),
+    (b"x" * (64 * 1024 + 1), "at most 65536"),
+    (GOOD.split("[setup]")[0].encode(), "no [setup] table"),
+    (b"[setup]\n", "no [lesson] table"),
+    (b"lesson = 3\n[setup]\n", "lesson must be a table"),
+])
+def test_files_that_are_not_lessons_are_refused(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "x.toml"
+    path.write_bytes(content)
+    with pytest.raises(LessonError, match=r"^" + str(path).replace("\\", "\\\\") + ".*" + words.replace("[", r"\[")):
+        load_lesson(path)
+
+
+def test_missing_paths_folders_and_numbers(tmp_path: Path) -> None:
+    with pytest.raises(LessonError, match="no such file"):
+        load_lesson(tmp_path / "nope.toml")
+    with pytest.raises(LessonError, match="not a regular file"):
+        load_lesson(tmp_path)
+    with pytest.raises(LessonError, match=r"^lesson 99: no such lesson; the shipped lessons are 1, 2"):
+        load_lesson(99)
