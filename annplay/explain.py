@@ -1,0 +1,254 @@
+"""Explain mode: one mini-batch through one layer, with the original design's equations and real numbers.
+
+For the selected layer ℓ of an MLP (instances in columns), :func:`explain_step` computes, the
+textbook way, exactly what back-propagation computes:
+
+    Z = W·A + b,  A = g(Z)
+    dZ = dA ∘ g′(Z),  dW = (1/n)·dZ·Aᵀ,  db = (1/n)·Σ dZ,  dA(ℓ−1) = Wᵀ·dZ
+    W ← W − lr·dW
+
+and :func:`lines` renders them with their real shapes and a few real numbers, one equation at
+a time on a narrow (≤ 40 columns) screen.  The tests check these numbers against the engine's
+own gradient and SGD step.  No UI imports here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from annplay.engine.network import MLP
+from annplay.engine.trainer import check_lr
+
+Array = np.ndarray
+NARROW = 40                 # at this width or less, one equation at a time
+FEW = 3                     # how many numbers of a row to show
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything one step computes for layer ``layer`` (ℓ, 1 = the first hidden layer, N = the output)."""
+
+    layer: int
+    depth: int               # N, the number of weight layers
+    activation: str
+    loss: str
+    lr: float
+    l1: float
+    l2: float
+    A_prev: Array            # A(ℓ−1), s×n (X for ℓ = 1)
+    W: Array                 # W(ℓ) before the update, r×s
+    b: Array                 # b(ℓ) before the update, r×1
+    Z: Array                 # r×n
+    A: Array                 # r×n
+    Y: Array                 # the targets (for the output layer's dZ), N's r×n
+    dA: Array                # ∂loss/∂A(ℓ) per instance, r×n (output: A − Y)
+    g_prime: Array | None    # g′(Z) (None where dZ comes straight from the logits, or for softmax)
+    dZ: Array                # r×n
+    dW: Array                # r×s, the loss gradient (penalties not included)
+    db: Array                # r×1
+    dA_prev: Array           # Wᵀ·dZ, s×n
+    W_new: Array             # after W ← W − lr·(dW + penalty)
+    b_new: Array
+
+    @property
+    def n(self) -> int:
+        """Instances in the mini-batch."""
+        return int(self.Z.shape[1])
+
+    @property
+    def is_output(self) -> bool:
+        return self.layer == self.depth
+
+
+def _forward(net: MLP, X: Array) -> tuple[list[Array], list[Array]]:
+    """Z(ℓ) and A(ℓ) for every layer, in float64 (A[0] = X)."""
+    As, Zs = [X], [X]
+    for W, b, g in zip(net.weights, net.biases, net.activations, strict=True):
+        Z = np.asarray(W, np.float64) @ As[-1] + np.asarray(b, np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = g(Z)
+        Zs.append(Z)
+        As.append(A)
+    return Zs, As
+
+
+def _output_dZ(net: MLP, Z: Array, A: Array, Y: Array) -> tuple[Array, Array, Array | None]:
+    """(dA, dZ, g′(Z)) at the output: from the logits for BCE and cross-entropy, else through g′."""
+    dA = A - Y
+    if net.loss_spec.output is not None:            # logistic+BCE, softmax+CE: dZ = A − Y
+        return dA, dA.copy(), None
+    g = net.activations[-1]
+    if g.spec.derivative is None:                   # softmax with MSE: the Jacobian-vector product
+        return dA, A * (dA - np.sum(dA * A, axis=0, keepdims=True)), None
+    g_prime = g.derivative(Z, A)
+    return dA, dA * g_prime, g_prime
+
+
+def _check_layer(net: MLP, layer: Any) -> int:
+    depth = len(net.weights)
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 1 <= layer <= depth:
+        raise ValueError(f"layer must be a whole number from 1 to {depth} (1 = first hidden layer, "
+                         f"{depth} = output), got {layer!r}")
+    return int(layer)
+
+
+def _check_rate(name: str, value: Any) -> float:
+    rate = float(value)
+    if not np.isfinite(rate) or rate < 0:
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+    return rate
+
+
+def explain_step(net: MLP, X_batch: Any, Y_batch: Any, layer: int, lr: float, *, l1: float = 0.0,
+                 l2: float = 0.0, apply: bool = False) -> Explanation:
+    """Forward and backward for one mini-batch, kept for layer ``layer``; with ``apply``, take the SGD step.
+
+    The step (every layer, W ← W − lr·(dW + l2·W + l1·sign W), b ← b − lr·db) is the one
+    :class:`~annplay.engine.trainer.Trainer` takes with the ``sgd`` optimizer on this batch.
+    """
+    ell = _check_layer(net, layer)
+    lr = check_lr(lr)
+    l1, l2 = _check_rate("l1", l1), _check_rate("l2", l2)
+    X = np.asarray(net.check_X(X_batch, "X_batch"), np.float64)
+    Y = np.asarray(net.check_Y(Y_batch, X.shape[1], "Y_batch"), np.float64)
+    n = X.shape[1]
+    Zs, As = _forward(net, X)
+    depth = len(net.weights)
+    dA, dZ, g_prime = _output_dZ(net, Zs[depth], As[depth], Y)
+    grads: dict[int, tuple[Array, Array]] = {}
+    kept: dict[str, Any] = {}
+    for i in range(depth, 0, -1):
+        W = np.asarray(net.weights[i - 1], np.float64)
+        dW = dZ @ As[i - 1].T / n
+        db = dZ.sum(axis=1, keepdims=True) / n
+        dA_prev = W.T @ dZ
+        grads[i] = (dW, db)
+        if i == ell:
+            kept = {"dA": dA, "g_prime": g_prime, "dZ": dZ, "dW": dW, "db": db, "dA_prev": dA_prev}
+        if i > 1:
+            g = net.activations[i - 2]
+            g_prime = g.derivative(Zs[i - 1], As[i - 1])
+            dA, dZ = dA_prev, dA_prev * g_prime
+    new = {}
+    for i, (dW, db) in grads.items():
+        W = np.asarray(net.weights[i - 1], np.float64)
+        step = dW + l2 * W + l1 * np.sign(W)
+        new[i] = (W - lr * step, np.asarray(net.biases[i - 1], np.float64) - lr * db)
+    explanation = Explanation(
+        layer=ell, depth=depth, activation=net.activations[ell - 1].name, loss=net.loss_spec.name, lr=lr,
+        l1=l1, l2=l2, A_prev=As[ell - 1], W=np.array(net.weights[ell - 1], np.float64),
+        b=np.array(net.biases[ell - 1], np.float64), Z=Zs[ell], A=As[ell], Y=Y,
+        W_new=new[ell][0], b_new=new[ell][1], **kept)
+    if apply:
+        for i, (W_new, b_new) in new.items():
+            net.weights[i - 1] = W_new
+            net.biases[i - 1] = b_new
+    return explanation
+
+
+# --- rendering --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Equation:
+    """One equation: the formula, its shapes, and a few (label, numbers) rows."""
+
+    formula: str
+    shapes: str
+    numbers: tuple[tuple[str, Array], ...]
+
+
+def _shape(a: Array) -> str:
+    return f"{a.shape[0]}×{a.shape[1]}"
+
+
+def equations(e: Explanation) -> list[Equation]:
+    """The seven equations of one step for the explained layer, with real shapes and numbers."""
+    ell, prev = str(e.layer), str(e.layer - 1)
+    r, n = e.W.shape[0], e.n
+    rn = f"{r}×{n}"
+    out = [
+        Equation(f"Z({ell}) = W({ell})·A({prev}) + b({ell})",
+                 f"{rn} = {_shape(e.W)} · {_shape(e.A_prev)} + {r}×1",
+                 (("W row 1", e.W[0]), ("b", e.b[:, 0]), ("Z row 1", e.Z[0]))),
+        Equation(f"A({ell}) = g(Z({ell})), g = {e.activation}", f"{rn} = g({rn})", (("A row 1", e.A[0]),)),
+    ]
+    if e.is_output and e.g_prime is None and e.loss in ("bce", "cross_entropy"):
+        out.append(Equation(f"dZ({ell}) = A({ell}) − Y  ({e.loss}, from Z)", f"{rn} = {rn} − {rn}",
+                            (("Y row 1", e.Y[0]), ("dZ row 1", e.dZ[0]))))
+    elif e.g_prime is None:
+        out.append(Equation(f"dZ({ell}) = A ∘ (dA − Σ dA∘A)  (softmax)", f"{rn} = {rn} ∘ {rn}",
+                            (("dA row 1", e.dA[0]), ("dZ row 1", e.dZ[0]))))
+    else:
+        out.append(Equation(f"dZ({ell}) = dA({ell}) ∘ g′(Z({ell}))", f"{rn} = {rn} ∘ {rn}",
+                            (("dA row 1", e.dA[0]), ("g′ row 1", e.g_prime[0]), ("dZ row 1", e.dZ[0]))))
+    out += [
+        Equation(f"dW({ell}) = (1/{n})·dZ({ell})·A({prev})ᵀ", f"{_shape(e.dW)} = {rn} · {n}×{e.A_prev.shape[0]}",
+                 (("dW row 1", e.dW[0]),)),
+        Equation(f"db({ell}) = (1/{n})·Σ dZ({ell})", f"{r}×1 = sum of {n} columns of {rn}",
+                 (("db", e.db[:, 0]),)),
+        Equation(f"dA({prev}) = W({ell})ᵀ·dZ({ell})" + ("  (dX: unused)" if e.layer == 1 else ""),
+                 f"{_shape(e.dA_prev)} = {e.W.shape[1]}×{r} · {rn}", (("dA row 1", e.dA_prev[0]),)),
+    ]
+    penalty = "".join(part for part, rate in ((" + l2·W", e.l2), (" + l1·sign W", e.l1)) if rate)
+    rule = f"W({ell}) ← W({ell}) − lr·(dW({ell}){penalty})" if penalty else f"W({ell}) ← W({ell}) − lr·dW({ell})"
+    out.append(Equation(rule, f"{_shape(e.W)}, lr = {e.lr:g}" + "".join(
+        f", {name} = {rate:g}" for name, rate in (("l2", e.l2), ("l1", e.l1)) if rate),
+        (("W row 1 old", e.W[0]), ("W row 1 new", e.W_new[0]), ("b new", e.b_new[:, 0]))))
+    return out
+
+
+def _numbers(label: str, values: Array, width: int) -> str:
+    """'  label: v1 v2 v3 …': as many of the first FEW values as fit in ``width``."""
+    head = f"  {label}:"
+    parts = [f"{v:.3g}" for v in values[:FEW]]
+    while parts:
+        text = head + " " + " ".join(parts) + (" …" if len(parts) < len(values) else "")
+        if len(text) <= width:
+            return text
+        parts.pop()
+    return head[:width]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Break ``text`` at spaces into lines of at most ``width`` (a longer word is cut)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return [part[:width] for part in lines if part]
+
+
+def _block(eq: Equation, width: int) -> list[str]:
+    one = f"{eq.formula}  ({eq.shapes})"
+    head = [one] if len(one) <= width else _wrap(eq.formula, width) + _wrap(f"({eq.shapes})", width)
+    return head + [_numbers(label, values, width) for label, values in eq.numbers]
+
+
+def pages(e: Explanation) -> int:
+    """How many equations :func:`lines` pages through on a narrow screen."""
+    return len(equations(e))
+
+
+def lines(e: Explanation, width: int, page: int = 0) -> list[str]:
+    """The equations as text lines of at most ``width`` columns; at width ≤ 40 only equation ``page``."""
+    width = max(int(width), 20)
+    eqs = equations(e)
+    where = "output" if e.is_output else "hidden"
+    title = f"Layer {e.layer}/{e.depth} ({where}, {e.activation}), batch n = {e.n}"
+    if width <= NARROW:
+        k = page % len(eqs)
+        return _wrap(f"Layer {e.layer}/{e.depth}, n = {e.n}  [{k + 1}/{len(eqs)}]", width) + _block(eqs[k], width)
+    out = _wrap(title, width)
+    for eq in eqs:
+        out += _block(eq, width)
+    return out
+
+
+__all__ = ["Explanation", "Equation", "explain_step", "equations", "lines", "pages", "NARROW"]
