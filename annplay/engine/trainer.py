@@ -14,12 +14,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .network import MLP, Workspace, augment, is_finite_vector
+from .kernels import Kernel, not_covered, weights_ok
+from .network import MLP, Workspace, augment
 from .optimizers import OPTIMIZERS, Hyper, make_optimizer
 
 Array = np.ndarray
 
 STATES = ("ready", "running", "diverged", "stopped")
+MEASURE_BYTES = 32 * 2 ** 20     # measuring works through the data in chunks of about this size per layer
+EXPLOSION = 1e6          # a loss this many times the starting one (or 1) means the run diverged
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,8 @@ class Trainer:
                                  "back-propagation cannot train it; use neuroevolution instead "
                                  "(trainer 'ga' or 'es')")
         self.net = net
-        self._kernel: tuple | None = None            # see _fast_kernel
+        self._kernel: tuple[bool, Kernel] | None = None      # (shuffle, kernel); see _fast
+        self.use_kernel = True                        # False: always the generic path (tests compare the two)
         self._workspaces: dict[int, Workspace] = {}
         self.lr = lr
         self.l1 = l1
@@ -112,13 +116,16 @@ class Trainer:
             if X_val is None or Y_val is None:
                 raise ValueError("early stopping (patience) needs a validation set: X_val and Y_val")
         self.patience = patience
-        self.X_val = net.check_X(X_val, "X_val") if X_val is not None else None
-        self.Y_val = net.check_Y(Y_val, self.X_val.shape[1], "Y_val") if Y_val is not None else None
+        self.X_val: Array | None = None
+        self.Y_val: Array | None = None
+        if X_val is not None and Y_val is not None:
+            self.X_val = net.check_X(X_val, "X_val")
+            self.Y_val = net.check_Y(Y_val, self.X_val.shape[1], "Y_val")
         self.best_val = math.inf
         self.best_epoch = 0
         self._best = net._flat.copy()
         self._since_best = 0
-        self._last_good = net._flat.copy()
+        self._last_good = net._flat.copy()            # the generic path's weights before each update
         self.epoch = 0
         self.state = "ready"
         self.message = ""
@@ -145,6 +152,7 @@ class Trainer:
         cls = OPTIMIZERS.get(str(name).lower())
         hyper = {k: v for k, v in self._hyper.items() if cls is not None and k in cls.HYPERPARAMETERS}
         self._optimizer = make_optimizer(name, self.net.n_params, self.net.dtype, **hyper)
+        self._kernel = None
 
     @property
     def optimizer_options(self) -> dict[str, Hyper]:
@@ -158,6 +166,7 @@ class Trainer:
     @l1.setter
     def l1(self, value: float) -> None:
         self._l1 = _check_rate("l1", value)
+        self._kernel = None
 
     @property
     def l2(self) -> float:
@@ -166,6 +175,7 @@ class Trainer:
     @l2.setter
     def l2(self, value: float) -> None:
         self._l2 = _check_rate("l2", value)
+        self._kernel = None
 
     @property
     def dropout(self) -> float:
@@ -174,7 +184,8 @@ class Trainer:
     @dropout.setter
     def dropout(self, value: float) -> None:
         self._dropout = _check_rate("dropout", value, upper=1.0)
-        self._workspaces = {}               # dropout needs mask buffers; the kernel is rebuilt
+        self._workspaces = {}               # dropout needs mask buffers
+        self._kernel = None
 
     def _remember_hyper(self, hyper: dict[str, Hyper]) -> None:
         """Keep hyperparameters of any optimiser (they apply when it is chosen); unknown names raise."""
@@ -233,6 +244,7 @@ class Trainer:
         self._requested_batch = None if value is None else int(value)
         self._batch_size = min(self._requested_batch or self.n, self.n)
         self._workspaces = {}
+        self._kernel = None
 
     def set_data(self, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None) -> None:
         """Replace the training (and test) data, keeping the weights: e.g. after drawing points."""
@@ -242,22 +254,20 @@ class Trainer:
         self.n = self.X.shape[1]
         if self.n == 0:
             raise ValueError("no training points: X has 0 columns")
+        self.X_test: Array | None = None
+        self.Y_test: Array | None = None
         if X_test is not None and Y_test is not None and np.asarray(X_test).size:
             self.X_test = net.check_X(X_test, "X_test")
             self.Y_test = net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
-        else:
-            self.X_test = self.Y_test = None
         self._Xa = augment(self.X)          # with a row of ones: see network.augment
-        self._Xs = np.empty_like(self._Xa)
-        self._Ys = np.empty_like(self.Y)
         if hasattr(self, "_requested_batch"):
             self.batch_size = self._requested_batch
-        self._workspaces: dict[int, Workspace] = {}
+        self._workspaces = {}
+        self._kernel = None
 
     def reset_optimizer(self) -> None:
-        """Forget momentum/Adam state (after weights were changed by hand); the new weights are the last good ones."""
+        """Forget momentum/Adam state (after weights were changed by hand)."""
         self._optimizer.reset()
-        self._last_good[...] = self.net._flat
 
     # --- the loop -----------------------------------------------------------------
 
@@ -268,114 +278,61 @@ class Trainer:
             self._workspaces[n] = ws
         return ws
 
+    def _fast(self) -> Kernel | None:
+        """The bound kernel for the current settings (built on first use), or None for the generic path."""
+        if not self.use_kernel or not_covered(self.net, self._dropout) is not None:
+            return None
+        if self._kernel is None or self._kernel[0] != self.shuffle:      # the setters drop a stale kernel
+            kernel = Kernel(self.net, self._Xa, self.Y, self._optimizer, self._batch_size, self.shuffle,
+                            self.rng, self._l1, self._l2)
+            self._kernel = (self.shuffle, kernel)
+        return self._kernel[1]
+
     def _penalize(self, grad: Array) -> None:
         """Add the L1/L2 penalty gradients on weights (never biases)."""
         net = self.net
-        if self.l2:
-            grad += self.l2 * net._flat * net._weight_mask
-        if self.l1:
-            grad += self.l1 * np.sign(net._flat) * net._weight_mask
+        if self._l2:
+            grad += self._l2 * net._flat * net._weight_mask
+        if self._l1:
+            grad += self._l1 * np.sign(net._flat) * net._weight_mask
 
     def penalty(self) -> float:
         """The penalty term l1·Σ|W| + (l2/2)·ΣW² that the optimiser also minimises."""
         w = self.net._flat * self.net._weight_mask
-        return float(self.l1 * np.abs(w).sum() + 0.5 * self.l2 * (w @ w))
+        return float(self._l1 * np.abs(w).sum() + 0.5 * self._l2 * (w @ w))
 
-    def _epoch(self) -> float:
-        """One pass over the training data; returns the mean batch loss if recording, else nan.
+    def _epoch(self, loss_limit: float) -> float:
+        """The generic path (dropout, and what the kernel does not cover): one pass over the data.
 
-        Raises _Diverged before an update whose gradient is not finite, so the weights
-        left in place are the last finite ones.
+        Returns the mean batch loss (nan unless recording).  Raises _Diverged with the weights of
+        before the offending update in place, under the same contract as the kernel.
         """
         net, opt, lr = self.net, self._optimizer, self._lr
         bs, n = self._batch_size, self.n
-        penalize = self.l1 or self.l2
-        # SGD and momentum are linear in the gradient: fold its constant factor into the rate
-        # (for momentum only while every batch has the same size, so that the factor is constant).
-        fold = not penalize and opt.linear and (opt.name == "sgd" or n % bs == 0)
-        X, Y = self._Xa, self.Y                     # (the common full-batch case runs in _fast_kernel)
+        X, Y = self._Xa, self.Y
         record = self.record is not None
         total = 0.0
-        self._last_good[...] = net._flat         # a diverging batch rolls back to the epoch's start
         if bs < n and self.shuffle:
             perm = self.rng.permutation(n)
-            np.take(self._Xa, perm, axis=1, out=self._Xs)
-            np.take(self.Y, perm, axis=1, out=self._Ys)
-            X, Y = self._Xs, self._Ys
+            X, Y = X[:, perm], Y[:, perm]
         for start in range(0, n, bs):
-            Xb = X[:, start:start + bs] if bs < n else X
-            Yb = Y[:, start:start + bs] if bs < n else Y
+            Xb, Yb = X[:, start:start + bs], Y[:, start:start + bs]
             m = Xb.shape[1]
             ws = self._workspace(m)
-            net._forward(Xb, ws, self.dropout, self.rng)
+            net._forward(Xb, ws, self._dropout, self.rng)
             if record:
-                total += net._output_loss(ws, Yb) * m
-            grad = net._backward(Xb, Yb, ws, self.dropout, scale=not fold)
-            if not math.isfinite(float(np.add.reduce(grad))):
+                loss = net._output_loss(ws, Yb)
+                if not loss <= loss_limit:
+                    raise _Diverged
+                total += loss * m
+            grad = net._backward(Xb, Yb, ws, self._dropout)
+            self._penalize(grad)
+            np.copyto(self._last_good, net._flat)
+            opt.update(net._flat, grad, lr)
+            if not weights_ok(net._flat):
+                np.copyto(net._flat, self._last_good)
                 raise _Diverged
-            if penalize:
-                self._penalize(grad)
-            opt.update(net._flat, grad, lr * net.grad_factor(m) if fold else lr)
         return total / n if record else math.nan
-
-    def _fast_kernel(self):
-        """A tight loop for the common case, or None: full batch, no dropout, penalties, validation
-        or recording, an optimiser linear in the gradient, and an output whose error is A − Y.
-
-        It runs k epochs with every buffer bound to a local name, and returns how many epochs
-        completed before a gradient stopped being finite.
-        """
-        net, opt = self.net, self._optimizer
-        if (self._batch_size < self.n or self.dropout or self.l1 or self.l2 or self.record is not None
-                or self.X_val is not None or not opt.linear
-                or net.loss_spec.output is None):
-            return None
-        key = (self._workspaces, opt, self._Xa)        # rebuilt when any of these is replaced
-        if self._kernel is not None and all(a is b for a, b in zip(self._kernel[0], key)):
-            return self._kernel[1]
-        ws = self._workspace(self.n)
-        plan = net._layer_plan
-        ins = [self._Xa, *ws.Aaug]
-        hidden = [(plan[i][0], ins[i], ws.Z[i], plan[i][2], ws.A[i]) for i in range(len(plan) - 1)]
-        P_out, A_in_out, Z_out, f_out, A_out = plan[-1][0], ins[-1], ws.Z[-1], plan[-1][2], ws.A[-1]
-        back = [(ins[i].T, net._grad_blocks[i], plan[i][1], ws.dA[i - 1], plan[i - 1][3],
-                 ws.Z[i - 1], ws.A[i - 1], ws.D[i - 1], ws.dZ[i - 1]) for i in range(len(plan) - 1, 0, -1)]
-        G0, XaT, dZ_out = net._grad_blocks[0], self._Xa.T, ws.dZ[-1]
-        fused = net._fused
-        if fused:
-            target = 2.0 * self.Y - 1.0                  # tanh(z/2) − (2y − 1) = 2(σ(z) − y)
-        else:
-            target = self.Y
-        flat, grad, update = net._flat, net._grad, opt.update
-        factor = net.grad_factor(self.n)
-        matmul, multiply, subtract, tanh = np.matmul, np.multiply, np.subtract, np.tanh
-        add_reduce, isfinite = np.add.reduce, math.isfinite
-
-        def run(k: int) -> int:
-            lr = self._lr * factor
-            for done in range(k):
-                for P, A, Z, f, out in hidden:
-                    matmul(P, A, out=Z)
-                    f(Z, out)
-                matmul(P_out, A_in_out, out=Z_out)
-                if fused:
-                    multiply(Z_out, 0.5, out=A_out)
-                    tanh(A_out, out=A_out)
-                else:
-                    f_out(Z_out, A_out)
-                dZ = subtract(A_out, target, out=dZ_out)
-                for AT, G, WT, dA, d, Zp, Ap, Dp, dZp in back:
-                    matmul(dZ, AT, out=G)
-                    matmul(WT, dZ, out=dA)
-                    dZ = multiply(dA, d(Zp, Ap, Dp), out=dZp)
-                matmul(dZ, XaT, out=G0)
-                if not isfinite(float(add_reduce(grad))):
-                    return done
-                update(flat, grad, lr)
-            return k
-
-        self._kernel = (key, run)
-        return run
 
     def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None:
         """Advance up to ``epochs`` epochs; return Metrics when ``metrics`` (else None).
@@ -389,38 +346,51 @@ class Trainer:
             return self.metrics() if metrics else None
         if epochs:
             self.state = "running"
-        net = self.net
-        self._last_good[...] = net._flat         # full batch: a fallback for the float-overflow case
-        kernel = self._fast_kernel() if epochs else None
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            try:
-                if kernel is not None:
-                    done = kernel(epochs)
-                    self.epoch += done
-                    if done < epochs:
-                        raise _Diverged
-                    epochs = 0
-                for _ in range(epochs):
-                    loss = self._epoch()
-                    if self.record is not None and not math.isfinite(loss):
-                        raise _Diverged
-                    self.epoch += 1
-                    if self.record is not None:
-                        self.record["loss"].append(loss)
-                    if self.X_val is not None:
-                        val = net.loss(self.X_val, self.Y_val)
-                        if self.record is not None:
-                            self.record["val_loss"].append(val)
-                        if self.patience is not None and self._early_stop(val):
-                            break
-            except _Diverged:
-                if self._batch_size < self.n or self.record is not None or not is_finite_vector(net._flat):
-                    net._flat[...] = self._last_good
-                self.state = "diverged"
-                self.message = (f"training diverged at epoch {self.epoch + 1} (the loss or weights "
-                                f"became infinite); the last finite weights are kept. Try a "
-                                f"smaller learning rate than {self._lr:g} and start again")
+            self._train(epochs)
         return self.metrics() if metrics else None
+
+    def _train(self, epochs: int) -> None:
+        """Run the epochs on the kernel or the generic path; handle recording, validation, divergence."""
+        net, record = self.net, self.record
+        losses = record["loss"] if record is not None else None
+        limit = math.inf
+        if record is not None:                     # fit(): a starting loss to tell an explosion by
+            if self._initial_loss is None:
+                self._initial_loss = self._measure(self.X, self.Y)[0]
+            limit = EXPLOSION * max(self._initial_loss, 1.0) if math.isfinite(self._initial_loss) else math.inf
+        kernel = self._fast()
+        per_call = 1 if self.X_val is not None or kernel is None else epochs
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            left = epochs
+            while left:
+                k = min(per_call, left)
+                try:
+                    if kernel is not None:
+                        done = kernel.run(k, self._lr, losses, limit)
+                    else:
+                        loss = self._epoch(limit)
+                        if losses is not None:
+                            losses.append(loss)
+                        done = 1
+                except _Diverged:
+                    done = 0
+                self.epoch += done
+                left -= k
+                if done < k:
+                    self._diverged()
+                    return
+                if self.X_val is not None:
+                    val = net.loss(self.X_val, self.Y_val)
+                    if record is not None:
+                        record["val_loss"].append(val)
+                    if self.patience is not None and self._early_stop(val):
+                        return
+
+    def _diverged(self) -> None:
+        self.state = "diverged"
+        self.message = (f"training diverged at epoch {self.epoch + 1} (the loss or weights became infinite "
+                        f"or astronomically large); the last finite weights are kept. Try a smaller learning "
+                        f"rate than {self._lr:g} and start again")
 
     def _early_stop(self, val: float) -> bool:
         """Track the best validation loss; after ``patience`` worse epochs restore the best weights."""
@@ -429,7 +399,7 @@ class Trainer:
             self._best[...] = self.net._flat
             return False
         self._since_best += 1
-        if self._since_best >= self.patience:
+        if self.patience is not None and self._since_best >= self.patience:
             self.net._flat[...] = self._best
             self.state = "stopped"
             self.message = (f"early stopping: no better validation loss for {self.patience} epochs; "
@@ -440,27 +410,33 @@ class Trainer:
     # --- measuring ----------------------------------------------------------------
 
     def _measure(self, X: Array, Y: Array) -> tuple[float, float | None]:
+        """(loss, accuracy) of the current weights, in column chunks so that a huge n needs little memory."""
         net = self.net
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            Z = net.logits(X)
-            A = net.activations[-1](Z)
-            loss = net.loss_spec.value(Z, A, Y)
-        acc = None
-        if net.task == "binary":
-            acc = float(np.mean((A > 0.5) == (Y > 0.5)))
-        elif net.task == "multiclass":
-            acc = float(np.mean(A.argmax(axis=0) == Y.argmax(axis=0)))
-        return loss, acc
+        n = X.shape[1]
+        width = max(1024, MEASURE_BYTES // (max(net.layers) * net.dtype.itemsize))
+        loss, right = 0.0, 0
+        for start in range(0, n, width):
+            Xc, Yc = X[:, start:start + width], Y[:, start:start + width]
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                Z = net.logits(Xc)
+                A = net.activations[-1](Z)
+                loss += net.loss_spec.value(Z, A, Yc) * Xc.shape[1]
+            if net.task == "binary":
+                right += int(np.count_nonzero((A > 0.5) == (Yc > 0.5)))
+            elif net.task == "multiclass":
+                right += int(np.count_nonzero(A.argmax(axis=0) == Yc.argmax(axis=0)))
+        acc = right / (n * Y.shape[0] if net.task == "binary" else n) if net.task != "regression" else None
+        return loss / n, acc
 
     def metrics(self) -> Metrics:
         """Measure train (and test) loss and accuracy now."""
         train_loss, train_acc = self._measure(self.X, self.Y)
         test_loss = test_acc = None
-        if self.X_test is not None:
+        if self.X_test is not None and self.Y_test is not None:
             test_loss, test_acc = self._measure(self.X_test, self.Y_test)
         if self._initial_loss is None and math.isfinite(train_loss):
             self._initial_loss = train_loss
-        exploded = self._initial_loss is not None and train_loss > 1e6 * max(self._initial_loss, 1.0)
+        exploded = self._initial_loss is not None and train_loss > EXPLOSION * max(self._initial_loss, 1.0)
         if (not math.isfinite(train_loss) or exploded) and self.state != "diverged":
             self.state = "diverged"
             self.message = (f"the loss exploded at epoch {self.epoch}; try a smaller learning "

@@ -1,0 +1,120 @@
+"""The fast kernel against the generic path: the same weights to 1e-12 in float64 over 50 epochs.
+
+Every activation the kernel covers × every optimizer × every penalty, full batch and mini-batch
+(with a shorter last batch), and every output/loss pairing it covers; plus chunked full batches,
+recorded losses and what is left to the generic path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from annplay.engine import MLP, Trainer
+from annplay.engine import kernels as kernels_module
+from annplay.engine.kernels import not_covered
+
+HIDDEN = ["relu", "leaky_relu", "elu", "tanh", "logistic", "linear"]
+OPTIMIZERS = [("sgd", {}), ("momentum", {"beta": 0.8}), ("momentum", {"nesterov": True}),
+              ("adam", {}), ("adam", {"eps_style": "keras", "eps": 1e-4})]
+PENALTIES = [{}, {"l1": 1e-3}, {"l2": 1e-2}, {"l1": 1e-3, "l2": 1e-2}]
+OUTPUTS = [("logistic", "bce"), ("softmax", "cross_entropy"), ("linear", "mse"), ("tanh", "mse"),
+           ("logistic", "mse")]
+EPOCHS = 50
+
+
+def data(out: str, loss: str, n: int = 23, seed: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(3, n))
+    if loss == "cross_entropy":
+        labels = (X[0] > 0).astype(int) + (X[1] > 0.5)
+        return X, np.eye(3)[labels].T, 3
+    if loss == "bce" or out == "logistic":
+        return X, (X[0] * X[1] > 0).astype(float).reshape(1, n), 1
+    return X, np.tanh(X[:1] - 0.5 * X[2:]), 1
+
+
+def twin_runs(hidden: str, out: str, loss: str, optimizer: str, hyper: dict, batch: int | None,
+              lr: float = 0.05, **penalty: float) -> tuple[Trainer, Trainer]:
+    X, Y, r = data(out, loss)
+    runs = []
+    for use_kernel in (True, False):
+        net = MLP([3, 5, 4, r], [hidden, hidden, out], loss=loss, seed=3)
+        t = Trainer(net, X, Y, lr=lr, batch_size=batch, optimizer=optimizer, optimizer_options=hyper,
+                    seed=7, **penalty)
+        t.use_kernel = use_kernel
+        t.record = {"loss": [], "val_loss": []}
+        t.step(EPOCHS, metrics=False)
+        runs.append(t)
+    assert runs[0]._kernel is not None and runs[1]._kernel is None      # both paths really ran
+    return runs[0], runs[1]
+
+
+def assert_same(fast: Trainer, slow: Trainer) -> None:
+    assert fast.state == slow.state == "running" and fast.epoch == slow.epoch == EPOCHS
+    np.testing.assert_allclose(fast.net.get_flat(), slow.net.get_flat(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fast.record["loss"], slow.record["loss"], rtol=1e-12, atol=1e-14)
+    assert len(fast.record["loss"]) == EPOCHS
+
+
+@pytest.mark.parametrize("penalty", PENALTIES, ids=lambda p: "+".join(p) or "none")
+@pytest.mark.parametrize("optimizer,hyper", OPTIMIZERS, ids=lambda o: str(o))
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_kernel_equals_generic_path_for_every_activation_optimizer_and_penalty(
+        hidden: str, optimizer: str, hyper: dict, penalty: dict) -> None:
+    for batch in (None, 6):                      # 23 = 3·6 + 5: the last batch is shorter
+        assert_same(*twin_runs(hidden, "logistic", "bce", optimizer, hyper, batch, **penalty))
+
+
+@pytest.mark.parametrize("out,loss", OUTPUTS)
+@pytest.mark.parametrize("optimizer,hyper", OPTIMIZERS, ids=lambda o: str(o))
+def test_kernel_equals_generic_path_for_every_output_and_loss(out: str, loss: str, optimizer: str,
+                                                             hyper: dict) -> None:
+    for batch in (None, 5):
+        assert_same(*twin_runs("tanh", out, loss, optimizer, hyper, batch, l2=1e-3))
+
+
+def test_activation_parameters_are_honoured() -> None:
+    for hidden in (("leaky_relu", {"slope": 0.3}), ("elu", {"alpha": 0.5})):
+        X, Y, _ = data("logistic", "bce")
+        runs = []
+        for use_kernel in (True, False):
+            net = MLP([3, 6, 1], [hidden, "logistic"], seed=1)
+            t = Trainer(net, X, Y, lr=0.1, seed=0)
+            t.use_kernel = use_kernel
+            t.step(EPOCHS)
+            runs.append(net.get_flat())
+        np.testing.assert_allclose(runs[0], runs[1], rtol=0, atol=1e-12)
+
+
+def test_a_chunked_full_batch_equals_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    X, Y, _ = data("logistic", "bce", n=50)
+    results = []
+    for chunk_bytes in (kernels_module.CHUNK_BYTES, 8 * 8 * 11):     # a few columns per chunk
+        monkeypatch.setattr(kernels_module, "CHUNK_BYTES", chunk_bytes)
+        net = MLP([3, 2, 1], "tanh", seed=0)
+        t = Trainer(net, X, Y, lr=0.3, optimizer="momentum")
+        t.record = {"loss": [], "val_loss": []}
+        t.step(EPOCHS, metrics=False)
+        assert t._kernel is not None
+        chunks = len(t._kernel[1].groups[0][0])
+        results.append((net.get_flat(), t.record["loss"], chunks))
+    assert results[0][2] == 1 and results[1][2] > 4
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+
+
+def test_fit_runs_on_the_kernel_and_records_the_loss_before_each_update() -> None:
+    X, Y, _ = data("logistic", "bce")
+    net = MLP([3, 4, 1], "tanh", seed=0)
+    start = net.loss(X, Y)
+    history = net.fit(X, Y, 3, 0.5)
+    assert net.last_trainer._kernel is not None
+    assert history["loss"][0] == pytest.approx(start, rel=1e-12)
+
+
+def test_what_the_kernel_leaves_to_the_generic_path() -> None:
+    assert not_covered(MLP([2, 3, 1], "tanh"), dropout=0.2) == "dropout"
+    assert not_covered(MLP([2, 3, 2], ["tanh", "softmax"], loss="mse"), 0.0) == "output activation softmax with mse"
+    assert "leaky_relu" in str(not_covered(MLP([2, 3, 1], [("leaky_relu", {"slope": -1.0}), "logistic"]), 0.0))
+    assert not_covered(MLP([2, 3, 1], "elu"), 0.0) is None
