@@ -6,6 +6,7 @@ repository), with no TTY, so what is checked is what a user or a script sees.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -20,8 +21,8 @@ import numpy as np
 import pytest
 
 from annplay import __version__
+from annplay.engine.build import model_inputs
 from annplay.engine.datasets import DATASETS
-from annplay.engine.experiment import model_inputs
 from annplay.engine.network import MLP
 
 TIMEOUT = 60
@@ -202,14 +203,16 @@ def test_print_boundary_colour_and_plain_in_process() -> None:
     """The renderer the CLI calls: half blocks with colours on a terminal console, ASCII when plain."""
     from rich.console import Console
 
-    from annplay.cli import _print_boundary
-    from annplay.engine.experiment import Experiment
+    from annplay.cli.report import print_boundary
+    from annplay.engine.setup import Setup
+    from annplay.session import Session
 
-    prep, net, trainer = Experiment(dataset="circle", n=60, hidden=(4,), seed=1).build()
-    trainer.step(5)
+    session = Session(Setup(dataset="circle", points=60, hidden=(4,), seed=1))
+    session.step(5)
+    prep, net = session.prep, session.net
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, color_system="truecolor", width=60, height=30)
-    _print_boundary(console, prep, net, False)
+    print_boundary(console, prep, net, False)
     out = buf.getvalue()
     assert HALF_BLOCK in out and colour_codes(out)
     rows = _colour_plot_rows(out)
@@ -217,7 +220,7 @@ def test_print_boundary_colour_and_plain_in_process() -> None:
 
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, width=60, height=30)
-    _print_boundary(console, prep, net, True)
+    print_boundary(console, prep, net, True)
     plain = buf.getvalue()                    # the console's own file, not sys.stdout
     assert HALF_BLOCK not in plain and "\x1b" not in plain
     assert len(plain_plot(plain)) >= 8
@@ -276,10 +279,18 @@ def test_save_never_destroys_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["--trainer", "ga", "--optimizer", "adam"], "--optimizer applies to --trainer backprop only"),
-    (["--trainer", "es", "--lr", "0.1"], "--lr applies"),
-    (["--data", "x.csv", "--dataset", "iris"], "--dataset"),
-    (["--dataset", "iris", "--noise", "10"], "--noise does not apply"),
+    (["--trainer", "ga", "--optimizer", "adam"], "--optimizer does not apply: applies to trainer backprop only"),
+    (["--trainer", "es", "--lr", "0.1"], "--lr does not apply: applies to trainer backprop only, not es"),
+    (["--trainer", "ga", "--l2", "0.1"], "--l2 does not apply: applies to trainer backprop only"),
+    (["--trainer", "backprop", "--sigma", "0.1"], "--sigma does not apply: applies to trainer es or ga only"),
+    (["--data", "x.csv", "--dataset", "iris"], "--dataset and --data both choose the data"),
+    (["--dataset", "iris", "--noise", "10"], "--noise does not apply: applies to generated data only"),
+    (["--data", "x.csv", "--noise", "10"], "--noise does not apply: applies to generated data only"),
+    (["--momentum", "0.5"], "--momentum does not apply: applies with optimizer momentum only"),
+    (["--optimizer", "adam", "--momentum", "0.5"], "--momentum does not apply"),
+    (["--reg-rate", "0.1"], "--reg-rate does not apply: applies with regularization l1 or l2 only"),
+    (["--l1", "0.1", "--regularization", "l2"], "--l1 sets the penalty and its rate; leave out --regularization"),
+    (["--show-test"], "--show-test"),
 ])
 def test_options_that_do_not_apply_are_refused(tmp_path: Path, args: list, needle: str) -> None:
     (tmp_path / "x.csv").write_text("a,b,label\n1,2,x\n2,1,y\n")
@@ -296,11 +307,11 @@ def test_play_needs_a_terminal(tmp_path: Path) -> None:
 
 
 def test_report_numbers_stay_short_when_training_diverges() -> None:
-    from annplay.cli import _fmt
+    from annplay.cli.report import fmt
 
-    assert _fmt(0.5) == "0.5000" and _fmt(0.25, pct=True) == "25.0 %" and _fmt(None) == "–"
-    assert _fmt(2.385e120) == "2.385e+120"
-    assert _fmt(float("inf")) == "inf"
+    assert fmt(0.5) == "0.5000" and fmt(0.25, pct=True) == "25.0 %" and fmt(None) == "–"
+    assert fmt(2.385e120) == "2.385e+120"
+    assert fmt(float("inf")) == "inf"
 
 
 def test_train_on_a_csv(tmp_path: Path, csv_dir: Path) -> None:
@@ -421,13 +432,13 @@ BAD_ARGUMENTS = [
     ("noise-too-big", ["train", "--noise", "60"], ["--noise", "0 to 50"]),
     ("train-ratio-too-small", ["train", "--train-ratio", "5"], ["--train-ratio", "10 to 90"]),
     ("layers-text", ["train", "--layers", "8,x"], ["--layers", "8,x"]),
-    ("layers-zero", ["train", "--layers", "0,8"], ["--layers", "0,8"]),
+    ("layers-zero", ["train", "--layers", "0,8"], ["--layers", "1 to 64", "got 0"]),
     ("activation", ["train", "--activation", "foo"], ["--activation", "foo", "tanh"]),
     ("optimizer", ["train", "--optimizer", "foo"], ["--optimizer", "foo", "adam"]),
     ("features", ["train", "--features", "x3"], ["--features", "x3", "x1x2"]),
-    ("batch-size", ["train", "--batch-size", "0"], ["--batch-size", "whole number ≥ 1", "'0'"]),
+    ("batch-size", ["train", "--batch-size", "0"], ["--batch-size", "whole number ≥ 1", "got 0"]),
     ("l1-and-l2", ["train", "--l1", "0.01", "--l2", "0.01"], ["--l1", "--l2"]),
-    ("x-without-data", ["train", "--x", "a,b"], ["--x", "--data"]),
+    ("x-without-data", ["train", "--x", "a,b"], ["--x does not apply", "CSV file"]),
     ("data-missing-file", ["train", "--data", "missing.csv"], ["--data", "missing.csv"]),
     ("data-unknown-column", ["train", "--data", "{csv}/animals.csv", "--x", "height,nope"],
      ["animals.csv", "nope", "height, weight, age, species"]),
@@ -482,10 +493,8 @@ def _start_long_training(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen,
             proc.kill()
             proc.communicate()
             pytest.fail("training did not start in time")
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=0.02)    # poll: returns early if the process ends
-        except subprocess.TimeoutExpired:
-            pass
     return proc, ready
 
 
@@ -532,7 +541,9 @@ def test_ctrl_c_with_json_gives_an_interrupted_result(tmp_path: Path) -> None:
     (["--data", "missing.csv"], "no such file"),
     (["--data", "p.csv", "--x", "height"], "exactly 2 input columns"),
     (["--data", "p.csv", "--y", "bogus"], "no column 'bogus'"),
-    (["--x", "height,weight"], "give --data too"),
+    (["--x", "height,weight"], "--x does not apply: applies to a CSV file only"),
+    (["--dataset", "iris", "--noise", "5"], "--noise does not apply: applies to generated data only"),
+    (["--lr", "0"], "--lr: a number > 0"),
 ])
 def test_play_with_bad_data_says_why_before_needing_a_terminal(tmp_path: Path, args: list, needle: str) -> None:
     (tmp_path / "p.csv").write_text("height,weight,species\n150,50,small\n180,80,large\n152,51,small\n"

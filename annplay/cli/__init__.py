@@ -1,0 +1,38 @@
+"""The ``annplay`` command: the playground with no arguments, or ``train``, ``predict``, ``datasets``, ``settings``.
+
+Every bad argument exits with code 2 and one line that says what is wrong and what is allowed.
+Heavy modules (Rich, Textual) load only for the command that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+from annplay.cli.common import EXIT_INTERRUPTED, EXIT_MISUSE, EXIT_OK, UsageError, say_error
+from annplay.cli.parser import build_parser
+
+# command → module of annplay.cli whose run(args) carries it out
+COMMANDS = {"play": "play", "train": "train", "predict": "predict", "datasets": "datasets", "settings": "table"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``annplay`` console script and ``python -m annplay``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv or ["play"])
+    prog = f"annplay {args.command}"
+    try:
+        module = importlib.import_module(f"annplay.cli.{COMMANDS[args.command]}")
+        return int(module.run(args))
+    except UsageError as exc:
+        say_error(prog, exc)
+        return EXIT_MISUSE
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:   # Ctrl-C outside training (while loading, reporting): quietly
+        sys.stderr.write(f"{prog}: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+__all__ = ["main", "build_parser", "UsageError"]

@@ -1,0 +1,69 @@
+"""What every command shares: exit codes, one-line usage errors, and the argparse subclass that prints them.
+
+Every bad argument exits with code 2 and one line that says what is wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from annplay.textsafe import plain
+
+EXIT_OK = 0
+EXIT_DIVERGED = 1
+EXIT_MISUSE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Bad input from the command line or a file it names: reported in one line, exit code 2."""
+
+
+def say_error(prog: str, message: object) -> None:
+    """Write ``<prog>: error: <message>`` as one line on stderr, control characters made visible."""
+    sys.stderr.write(f"{prog}: error: {plain(message, one_line=True)}\n")
+
+
+def flag_of(setting: str, typed: Mapping[str, str] | None = None) -> str:
+    """The flag that names a setting: the one the user typed if known, else the table's."""
+    from annplay.engine.settings import SETTINGS
+
+    if typed and setting in typed:
+        return typed[setting]
+    entry = SETTINGS.get(setting)
+    return entry.flag if entry is not None else setting
+
+
+def usage_from(exc: Exception, typed: Mapping[str, str] | None = None) -> UsageError:
+    """A UsageError for an engine error: a SettingError names its flag, anything else keeps its text."""
+    from annplay.engine.settings import SettingError
+
+    if isinstance(exc, SettingError):
+        return UsageError(f"{flag_of(exc.setting, typed)}: {exc.message}")
+    return UsageError(str(exc))
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line (no usage dump) and exit with code 2.
+
+    Values that start with a minus and a digit (``--point -1,2``, ``--lr -1``) are values,
+    not options: Python < 3.13 only recognises plain negative numbers like ``-1``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
+    def error(self, message: str) -> NoReturn:
+        message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: \1", r"\1", message)
+        message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: ", r"\1: ", message)
+        say_error(self.prog, f"{message} (see '{self.prog} --help')")
+        raise SystemExit(EXIT_MISUSE)
+
+
+__all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_INTERRUPTED", "UsageError", "say_error", "flag_of",
+           "usage_from", "Parser"]

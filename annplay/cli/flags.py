@@ -1,0 +1,138 @@
+"""Command-line flags generated from the settings table, and the checked Setup they give.
+
+Each table entry whose ``commands`` name a command becomes one flag of it, with the entry's help,
+allowed values and default; a bool becomes ``--flag/--no-flag``.  Values are checked by the table
+(a SettingError names its flag), and a flag that does not apply to the resulting set-up is refused
+with the reason :meth:`Setup.why_not` gives.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import Any
+
+from annplay.cli.common import UsageError, usage_from
+from annplay.engine.settings import SETTINGS, Setting, SettingError
+from annplay.engine.setup import Setup
+
+DEST_PREFIX = "setting:"                # argparse dest of a setting's flag: never clashes with other options
+GROUP_TITLES = {"data": "data", "features": "input features", "network": "network", "training": "training",
+                "evolution": "neuroevolution (--trainer ga or es)", "run": "run", "view": "view"}
+METAVARS = {"int": "N", "float": "X", "layers": "N,N", "features": "F,F", "per_layer": "ACT,ACT",
+            "columns": "COL,COL"}
+# Shorthands that set two table settings at once: flag → (regularization value).
+PENALTY_FLAGS = {"--l1": "l1", "--l2": "l2"}
+
+
+def entries_for(command: str) -> list[Setting]:
+    """The table entries that ``command`` takes as flags, in table order."""
+    return [s for s in SETTINGS.values() if command in s.commands]
+
+
+def default_text(s: Setting, headless: bool) -> str:
+    """The default as the help shows it (``auto (1000)`` where a headless command fills in its own)."""
+    if headless and s.cli_default is not None and s.default is None:
+        return s.format(s.cli_default)
+    return s.format(s.default)
+
+
+def help_text(s: Setting, headless: bool) -> str:
+    """One flag's help: what it does, what is allowed, its default (argparse %-escaped)."""
+    allowed = "" if s.kind in ("choice", "bool") else f"; {s.allowed()}"     # choices show in the metavar
+    text = f"{s.help}{allowed} (default {default_text(s, headless)})"
+    return text.replace("%", "%%")
+
+
+def metavar(s: Setting) -> str:
+    """How the flag's value is shown in --help."""
+    if s.kind == "choice":
+        return "{" + ",".join(map(str, s.values)) + "}"
+    return METAVARS.get(s.kind) or s.flag.lstrip("-").upper().replace("-", "_")
+
+
+def add_setting_flags(parser: argparse.ArgumentParser, command: str, *, headless: bool) -> None:
+    """Add a flag for every table entry ``command`` takes, grouped as the table groups them."""
+    groups: dict[str, Any] = {}
+    for s in entries_for(command):
+        if s.group not in groups:
+            groups[s.group] = parser.add_argument_group(GROUP_TITLES.get(s.group, s.group))
+        group = groups[s.group]
+        dest = DEST_PREFIX + s.name
+        if s.kind == "bool":
+            group.add_argument(s.flag, dest=dest, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS,
+                               help=help_text(s, headless))
+        else:
+            group.add_argument(s.flag, dest=dest, default=argparse.SUPPRESS, metavar=metavar(s),
+                               help=help_text(s, headless))
+    if any(s.name == "reg_rate" for s in entries_for(command)):
+        group = groups.get("training") or parser
+        for flag, kind in PENALTY_FLAGS.items():
+            group.add_argument(flag, dest=DEST_PREFIX + flag, default=argparse.SUPPRESS, metavar="RATE",
+                               help=f"shorthand for --regularization {kind} --reg-rate RATE")
+
+
+def given_values(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """(values checked by the table, the flag the user typed for each) for the settings given on the line."""
+    raw = vars(args)
+    values: dict[str, Any] = {}
+    typed: dict[str, str] = {}
+    for s in entries_for(command):
+        key = DEST_PREFIX + s.name
+        if key not in raw:
+            continue
+        value = raw[key]
+        typed[s.name] = s.flag if value is not False else "--no-" + s.flag.removeprefix("--")
+        try:
+            values[s.name] = value if isinstance(value, bool) else s.parse(value)
+        except SettingError as exc:
+            raise usage_from(exc, typed) from None
+    _penalty_shorthand(raw, values, typed)
+    return values, typed
+
+
+def _penalty_shorthand(raw: Mapping[str, Any], values: dict[str, Any], typed: dict[str, str]) -> None:
+    """--l1 RATE / --l2 RATE set regularization and reg_rate; refuse both, or either with the long flags."""
+    given = [flag for flag in PENALTY_FLAGS if DEST_PREFIX + flag in raw]
+    if not given:
+        return
+    if len(given) > 1:
+        raise UsageError(f"choose one of {' or '.join(given)}, not both")
+    flag = given[0]
+    clash = [typed[n] for n in ("regularization", "reg_rate") if n in typed]
+    if clash:
+        raise UsageError(f"{flag} sets the penalty and its rate; leave out {', '.join(clash)}")
+    try:
+        rate = SETTINGS["reg_rate"].parse(raw[DEST_PREFIX + flag])
+    except SettingError as exc:
+        raise UsageError(f"{flag}: {exc.message}") from None
+    values.update(regularization=PENALTY_FLAGS[flag], reg_rate=rate)
+    typed.update(regularization=flag, reg_rate=flag)
+
+
+def setup_from_args(args: argparse.Namespace, command: str, *, headless: bool) -> tuple[Setup, dict[str, str]]:
+    """The checked Setup the command line asks for, and the flag typed for each given setting.
+
+    ``headless`` commands fill in the table's ``cli_default`` for settings left out or set to auto.
+    """
+    values, typed = given_values(args, command)
+    if "csv" in values and "dataset" in typed:
+        raise UsageError(f"{typed['dataset']} and {typed['csv']} both choose the data; give one of them")
+    if headless:
+        for s in entries_for(command):
+            if s.cli_default is not None and values.get(s.name) is None:
+                values[s.name] = s.cli_default
+    try:
+        setup = Setup(**values)
+        for name, flag in typed.items():
+            reason = setup.why_not(SETTINGS[name])
+            if reason is not None:
+                raise UsageError(f"{flag} does not apply: {reason}")
+        setup.validate()
+    except SettingError as exc:
+        raise usage_from(exc, typed) from None
+    return setup, typed
+
+
+__all__ = ["add_setting_flags", "setup_from_args", "entries_for", "help_text", "default_text", "DEST_PREFIX",
+           "PENALTY_FLAGS"]

@@ -1,0 +1,62 @@
+"""The whole ``annplay`` command line; the setting flags of train and play come from the settings table."""
+
+from __future__ import annotations
+
+import argparse
+
+from annplay.cli.common import Parser
+from annplay.cli.flags import add_setting_flags
+
+COMMAND_HELP = {
+    "play": "open the interactive playground (the default)",
+    "train": "train headless with a progress bar and a final report",
+    "datasets": "list the built-in data sets",
+    "predict": "predict with a saved model",
+    "settings": "list every setting: flag, default, allowed values, where it applies",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``annplay`` and its commands."""
+    from annplay import __version__
+
+    parser = Parser(prog="annplay", description="A terminal playground for neural networks. "
+                    "With no command, opens the interactive playground.")
+    parser.add_argument("--version", action="version", version=f"annplay {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    play = sub.add_parser("play", help=COMMAND_HELP["play"],
+                          description="Open the interactive playground (needs a terminal) on the set-up the "
+                                      "flags describe.")
+    add_setting_flags(play, "play", headless=False)
+
+    train = sub.add_parser("train", help=COMMAND_HELP["train"],
+                           description="Train a network without the UI and print a report.")
+    add_setting_flags(train, "train", headless=True)
+    out = train.add_argument_group("output")
+    out.add_argument("--save", metavar="MODEL.npz",
+                     help="save the trained model (also on Ctrl-C; not when training diverged)")
+    out.add_argument("--force", action="store_true",
+                     help="let --save replace an existing file that is not an annplay model")
+    out.add_argument("--json", action="store_true", help="print one JSON result object instead of the report")
+    out.add_argument("--no-plot", action="store_true", help="leave out the decision-boundary picture")
+
+    sub.add_parser("datasets", help=COMMAND_HELP["datasets"]).add_argument(
+        "--json", action="store_true", help="print JSON instead of a table")
+
+    predict = sub.add_parser("predict", help=COMMAND_HELP["predict"],
+                             description="Predict with a model saved by 'annplay train --save'.")
+    predict.add_argument("model", metavar="MODEL.npz")
+    source = predict.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", metavar="FILE.csv", help="CSV with the model's input columns (header row)")
+    source.add_argument("--point", metavar="X1,X2", help="one point, its values separated by commas")
+    predict.add_argument("--json", action="store_true", help="print JSON")
+
+    settings = sub.add_parser("settings", help=COMMAND_HELP["settings"],
+                              description="Every setting of the settings table: its flag, default, allowed "
+                                          "values, where it applies and what it does.")
+    settings.add_argument("--markdown", action="store_true", help="print the README's Markdown table")
+    return parser
+
+
+__all__ = ["build_parser", "COMMAND_HELP"]

@@ -1,0 +1,56 @@
+"""``annplay play [setting flags]``: the playground opened on the set-up the flags describe.
+
+A CSV given with --data is loaded and checked before the UI opens, so its errors are one line
+on the terminal; without a terminal the command says so and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annplay.cli.common import EXIT_MISUSE, EXIT_OK, UsageError, flag_of, say_error, usage_from
+from annplay.cli.flags import setup_from_args
+from annplay.engine.setup import Setup
+
+NEEDS_TERMINAL = ("the playground needs a terminal; for headless training use 'annplay train' "
+                  "(see 'annplay --help')")
+
+
+def check_data(setup: Setup, typed: dict[str, str]) -> None:
+    """Load the set-up's CSV now (the playground draws 2-D data): one line for any problem."""
+    if setup.csv is None:
+        return
+    from annplay.engine.build import prepare
+    from annplay.engine.safefile import check_regular_file
+
+    flag = flag_of("csv", typed)
+    try:
+        check_regular_file(setup.csv, what=flag)
+        prep = prepare(setup)
+    except ValueError as exc:
+        raise usage_from(exc, typed) from None
+    if not prep.plottable:
+        raise UsageError(f"{flag}: the playground draws exactly 2 input columns; this data has "
+                         f"{prep.dataset.m}")
+
+
+def has_terminal() -> bool:
+    """True when both standard input and output are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the flags and the data, then open the app on that set-up."""
+    setup, typed = setup_from_args(args, "play", headless=False)
+    check_data(setup, typed)
+    if not has_terminal():
+        say_error("annplay", NEEDS_TERMINAL)
+        return EXIT_MISUSE
+    from annplay.app import run as run_app
+
+    run_app(setup)
+    return EXIT_OK
+
+
+__all__ = ["run", "check_data", "has_terminal"]

@@ -1,0 +1,101 @@
+"""``annplay predict MODEL.npz --point X1,X2 | --data FILE.csv``: predictions of a saved model.
+
+The model and the CSV must be regular files (a FIFO is refused before it is opened, so nothing
+blocks), and every name that came from a file is printed with its control characters made visible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from annplay.cli.common import EXIT_OK, UsageError
+from annplay.textsafe import plain, plain_join
+
+
+def load(path: str) -> Any:
+    """The model in ``path``, or a one-line usage error (not a regular file, damaged, not a model)."""
+    from annplay.engine.network import MLP
+    from annplay.engine.safefile import check_regular_file
+
+    try:
+        check_regular_file(path, what="model")
+        return MLP.load(path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def inputs(args: argparse.Namespace, columns: list[str]) -> Any:
+    """The raw input points (m×n): one from --point, or every row of --data."""
+    import numpy as np
+
+    if args.point is not None:
+        try:
+            values = [float(v) for v in args.point.split(",")]
+        except ValueError:
+            values = []
+        if len(values) != len(columns) or not all(math.isfinite(v) for v in values):
+            raise UsageError(f"--point needs {len(columns)} numbers separated by commas "
+                             f"({plain_join(columns)}), got {args.point!r}")
+        return np.array(values, dtype=float).reshape(-1, 1)
+    from annplay.engine.csvdata import read_columns
+    from annplay.engine.safefile import check_regular_file
+    try:
+        check_regular_file(args.data, what="--data")
+        return read_columns(args.data, columns)
+    except (ValueError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def predictions(net: Any, X: Any) -> list[dict[str, Any]]:
+    """One row per point: its input, and its class with probability (or its value for regression)."""
+    import numpy as np
+
+    from annplay.engine.build import model_inputs
+
+    meta = net.meta or {}
+    out = net.forward(model_inputs(net, X))
+    kind = meta.get("kind") or net.task
+    names = meta.get("class_names") or []
+    rows = []
+    for j in range(X.shape[1]):
+        row: dict[str, Any] = {"input": X[:, j].tolist()}
+        if kind == "regression":
+            row["value"] = out[:, j].tolist() if out.shape[0] > 1 else float(out[0, j])
+        else:
+            probs = [1 - float(out[0, j]), float(out[0, j])] if out.shape[0] == 1 else out[:, j].tolist()
+            k = int(np.argmax(probs))
+            row["class"] = names[k] if k < len(names) else k
+            row["probability"] = probs[k]
+        rows.append(row)
+    return rows
+
+
+def line(row: dict[str, Any], columns: list[str]) -> str:
+    """A prediction as one plain line: ``x1=0.5, x2=-1 -> bear (p = 0.973)``."""
+    shown_input = ", ".join(f"{plain(c, one_line=True)}={v:g}" for c, v in zip(columns, row["input"], strict=False))
+    if "value" in row:
+        value = row["value"]
+        shown = ", ".join(f"{v:.6g}" for v in value) if isinstance(value, list) else f"{value:.6g}"
+        return f"{shown_input} -> {shown}"
+    return f"{shown_input} -> {plain(row['class'], one_line=True)} (p = {row['probability']:.3f})"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Predict with a saved model on one point or on the rows of a CSV."""
+    net = load(args.model)
+    meta = net.meta or {}
+    columns = [str(c) for c in meta.get("feature_names") or [f"x{i + 1}" for i in range(net.layers[0])]]
+    X = inputs(args, columns)
+    rows = predictions(net, X)
+    if args.json:                  # json.dumps escapes control characters (ensure_ascii)
+        print(json.dumps(rows if args.data else rows[0]))
+        return EXIT_OK
+    for row in rows:
+        print(line(row, columns))
+    return EXIT_OK
+
+
+__all__ = ["run", "load", "predictions", "line"]

@@ -1,0 +1,225 @@
+"""``annplay train``: a Session trained headless with Session.run_for, then a report or one JSON object.
+
+Exit codes: 0 done, 1 diverged (nothing saved), 2 bad input, 130 Ctrl-C (summary so far, saved with --save).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, usage_from
+from annplay.cli.flags import setup_from_args
+from annplay.cli.report import finite, fmt, json_default, per_second, print_report
+from annplay.engine.setup import Setup
+
+READY_FILE_ENV = "ANNPLAY_READY_FILE"
+SLICE_SECONDS = 0.1          # how often the loop looks at Ctrl-C, the goals and the progress bar
+
+
+class Stop:
+    """Set by SIGINT (Ctrl-C): the loop ends after the current chunk."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        self.requested = True
+
+
+def signal_ready() -> None:
+    """Test hook: once training has started (SIGINT now stops it cleanly), create the file named by
+    the environment variable ANNPLAY_READY_FILE, if set.  Lets a test send Ctrl-C without sleeping."""
+    ready = os.environ.get(READY_FILE_ENV)
+    if ready:
+        with contextlib.suppress(OSError):
+            Path(ready).touch()
+
+
+def goal_reached(setup: Setup, metrics: Any) -> str | None:
+    """Why training should stop because a goal (test loss, test accuracy) is met, else None."""
+    loss = metrics.test_loss if metrics.test_loss is not None else metrics.train_loss
+    acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
+    if setup.target_loss is not None and loss is not None and loss <= setup.target_loss:
+        return f"reached the goal loss: {fmt(loss)} ≤ {setup.target_loss:g}"
+    if setup.target_acc is not None and acc is not None and 100 * acc >= setup.target_acc:
+        return f"reached the goal accuracy: {fmt(acc, True)} ≥ {setup.target_acc:g} %"
+    return None
+
+
+def check_save(save: str, setup: Setup, force: bool) -> None:
+    """Refuse a --save target that cannot be written, or would destroy data, before training."""
+    from annplay.engine.safefile import check_save_target
+
+    try:
+        target = check_save_target(save, what="--save")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if setup.csv is not None and target.exists() and target.resolve() == Path(setup.csv).resolve():
+        raise UsageError(f"--save: {save} is the --data file; saving would destroy it")
+    if target.is_file() and not force:
+        from annplay.engine.network import MLP
+        try:
+            MLP.load(target)
+        except ValueError:
+            raise UsageError(f"--save: {save} exists and is not an annplay model; choose another name "
+                             f"or add --force to replace it") from None
+    if not os.access(target.parent, os.W_OK):
+        raise UsageError(f"--save: cannot write into directory {str(target.parent)!r}")
+
+
+def open_session(setup: Setup, typed: dict[str, str]) -> Any:
+    """The Session for the set-up; data and settings problems become one-line usage errors."""
+    from annplay.session import Session
+
+    if setup.csv is not None:
+        from annplay.engine.safefile import check_regular_file
+        try:
+            check_regular_file(setup.csv, what=typed.get("csv", "--data"))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        return Session(setup)
+    except ValueError as exc:                  # SettingError, a CSV's DataError, a trainer's refusal
+        raise usage_from(exc, typed) from None
+
+
+class Loop:
+    """Trains the session in slices of SLICE_SECONDS until done, a goal, or Ctrl-C; times the training alone."""
+
+    def __init__(self, session: Any, stop: Stop) -> None:
+        self.session = session
+        self.stop = stop
+        self.training_seconds = 0.0
+        self.wall_seconds = 0.0
+        self.goal: str | None = None
+
+    def run(self, on_slice: Any = None) -> Any:
+        session, started = self.session, False
+        wall = time.perf_counter()
+        while not session.done() and not self.stop.requested and self.goal is None:
+            t = time.perf_counter()
+            session.run_for(SLICE_SECONDS, metrics=False)
+            self.training_seconds += time.perf_counter() - t
+            if not started:
+                started = True
+                signal_ready()
+            metrics = session.metrics()
+            self.goal = goal_reached(session.setup, metrics)
+            if on_slice is not None:
+                on_slice(metrics, self.training_seconds)
+        self.wall_seconds = time.perf_counter() - wall
+        return session.metrics()
+
+
+def run_with_progress(loop: Loop, total: int | None) -> Any:
+    """The loop under a Rich progress bar on stderr (so a redirected report stays clean)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    unit = loop.session.unit
+    columns: list[Any] = [TextColumn(unit, markup=False), MofNCompleteColumn(), BarColumn(bar_width=None)]
+    if console.width >= 60:
+        columns.append(TextColumn("{task.fields[speed]}"))
+    columns.append(TextColumn("{task.fields[losses]}"))
+    if console.width >= 80:
+        columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("train", total=total, speed="", losses="")
+
+        def update(m: Any, seconds: float) -> None:
+            speed = f"{m.epoch / seconds:,.0f} {per_second(unit)}" if seconds > 0 else ""
+            losses = (f"train {fmt(m.train_loss)} test {fmt(m.test_loss)}" if console.width >= 60
+                      else f"loss {fmt(m.train_loss)}")
+            progress.update(task, completed=m.epoch, speed=speed, losses=losses)
+
+        metrics = loop.run(update)
+        progress.update(task, completed=metrics.epoch)
+    return metrics
+
+
+def warn_numeric_label(ds: Any) -> None:
+    """The default label is the last column; say so when it is a number column turned into classes."""
+    from annplay.textsafe import plain_join
+
+    if ds.kind != "regression" and all(name.lstrip("-").replace(".", "", 1).isdigit() for name in ds.class_names):
+        sys.stderr.write(f"note: the label is the last column, whose values {plain_join(ds.class_names[:6])} "
+                         f"were taken as classes; choose another label column with --y\n")
+
+
+def save_model(session: Any, save: str) -> str:
+    """Write the model; a failure (the target changed meanwhile, a full disk) is a usage error."""
+    try:
+        session.net.save(save)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--save: cannot write {save}: {exc.strerror or exc}") from None
+    return save
+
+
+def confusion(session: Any) -> list[list[int]] | None:
+    """The test set's confusion matrix, for classification with test points."""
+    from annplay.engine.metrics import network_confusion
+
+    prep = session.prep
+    if prep.kind == "regression" or not prep.X_test.shape[1]:
+        return None
+    return network_confusion(session.net, prep.X_test, prep.Y_test, prep.dataset.n_classes).tolist()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train headless; print a progress bar, a summary, a confusion matrix and the boundary."""
+    setup, typed = setup_from_args(args, "train", headless=True)
+    if args.save is not None:
+        check_save(args.save, setup, args.force)
+    session = open_session(setup, typed)
+    if setup.csv is not None and setup.csv_y is None and not args.json:
+        warn_numeric_label(session.prep.dataset)
+    stop = Stop()
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, stop) if main_thread else None
+    loop = Loop(session, stop)
+    try:
+        metrics = loop.run() if args.json else run_with_progress(loop, setup.epochs)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    trainer = session.trainer
+    diverged = metrics.state == "diverged"
+    saved = None
+    if args.save is not None and diverged:
+        trainer.message = (trainer.message + f"; the model was NOT saved to {args.save}").lstrip("; ")
+    elif args.save is not None:
+        saved = save_model(session, args.save)
+    ds = session.prep.dataset
+    state = "interrupted" if stop.requested else "done" if metrics.state == "running" else metrics.state
+    message = "; ".join(m for m in (trainer.message, loop.goal) if m) or None
+    result = {
+        "dataset": ds.name, "kind": ds.kind, "class_names": list(ds.class_names),
+        "epochs": metrics.epoch, "state": state,
+        "train_loss": metrics.train_loss, "test_loss": metrics.test_loss,
+        "train_accuracy": metrics.train_acc, "test_accuracy": metrics.test_acc,
+        "trainer": setup.trainer, "evaluations": metrics.evaluations,
+        "seconds": round(loop.wall_seconds, 4),
+        "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
+        "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved, "message": message,
+        "settings": setup.to_dict(),
+    }
+    if args.json:
+        print(json.dumps(finite(result), allow_nan=False, default=json_default))
+    else:
+        print_report(result, session.prep, session.net, unit=session.unit, no_plot=args.no_plot)
+    return EXIT_INTERRUPTED if stop.requested else EXIT_DIVERGED if diverged else EXIT_OK
+
+
+__all__ = ["run", "Loop", "Stop", "goal_reached", "check_save", "open_session", "READY_FILE_ENV"]
