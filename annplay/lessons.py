@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from annplay.engine.safefile import open_regular
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
@@ -32,7 +33,9 @@ else:                                   # pragma: no cover - Python 3.10
 TEXT_LINES = 8                          # a lesson's text fits 8 lines …
 TEXT_COLUMNS = 40                       # … of 40 columns: the app's smallest screen
 MAX_FILE_BYTES = 64 * 1024              # a lesson is a few hundred bytes; refuse anything absurd
-TOP_KEYS = ("setup", "lesson", "format", "version")
+TOP_KEYS = ("format", "version", "setup", "lesson")
+SETUP_FORMAT = "annplay-setup"          # the set-up file format (engine/setupfile.py) a lesson extends
+SETUP_VERSION = 1
 LESSON_KEYS = ("number", "title", "text", "goal", "goal_text", "solution")
 
 # Goal conditions on the metrics: key → (Metrics field, label, is a percentage, comparison).
@@ -145,8 +148,11 @@ class _Reader:
 
     def lesson(self, data: dict[str, Any], default_number: int) -> Lesson:
         for key in data:
+            if key == "model":
+                raise self.fail("a lesson starts from fresh weights; remove the [model] table", "", key)
             if key not in TOP_KEYS:
                 raise self.fail(f"unknown table or key {key!r}; a lesson file has: [setup] and [lesson]", "", key)
+        self.format(data)
         meta = self.table(data, "lesson", "")
         if "setup" not in data:
             raise self.fail("no [setup] table; give the lesson's starting settings there (it may be empty)")
@@ -163,6 +169,14 @@ class _Reader:
         number = self.number(meta, default_number)
         return Lesson(number, title, text, setup, goal, goal_text, solution, self.source)
 
+    def format(self, data: Mapping[str, Any]) -> None:
+        fmt, version = data.get("format", SETUP_FORMAT), data.get("version", SETUP_VERSION)
+        if fmt != SETUP_FORMAT:
+            raise self.fail(f"format is {fmt!r}, not {SETUP_FORMAT!r}: not an annplay lesson", "", "format")
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SETUP_VERSION:
+            raise self.fail(f"version must be a whole number from 1 to {SETUP_VERSION}, got {version!r}",
+                            "", "version")
+
     def table(self, data: Mapping[str, Any], key: str, owner: str) -> dict[str, Any]:
         where = f"{owner}.{key}" if owner else key
         if key not in data:
@@ -174,7 +188,7 @@ class _Reader:
 
     def setup(self, raw: dict[str, Any]) -> Setup:
         try:
-            return Setup(**raw).validate()
+            return Setup(**_values(raw)).validate()
         except SettingError as exc:
             raise self.fail(f"setup.{exc.setting}: {exc.message}", "setup", exc.setting) from None
 
@@ -248,10 +262,25 @@ class _Reader:
             raise self.fail(f"solution must be a table of setting changes, got {type(raw).__name__}",
                             "lesson", "solution")
         try:
-            setup.with_(**raw).validate()
+            values = _values(raw)
+            setup.with_(**values).validate()
         except SettingError as exc:
             raise self.fail(f"solution.{exc.setting}: {exc.message}", "lesson.solution", exc.setting) from None
-        return {key: SETTINGS[key].check(value) for key, value in raw.items()}
+        return values
+
+
+def _values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Setting values from TOML data, as set-up files write them: text is parsed like a flag ("auto",
+    "8,8", "same"), other data is checked; SettingError names the setting."""
+    values = {}
+    for key, value in raw.items():
+        entry = SETTINGS.get(key)
+        if entry is None:
+            raise SettingError(key, f"no such setting; known: {', '.join(SETTINGS)}")
+        if isinstance(value, dict):
+            raise SettingError(key, f"{entry.allowed()}, got a table")
+        values[key] = entry.parse(value) if isinstance(value, str) else entry.check(value)
+    return values
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -277,29 +306,26 @@ def parse_lesson(text: str, source: str = "<lesson>", default_number: int = 0) -
 
 def _read_text(data: bytes, source: str) -> str:
     if len(data) > MAX_FILE_BYTES:
-        raise LessonError(source, f"is {len(data)} bytes; a lesson file has at most {MAX_FILE_BYTES}")
+        raise LessonError(source, f"is over {MAX_FILE_BYTES} bytes; a lesson file is a few hundred")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LessonError(source, f"is not UTF-8 text (byte {exc.start}); a lesson is a TOML text file") from None
 
 
 def load_lesson_file(path: str | Path) -> Lesson:
     """A lesson from a file (a teacher's own, or a shipped one)."""
-    file = Path(path)
     source = str(path)
-    if not file.exists():
-        raise LessonError(source, "no such file")
-    if not file.is_file():
-        raise LessonError(source, "is not a regular file; give a lesson's .toml file")
-    size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise LessonError(source, f"is {size} bytes; a lesson file has at most {MAX_FILE_BYTES}")
     try:
-        data = file.read_bytes()
+        with open_regular(path, "lesson") as f:          # FIFOs, devices and folders are refused unread
+            data = f.read(MAX_FILE_BYTES + 1)
+    except ValueError as exc:
+        message = str(exc)
+        prefix = f"lesson {source}: "
+        raise LessonError(source, message[len(prefix):] if message.startswith(prefix) else message) from None
     except OSError as exc:
-        raise LessonError(source, f"cannot be read: {exc.strerror or exc}") from None
-    return parse_lesson(_read_text(data, source), source, _number_from_name(file.name))
+        raise LessonError(source, f"cannot be read ({exc.strerror or exc})") from None
+    return parse_lesson(_read_text(data, source), source, _number_from_name(Path(path).name))
 
 
 def _shipped() -> tuple[Lesson, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,17 @@ def test_a_teachers_file_loads_with_its_number_from_the_name(tmp_path: Path) -> 
     assert load_lesson_number_free(tmp_path).number == 0
 
 
+def test_a_saved_set_up_file_with_a_lesson_table_loads(tmp_path: Path) -> None:
+    """Set-up files write "auto" for optional settings, text for layers, and a format line: all fine."""
+    text = ('\ufeffformat = "annplay-setup"\nversion = 1\n' + GOOD.replace(
+        'hidden = [4]', 'hidden = "4,4"\nepochs = "auto"\nlayer_activations = ["relu", "same"]'))
+    path = tmp_path / "saved.toml"
+    path.write_text(text, encoding="utf-8")
+    lesson = load_lesson(path)
+    assert lesson.setup.hidden == (4, 4) and lesson.setup.epochs is None
+    assert lesson.setup.layer_activations == ("relu", None)
+
+
 def load_lesson_number_free(folder: Path) -> Lesson:
     path = folder / "mine.toml"
     path.write_text(GOOD, encoding="utf-8")
@@ -244,7 +256,10 @@ def test_bad_files_give_one_clear_error_naming_file_and_line(tmp_path: Path, tex
 
 @pytest.mark.parametrize(("content", "words"), [
     (b"\xff\xfe\x00binary", "is not UTF-8 text"),
-    (b"x" * (64 * 1024 + 1), "at most 65536"),
+    (b"x" * (64 * 1024 + 1), "is over 65536 bytes"),
+    (b'format = "annplay-mlp"\n' + GOOD.encode(), "not an annplay lesson"),
+    (b"version = 2\n" + GOOD.encode(), "version must be a whole number from 1 to 1"),
+    (GOOD.encode() + b'[model]\nfile = "x.npz"\n', "remove the [model] table"),
     (GOOD.split("[setup]")[0].encode(), "no [setup] table"),
     (b"[setup]\n", "no [lesson] table"),
     (b"lesson = 3\n[setup]\n", "lesson must be a table"),
@@ -259,7 +274,11 @@ def test_files_that_are_not_lessons_are_refused(tmp_path: Path, content: bytes, 
 def test_missing_paths_folders_and_numbers(tmp_path: Path) -> None:
     with pytest.raises(LessonError, match="no such file"):
         load_lesson(tmp_path / "nope.toml")
-    with pytest.raises(LessonError, match="not a regular file"):
+    with pytest.raises(LessonError, match="is a directory, not a regular file"):
         load_lesson(tmp_path)
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(LessonError, match=r"pipe.toml: is a FIFO"):
+        load_lesson(fifo)
     with pytest.raises(LessonError, match=r"^lesson 99: no such lesson; the shipped lessons are 1, 2"):
         load_lesson(99)
