@@ -21,6 +21,7 @@ import numpy as np
 
 from annplay.engine.network import MLP
 from annplay.engine.trainer import check_lr
+from annplay.engine.trainers import live_options
 
 Array = np.ndarray
 NARROW = 40                 # at this width or less, one equation at a time
@@ -149,6 +150,29 @@ def explain_step(net: MLP, X_batch: Any, Y_batch: Any, layer: int, lr: float, *,
     return explanation
 
 
+def options_for(setup: Any) -> dict[str, float]:
+    """``lr``, ``l1`` and ``l2`` of a back-propagation set-up, as :func:`explain_step` takes them.
+
+    Explain mode shows back-propagation; for the neuroevolution trainers it has nothing to show.
+    """
+    if setup.trainer != "backprop":
+        raise ValueError(f"explain mode shows back-propagation; the trainer is {setup.trainer}, which uses no "
+                         f"gradient (choose the trainer backprop)")
+    options = live_options(setup)
+    return {"lr": options["lr"], "l1": options["l1"], "l2": options["l2"]}
+
+
+def batch_columns(X: Array, Y: Array, size: int, index: int) -> tuple[Array, Array]:
+    """Mini-batch ``index`` (counting round the data) of ``size`` columns, in data order."""
+    n = X.shape[1]
+    if n == 0:
+        raise ValueError("there is no training data to explain a step on")
+    size = max(1, min(int(size), n))
+    start = (int(index) * size) % n
+    cols = (np.arange(start, start + size)) % n
+    return X[:, cols], Y[:, cols]
+
+
 # --- rendering --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -251,4 +275,5 @@ def lines(e: Explanation, width: int, page: int = 0) -> list[str]:
     return out
 
 
-__all__ = ["Explanation", "Equation", "explain_step", "equations", "lines", "pages", "NARROW"]
+__all__ = ["Explanation", "Equation", "explain_step", "options_for", "batch_columns", "equations", "lines", "pages",
+           "NARROW"]
