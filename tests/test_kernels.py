@@ -118,3 +118,37 @@ def test_what_the_kernel_leaves_to_the_generic_path() -> None:
     assert not_covered(MLP([2, 3, 2], ["tanh", "softmax"], loss="mse"), 0.0) == "output activation softmax with mse"
     assert "leaky_relu" in str(not_covered(MLP([2, 3, 1], [("leaky_relu", {"slope": -1.0}), "logistic"]), 0.0))
     assert not_covered(MLP([2, 3, 1], "elu"), 0.0) is None
+
+
+# --- BLAS threads -----------------------------------------------------------------------------------------
+
+def test_importing_annplay_leaves_the_environment_alone() -> None:
+    import subprocess
+    import sys
+    code = ("import os; before = dict(os.environ); import annplay, annplay.engine; "
+            "assert dict(os.environ) == before, set(os.environ) ^ set(before); print('ok')")
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_blas_threads_limits_inside_the_block_and_restores() -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from annplay.engine.threads import blas_threads
+
+    def blas() -> list[int]:
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas()
+    with blas_threads(1):
+        assert blas() and set(blas()) == {1}
+    assert blas() == before
+
+
+def test_blas_threads_is_a_no_op_without_threadpoolctl(monkeypatch: pytest.MonkeyPatch) -> None:
+    from annplay.engine import threads
+    monkeypatch.setattr(threads, "_controller", False)
+    with threads.blas_threads(1):
+        pass
+    assert threads.suggested_threads([2, 8, 1], 500) == 1
+    assert threads.suggested_threads([2, 256, 1], 100_000) >= 1
