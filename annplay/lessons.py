@@ -33,6 +33,7 @@ else:                                   # pragma: no cover - Python 3.10
 TEXT_LINES = 8                          # a lesson's text fits 8 lines …
 TEXT_COLUMNS = 40                       # … of 40 columns: the app's smallest screen
 MAX_FILE_BYTES = 64 * 1024              # a lesson is a few hundred bytes; refuse anything absurd
+MAX_MESSAGE = 300                       # characters of an error message after the file name
 TOP_KEYS = ("format", "version", "setup", "lesson")
 SETUP_FORMAT = "annplay-setup"          # the set-up file format (engine/setupfile.py) a lesson extends
 SETUP_VERSION = 1
@@ -63,6 +64,8 @@ class LessonError(ValueError):
 
     def __init__(self, source: str, message: str, line: int | None = None) -> None:
         where = f"{source}:{line}" if line is not None else source
+        if len(message) > MAX_MESSAGE:                 # a hostile value is not echoed whole
+            message = message[:MAX_MESSAGE - 1] + "…"
         super().__init__(f"{where}: {message}")
         self.source = source
         self.line = line
@@ -101,7 +104,7 @@ def cell_width(text: str) -> int:
 def _check_line(text: str, what: str) -> str | None:
     """None when ``text`` is one printable line of at most TEXT_COLUMNS columns, else what is wrong."""
     for ch in text:
-        if unicodedata.category(ch).startswith("C"):
+        if unicodedata.category(ch) in ("Zl", "Zp") or unicodedata.category(ch).startswith("C"):
             return f"{what} holds the control character U+{ord(ch):04X}; use plain printable text"
     if cell_width(text) > TEXT_COLUMNS:
         return f"{what} is {cell_width(text)} columns wide; at most {TEXT_COLUMNS} fit the screen"
@@ -211,7 +214,7 @@ class _Reader:
         value = meta.get("text")
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"text must be a non-empty string, got {value!r}", "lesson", "text")
-        lines = tuple(line.rstrip() for line in value.strip("\n").split("\n"))
+        lines = tuple(line.rstrip() for line in value.replace("\r\n", "\n").strip("\n").split("\n"))
         if len(lines) > TEXT_LINES:
             raise self.fail(f"text has {len(lines)} lines; at most {TEXT_LINES} fit the screen", "lesson", "text")
         for i, line in enumerate(lines, start=1):
@@ -295,6 +298,8 @@ def parse_lesson(text: str, source: str = "<lesson>", default_number: int = 0) -
     """A lesson from TOML text; LessonError names ``source``, the line when known, and the problem."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise LessonError(source, "not valid TOML: arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"at line (\d+)", message)
