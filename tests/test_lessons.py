@@ -31,9 +31,14 @@ def budget(lesson: Lesson) -> int:
     return int(lesson.goal.get("max_epochs") or max(DEFAULT_BUDGET, lesson.goal.get("min_epochs", 0)))
 
 
-def first_reach(lesson: Lesson, setup: Setup) -> int | None:
-    """The first checked epoch at which the goal is met when training ``setup`` headless, else None."""
+def first_reach(lesson: Lesson, setup: Setup, resets: int = 0) -> int | None:
+    """The first checked epoch at which the goal is met when training ``setup`` headless, else None.
+
+    ``resets``: how many times the student pressed reset first (new weights, same data).
+    """
     session = Session(setup)
+    for _ in range(resets):
+        session.reset()
     if goal_status(lesson, setup, session.metrics())[0]:
         return 0
     while session.epoch < budget(lesson) and not session.done():
@@ -80,16 +85,18 @@ def test_lesson_loads_by_number_and_by_path(lesson: Lesson) -> None:
     assert load_lesson(path) == lesson.__class__(**{**lesson.__dict__, "source": str(path)})
 
 
+@pytest.mark.parametrize("resets", [0, 1, 2])
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: f"lesson{lesson.number}")
-def test_start_does_not_reach_the_goal_and_the_solution_does(lesson: Lesson) -> None:
+def test_start_does_not_reach_the_goal_and_the_solution_does(lesson: Lesson, resets: int) -> None:
     assert lesson.solution, "a shipped lesson writes its intended fix in [lesson.solution]"
-    assert first_reach(lesson, lesson.setup) is None
-    reached = first_reach(lesson, lesson.solved_setup())
+    assert first_reach(lesson, lesson.setup, resets) is None
+    reached = first_reach(lesson, lesson.solved_setup(), resets)
     assert reached is not None and reached <= budget(lesson)
 
 
 def test_a_learning_rate_far_too_low_misses_the_step_size_goal() -> None:
     lesson = load_lesson(4)
+    assert first_reach(lesson, lesson.setup.with_(lr=0.0001)) is None
     assert first_reach(lesson, lesson.setup.with_(lr=0.001)) is None
 
 
