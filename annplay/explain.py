@@ -97,8 +97,11 @@ def _check_layer(net: MLP, layer: Any) -> int:
 
 
 def _check_rate(name: str, value: Any) -> float:
-    rate = float(value)
-    if not np.isfinite(rate) or rate < 0:
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}") from None
+    if isinstance(value, bool) or not np.isfinite(rate) or rate < 0:
         raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
     return rate
 
@@ -109,6 +112,8 @@ def explain_step(net: MLP, X_batch: Any, Y_batch: Any, layer: int, lr: float, *,
 
     The step (every layer, W ← W − lr·(dW + l2·W + l1·sign W), b ← b − lr·db) is the one
     :class:`~annplay.engine.trainer.Trainer` takes with the ``sgd`` optimizer on this batch.
+    Dropout is not applied: this is the original design's step.  A step whose new weights
+    would not be finite raises ValueError and changes nothing.
     """
     ell = _check_layer(net, layer)
     lr = check_lr(lr)
@@ -116,34 +121,40 @@ def explain_step(net: MLP, X_batch: Any, Y_batch: Any, layer: int, lr: float, *,
     X = np.asarray(net.check_X(X_batch, "X_batch"), np.float64)
     Y = np.asarray(net.check_Y(Y_batch, X.shape[1], "Y_batch"), np.float64)
     n = X.shape[1]
-    Zs, As = _forward(net, X)
-    depth = len(net.weights)
-    dA, dZ, g_prime = _output_dZ(net, Zs[depth], As[depth], Y)
-    grads: dict[int, tuple[Array, Array]] = {}
-    kept: dict[str, Any] = {}
-    for i in range(depth, 0, -1):
-        W = np.asarray(net.weights[i - 1], np.float64)
-        dW = dZ @ As[i - 1].T / n
-        db = dZ.sum(axis=1, keepdims=True) / n
-        dA_prev = W.T @ dZ
-        grads[i] = (dW, db)
-        if i == ell:
-            kept = {"dA": dA, "g_prime": g_prime, "dZ": dZ, "dW": dW, "db": db, "dA_prev": dA_prev}
-        if i > 1:
-            g = net.activations[i - 2]
-            g_prime = g.derivative(Zs[i - 1], As[i - 1])
-            dA, dZ = dA_prev, dA_prev * g_prime
-    new = {}
-    for i, (dW, db) in grads.items():
-        W = np.asarray(net.weights[i - 1], np.float64)
-        step = dW + l2 * W + l1 * np.sign(W)
-        new[i] = (W - lr * step, np.asarray(net.biases[i - 1], np.float64) - lr * db)
+    if n == 0:
+        raise ValueError("the mini-batch is empty; explain mode needs at least one instance")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):    # a diverging step is reported below
+        Zs, As = _forward(net, X)
+        depth = len(net.weights)
+        dA, dZ, g_prime = _output_dZ(net, Zs[depth], As[depth], Y)
+        grads: dict[int, tuple[Array, Array]] = {}
+        kept: dict[str, Any] = {}
+        for i in range(depth, 0, -1):
+            W = np.asarray(net.weights[i - 1], np.float64)
+            dW = dZ @ As[i - 1].T / n
+            db = dZ.sum(axis=1, keepdims=True) / n
+            dA_prev = W.T @ dZ
+            grads[i] = (dW, db)
+            if i == ell:
+                kept = {"dA": dA, "g_prime": g_prime, "dZ": dZ, "dW": dW, "db": db, "dA_prev": dA_prev}
+            if i > 1:
+                g = net.activations[i - 2]
+                g_prime = g.derivative(Zs[i - 1], As[i - 1])
+                dA, dZ = dA_prev, dA_prev * g_prime
+        new = {}
+        for i, (dW, db) in grads.items():
+            W = np.asarray(net.weights[i - 1], np.float64)
+            step = dW + l2 * W + l1 * np.sign(W)
+            new[i] = (W - lr * step, np.asarray(net.biases[i - 1], np.float64) - lr * db)
     explanation = Explanation(
         layer=ell, depth=depth, activation=net.activations[ell - 1].name, loss=net.loss_spec.name, lr=lr,
         l1=l1, l2=l2, A_prev=As[ell - 1], W=np.array(net.weights[ell - 1], np.float64),
         b=np.array(net.biases[ell - 1], np.float64), Z=Zs[ell], A=As[ell], Y=Y,
         W_new=new[ell][0], b_new=new[ell][1], **kept)
     if apply:
+        if not all(np.all(np.isfinite(W_new)) and np.all(np.isfinite(b_new)) for W_new, b_new in new.values()):
+            raise ValueError(f"this step would make the weights non-finite (diverged) at learning rate {lr:g}; "
+                             f"lower the learning rate")
         for i, (W_new, b_new) in new.items():
             net.weights[i - 1] = W_new
             net.biases[i - 1] = b_new

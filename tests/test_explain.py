@@ -126,6 +126,20 @@ def test_bad_layer_or_rate_is_a_clear_error(layer: object, lr: float, words: str
         explain_step(net, X, Y, layer, lr)  # type: ignore[arg-type]
 
 
+def test_empty_batch_bad_penalty_and_diverging_step_are_clear_errors() -> None:
+    net, X, Y = make("linear", "linear", None)
+    with pytest.raises(ValueError, match="the mini-batch is empty"):
+        explain_step(net, X[:, :0], Y[:, :0], 1, 0.1)
+    with pytest.raises(ValueError, match="l2 must be a finite number ≥ 0, got 'x'"):
+        explain_step(net, X, Y, 1, 0.1, l2="x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="l1 must be"):
+        explain_step(net, X, Y, 1, 0.1, l1=-1.0)
+    before = net.get_flat()
+    with pytest.raises(ValueError, match="non-finite .* lower the learning rate"):
+        explain_step(net, X * 1e200, Y, 1, 1e300, apply=True)
+    np.testing.assert_array_equal(net.get_flat(), before)
+
+
 def test_transposed_batch_is_named() -> None:
     net, X, Y = make("tanh", "logistic", None)
     with pytest.raises(ValueError, match="X_batch must have shape .* looks transposed"):
@@ -226,3 +240,13 @@ def test_a_session_step_explained_is_the_engines_step_on_that_batch() -> None:
     e = explain_step(session.net, Xb, Yb, 2, **options_for(session.setup), apply=True)
     assert e.n == 10 and e.W.shape == (8, 8)
     np.testing.assert_allclose(session.net.get_flat(), engine.get_flat(), rtol=0, atol=1e-12)
+
+
+def test_a_float32_network_is_explained_in_float64_close_to_its_own_gradient() -> None:
+    net = MLP([3, 5, 1], "tanh", seed=4, dtype=np.float32)
+    rng = np.random.default_rng(4)
+    X, Y = rng.normal(size=(3, 8)), (rng.random((1, 8)) > 0.5).astype(float)
+    dWs, _ = net.gradients(X, Y)
+    e = explain_step(net, X, Y, 1, 0.1)
+    assert e.dW.dtype == np.float64
+    np.testing.assert_allclose(e.dW, dWs[0], rtol=0, atol=1e-5)
