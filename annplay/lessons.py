@@ -84,6 +84,11 @@ class Lesson:
     solution: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
 
+    @property
+    def summary(self) -> str:
+        """One line for a list of lessons: number, title and goal."""
+        return f"{self.number:>2}  {self.title}: {self.goal_text}"
+
     def solved_setup(self) -> Setup:
         """The starting set-up with the solution's changes: what reaches the goal."""
         return self.setup.with_(**self.solution).validate()

@@ -77,6 +77,11 @@ def test_text_fits_eight_by_forty(lesson: Lesson) -> None:
         assert line.isprintable(), line
 
 
+def test_summary_lines_list_the_lessons() -> None:
+    assert LESSONS[0].summary == " 1  A straight line: test loss < 0.05 with no hidden layer"
+    assert all(lesson.summary.startswith(f"{lesson.number:>2}  {lesson.title}: ") for lesson in LESSONS)
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: f"lesson{lesson.number}")
 def test_lesson_loads_by_number_and_by_path(lesson: Lesson) -> None:
     assert load_lesson(lesson.number) == lesson
