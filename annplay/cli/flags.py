@@ -31,16 +31,23 @@ def entries_for(command: str) -> list[Setting]:
 
 
 def default_text(s: Setting, headless: bool) -> str:
-    """The default as the help shows it (``auto (1000)`` where a headless command fills in its own)."""
+    """The default as the help shows it: a headless command's own where it has one, 'none' for nothing."""
     if headless and s.cli_default is not None and s.default is None:
         return s.format(s.cli_default)
-    return s.format(s.default)
+    return "none" if s.default is None else s.format(s.default) or "none"
 
 
 def help_text(s: Setting, headless: bool) -> str:
-    """One flag's help: what it does, what is allowed, its default (argparse %-escaped)."""
-    allowed = "" if s.kind in ("choice", "bool") else f"; {s.allowed()}"     # choices show in the metavar
-    text = f"{s.help}{allowed} (default {default_text(s, headless)})"
+    """One flag's help: what it does, the allowed range, its default (argparse %-escaped).
+
+    Choices show in the metavar; an 'auto' default is left to the help, which says what auto means.
+    """
+    text = s.help
+    if s.kind in ("int", "float"):
+        text += f"; {s.allowed()}"
+    explained = s.default is None and "auto" in s.help and not (headless and s.cli_default is not None)
+    if not explained:
+        text += f" (default {default_text(s, headless)})"
     return text.replace("%", "%%")
 
 
