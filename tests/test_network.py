@@ -425,3 +425,19 @@ def test_layer_outputs_are_every_layers_activations_in_one_pass(dtype) -> None:
     np.testing.assert_allclose(outs[0], np.maximum(net.weights[0] @ X + net.biases[0], 0), rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"X must have shape \(m, n\) = \(2, n\)"):
         net.layer_outputs(X.T)
+
+
+@pytest.mark.parametrize("layers,need", [([2, 10**12, 1], "87.3 TiB"), ([2, 20_000, 20_000, 1], "8.9 GiB")])
+def test_a_huge_network_is_refused_before_allocating_with_the_memory_it_needs(layers, need) -> None:
+    with pytest.raises(ValueError, match=rf"parameters and need {need} of memory.*limit is 268,435,456"):
+        MLP(layers)
+    MLP([2, 1000, 1])                                  # ordinary sizes are untouched
+
+
+def test_a_missing_layer_index_names_the_number_of_layers() -> None:
+    net = MLP([2, 3, 1], "tanh")
+    with pytest.raises(IndexError, match=r"weights\[5\] does not exist: this network has 2 layers of weights"):
+        net.weights[5] = np.zeros((1, 3))
+    with pytest.raises(IndexError, match=r"biases\[-3\] does not exist: .* \(indices 0 to 1, or -2 to -1\)"):
+        net.biases[-3]
+    assert net.weights[-1].shape == (1, 3) and len(net.weights[0:1]) == 1

@@ -8,10 +8,13 @@ writes into ``out`` so that training can reuse preallocated buffers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
+
+from .losses import get_loss
 
 Array = np.ndarray
 
@@ -201,7 +204,7 @@ class Activation:
         return f"Activation({self.name!r}{extra})"
 
 
-def get_activation(spec: "str | Activation | tuple | dict") -> Activation:
+def get_activation(spec: str | Activation | tuple | dict) -> Activation:
     """Accept a name, an ``Activation``, ``(name, {params})`` or ``{"name":…, "params":…}``."""
     if isinstance(spec, Activation):
         return spec
@@ -213,3 +216,30 @@ def get_activation(spec: "str | Activation | tuple | dict") -> Activation:
         return Activation(spec)
     raise ValueError(f"an activation must be a name such as 'relu', got {spec!r}; "
                      f"valid names: {', '.join(ACTIVATIONS)}")
+
+
+def parse_layer_activations(layers: list[int], activations: Any, loss: str | None) -> list[Activation]:
+    """One Activation per non-input layer, from any of the accepted spellings."""
+    n_layers = len(layers) - 1
+    if isinstance(activations, (str, Activation, dict)) or (
+            isinstance(activations, tuple) and len(activations) == 2 and isinstance(activations[1], dict)):
+        hidden = get_activation(activations)
+        if hidden.spec.output_only:
+            raise ValueError(f"{hidden.name} can only be used on the output layer")
+        if loss is not None:
+            out_name = get_loss(loss).output or "linear"
+        else:
+            out_name = "logistic" if layers[-1] == 1 else "softmax"
+        return [hidden] * (n_layers - 1) + [Activation(out_name)]
+    acts = list(activations)
+    if len(acts) == n_layers + 1:
+        acts = acts[1:]                       # the original sample names the input layer too
+    if len(acts) != n_layers:
+        raise ValueError(f"layers {layers} has {n_layers} non-input layers, so activations needs "
+                         f"{n_layers} names (or {n_layers + 1} with the first ignored, or one name "
+                         f"for all hidden layers); got {len(list(activations))}")
+    parsed = [get_activation(a) for a in acts]
+    for i, a in enumerate(parsed[:-1]):
+        if a.spec.output_only:
+            raise ValueError(f"{a.name} can only be used on the output layer, not layer {i + 1}")
+    return parsed

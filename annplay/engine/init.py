@@ -6,7 +6,7 @@ Xavier (Glorot) otherwise.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .network import MLP
 from .optimizers import Optimizer
+
+if TYPE_CHECKING:
+    from .network import MLP
 
 Array = np.ndarray
 
@@ -37,6 +39,34 @@ SMALL = 1024                          # below this many columns np.dot's lower o
 def weights_ok(flat: Array) -> bool:
     """True when every weight is finite and Σw² ≤ SQUARED_LIMIT (one BLAS call)."""
     return float(np.dot(flat, flat)) <= SQUARED_LIMIT
+
+
+class Workspace:
+    """Preallocated buffers for one batch size, reused every step (no allocation in the loop).
+
+    Hidden outputs live in "augmented" arrays with a last row of ones, so that one
+    matmul with the layer's [W | b] block gives W·A + b, and one more gives [dW | db].
+    """
+
+    def __init__(self, layers: list[int], n: int, dtype: type, dropout: bool) -> None:
+        sizes = layers[1:]
+        self.n = n
+        self.Z: list[Array] = [np.empty((r, n), dtype) for r in sizes]
+        self.Aaug = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]]
+        self.A = [a[:-1] for a in self.Aaug] + [np.empty((sizes[-1], n), dtype)]
+        self.D: list[Array] = [np.empty((r, n), dtype) for r in sizes]      # g'(Z)
+        self.dZ: list[Array] = [np.empty((r, n), dtype) for r in sizes]
+        self.dA: list[Array] = [np.empty((r, n), dtype) for r in sizes[:-1]]
+        # Inverted dropout: the masked outputs feed the next layer; A keeps g(Z) for g'.
+        self.mask: list[Array] = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else []
+        self.Adrop: list[Array] = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]] if dropout else []
+        self.sign: Array = np.empty((sizes[-1], n), dtype)    # 2Y − 1 for the fused logistic+BCE output
+        self.sign_of: Array | None = None
+
+
+def _ones_row(a: Array) -> Array:
+    a[-1] = 1.0
+    return a
 
 
 # --- hidden activations: forward in place, and dZ(ℓ−1) = (Wᵀ·dZ(ℓ)) ∘ g′ from the outputs A alone ---------

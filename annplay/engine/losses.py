@@ -8,8 +8,8 @@ softmax+cross-entropy) the output error is simply dZ = (A - Y) / n.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -13,7 +13,6 @@ three NumPy calls and neuroevolution can treat the network as one vector.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 from functools import partial
@@ -22,12 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from .activations import ACTIVATIONS, Activation, get_activation
+from .activations import ACTIVATIONS, Activation, parse_layer_activations
 from .init import get_init
+from .kernels import Workspace
 from .losses import LossSpec, default_loss, get_loss
 
 Array = np.ndarray
 
+MAX_PARAMETERS = 2 ** 28           # about 268 million: 6 GiB of float64 parameters, gradient and mask
 FORMAT_NAME = "annplay-mlp"
 FORMAT_VERSION = 1
 
@@ -53,74 +54,29 @@ class ParamList(Sequence):
         self._views = views
         self._kind = kind
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, (int, np.integer)):
+            self._check_index(i)
         return self._views[i]
 
     def __len__(self) -> int:
         return len(self._views)
 
     def __setitem__(self, i: int, value: Any) -> None:
+        self._check_index(i)
         assign_checked(self._views[i], value, f"{self._kind}[{i}]")
+
+    def _check_index(self, i: Any) -> None:
+        """An IndexError that says how many layers there are."""
+        n = len(self._views)
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+            raise TypeError(f"{self._kind} index must be a whole number, got {i!r}")
+        if not -n <= i < n:
+            raise IndexError(f"{self._kind}[{i}] does not exist: this network has {n} layer"
+                             f"{'s' if n != 1 else ''} of {self._kind} (indices 0 to {n - 1}, or -{n} to -1)")
 
     def __repr__(self) -> str:
         return f"[{', '.join(repr(v) for v in self._views)}]"
-
-
-def _parse_activations(layers: list[int], activations: Any, loss: str | None) -> list[Activation]:
-    """One Activation per non-input layer, from any of the accepted spellings."""
-    n_layers = len(layers) - 1
-    if isinstance(activations, (str, Activation, dict)) or (
-            isinstance(activations, tuple) and len(activations) == 2 and isinstance(activations[1], dict)):
-        hidden = get_activation(activations)
-        if hidden.spec.output_only:
-            raise ValueError(f"{hidden.name} can only be used on the output layer")
-        if loss is not None and get_loss(loss).output is None:
-            out_name = "linear"
-        elif loss is not None:
-            out_name = get_loss(loss).output
-        else:
-            out_name = "logistic" if layers[-1] == 1 else "softmax"
-        return [hidden] * (n_layers - 1) + [Activation(out_name)]
-    acts = list(activations)
-    if len(acts) == n_layers + 1:
-        acts = acts[1:]                       # the original sample names the input layer too
-    if len(acts) != n_layers:
-        raise ValueError(f"layers {layers} has {n_layers} non-input layers, so activations needs "
-                         f"{n_layers} names (or {n_layers + 1} with the first ignored, or one name "
-                         f"for all hidden layers); got {len(list(activations))}")
-    parsed = [get_activation(a) for a in acts]
-    for i, a in enumerate(parsed[:-1]):
-        if a.spec.output_only:
-            raise ValueError(f"{a.name} can only be used on the output layer, not layer {i + 1}")
-    return parsed
-
-
-class Workspace:
-    """Preallocated buffers for one batch size, reused every step (no allocation in the loop).
-
-    Hidden outputs live in "augmented" arrays with a last row of ones, so that one
-    matmul with the layer's [W | b] block gives W·A + b, and one more gives [dW | db].
-    """
-
-    def __init__(self, layers: list[int], n: int, dtype: type, dropout: bool) -> None:
-        sizes = layers[1:]
-        self.n = n
-        self.Z = [np.empty((r, n), dtype) for r in sizes]
-        self.Aaug = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]]
-        self.A = [a[:-1] for a in self.Aaug] + [np.empty((sizes[-1], n), dtype)]
-        self.D = [np.empty((r, n), dtype) for r in sizes]      # g'(Z)
-        self.dZ = [np.empty((r, n), dtype) for r in sizes]
-        self.dA = [np.empty((r, n), dtype) for r in sizes[:-1]]
-        # Inverted dropout: the masked outputs feed the next layer; A keeps g(Z) for g'.
-        self.mask = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else None
-        self.Adrop = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]] if dropout else None
-        self.sign = np.empty((sizes[-1], n), dtype)    # 2Y − 1 for the fused logistic+BCE output
-        self.sign_of: Array | None = None
-
-
-def _ones_row(a: Array) -> Array:
-    a[-1] = 1.0
-    return a
 
 
 def augment(X: Array) -> Array:
@@ -148,7 +104,7 @@ class MLP:
             if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
                 raise ValueError(f"layer {i} size must be a whole number ≥ 1, got {size!r} in {layers}")
         self.layers: list[int] = [int(s) for s in layers]
-        self.activations: list[Activation] = _parse_activations(self.layers, activations, loss)
+        self.activations: list[Activation] = parse_layer_activations(self.layers, activations, loss)
         out = self.activations[-1].name
         self.loss_spec: LossSpec = get_loss(loss if loss is not None else default_loss(out))
         if self.loss_spec.output is not None and self.loss_spec.output != out:
@@ -158,6 +114,7 @@ class MLP:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        check_size(self.layers, self.dtype)           # before anything is allocated
         self.seed = seed
         self.init = init
         self.meta: dict[str, Any] = {}
@@ -168,7 +125,7 @@ class MLP:
 
     def _build_parameters(self) -> None:
         """One flat vector; layer ℓ's block is [W | b], r×(s+1) row-major: a neuron's weights, then its bias."""
-        shapes = list(zip(self.layers[1:], self.layers[:-1]))
+        shapes = list(zip(self.layers[1:], self.layers[:-1], strict=True))
         self.n_params = sum(r * (s + 1) for r, s in shapes)
         self._flat = np.zeros(self.n_params, self.dtype)
         self._grad = np.zeros(self.n_params, self.dtype)
@@ -191,7 +148,7 @@ class MLP:
     def initialize(self, init: str | None = None, seed: int | None = None) -> None:
         """(Re)draw all weights: ``init`` by name, or per layer He (ReLU family) / Xavier."""
         rng = np.random.default_rng(seed)
-        for i, (r, s) in enumerate(zip(self.layers[1:], self.layers[:-1])):
+        for i, (r, s) in enumerate(zip(self.layers[1:], self.layers[:-1], strict=True)):
             name = init or ("he" if self.activations[i].spec.relu_family else "xavier")
             W, b = get_init(name)(rng, r, s)
             self.weights[i][...] = W
@@ -260,7 +217,7 @@ class MLP:
         """A(N), the network's output for each column of X (no dropout: inference)."""
         A = self.check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            for W, b, g in zip(self.weights, self.biases, self.activations):
+            for W, b, g in zip(self.weights, self.biases, self.activations, strict=True):
                 Z = W @ A
                 Z += b
                 A = g(Z, Z)      # in place: Z is not needed at inference
@@ -275,7 +232,7 @@ class MLP:
             raise ValueError(f"X must have shape (m, n) = ({m}, n), one instance per column; got shape {A.shape}")
         outputs: list[Array] = []
         with np.errstate(over="ignore", invalid="ignore"):
-            for P, g in zip(self._blocks, self.activations):
+            for P, g in zip(self._blocks, self.activations, strict=True):
                 P = P.astype(dtype, copy=False)
                 Z = P[:, :-1] @ A
                 Z += P[:, -1:]
@@ -288,7 +245,7 @@ class MLP:
         A = self.check_X(X)
         Z = A
         with np.errstate(over="ignore", invalid="ignore"):
-            for i, (W, b, g) in enumerate(zip(self.weights, self.biases, self.activations)):
+            for i, (W, b, g) in enumerate(zip(self.weights, self.biases, self.activations, strict=True)):
                 Z = W @ A
                 Z += b
                 A = g(Z) if i < len(self.activations) - 1 else A
@@ -297,7 +254,7 @@ class MLP:
     def _plan(self) -> list[tuple]:
         """Per layer ([W | b], Wᵀ, g, g′) with parameters bound: the hot loops look nothing up."""
         plan = []
-        for P, g in zip(self._blocks, self.activations):
+        for P, g in zip(self._blocks, self.activations, strict=True):
             f, d = g.spec.function, g.spec.derivative
             if g.params:
                 f = partial(f, **g.params)
@@ -328,7 +285,7 @@ class MLP:
                     f(Z, ws.A[i])
                 return
             f(Z, ws.A[i])
-            if dropout:
+            if dropout and rng is not None:
                 mask = ws.mask[i]
                 mask[...] = rng.random(mask.shape, dtype=mask.dtype)
                 np.less(mask, keep, out=mask)
@@ -406,7 +363,7 @@ class MLP:
         """(dW per layer, db per layer) as r×s and r×1 arrays."""
         _, grad = self.backprop(X, Y)
         dws, dbs, offset = [], [], 0
-        for r, s in zip(self.layers[1:], self.layers[:-1]):
+        for r, s in zip(self.layers[1:], self.layers[:-1], strict=True):
             block = grad[offset:offset + r * (s + 1)].reshape(r, s + 1)
             dws.append(block[:, :-1])
             dbs.append(block[:, -1:])
@@ -451,13 +408,14 @@ class MLP:
 
         Defaults are the original design's: full batch, plain gradient descent,
         no penalties, no dropout; so one epoch moves each weight by exactly
-        −lr·∂L/∂W.  ``options``: batch_size, optimizer, l1, l2, dropout,
-        validation=(X_val, Y_val), patience, seed.  The recorded train loss of an
+        −lr·∂L/∂W.  ``options``: batch_size, optimizer, optimizer_options, l1, l2,
+        dropout, validation=(X_val, Y_val), patience, seed, shuffle.  The recorded train loss of an
         epoch is the mean loss of its batches, measured before each update.
         """
         from .trainer import Trainer
 
-        allowed = {"batch_size", "optimizer", "l1", "l2", "dropout", "validation", "patience", "seed", "shuffle"}
+        allowed = {"batch_size", "optimizer", "optimizer_options", "l1", "l2", "dropout", "validation", "patience",
+                   "seed", "shuffle"}
         unknown = sorted(set(options) - allowed)
         if unknown:
             raise ValueError(f"fit() has no option {unknown[0]!r}; options: {', '.join(sorted(allowed))}")
@@ -492,7 +450,7 @@ class MLP:
                 "dtype": self.dtype.name,
                 "meta": self.meta}
 
-    def copy(self) -> "MLP":
+    def copy(self) -> MLP:
         """An independent network with the same architecture and weights."""
         return MLP.from_dict(self.to_dict())
 
@@ -524,9 +482,22 @@ class MLP:
         return f"MLP({self.layers}, [{acts}], loss={self.loss_spec.name!r}, dtype={self.dtype.name})"
 
 
-def is_finite_vector(v: Array) -> bool:
-    """True when every entry of v is finite (one reduction, no temporary array)."""
-    return math.isfinite(float(np.add.reduce(v)))
+def check_size(layers: Sequence[int], dtype: np.dtype) -> None:
+    """Refuse, before allocating anything, a network with more than MAX_PARAMETERS parameters."""
+    count = sum((s + 1) * r for s, r in zip(layers[:-1], layers[1:], strict=False))
+    if count > MAX_PARAMETERS:
+        need = 3 * count * dtype.itemsize          # parameters, gradient and weight mask
+        raise ValueError(f"layers {list(layers)} would have {count:,} parameters and need {_bytes(need)} of memory "
+                         f"for {dtype.name} parameters and gradients alone; the limit is {MAX_PARAMETERS:,} "
+                         f"parameters")
 
 
-__all__ = ["MLP", "ParamList", "Workspace", "augment", "ACTIVATIONS", "is_finite_vector"]
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} PiB"
+
+
+__all__ = ["MLP", "ParamList", "Workspace", "augment", "ACTIVATIONS", "MAX_PARAMETERS", "check_size"]

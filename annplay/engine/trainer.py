@@ -358,9 +358,9 @@ class Trainer:
             if self._initial_loss is None:
                 self._initial_loss = self._measure(self.X, self.Y)[0]
             limit = EXPLOSION * max(self._initial_loss, 1.0) if math.isfinite(self._initial_loss) else math.inf
-        kernel = self._fast()
-        per_call = 1 if self.X_val is not None or kernel is None else epochs
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            kernel = self._fast()                  # (a penalty of 1e300 overflows float32: diverges at once)
+            per_call = 1 if self.X_val is not None or kernel is None else epochs
             left = epochs
             while left:
                 k = min(per_call, left)
