@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from annplay.engine.network import MLP
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
 from annplay.lessons import (
@@ -307,3 +309,13 @@ def test_a_lesson_saved_with_windows_line_ends_loads_the_same() -> None:
     lesson = LESSONS[0]
     text = (Path(__file__).resolve().parents[1] / lesson.source).read_text(encoding="utf-8")
     assert parse_lesson(text.replace("\n", "\r\n"), lesson.source, lesson.number) == lesson
+
+
+def test_lesson_7s_claim_relu_layers_get_he_initialisation_on_their_own() -> None:
+    lesson = load_lesson(7)
+    assert "He" in " ".join(lesson.text)
+    net = Session(lesson.solved_setup()).net
+    he = MLP(net.layers, [a.name for a in net.activations], init="he", seed=net.seed)
+    xavier = MLP(net.layers, [a.name for a in net.activations], init="xavier", seed=net.seed)
+    np.testing.assert_array_equal(net.weights[0], he.weights[0])
+    assert not np.array_equal(net.weights[0], xavier.weights[0])
