@@ -82,9 +82,10 @@ def run(args: argparse.Namespace) -> int:
             for label, text in (("", help_), ("allowed: ", allowed), ("applies to: ", applies)):
                 console.print(Text(f"  {label}{text}"), highlight=False)
         return EXIT_OK
-    table = Table(box=None, show_header=True, header_style="bold")
+    table = Table(box=None, show_header=True, header_style="bold", expand=True)
     for col in COLUMNS:
-        table.add_column(col, overflow="fold")
+        short = col in ("setting", "flag", "default")
+        table.add_column(col, overflow="fold", no_wrap=short, ratio=None if short else 1)
     for row in rows():
         table.add_row(*(Text(c) for c in row))
     console.print(table)
