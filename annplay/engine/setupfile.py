@@ -1,0 +1,331 @@
+"""Set-up files in TOML: a ``[setup]`` table of setting names and values, an optional ``[model]`` reference.
+
+::
+
+    # annplay set-up · share code: ap1:ds=xor;lr=0.1
+    format = "annplay-setup"
+    version = 1
+
+    [setup]
+    dataset = "xor"
+    hidden = [8, 8]
+    lr = 0.1
+    epochs = "auto"          # auto = the setting's own default (None)
+
+    [model]
+    file = "run.npz"         # relative to this file's folder
+
+Reading uses ``tomllib`` (``tomli`` on Python 3.10); writing is by hand (no dependency) and atomic.
+Every problem is one line that starts with the file's name.  The weight editor's JSON export
+uses the same section: :func:`setup_section` and :func:`setup_from_section`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .safefile import atomic_write_bytes, check_save_target, open_regular
+from .settings import SETTINGS, SettingError
+from .setup import Setup
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:                                       # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+FORMAT = "annplay-setup"
+VERSION = 1
+MODEL_FORMAT = "annplay-mlp"                # network.FORMAT_NAME, repeated to keep this module light
+MAX_FILE_BYTES = 1 << 20                    # a set-up file is a few hundred bytes; refuse anything huge
+TOP_KEYS = ("format", "version", "setup", "model", "lesson")
+AUTO = "auto"
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class SetupFile:
+    """What a set-up file holds: the set-up, and the model file it names (resolved beside it), if any."""
+
+    setup: Setup
+    model: Path | None = None
+
+
+class SetupFileError(SettingError):
+    """A bad key or value in a set-up file or section: the message starts with where it is (file:line)."""
+
+    def __init__(self, setting: str, message: str, where: str) -> None:
+        ValueError.__init__(self, f"{where}: {setting}: {message}")
+        self.setting = setting
+        self.message = message
+        self.where = where
+
+
+# --- the shared section ---------------------------------------------------------------------
+
+def setup_section(setup: Setup) -> dict[str, Any]:
+    """Every setting as TOML- and JSON-safe data, in table order (None becomes "auto", tuples lists)."""
+    section: dict[str, Any] = {}
+    for name, value in setup.items():
+        if value is None:
+            section[name] = AUTO
+        elif isinstance(value, tuple):
+            section[name] = ["same" if v is None else v for v in value]
+        else:
+            section[name] = value
+    return section
+
+
+def setup_from_section(section: Any, source: str = "setup", lines: dict[str, int] | None = None) -> Setup:
+    """A checked Setup from a section's data; SettingError "SOURCE[:LINE]: key: what is allowed"."""
+    if not isinstance(section, dict):
+        raise ValueError(f"{source}: the setup section must be a table of setting = value")
+    values: dict[str, Any] = {}
+    for key, raw in section.items():
+        where = _where(source, lines, key)
+        entry = SETTINGS.get(key)
+        if entry is None:
+            raise SetupFileError(key, f"unknown setting; known: {', '.join(SETTINGS)}", where)
+        try:
+            values[key] = _value(entry.name, raw)
+        except SettingError as exc:
+            raise SetupFileError(key, exc.message, where) from None
+    try:
+        return Setup(**values).validate()
+    except SettingError as exc:
+        where = _where(source, lines, exc.setting)
+        raise SetupFileError(exc.setting, exc.message, where) from None
+
+
+def _value(name: str, raw: Any) -> Any:
+    """One setting's value from TOML/JSON data: text is parsed like a flag, other data is checked."""
+    entry = SETTINGS[name]
+    if isinstance(raw, str):
+        value = entry.parse(raw)
+    elif isinstance(raw, (bool, int, float, list)):
+        if entry.kind in ("text",) or (entry.kind == "choice" and not isinstance(raw, str)):
+            raise SettingError(name, f"{entry.allowed()}, got {raw!r}")
+        value = entry.check(raw)
+    else:
+        raise SettingError(name, f"{entry.allowed()}, got a {type(raw).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SettingError(name, f"{entry.allowed()}, got {raw!r}")
+    return value
+
+
+def _where(source: str, lines: dict[str, int] | None, key: str) -> str:
+    line = (lines or {}).get(key)
+    return f"{source}:{line}" if line else source
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def read_setup(path: PathLike) -> Setup:
+    """The set-up a TOML file describes (errors: one line starting with the file name)."""
+    return read_setup_file(path).setup
+
+
+def read_setup_file(path: PathLike) -> SetupFile:
+    """The set-up and the model reference of a TOML set-up file (or a lesson file)."""
+    name = str(path)
+    text = _read_text(path, "--setup")
+    return parse_setup_text(text, name, folder=Path(path).parent)
+
+
+def parse_setup_text(text: str, source: str = "setup", folder: Path | None = None) -> SetupFile:
+    """A set-up file's content, checked; ``source`` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{source}: not valid TOML ({exc})") from None
+    for key in data:
+        if key not in TOP_KEYS:
+            line = _line_of(text, None, key)
+            where = f"{source}:{line}" if line else source
+            raise ValueError(f"{where}: unknown key {key!r}; a set-up file has: {', '.join(TOP_KEYS)}")
+    fmt = data.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise ValueError(f"{source}: format is {fmt!r}, not {FORMAT!r}: not an annplay set-up file")
+    version = data.get("version", VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"{source}: version must be a whole number ≥ 1, got {version!r}")
+    if version > VERSION:
+        raise ValueError(f"{source}: set-up format version {version} is newer than this annplay reads "
+                         f"(up to {VERSION}); upgrade annplay")
+    if "setup" not in data:
+        raise ValueError(f"{source}: no [setup] table; write one, e.g. [setup] then dataset = \"xor\"")
+    section = data["setup"]
+    lines = {key: n for key in section if (n := _line_of(text, "setup", key))} if isinstance(section, dict) else {}
+    setup = setup_from_section(section, source, lines)
+    return SetupFile(setup, _model_ref(data.get("model"), source, folder))
+
+
+def _model_ref(model: Any, source: str, folder: Path | None) -> Path | None:
+    """The ``[model] file = "..."`` reference, resolved against the set-up file's folder."""
+    if model is None:
+        return None
+    if not isinstance(model, dict) or set(model) - {"file"}:
+        raise ValueError(f"{source}: [model] takes one key, file = \"NAME.npz\"")
+    file = model.get("file")
+    if not isinstance(file, str) or not file.strip():
+        raise ValueError(f"{source}: [model] file must be a file name, got {file!r}")
+    ref = Path(file)
+    return ref if ref.is_absolute() or folder is None else folder / ref
+
+
+def _line_of(text: str, table: str | None, key: str) -> int | None:
+    """The 1-based line where ``key`` is assigned inside ``[table]`` (None: top level), if it can be found."""
+    current: str | None = None
+    pattern = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = header.match(line)
+        if found:
+            current = found.group(1).strip().strip("\"'")
+            if table is None and current == key:
+                return number
+            continue
+        match = pattern.match(line)
+        if match and current == table and key in match.groups():
+            return number
+    return None
+
+
+def _read_text(path: PathLike, what: str) -> str:
+    """A small regular file's text (UTF-8, BOM allowed); ValueError naming the file otherwise."""
+    with open_regular(path, what) as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"{path}: too large for a set-up file (over {MAX_FILE_BYTES // 1024} KiB)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+# --- writing ------------------------------------------------------------------------------
+
+def toml_text(setup: Setup, *, model: PathLike | None = None) -> str:
+    """The TOML text of a set-up file for ``setup`` (and a model reference)."""
+    from .sharecode import encode
+    lines = [f"# annplay set-up · share code: {_comment(encode(setup))}",
+             f"format = {_toml(FORMAT)}", f"version = {VERSION}", "", "[setup]"]
+    for name, value in setup_section(setup).items():
+        lines.append(f"{name} = {_toml(value)}")
+    if model is not None:
+        lines += ["", "[model]", f"file = {_toml(os.fspath(model))}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_setup(path: PathLike, setup: Setup, *, model: PathLike | None = None,
+                what: str = "--save-setup") -> Path:
+    """Write ``setup`` as a TOML set-up file atomically; never replaces a file that is not annplay's."""
+    check_save_target(path, what=what)
+    check_replaceable(path, what=what)
+    return atomic_write_bytes(path, toml_text(setup, model=model).encode("utf-8"), what=what)
+
+
+def _comment(text: str) -> str:
+    """Text safe inside a TOML comment (no line breaks or control characters)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def _toml(value: Any) -> str:
+    """One TOML value: string, boolean, integer, float or array of those."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write {value!r} in a set-up file")
+        text = repr(value)
+        return text if any(c in text for c in ".eE") else text + ".0"
+    if isinstance(value, str):
+        return '"' + "".join(_toml_char(c) for c in value) + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(f"cannot write a {type(value).__name__} in a set-up file")
+
+
+def _toml_char(c: str) -> str:
+    if c == '"':
+        return '\\"'
+    if c == "\\":
+        return "\\\\"
+    code = ord(c)
+    if code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
+        if 0xD800 <= code <= 0xDFFF:
+            raise ValueError("a set-up value holds text that is not valid Unicode")
+        return f"\\u{code:04x}"
+    return c
+
+
+# --- replacing files ----------------------------------------------------------------------
+
+def check_replaceable(path: PathLike, *, what: str = "--save-setup") -> None:
+    """Refuse (ValueError) to replace an existing file unless it is empty or an annplay set-up or model.
+
+    Set-up files, lesson files, ``.npz`` models and the weight editor's JSON export may be replaced.
+    """
+    target = Path(path)
+    if not target.exists():
+        return
+    with open_regular(target, what) as f:
+        head = f.read(4)
+        if head.startswith(b"PK"):
+            f.seek(0)
+            if _is_model_npz(f):
+                return
+        elif not head:
+            return
+        else:
+            f.seek(0)
+            if _is_annplay_text(f.read(MAX_FILE_BYTES + 1)):
+                return
+    raise ValueError(f"{what} {path}: exists and is not an annplay set-up or model; "
+                     f"choose another name or remove the file first")
+
+
+def _is_annplay_text(data: bytes) -> bool:
+    """True when the bytes are an annplay set-up or lesson (TOML) or a weight export (JSON)."""
+    if len(data) > MAX_FILE_BYTES:
+        return False
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    try:
+        parsed = json.loads(text)
+        return isinstance(parsed, dict) and parsed.get("format") in (MODEL_FORMAT, FORMAT)
+    except ValueError:
+        pass
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return doc.get("format") == FORMAT or (isinstance(doc.get("setup"), dict) and set(doc) <= set(TOP_KEYS))
+
+
+def _is_model_npz(f: BinaryIO) -> bool:
+    """True when the open file is a zip holding annplay's model format tag."""
+    try:
+        with zipfile.ZipFile(f) as z:
+            if "format.npy" not in z.namelist():
+                return False
+            tag = z.read("format.npy")
+            return any(MODEL_FORMAT.encode(codec) in tag for codec in ("utf-32-le", "utf-32-be", "ascii"))
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return False
+
+
+__all__ = ["FORMAT", "VERSION", "SetupFile", "SetupFileError", "setup_section", "setup_from_section", "read_setup",
+           "read_setup_file", "parse_setup_text", "toml_text", "write_setup", "check_replaceable"]

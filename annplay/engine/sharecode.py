@@ -1,0 +1,102 @@
+"""Share codes: a set-up as one short, versioned line of text, like ``ap1:ds=spiral;h=8,8;lr=0.1;seed=7``.
+
+Only the values that differ from the table's defaults are written, in table order, each as
+``key=value`` with the setting's share-code key, so the same set-up always gives the same code.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import quote, unquote
+
+from .settings import SETTINGS, Setting, SettingError, by_code
+from .setup import Setup
+
+PREFIX = "ap1:"
+VERSION = 1
+MAX_CODE_LENGTH = 4096          # bytes of text a share code may have: far more than any real set-up
+CODE_ERROR = "share code"       # the ``setting`` of errors about the code as a whole
+_QUOTES = "'\"`‘’“”«»<>"
+_SAFE = ",./-_+~*:()!@^[]"      # characters left as they are inside a value
+
+
+def format_value(entry: Setting, value: Any) -> str:
+    """The value as text that reads back exactly (floats keep every digit ``:g`` would drop)."""
+    if entry.kind == "float" and value is not None:
+        short = f"{value:g}"
+        return short if float(short) == value else repr(float(value))
+    return entry.format(value)
+
+
+def encode(setup: Setup) -> str:
+    """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order."""
+    parts = [f"{SETTINGS[name].code}={quote(format_value(SETTINGS[name], value), safe=_SAFE)}"
+             for name, value in setup.changed().items()]
+    return PREFIX + ";".join(parts)
+
+
+def looks_like_code(text: str) -> bool:
+    """True when ``text`` (quotes and spaces around it allowed) is meant as a share code."""
+    body = _unwrap(text)
+    return body[:2].lower() == "ap" and ":" in body[:8] and body.split(":", 1)[0][2:].isdigit()
+
+
+def decode(text: str) -> Setup:
+    """The set-up a share code describes; SettingError names the bad key or value and what is allowed."""
+    if not isinstance(text, str):
+        raise SettingError(CODE_ERROR, f"expected text like {PREFIX}ds=xor;lr=0.1, got {type(text).__name__}")
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_CODE_LENGTH:
+        raise SettingError(CODE_ERROR, f"too long ({len(text)} characters; at most {MAX_CODE_LENGTH}); "
+                                       f"a share code is one short line like {PREFIX}ds=xor;lr=0.1")
+    body = _unwrap(text)
+    head, sep, rest = body.partition(":")
+    if not sep or head.lower() != PREFIX[:-1]:
+        version = head[2:] if head[:2].lower() == "ap" and head[2:].isdigit() else ""
+        if sep and version and int(version) > VERSION:
+            raise SettingError(CODE_ERROR, f"version ap{version} is newer than this annplay reads "
+                                           f"({PREFIX[:-1]}); upgrade annplay")
+        shown = body if len(body) <= 40 else body[:39] + "…"
+        raise SettingError(CODE_ERROR, f"{shown!r} is not a share code; one starts with {PREFIX} "
+                                       f"like {PREFIX}ds=xor;lr=0.1")
+    values: dict[str, Any] = {}
+    for part in rest.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        key, eq, raw = part.partition("=")
+        key = key.strip()
+        if not eq:
+            raise SettingError(CODE_ERROR, f"{part!r} has no '='; each part is key=value, like lr=0.1")
+        entry = by_code(key) or by_code(key.lower())
+        if entry is None:
+            known = ", ".join(s.code for s in SETTINGS.values())
+            raise SettingError(key, f"unknown share-code key {key!r}; known keys: {known}")
+        if entry.name in values:
+            raise SettingError(entry.name, f"key {entry.code!r} given twice in the share code")
+        value_text = unquote(raw.strip())
+        try:
+            values[entry.name] = _parse(entry, value_text)
+        except SettingError as exc:
+            raise SettingError(entry.name, f"bad value in {entry.code}={value_text}: {exc.message}") from None
+    return Setup(**values).validate()
+
+
+def _parse(entry: Setting, text: str) -> Any:
+    """One value from its text; NaN and infinities are refused for numbers."""
+    value = entry.parse(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SettingError(entry.name, f"{entry.allowed()}, got {text!r}")
+    return value
+
+
+def _unwrap(text: str) -> str:
+    """The text without surrounding whitespace and quotes (as pasted from a chat or a slide)."""
+    body = text.strip()
+    while len(body) >= 2 and body[0] in _QUOTES and body[-1] in _QUOTES:
+        body = body[1:-1].strip()
+    return body.strip(_QUOTES).strip()
+
+
+__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "encode", "decode", "format_value",
+           "looks_like_code"]
