@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import csv as _csv
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from annplay.engine.csvdata import DataError, load_csv, shipped_csv, shipped_data_dir, standardize_features
+import annplay.engine.csvdata as csvdata
+from annplay.engine.csvdata import (
+    DataError,
+    load_csv,
+    read_columns,
+    shipped_csv,
+    shipped_data_dir,
+    standardize_features,
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
@@ -255,3 +267,149 @@ def test_bom_and_whitespace_tolerated(tmp_path: Path) -> None:
     assert ds.feature_names == ("a", "b")
     assert ds.X.tolist() == [[1.0, 3.0], [2.0, 4.0]]
     assert ds.class_names == ("x", "y")
+
+
+# ---- issue 12: streamed loading, regular files only, seeded subsample ----------------------------
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="FIFO"):
+        load_csv(fifo)
+    with pytest.raises(DataError, match="FIFO"):
+        read_columns(fifo, ["a"])
+
+
+def test_devices_and_folders_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="character device"):
+        load_csv("/dev/null")
+    with pytest.raises(DataError, match="directory"):
+        load_csv(tmp_path)
+
+
+def big_text(rows: int, seed: int = 0) -> str:
+    rng = np.random.default_rng(seed)
+    lines = ["a,b,label"]
+    for i in range(rows):
+        a = "NA" if i % 97 == 5 else f"{rng.normal():.4f}"
+        lines.append(f"{a},{rng.normal():.4f},{'xyz'[i % 3]}")
+    return "\n".join(lines) + "\n"
+
+
+def test_small_chunks_give_the_same_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, big_text(500))
+    whole = load_csv(path, standardize=False)
+    monkeypatch.setattr(csvdata, "CHUNK_ROWS", 7)
+    chunked = load_csv(path, standardize=False)
+    assert chunked.X.tolist() == whole.X.tolist() and chunked.y.tolist() == whole.y.tolist()
+    assert chunked.dropped == whole.dropped == 6 and whole.n == 494
+
+
+def test_errors_name_the_right_line_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvdata, "CHUNK_ROWS", 4)
+    text = "a,b,label\n" + "1,2,x\n" * 10 + "\n\n" + "3,4,y\n" * 5 + "5,oops,x\n"
+    with pytest.raises(DataError, match=r"line 19, column 'b': 'oops' is not a number"):
+        load_csv(write(tmp_path, text), x=["a", "b"])
+    text = "a,b,label\n" + "1,2,x\n" * 9 + "1,2\n"
+    with pytest.raises(DataError, match=r"line 11: expected 3 columns"):
+        load_csv(write(tmp_path, text, "r.csv"))
+    text = "a,b,v\n" + "1,2,0.5\n" * 9 + "1,2,bad\n" + "1,2,1.5\n"
+    with pytest.raises(DataError, match=r"line 11, column 'v': 'bad' is not a number"):
+        load_csv(write(tmp_path, text, "v.csv"))
+
+
+def test_line_numbers_count_quoted_line_breaks(tmp_path: Path) -> None:
+    text = 'a,b,label\n1,2,"two\nlines"\n3,zz,y\n'
+    with pytest.raises(DataError, match="line 4, column 'b'"):
+        load_csv(write(tmp_path, text), x=["a", "b"])
+
+
+def test_points_gives_a_seeded_subsample(tmp_path: Path) -> None:
+    path = write(tmp_path, big_text(300))
+    full = load_csv(path, standardize=False)
+    a = load_csv(path, standardize=False, points=50, seed=3)
+    b = load_csv(path, standardize=False, points=50, seed=3)
+    c = load_csv(path, standardize=False, points=50, seed=4)
+    assert a.n == 50 and a.X.tolist() == b.X.tolist() and a.X.tolist() != c.X.tolist()
+    full_rows = {tuple(col) for col in full.X.T.tolist()}
+    assert all(tuple(col) in full_rows for col in a.X.T.tolist())
+    assert "sample of 50 of 296 rows (seed 3)" in a.description
+    assert load_csv(path, points=10**6).n == full.n
+    with pytest.raises(DataError, match="points must be a whole number"):
+        load_csv(path, points=0)
+
+
+def test_too_many_text_labels(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i},{i % 7},name{i}" for i in range(1200))
+    with pytest.raises(DataError, match="over 1,000 different text labels"):
+        load_csv(write(tmp_path, "a,b,label\n" + rows + "\n"))
+
+
+def test_many_numeric_labels_are_regression(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i},{i % 7},{i * 0.5}" for i in range(3000))
+    ds = load_csv(write(tmp_path, "a,b,v\n" + rows + "\n"))
+    assert ds.kind == "regression" and ds.y[-1] == 1499.5
+
+
+def test_missing_labels_are_not_classes(tmp_path: Path) -> None:
+    ds = load_csv(write(tmp_path, "a,label\n1,x\n2,NA\n3,y\n4, \n"))
+    assert ds.class_names == ("x", "y") and ds.dropped == 2
+
+
+def test_read_columns_missing_value_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "a,b\n1,2\n3,NA\n")
+    with pytest.raises(DataError, match="line 3, column 'b': 'NA' is not a number"):
+        read_columns(path, ["a", "b"])
+    assert read_columns(write(tmp_path, "a,b\n1,2\n3,4\n", "ok.csv"), ["b"]).tolist() == [[2.0, 4.0]]
+
+
+CELL = st.sampled_from(["1", "2.5", "-3", "NA", "", "x", "inf", "nan", " 4 ", "1e3", "y", "0"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(CELL, CELL, CELL), min_size=1, max_size=30), st.integers(1, 5))
+def test_chunk_size_never_changes_the_outcome(rows: list, chunk: int) -> None:
+    """Any small CSV gives the same dataset, or the same error, whatever the chunk size."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.csv"
+        with path.open("w", newline="") as f:
+            w = _csv.writer(f)
+            w.writerow(["a", "b", "c"])
+            w.writerows(rows)
+
+        def outcome() -> object:
+            try:
+                ds = load_csv(path, x=["a", "b"], y="c", standardize=False)
+            except DataError as exc:
+                return str(exc)
+            return (ds.X.tolist(), ds.y.tolist(), ds.class_names, ds.dropped)
+
+        saved = csvdata.CHUNK_ROWS
+        try:
+            csvdata.CHUNK_ROWS = 1 << 15
+            big = outcome()
+            csvdata.CHUNK_ROWS = chunk
+            assert outcome() == big
+        finally:
+            csvdata.CHUNK_ROWS = saved
+
+
+def test_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
+    """Peak Python/NumPy allocation while loading 120k rows stays near one chunk plus the result (item 17)."""
+    import tracemalloc
+    path = tmp_path / "big.csv"
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(120_000, 3)).round(5)
+    with path.open("w") as f:
+        f.write("a,b,c,name,label\n")
+        f.writelines(f"{a},{b},{c},item{i},{'xyz'[i % 3]}\n" for i, (a, b, c) in enumerate(values))
+    tracemalloc.start()
+    try:
+        ds = load_csv(path, x=["a", "b", "c"], y="label")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert ds.n == 120_000
+    result = ds.X.nbytes + ds.y.nbytes
+    assert peak < 3 * result + 10 * 2**20, f"peak {peak / 2**20:.0f} MiB for a {result / 2**20:.0f} MiB result"

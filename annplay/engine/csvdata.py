@@ -1,18 +1,31 @@
-"""CSV loading with line-numbered errors, missing-value dropping, and standardisation."""
+"""CSV loading, streamed: read once in chunks, only the chosen columns typed (NumPy's parser) into preallocated
+float arrays, missing values dropped, line-numbered errors. Memory: the kept values plus one chunk of rows.
+With no ``x`` given, the numeric feature columns are chosen from the first chunk of rows.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
 from .datasets import Dataset
+from .safefile import open_regular
 
 MISSING = frozenset({"", "na", "nan", "n/a"})  # compared after strip().lower()
 MAX_INT_CLASSES = 10  # a numeric label column with at most this many integer values is a class label
+MAX_TEXT_CLASSES = 1000  # a text label column with more distinct values is refused
+CHUNK_ROWS = 1 << 14
+_FAST_MISSING = frozenset({"", "NA", "na", "NaN", "nan", "N/A", "n/a", "NAN", "Na"})
+Array = np.ndarray
 
 
 class DataError(ValueError):
@@ -20,7 +33,7 @@ class DataError(ValueError):
 
 
 def _is_missing(cell: str) -> bool:
-    """True for the cells treated as missing values: empty, NA, NaN, N/A."""
+    """True for the cells treated as missing values: empty, NA, NaN, N/A (any case, spaces around)."""
     return cell.strip().lower() in MISSING
 
 
@@ -32,59 +45,253 @@ def _parse_float(cell: str) -> float | None:
         return None
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) for every non-blank data row."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            rows: list[tuple[int, list[str]]] = []
-            header: list[str] | None = None
-            for row in reader:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # blank line
-                if header is None:
-                    header = [c.strip() for c in row]
-                else:
-                    rows.append((reader.line_num, row))
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path.name}: not a UTF-8 text file ({exc.reason})") from None
-    except csv.Error as exc:
-        raise DataError(f"{path.name}: not valid CSV ({exc})") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if header is None:
-        raise DataError(f"{path.name} is empty: a header row of column names is required")
-    return header, rows
-
-
-def _is_numeric_column(rows: list[tuple[int, list[str]]], j: int) -> bool:
-    """A column is numeric when most of its non-missing cells parse as numbers."""
-    values = [r[j] for _, r in rows if not _is_missing(r[j])]
-    if not values:
-        return False
-    numbers = sum(_parse_float(v) is not None for v in values)
-    return numbers * 2 > len(values)
-
-
 def _cell_error(fname: str, line: int, column: str, cell: str, what: str) -> DataError:
     """A DataError in the editor-style 'file line N, column 'c': ...' format."""
-    return DataError(f"{fname} line {line}, column {column!r}: {cell.strip()!r} {what}")
+    shown = cell.strip()
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return DataError(f"{fname} line {line}, column {column!r}: {shown!r} {what}")
 
 
-def _number(fname: str, line: int, column: str, cell: str) -> float:
-    """Parse one numeric cell, raising a DataError that points at it."""
-    value = _parse_float(cell)
-    if value is None:
-        raise _cell_error(fname, line, column, cell, "is not a number")
-    if not math.isfinite(value):
-        raise _cell_error(fname, line, column, cell, "is not a finite number")
-    return value
+def _open_text(path: Path) -> TextIO:
+    """The file as UTF-8 text for csv (BOM dropped); FIFOs, devices and folders are refused unopened."""
+    try:
+        binary = open_regular(path, "--data")
+    except ValueError as exc:
+        raise DataError(str(exc).removeprefix("--data ")) from None
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+
+
+@dataclass
+class _Chunk:
+    """Non-blank data rows read together, with what is needed to name their lines."""
+    rows: list[list[str]]
+    raw: list[list[str]]                 # the rows as read, blank ones included
+    start_line: int                      # csv line number before the first raw row
+    single_lines: bool                   # every raw row took exactly one line
+    positions: list[int] | None          # raw index of each row (None: rows is raw)
+
+    def line(self, i: int) -> int:
+        """The line where row ``i`` ends (like csv's line_num), counting line breaks inside quoted cells."""
+        index = self.positions[i] if self.positions is not None else i
+        if self.single_lines:
+            return self.start_line + index + 1
+        breaks = sum(c.count("\n") + c.count("\r") - c.count("\r\n") for r in self.raw[:index + 1] for c in r)
+        return self.start_line + index + 1 + breaks
+
+
+def _is_blank(row: list[str]) -> bool:
+    """A blank line, or one holding only spaces."""
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
+def _make_chunk(raw: list[list[str]], start: int, single: bool, skip: int) -> _Chunk:
+    """The non-blank rows of ``raw[skip:]``."""
+    if skip or min(map(len, raw)) <= 1:
+        positions = [i for i in range(skip, len(raw)) if not _is_blank(raw[i])]
+        return _Chunk([raw[i] for i in positions], raw, start, single, positions)
+    return _Chunk(raw, raw, start, single, None)
+
+
+class _RowReader:
+    """csv rows of a file, in chunks; the header is the first non-blank row. Errors become DataError."""
+    def __init__(self, path: Path) -> None:
+        self.path, self.fname = path, path.name
+        self.fh = _open_text(path)
+        self.reader = csv.reader(self.fh)
+        self._first: _Chunk | None = None
+
+    def first_rows(self) -> list[list[str]]:
+        """The first chunk's data rows (read by :meth:`header`): what column typing looks at."""
+        return self._first.rows if self._first is not None else []
+
+    def _read(self) -> tuple[list[list[str]], int, bool]:
+        """(raw rows, line before them, whether each took one line)."""
+        start = self.reader.line_num
+        try:
+            raw = list(islice(self.reader, CHUNK_ROWS))
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{self.fname}: not a UTF-8 text file ({exc.reason})") from None
+        except csv.Error as exc:
+            raise DataError(f"{self.fname} line {self.reader.line_num}: not valid CSV ({exc})") from None
+        except OSError as exc:
+            raise DataError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
+        return raw, start, self.reader.line_num - start == len(raw)
+
+    def header(self) -> list[str]:
+        """The stripped header cells; an empty file is a DataError."""
+        while True:
+            raw, start, single = self._read()
+            if not raw:
+                raise DataError(f"{self.fname} is empty: a header row of column names is required")
+            for i, row in enumerate(raw):
+                if not _is_blank(row):
+                    self._first = _make_chunk(raw, start, single, i + 1)
+                    while not self._first.rows and raw:          # blank lines only so far: find data
+                        raw, start, single = self._read()
+                        if raw:
+                            self._first = _make_chunk(raw, start, single, 0)
+                    return [c.strip() for c in row]
+
+    def chunks(self) -> Iterator[_Chunk]:
+        """Chunks of non-blank data rows, in file order."""
+        if self._first is not None and self._first.rows:
+            yield self._first
+        self._first = None
+        while True:
+            raw, start, single = self._read()
+            if not raw:
+                return
+            chunk = _make_chunk(raw, start, single, 0)
+            del raw                                    # dropped before the next read: one chunk in memory
+            if chunk.rows:
+                yield chunk
+            del chunk
+
+
+def _floats(cells: Sequence[str]) -> tuple[Array, Array, Array, Array]:
+    """(values, missing, text, infinite) for one column; values are NaN where the cell is not a finite number."""
+    n = len(cells)
+    try:                                                  # NumPy's C parser; missing markers retried as NaN
+        values = np.array(cells, dtype=np.float64)
+    except ValueError:
+        try:
+            values = np.array([c if c not in _FAST_MISSING else "nan" for c in cells], dtype=np.float64)
+        except ValueError:
+            values = np.full(n, np.inf)                   # every cell is looked at below
+    flags = np.zeros((3, n), dtype=bool)                  # missing, text, infinite
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():
+        cell, value = cells[i], _parse_float(cells[i])
+        if cell in _FAST_MISSING or _is_missing(cell):
+            flags[0, i] = True
+        elif value is None or not math.isfinite(value):
+            flags[1 if value is None else 2, i] = True
+        else:
+            values[i] = value
+            continue
+        values[i] = np.nan
+    return values, flags[0], flags[1], flags[2]
+
+
+def _is_numeric_column(cells: Sequence[str]) -> bool:
+    """A column is numeric when most of its non-missing cells parse as numbers."""
+    _, missing, text, _ = _floats(cells)
+    present = len(cells) - int(missing.sum())
+    return present > 0 and (present - int(text.sum())) * 2 > present
+
+
+class _Grow:
+    """A preallocated rows×capacity array that grows by half when full."""
+    def __init__(self, rows: int, capacity: int, dtype: type) -> None:
+        self.data: Array = np.empty((rows, max(capacity, 16)), dtype=dtype)
+        self.n = 0
+
+    def add(self, block: Array) -> None:
+        k = block.shape[1]
+        if self.n + k > self.data.shape[1]:
+            bigger = np.empty((self.data.shape[0], max(self.n + k, int(self.data.shape[1] * 1.5))), self.data.dtype)
+            bigger[:, :self.n] = self.data[:, :self.n]
+            self.data = bigger
+        self.data[:, self.n:self.n + k] = block
+        self.n += k
+
+    def result(self) -> Array:                     # a view when the estimate was close: no second copy
+        return self.data[:, :self.n] if self.n * 10 >= self.data.shape[1] * 9 else self.data[:, :self.n].copy()
+
+
+@dataclass
+class _Labels:
+    """The label column as it streams: a number per row, and text codes while there are few distinct cells."""
+    values: _Grow
+    codes: _Grow
+    texts: dict[str, int] = field(default_factory=dict)     # raw cell -> code
+    kinds: list[int] = field(default_factory=list)          # per code: 0 number, 1 text, 2 inf
+    numbers: list[float] = field(default_factory=list)      # per code: its value (NaN for text)
+    too_many: bool = False
+    numeric: int = 0                                        # kept cells that are numbers (finite or not)
+    first: dict[int, tuple[int, str]] = field(default_factory=dict)   # kind -> (line, cell) of its first row
+
+    def _codes(self, cells: list[str]) -> Array | None:
+        """A code per cell (new distinct cells get new codes), or None once there are too many to be classes."""
+        get = self.texts.get
+        codes = [get(c, -1) for c in cells]
+        if -1 in codes:
+            for c in cells:
+                if get(c) is None:
+                    value = _parse_float(c)
+                    self.texts[c] = len(self.kinds)
+                    self.kinds.append(3 if _is_missing(c) else 1 if value is None else 0 if math.isfinite(value) else 2)
+                    self.numbers.append(value if value is not None and self.kinds[-1] == 0 else np.nan)
+            if len(self.texts) > MAX_TEXT_CLASSES:
+                self.too_many, self.texts = True, {}
+                return None
+            codes = [get(c, -1) for c in cells]
+        return np.array(codes, dtype=np.int64)
+
+    def read(self, cells: list[str]) -> Array:
+        """Type one chunk's label cells; returns which are missing (their rows are dropped)."""
+        codes = None if self.too_many else self._codes(cells)
+        if codes is not None:
+            self._kinds, self._values = np.array(self.kinds, np.int8)[codes], np.array(self.numbers)[codes]
+        else:
+            values, missing, text, infinite = _floats(cells)
+            self._kinds = (text + 2 * infinite.astype(np.int8) + 3 * missing.astype(np.int8)).astype(np.int8)
+            self._values = values
+        self._cells, self._row_codes = cells, codes
+        return self._kinds == 3
+
+    def add(self, chunk: _Chunk, keep: Array) -> None:
+        """Store the kept rows of the chunk last :meth:`read`; remember where the first bad cells are."""
+        index = np.flatnonzero(keep)
+        kinds = self._kinds[index]
+        self.values.add(self._values[index].reshape(1, -1))
+        if self._row_codes is not None:
+            self.codes.add(self._row_codes[index].reshape(1, -1))
+        self.numeric += int(np.count_nonzero(kinds != 1))
+        for kind in {1, 2} - set(self.first):
+            hits = np.flatnonzero(kinds == kind)
+            if hits.size:
+                row = int(index[hits[0]])
+                self.first[kind] = (chunk.line(row), self._cells[row])
+
+
+def _class_labels(fname: str, column: str, labels: _Labels, n: int) -> tuple[Array, str, tuple[str, ...]]:
+    """(y, kind, class_names): text or few integers are classes, other numbers regression."""
+    if labels.numeric * 2 > n:      # a numeric column: every kept cell must be a finite number
+        for kind, what in ((1, "is not a number"), (2, "is not a finite number")):
+            if kind in labels.first:
+                raise _cell_error(fname, labels.first[kind][0], column, labels.first[kind][1], what)
+        values = labels.values.result().ravel()
+        distinct = np.unique(values)
+        if distinct.size <= MAX_INT_CLASSES and np.all(distinct == np.round(distinct)):
+            class_names = tuple(str(int(v)) for v in distinct)
+            y = np.searchsorted(distinct, values).astype(np.int64)
+        else:
+            return values, "regression", ()
+    else:
+        if labels.too_many:
+            raise DataError(f"{fname}: column {column!r} has over {MAX_TEXT_CLASSES:,} different text labels; "
+                            "a classifier needs a few classes (use a numeric column for regression)")
+        raw = sorted(labels.texts, key=labels.texts.__getitem__)
+        class_names = tuple(sorted({c.strip() for c in raw if labels.kinds[labels.texts[c]] != 3}))
+        lookup = {name: i for i, name in enumerate(class_names)}
+        remap = np.array([lookup.get(c.strip(), -1) for c in raw], dtype=np.int64)
+        y = remap[labels.codes.result().ravel()]
+    if len(class_names) < 2:
+        raise DataError(f"{fname}: column {column!r} has only one class ({class_names[0]!r}); "
+                        "a classifier needs at least 2")
+    return y, ("binary" if len(class_names) == 2 else "multiclass"), class_names
+
+
+def _check_header(fname: str, header: list[str]) -> None:
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise DataError(f"{fname} line 1: column name {dup!r} appears more than once")
+    if any(not h for h in header):
+        raise DataError(f"{fname} line 1: every column needs a name in the header row")
 
 
 def _resolve_columns(
-    fname: str, header: list[str], rows: list[tuple[int, list[str]]], x: Sequence[str] | str | None, y: str | None
+    fname: str, header: list[str], sample: list[list[str]], x: Sequence[str] | str | None, y: str | None
 ) -> tuple[list[int], int]:
     """Indices of the feature columns and the label column, with helpful errors for bad names."""
     available = ", ".join(header)
@@ -97,7 +304,7 @@ def _resolve_columns(
 
     label = index(y) if y is not None else len(header) - 1
     if isinstance(x, str):
-        x = [p for p in x.split(",")]
+        x = list(x.split(","))
     if x is not None:
         names = [str(c).strip() for c in x]
         if not names:
@@ -108,36 +315,84 @@ def _resolve_columns(
         if label in idx:
             raise DataError(f"{fname}: column {header[label]!r} cannot be both a feature and the label")
         return idx, label
-    numeric = [j for j in range(len(header)) if j != label and _is_numeric_column(rows, j)]
+    rows = [r for r in sample if len(r) == len(header)]
+    numeric = [j for j in range(len(header)) if j != label and _is_numeric_column([r[j] for r in rows])]
     if not numeric:
-        raise DataError(
-            f"{fname}: no numeric feature columns besides the label {header[label]!r}; available columns: {available}"
-        )
+        raise DataError(f"{fname}: no numeric feature columns besides the label {header[label]!r}; "
+                        f"available columns: {available}")
     return numeric[:2], label
 
 
-def _labels(fname: str, column: str, cells: list[tuple[int, str]]) -> tuple[np.ndarray, str, tuple[str, ...]]:
-    """Turn label cells into (y, kind, class_names): text or few integers are classes, other numbers regression."""
-    parsed = [_parse_float(c) for _, c in cells]
-    n_numbers = sum(v is not None for v in parsed)
-    if n_numbers * 2 > len(cells):  # a numeric column: every cell must be a finite number
-        values = np.array([_number(fname, line, column, c) for line, c in cells], dtype=np.float64)
-        distinct = np.unique(values)
-        if np.all(distinct == np.round(distinct)) and distinct.size <= MAX_INT_CLASSES:
-            class_names = tuple(str(int(v)) for v in distinct)
-            y = np.searchsorted(distinct, values).astype(np.int64)
-        else:
-            return values, "regression", ()
-    else:
-        texts = [c.strip() for _, c in cells]
-        class_names = tuple(sorted(set(texts)))
-        lookup = {name: i for i, name in enumerate(class_names)}
-        y = np.array([lookup[t] for t in texts], dtype=np.int64)
-    if len(class_names) < 2:
-        raise DataError(
-            f"{fname}: column {column!r} has only one class ({class_names[0]!r}); a classifier needs at least 2"
-        )
-    return y, ("binary" if len(class_names) == 2 else "multiclass"), class_names
+def _columns(rows: list[list[str]], idx: list[int]) -> list[list[str]]:
+    """The chosen columns of ``rows`` (all of the same width)."""
+    return [[r[j] for r in rows] for j in idx]
+
+
+def _capacity(reader: _RowReader, sample: list[list[str]]) -> int:
+    """Rows the file probably holds, from its size and the first rows' length: the arrays' first size."""
+    some = sample[:2000]
+    per_row = sum(sum(map(len, r)) + len(r) for r in some) / max(len(some), 1)
+    return int(os.fstat(reader.fh.fileno()).st_size / max(per_row, 1.0) * 1.05) + 16
+
+
+def _stream(reader: _RowReader, header: list[str], feat_idx: list[int], label_idx: int | None,
+            drop_missing: bool) -> tuple[Array, _Labels | None, int, int]:
+    """(X of the kept rows, labels, rows dropped, rows read): every chunk read once, width checked, typed."""
+    fname, width = reader.fname, len(header)
+    chunks = reader.chunks()
+    chunk = next(chunks, None)
+    if chunk is None:
+        raise DataError(f"{fname} has a header row but no data rows")
+    capacity = _capacity(reader, chunk.rows)
+    X = _Grow(len(feat_idx), capacity, np.float64)
+    labels = None if label_idx is None else _Labels(_Grow(1, capacity, np.float64), _Grow(1, capacity, np.int64))
+    dropped = total = 0
+    while chunk is not None:
+        rows = chunk.rows
+        lengths = list(map(len, rows))
+        wrong = None if lengths.count(width) == len(lengths) else next(i for i, n in enumerate(lengths) if n != width)
+        use = rows if wrong is None else rows[:wrong]
+        total += len(use)
+        if use:
+            dropped += _add_rows(fname, header, chunk, use, feat_idx, label_idx, X, labels, drop_missing)
+        if wrong is not None:
+            raise DataError(f"{fname} line {chunk.line(wrong)}: expected {width} columns (as in the header), "
+                            f"found {lengths[wrong]}")
+        del rows, use
+        chunk = None                                   # freed before the next chunk is read
+        chunk = next(chunks, None)
+    return X.result(), labels, dropped, total
+
+
+def _add_rows(fname: str, header: list[str], chunk: _Chunk, rows: list[list[str]], feat_idx: list[int],
+              label_idx: int | None, X: _Grow, labels: _Labels | None, drop_missing: bool) -> int:
+    """Type one chunk's chosen columns and store its kept rows; returns the rows dropped for missing values."""
+    chosen = feat_idx + ([label_idx] if label_idx is not None else [])
+    cols = _columns(rows, chosen)
+    parsed = [(v, m, t | i) for v, m, t, i in (_floats(c) for c in cols[:len(feat_idx)])]
+    missing = np.zeros(len(rows), dtype=bool)
+    for _, miss, _ in parsed:
+        missing |= miss
+    if labels is not None:
+        missing |= labels.read(cols[-1])
+    if not drop_missing:                               # every row is wanted: a missing value is an error
+        parsed = [(v, np.zeros_like(m), b | m) for v, m, b in parsed]
+        missing[:] = False
+    keep = ~missing
+    first_bad: tuple[int, int] | None = None           # (row, column) of the first unusable cell in file order
+    for k, (_, _, bad) in enumerate(parsed):
+        hits = np.flatnonzero(bad & keep)
+        if hits.size and (first_bad is None or hits[0] < first_bad[0]):
+            first_bad = (int(hits[0]), k)
+    if first_bad is not None:
+        i, k = first_bad
+        cell = cols[k][i]
+        what = "is not a number" if _parse_float(cell) is None else "is not a finite number"
+        raise _cell_error(fname, chunk.line(i), header[feat_idx[k]], cell, what)
+    X.add(np.stack([values[keep] for values, _, _ in parsed]) if parsed else np.empty((0, int(keep.sum()))))
+    if labels is not None:
+        labels.add(chunk, keep)
+    return int(missing.sum())
 
 
 def standardize_features(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -146,81 +401,87 @@ def standardize_features(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     mean = X.mean(axis=1, keepdims=True)
     std = X.std(axis=1, keepdims=True)
     std[std == 0] = 1.0
-    return (X - mean) / std, mean, std
+    out = X - mean
+    out /= std                                          # in place: one array the size of X, not two
+    return out, mean, std
 
 
-def load_csv(
-    path: str | Path,
-    x: Sequence[str] | str | None = None,
-    y: str | None = None,
-    *,
-    standardize: bool = True,
-) -> Dataset:
-    """Load a headed CSV as a Dataset (features x, label y), dropping rows with missing values."""
+def _sample(n: int, points: int | None, seed: int | None) -> Array | None:
+    """Sorted indices of a seeded random subsample of ``points`` of ``n`` rows, or None to keep all."""
+    if points is not None and (isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 1):
+        raise DataError(f"points must be a whole number ≥ 1, got {points!r}")
+    return None if points is None or n <= points else np.sort(np.random.default_rng(seed).choice(n, points, False))
+
+
+def load_csv(path: str | Path, x: Sequence[str] | str | None = None, y: str | None = None, *,
+             standardize: bool = True, points: int | None = None, seed: int | None = 0) -> Dataset:
+    """Load a headed CSV as a Dataset (features x, label y), dropping rows with missing values.
+
+    ``points``: keep a seeded random subsample of at most this many rows (``seed``), for big files.
+    """
     path = Path(path)
     fname = path.name
-    header, rows = _read_rows(path)
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
-        raise DataError(f"{fname} line 1: column name {dup!r} appears more than once")
-    if any(not h for h in header):
-        raise DataError(f"{fname} line 1: every column needs a name in the header row")
-    if not rows:
-        raise DataError(f"{fname} has a header row but no data rows")
-    width = len(header)
-    for line, row in rows:
-        if len(row) != width:
-            raise DataError(f"{fname} line {line}: expected {width} columns (as in the header), found {len(row)}")
-
-    feat_idx, label_idx = _resolve_columns(fname, header, rows, x, y)
-    chosen = feat_idx + [label_idx]
-    features: list[list[float]] = []
-    label_cells: list[tuple[int, str]] = []
-    dropped = 0
-    for line, row in rows:
-        if any(_is_missing(row[j]) for j in chosen):
-            dropped += 1
-            continue
-        features.append([_number(fname, line, header[j], row[j]) for j in feat_idx])
-        label_cells.append((line, row[label_idx]))
-    if not features:
-        cols = ", ".join(header[j] for j in chosen)
-        raise DataError(f"{fname}: no usable rows; all {len(rows)} rows have missing values in {cols}")
-
-    yv, kind, class_names = _labels(fname, header[label_idx], label_cells)
-    X = np.array(features, dtype=np.float64).T
+    reader = _RowReader(path)
+    try:
+        header = reader.header()
+        _check_header(fname, header)
+        if not reader.first_rows():
+            raise DataError(f"{fname} has a header row but no data rows")
+        feat_idx, label_idx = _resolve_columns(fname, header, reader.first_rows(), x, y)
+        X, labels, dropped, total = _stream(reader, header, feat_idx, label_idx, drop_missing=True)
+    finally:
+        reader.fh.close()
+    assert labels is not None
+    n = X.shape[1]
+    if n == 0:
+        cols = ", ".join(header[j] for j in [*feat_idx, label_idx])
+        raise DataError(f"{fname}: no usable rows; all {total} rows have missing values in {cols}")
+    yv, kind, class_names = _class_labels(fname, header[label_idx], labels, n)
+    chosen = _sample(n, points, seed)
+    if chosen is not None:
+        X, yv = X[:, chosen], yv[chosen]
     x_mean = x_std = None
     if standardize:
         X, x_mean, x_std = standardize_features(X)
     feature_names = tuple(header[j] for j in feat_idx)
     what = f"{len(class_names)} classes" if class_names else "regression"
     desc = f"{fname}: {X.shape[1]} rows, features {', '.join(feature_names)}; label {header[label_idx]} ({what})"
+    if chosen is not None:
+        desc += f"; a random sample of {X.shape[1]:,} of {n:,} rows (seed {seed})"
     if dropped:
         desc += f"; {dropped} row{'s' if dropped != 1 else ''} with missing values dropped"
-    return Dataset(
-        name=path.stem,
-        X=X,
-        y=yv,
-        kind=kind,
-        class_names=class_names,
-        description=desc,
-        feature_names=feature_names,
-        x_mean=x_mean,
-        x_std=x_std,
-        source=str(path),
-        dropped=dropped,
-    )
+    return Dataset(name=path.stem, X=X, y=yv, kind=kind, class_names=class_names, description=desc,
+                   feature_names=feature_names, x_mean=x_mean, x_std=x_std, source=str(path),
+                   dropped=dropped)
 
 
+def read_columns(path: str | Path, columns: Sequence[str]) -> np.ndarray:
+    """The named numeric columns of a CSV as an m×n array (raw, not standardised), e.g. for prediction.
 
-def _package_dir() -> Path:
-    """The annplay package directory, found without importing annplay/__init__."""
-    return Path(__file__).resolve().parents[1]
+    Rows with a missing value are errors here: a prediction for every row is asked for.
+    """
+    path = Path(path)
+    fname = path.name
+    reader = _RowReader(path)
+    try:
+        header = reader.header()
+        available = ", ".join(header)
+        idx = []
+        for name in columns:
+            if name not in header:
+                raise DataError(f"{fname}: no column {name!r} (the model needs {', '.join(columns)}); "
+                                f"available columns: {available}")
+            idx.append(header.index(name))
+        X = _stream(reader, header, idx, None, drop_missing=False)[0]
+    finally:
+        reader.fh.close()
+    return X
 
 
 def shipped_data_dir() -> Path:
     """Folder holding the shipped CSVs: annplay/_data in a wheel, else the repo's datasets/."""
-    candidates = [_package_dir() / "_data", Path(__file__).resolve().parents[2] / "datasets"]
+    here = Path(__file__).resolve()            # found without importing annplay/__init__
+    candidates = [here.parents[1] / "_data", here.parents[2] / "datasets"]
     for c in candidates:
         if c.is_dir():
             return c
@@ -236,29 +497,3 @@ def shipped_csv(name: str) -> Path:
         available = ", ".join(sorted(p.name for p in folder.glob("*.csv"))) or "none"
         raise ValueError(f"no shipped data file {fname!r}; available: {available}")
     return path
-
-
-def read_columns(path: str | Path, columns: Sequence[str]) -> np.ndarray:
-    """The named numeric columns of a CSV as an m×n array (raw, not standardised), e.g. for prediction.
-
-    Rows with a missing value are errors here: a prediction for every row is asked for.
-    """
-    path = Path(path)
-    header, rows = _read_rows(path)
-    fname = path.name
-    available = ", ".join(header)
-    idx = []
-    for name in columns:
-        if name not in header:
-            raise DataError(f"{fname}: no column {name!r} (the model needs {', '.join(columns)}); "
-                            f"available columns: {available}")
-        idx.append(header.index(name))
-    if not rows:
-        raise DataError(f"{fname} has a header but no data rows")
-    X = np.empty((len(idx), len(rows)), dtype=np.float64)
-    for j, (line, row) in enumerate(rows):
-        if len(row) != len(header):
-            raise DataError(f"{fname} line {line}: expected {len(header)} columns like the header, found {len(row)}")
-        for i, k in enumerate(idx):
-            X[i, j] = _number(fname, line, header[k], row[k])
-    return X
