@@ -1,52 +1,80 @@
-"""Engine speed: full-batch training epochs per second, side by side with PyTorch and scikit-learn.
+"""Engine speed and memory, side by side in one run: the hand-tuned loop, PyTorch and scikit-learn.
 
-Workloads (500 points of the `circle` data set, 2,000 epochs, full batch, plain SGD):
+Workloads (500 points of the `circle` data set, plain SGD, lr 0.1, one BLAS thread for everyone):
   W1: [2, 8, 8, 1]   tanh → logistic
   W2: [2, 32, 32, 1] relu → logistic
-PyTorch (CPU, 1 thread, BCE-with-logits) and scikit-learn's MLPClassifier (sgd, batch = all,
-no shuffle, tol 0) run in the same process when installed; the ratios are what to read.
+each in float32 and float64, full batch and batch 10.  Contenders: `Trainer.step` (no loss
+recorded), `MLP.fit` (loss recorded every epoch, as scikit-learn does), `benchmarks/handloop.py`,
+PyTorch (1 thread, BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier.
+Rounds are interleaved and each contender's best round counts, so a busy machine hurts all alike.
+Peak memory: n = 500,000, W2 float32, full batch, each library in its own subprocess; the figure is
+the peak RSS above the RSS once the library is imported and the data made.
 
-    python benchmarks/engine.py [--epochs 2000] [--repeat 3]
+    python benchmarks/engine.py [--rounds 9] [--seconds 0.08] [--no-memory] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
 import time
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-from annplay.engine import MLP, Trainer, make_dataset
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-WORKLOADS = {
-    "W1": ([2, 8, 8, 1], "tanh"),
-    "W2": ([2, 32, 32, 1], "relu"),
-}
+import handloop  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from annplay.engine import MLP, Trainer, make_dataset  # noqa: E402
+
+WORKLOADS = {"W1": (8, "tanh"), "W2": (32, "relu")}
 LR = 0.1
+TARGETS = ("targets: step and fit ≥ 0.95× hand loop; fit W1 float32 ≥ 5× scikit-learn; ≥ 10× PyTorch; "
+           "memory ≤ 1.1× PyTorch")
 
 
-def data(dtype: type) -> tuple[np.ndarray, np.ndarray]:
-    ds = make_dataset("circle", n=500, seed=0)
-    return ds.X.astype(dtype), ds.targets().astype(dtype)
+def data(dtype: type, n: int = 500) -> tuple[np.ndarray, np.ndarray]:
+    ds = make_dataset("circle", n=n, seed=0)
+    return np.ascontiguousarray(ds.X, dtype=dtype), np.ascontiguousarray(ds.targets(), dtype=dtype)
 
 
-def best_of(repeat: int, run) -> float:
-    """Best epochs/s of several runs (the least disturbed by the machine)."""
-    return max(run() for _ in range(repeat))
-
-
-def annplay_speed(layers: list[int], act: str, dtype: type, epochs: int) -> float:
-    X, Y = data(dtype)
-    net = MLP(layers, [act] * (len(layers) - 2) + ["logistic"], seed=0, dtype=dtype)
-    trainer = Trainer(net, X, Y, lr=LR, batch_size=None)
-    trainer.step(10, metrics=False)                       # warm up the buffers
+def timed(run: Callable[[int], None], epochs: int) -> float:
+    """Seconds per epoch of one call."""
     t = time.perf_counter()
-    trainer.step(epochs, metrics=False)
-    return epochs / (time.perf_counter() - t)
+    run(epochs)
+    return (time.perf_counter() - t) / epochs
 
 
-def torch_speed(layers: list[int], act: str, dtype: type, epochs: int) -> float | None:
+def annplay_runner(h: int, act: str, dtype: type, batch: int | None, fit: bool) -> Callable[[int], None]:
+    X, Y = data(dtype)
+    net = MLP([2, h, h, 1], [act, act, "logistic"], seed=0, dtype=dtype)
+    trainer = Trainer(net, X, Y, lr=LR, batch_size=batch)
+    trainer.step(1, metrics=False)                               # builds the kernel
+
+    def run(k: int) -> None:
+        if fit:
+            net.initialize(seed=0)
+            net.fit(X, Y, k, LR, batch_size=batch)
+        else:
+            trainer.step(k, metrics=False)
+    return run
+
+
+def hand_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[int], None]:
+    X, Y = data(dtype)
+
+    def run(k: int) -> None:
+        handloop.train(X, Y, h, act, k, LR, batch)
+    return run
+
+
+def torch_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[int], None] | None:
     try:
         import torch
     except ImportError:
@@ -55,62 +83,136 @@ def torch_speed(layers: list[int], act: str, dtype: type, epochs: int) -> float 
     tdtype = torch.float32 if dtype == np.float32 else torch.float64
     X, Y = data(dtype)
     Xt, Yt = torch.tensor(X.T, dtype=tdtype), torch.tensor(Y.T, dtype=tdtype)
-    mods: list = []
-    for i, (s, r) in enumerate(zip(layers[:-1], layers[1:])):
-        mods.append(torch.nn.Linear(s, r, dtype=tdtype))
-        if i < len(layers) - 2:
-            mods.append(torch.nn.Tanh() if act == "tanh" else torch.nn.ReLU())
-    model = torch.nn.Sequential(*mods)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    g = torch.nn.Tanh if act == "tanh" else torch.nn.ReLU
+    model = torch.nn.Sequential(torch.nn.Linear(2, h, dtype=tdtype), g(), torch.nn.Linear(h, h, dtype=tdtype), g(),
+                                torch.nn.Linear(h, 1, dtype=tdtype))
+    loss_fn, opt = torch.nn.BCEWithLogitsLoss(), torch.optim.SGD(model.parameters(), lr=LR)
+    n = Xt.shape[0]
 
-    def epoch() -> None:
-        opt.zero_grad()
-        loss = loss_fn(model(Xt), Yt)
-        loss.backward()
-        opt.step()
-
-    for _ in range(10):
-        epoch()
-    t = time.perf_counter()
-    for _ in range(epochs):
-        epoch()
-    return epochs / (time.perf_counter() - t)
+    def run(k: int) -> None:
+        for _ in range(k):
+            if batch is None:
+                batches = [(Xt, Yt)]
+            else:
+                perm = torch.randperm(n)
+                Xs, Ys = Xt[perm], Yt[perm]
+                batches = [(Xs[s:s + batch], Ys[s:s + batch]) for s in range(0, n, batch)]
+            for xb, yb in batches:
+                opt.zero_grad()
+                loss_fn(model(xb), yb).backward()
+                opt.step()
+    return run
 
 
-def sklearn_speed(layers: list[int], act: str, dtype: type, epochs: int) -> float | None:
+def sklearn_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[int], None] | None:
     try:
-        from sklearn.exceptions import ConvergenceWarning
         from sklearn.neural_network import MLPClassifier
     except ImportError:
         return None
     X, Y = data(dtype)
-    clf = MLPClassifier(hidden_layer_sizes=tuple(layers[1:-1]), activation=act, solver="sgd",
-                        batch_size=X.shape[1], shuffle=False, tol=0.0, n_iter_no_change=10**9,
-                        max_iter=epochs, learning_rate_init=LR, momentum=0.0, alpha=0.0, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        t = time.perf_counter()
-        clf.fit(X.T, Y[0].astype(int))
-    return epochs / (time.perf_counter() - t)
+
+    def run(k: int) -> None:
+        clf = MLPClassifier(hidden_layer_sizes=(h, h), activation=act, solver="sgd", batch_size=batch or X.shape[1],
+                            shuffle=batch is not None, tol=0.0, n_iter_no_change=10**9, max_iter=k,
+                            learning_rate_init=LR, momentum=0.0, alpha=0.0, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.fit(X.T, Y[0].astype(int))
+    return run
+
+
+def speed(rounds: int, seconds: float) -> list[dict]:
+    rows = []
+    for name, (h, act) in WORKLOADS.items():
+        for dtype in (np.float32, np.float64):
+            for batch in (None, 10):
+                runners = {"hand": hand_runner(h, act, dtype, batch),
+                           "step": annplay_runner(h, act, dtype, batch, fit=False),
+                           "fit": annplay_runner(h, act, dtype, batch, fit=True),
+                           "torch": torch_runner(h, act, dtype, batch),
+                           "sklearn": sklearn_runner(h, act, dtype, batch)}
+                runners = {k: v for k, v in runners.items() if v is not None}
+                epochs = {k: max(2, int(seconds / max(timed(v, 2), 1e-7))) for k, v in runners.items()}
+                best = {k: np.inf for k in runners}
+                for _ in range(rounds):
+                    for key, run in runners.items():
+                        best[key] = min(best[key], timed(run, epochs[key]))
+                rows.append({"workload": name, "dtype": np.dtype(dtype).name, "batch": batch or "full",
+                             **{f"{k} µs/epoch": round(v * 1e6, 1) for k, v in best.items()},
+                             "step/hand": best["hand"] / best["step"], "fit/hand": best["hand"] / best["fit"],
+                             "step/torch": best.get("torch", np.nan) / best["step"],
+                             "fit/sklearn": best.get("sklearn", np.nan) / best["fit"]})
+    return rows
+
+
+MEMORY_CODE = r"""
+import resource, sys, json, numpy as np
+lib, n = sys.argv[1], 500_000
+from threadpoolctl import threadpool_limits
+threadpool_limits(1)
+rng = np.random.default_rng(0)
+X = rng.normal(size=(2, n)).astype(np.float32)
+Y = (X[0] * X[1] > 0).astype(np.float32).reshape(1, n)
+def rss():
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024
+if lib == "annplay":
+    from annplay.engine import MLP, Trainer
+    net = MLP([2, 32, 32, 1], "relu", dtype=np.float32, seed=0)
+    base = rss()
+    t = Trainer(net, X, Y, lr=0.1)
+    t.step(3)
+else:
+    import torch
+    torch.set_num_threads(1)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 32), torch.nn.ReLU(),
+                                torch.nn.Linear(32, 1))
+    Xt, Yt = torch.from_numpy(X.T.copy()), torch.from_numpy(Y.T.copy())
+    opt, loss_fn = torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.BCEWithLogitsLoss()
+    base = rss()
+    for _ in range(3):
+        opt.zero_grad()
+        loss_fn(model(Xt), Yt).backward()
+        opt.step()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"peak": peak, "above": peak - base}))
+"""
+
+
+def memory() -> dict[str, dict[str, float]]:
+    out = {}
+    for lib in ("annplay", "torch"):
+        proc = subprocess.run([sys.executable, "-c", MEMORY_CODE, lib], capture_output=True, text=True, timeout=600)
+        if proc.returncode == 0:
+            out[lib] = json.loads(proc.stdout)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--seconds", type=float, default=0.08, help="length of one timed round per contender")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
-    print(f"{'workload':8} {'dtype':8} {'annplay ep/s':>13} {'torch ep/s':>11} {'sklearn ep/s':>13} "
-          f"{'× torch':>8} {'× sklearn':>10}")
-    for name, (layers, act) in WORKLOADS.items():
-        for dtype in (np.float32, np.float64):
-            ours = best_of(args.repeat, lambda: annplay_speed(layers, act, dtype, args.epochs))
-            torch_eps = best_of(args.repeat, lambda: torch_speed(layers, act, dtype, args.epochs) or 0.0) or None
-            sk = best_of(args.repeat, lambda: sklearn_speed(layers, act, dtype, args.epochs) or 0.0) or None
-            ratio_t = f"{ours / torch_eps:.1f}" if torch_eps else "–"
-            ratio_s = f"{ours / sk:.1f}" if sk else "–"
-            print(f"{name:8} {np.dtype(dtype).name:8} {ours:13,.0f} {torch_eps or 0:11,.0f} {sk or 0:13,.0f} "
-                  f"{ratio_t:>8} {ratio_s:>10}")
+    with threadpool_limits(1):
+        rows = speed(args.rounds, args.seconds)
+    mem = {} if args.no_memory else memory()
+    if args.json:
+        print(json.dumps({"speed": rows, "memory": mem}))
+        return
+    print(TARGETS)
+    print(f"{'load':4} {'dtype':7} {'batch':5} {'hand µs':>8} {'step µs':>8} {'fit µs':>8} {'step/hand':>9} "
+          f"{'fit/hand':>8} {'×torch':>7} {'fit×sklearn':>11}")
+    for r in rows:
+        print(f"{r['workload']:4} {r['dtype']:7} {r['batch']!s:5} {r['hand µs/epoch']:8.1f} {r['step µs/epoch']:8.1f} "
+              f"{r['fit µs/epoch']:8.1f} {r['step/hand']:9.2f} {r['fit/hand']:8.2f} {r['step/torch']:7.1f} "
+              f"{r['fit/sklearn']:11.1f}")
+    if mem:
+        line = ", ".join(f"{k}: peak {v['peak']:.0f} MiB, {v['above']:.0f} MiB above baseline" for k, v in mem.items())
+        print(f"memory, n=500,000 W2 float32 full batch: {line}")
+        if "torch" in mem and "annplay" in mem:
+            print(f"  annplay/torch above baseline: {mem['annplay']['above'] / mem['torch']['above']:.2f}")
 
 
 if __name__ == "__main__":

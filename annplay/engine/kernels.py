@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 Array = np.ndarray
 
 SQUARED_LIMIT = 1e200                 # Σw² above this: some weight is beyond ±1e100, or not finite
-CHUNK_BYTES = 256 * 2 ** 20           # a full batch whose buffers would exceed this is chunked
+CHUNK_BYTES = 64 * 2 ** 20            # a full batch whose buffers would exceed this is chunked
 SMALL = 1024                          # below this many columns np.dot's lower overhead wins over matmul
 
 
@@ -153,27 +153,42 @@ def not_covered(net: MLP, dropout: float) -> str | None:
 # --- the kernel ------------------------------------------------------------------------------------------
 
 class _Pass:
-    """Bound buffers and calls for one batch width b."""
+    """Bound buffers and calls for one batch width b.
 
-    def __init__(self, net: MLP, b: int) -> None:
+    A narrower pass (a shorter last batch or chunk) shares the storage of the widest one: its
+    buffers are contiguous views of the first elements, and it rewrites its row of ones before use.
+    """
+
+    def __init__(self, net: MLP, b: int, base: _Pass | None = None) -> None:
         dtype, plan = net.dtype, net._layer_plan
+        self.flats: list[Array] = []
+        self.ones: list[Array] = []
+
+        def buffer(rows: int) -> Array:
+            if base is None:
+                self.flats.append(np.empty(rows * b, dtype))
+            else:
+                self.flats.append(base.flats[len(self.flats)])
+            return self.flats[-1][:rows * b].reshape(rows, b)
+
         mm = np.dot if b < SMALL else np.matmul
         self.b = b
-        self.factor = net.grad_factor(b)
         self.hidden: list[tuple[Array, Array, Array, Callable[[Array], Any], Callable[..., Array]]] = []
         self.back: list[tuple[Array, Array, Array, Array, Array, BackFn, Callable[..., Array]]] = []
         augs, dzs = [], []
         for i, act in enumerate(net.activations[:-1]):
             r = net.layers[i + 1]
-            aug = np.empty((r + 1, b), dtype)
+            aug = buffer(r + 1)
             aug[-1] = 1.0
+            if base is not None:
+                self.ones.append(aug[-1])
             augs.append(aug)
-            dzs.append(np.empty((r, b), dtype))
+            dzs.append(buffer(r))
             fw = _hidden_pieces(act)
             assert fw is not None
             self.hidden.append((plan[i][0], aug, aug[:-1], fw[0], mm))
         r_out = net.layers[-1]
-        self.Zo, self.Ao, self.dZo, self.scratch = (np.empty((r_out, b), dtype) for _ in range(4))
+        self.Zo, self.Ao, self.dZo, self.scratch = (buffer(r_out) for _ in range(4))
         self.dZ = [*dzs, self.dZo]
         for i in range(len(plan) - 1, 0, -1):
             back = _hidden_pieces(net.activations[i - 1])
@@ -209,13 +224,14 @@ class Kernel:
             width = max(1, min(n, CHUNK_BYTES // max(1, per_column * net.dtype.itemsize)))
             src = None
             groups = [[(s, min(s + width, n)) for s in range(0, n, width)]]
-        self.passes: dict[int, _Pass] = {}
+        widest = max(e - s for group in groups for s, e in group)
+        self.passes: dict[int, _Pass] = {widest: _Pass(net, widest)}
         self.groups: list[tuple[list[tuple[Array, Array, Array, _Pass]], float]] = []
         for group in groups:
             chunks = []
             for s, e in group:
                 if e - s not in self.passes:
-                    self.passes[e - s] = _Pass(net, e - s)
+                    self.passes[e - s] = _Pass(net, e - s, base=self.passes[widest])
                 p = self.passes[e - s]
                 if src is not None:
                     Xb, Tb = src[:rows, s:e], src[rows:, s:e]
@@ -255,6 +271,8 @@ class Kernel:
             total = 0.0
             for chunks, factor in groups:
                 for index, (Xb, XbT, Tb, p) in enumerate(chunks):
+                    for row in p.ones:
+                        row.fill(1.0)
                     A = Xb
                     for P, aug, Av, f, mm in p.hidden:
                         mm(P, A, out=Av)

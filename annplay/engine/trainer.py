@@ -21,7 +21,7 @@ from .optimizers import OPTIMIZERS, Hyper, make_optimizer
 Array = np.ndarray
 
 STATES = ("ready", "running", "diverged", "stopped")
-MEASURE_BYTES = 32 * 2 ** 20     # measuring works through the data in chunks of about this size per layer
+MEASURE_BYTES = 16 * 2 ** 20     # measuring works through the data in chunks of about this size per layer
 EXPLOSION = 1e6          # a loss this many times the starting one (or 1) means the run diverged
 
 
