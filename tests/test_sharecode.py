@@ -1,0 +1,159 @@
+"""Share codes: exact round trips for every setting (and through TOML and JSON), one clear error per bad code."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from annplay.engine.features import FEATURES
+from annplay.engine.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, SETTINGS, Setting, SettingError
+from annplay.engine.setup import Setup
+from annplay.engine.setupfile import parse_setup_text, setup_from_section, setup_section, toml_text
+from annplay.engine.sharecode import MAX_CODE_LENGTH, PREFIX, decode, encode, looks_like_code
+
+# --- a strategy for any valid set-up ------------------------------------------------------------
+
+_WORD = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=","), min_size=1, max_size=12)
+_NAME = _WORD.map(str.strip).filter(lambda t: bool(t) and t.lower() not in ("auto", "default", "none"))
+
+
+def _number(entry: Setting, whole: bool) -> st.SearchStrategy[Any]:
+    lo = entry.lo if entry.lo is not None else -1e6
+    hi = entry.hi if entry.hi is not None else (10**7 if whole else 1e6)
+    if whole:
+        return st.integers(int(math.ceil(lo)) + (1 if entry.lo_open else 0), int(hi) - (1 if entry.hi_open else 0))
+    return st.floats(lo, hi, exclude_min=entry.lo_open, exclude_max=entry.hi_open, allow_nan=False,
+                     allow_infinity=False, allow_subnormal=False)
+
+
+def _value(entry: Setting) -> st.SearchStrategy[Any]:
+    kind = entry.kind
+    if kind == "choice":
+        base: st.SearchStrategy[Any] = st.sampled_from(entry.values)
+    elif kind in ("int", "float"):
+        base = _number(entry, kind == "int")
+    elif kind == "bool":
+        base = st.booleans()
+    elif kind == "layers":
+        base = st.lists(st.integers(1, MAX_NEURONS), max_size=MAX_HIDDEN_LAYERS).map(tuple)
+    elif kind == "features":
+        base = st.lists(st.sampled_from(tuple(FEATURES)), min_size=1, max_size=len(FEATURES), unique=True).map(tuple)
+    elif kind == "per_layer":
+        base = st.just(())                      # drawn together with the layers, below
+    elif kind == "text":
+        base = _NAME
+    elif kind == "columns":
+        base = st.lists(_NAME, min_size=1, max_size=3).map(tuple)
+    else:                                       # pragma: no cover - a new kind needs a strategy here
+        raise AssertionError(f"no strategy for kind {kind}")
+    return st.one_of(st.none(), base) if entry.optional else base
+
+
+@st.composite
+def setups(draw: st.DrawFn) -> Setup:
+    """Any set-up that passes validate(), with every setting drawn (not only the defaults)."""
+    values = {name: draw(_value(entry)) for name, entry in SETTINGS.items()}
+    if draw(st.booleans()) and values["hidden"]:
+        acts = SETTINGS["layer_activations"]
+        per = draw(st.lists(st.sampled_from((None, *SETTINGS["activation"].values)),
+                            min_size=len(values["hidden"]), max_size=len(values["hidden"])))
+        values["layer_activations"] = acts.check(per)
+    try:
+        return Setup(**values).validate()
+    except SettingError:
+        assume(False)
+        raise
+
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+
+
+@PROPERTY
+@given(setups())
+def test_every_setup_round_trips_through_its_share_code(setup: Setup) -> None:
+    code = encode(setup)
+    assert code.startswith(PREFIX)
+    assert decode(code) == setup
+    assert decode(f'  "{code}"\n') == setup            # pasted with quotes and spaces
+
+
+@PROPERTY
+@given(setups())
+def test_share_code_toml_and_json_agree(setup: Setup) -> None:
+    """set-up → code → TOML → JSON section → set-up gives the same set-up and the same code."""
+    from_code = decode(encode(setup))
+    from_toml = parse_setup_text(toml_text(from_code), "run.toml").setup
+    section = json.loads(json.dumps(setup_section(from_toml)))
+    from_json = setup_from_section(section, "export.json")
+    assert from_toml == setup and from_json == setup
+    assert encode(from_json) == encode(setup)
+
+
+def test_code_lists_only_changes_in_table_order() -> None:
+    setup = Setup(seed=7, lr=0.1, dataset="xor", hidden=(4, 2))
+    assert encode(setup) == "ap1:ds=xor;h=4,2;lr=0.1;seed=7"
+    assert encode(Setup()) == "ap1:"
+    assert decode("ap1:") == Setup()
+
+
+def test_floats_keep_every_digit() -> None:
+    setup = Setup(lr=0.0123456789012345, noise=12.3456789)
+    assert decode(encode(setup)).lr == 0.0123456789012345
+    assert decode(encode(setup)).noise == 12.3456789
+
+
+def test_text_values_with_separators_survive() -> None:
+    setup = Setup(csv="my data;v=2 %.csv", csv_y="class=y")
+    code = encode(setup)
+    assert ";v=2" not in code
+    assert decode(code) == setup
+
+
+def test_keys_are_known_and_unique() -> None:
+    assert decode("ap1:DS=xor").dataset == "xor"
+    assert decode("AP1:ds=xor;;").dataset == "xor"
+    assert looks_like_code(" 'ap1:ds=xor' ") and not looks_like_code("https://playground.tensorflow.org/#x=1")
+
+
+@pytest.mark.parametrize("code, setting, words", [
+    ("ap1:zz=1", "zz", "unknown share-code key 'zz'; known keys: ds, n,"),
+    ("ap1:lr=-1", "lr", "lr=-1"),
+    ("ap1:lr=nan", "lr", "a number > 0"),
+    ("ap1:lr=inf", "lr", "a number > 0"),
+    ("ap1:ds=mnist", "dataset", "choose one of: circle"),
+    ("ap1:h=99", "hidden", "1 to 64 neurons"),
+    ("ap1:h=1,2,3,4,5,6,7", "hidden", "at most 6 hidden layers"),
+    ("ap1:f=x9", "features", "unknown feature 'x9'"),
+    ("ap1:bs=2.5", "batch_size", "a whole number"),
+    ("ap1:nag=maybe", "nesterov", "on or off"),
+    ("ap1:seed=-1", "seed", "a whole number from 0"),
+    ("ap1:lr=0.1;lr=0.2", "lr", "given twice"),
+    ("ap1:lr", "share code", "has no '='"),
+    ("ap2:lr=1", "share code", "newer than this annplay"),
+    ("ds=xor", "share code", "starts with ap1:"),
+    ("", "share code", "starts with ap1:"),
+    ("ap1:a=step", "activation", "choose the trainer ga or es"),
+    ("ap1:h=8;la=relu,relu", "layer_activations", "one per hidden layer"),
+])
+def test_each_bad_code_gives_one_line_naming_it(code: str, setting: str, words: str) -> None:
+    with pytest.raises(SettingError) as info:
+        decode(code)
+    assert info.value.setting == setting
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_absurdly_long_codes_are_refused() -> None:
+    long = PREFIX + "ds=xor;" * (MAX_CODE_LENGTH // 7 + 1)
+    with pytest.raises(SettingError, match="too long"):
+        decode(long)
+
+
+def test_non_text_is_refused() -> None:
+    with pytest.raises(SettingError, match="expected text"):
+        decode(42)  # type: ignore[arg-type]
