@@ -107,12 +107,18 @@ def expand(base: Setup, vary: dict[str, list[str]], seeds: int = 1) -> list[Setu
 
 # --- one run ----------------------------------------------------------------------------------
 
+def _failed(code: str, error: BaseException | None = None) -> Row:
+    """The row of a run that could not train (a bad file, a worker that died): its state is failed."""
+    reason = None if error is None else (str(error).splitlines() or [type(error).__name__])[0]
+    return {"setup": code, "group": code, "seed": None, "state": "failed", "reason": reason, "epochs": 0,
+            "train_loss": None, "test_loss": None, "train_acc": None, "test_acc": None,
+            "seconds": 0.0, "history": []}
+
+
 def run_one(code: str, epochs: int | None = None, history_points: int = HISTORY_POINTS) -> Row:
     """Train the set-up of a share code headless and return its row (a failure is a row too)."""
     start = time.perf_counter()
-    row: Row = {"setup": code, "group": code, "seed": None, "state": "failed", "reason": None, "epochs": 0,
-                "train_loss": None, "test_loss": None, "train_acc": None, "test_acc": None,
-                "seconds": 0.0, "history": []}
+    row = _failed(code)
     try:
         setup = decode(code)
         row["seed"] = setup.seed
@@ -239,9 +245,14 @@ class Sweep:
                 done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                 for future in done:
                     i = pending.pop(future)
-                    if future.cancelled() or future.exception() is not None:
+                    if self._cancel.is_set() or future.cancelled():
                         continue
-                    self._finish(i, future.result(), len(codes), on_row)
+                    error = future.exception()
+                    row = future.result() if error is None else _failed(codes[i], error)
+                    self._finish(i, row, len(codes), on_row)
+        except BaseException:                         # Ctrl-C (or a failing callback): end the workers too
+            self._cancel.set()
+            raise
         finally:
             self._shutdown()
 
