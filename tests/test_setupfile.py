@@ -158,3 +158,15 @@ def test_section_errors_name_the_source() -> None:
         setup_from_section({"lr": 0}, "export.json")
     with pytest.raises(ValueError, match=r"^export.json: the setup section must be a table"):
         setup_from_section([1, 2], "export.json")
+
+
+def test_resolve_setup_reads_codes_links_and_files(tmp_path: Path) -> None:
+    from annplay.engine.setupfile import resolve_setup
+    path = tmp_path / "run.toml"
+    write_setup(path, SETUP)
+    assert resolve_setup(str(path)) == (SETUP, [], set())
+    assert resolve_setup(" 'ap1:ds=xor;lr=0.1' ")[0] == Setup(dataset="xor", lr=0.1)
+    setup, warnings, hidden = resolve_setup("https://playground.tensorflow.org/#dataset=xor&initZero=true&noise_hide=true")
+    assert setup.dataset == "xor" and len(warnings) == 1 and hidden == {"noise"}
+    with pytest.raises(ValueError, match="no such file"):
+        resolve_setup(str(tmp_path / "missing.toml"))

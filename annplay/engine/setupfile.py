@@ -211,6 +211,21 @@ def _read_text(path: PathLike, what: str) -> str:
         raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
+def resolve_setup(text: str) -> tuple[Setup, list[str], set[str]]:
+    """What ``--setup TEXT`` means: a share code, a TF Playground link or a set-up file's name.
+
+    Returns the set-up, warnings (TF fields annplay cannot honour) and the settings a TF link hides.
+    """
+    from .sharecode import decode, looks_like_code
+    from .tflink import from_tf_link, looks_like_tf_link
+    if looks_like_code(text):
+        return decode(text), [], set()
+    if looks_like_tf_link(text):
+        return from_tf_link(text)
+    loaded = read_setup_file(text)
+    return loaded.setup, [], set()
+
+
 # --- writing ------------------------------------------------------------------------------
 
 def toml_text(setup: Setup, *, model: PathLike | None = None) -> str:
@@ -328,4 +343,4 @@ def _is_model_npz(f: BinaryIO) -> bool:
 
 
 __all__ = ["FORMAT", "VERSION", "SetupFile", "SetupFileError", "setup_section", "setup_from_section", "read_setup",
-           "read_setup_file", "parse_setup_text", "toml_text", "write_setup", "check_replaceable"]
+           "read_setup_file", "parse_setup_text", "resolve_setup", "toml_text", "write_setup", "check_replaceable"]
