@@ -157,3 +157,8 @@ def test_absurdly_long_codes_are_refused() -> None:
 def test_non_text_is_refused() -> None:
     with pytest.raises(SettingError, match="expected text"):
         decode(42)  # type: ignore[arg-type]
+
+
+def test_undecodable_file_names_survive() -> None:
+    setup = Setup(csv="data-\udcff\ud800.csv")          # os.fsdecode's surrogate escapes, a lone surrogate
+    assert decode(encode(setup)) == setup

@@ -108,7 +108,9 @@ def setup_from_section(section: Any, source: str = "setup", lines: dict[str, int
 def _value(name: str, raw: Any) -> Any:
     """One setting's value from TOML/JSON data: text is parsed like a flag, other data is checked."""
     entry = SETTINGS[name]
-    if isinstance(raw, str):
+    if raw is None:                                  # JSON null: "auto" where the setting allows it
+        value = entry.check(None)
+    elif isinstance(raw, str):
         value = entry.parse(raw)
     elif isinstance(raw, (bool, int, float, list)):
         if entry.kind in ("text",) or (entry.kind == "choice" and not isinstance(raw, str)):
@@ -245,7 +247,11 @@ def write_setup(path: PathLike, setup: Setup, *, model: PathLike | None = None,
     """Write ``setup`` as a TOML set-up file atomically; never replaces a file that is not annplay's."""
     check_save_target(path, what=what)
     check_replaceable(path, what=what)
-    return atomic_write_bytes(path, toml_text(setup, model=model).encode("utf-8"), what=what)
+    try:
+        data = toml_text(setup, model=model).encode("utf-8")
+    except ValueError as exc:
+        raise ValueError(f"{what} {path}: {exc}") from None
+    return atomic_write_bytes(path, data, what=what)
 
 
 def _comment(text: str) -> str:

@@ -31,9 +31,14 @@ def format_value(entry: Setting, value: Any) -> str:
 
 def encode(setup: Setup) -> str:
     """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order."""
-    parts = [f"{SETTINGS[name].code}={quote(format_value(SETTINGS[name], value), safe=_SAFE)}"
+    parts = [f"{SETTINGS[name].code}={_quote(format_value(SETTINGS[name], value))}"
              for name, value in setup.changed().items()]
     return PREFIX + ";".join(parts)
+
+
+def _quote(text: str) -> str:
+    """Percent-encode what would break a code (';', '=', '%', spaces); lone surrogates survive too."""
+    return quote(text, safe=_SAFE, errors="surrogatepass")
 
 
 def looks_like_code(text: str) -> bool:
@@ -74,7 +79,7 @@ def decode(text: str) -> Setup:
             raise SettingError(key, f"unknown share-code key {key!r}; known keys: {known}")
         if entry.name in values:
             raise SettingError(entry.name, f"key {entry.code!r} given twice in the share code")
-        value_text = unquote(raw.strip())
+        value_text = unquote(raw.strip(), errors="surrogatepass")
         try:
             values[entry.name] = _parse(entry, value_text)
         except SettingError as exc:
