@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from annplay.engine.setup import Setup
+
 
 class PlaygroundApp(App[None]):
-    """Opens the playground on a working default: spiral data, 8-8 tanh network, learning rate 0.03."""
+    """Opens the playground on a set-up (default: spiral data, 8-8 tanh network, learning rate 0.03)."""
 
     TITLE = "annplay"
     BINDINGS = [
@@ -20,28 +22,33 @@ class PlaygroundApp(App[None]):
     ]
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, experiment: object | None = None) -> None:
+    def __init__(self, setup: Setup | None = None) -> None:
         super().__init__()
-        self.experiment = experiment
+        self.setup = setup if setup is not None else Setup()
 
     def on_mount(self) -> None:
         from annplay.screens.playground import PlaygroundScreen
 
-        self.push_screen(PlaygroundScreen(self.experiment))  # type: ignore[arg-type]
+        self.push_screen(PlaygroundScreen(self.setup))
 
     async def action_quit(self) -> None:
         """Stop training and leave (works while training: the worker stops within one chunk)."""
+        from annplay.screens.playground import PlaygroundScreen
+
         for screen in self.screen_stack:
-            if hasattr(screen, "running"):
-                screen.running = False  # type: ignore[attr-defined]
+            if isinstance(screen, PlaygroundScreen):
+                screen.session.stop()
         self.workers.cancel_all()
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette lists every playground action (from its bindings) and every choice of every control."""
+        """The palette: every playground action (from its bindings) and every value of every setting that applies
+        (from the settings table)."""
         yield from super().get_system_commands(screen)
         from annplay.screens.help import as_bindings
         from annplay.screens.playground import PlaygroundScreen
+        from annplay.widgets.control_panel import palette_entries
+        from annplay.widgets.weights import WeightEditor
 
         if not isinstance(screen, PlaygroundScreen):
             return
@@ -55,18 +62,20 @@ class PlaygroundApp(App[None]):
                     key = self.get_key_display(binding)
                     yield SystemCommand(f"{binding.description} ({widget.PANEL_NAME})", f"key {key}",
                                         partial(widget.run_action, binding.action))
-        for choice in screen.choices():
-            if len(choice.values) > 16:
-                continue
-            label = choice.title
-            for value, text in zip(choice.values, choice.labels):
-                yield SystemCommand(f"{label}: {text}", f"set {label.lower()} to {text}",
-                                    partial(choice.select, value, notify=True), discover=False)
+        for entry in palette_entries(screen.session):
+            action = partial(screen.choose_data, entry.data) if entry.data is not None \
+                else partial(screen.change_settings, entry.changes)
+            yield SystemCommand(entry.title, entry.help, action, discover=False)
+        if screen.panel == "weights":                       # the editor's own choices while it is open
+            for choice in screen.query_one(WeightEditor).choices():
+                for value, text in zip(choice.values, choice.labels, strict=True):
+                    yield SystemCommand(f"{choice.title}: {text}", f"set {choice.title.lower()} to {text}",
+                                        partial(choice.select, value, notify=True), discover=False)
 
 
-def run(experiment: object | None = None) -> None:
-    """Run the playground (the `annplay` command with no arguments), optionally on given settings."""
-    PlaygroundApp(experiment).run()
+def run(setup: Setup | None = None) -> None:
+    """Run the playground on a set-up (the `annplay` and `annplay play` commands)."""
+    PlaygroundApp(setup).run()
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ def _check_size(width: int, height: int) -> None:
 
 
 def bounds_for(X: Any, pad: float = 0.05) -> Bounds:
-    """Bounds covering the data (X is m×n, one instance per column; rows 0, 1 are x1, x2), padded by a fraction of each span."""
+    """Bounds covering the data (X is m×n; rows 0, 1 are x1, x2), padded by a fraction of each span."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] == 0 or not np.isfinite(X[:2]).any():
         return DEFAULT_BOUNDS
@@ -115,7 +115,8 @@ def cell_to_point(bounds: Bounds, width: int, height: int, col: float, row: floa
     return float(x1), float(x2)
 
 
-def _pixel_indices(b: Bounds, width: int, rows: int, x1: np.ndarray, x2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pixel_indices(b: Bounds, width: int, rows: int, x1: np.ndarray,
+                   x2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Columns, rows and an inside-mask for points on a width × rows grid (rows counted from the top)."""
     x1 = np.asarray(x1, dtype=np.float64)
     x2 = np.asarray(x2, dtype=np.float64)
@@ -138,7 +139,8 @@ def point_to_cell(bounds: Bounds, width: int, height: int, x1: float, x2: float)
 def point_to_pixel(bounds: Bounds, width: int, height: int, x1: float, x2: float) -> tuple[int, int] | None:
     """Pixel (col, pixel_row) of a width × 2*height grid containing (x1, x2), or None outside the bounds."""
     _check_size(width, height)
-    cols, rows, inside = _pixel_indices(_check_bounds(bounds), int(width), 2 * int(height), np.array([x1]), np.array([x2]))
+    cols, rows, inside = _pixel_indices(_check_bounds(bounds), int(width), 2 * int(height), np.array([x1]),
+                                        np.array([x2]))
     return (int(cols[0]), int(rows[0])) if inside[0] else None
 
 
@@ -220,7 +222,7 @@ def quantize(
     vmax: float | None = None,
     discretize: bool = False,
 ) -> np.ndarray:
-    """Colour codes for a field: 0..levels-1 (orange→blue) for binary/regression, class*levels+strength for multiclass."""
+    """Colour codes: 0..levels-1 (orange→blue) for binary/regression, class*levels+strength for multiclass."""
     _kind(kind)
     levels = _levels(levels)
     top = levels - 1
@@ -279,7 +281,7 @@ class Points:
 
     def __add__(self, other: Points) -> Points:
         """Concatenation; later points are drawn over earlier ones."""
-        return Points(*(np.concatenate([a, b]) for a, b in zip(self._arrays(), other._arrays())))
+        return Points(*(np.concatenate([a, b]) for a, b in zip(self._arrays(), other._arrays(), strict=True)))
 
     def _arrays(self) -> tuple[np.ndarray, ...]:
         """The four arrays in field order."""
@@ -332,7 +334,7 @@ def _overlay(
     cls = _point_classes(pts, kind, n_classes, mid)
     test = np.asarray(pts.test, dtype=bool)
     idx = np.flatnonzero(inside)
-    return list(zip(cols[idx].tolist(), prow[idx].tolist(), cls[idx].tolist(), test[idx].tolist()))
+    return list(zip(cols[idx].tolist(), prow[idx].tolist(), cls[idx].tolist(), test[idx].tolist(), strict=True))
 
 
 def _regression_mid(field: np.ndarray, kind: str, vmin: float | None, vmax: float | None) -> float:
@@ -370,6 +372,36 @@ class Fields:
     field: np.ndarray | None               # the output's field, or the selected neuron's (None: no plane)
     kind: str                              # how to colour it: the problem's kind, or binary for a neuron
     maps: NetMaps | None
+
+
+@dataclass(frozen=True)
+class ViewRequest:
+    """What the UI wants drawn: the picture's size in cells, the neuron shown (None: the output), maps or not."""
+
+    width: int = 0
+    height: int = 0
+    neuron: tuple[int, int] | None = None
+    maps: bool = False               # the network view or the weight editor is open
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the UI draws after a chunk of training, copied out of the session (never shared)."""
+
+    run: int                         # the session's run counter when it was taken (older ones are stale)
+    metrics: Any                     # the trainer's Metrics
+    state: str                       # ready | paused | running | diverged | stopped | no data
+    message: str                     # the trainer's own words for diverged/stopped
+    family: str                      # backprop | evolution
+    history: tuple[tuple[float, ...], tuple[float, ...]]   # train/test loss, or best/mean fitness
+    view: ViewRequest
+    field: np.ndarray | None         # None: the picture did not change since the last snapshot
+    kind: str                        # how to colour the field
+    discretize: bool
+    points: Points
+    bounds: Bounds
+    maps: NetMaps | None
+    speed: float = 0.0               # epochs (generations) per second while running
 
 
 def grid_outputs(net: Any, inputs: Callable[[np.ndarray], Any], bounds: Bounds, width: int,

@@ -1,75 +1,56 @@
-"""Small messages passed between the training worker, the widgets and the playground screen."""
+"""The training worker's hand-over to the UI: a one-snapshot mailbox and the Progress wake-up call.
+
+Widgets' own messages are nested in the widgets that post them (``ControlPanel.Changed``,
+``HeatMap.Tapped``, ``NetView.NeuronSelected``, ``WeightEditor.Edit``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
 
 from textual.message import Message
 
-if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
-
-    from annplay.engine.trainer import Metrics
-
-
-@dataclass
-class Snapshot:
-    """What the worker saw after a chunk of epochs: metrics and (when it changed) the boundary field."""
-
-    generation: int
-    metrics: "Metrics"
-    field: "np.ndarray | None"          # None: the picture did not change
-    rows: Any                           # the field rendered as rows of Rich segments (with field)
-    size: tuple[int, int]               # (width, height) in cells the field was computed for
-    running: bool                       # False on the last snapshot of a run (paused, diverged)
-    epochs_per_second: float = 0.0
-    neuron: tuple[int, int] | None = None   # the neuron whose map the field shows (None: the output)
-    maps: Any = None                    # NetMaps for the network view and the weight editor (when open)
+from annplay.fields import Snapshot
 
 
 @dataclass
 class Progress(Message):
-    """Wake-up call: a new snapshot is waiting in the screen's slot (at most one is ever in flight)."""
+    """Wake-up call: a new snapshot is waiting in the screen's mailbox (at most one is ever in flight)."""
 
     def can_replace(self, message: Message) -> bool:
         """A newer Progress supersedes an older one still in the queue."""
         return isinstance(message, Progress)
 
 
-@dataclass
-class Tapped(Message):
-    """A tap (click) on the heat map at input-plane point (x1, x2)."""
+class Mailbox:
+    """The latest snapshot (and its rendered rows) from the worker; older unshown ones are overwritten."""
 
-    x1: float
-    x2: float
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._item: tuple[Snapshot, Any] | None = None
+        self._in_flight = False
 
+    def put(self, snapshot: Snapshot, rows: Any = None) -> bool:
+        """(Worker) leave a snapshot; True when the UI must be woken (no Progress is in flight)."""
+        with self._lock:
+            old = self._item
+            if snapshot.field is None and old is not None and old[0].field is not None \
+                    and old[0].run == snapshot.run and old[0].view == snapshot.view:
+                snapshot, rows = replace(snapshot, field=old[0].field), old[1]   # never lose an unshown picture
+            self._item = (snapshot, rows)
+            if self._in_flight:
+                return False
+            self._in_flight = True
+            return True
 
-@dataclass
-class SettingChanged(Message):
-    """A control changed one setting of the experiment (or a display option)."""
-
-    setting: str
-    value: Any
-
-
-@dataclass
-class NeuronSelected(Message):
-    """The network view selected hidden neuron ``index`` of layer ``layer`` (both None: deselected)."""
-
-    layer: int | None
-    index: int | None
-
-
-@dataclass
-class WeightEdit(Message):
-    """The weight editor asks to change net.weights[layer][row, col] (col == its width: the bias) by delta, or to a typed text."""
-
-    layer: int
-    row: int
-    col: int
-    delta: float = 0.0
-    text: str | None = None
+    def take(self) -> tuple[Snapshot, Any] | None:
+        """(UI) the waiting snapshot and rows, if any; the next put wakes the UI again."""
+        with self._lock:
+            item, self._item = self._item, None
+            self._in_flight = False
+            return item
 
 
-__all__ = ["Snapshot", "Progress", "Tapped", "SettingChanged", "NeuronSelected", "WeightEdit"]
+__all__ = ["Progress", "Mailbox"]

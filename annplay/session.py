@@ -1,25 +1,41 @@
-"""A training session: one set-up's data, network and trainer, and every change to them.
+"""A training session: one set-up's data, network and trainer, every change to them, and what to draw.
 
 No Textual or Rich here.  The CLI and the app's worker thread both train through
-:meth:`Session.run_for`; the app's screens only send changes and draw snapshots.
+:meth:`Session.run_for`; the app's screens only send changes and draw the immutable
+:class:`Snapshot` s that :meth:`Session.snapshot` hands out for a frozen :class:`ViewRequest`.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from annplay.engine.build import Point, Prepared, build_network, prepare, trainer_for
+import numpy as np
+
+from annplay import fields
+from annplay.engine.build import OUTPUTS, Point, Prepared, build_network, prepare, trainer_for
+from annplay.engine.datasets import DATASETS
+from annplay.engine.features import FEATURES
 from annplay.engine.network import MLP
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
+from annplay.fields import Snapshot, ViewRequest
+from annplay.screens.editing import export_json, export_npz, import_npz, parse_weight  # UI-free helpers
 
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk
+FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
+HISTORY = 240                   # values kept per curve of the history
 FINISHED = ("diverged", "stopped")
+DRAWN = "drawn"                 # the data choice for hand-drawn points
+PLACEHOLDER: tuple[Point, ...] = ((0.0, 0.0, 0.0),)   # builds a network for an empty drawing (never trained on)
 # What a change of each kind rebuilds, weakest first.
 APPLY_ORDER = ("view", "live", "trainer", "network", "data")
 
@@ -32,18 +48,41 @@ class Change:
     names: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Edit:
+    """A weight edit that was made: where (e.g. 'W1[2,3]'), the new and the old value."""
+
+    where: str
+    value: float
+    old: float
+
+
 class Session:
     """Owns the set-up, the data, the network and the trainer, behind its own lock."""
 
     def __init__(self, setup: Setup | None = None, *, drawn: tuple[Point, ...] | None = None) -> None:
         self._lock = threading.RLock()
         self._setup = (setup or Setup()).validate()
-        self.drawn = drawn                     # hand-drawn points replace the set-up's data when not None
-        self.net_seed = self._setup.seed       # r (reset) draws new weights without touching the set-up
+        self.csv_source: dict[str, Any] = {}
+        if self._setup.csv is not None:            # a CSV file stays one of the data choices
+            self.csv_source = {"csv": self._setup.csv, "csv_x": self._setup.csv_x, "csv_y": self._setup.csv_y}
+        self.drawn = drawn                         # hand-drawn points replace the set-up's data when not None
+        self.drawing: tuple[Point, ...] = drawn or ()   # the last drawing, to come back to
+        self.net_seed = self._setup.seed           # r (reset) draws new weights without touching the set-up
+        self.view = ViewRequest()                  # what the worker draws (the UI swaps in a new frozen one)
+        self.bounds = fields.DEFAULT_BOUNDS
+        self.history: tuple[deque[float], deque[float]] = (deque(maxlen=HISTORY), deque(maxlen=HISTORY))
         self._chunk = 1
-        self.prep: Prepared = prepare(self._setup, drawn=self._training_points())
-        self.net: MLP = build_network(self._setup, self.prep, seed=self.net_seed)
-        self.trainer: TrainerProtocol = trainer_for(self._setup, self.net, self.prep, seed=self.net_seed)
+        self._run = 0                              # bumped by start/stop/rebuilds: stale snapshots are dropped
+        self._running = False
+        self._diverged_at: dict[str, Any] | None = None   # live options when training diverged
+        self._last_codes: tuple[Any, np.ndarray] | None = None
+        self._points: tuple[Any, fields.Points] | None = None
+        self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
+        self._set_bounds()
+        fit = self._fit_prep()
+        self.net: MLP = build_network(self._setup, fit, seed=self.net_seed)
+        self.trainer: TrainerProtocol = trainer_for(self._setup, self.net, fit, seed=self.net_seed)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -63,7 +102,7 @@ class Session:
     @property
     def unit(self) -> str:
         """What one step is called: epoch, or generation for neuroevolution."""
-        return self.trainer.unit
+        return "generation" if self.family == "evolution" else "epoch"
 
     @property
     def family(self) -> str:
@@ -89,6 +128,26 @@ class Session:
         with self._lock:
             return self.trainer.metrics()
 
+    @property
+    def data_name(self) -> str:
+        """The data choice shown: 'drawn', the CSV file's name, or the data set's."""
+        if self.drawn is not None:
+            return DRAWN
+        if self._setup.csv is not None:
+            return Path(self._setup.csv).name
+        return str(self._setup.dataset)
+
+    def data_choices(self) -> tuple[str, ...]:
+        """Every data choice: the CSV file given at start (if any), the built-in sets, and 'drawn'."""
+        csv = (Path(self.csv_source["csv"]).name,) if self.csv_source else ()
+        return (*csv, *DATASETS, DRAWN)
+
+    def input_labels(self) -> list[str]:
+        """Short names of the network's inputs (features, or the data's columns)."""
+        if self.prep.features:
+            return [FEATURES[f].label if len(FEATURES[f].label) <= 5 else f for f in self.prep.features]
+        return [str(n)[:5] for n in self.prep.dataset.feature_names]
+
     # --- changing ---------------------------------------------------------------------
 
     def apply(self, **changes: Any) -> Change:
@@ -106,24 +165,61 @@ class Session:
             kind = "view"                      # a drawing has no generated data to change
         with self._lock:
             self._setup = new
-            if kind == "live":
-                before, after = live_options(old), live_options(new)
-                diff = {k: v for k, v in after.items() if before.get(k, object()) != v}
-                if diff:
-                    self.trainer.configure(**diff)
-            elif kind == "trainer":
-                self._new_trainer()
-            elif kind == "network":
-                self._new_network()
-            elif kind == "data":
-                self._new_data()
+            try:
+                if kind == "live":
+                    before, after = live_options(old), live_options(new)
+                    diff = {k: v for k, v in after.items() if before.get(k, object()) != v}
+                    if diff:
+                        self.trainer.configure(**diff)
+                elif kind == "trainer":
+                    self._new_trainer()
+                elif kind == "network":
+                    self._new_network()
+                elif kind == "data":
+                    self._new_data()
+            except Exception:
+                self._setup = old              # refused by the engine: the set-up stays as it was
+                raise
+            self._last_codes = None
         return Change(kind, names)
+
+    def choose_data(self, name: str) -> Change:
+        """Switch to a data choice: a built-in set, the CSV file given at start, or 'drawn' (the last drawing)."""
+        if name == DRAWN:
+            self.set_drawn(self.drawing)
+            return Change("data", ("dataset",))
+        was_drawn, self.drawn = self.drawn is not None, None
+        if self.csv_source and name == Path(self.csv_source["csv"]).name:
+            changes = dict(self.csv_source)
+        elif name in DATASETS:
+            changes = {"dataset": name, "csv": None, "csv_x": None, "csv_y": None}
+        else:
+            self.drawn = self.drawing if was_drawn else None
+            raise SettingError("dataset", f"unknown {name!r}; choose one of: {', '.join(self.data_choices())}")
+        change = self.apply(**changes)
+        with self._lock:                           # another data set: new weights too, as in TF Playground
+            self._new_network()
+        return Change("data", change.names or ("dataset",))
 
     def set_drawn(self, points: tuple[Point, ...] | None) -> None:
         """Train on hand-drawn points (None: back to the set-up's data); keeps the weights if it can."""
         with self._lock:
             self.drawn = None if points is None else tuple(points)
+            if self.drawn is not None:
+                self.drawing = self.drawn
             self._new_data()
+
+    def add_point(self, x1: float, x2: float, label: int) -> None:
+        """Draw a point; the first one turns the current training points (of a 2-D classification) into a drawing."""
+        if self.drawn is not None:
+            points = self.drawn
+        elif self.prep.kind != "regression" and self.prep.plottable:
+            train = self.prep.train
+            points = tuple((float(a), float(b), float(c)) for a, b, c in zip(train.X[0], train.X[1], train.y,
+                                                                             strict=True))
+        else:
+            points = ()
+        self.set_drawn((*points, (float(x1), float(x2), float(label))))
 
     def reset(self) -> None:
         """New random weights (a new weight seed), epoch 0, same data."""
@@ -131,40 +227,153 @@ class Session:
             self.net_seed += 1
             self._new_network()
 
-    def regenerate(self) -> None:
+    def regenerate(self) -> Change:
         """New data from the same generator (the set-up's seed + 1); the weights stay."""
         if self.drawn is not None:
-            return
-        self.apply(seed=(self._setup.seed + 1) % (SETTINGS["seed"].hi or 1))
+            return Change("none", ())
+        return self.apply(seed=(self._setup.seed + 1) % int(SETTINGS["seed"].hi or 1))
 
-    def _training_points(self) -> tuple[Point, ...] | None:
-        return self.drawn
+    def _fit_prep(self) -> Prepared:
+        """The prepared data a network is built on: a placeholder point for an empty drawing."""
+        return self.prep if self.has_data else prepare(self._setup, drawn=PLACEHOLDER)
+
+    def _set_bounds(self) -> None:
+        """The picture's rectangle: TF Playground's [-6, 6]² for generated data, the data's own for real data."""
+        if self.drawn is not None:
+            return                                 # drawing keeps the plane it was drawn on
+        spec = DATASETS.get(self._setup.dataset)
+        real = self._setup.csv is not None or (spec is not None and spec.real)
+        self.bounds = fields.bounds_for(self.prep.dataset.X) if real else fields.DEFAULT_BOUNDS
 
     def _new_data(self) -> None:
-        self.prep = prepare(self._setup, drawn=self._training_points())
-        if self.net.layers[0] != self.prep.X_train.shape[0] or self.net.layers[-1] != self.prep.dataset.n_outputs \
-                or list(self.net.layers[1:-1]) != list(self._setup.hidden):
+        self.prep = prepare(self._setup, drawn=self.drawn)
+        self._set_bounds()
+        self._points = self._last_codes = None
+        fit = self._fit_prep()
+        if self.net.layers[0] != fit.X_train.shape[0] or self.net.layers[-1] != fit.dataset.n_outputs \
+                or list(self.net.layers[1:-1]) != list(self._setup.hidden) \
+                or self.net.activations[-1].name != OUTPUTS[fit.kind]:
             self._new_network()
-        else:
+        elif self.has_data:
             self.trainer.set_data(self.prep.X_train, self.prep.Y_train, self.prep.X_test, self.prep.Y_test)
 
     def _new_network(self) -> None:
         if self.drawn is None:
             self.prep = prepare(self._setup)
-        self.net = build_network(self._setup, self.prep, seed=self.net_seed)
+            self._set_bounds()
+        self.net = build_network(self._setup, self._fit_prep(), seed=self.net_seed)
         self._new_trainer()
 
     def _new_trainer(self) -> None:
-        self.trainer = trainer_for(self._setup, self.net, self.prep, seed=self.net_seed)
+        self.trainer = trainer_for(self._setup, self.net, self._fit_prep(), seed=self.net_seed)
         self._chunk = 1
+        self._diverged_at = None
+        self._points = self._last_codes = None
+        for curve in self.history:
+            curve.clear()
+
+    # --- weights by hand, model files ---------------------------------------------------
+
+    def edit_weight(self, layer: int, row: int, col: int, *, delta: float = 0.0, text: str | None = None) -> Edit:
+        """Nudge W(layer)[row, col] by delta, or set it to a typed number (col == its width: the bias).
+
+        ValueError (nothing changed) for a place the network does not have, or a value that is not finite.
+        """
+        with self._lock:
+            net = self.net
+            if not 0 <= layer < len(net.weights):
+                raise ValueError(f"there is no weight layer {layer + 1}; the network has {len(net.weights)}")
+            W, b = net.weights[layer], net.biases[layer]
+            if not (0 <= row < W.shape[0] and 0 <= col <= W.shape[1]):
+                raise ValueError(f"W{layer + 1} is {W.shape[0]}×{W.shape[1]} (plus a bias column); "
+                                 f"there is no ({row + 1}, {col + 1})")
+            bias = col == W.shape[1]
+            where = f"b{layer + 1}[{row + 1}]" if bias else f"W{layer + 1}[{row + 1},{col + 1}]"
+            old = float(b[row, 0] if bias else W[row, col])
+            value = parse_weight(text) if text is not None else old + delta
+            if not math.isfinite(value):
+                raise ValueError(f"{where} would not be finite; nothing changed")
+            if bias:
+                b[row, 0] = value
+            else:
+                W[row, col] = value
+            self.trainer.reset_optimizer()
+            self._last_codes = None
+        return Edit(where, value, old)
+
+    def export_json(self, name: str) -> Path:
+        """Write the weights as JSON (see :mod:`annplay.screens.editing`); ValueError/OSError say why not."""
+        with self._lock:
+            return export_json(self.net, name)
+
+    def export_npz(self, name: str) -> Path:
+        """Write the network as an .npz model file."""
+        with self._lock:
+            return export_npz(self.net, name)
+
+    def import_npz(self, name: str) -> Path:
+        """Load the weights of an .npz of the same architecture into the network (the trainer starts afresh)."""
+        with self._lock:
+            path = import_npz(self.net, name)
+            self.trainer.reset_optimizer()
+            self._last_codes = None
+            return path
 
     # --- training ---------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """True while a worker trains (between :meth:`start` and :meth:`stop`)."""
+        return self._running
+
+    def start(self) -> int:
+        """Mark a new training run; returns its number, which the worker passes to :meth:`train`."""
+        with self._lock:
+            self._run += 1
+            self._running = True
+            return self._run
+
+    def stop(self) -> None:
+        """End the current run: the worker stops before its next chunk (hold :attr:`lock` to wait for it)."""
+        self._running = False
+        self._run += 1
+
+    @property
+    def run_id(self) -> int:
+        """The current run's number (snapshots from other runs are stale)."""
+        return self._run
+
+    def is_current(self, run: int) -> bool:
+        """True while ``run`` is the live run (not stopped, not superseded)."""
+        return self._running and run == self._run
+
+    def state(self) -> str:
+        """What the status line says: ready, paused, running, diverged, stopped or no data."""
+        if not self.has_data:
+            return "no data"
+        limit = self._setup.epochs
+        if self.trainer.state in FINISHED or (limit is not None and self.trainer.epoch >= limit):
+            return "stopped" if self.trainer.state != "diverged" else "diverged"
+        if self._running:
+            return "running"
+        return "paused" if self.trainer.epoch else "ready"
 
     def done(self) -> bool:
         """True when training cannot go on: diverged, stopped early, no data, or the epoch limit reached."""
         limit = self._setup.epochs
         return (self.trainer.state in FINISHED or not self.has_data
                 or (limit is not None and self.trainer.epoch >= limit))
+
+    def goal_reached(self, metrics: Metrics) -> str:
+        """Why the set-up's goal (target test loss or accuracy) is met, or '' when it is not."""
+        s = self._setup
+        loss = metrics.test_loss if metrics.test_loss is not None else metrics.train_loss
+        acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
+        if s.target_loss is not None and loss is not None and math.isfinite(loss) and loss <= s.target_loss:
+            return f"goal reached: loss {loss:.4g} ≤ {s.target_loss:g}"
+        if s.target_acc is not None and acc is not None and 100 * acc >= s.target_acc:
+            return f"goal reached: accuracy {100 * acc:.1f} % ≥ {s.target_acc:g} %"
+        return ""
 
     def step(self, epochs: int = 1) -> Metrics:
         """Train exactly ``epochs`` (at most up to the epoch limit) and return the metrics."""
@@ -174,17 +383,22 @@ class Session:
                 epochs = min(epochs, max(0, limit - self.trainer.epoch))
             if epochs > 0 and self.has_data and self.trainer.state not in FINISHED:
                 self.trainer.step(epochs, metrics=False)
+            self._note_divergence()
             return self.trainer.metrics()
 
-    def run_for(self, seconds: float, *, metrics: bool = True) -> Metrics | None:
-        """Train in adaptive chunks (about CHUNK_SECONDS each) for about ``seconds``, or until done.
+    def run_for(self, seconds: float, *, metrics: bool = True,
+                stop: Callable[[], bool] | None = None) -> Metrics | None:
+        """Train in adaptive chunks (about CHUNK_SECONDS each) for about ``seconds``, or until done or ``stop()``.
 
         The one training loop of annplay: the CLI and the app's worker both call it.  The lock is
-        held per chunk, so the UI can read the network between chunks.
+        held per chunk, so the UI can read the network between chunks; ``stop`` is asked under the
+        lock before each chunk, so once it is true no further chunk starts.
         """
         deadline = time.perf_counter() + seconds
         while not self.done():
             with self._lock:
+                if stop is not None and stop():
+                    break
                 limit = self._setup.epochs
                 k = self._chunk if limit is None else min(self._chunk, limit - self.trainer.epoch)
                 t0 = time.perf_counter()
@@ -196,5 +410,117 @@ class Session:
                 break
         return self.metrics() if metrics else None
 
+    def train(self, run: int, publish: Callable[[Snapshot], None], cancelled: Callable[[], bool]) -> None:
+        """The app's worker: train run ``run`` frame by frame, handing a snapshot to ``publish`` after each.
 
-__all__ = ["Session", "Change", "SettingError", "CHUNK_SECONDS"]
+        Reads only the session (and its frozen :attr:`view`); ends when stopped, cancelled or done.
+        """
+        started, first = time.perf_counter(), self.epoch
+        stop = lambda: cancelled() or not self.is_current(run)   # noqa: E731
+        while not stop():
+            self.run_for(FRAME_SECONDS, metrics=False, stop=stop)
+            with self._lock:
+                if stop():
+                    return
+                metrics = self.trainer.metrics()
+                goal = self.goal_reached(metrics)
+                finished = self.done() or bool(goal)
+                if goal:
+                    self.trainer.state, self.trainer.message = "stopped", goal
+                if finished:
+                    self._note_divergence()
+                    self._running = False
+                speed = (self.epoch - first) / max(time.perf_counter() - started, 1e-9)
+                publish(self.snapshot(self.view, metrics=metrics, run=run, speed=speed))
+            if finished:
+                return
+
+    # --- divergence -------------------------------------------------------------------
+
+    def _note_divergence(self) -> None:
+        if self.trainer.state == "diverged" and self._diverged_at is None:
+            self._diverged_at = live_options(self._setup)
+
+    def resume(self) -> str:
+        """(Paused) after a divergence: '' when training may go on, else why not.
+
+        Back-propagation goes on with a smaller learning rate than the one that diverged (from
+        the last finite weights, or new random weights if those blew up too); neuroevolution with
+        any changed live setting.  Returns 'new weights' when it had to start again.
+        """
+        with self._lock:
+            if self.trainer.state != "diverged":
+                return ""
+            self._note_divergence()
+            before, now = self._diverged_at or {}, live_options(self._setup)
+            ok = now["lr"] < before.get("lr", math.inf) if self.family == "backprop" else now != before
+            if not ok:
+                return f"{self.trainer.message or 'Training diverged.'} (or r: new random weights)"
+            self.trainer.state = "ready"
+            self._diverged_at = None
+            if self.trainer.metrics().state == "diverged":     # these weights are past saving
+                self.reset()
+                return "new weights"
+            return ""
+
+    # --- what to draw -----------------------------------------------------------------
+
+    def points(self) -> fields.Points:
+        """The points to draw: training points, plus test points when shown (cached per data and setting)."""
+        s, prep = self._setup, self.prep
+        key = (id(prep), s.show_points, s.show_test)
+        if self._points is not None and self._points[0] == key:
+            return self._points[1]
+        pts = fields.Points.empty()
+        if prep.plottable and s.show_points and prep.train.n:
+            pts = fields.Points.from_xy(prep.train.X, prep.train.y)
+            if s.show_test and prep.test.n:
+                pts = pts + fields.Points.from_xy(prep.test.X, prep.test.y, test=True)
+        self._points = (key, pts)
+        return pts
+
+    def snapshot(self, view: ViewRequest | None = None, *, metrics: Metrics | None = None, run: int | None = None,
+                 speed: float = 0.0, changed_only: bool = True, record: bool = True) -> Snapshot:
+        """An immutable picture of now for ``view``: metrics, history, the field (if it changed) and maps.
+
+        With ``changed_only`` the field is left out (None) when its colours equal the last snapshot's.
+        """
+        view = self.view if view is None else view
+        with self._lock:
+            if metrics is None:
+                metrics = self.trainer.metrics()
+            if record and self.has_data:
+                first, second = metrics.train_loss, metrics.test_loss
+                if self.family == "evolution":
+                    first, second = metrics.best_fitness, metrics.mean_fitness
+                for value, curve in ((first, self.history[0]), (second, self.history[1])):
+                    if value is not None and math.isfinite(value):
+                        curve.append(float(value))
+            prep = self.prep
+            neuron = view.neuron if view.neuron is not None and self.has_neuron(view.neuron) else None
+            view = replace(view, neuron=neuron)
+            plane = self.bounds if prep.plottable else None
+            got = fields.compute(self.net, prep.inputs, plane, view.width, view.height, kind=prep.kind,
+                                 neuron=neuron, maps=view.maps, input_labels=self.input_labels())
+            discretize = bool(self._setup.discretize) and neuron is None
+            field = got.field
+            if field is not None:
+                codes = fields.field_codes(field, got.kind, discretize)
+                key = (view, got.kind, discretize, id(prep))
+                last = self._last_codes
+                if changed_only and last is not None and last[0] == key and np.array_equal(last[1], codes):
+                    field = None
+                self._last_codes = (key, codes)
+            points = self.points() if neuron is None or prep.kind == "binary" else fields.Points.empty()
+            return Snapshot(self._run if run is None else run, metrics, self.state(), self.trainer.message,
+                            self.family, (tuple(self.history[0]), tuple(self.history[1])), view, field, got.kind,
+                            discretize, points, self.bounds, got.maps, speed)
+
+    def has_neuron(self, neuron: tuple[int, int]) -> bool:
+        """True when (layer, index) is a hidden neuron of the network and the data has a plane to map it on."""
+        layer, index = neuron
+        return self.prep.plottable and 1 <= layer <= len(self.net.layers) - 2 and 0 <= index < self.net.layers[layer]
+
+
+__all__ = ["Session", "Change", "ViewRequest", "Snapshot", "Edit", "SettingError", "CHUNK_SECONDS",
+           "FRAME_SECONDS", "DRAWN"]

@@ -1,4 +1,4 @@
-"""Hand edits of a network's weights: checking a typed number, exporting and importing (no UI here)."""
+"""Hand edits of a network's weights: checking a typed number, exporting and importing (UI-free: the session's)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from annplay.engine.network import FORMAT_NAME, MLP
-from annplay.engine.safefile import atomic_write_bytes
+from annplay.engine.safefile import atomic_write_bytes, check_save_target, expand_user
 
 DEFAULT_JSON = "annplay-weights.json"
 DEFAULT_NPZ = "annplay-weights.npz"
@@ -39,7 +39,7 @@ def file_path(name: str | Path) -> Path:
         raise ValueError("No file name given; nothing done")
     if text.endswith(("/", "\\")) or text in (".", "..", "~"):
         raise ValueError(f"{text} is a folder; add a file name, like {text.rstrip('/')}/{DEFAULT_NPZ}")
-    return Path(text).expanduser()
+    return expand_user(text, "file")
 
 
 def _is_annplay_file(path: Path) -> bool:
@@ -63,6 +63,7 @@ def check_target(path: Path) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise ValueError(f"There is no folder {folder}; nothing written")
+    check_save_target(path, what="file")
     if path.exists() and not _is_annplay_file(path):
         raise ValueError(f"{path} exists and is not an annplay model or export; choose another name "
                          "(nothing written)")

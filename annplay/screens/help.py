@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
@@ -12,6 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from annplay.engine.settings import ALL_TRAINERS, SETTINGS
+from annplay.widgets.control_panel import SECTIONS
 
 DRAWING_HELP = (
     "Drawing: tap (click) the heat map to add a point of the selected class. The first tap turns the "
@@ -39,7 +43,33 @@ def as_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
     return [b if isinstance(b, Binding) else Binding(*b) for b in bindings]
 
 
-def keys_table(groups: list[tuple[str, Iterable[BindingType]]], key_display) -> Group:
+APPLY_WORDS = {"live": "changes live", "trainer": "new trainer, weights kept", "network": "new weights",
+               "data": "new data", "view": "the display"}
+
+
+def settings_table() -> Group:
+    """Every setting of the table with a control: label, help, what a change does and when it applies."""
+    parts: list[Any] = []
+    for group in SECTIONS:
+        entries = [s for s in SETTINGS.values() if s.group == group and s.control]
+        if not entries:
+            continue
+        table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
+        table.add_column("setting", style="bold", no_wrap=True, max_width=14)
+        table.add_column("does", ratio=1)
+        for entry in entries:
+            does = Text(entry.help)
+            when = [f"{APPLY_WORDS[entry.apply]}"]
+            if entry.trainers != ALL_TRAINERS:
+                when.append(" or ".join(sorted(entry.trainers)) + " only")
+            when += [f"with {other} {' or '.join(map(str, allowed))}" for other, allowed in entry.requires]
+            does.append(f" — {'; '.join(when)}; {entry.flag}", style="dim")
+            table.add_row(entry.label, does)
+        parts += [Text(f"\n{group.title()}", style="bold underline"), table]
+    return Group(*parts)
+
+
+def keys_table(groups: list[tuple[str, Iterable[BindingType]]], key_display: Callable[[Binding], str]) -> Group:
     """Per group of bindings, a title and key → description rows whose text wraps under itself."""
     parts = []
     for title, bindings in groups:
@@ -97,6 +127,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self.table)
             yield Static("")
             yield Static(DRAWING_HELP)
+            yield Static(Text("\nSettings (the controls; the same names as the command line's flags)", style="bold"))
+            yield Static(settings_table())
 
     def on_click(self) -> None:
         self.dismiss()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-
-from annplay.messages import SettingChanged
 
 ARROW_LEFT, ARROW_RIGHT = "◀", "▶"
 
@@ -54,12 +54,25 @@ class Choice(Widget, can_focus=True):
 
     index: reactive[int] = reactive(0)
 
+    class Changed(Message):
+        """The person picked another value (``choice.key`` says what it sets)."""
+
+        def __init__(self, choice: Choice, value: Any) -> None:
+            super().__init__()
+            self.choice = choice
+            self.value = value
+
+        @property
+        def control(self) -> Choice:
+            return self.choice
+
     def __init__(self, setting: str, label: str, values: Sequence[Any], value: Any = None, *,
                  labels: Sequence[str] | None = None, label_width: int = 11, wrap: bool = False,
                  id: str | None = None, classes: str | None = None, tooltip: str | None = None,
-                 title: str | None = None) -> None:
+                 title: str | None = None, key: Any = None) -> None:
         super().__init__(id=id or f"choice-{setting}", classes=classes)
         self.setting = setting
+        self.key = setting if key is None else key   # what the choice sets: a setting name, or e.g. ("neurons", 2)
         self.label = label
         self.title = title or label or setting        # how the command palette names it
         self.label_width = label_width
@@ -86,7 +99,7 @@ class Choice(Widget, can_focus=True):
         return self.values[self.index]
 
     def select(self, value: Any, *, notify: bool = False) -> None:
-        """Show value as selected; post SettingChanged only when notify is True."""
+        """Show value as selected; post Changed only when notify is True."""
         index = self._index_of(value)
         if notify:
             self._set_index(index)
@@ -105,7 +118,7 @@ class Choice(Widget, can_focus=True):
         """Move to index and tell the screen."""
         if index != self.index:
             self.index = index
-            self.post_message(SettingChanged(self.setting, self.value))
+            self.post_message(self.Changed(self, self.value))
 
     def action_move(self, step: int) -> None:
         """Step through the values, stopping at the ends (unless the choice wraps)."""
@@ -173,6 +186,18 @@ class ChipSet(Widget, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0)
+
+    class Changed(Message):
+        """The selected chips changed (``value``: the selected names in order)."""
+
+        def __init__(self, chips: ChipSet, value: tuple[str, ...]) -> None:
+            super().__init__()
+            self.chips = chips
+            self.value = value
+
+        @property
+        def control(self) -> ChipSet:
+            return self.chips
 
     def __init__(self, setting: str, names: Sequence[str], labels: Sequence[str], selected: Sequence[str] = (),
                  *, id: str | None = None, minimum: int = 1) -> None:
@@ -245,7 +270,7 @@ class ChipSet(Widget, can_focus=True):
         else:
             self.selected.add(name)
         self.refresh(layout=True)
-        self.post_message(SettingChanged(self.setting, self.value))
+        self.post_message(self.Changed(self, self.value))
 
     def on_click(self, event: events.Click) -> None:
         """Toggle the chip under the tap."""

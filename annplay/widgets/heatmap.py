@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rich.segment import Segment
 from textual import events
-from textual.message import Message
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from annplay import boundary as bd
-from annplay.messages import Tapped
-
-LEVELS = 13  # colour levels per side (boundary allows 2..32; TF Playground-like at 8..16)
-
-
-def forward32(net: Any, X: np.ndarray) -> np.ndarray:
-    """The network's outputs for inputs X (m×N) computed in float32 (fast enough for every frame)."""
-    A = np.asarray(X, dtype=np.float32)
-    with np.errstate(all="ignore"):
-        for W, b, g in zip(net.weights, net.biases, net.activations):
-            Z = np.asarray(W, dtype=np.float32) @ A
-            Z += np.asarray(b, dtype=np.float32)
-            A = g(Z, Z)
-    return np.nan_to_num(A, nan=0.5, posinf=1.0, neginf=0.0)
-
-
-def boundary_field(net: Any, inputs: Any, bounds: bd.Bounds, width: int, height: int) -> np.ndarray:
-    """Field of network outputs over the picture's grid; ``inputs`` maps raw 2-D points to network inputs."""
-    grid = bd.grid_inputs(bounds, width, height)
-    X = np.asarray(inputs(grid), dtype=np.float32)
-    return bd.outputs_to_field(forward32(net, X), width, height)
-
-
-def field_codes(field: np.ndarray, kind: str, discretize: bool = False) -> np.ndarray:
-    """Quantised colour codes of a field: two fields look the same exactly when their codes are equal."""
-    return bd.quantize(field, kind, LEVELS, discretize=discretize)
+from annplay.fields import LEVELS  # noqa: E402  (the colour levels every picture uses)
 
 
 def picture_rows(field: np.ndarray, points: Any, bounds: bd.Bounds, kind: str, discretize: bool) -> list[list[Segment]]:
@@ -57,6 +33,14 @@ class HeatMap(Widget, can_focus=False):
         min-height: 4;
     }
     """
+
+    class Tapped(Message):
+        """A tap (click) on the picture at input-plane point (x1, x2)."""
+
+        def __init__(self, x1: float, x2: float) -> None:
+            super().__init__()
+            self.x1 = x1
+            self.x2 = x2
 
     class PictureResized(Message):
         """The picture's size in cells changed: a new field is needed."""
@@ -80,6 +64,11 @@ class HeatMap(Widget, can_focus=False):
 
     # --- geometry -------------------------------------------------------------------
 
+    @property
+    def rows(self) -> list[list[Segment]]:
+        """The picture's rows of segments as last drawn."""
+        return self._rows
+
     def picture_size(self) -> tuple[int, int]:
         """(width, height) in cells of the square-pixel picture that fits this widget."""
         w, h = self.size
@@ -87,7 +76,7 @@ class HeatMap(Widget, can_focus=False):
             return (0, 0)
         return bd.fit_size(w, h, self.bounds.aspect)
 
-    def _origin(self) -> tuple[int, int]:
+    def origin(self) -> tuple[int, int]:
         """Top-left cell of the picture inside the widget (the picture is centred)."""
         pw, ph = self._picture
         return max(0, (self.size.width - pw) // 2), max(0, (self.size.height - ph) // 2)
@@ -144,7 +133,7 @@ class HeatMap(Widget, can_focus=False):
             self._build_strips()
             self.refresh()
             return
-        _left, top = self._origin()
+        _left, top = self.origin()
         for i, (before, after) in enumerate(zip(old, rows)):
             if before != after and 0 <= top + i < len(self._strips):   # only changed rows are redrawn
                 self._strips[top + i] = self._strip(after)
@@ -154,13 +143,13 @@ class HeatMap(Widget, can_focus=False):
         """One picture row as a full-width strip with the centring margin."""
         width = self.size.width
         base = self.rich_style
-        left, _top = self._origin()
+        left, _top = self.origin()
         return Strip([Segment(" " * left, base), *row]).crop(0, width).extend_cell_length(width, base)
 
     def _build_strips(self) -> None:
         """Full-width strips for every row (render_line then only looks them up)."""
         width, height = self.size
-        _left, top = self._origin()
+        _left, top = self.origin()
         self._blank = Strip.blank(width, self.rich_style)
         self._strips = [self._blank] * height
         for i, row in enumerate(self._rows):
@@ -178,7 +167,7 @@ class HeatMap(Widget, can_focus=False):
     def point_at(self, x: int, y: int) -> tuple[float, float] | None:
         """Input-plane point under widget cell (x, y), or None outside the picture."""
         pw, ph = self._picture
-        left, top = self._origin()
+        left, top = self.origin()
         col, row = x - left, y - top
         if pw < 1 or ph < 1 or not (0 <= col < pw and 0 <= row < ph):
             return None
@@ -189,10 +178,10 @@ class HeatMap(Widget, can_focus=False):
         point = self.point_at(event.x, event.y)
         if point is not None:
             event.stop()
-            self.post_message(Tapped(*point))
+            self.post_message(self.Tapped(*point))
 
 
-def legend_entries(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool) -> "list[Any]":
+def legend_entries(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool) -> list[Any]:
     """The legend as Rich Text entries ("█ setosa", "● train"): class colours, and the point marks when test
     points are shown (they matter only when both kinds are drawn). A legend wraps between entries, never inside."""
     from rich.text import Text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from rich.color import Color
@@ -13,81 +12,17 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annplay import boundary as bd
-from annplay.messages import NeuronSelected
-from annplay.widgets.heatmap import LEVELS
+from annplay.fields import LEVELS, NetMaps
 
 THUMB_SIZES = ((6, 3), (4, 2))  # a neuron's map in cells (w, h): 6×6 or 4×4 half-block pixels, the larger if it fits
-MAP_W, MAP_H = THUMB_SIZES[0]    # the grid the maps are computed on (smaller thumbnails sample it)
 GAP = 2                          # cells between columns (selection brackets, spacing)
 DIM_RGB = (0x3A, 0x3A, 0x3A)   # a weight near zero fades to this
-PROBABILITY_OUTPUTS = ("logistic", "softmax")
 SELECTED_STYLE = Style(bold=True, color=Color.from_rgb(0xFF, 0xD7, 0x00))   # the brackets of the neuron shown
-
-
-# --- computing the maps (pure: the worker thread calls these) --------------------------------
-
-@dataclass
-class NetMaps:
-    """Everything the network view and the weight editor draw: sizes, maps, weights (copies)."""
-
-    layers: list[int]                      # sizes, input to output
-    activations: list[str]                 # one name per non-input layer
-    input_labels: list[str]                # one short label per input
-    maps: list[np.ndarray] | None          # per layer (input first): (n, 2*MAP_H, MAP_W) colour codes; None if no plane
-    weights: list[np.ndarray]              # W(ℓ) copies, r×s
-    biases: list[np.ndarray]               # b(ℓ) copies, r×1
-
-
-def layer_outputs32(net: Any, X: np.ndarray, last: int | None = None) -> list[np.ndarray]:
-    """A(0)=X, A(1) … A(last) for inputs X (m×N), in float32 (``last`` defaults to the output layer)."""
-    A = np.asarray(X, dtype=np.float32)
-    outputs = [A]
-    layers = list(zip(net.weights, net.biases, net.activations))
-    with np.errstate(all="ignore"):
-        for W, b, g in layers[: last if last is not None else len(layers)]:
-            Z = np.asarray(W, dtype=np.float32) @ A
-            Z += np.asarray(b, dtype=np.float32)
-            A = np.nan_to_num(g(Z, Z), nan=0.0, posinf=1e6, neginf=-1e6)
-            outputs.append(A)
-    return outputs
-
-
-def colour_share(A: np.ndarray, activation: str | None, output: bool) -> np.ndarray:
-    """Rows of activations as 0..1 (0.5 = zero): probabilities as they are, others scaled by max(1, max|a|) per row."""
-    A = np.asarray(A, dtype=np.float32)
-    if output and activation in PROBABILITY_OUTPUTS:
-        return np.clip(A, 0.0, 1.0)
-    scale = np.maximum(1.0, np.max(np.abs(A), axis=1, keepdims=True))
-    return 0.5 + 0.5 * A / scale
-
-
-def neuron_field(net: Any, inputs: Any, bounds: bd.Bounds, width: int, height: int,
-                 layer: int, index: int) -> np.ndarray:
-    """One neuron's output over the picture's grid as a 'binary' field in 0..1 (orange < 0.5 = negative < blue)."""
-    X = np.asarray(inputs(bd.grid_inputs(bounds, width, height)), dtype=np.float32)
-    A = layer_outputs32(net, X, last=layer)[layer][index: index + 1]
-    share = colour_share(A, net.activations[layer - 1].name, layer == len(net.layers) - 1)
-    return bd.outputs_to_field(share, width, height)
-
-
-def net_maps(net: Any, inputs: Any, bounds: bd.Bounds | None, input_labels: list[str]) -> NetMaps:
-    """Every neuron's thumbnail (one forward pass over a small grid) and copies of the weights."""
-    maps = None
-    if bounds is not None:
-        X = np.asarray(inputs(bd.grid_inputs(bounds, MAP_W, MAP_H)), dtype=np.float32)
-        outs = layer_outputs32(net, X)
-        last = len(outs) - 1
-        maps = []
-        for i, A in enumerate(outs):
-            share = colour_share(A, None if i == 0 else net.activations[i - 1].name, i == last)
-            codes = np.rint(np.clip(np.nan_to_num(share, nan=0.5), 0, 1) * (LEVELS - 1)).astype(np.int16)
-            maps.append(codes.reshape(A.shape[0], 2 * MAP_H, MAP_W))
-    return NetMaps(list(net.layers), [a.name for a in net.activations], list(input_labels), maps,
-                   [np.array(w) for w in net.weights], [np.array(b) for b in net.biases])
 
 
 # --- drawing -----------------------------------------------------------------------------------
@@ -169,6 +104,18 @@ class NetView(ScrollView, can_focus=True):
         Binding("escape", "deselect", "Output map", key_display="esc", tooltip="back to the network's output"),
     ]
 
+    class NeuronSelected(Message):
+        """A hidden neuron was selected (layer, index), or none (both None): show its map, or the output."""
+
+        def __init__(self, layer: int | None, index: int | None) -> None:
+            super().__init__()
+            self.layer = layer
+            self.index = index
+
+        @property
+        def neuron(self) -> tuple[int, int] | None:
+            return None if self.layer is None or self.index is None else (self.layer, self.index)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: NetMaps | None = None
@@ -217,7 +164,7 @@ class NetView(ScrollView, can_focus=True):
         if neuron is not None:
             self._scroll_to_neuron(neuron)
         if notify and changed:
-            self.post_message(NeuronSelected(*(neuron or (None, None))))
+            self.post_message(self.NeuronSelected(*(neuron or (None, None))))
 
     # --- layout --------------------------------------------------------------------------
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections import deque
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Sparkline, Static
-
-HISTORY = 240  # loss values kept per curve (a sparkline squeezes them into its width)
 
 STATE_LOOK = {
     "ready": ("■ ready", "bold"),
@@ -121,8 +119,7 @@ class StatsPanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.train_history: deque[float] = deque(maxlen=HISTORY)
-        self.test_history: deque[float] = deque(maxlen=HISTORY)
+        self.history: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
         self.epoch = 0
         self.state = "ready"
         self.evolution = False          # neuroevolution: generations, best and mean fitness
@@ -142,12 +139,12 @@ class StatsPanel(Vertical):
     def on_mount(self) -> None:
         self.show_state("ready", 0)
 
-    def clear_history(self) -> None:
-        """Forget the loss curves (after a reset)."""
-        self.train_history.clear()
-        self.test_history.clear()
-        self.query_one("#spark-train", Sparkline).data = []
-        self.query_one("#spark-test", Sparkline).data = []
+    def show_history(self, history: tuple[tuple[float, ...], tuple[float, ...]]) -> None:
+        """The two curves (train/test loss, or best/mean fitness) as the session recorded them."""
+        if history != self.history:
+            self.history = history
+            self.query_one("#spark-train", Sparkline).data = list(history[0])
+            self.query_one("#spark-test", Sparkline).data = list(history[1])
 
     def set_evolution(self, evolution: bool) -> None:
         """Back-propagation (epochs, loss curves) or neuroevolution (generations, best and mean fitness curves)."""
@@ -160,7 +157,6 @@ class StatsPanel(Vertical):
         best = "best fitness (−loss) per generation"
         self.query_one("#spark-train", Sparkline).tooltip = best if evolution else None
         self.query_one("#spark-test", Sparkline).tooltip = "mean fitness of the population" if evolution else None
-        self.clear_history()
         self.show_state(self.state, self.epoch)
 
     def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
@@ -175,8 +171,8 @@ class StatsPanel(Vertical):
         text.append(f"\n{counter}")
         self.query_one("#stats-status", Static).update(text, layout=False)
 
-    def show_metrics(self, metrics: Any, *, record: bool = True) -> None:
-        """Numbers for train and test; append finite losses to the sparkline histories."""
+    def show_metrics(self, metrics: Any) -> None:
+        """Numbers for train and test."""
         table = Text(no_wrap=True, overflow="ellipsis")
         table.append("    loss    acc\n", "dim")
         table.append("trn ", "dim")
@@ -184,15 +180,6 @@ class StatsPanel(Vertical):
         table.append("tst ", "dim")
         table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
         self.query_one("#stats-numbers", Static).update(table, layout=False)
-        if record:
-            first, second = metrics.train_loss, metrics.test_loss
-            if self.evolution:
-                first, second = metrics.best_fitness, metrics.mean_fitness
-            for value, history, spark in ((first, self.train_history, "#spark-train"),
-                                          (second, self.test_history, "#spark-test")):
-                if value is not None and math.isfinite(value):
-                    history.append(float(value))
-                    self.query_one(spark, Sparkline).data = list(history)
 
     def show_legend(self, entries: Sequence[Text]) -> None:
         """The colour legend under the numbers: entries that wrap between each other on narrow screens."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -14,10 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static
 
 from annplay import boundary as bd
-from annplay.messages import SettingChanged, WeightEdit
 from annplay.widgets.controls import Choice
 
 STEPS = (0.01, 0.1, 1.0)          # nudge sizes; [ and ] cycle through them
@@ -89,7 +90,7 @@ class WeightTable(DataTable):
         """Show the previous or next layer."""
         self._editor().change_layer(step)
 
-    def _editor(self) -> "WeightEditor":
+    def _editor(self) -> WeightEditor:
         return self.query_ancestor(WeightEditor)
 
 
@@ -109,6 +110,13 @@ class WeightEditor(Vertical):
     WeightEditor > #editor-buttons { height: 1; }
     WeightEditor > #editor-buttons > Button { margin: 0 1 0 0; min-width: 3; }
     """
+
+    class Edit(Message):
+        """Change W(layer)[row, col] (col == its width: the bias) by delta, or to a typed text."""
+
+        def __init__(self, layer: int, row: int, col: int, delta: float = 0.0, text: str | None = None) -> None:
+            super().__init__()
+            self.layer, self.row, self.col, self.delta, self.text = layer, row, col, delta, text
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -139,10 +147,11 @@ class WeightEditor(Vertical):
 
     # --- content -------------------------------------------------------------------------
 
-    def show_weights(self, layers: list[int], weights: list[np.ndarray], biases: list[np.ndarray],
-                     input_labels: list[str]) -> None:
+    def show_weights(self, layers: Sequence[int], weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
+                     input_labels: Sequence[str]) -> None:
         """Show these weights (copies); the layer and the cursor stay where they were when they still exist."""
-        self.net_layers, self.weights, self.biases, self.input_labels = list(layers), weights, biases, input_labels
+        self.net_layers, self.input_labels = list(layers), list(input_labels)
+        self.weights, self.biases = list(weights), list(biases)
         self.shown_layer = max(0, min(self.shown_layer, len(weights) - 1))
         names = layer_names(self.net_layers)
         switcher = self.query_one("#choice-edit_layer", Choice)
@@ -201,15 +210,19 @@ class WeightEditor(Vertical):
     def show_message(self, message: str, *, error: bool = False) -> None:
         """A line under the grid (red when something was refused)."""
         widget = self.query_one("#editor-message", Static)
-        widget.update(message)
+        widget.update(Text(message))                 # plain text: file names may hold '[' 
         widget.set_class(error, "-error")
+
+    def choices(self) -> list[Choice]:
+        """The editor's own choices (layer, nudge step), for the command palette."""
+        return list(self.query(Choice))
 
     # --- editing -------------------------------------------------------------------------
 
     def nudge(self, sign: int) -> None:
         """Ask the screen to add sign × step to the weight under the cursor."""
         if self.weights:
-            self.post_message(WeightEdit(*self.current(), delta=sign * self.step))
+            self.post_message(self.Edit(*self.current(), delta=sign * self.step))
 
     def start_typing(self) -> None:
         """Show the number input, filled with the current value."""
@@ -245,13 +258,13 @@ class WeightEditor(Vertical):
         self.query_one("#choice-edit_layer", Choice).select(layer)
         self._fill_table()
 
-    @on(SettingChanged)
-    def _choice_changed(self, event: SettingChanged) -> None:
+    @on(Choice.Changed)
+    def _choice_changed(self, event: Choice.Changed) -> None:
         """The layer switcher and the step choice are the editor's own: keep them from the screen."""
-        if event.setting == "edit_layer":
+        if event.choice.setting == "edit_layer":
             event.stop()
             self._set_layer(int(event.value))
-        elif event.setting == "edit_step":
+        elif event.choice.setting == "edit_step":
             event.stop()
             self.step = float(event.value)
 
@@ -259,7 +272,7 @@ class WeightEditor(Vertical):
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
         layer, row, col = self.current()
-        self.post_message(WeightEdit(layer, row, col, text=event.value))
+        self.post_message(self.Edit(layer, row, col, text=event.value))
 
     def on_key(self, event: Any) -> None:
         """Escape in the number input cancels it."""

@@ -1,8 +1,11 @@
-"""Helpers for the Pilot tests of the playground app."""
+"""Helpers for the Pilot tests of the playground app (public Textual API only)."""
 
 from __future__ import annotations
 
-from typing import Callable
+import html
+import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -11,6 +14,8 @@ from annplay.screens.playground import PlaygroundScreen
 
 SIZES = [(40, 20), (120, 40)]
 ALL_SIZES = [(40, 20), (60, 30), (80, 24), (120, 40)]
+CELL_WIDTH = 12.2             # Rich's SVG export: pixels per terminal column
+_SVG_TEXT = re.compile(r'<text[^>]*\bx="([\d.]+)"[^>]*clip-path="url\(#[\w-]*-line-(\d+)\)">(.*?)</text>')
 
 
 async def wait_until(pilot, condition: Callable[[], bool], what: str = "condition", limit: int = 2000) -> None:
@@ -23,15 +28,35 @@ async def wait_until(pilot, condition: Callable[[], bool], what: str = "conditio
 
 
 async def ready(pilot) -> PlaygroundScreen:
-    """The playground screen once its data, network and picture are built."""
+    """The playground screen once its first frame (numbers and picture) is shown."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, PlaygroundScreen)
-                     and pilot.app.screen.trainer is not None and pilot.app.screen.picture[0] > 0, "first build")
+                     and pilot.app.screen.frames > 0 and pilot.app.screen.picture[0] > 0, "first frame")
     return pilot.app.screen
 
 
 def screen_text(app) -> list[str]:
-    """The whole screen as plain text lines (what a person reads, without colours)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    """The whole screen as plain text lines (what a person reads), from the app's public SVG screenshot."""
+    width, height = app.size
+    lines = [[" "] * width for _ in range(height)]
+    for x, line, text in _SVG_TEXT.findall(app.export_screenshot()):
+        row, col = int(line), round(float(x) / CELL_WIDTH)
+        for i, ch in enumerate(html.unescape(text).replace("\xa0", " ")):
+            if 0 <= row < height and 0 <= col + i < width:
+                lines[row][col + i] = ch
+    return ["".join(chars) for chars in lines]
+
+
+def record_notifications(app) -> list[Any]:
+    """Every notification the app shows from now on (title, message, severity), via its public notify()."""
+    seen: list[Any] = []
+    original = app.notify
+
+    def notify(message: str, *, title: str = "", severity: str = "information", **kwargs: Any) -> None:
+        seen.append(type("Note", (), {"message": str(message), "title": title, "severity": severity})())
+        original(message, title=title, severity=severity, **kwargs)
+
+    app.notify = notify
+    return seen
 
 
 @pytest.fixture

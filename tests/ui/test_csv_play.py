@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annplay.app import PlaygroundApp
-from annplay.engine.experiment import Experiment
+from annplay.engine.setup import Setup
 from annplay.widgets.controls import Choice
 
 from .conftest import SIZES, ready, wait_until
@@ -26,23 +26,23 @@ def csv_file(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_playground_starts_on_the_csv_and_can_leave_it_and_come_back(size, csv_file):
-    app = PlaygroundApp(Experiment(csv=str(csv_file), csv_y="species"))
+    app = PlaygroundApp(Setup(csv=str(csv_file), csv_y="species"))
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        assert screen.experiment.dataset == "people.csv" and screen.experiment.csv == str(csv_file)
-        assert screen.prep.dataset.class_names == ("large", "small")
-        assert screen.prep.dataset.feature_names == ("height", "weight")
+        assert screen.session.data_name == "people.csv" and screen.session.setup.csv == str(csv_file)
+        assert screen.session.prep.dataset.class_names == ("large", "small")
+        assert screen.session.prep.dataset.feature_names == ("height", "weight")
         choice = screen.query_one("#choice-dataset", Choice)
         assert choice.value == "people.csv"
         # the data are standardised, so the picture covers them rather than TF Playground's [-6, 6]
-        assert screen.bounds.x_max < 6
+        assert screen.session.bounds.x_max < 6
         choice.focus()
         await pilot.press("right")                       # the next data set: the first built-in one
-        await wait_until(pilot, lambda: screen.experiment.csv is None, "leaving the CSV")
-        assert screen.experiment.dataset == choice.value != "people.csv"
-        assert screen.prep.dataset.feature_names == ("x1", "x2")
+        await wait_until(pilot, lambda: screen.session.setup.csv is None, "leaving the CSV")
+        assert screen.session.data_name == choice.value != "people.csv"
+        assert screen.session.prep.dataset.feature_names == ("x1", "x2")
         await pilot.press("left")                        # and back to the file
-        await wait_until(pilot, lambda: screen.experiment.csv == str(csv_file), "back to the CSV")
-        assert screen.prep.dataset.class_names == ("large", "small")
+        await wait_until(pilot, lambda: screen.session.setup.csv == str(csv_file), "back to the CSV")
+        assert screen.session.prep.dataset.class_names == ("large", "small")
         await pilot.press("space")
-        await wait_until(pilot, lambda: screen.trainer.epoch > 0, "training on the CSV")
+        await wait_until(pilot, lambda: screen.session.trainer.epoch > 0, "training on the CSV")

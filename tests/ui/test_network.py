@@ -13,12 +13,13 @@ from annplay.app import PlaygroundApp
 from annplay.engine.network import MLP
 from annplay.screens.dialogs import FileNameDialog
 from annplay.widgets.controls import Choice
-from annplay.widgets.heatmap import LEVELS, HeatMap, boundary_field
-from annplay.widgets.netview import NetView, neuron_field
+from annplay.fields import LEVELS, boundary_field, neuron_field
+from annplay.widgets.heatmap import HeatMap
+from annplay.widgets.netview import NetView
 from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor, WeightTable
 
-from .conftest import SIZES, ready, screen_text, wait_until
+from .conftest import SIZES, ready, record_notifications, screen_text, wait_until
 
 pytestmark = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 
@@ -64,7 +65,7 @@ async def test_network_view_shows_every_neuron_map(size):
         near = lambda target: any(sum(abs(a - b) for a, b in zip(c, target)) < 60 for c in colours)
         assert near(orange) and near(blue)               # thumbnails in the heat map's colours
         maps = view.data.maps
-        assert maps is not None and [m.shape[0] for m in maps] == screen.net.layers
+        assert maps is not None and [m.shape[0] for m in maps] == screen.session.net.layers
         text = text_of(app)
         assert "▀" in text and ("layer 1/2" in text if view.flow else "L2" in text and "out" in text)
         # the maps follow training (the worker computes them with each snapshot)
@@ -83,15 +84,15 @@ async def test_selecting_a_neuron_shows_its_map(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         heatmap = screen.query_one(HeatMap)
-        output_rows = list(heatmap._rows)
+        output_rows = list(heatmap.rows)
         await pilot.press("v", "down")                   # the first arrow selects the first hidden neuron
         assert screen.neuron == (1, 0)
         view = screen.query_one(NetView)
         await pilot.press("right" if view.flow else "down")   # arrows follow the picture: along the row / column
         assert screen.neuron == (1, 1)
         w, h = screen.picture
-        expected = neuron_field(screen.net, screen.prep.inputs, screen.bounds, w, h, 1, 1)
-        assert np.allclose(heatmap.field, expected) and heatmap._rows != output_rows
+        expected = neuron_field(screen.session.net, screen.session.prep.inputs, screen.session.bounds, w, h, 1, 1)
+        assert np.allclose(heatmap.field, expected) and heatmap.rows != output_rows
         assert heatmap.kind == "binary"
         assert "neuron L1.2" in text_of(app)
         # to the next layer and back by keys
@@ -99,8 +100,8 @@ async def test_selecting_a_neuron_shows_its_map(size):
         assert screen.neuron[0] == 2
         await pilot.press("escape")                      # deselect: the output again
         assert screen.neuron is None and screen.panel == "network"
-        assert np.allclose(heatmap.field, boundary_field(screen.net, screen.prep.inputs, screen.bounds, w, h))
-        assert heatmap._rows == output_rows
+        assert np.allclose(heatmap.field, boundary_field(screen.session.net, screen.session.prep.inputs, screen.session.bounds, w, h))
+        assert heatmap.rows == output_rows
         assert "neuron L" not in text_of(app) and "█ 1" in text_of(app)
         # tap a neuron to select it, tap it again to deselect
         box = next(b for b in view.boxes if b.layer >= 1)
@@ -122,7 +123,7 @@ async def test_editor_nudges_exactly_by_the_step(size):
         await pilot.press("w")                           # opening the editor pauses training
         assert not screen.running and screen.panel == "weights"
         assert isinstance(app.focused, WeightTable)
-        net = screen.net
+        net = screen.session.net
         X = np.random.default_rng(1).normal(size=(2, 7))
         await pilot.press("down", "right")               # W1 row 2, column 2
         W = net.weights[0]
@@ -155,7 +156,8 @@ async def test_editor_typed_number_and_invalid_entries(size):
         await pilot.press("w", "greater_than_sign", "down")   # layer 2 (8×8), row 2, column 1
         editor = screen.query_one(WeightEditor)
         field = editor.query_one("#weight-input")
-        W = screen.net.weights[1]
+        W = screen.session.net.weights[1]
+        notes = record_notifications(app)
 
         async def type_value(text: str) -> None:
             await pilot.press("enter")
@@ -166,14 +168,14 @@ async def test_editor_typed_number_and_invalid_entries(size):
 
         await type_value("0.75")
         assert W[1, 0] == 0.75 and not editor.has_class("-typing")
-        flat = screen.net.get_flat()
+        flat = screen.session.net.get_flat()
         for bad, words in (("abc", "Not a number"), ("nan", "finite"), ("inf", "finite")):
             await type_value(bad)
-            assert np.array_equal(screen.net.get_flat(), flat)
+            assert np.array_equal(screen.session.net.get_flat(), flat)
             message = str(editor.query_one("#editor-message").render())
             assert words in message and "nothing changed" in message
             assert editor.query_one("#editor-message").has_class("-error")
-            assert not app._notifications                # no toast over the grid: the red line says it
+            assert not notes                # no toast over the grid: the red line says it
             await pilot.press("escape")                  # cancel the input
             assert not editor.has_class("-typing")
         assert W[1, 0] == 0.75
@@ -184,37 +186,38 @@ async def test_export_json_npz_and_import(size, tmp_path, monkeypatch):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
+        notes = record_notifications(app)
         await pilot.press("w", "plus")
-        saved = screen.net.get_flat()
+        saved = screen.session.net.get_flat()
         await pilot.press("e")
         assert isinstance(app.screen, FileNameDialog)
         await pilot.press("enter")
         data = json.loads((tmp_path / "annplay-weights.json").read_text())
-        assert np.allclose(np.array(data["weights"][0]), screen.net.weights[0])
-        assert data["layers"] == screen.net.layers
+        assert np.allclose(np.array(data["weights"][0]), screen.session.net.weights[0])
+        assert data["layers"] == screen.session.net.layers
         await pilot.click("#btn-export-npz")             # the button does the same as s
         assert isinstance(app.screen, FileNameDialog)
         await pilot.press("enter")
         assert (tmp_path / "annplay-weights.npz").exists()
         await pilot.press("plus", "plus")
-        assert not np.array_equal(screen.net.get_flat(), saved)
+        assert not np.array_equal(screen.session.net.get_flat(), saved)
         await pilot.press("o", "enter")
-        assert np.array_equal(screen.net.get_flat(), saved)
+        assert np.array_equal(screen.session.net.get_flat(), saved)
         assert "loaded" in text_of(app)
         # another architecture: a clear message, nothing changed
         MLP([2, 3, 1], "tanh", seed=1).save(tmp_path / "other.npz")
         await pilot.press("plus")
-        changed = screen.net.get_flat()
+        changed = screen.session.net.get_flat()
         await pilot.press("o")
         app.screen.query_one("#dialog-input").value = "other.npz"
         await pilot.press("enter")
-        assert np.array_equal(screen.net.get_flat(), changed)
-        assert any("does not fit" in n.message for n in app._notifications)
+        assert np.array_equal(screen.session.net.get_flat(), changed)
+        assert any("does not fit" in n.message for n in notes)
         # a missing file and escape in the dialog: messages, never a crash
         await pilot.press("o")
         app.screen.query_one("#dialog-input").value = "missing.npz"
         await pilot.press("enter")
-        assert any("no such file" in n.message for n in app._notifications)
+        assert any("no such file" in n.message for n in notes)
         await pilot.press("e", "escape")
         assert app.screen is screen
 
@@ -224,11 +227,11 @@ async def test_switching_to_es_shows_generations_and_fitness(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         await pilot.press("n", "n")
-        net, weights = screen.net, screen.net.get_flat()
+        net, weights = screen.session.net, screen.session.net.get_flat()
         screen.query_one("#choice-trainer", Choice).select("es", notify=True)
         await pilot.pause()
-        assert screen.trainer.kind == "evolution" and screen.trainer.method == "es"
-        assert screen.net is net and np.array_equal(net.get_flat(), weights)      # the weights are kept
+        assert screen.session.family == "evolution" and screen.session.trainer.method == "es"
+        assert screen.session.net is net and np.array_equal(net.get_flat(), weights)      # the weights are kept
         assert screen.query_one("#choice-population").display and not screen.query_one("#choice-lr").display
         await pilot.press("n")
         assert screen.epoch == 1 and "generation 1" in text_of(app)
@@ -236,31 +239,37 @@ async def test_switching_to_es_shows_generations_and_fitness(size):
         await wait_until(pilot, lambda: screen.epoch > 5 and screen.frames > 2, "generations")
         await pilot.press("space")
         stats = screen.query_one(StatsPanel)
-        await wait_until(pilot, lambda: len(stats.train_history) > 1, "fitness history")
+        history = screen.session.history[0]
+        await wait_until(pilot, lambda: len(history) > 1, "fitness history")
         assert "best" in text_of(app) and "mean" in text_of(app)
-        assert max(stats.train_history) <= 0 and stats.train_history[-1] == screen.trainer.best_fitness
+        assert max(history) <= 0 and history[-1] == screen.session.trainer.best_fitness
+        assert stats.history[0] == tuple(history)
         population = screen.query_one("#choice-population", Choice)
         population.select(32, notify=True)
         screen.query_one("#choice-sigma", Choice).select(0.1, notify=True)
         await pilot.pause()
-        assert screen.trainer.population == 32 and screen.trainer.sigma == 0.1
+        assert screen.session.trainer.population == 32 and screen.session.trainer.sigma == 0.1
         await pilot.press("n")                           # a generation with the new settings
-        assert screen.trainer.evaluations > 0
+        assert screen.session.trainer.evaluations > 0
 
 
 async def test_step_activation_needs_neuroevolution(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        screen.query_one("#choice-activation", Choice).select("step", notify=True)
-        await pilot.pause()
-        assert screen.experiment.activation == "tanh"
-        assert screen.query_one("#choice-activation", Choice).value == "tanh"
-        assert any("ga or es" in n.message for n in app._notifications)
+        activation = screen.query_one("#choice-activation", Choice)
+        assert "step" not in activation.values                      # back-propagation cannot train it
+        assert "step" not in screen.query_one("#choice-layer_act-0", Choice).values
+        notes = record_notifications(app)
+        screen.change_settings({"activation": "step"})              # e.g. from a script: refused, with the way out
+        assert screen.session.setup.activation == "tanh" and activation.value == "tanh"
+        assert any("ga or es" in n.message for n in notes)
         screen.query_one("#choice-trainer", Choice).select("ga", notify=True)
+        await pilot.pause()
+        assert "step" in activation.values
         screen.query_one("#choice-activation", Choice).select("step", notify=True)
         await pilot.pause()
-        assert [a.name for a in screen.net.activations] == ["step", "step", "logistic"]
-        assert screen.trainer.method == "ga"
+        assert [a.name for a in screen.session.net.activations] == ["step", "step", "logistic"]
+        assert screen.session.trainer.method == "ga"
         await pilot.press("n")
         assert screen.epoch == 1

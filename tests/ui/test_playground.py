@@ -7,7 +7,8 @@ import pytest
 
 from annplay import boundary as bd
 from annplay.app import PlaygroundApp
-from annplay.engine.experiment import LEARNING_RATES
+from annplay.engine.settings import LEARNING_RATES
+from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.controls import Choice
 from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.stats import StatsPanel
@@ -21,7 +22,7 @@ async def test_default_experiment(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        exp = screen.experiment
+        exp = screen.session.setup
         assert (exp.dataset, exp.hidden, exp.activation, exp.lr, exp.batch_size) == ("spiral", (8, 8), "tanh", 0.03, 10)
         assert screen.epoch == 0 and not screen.running
 
@@ -37,7 +38,7 @@ async def test_space_trains_and_pauses(size):
         assert shown > 0
         await pilot.press("space")
         assert not screen.running
-        with screen.lock:                      # the worker's current chunk has finished
+        with screen.session.lock:                      # the worker's current chunk has finished
             paused_at = screen.epoch
         for _ in range(20):
             await pilot.pause()
@@ -65,7 +66,7 @@ async def test_step_while_running_pauses_then_steps(size):
         await wait_until(pilot, lambda: screen.epoch > 0, "training")
         await pilot.press("n")
         assert not screen.running
-        with screen.lock:
+        with screen.session.lock:
             before = screen.epoch
         await pilot.press("n")
         assert screen.epoch == before + 1
@@ -76,14 +77,14 @@ async def test_changing_layers_resets_the_network(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         await pilot.press("n", "n")
-        old_net = screen.net
+        old_net = screen.session.net
         screen.query_one("#choice-layers", Choice).focus()
         await pilot.press("right")
-        assert screen.experiment.hidden == (8, 8, 4)
-        assert screen.net is not old_net and screen.net.layers == [2, 8, 8, 4, 1]
+        assert screen.session.setup.hidden == (8, 8, 4)
+        assert screen.session.net is not old_net and screen.session.net.layers == [2, 8, 8, 4, 1]
         assert screen.epoch == 0
         await pilot.press("minus", "minus")
-        assert screen.experiment.hidden == (8,)
+        assert screen.session.setup.hidden == (8,)
         assert screen.query_one("#layer-row-1").display is False
 
 
@@ -94,7 +95,7 @@ async def test_neurons_plus_minus_resets(size):
         await pilot.press("n")
         screen.query_one("#choice-neurons-0", Choice).focus()
         await pilot.press("plus")
-        assert screen.experiment.hidden == (9, 8) and screen.epoch == 0
+        assert screen.session.setup.hidden == (9, 8) and screen.epoch == 0
 
 
 async def test_learning_rate_change_is_live(size):
@@ -102,18 +103,18 @@ async def test_learning_rate_change_is_live(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         await pilot.press("n", "n", "n")
-        net, trainer, weights = screen.net, screen.trainer, screen.net.get_flat().copy()
+        net, trainer, weights = screen.session.net, screen.session.trainer, screen.session.net.get_flat().copy()
         screen.query_one("#choice-lr", Choice).focus()
         await pilot.press("right")
-        assert screen.trainer.lr == LEARNING_RATES[LEARNING_RATES.index(0.03) + 1]
-        assert screen.net is net and screen.trainer is trainer and screen.epoch == 3
-        assert np.array_equal(screen.net.get_flat(), weights)
+        assert screen.session.trainer.lr == LEARNING_RATES[LEARNING_RATES.index(0.03) + 1]
+        assert screen.session.net is net and screen.session.trainer is trainer and screen.epoch == 3
+        assert np.array_equal(screen.session.net.get_flat(), weights)
         # and while training: the run goes on with the new rate
         await pilot.press("space")
         await wait_until(pilot, lambda: screen.epoch > 3, "training")
         screen.query_one("#choice-lr", Choice).focus()
         await pilot.press("left")
-        assert screen.trainer is trainer and screen.running and screen.trainer.lr == 0.03
+        assert screen.session.trainer is trainer and screen.running and screen.session.trainer.lr == 0.03
         await pilot.press("space")
 
 
@@ -122,13 +123,13 @@ async def test_batch_and_optimizer_are_live(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         await pilot.press("n")
-        trainer = screen.trainer
+        trainer = screen.session.trainer
         screen.query_one("#choice-batch_size", Choice).select(32, notify=True)
         screen.query_one("#choice-optimizer", Choice).select("adam", notify=True)
         screen.query_one("#choice-regularization", Choice).select("l2", notify=True)
         screen.query_one("#choice-reg_rate", Choice).select(0.01, notify=True)
         await pilot.pause()
-        assert screen.trainer is trainer and screen.epoch == 1
+        assert screen.session.trainer is trainer and screen.epoch == 1
         assert (trainer.batch_size, trainer.optimizer, trainer.l2) == (32, "adam", 0.01)
 
 
@@ -140,14 +141,14 @@ async def test_divergence_pauses_with_a_message(size):
         await pilot.pause()
         screen.query_one("#choice-lr", Choice).select(10.0, notify=True)
         await pilot.pause()
-        assert screen.experiment.dataset == "plane" and screen.trainer.lr == 10.0
+        assert screen.session.setup.dataset == "plane" and screen.session.trainer.lr == 10.0
         await pilot.press("space")
-        await wait_until(pilot, lambda: screen.trainer.state == "diverged" and not screen.running
+        await wait_until(pilot, lambda: screen.session.trainer.state == "diverged" and not screen.running
                          and screen.query_one(StatsPanel).state == "diverged", "divergence")
         text = "\n".join(screen_text(app))
         assert "diverged" in text.lower()
         assert "nan" not in text.lower() and "inf" not in text.replace("Info", "").lower()
-        assert np.all(np.isfinite(screen.net.get_flat()))
+        assert np.all(np.isfinite(screen.session.net.get_flat()))
         # a smaller learning rate and new weights (r): training goes on
         # (the last finite weights after an explosion are themselves past saving: the engine flags them again)
         screen.query_one("#choice-lr", Choice).select(0.01, notify=True)
@@ -173,28 +174,28 @@ async def test_tap_on_heat_map_adds_a_point(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         heatmap = screen.query_one(HeatMap)
-        n_train = screen.prep.train.n
+        n_train = screen.session.prep.train.n
         w, h = heatmap.picture_size()
-        left, top = heatmap._origin()
+        left, top = heatmap.origin()
         await pilot.click(HeatMap, offset=(left + w // 2, top + h // 2))
-        exp = screen.experiment
-        assert exp.dataset == "drawn" and len(exp.points) == n_train + 1
+        drawn = screen.session.drawn
+        assert screen.session.data_name == "drawn" and len(drawn) == n_train + 1
         x1, x2 = bd.cell_to_point(heatmap.bounds, w, h, w // 2, h // 2)
-        assert exp.points[-1] == (x1, x2, 0.0)
-        assert screen.prep.train.n == n_train + 1
+        assert drawn[-1] == (x1, x2, 0.0)
+        assert screen.session.prep.train.n == n_train + 1
         # clear, switch class, draw on an empty canvas; training goes on with the drawing
         await pilot.press("x", "c")
-        assert screen.experiment.points == () and screen.draw_class == 1
+        assert screen.session.drawn == () and screen.query_one(ControlPanel).draw_class == 1
         await pilot.click(HeatMap, offset=(left + 1, top + 1))
         await pilot.click(HeatMap, offset=(left + w - 2, top + h - 2))
-        assert [p[2] for p in screen.experiment.points] == [1.0, 1.0]
+        assert [p[2] for p in screen.session.drawn] == [1.0, 1.0]
         await pilot.press("c")
         await pilot.click(HeatMap, offset=(left + w // 2, top + 1))
-        assert screen.prep.kind == "multiclass" and screen.net.layers[-1] == 3
+        assert screen.session.prep.kind == "multiclass" and screen.session.net.layers[-1] == 3
         await pilot.press("space")
         await wait_until(pilot, lambda: screen.epoch > 0, "training on drawn points")
         await pilot.click(HeatMap, offset=(left + w // 2, top + h - 1))   # while training: weights kept
-        assert screen.running and len(screen.experiment.points) == 4
+        assert screen.running and len(screen.session.drawn) == 4
         await pilot.press("space")
 
 
@@ -206,7 +207,9 @@ async def test_taps_work_on_controls(size):
         choice.scroll_visible(animate=False)
         await pilot.pause()
         await pilot.click("#choice-show_test", offset=(choice.label_width + 3, 0))
-        assert screen.show_test
+        assert screen.session.setup.show_test
+        screen.query_one("#btn-step").scroll_visible(animate=False)
+        await pilot.pause()
         await pilot.click("#btn-step")
         assert screen.epoch == 1
 
@@ -245,7 +248,7 @@ async def test_palette_has_every_action(size):
         command = next(c for c in app.get_system_commands(screen) if c.title == "Dataset: circle")
         command.callback()
         await pilot.pause()
-        assert screen.experiment.dataset == "circle"
+        assert screen.session.setup.dataset == "circle"
 
 
 async def test_resize_while_training(size):
@@ -258,6 +261,6 @@ async def test_resize_while_training(size):
             await wait_until(pilot, lambda: screen.query_one(HeatMap).picture_size() == screen.picture, "new picture")
             frames = screen.frames
             await wait_until(pilot, lambda: screen.frames > frames + 1, "frames after resize")
-            rows = screen.query_one(HeatMap)._rows
+            rows = screen.query_one(HeatMap).rows
             assert len(rows) == screen.picture[1]
         await pilot.press("space")

@@ -8,14 +8,13 @@ import pytest
 from annplay import boundary as bd
 from annplay.app import PlaygroundApp
 from annplay.engine.network import MLP
-from annplay.messages import SettingChanged
 from annplay.screens.dialogs import FileNameDialog
 from annplay.widgets.controls import Choice
 from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.stats import fmt_loss
 from annplay.widgets.weights import WeightEditor
 
-from .conftest import SIZES, ready, screen_text, wait_until
+from .conftest import SIZES, ready, record_notifications, screen_text, wait_until
 
 sizes = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 
@@ -34,15 +33,16 @@ async def test_palette_offers_only_the_layers_the_network_has(size):
         assert not any(t.startswith("Layer 3 activation") for t in titles)
         assert not any(t.startswith(("layer_act", "Editor layer", "Nudge step")) for t in titles)
         # the command the palette used to offer for an absent layer: no crash, nothing changes
-        experiment = screen.experiment
-        screen.post_message(SettingChanged("layer_act-4", "relu"))
-        screen.post_message(SettingChanged("neurons-5", 3))
+        experiment = screen.session.setup
+        for key in ("neurons-5", "layer_act-4"):             # the controls of absent layers: nothing changes
+            choice = screen.query_one(f"#choice-{key}", Choice)
+            choice.post_message(Choice.Changed(choice, choice.values[-1]))
         await pilot.pause()
-        assert screen.experiment == experiment and screen.net.layers == [2, 8, 8, 1]
+        assert screen.session.setup == experiment and screen.session.net.layers == [2, 8, 8, 1]
         command = next(c for c in app.get_system_commands(screen) if c.title == "Layer 2 activation: relu")
         command.callback()
         await pilot.pause()
-        assert [a.name for a in screen.net.activations] == ["tanh", "relu", "logistic"]
+        assert [a.name for a in screen.session.net.activations] == ["tanh", "relu", "logistic"]
         await pilot.press("w")                            # the editor's own choices only while it is open
         titles = {c.title for c in app.get_system_commands(screen)}
         assert "Nudge step: 1" in titles
@@ -57,7 +57,7 @@ async def _diverge(pilot, screen, *, step: bool) -> None:
         await pilot.press("n")
     else:
         await pilot.press("space")
-    await wait_until(pilot, lambda: screen.trainer.state == "diverged" and not screen.running
+    await wait_until(pilot, lambda: screen.session.trainer.state == "diverged" and not screen.running
                      and screen.query_one("#stats").state == "diverged", "divergence")
 
 
@@ -67,22 +67,23 @@ async def test_a_smaller_rate_after_divergence_trains_again(size, step):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
+        notes = record_notifications(app)
         await _diverge(pilot, screen, step=step)
-        assert any(n.title == "Training diverged" for n in app._notifications)
+        assert any(n.title == "Training diverged" for n in notes)
         await pilot.press("space")                        # the same rate: refused, with the way out
-        assert not screen.running and any("r: new random weights" in n.message for n in app._notifications)
+        assert not screen.running and any("r: new random weights" in n.message for n in notes)
         screen.query_one("#choice-lr", Choice).select(0.01, notify=True)
         await pilot.pause()
         if step:
             await pilot.press("n", "n")
-            assert screen.trainer.state != "diverged" and screen.epoch == 2
+            assert screen.session.trainer.state != "diverged" and screen.epoch == 2
         else:
             await pilot.press("space")
             assert screen.running
             await wait_until(pilot, lambda: screen.epoch > 20, "training again")
             await pilot.press("space")
-            assert screen.trainer.state != "diverged"
-        assert screen.trainer.lr == 0.01 and "diverged" not in text_of(app)
+            assert screen.session.trainer.state != "diverged"
+        assert screen.session.trainer.lr == 0.01 and "diverged" not in text_of(app)
 
 
 def test_rounding_noise_in_a_loss_shows_as_zero():
@@ -98,17 +99,17 @@ async def test_p_hides_and_shows_the_points(size):
         heatmap = screen.query_one(HeatMap)
         assert bd.TRAIN_GLYPH in text_of(app)
         await pilot.press("p")
-        assert not screen.show_points and len(heatmap.points) == 0
+        assert not screen.session.setup.show_points and len(heatmap.points) == 0
         assert bd.TRAIN_GLYPH not in text_of(app)
         assert screen.query_one("#choice-show_points", Choice).value is False
         await pilot.press("p")
-        assert screen.show_points and bd.TRAIN_GLYPH in text_of(app)
+        assert screen.session.setup.show_points and bd.TRAIN_GLYPH in text_of(app)
         # a tap draws a point, and shows the points again
         await pilot.press("p")
         w, h = heatmap.picture_size()
-        left, top = heatmap._origin()
+        left, top = heatmap.origin()
         await pilot.click(HeatMap, offset=(left + w // 2, top + h // 2))
-        assert screen.show_points and bd.TRAIN_GLYPH in text_of(app)
+        assert screen.session.setup.show_points and bd.TRAIN_GLYPH in text_of(app)
 
 
 @sizes
@@ -173,7 +174,7 @@ async def test_file_names_that_cannot_or_must_not_be_written(size, tmp_path, mon
         message = await give("e", "  ")
         assert "No file name" in message and editor.query_one("#editor-message").has_class("-error")
         message = await give("s", "~/mine.npz")              # ~ is the home folder, as in a shell
-        assert MLP.load(tmp_path / "home" / "mine.npz").layers == screen.net.layers
+        assert MLP.load(tmp_path / "home" / "mine.npz").layers == screen.session.net.layers
         message = await give("s", "~/mine.npz")              # an annplay model may be replaced
         assert "saved" in message
         message = await give("o", "~/mine.npz")

@@ -1,0 +1,59 @@
+"""Words and legends the playground shows about a session: the problem line, the legend, the view's hint."""
+
+from __future__ import annotations
+
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+
+from annplay import boundary as bd
+from annplay.session import Session
+from annplay.textsafe import markup_safe
+from annplay.widgets.heatmap import legend_entries
+
+KINDS = {"binary": "classification (2 classes)", "regression": "regression"}
+
+
+def problem_text(session: Session) -> str:
+    """'Problem: …; 250 train, 250 test points. Network 2→8→8→1.' and the data's description (markup-safe)."""
+    prep = session.prep
+    ds = prep.dataset
+    kind = KINDS.get(prep.kind, f"classification ({ds.n_classes} classes)")
+    return (f"Problem: {kind}; {prep.train.n} train, {prep.test.n} test points. "
+            f"Network {'→'.join(map(str, session.net.layers))}.\nData: {markup_safe(ds.description)}.")
+
+
+def legend(session: Session, neuron: tuple[int, int] | None) -> list[Text]:
+    """The class colours, or (a neuron shown) which neuron and its colours."""
+    prep = session.prep
+    if neuron is None:
+        ds = prep.dataset
+        n_classes = ds.n_classes if prep.kind != "regression" else 2
+        return legend_entries(prep.kind, ds.class_names, n_classes, session.setup.show_test)
+    layer, index = neuron
+    name = Text(f"neuron L{layer}.{index + 1}", "bold")
+    name.append(f" {session.net.activations[layer - 1].name}", "dim")
+    return [Text.assemble(("█", Style(color=Color.from_rgb(*bd.ORANGE))), "−"),
+            Text.assemble(("█", Style(color=Color.from_rgb(*bd.BLUE))), "+"), name]
+
+
+def note(state: str) -> str:
+    """A short hint under the numbers."""
+    if state == "diverged":
+        return "Lower the learn rate, or r: reset"
+    if state == "no data":
+        return "Tap the map to add points (c: class)"
+    return ""
+
+
+def network_info(session: Session, neuron: tuple[int, int] | None) -> str:
+    """The line over the network view: what is selected and how to select."""
+    net = session.net
+    if len(net.layers) < 3:
+        return "No hidden layers: add one under NETWORK"
+    if neuron is not None:
+        layer, index = neuron
+        return f"L{layer}.{index + 1} {net.activations[layer - 1].name} in the map · esc: output"
+    if not session.prep.plottable:
+        return "No input plane (data is not 2-D): weights only"
+    return "Arrows or a tap: show a neuron's map"

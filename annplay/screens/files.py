@@ -1,0 +1,78 @@
+"""The playground's file actions: ask a file name, then let the session export or import the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+from annplay.screens.editing import DEFAULT_JSON, DEFAULT_NPZ
+from annplay.textsafe import plain
+
+if TYPE_CHECKING:  # pragma: no cover
+    from annplay.session import Session
+
+HINT = "In the current directory unless you give a path"
+
+
+class FileActions(Screen[None]):
+    """Export (e), save (s) and load (o) the network; results go to a toast and the weight editor's line."""
+
+    session: Session
+
+    def action_export_json(self) -> None:
+        """Ask for a file name and write the weights as JSON."""
+        self._ask_file("Export the weights as JSON", DEFAULT_JSON, self.session.export_json, "Weights written to")
+
+    def action_export_npz(self) -> None:
+        """Ask for a file name and write the network as .npz."""
+        self._ask_file("Save the network as .npz", DEFAULT_NPZ, self.session.export_npz, "Network saved to")
+
+    def action_import_npz(self) -> None:
+        """Ask for a file name and load weights of this architecture from .npz."""
+        self._ask_file("Load weights from .npz (same layers and activations)", DEFAULT_NPZ,
+                       self._import, "Weights loaded from")
+
+    def _import(self, name: str) -> Path:
+        self._stop()
+        return self.session.import_npz(name)
+
+    def _stop(self) -> None:                      # the playground's own pauses training
+        raise NotImplementedError
+
+    def _show_now(self, *, record: bool = True) -> None:
+        raise NotImplementedError
+
+    def _ask_file(self, title: str, default: str, do: Callable[[str], Path], done_text: str) -> None:
+        """The file-name dialog; then do(name), reporting the result in one line (never a traceback)."""
+        from annplay.screens.dialogs import FileNameDialog
+
+        def chosen(name: str | None) -> None:
+            if name is None:                              # cancelled
+                return
+            if not name:
+                self._report("No file name given; nothing done", error=True)
+                return
+            try:
+                path = do(name)
+            except ValueError as error:
+                self._report(str(error), error=True)
+                return
+            except (OSError, TypeError, RuntimeError) as error:
+                self._report(f"Could not use {name}: {getattr(error, 'strerror', None) or error}", error=True)
+                return
+            self._report(f"{done_text} {path}")
+            self._show_now(record=False)
+
+        self.app.push_screen(FileNameDialog(title, default, HINT), chosen)
+
+    def _report(self, message: str, *, error: bool = False) -> None:
+        """A file operation's result: a toast, and the editor's message line (file names shown as plain text)."""
+        from annplay.widgets.weights import WeightEditor
+
+        message = plain(message)
+        self.notify(message, title="Not done" if error else "Done", severity="error" if error else "information",
+                    markup=False)
+        self.query_one(WeightEditor).show_message(message, error=error)

@@ -1,0 +1,322 @@
+"""The control panel, generated from the settings table: one section per group, one control per setting.
+
+Which controls show follows ``session.applies(name)`` (the table's trainer, data and requires rules).
+A change posts :class:`ControlPanel.Changed` (setting changes for ``session.apply``) or
+:class:`ControlPanel.DataChosen`; the screen decides what to do with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from annplay.engine.features import FEATURES
+from annplay.engine.settings import GROUPS, MAX_HIDDEN_LAYERS, MAX_NEURONS, SETTINGS, Setting
+from annplay.engine.setup import Setup, step_activations
+from annplay.widgets.controls import ChipSet, Choice
+
+if TYPE_CHECKING:  # pragma: no cover
+    from annplay.session import Session
+
+SECTIONS = ("data", "view", "features", "network", "training", "evolution", "run")   # display order of GROUPS
+DRAW_CLASSES = 4                # classes a person can draw (0 orange, 1 blue, 2 green, 3 purple)
+NEW_LAYER_NEURONS = 4           # TF Playground's size for an added layer
+SAME = "same"                   # a layer's activation choice meaning "the global one"
+RUN_BUTTONS = (("▶ Play", "play"), ("Step", "step"), ("Reset", "reset"), ("New data", "regenerate"), ("?", "help"))
+PALETTE_MAX_VALUES = 16         # longer lists (e.g. neurons 1…64) are left to the panel
+
+
+@dataclass(frozen=True)
+class PaletteEntry:
+    """One command palette entry generated from the table: its title, help, and what choosing it does."""
+
+    setting: str
+    title: str
+    help: str
+    changes: dict[str, Any] = field(default_factory=dict)    # for session.apply(**changes)
+    data: str | None = None                                   # or a data choice for session.choose_data
+
+
+def layer_sizes(setup: Setup, count: int, remembered: list[int] | tuple[int, ...] = ()) -> dict[str, Any]:
+    """Changes for ``count`` hidden layers: kept sizes, remembered ones for layers that come back, else 4."""
+    sizes = list(setup.hidden[:count])
+    for i in range(len(sizes), count):
+        sizes.append(remembered[i] if i < len(remembered) else NEW_LAYER_NEURONS)
+    acts = list(setup.layer_activations) or [None] * len(setup.hidden)
+    acts = acts[:count] + [None] * max(0, count - len(acts))
+    return {"hidden": tuple(sizes), "layer_activations": tuple(acts) if any(acts) else ()}
+
+
+def layer_change(setup: Setup, what: str, index: int, value: Any) -> dict[str, Any] | None:
+    """Changes for one layer's neurons or activation (None: the network has no such layer)."""
+    if index >= len(setup.hidden):
+        return None
+    if what == "neurons":
+        hidden = list(setup.hidden)
+        hidden[index] = int(value)
+        return {"hidden": tuple(hidden)}
+    acts = list(setup.layer_activations) or [None] * len(setup.hidden)
+    acts[index] = None if value == SAME else value
+    return {"layer_activations": tuple(acts) if any(acts) else ()}
+
+
+def values_for(entry: Setting, current: Any) -> list[Any]:
+    """The steps a control cycles through, with the current value added where it is not one of them."""
+    steps = list(entry.steps())
+    if current not in steps and entry.kind in ("int", "float"):
+        numbers = sorted(v for v in (*steps, current) if v is not None)
+        steps = ([None] if None in steps or current is None else []) + numbers
+    return steps
+
+
+def palette_entries(session: Session) -> list[PaletteEntry]:
+    """Every palette command for the settings that apply now, generated from the table."""
+    setup, out = session.setup, []
+    for entry in SETTINGS.values():
+        if not entry.control or not session.applies(entry.name):
+            continue
+        name, label = entry.name, entry.label
+        if name == "dataset":
+            out += [PaletteEntry(name, f"{label}: {d}", entry.help, data=d) for d in session.data_choices()]
+        elif entry.kind == "layers":
+            out += [PaletteEntry(name, f"{label}: {n}", entry.help, layer_sizes(setup, n))
+                    for n in range(MAX_HIDDEN_LAYERS + 1)]
+        elif entry.kind == "per_layer":
+            for i in range(len(setup.hidden)):
+                for act in (SAME, *step_activations(setup.trainer)):
+                    out.append(PaletteEntry(name, f"Layer {i + 1} activation: {act}", entry.help,
+                                            layer_change(setup, "act", i, act) or {}))
+        elif entry.kind == "features":
+            for key, feature in FEATURES.items():
+                on_ = key in setup.features
+                chosen = tuple(f for f in FEATURES if (f in setup.features) != (f == key))
+                if chosen:
+                    out.append(PaletteEntry(name, f"{label}: {'remove' if on_ else 'add'} {feature.label}",
+                                            entry.help, {name: chosen}))
+        else:
+            values = values_for(entry, setup[name])
+            if name == "activation":
+                values = list(step_activations(setup.trainer))
+            if len(values) <= PALETTE_MAX_VALUES:
+                out += [PaletteEntry(name, f"{label}: {entry.show(v)}", entry.help, {name: v}) for v in values]
+    return out
+
+
+class ControlPanel(VerticalScroll):
+    """Run buttons and every control of the settings table, in sections; taps and keys alike."""
+
+    DEFAULT_CSS = """
+    ControlPanel { height: 1fr; scrollbar-size-vertical: 1; padding: 0 1 0 0; }
+    ControlPanel > .section { color: $text-primary; text-style: bold; margin-top: 1; height: 1; }
+    ControlPanel > .info { color: $text-muted; height: auto; }
+    ControlPanel > #run-buttons { height: 1; width: 1fr; }
+    ControlPanel > #run-buttons > Button { margin: 0 1 0 0; min-width: 4; }
+    ControlPanel > #run-buttons > #btn-play { width: 9; }
+    ControlPanel .layer-row { height: 1; }
+    ControlPanel .layer-row > Choice { width: auto; margin-right: 1; }
+    """
+
+    class Changed(Message):
+        """Settings to change (``session.apply(**changes)``)."""
+
+        def __init__(self, changes: dict[str, Any]) -> None:
+            super().__init__()
+            self.changes = changes
+
+    class DataChosen(Message):
+        """A data choice: a data set's name, the CSV file's, or 'drawn'."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    class DrawClassChosen(Message):
+        """The class a tap on the map draws."""
+
+        def __init__(self, value: int) -> None:
+            super().__init__()
+            self.value = value
+
+    class ActionPressed(Message):
+        """A run button was tapped: play, step, reset, regenerate, help or clear_points."""
+
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
+
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.draw_class = 0
+        self._sizes: list[int] = list(session.setup.hidden)    # sizes to restore when layers come back
+        assert set(SECTIONS) == set(GROUPS), "every group of the table needs a section"
+
+    # --- building ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="run-buttons"):
+            for label, action in RUN_BUTTONS:
+                yield Button(label, id=f"btn-{action}", compact=True, variant="success" if action == "play" else "default")
+        for group in SECTIONS:
+            entries = [s for s in SETTINGS.values() if s.group == group and s.control]
+            if not entries:
+                continue
+            yield Static(group.upper(), classes="section", id=f"section-{group}")
+            for entry in entries:
+                yield from self._controls_for(entry)
+            if group == "data":
+                yield Choice("draw_class", "Draw", list(range(DRAW_CLASSES)), 0, wrap=True, key="draw_class",
+                             labels=[f"class {i}" for i in range(DRAW_CLASSES)],
+                             tooltip="tap the map to add a point of this class")
+                yield Button("Clear drawn points", id="btn-clear_points", compact=True)
+        yield Static(id="problem", classes="info")
+
+    def _controls_for(self, entry: Setting) -> Iterator[Widget]:
+        """The widget(s) for one table entry (a per-layer entry lives in the layer rows)."""
+        setup = self.session.setup
+        if entry.kind == "per_layer":
+            return
+        if entry.kind == "features":
+            yield ChipSet(entry.name, list(FEATURES), [f.label for f in FEATURES.values()], setup.features)
+            return
+        if entry.kind == "layers":
+            yield Choice("layers", entry.label, list(range(MAX_HIDDEN_LAYERS + 1)), len(setup.hidden),
+                         key=entry.name, tooltip=entry.help)
+            for i in range(MAX_HIDDEN_LAYERS):
+                with Horizontal(classes="layer-row", id=f"layer-row-{i}"):
+                    yield Choice(f"neurons-{i}", f"Layer {i + 1}", list(range(1, MAX_NEURONS + 1)),
+                                 setup.hidden[i] if i < len(setup.hidden) else NEW_LAYER_NEURONS,
+                                 key=("neurons", i), tooltip="neurons in this layer")
+                    yield Choice(f"layer_act-{i}", "", [SAME, *step_activations(setup.trainer)], SAME,
+                                 key=("act", i), title=f"Layer {i + 1} activation",
+                                 tooltip=SETTINGS["layer_activations"].help)
+            return
+        if entry.name == "dataset":
+            values: list[Any] = list(self.session.data_choices())
+            yield Choice("dataset", entry.label, values, self.session.data_name, tooltip=entry.help)
+            return
+        values = values_for(entry, setup[entry.name])
+        yield Choice(entry.name, entry.label, values, setup[entry.name], labels=[entry.show(v) for v in values],
+                     wrap=entry.kind == "bool", tooltip=entry.help)
+
+    def covers(self) -> dict[str, Widget]:
+        """Table name → the widget that sets it (for tests and the help)."""
+        out: dict[str, Widget] = {}
+        for choice in self.query(Choice):
+            if isinstance(choice.key, str) and choice.key in SETTINGS:
+                out[choice.key] = choice
+        for chips in self.query(ChipSet):
+            out[chips.setting] = chips
+        if "hidden" in out:
+            out["layer_activations"] = self.query_one("#layer-row-0")
+        return out
+
+    # --- showing the session's values ---------------------------------------------------
+
+    def sync(self) -> None:
+        """Show every setting's current value, and only the controls that apply now."""
+        session = self.session
+        setup = session.setup
+        acts = step_activations(setup.trainer)
+        for choice in self.query(Choice):
+            key = choice.key
+            if key == "dataset":
+                choice.set_values(list(session.data_choices()), session.data_name)
+                choice.display = True
+            elif key == "hidden":
+                choice.select(len(setup.hidden))
+                choice.display = session.applies("hidden")
+            elif isinstance(key, tuple):
+                what, i = key
+                if what == "neurons":
+                    choice.select(setup.hidden[i] if i < len(setup.hidden) else NEW_LAYER_NEURONS)
+                else:
+                    layer_acts = setup.layer_activations
+                    chosen = layer_acts[i] if i < len(layer_acts) and layer_acts[i] else SAME
+                    if choice.values != [SAME, *acts]:
+                        choice.set_values([SAME, *acts], chosen)
+                    choice.select(chosen)
+            elif key in SETTINGS:
+                entry = SETTINGS[key]
+                values = list(acts) if key == "activation" else values_for(entry, setup[key])
+                if choice.values != values:
+                    choice.set_values(values, setup[key], [entry.show(v) for v in values])
+                choice.select(setup[key])
+                choice.display = session.applies(key)
+        for chips in self.query(ChipSet):
+            chips.select(setup.features)
+            chips.display = session.applies("features")
+        count = len(setup.hidden)
+        for i in range(MAX_HIDDEN_LAYERS):
+            self.query_one(f"#layer-row-{i}").display = i < count
+        self._sizes[:count] = setup.hidden
+        for group in SECTIONS:                       # a section whose controls are all hidden is hidden too
+            title = self.query(f"#section-{group}")
+            if title:
+                names = [s.name for s in SETTINGS.values() if s.group == group and s.control]
+                title.first().display = group == "data" or any(session.applies(n) for n in names)
+
+    def show_running(self, running: bool) -> None:
+        """The play button says what it does."""
+        self.query_one("#btn-play", Button).label = "‖ Pause" if running else "▶ Play"
+
+    def show_problem(self, text: str) -> None:
+        """The line under the controls: the kind of problem, the points and the network."""
+        self.query_one("#problem", Static).update(text)
+
+    def choices(self) -> list[Choice]:
+        """The Choice controls shown now (not those of absent layers or inapplicable settings)."""
+        result = []
+        for choice in self.query(Choice):
+            row = choice.parent
+            if choice.display and not (isinstance(row, Horizontal) and row.has_class("layer-row")
+                                       and not row.display):
+                result.append(choice)
+        return result
+
+    # --- changes --------------------------------------------------------------------------
+
+    @on(Choice.Changed)
+    def _choice_changed(self, event: Choice.Changed) -> None:
+        event.stop()
+        key, value, setup = event.choice.key, event.value, self.session.setup
+        if key == "dataset":
+            self.post_message(self.DataChosen(str(value)))
+        elif key == "draw_class":
+            self.draw_class = int(value)
+            self.post_message(self.DrawClassChosen(int(value)))
+        elif key == "hidden":
+            self.post_message(self.Changed(layer_sizes(setup, int(value), self._sizes)))
+        elif isinstance(key, tuple):
+            changes = layer_change(setup, key[0], key[1], value)
+            if changes is None:
+                self.sync()                        # a layer the network does not have (yet)
+            else:
+                self.post_message(self.Changed(changes))
+        else:
+            self.post_message(self.Changed({key: value}))
+
+    @on(ChipSet.Changed)
+    def _chips_changed(self, event: ChipSet.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed({event.chips.setting: event.value}))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        action = (event.button.id or "").removeprefix("btn-")
+        if action in {a for _label, a in RUN_BUTTONS} | {"clear_points"}:
+            event.stop()
+            self.post_message(self.ActionPressed(action))
+
+    def select_draw_class(self, value: int) -> None:
+        """Show the class a tap draws (the c key)."""
+        self.draw_class = value
+        self.query_one("#choice-draw_class", Choice).select(value)
