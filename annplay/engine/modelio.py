@@ -192,11 +192,14 @@ def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
     bs = [_array(b, (layers[i + 1], 1), f"biases[{i}]", source) for i, b in enumerate(biases)]
     try:
         net = MLP(layers, config["activations"], loss=config["loss"], dtype=np.dtype(config.get("dtype", "float64")))
-        for i in range(n):
-            net.weights[i] = ws[i]
-            net.biases[i] = bs[i]
+        with np.errstate(over="ignore"):               # a float32 overflow is reported just below
+            for i in range(n):
+                net.weights[i] = ws[i]
+                net.biases[i] = bs[i]
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ModelError(f"{source}: damaged annplay model: {str(exc).splitlines()[0][:200]}") from None
+    if not np.isfinite(net.get_flat()).all():          # finite in float64, yet too large for float32
+        raise ModelError(f"{source}: damaged annplay model: weights beyond the {net.dtype} range")
     net.meta = dict(config.get("meta") or {})
     return net
 
