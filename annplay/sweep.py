@@ -40,7 +40,7 @@ CSV_COLUMNS = ("index", "setup", "group", "seed", "state", "reason", "epochs", "
 LIST_KINDS = ("layers", "features", "per_layer", "columns")
 
 Row = dict[str, Any]
-OnRow = Callable[[Row, int, int], None]          # (row, finished so far, total)
+OnRow = Callable[[Row, int, int], object]        # (row, finished so far, total); its result is ignored
 
 
 # --- the grid -------------------------------------------------------------------------------

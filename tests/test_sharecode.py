@@ -18,7 +18,7 @@ from annplay.engine.sharecode import MAX_CODE_LENGTH, PREFIX, decode, encode, lo
 
 # --- a strategy for any valid set-up ------------------------------------------------------------
 
-_WORD = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=","), min_size=1, max_size=12)
+_WORD = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters=","), min_size=1, max_size=12)
 _NAME = _WORD.map(str.strip).filter(lambda t: bool(t) and t.lower() not in ("auto", "default", "none"))
 
 

@@ -54,7 +54,8 @@ def test_trainer_states() -> None:
 @pytest.mark.parametrize("state, expected", [("diverged", "diverged"), ("running", "test loss")])
 def test_most_telling_reason_wins(state: str, expected: str) -> None:
     setup = Setup(epochs=10, target_loss=0.5, target_acc=50.0)
-    assert stop_reason(setup, metrics(epoch=10, test_loss=0.1, test_acc=0.9, state=state)).startswith(expected)
+    reason = stop_reason(setup, metrics(epoch=10, test_loss=0.1, test_acc=0.9, state=state))
+    assert reason is not None and reason.startswith(expected)
 
 
 def test_goals_need_every_epoch() -> None:
