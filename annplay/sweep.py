@@ -219,6 +219,10 @@ class Sweep:
 
     def run(self, on_row: OnRow | None = None) -> list[Row]:
         """Train every set-up (in a pool when jobs > 1) and return the finished rows in grid order."""
+        if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1):
+            raise ValueError(f"--jobs must be a whole number ≥ 1, got {self.jobs!r}")
+        if self.epochs is not None:
+            self.epochs = SETTINGS["epochs"].check(self.epochs)
         codes = [encode(s) for s in self.setups]
         jobs = min(self.jobs or default_jobs(), max(1, len(codes)))
         total = len(codes)

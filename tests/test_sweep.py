@@ -227,3 +227,9 @@ def test_a_worker_that_dies_gives_a_failed_row(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(sweep_module, "run_one", _dies)     # forked workers find it by name
     rows = run_sweep([SMALL, SMALL.with_(seed=1)], jobs=2).rows
     assert [r["state"] for r in rows] == ["failed", "failed"] and rows[0]["reason"] == "worker died"
+
+
+@pytest.mark.parametrize("jobs, epochs, words", [(0, None, "--jobs"), (-1, None, "--jobs"), (1, 0, "epochs")])
+def test_bad_jobs_or_epochs_fail_before_any_run(jobs: int, epochs: int | None, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        run_sweep([SMALL], epochs=epochs, jobs=jobs)
