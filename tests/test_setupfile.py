@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annplay.engine.network import MLP
 from annplay.engine.settings import SETTINGS, SettingError
@@ -170,3 +172,23 @@ def test_resolve_setup_reads_codes_links_and_files(tmp_path: Path) -> None:
     assert setup.dataset == "xor" and len(warnings) == 1 and hidden == {"noise"}
     with pytest.raises(ValueError, match="no such file"):
         resolve_setup(str(tmp_path / "missing.toml"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from([*SETTINGS, "zz"]),
+                       st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(),
+                                 st.text(max_size=8), st.lists(st.one_of(st.integers(-3, 70), st.text(max_size=4)),
+                                                               max_size=7)), max_size=6))
+def test_any_section_gives_a_setup_or_one_error(section: dict[str, object]) -> None:
+    try:
+        setup = setup_from_section(section, "x.json")
+    except ValueError as exc:
+        assert str(exc).startswith("x.json") and "\n" not in str(exc)
+    else:
+        assert setup_from_section(setup_section(setup), "again") == setup
+
+
+def test_odd_keys_are_shown_on_one_line() -> None:
+    with pytest.raises(SettingError) as info:
+        parse_setup_text('[setup]\n"a\\nb" = 1\n', "run.toml")
+    assert "\n" not in str(info.value) and "a\\nb" in str(info.value)

@@ -162,3 +162,16 @@ def test_non_text_is_refused() -> None:
 def test_undecodable_file_names_survive() -> None:
     setup = Setup(csv="data-\udcff\ud800.csv")          # os.fsdecode's surrogate escapes, a lone surrogate
     assert decode(encode(setup)) == setup
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([s.code for s in SETTINGS.values()] + ["zz"]),
+                          st.text(st.characters(blacklist_characters=";"), max_size=10)), max_size=6))
+def test_any_code_gives_a_setup_or_one_setting_error(parts: list[tuple[str, str]]) -> None:
+    code = PREFIX + ";".join(f"{k}={v}" for k, v in parts)
+    try:
+        setup = decode(code)
+    except SettingError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert decode(encode(setup)) == setup

@@ -215,3 +215,16 @@ def test_feature_order_is_tf_order_in_a_link() -> None:
     setup = Setup(features=("x1x2", "x1"))
     link = to_tf_link(setup)
     assert link is not None and from_tf_link(link)[0] == setup.with_(features=("x1", "x1x2"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from((*TF_FIELDS, "x_hide", "seed_hide", "junk")),
+                       st.text(st.characters(blacklist_characters="&#"), max_size=12), max_size=8))
+def test_any_link_gives_a_setup_or_one_setting_error(fields: dict[str, str]) -> None:
+    link = "https://playground.tensorflow.org/#" + "&".join(f"{k}={v}" for k, v in fields.items())
+    try:
+        setup, warnings, hidden = from_tf_link(link)
+    except SettingError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith(exc.setting)
+    else:
+        assert setup.validate() is setup and all("\n" not in w for w in warnings)

@@ -35,6 +35,7 @@ from typing import Any, BinaryIO
 from .safefile import atomic_write_bytes, check_save_target, open_regular
 from .settings import SETTINGS, SettingError
 from .setup import Setup
+from .tflink import shown
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -93,7 +94,7 @@ def setup_from_section(section: Any, source: str = "setup", lines: dict[str, int
         where = _where(source, lines, key)
         entry = SETTINGS.get(key)
         if entry is None:
-            raise SetupFileError(key, f"unknown setting; known: {', '.join(SETTINGS)}", where)
+            raise SetupFileError(shown(str(key)), f"unknown setting; known: {', '.join(SETTINGS)}", where)
         try:
             values[key] = _value(entry.name, raw)
         except SettingError as exc:

@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote
 
 from .settings import SETTINGS, Setting, SettingError, by_code
 from .setup import Setup
+from .tflink import shown
 
 PREFIX = "ap1:"
 VERSION = 1
@@ -61,8 +62,7 @@ def decode(text: str) -> Setup:
         if sep and version and int(version) > VERSION:
             raise SettingError(CODE_ERROR, f"version ap{version} is newer than this annplay reads "
                                            f"({PREFIX[:-1]}); upgrade annplay")
-        shown = body if len(body) <= 40 else body[:39] + "…"
-        raise SettingError(CODE_ERROR, f"{shown!r} is not a share code; one starts with {PREFIX} "
+        raise SettingError(CODE_ERROR, f"'{shown(body)}' is not a share code; one starts with {PREFIX} "
                                        f"like {PREFIX}ds=xor;lr=0.1")
     values: dict[str, Any] = {}
     for part in rest.split(";"):
@@ -72,18 +72,18 @@ def decode(text: str) -> Setup:
         key, eq, raw = part.partition("=")
         key = key.strip()
         if not eq:
-            raise SettingError(CODE_ERROR, f"{part!r} has no '='; each part is key=value, like lr=0.1")
+            raise SettingError(CODE_ERROR, f"'{shown(part)}' has no '='; each part is key=value, like lr=0.1")
         entry = by_code(key) or by_code(key.lower())
         if entry is None:
             known = ", ".join(s.code for s in SETTINGS.values())
-            raise SettingError(key, f"unknown share-code key {key!r}; known keys: {known}")
+            raise SettingError(shown(key), f"unknown share-code key '{shown(key)}'; known keys: {known}")
         if entry.name in values:
             raise SettingError(entry.name, f"key {entry.code!r} given twice in the share code")
         value_text = unquote(raw.strip(), errors="surrogatepass")
         try:
             values[entry.name] = _parse(entry, value_text)
         except SettingError as exc:
-            raise SettingError(entry.name, f"bad value in {entry.code}={value_text}: {exc.message}") from None
+            raise SettingError(entry.name, f"bad value in {entry.code}={shown(value_text)}: {exc.message}") from None
     return Setup(**values).validate()
 
 

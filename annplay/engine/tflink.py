@@ -63,6 +63,12 @@ TF_SETTINGS = ("dataset", "features", "hidden", "activation", "lr", "batch_size"
                "noise", "train_ratio", "seed", "show_test", "discretize")
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """Text from a link as one safe line: control characters escaped, long text cut."""
+    line = text if text.isprintable() else repr(text)[1:-1]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def looks_like_tf_link(text: str) -> bool:
     """True when ``text`` is a TF Playground link or its ``#...`` state."""
     body = text.strip().strip("'\"<>")
@@ -122,7 +128,7 @@ def from_tf_link(url: str) -> tuple[Setup, list[str], set[str]]:
     if state.get("initZero"):
         warnings.append("initZero: annplay cannot start from all-zero weights; it draws random initial weights")
     if state.get("tutorial"):
-        warnings.append(f"tutorial: TF Playground's tutorial {state['tutorial']!r} is not part of annplay")
+        warnings.append(f"tutorial: TF Playground's tutorial {shown(state['tutorial'])!r} is not part of annplay")
     try:
         setup = Setup(**values).validate()
     except SettingError as exc:
@@ -144,7 +150,7 @@ def _tf_state(fields: dict[str, str], warnings: list[str]) -> dict[str, Any]:
         if name.endswith("_hide"):
             continue
         if name not in TF_FIELDS:
-            warnings.append(f"{name}: not a TF Playground field; ignored")
+            warnings.append(f"{shown(name)}: not a TF Playground field; ignored")
             continue
         value = raw.strip()
         if name == "networkShape":                    # ARRAY_NUMBER: read even when empty
@@ -163,7 +169,7 @@ def _field_value(name: str, value: str) -> Any:
                    "regDataset": REGRESS_TF, "problem": ("classification", "regression")}[name]
         if value not in allowed:
             raise SettingError(_FIELD_OF.get(name, "dataset"),
-                               f"TF link field {name}={value}: choose one of: {', '.join(allowed)}")
+                               f"TF link field {name}={shown(value)}: choose one of: {', '.join(allowed)}")
         return value
     if name in ("seed", "tutorial"):
         return value
@@ -174,10 +180,10 @@ def _field_value(name: str, value: str) -> Any:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        raise SettingError(_FIELD_OF[name], f"TF link field {name}={value}: not a number")
+        raise SettingError(_FIELD_OF[name], f"TF link field {name}={shown(value)}: not a number")
     if name == "batchSize":
         if not number.is_integer():
-            raise SettingError("batch_size", f"TF link field batchSize={value}: a whole number ≥ 1")
+            raise SettingError("batch_size", f"TF link field batchSize={shown(value)}: a whole number ≥ 1")
         return int(number)
     return number
 
@@ -190,7 +196,7 @@ def _shape(value: str) -> tuple[int, ...]:
     for part in value.split(","):
         part = part.strip()
         if not part.isdigit():
-            raise SettingError("hidden", f"TF link field networkShape={value}: neuron counts like 4,2")
+            raise SettingError("hidden", f"TF link field networkShape={shown(value)}: neuron counts like 4,2")
         sizes.append(int(part))
     return tuple(sizes)
 
@@ -224,7 +230,7 @@ def _hidden_controls(fields: dict[str, str], hidden: set[str], warnings: list[st
         else:
             unknown.append(name)
     if unknown:
-        warnings.append(f"{', '.join(unknown)}: annplay has no such control to hide; ignored")
+        warnings.append(f"{shown(', '.join(unknown), 80)}: annplay has no such control to hide; ignored")
     return inputs
 
 
