@@ -221,3 +221,47 @@ def test_expand_user() -> None:
         expand_user("~nosuchuser_annplay/x.json", "export")
     assert expand_user("~/x.json") == Path(os.path.expanduser("~/x.json"))
     assert expand_user("plain/x") == Path("plain/x")
+
+
+# ---- kill -9 during a save -----------------------------------------------------------------------
+
+BLOCKED_SAVER = r"""
+import os, sys
+from annplay.engine import MLP
+def stuck(src, dst):                     # the temporary is written and synced: stop right before the rename
+    print("ready", flush=True)
+    sys.stdin.read()
+os.replace = stuck
+MLP([50, 400, 10], seed=0).save(sys.argv[1])
+"""
+
+
+def test_kill_9_during_save_leaves_a_temporary_that_the_next_save_removes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "m.npz"
+    MLP([2, 2, 1], seed=1).save(target)
+    old = target.read_bytes()
+    child = subprocess.Popen([sys.executable, "-c", BLOCKED_SAVER, str(target)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        (tmp,) = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert f".m.npz.annplay-{child.pid}-" in tmp.name
+        past = time.time() - 2 * STALE_AFTER
+        os.utime(tmp, (past, past))
+        MLP([2, 2, 1], seed=2).save(target)             # the writer is alive: its temporary stays
+        assert tmp.exists()
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
+    assert target.read_bytes() != old and MLP.load(target).layers == [2, 2, 1]     # the target was never broken
+    assert tmp.exists()                                  # killed: the temporary is left behind ...
+    os.utime(tmp, (past, past))                          # ... and a minute later,
+    MLP([2, 2, 1], seed=3).save(target)                  # the next save into the folder removes it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
