@@ -10,7 +10,7 @@ Rounds are interleaved and each contender's best round counts, so a busy machine
 Peak memory: n = 500,000, W2 float32, full batch, each library in its own subprocess; the figure is
 the peak RSS above the RSS once the library is imported and the data made.
 
-    python benchmarks/engine.py [--rounds 9] [--seconds 0.08] [--no-memory] [--json]
+    python benchmarks/engine.py [--rounds 15] [--seconds 0.05] [--no-memory] [--json]
 """
 
 from __future__ import annotations
@@ -146,16 +146,18 @@ def speed(rounds: int, seconds: float) -> list[dict]:
 
 
 MEMORY_CODE = r"""
-import resource, sys, json, numpy as np
+import sys, json, numpy as np
 lib, n = sys.argv[1], 500_000
 from threadpoolctl import threadpool_limits
 threadpool_limits(1)
 rng = np.random.default_rng(0)
 X = rng.normal(size=(2, n)).astype(np.float32)
 Y = (X[0] * X[1] > 0).astype(np.float32).reshape(1, n)
-def rss():
+def status(key):                       # VmHWM, not ru_maxrss: that one inherits the parent's peak across exec
     with open("/proc/self/status") as f:
-        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024
+        return next(int(l.split()[1]) for l in f if l.startswith(key)) / 1024
+def rss():
+    return status("VmRSS")
 if lib == "annplay":
     from annplay.engine import MLP, Trainer
     net = MLP([2, 32, 32, 1], "relu", dtype=np.float32, seed=0)
@@ -174,7 +176,7 @@ else:
         opt.zero_grad()
         loss_fn(model(Xt), Yt).backward()
         opt.step()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = status("VmHWM")
 print(json.dumps({"peak": peak, "above": peak - base}))
 """
 
@@ -190,8 +192,8 @@ def memory() -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--seconds", type=float, default=0.08, help="length of one timed round per contender")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--seconds", type=float, default=0.05, help="length of one timed round per contender")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()

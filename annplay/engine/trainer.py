@@ -1,9 +1,11 @@
 """The step-wise trainer: the one object the CLI, the app and the benchmarks drive.
 
-``trainer.step(k)`` runs k epochs of (mini-batch) gradient descent and, only
-when asked, measures losses and accuracies.  If the weights stop being finite
-it restores the last finite ones and reports the state ``diverged`` instead
-of raising.
+``trainer.step(k)`` runs k epochs of (mini-batch) gradient descent and, only when asked, measures
+losses and accuracies.  The common cases run on :class:`~.kernels.Kernel`; dropout and the few
+pairings it does not cover take the generic path (``_epoch``), which gives the same weights.
+Divergence contract (both paths): the state becomes ``diverged`` as soon as the loss or any weight
+is non-finite or astronomically large (Σw² > 1e200), the weights of before the offending update are
+kept, and nothing is raised.  Live changes go through :meth:`Trainer.configure`.
 """
 
 from __future__ import annotations
