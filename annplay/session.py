@@ -28,7 +28,7 @@ from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
 from annplay.fields import Snapshot, ViewRequest
-from annplay.screens.editing import export_json, export_npz, import_npz, parse_weight  # UI-free helpers
+from annplay.screens.editing import Edit, export_json, export_npz, file_path, import_npz, set_weight  # UI-free
 
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk
 FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
@@ -46,15 +46,6 @@ class Change:
 
     kind: str                        # view | live | trainer | network | data | none
     names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Edit:
-    """A weight edit that was made: where (e.g. 'W1[2,3]'), the new and the old value."""
-
-    where: str
-    value: float
-    old: float
 
 
 class Session:
@@ -77,7 +68,6 @@ class Session:
         self._running = False
         self._diverged_at: dict[str, Any] | None = None   # live options when training diverged
         self._last_codes: tuple[Any, np.ndarray] | None = None
-        self._points: tuple[Any, fields.Points] | None = None
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
         fit = self._fit_prep()
@@ -125,6 +115,7 @@ class Session:
         return self._setup.applies(name, self.data_traits)
 
     def metrics(self) -> Metrics:
+        """The trainer's numbers now (taken under the lock)."""
         with self._lock:
             return self.trainer.metrics()
 
@@ -248,7 +239,7 @@ class Session:
     def _new_data(self) -> None:
         self.prep = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
-        self._points = self._last_codes = None
+        self._last_codes = None
         fit = self._fit_prep()
         if self.net.layers[0] != fit.X_train.shape[0] or self.net.layers[-1] != fit.dataset.n_outputs \
                 or list(self.net.layers[1:-1]) != list(self._setup.hidden) \
@@ -268,7 +259,7 @@ class Session:
         self.trainer = trainer_for(self._setup, self.net, self._fit_prep(), seed=self.net_seed)
         self._chunk = 1
         self._diverged_at = None
-        self._points = self._last_codes = None
+        self._last_codes = None
         for curve in self.history:
             curve.clear()
 
@@ -280,26 +271,10 @@ class Session:
         ValueError (nothing changed) for a place the network does not have, or a value that is not finite.
         """
         with self._lock:
-            net = self.net
-            if not 0 <= layer < len(net.weights):
-                raise ValueError(f"there is no weight layer {layer + 1}; the network has {len(net.weights)}")
-            W, b = net.weights[layer], net.biases[layer]
-            if not (0 <= row < W.shape[0] and 0 <= col <= W.shape[1]):
-                raise ValueError(f"W{layer + 1} is {W.shape[0]}×{W.shape[1]} (plus a bias column); "
-                                 f"there is no ({row + 1}, {col + 1})")
-            bias = col == W.shape[1]
-            where = f"b{layer + 1}[{row + 1}]" if bias else f"W{layer + 1}[{row + 1},{col + 1}]"
-            old = float(b[row, 0] if bias else W[row, col])
-            value = parse_weight(text) if text is not None else old + delta
-            if not math.isfinite(value):
-                raise ValueError(f"{where} would not be finite; nothing changed")
-            if bias:
-                b[row, 0] = value
-            else:
-                W[row, col] = value
+            edit = set_weight(self.net, layer, row, col, delta=delta, text=text)
             self.trainer.reset_optimizer()
             self._last_codes = None
-        return Edit(where, value, old)
+        return edit
 
     def export_json(self, name: str) -> Path:
         """Write the weights as JSON (see :mod:`annplay.screens.editing`); ValueError/OSError say why not."""
@@ -314,10 +289,10 @@ class Session:
     def import_npz(self, name: str) -> Path:
         """Load the weights of an .npz of the same architecture into the network (the trainer starts afresh)."""
         with self._lock:
-            path = import_npz(self.net, name)
+            import_npz(self.net, name)
             self.trainer.reset_optimizer()
             self._last_codes = None
-            return path
+            return file_path(name)
 
     # --- training ---------------------------------------------------------------------
 
@@ -413,7 +388,7 @@ class Session:
     def train(self, run: int, publish: Callable[[Snapshot], None], cancelled: Callable[[], bool]) -> None:
         """The app's worker: train run ``run`` frame by frame, handing a snapshot to ``publish`` after each.
 
-        Reads only the session (and its frozen :attr:`view`); ends when stopped, cancelled or done.
+        Reads only the session (and its frozen :attr:`view`); ends when stopped, cancelled, done or at the goal.
         """
         started, first = time.perf_counter(), self.epoch
         stop = lambda: cancelled() or not self.is_current(run)   # noqa: E731
@@ -466,17 +441,13 @@ class Session:
     # --- what to draw -----------------------------------------------------------------
 
     def points(self) -> fields.Points:
-        """The points to draw: training points, plus test points when shown (cached per data and setting)."""
+        """The points to draw: training points, plus test points when shown."""
         s, prep = self._setup, self.prep
-        key = (id(prep), s.show_points, s.show_test)
-        if self._points is not None and self._points[0] == key:
-            return self._points[1]
         pts = fields.Points.empty()
         if prep.plottable and s.show_points and prep.train.n:
             pts = fields.Points.from_xy(prep.train.X, prep.train.y)
             if s.show_test and prep.test.n:
                 pts = pts + fields.Points.from_xy(prep.test.X, prep.test.y, test=True)
-        self._points = (key, pts)
         return pts
 
     def snapshot(self, view: ViewRequest | None = None, *, metrics: Metrics | None = None, run: int | None = None,
@@ -490,7 +461,8 @@ class Session:
             if metrics is None:
                 metrics = self.trainer.metrics()
             if record and self.has_data:
-                first, second = metrics.train_loss, metrics.test_loss
+                first: float | None = metrics.train_loss
+                second = metrics.test_loss
                 if self.family == "evolution":
                     first, second = metrics.best_fitness, metrics.mean_fitness
                 for value, curve in ((first, self.history[0]), (second, self.history[1])):

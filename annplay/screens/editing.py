@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from annplay.engine.network import FORMAT_NAME, MLP
@@ -25,6 +26,36 @@ def parse_weight(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"A weight must be a finite number, not {text.strip()!r}; nothing changed")
     return value
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A weight edit that was made: where (e.g. 'W1[2,3]'), the new and the old value."""
+
+    where: str
+    value: float
+    old: float
+
+
+def set_weight(net: MLP, layer: int, row: int, col: int, *, delta: float = 0.0, text: str | None = None) -> Edit:
+    """Nudge W(layer)[row, col] by delta, or set it to a typed number (col == its width: the bias); checked first."""
+    if not 0 <= layer < len(net.weights):
+        raise ValueError(f"there is no weight layer {layer + 1}; the network has {len(net.weights)}")
+    W, b = net.weights[layer], net.biases[layer]
+    if not (0 <= row < W.shape[0] and 0 <= col <= W.shape[1]):
+        raise ValueError(f"W{layer + 1} is {W.shape[0]}×{W.shape[1]} (plus a bias column); "
+                         f"there is no ({row + 1}, {col + 1})")
+    bias = col == W.shape[1]
+    where = f"b{layer + 1}[{row + 1}]" if bias else f"W{layer + 1}[{row + 1},{col + 1}]"
+    old = float(b[row, 0] if bias else W[row, col])
+    value = parse_weight(text) if text is not None else old + delta
+    if not math.isfinite(value):
+        raise ValueError(f"{where} would not be finite; nothing changed")
+    if bias:
+        b[row, 0] = value
+    else:
+        W[row, col] = value
+    return Edit(where, value, old)
 
 
 def describe(net: MLP) -> str:

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from textual.screen import Screen
 
 from annplay.screens.editing import DEFAULT_JSON, DEFAULT_NPZ
+from annplay.screens.live import LiveScreen
 from annplay.textsafe import plain
-
-if TYPE_CHECKING:  # pragma: no cover
-    from annplay.session import Session
 
 HINT = "In the current directory unless you give a path"
 
 
-class FileActions(Screen[None]):
+class FileActions(LiveScreen):
     """Export (e), save (s) and load (o) the network; results go to a toast and the weight editor's line."""
-
-    session: Session
 
     def action_export_json(self) -> None:
         """Ask for a file name and write the weights as JSON."""
@@ -38,12 +31,6 @@ class FileActions(Screen[None]):
     def _import(self, name: str) -> Path:
         self._stop()
         return self.session.import_npz(name)
-
-    def _stop(self) -> None:                      # the playground's own pauses training
-        raise NotImplementedError
-
-    def _show_now(self, *, record: bool = True) -> None:
-        raise NotImplementedError
 
     def _ask_file(self, title: str, default: str, do: Callable[[str], Path], done_text: str) -> None:
         """The file-name dialog; then do(name), reporting the result in one line (never a traceback)."""

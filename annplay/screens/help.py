@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.console import Group
@@ -69,9 +69,9 @@ def settings_table() -> Group:
     return Group(*parts)
 
 
-def keys_table(groups: list[tuple[str, Iterable[BindingType]]], key_display: Callable[[Binding], str]) -> Group:
+def keys_table(groups: Sequence[tuple[str, Iterable[BindingType]]], key_display: Callable[[Binding], str]) -> Group:
     """Per group of bindings, a title and key → description rows whose text wraps under itself."""
-    parts = []
+    parts: list[Any] = []
     for title, bindings in groups:
         table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
         table.add_column("keys", style="bold", no_wrap=True, max_width=14)

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
-from textual.worker import get_current_worker
 
 from annplay import boundary as bd
 from annplay.engine.settings import SETTINGS, SettingError
-from annplay.engine.setup import Setup
-from annplay.fields import Snapshot
-from annplay.messages import Mailbox, Progress
 from annplay.screens import describe
-from annplay.screens.files import FileActions
-from annplay.session import DRAWN, Session
+from annplay.screens.panels import PANELS, PanelScreen
+from annplay.session import DRAWN
 from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
-from annplay.widgets.heatmap import HeatMap, picture_rows
+from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.netview import NetView, columns_width
 from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor
@@ -30,13 +24,12 @@ from annplay.widgets.weights import WeightEditor
 WIDE_COLUMNS = 100              # side by side from here on
 CONTROLS_WIDTH = 38             # the controls column when side by side
 STATS_MIN_WIDTH = 20            # the numbers beside the heat map
-PANELS = ("controls", "network", "weights")
 EDITOR_MAX_WIDTH = 58           # the weight editor scrolls sideways beyond this (wide layout)
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
 REBUILDS = ("trainer", "network", "data")
 
 
-class PlaygroundScreen(FileActions, Screen[None]):
+class PlaygroundScreen(PanelScreen):
     """TensorFlow Playground in a terminal: press space to train."""
 
     DEFAULT_CSS = """
@@ -69,9 +62,9 @@ class PlaygroundScreen(FileActions, Screen[None]):
         Binding("w", "toggle_weights", "Weights",
                 tooltip="edit the weights by hand; pauses training (w again: controls)"),
         Binding("g", "regenerate", "New data", tooltip="regenerate the data set (the weights stay)"),
-        Binding("t", "toggle('show_test')", "Test data", tooltip="show or hide the test points (◆)"),
-        Binding("d", "toggle('discretize')", "Discrete", tooltip="hard class colours instead of confidence"),
-        Binding("p", "toggle('show_points')", "Points", tooltip="hide or show the data points (see the map under them)"),
+        Binding("t", "flip('show_test')", "Test data", tooltip="show or hide the test points (◆)"),
+        Binding("d", "flip('discretize')", "Discrete", tooltip="hard class colours instead of confidence"),
+        Binding("p", "flip('show_points')", "Points", tooltip="hide or show the data points (the map under them)"),
         Binding("c", "next_class", "Draw class", show=False, tooltip="switch the class a tap on the map adds"),
         Binding("x", "clear_points", "Clear drawn", show=False, tooltip="start an empty drawing"),
         Binding("m", "focus_controls", "Controls", show=False, tooltip="back to the controls and focus them"),
@@ -80,41 +73,6 @@ class PlaygroundScreen(FileActions, Screen[None]):
         Binding("o", "import_npz", "Load .npz", show=False, tooltip="read weights of the same architecture from .npz"),
         Binding("escape", "back", "Back", show=False, tooltip="show the output map again, then close the panel"),
     ]
-
-    def __init__(self, setup: Setup | None = None, *, session: Session | None = None) -> None:
-        super().__init__()
-        self.session = session or Session(setup)
-        self.mailbox = Mailbox()
-        self.panel = "controls"                  # what the side/lower area shows: controls | network | weights
-        self.frames = 0                          # snapshots shown (tests wait on this)
-        self._last_state = "ready"               # the state last shown (a new diverged/stopped is announced)
-
-    # --- reading (for tests and the palette) ---------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self.session.running
-
-    @property
-    def epoch(self) -> int:
-        """Epochs (or generations) trained by the current network."""
-        return self.session.epoch
-
-    @property
-    def picture(self) -> tuple[int, int]:
-        return self.session.view.width, self.session.view.height
-
-    @property
-    def neuron(self) -> tuple[int, int] | None:
-        return self.session.view.neuron
-
-    def panel_widgets(self) -> list[Any]:
-        """The focusable widget of the open panel (the palette lists its keys too)."""
-        if self.panel == "network":
-            return [self.query_one(NetView)]
-        if self.panel == "weights":
-            return [self.query_one("#weight-table")]
-        return []
 
     # --- layout ---------------------------------------------------------------------
 
@@ -179,10 +137,6 @@ class PlaygroundScreen(FileActions, Screen[None]):
         cap = max(CONTROLS_WIDTH, width - STATS_MIN_WIDTH - MIN_HEAT_WIDTH - 2)
         return min(cap, max(CONTROLS_WIDTH, need))
 
-    def _request(self, **changes: Any) -> None:
-        """A new frozen view request for the session (the worker reads it; nobody changes it)."""
-        self.session.view = replace(self.session.view, **changes)
-
     # --- showing --------------------------------------------------------------------
 
     def _refresh_everything(self) -> None:
@@ -199,73 +153,6 @@ class PlaygroundScreen(FileActions, Screen[None]):
         self._request(width=heatmap.picture_size()[0], height=heatmap.picture_size()[1])
         self.query_one(StatsPanel).show_legend(describe.legend(session, self.neuron))
         self._show_now(record=False)
-
-    def _show_now(self, *, record: bool = True) -> None:
-        """(Training paused, or a forced frame) show the session's numbers and picture at once."""
-        self._request(maps=self.panel != "controls")
-        self._show(self.session.snapshot(changed_only=False, record=record))
-
-    def _show(self, snap: Snapshot, rows: Any = None) -> None:
-        """Draw one snapshot: the picture (if it changed), numbers, curves, state, and the open panel's maps."""
-        stats = self.query_one(StatsPanel)
-        stats.set_evolution(snap.family == "evolution")
-        if snap.field is not None and snap.view.neuron == self.neuron:
-            self.query_one(HeatMap).show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
-                                         points=snap.points, bounds=snap.bounds)
-        stats.show_metrics(snap.metrics)
-        stats.show_history(snap.history)
-        stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
-        stats.show_message(describe.note(snap.state))
-        if snap.maps is not None:
-            if self.panel == "network":
-                self.query_one(NetView).show_maps(snap.maps)
-                self.query_one("#network-info", Static).update(describe.network_info(self.session, self.neuron))
-            elif self.panel == "weights" and not self.query_one(WeightEditor).has_class("-typing"):
-                m = snap.maps
-                self.query_one(WeightEditor).show_weights(m.layers, m.weights, m.biases, m.input_labels)
-        self.frames += 1
-        if snap.state in ("diverged", "stopped") and snap.state != self._last_state:
-            title = "Training diverged" if snap.state == "diverged" else "Stopped"
-            self.notify(snap.message, title=title, severity="warning" if snap.state == "diverged" else "information",
-                        timeout=8, markup=False)
-        self._last_state = snap.state
-        if snap.state != "running":
-            self.query_one(ControlPanel).show_running(False)
-
-    # --- the training worker --------------------------------------------------------
-
-    def _start(self) -> None:
-        """Start a training run in a thread worker."""
-        self._request(maps=self.panel != "controls")
-        self._train(self.session.start())
-        self.query_one(ControlPanel).show_running(True)
-        self.query_one(StatsPanel).show_state("running", self.epoch)
-
-    def _stop(self) -> None:
-        """Stop training; snapshots of the old run are ignored from now on."""
-        self.session.stop()
-        self.workers.cancel_group(self, "training")
-        self.query_one(ControlPanel).show_running(False)
-
-    @work(thread=True, exclusive=True, group="training", exit_on_error=True)
-    def _train(self, run: int) -> None:
-        """(Worker thread) train through the session; it reads only the session and its frozen view request."""
-        worker, session, mailbox, post = get_current_worker(), self.session, self.mailbox, self.post_message
-
-        def deliver(snap: Snapshot) -> None:
-            rows = None
-            if snap.field is not None:
-                rows = picture_rows(snap.field, snap.points, snap.bounds, snap.kind, snap.discretize)
-            if mailbox.put(snap, rows):
-                post(Progress())
-
-        session.train(run, deliver, lambda: worker.is_cancelled)
-
-    def on_progress(self, message: Progress) -> None:
-        """Show the latest snapshot of the live run (older ones were simply overwritten)."""
-        item = self.mailbox.take()
-        if item is not None and item[0].run == self.session.run_id:
-            self._show(*item)
 
     # --- changes --------------------------------------------------------------------
 
@@ -384,7 +271,7 @@ class PlaygroundScreen(FileActions, Screen[None]):
         else:
             self._change(lambda: self.session.regenerate().kind, True)
 
-    def action_toggle(self, name: str) -> None:
+    def action_flip(self, name: str) -> None:
         """Flip an on/off view setting (test points, points, discrete colours)."""
         self.change_settings({name: not self.session.setup[name]})
 
@@ -414,76 +301,6 @@ class PlaygroundScreen(FileActions, Screen[None]):
             self._show_panel("controls")
         self.query_one("#choice-dataset").focus()
 
-    # --- panels: controls, network view, weight editor ----------------------------
-
-    def action_toggle_network(self) -> None:
-        """Show the network view (or, when it is shown, the controls again)."""
-        self._show_panel("controls" if self.panel == "network" else "network")
-
-    def action_toggle_weights(self) -> None:
-        """Show the weight editor, pausing training (or, when it is shown, the controls again)."""
-        self._show_panel("controls" if self.panel == "weights" else "weights")
-
-    def action_back(self) -> None:
-        """Escape: show the output map again if a neuron is shown, else go back to the controls."""
-        if self.neuron is not None:
-            self.query_one(NetView).select(None, notify=False)
-            self._set_neuron(None)
-        elif self.panel != "controls":
-            self._show_panel("controls")
-
-    def _show_panel(self, panel: str) -> None:
-        """Show one of the controls, the network view and the weight editor in the side (or lower) area."""
-        if panel == "weights" and self.running:
-            self._stop()                             # editing by hand: training pauses
-        self.panel = panel
-        self.query_one(ControlPanel).display = panel == "controls"
-        self.query_one("#network-panel").display = panel == "network"
-        self.query_one(WeightEditor).display = panel == "weights"
-        for name in PANELS:
-            self.query_one(f"#btn-panel-{name}", Button).set_class(name == panel, "-active")
-        self._apply_layout()
-        self._show_now(record=False)
-        if panel == "network":
-            self.query_one(NetView).focus()
-        elif panel == "weights":
-            self.query_one("#weight-table").focus()
-            self.query_one(WeightEditor).show_message("Paused. + - nudge, ⏎ type a number")
-        else:
-            self.set_focus(None)
-
-    def on_net_view_neuron_selected(self, message: NetView.NeuronSelected) -> None:
-        """The network view selected a neuron (or none): show its map in the heat map."""
-        self._set_neuron(message.neuron)
-
-    def _set_neuron(self, neuron: tuple[int, int] | None) -> None:
-        """Show a hidden neuron's map (None: the network's output) in the heat map."""
-        if neuron is not None and not self.session.prep.plottable:
-            self.notify("This data has no 2-D input plane, so there is no map to show.", title="No map")
-            neuron = None
-        self._request(neuron=neuron)
-        self.query_one(StatsPanel).show_legend(describe.legend(self.session, neuron))
-        if not self.running:
-            self._show_now(record=False)
-
-    # --- weight edits ---------------------------------------------------------------
-
-    def on_weight_editor_edit(self, message: WeightEditor.Edit) -> None:
-        """Nudge or set one weight (the session validates), redraw at once."""
-        editor = self.query_one(WeightEditor)
-        if self.running:
-            self._stop()
-        try:
-            edit = self.session.edit_weight(message.layer, message.row, message.col, delta=message.delta,
-                                            text=message.text)
-        except ValueError as error:
-            editor.show_message(str(error), error=True)     # under the grid, in red (a toast would cover the grid)
-            self.app.bell()
-            return
-        if message.text is not None:
-            editor.stop_typing()
-        editor.show_message(f"{edit.where} = {edit.value:g} (was {edit.old:g})")
-        self._show_now()
 
 
 __all__ = ["PlaygroundScreen", "DRAWN"]

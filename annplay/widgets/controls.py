@@ -180,7 +180,7 @@ class ChipSet(Widget, can_focus=True):
     BINDINGS = [
         Binding("left,h", "cursor(-1)", "Previous chip", show=False),
         Binding("right,l", "cursor(1)", "Next chip", show=False),
-        Binding("enter", "toggle", "Toggle chip", show=False),
+        Binding("enter", "toggle_chip", "Toggle chip", show=False),
         Binding("up,k", "app.focus_previous", "Previous control", show=False),
         Binding("down,j", "app.focus_next", "Next control", show=False),
     ]
@@ -255,7 +255,7 @@ class ChipSet(Widget, can_focus=True):
         """Move the cursor along the chips."""
         self.cursor = (self.cursor + step) % len(self.names)
 
-    def action_toggle(self) -> None:
+    def action_toggle_chip(self) -> None:
         """Toggle the chip under the cursor."""
         self.toggle(self.cursor)
 

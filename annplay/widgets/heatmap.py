@@ -119,11 +119,9 @@ class HeatMap(Widget, can_focus=False):
 
     def _render_rows(self, rows: list[list[Segment]] | None = None) -> None:
         """Turn the field and points into rows of segments; refresh only the rows that differ."""
-        if rows is None and self.field is None:
-            rows = []
-        elif rows is None:
+        if rows is None:
             try:
-                rows = self.rows_for(self.field)
+                rows = [] if self.field is None else self.rows_for(self.field)
             except ValueError:  # a field of the previous problem kind, between a change and its redraw
                 return
         if rows == self._rows:

@@ -100,7 +100,7 @@ class NetView(ScrollView, can_focus=True):
         Binding("right,l", "move(1, 0)", "Right", show=False),
         Binding("less_than_sign,comma", "layer(-1)", "Previous layer", show=False),
         Binding("greater_than_sign,full_stop", "layer(1)", "Next layer", show=False),
-        Binding("enter", "toggle", "Show neuron", key_display="⏎", tooltip="show or hide its map in the heat map"),
+        Binding("enter", "toggle_neuron", "Show neuron", key_display="⏎", tooltip="show or hide its map in the heat map"),
         Binding("escape", "deselect", "Output map", key_display="esc", tooltip="back to the network's output"),
     ]
 
@@ -346,7 +346,7 @@ class NetView(ScrollView, can_focus=True):
         index = min((self.selected or self.cursor)[1], self.data.layers[layer] - 1)
         self.select((layer, index))
 
-    def action_toggle(self) -> None:
+    def action_toggle_neuron(self) -> None:
         """Select the cursor's neuron, or deselect the selected one."""
         self.select(None if self.selected is not None else self.cursor)
 

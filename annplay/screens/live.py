@@ -1,0 +1,133 @@
+"""The live half of the playground: the training worker, snapshots from the session, and drawing them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual import work
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from annplay.engine.setup import Setup
+from annplay.fields import Snapshot
+from annplay.messages import Mailbox, Progress
+from annplay.screens import describe
+from annplay.session import Session
+from annplay.widgets.control_panel import ControlPanel
+from annplay.widgets.heatmap import HeatMap, picture_rows
+from annplay.widgets.netview import NetView
+from annplay.widgets.stats import StatsPanel
+from annplay.widgets.weights import WeightEditor
+
+
+class LiveScreen(Screen[None]):
+    """Owns the session; trains it in a thread worker and draws its snapshots (the worker never reads this screen)."""
+
+    def __init__(self, setup: Setup | None = None, *, session: Session | None = None) -> None:
+        super().__init__()
+        self.session = session or Session(setup)
+        self.mailbox = Mailbox()
+        self.panel = "controls"                  # what the side/lower area shows: controls | network | weights
+        self.frames = 0                          # snapshots shown (tests wait on this)
+        self._last_state = "ready"               # the state last shown (a new diverged/stopped is announced)
+
+    # --- reading (for tests and the palette) ---------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.session.running
+
+    @property
+    def epoch(self) -> int:
+        """Epochs (or generations) trained by the current network."""
+        return self.session.epoch
+
+    @property
+    def picture(self) -> tuple[int, int]:
+        return self.session.view.width, self.session.view.height
+
+    @property
+    def neuron(self) -> tuple[int, int] | None:
+        return self.session.view.neuron
+
+    def panel_widgets(self) -> list[Any]:
+        """The focusable widget of the open panel (the palette lists its keys too)."""
+        if self.panel == "network":
+            return [self.query_one(NetView)]
+        if self.panel == "weights":
+            return [self.query_one("#weight-table")]
+        return []
+
+    def _request(self, **changes: Any) -> None:
+        """A new frozen view request for the session (the worker reads it; nobody changes it)."""
+        self.session.view = replace(self.session.view, **changes)
+
+
+    def _show_now(self, *, record: bool = True) -> None:
+        """(Training paused, or a forced frame) show the session's numbers and picture at once."""
+        self._request(maps=self.panel != "controls")
+        self._show(self.session.snapshot(changed_only=False, record=record))
+
+    def _show(self, snap: Snapshot, rows: Any = None) -> None:
+        """Draw one snapshot: the picture (if it changed), numbers, curves, state, and the open panel's maps."""
+        stats = self.query_one(StatsPanel)
+        stats.set_evolution(snap.family == "evolution")
+        if snap.field is not None and snap.view.neuron == self.neuron:
+            self.query_one(HeatMap).show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
+                                         points=snap.points, bounds=snap.bounds)
+        stats.show_metrics(snap.metrics)
+        stats.show_history(snap.history)
+        stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
+        stats.show_message(describe.note(snap.state))
+        if snap.maps is not None:
+            if self.panel == "network":
+                self.query_one(NetView).show_maps(snap.maps)
+                self.query_one("#network-info", Static).update(describe.network_info(self.session, self.neuron))
+            elif self.panel == "weights" and not self.query_one(WeightEditor).has_class("-typing"):
+                m = snap.maps
+                self.query_one(WeightEditor).show_weights(m.layers, m.weights, m.biases, m.input_labels)
+        self.frames += 1
+        if snap.state in ("diverged", "stopped") and snap.state != self._last_state:
+            title = "Training diverged" if snap.state == "diverged" else "Stopped"
+            self.notify(snap.message, title=title, severity="warning" if snap.state == "diverged" else "information",
+                        timeout=8, markup=False)
+        self._last_state = snap.state
+        if snap.state != "running":
+            self.query_one(ControlPanel).show_running(False)
+
+    # --- the training worker --------------------------------------------------------
+
+    def _start(self) -> None:
+        """Start a training run in a thread worker."""
+        self._request(maps=self.panel != "controls")
+        self._train(self.session.start())
+        self.query_one(ControlPanel).show_running(True)
+        self.query_one(StatsPanel).show_state("running", self.epoch)
+
+    def _stop(self) -> None:
+        """Stop training; snapshots of the old run are ignored from now on."""
+        self.session.stop()
+        self.workers.cancel_group(self, "training")
+        self.query_one(ControlPanel).show_running(False)
+
+    @work(thread=True, exclusive=True, group="training", exit_on_error=True)
+    def _train(self, run: int) -> None:
+        """(Worker thread) train through the session; it reads only the session and its frozen view request."""
+        worker, session, mailbox, post = get_current_worker(), self.session, self.mailbox, self.post_message
+
+        def deliver(snap: Snapshot) -> None:
+            rows = None
+            if snap.field is not None:
+                rows = picture_rows(snap.field, snap.points, snap.bounds, snap.kind, snap.discretize)
+            if mailbox.put(snap, rows):
+                post(Progress())
+
+        session.train(run, deliver, lambda: worker.is_cancelled)
+
+    def on_progress(self, message: Progress) -> None:
+        """Show the latest snapshot of the live run (older ones were simply overwritten)."""
+        item = self.mailbox.take()
+        if item is not None and item[0].run == self.session.run_id:
+            self._show(*item)
