@@ -265,3 +265,11 @@ def test_kill_9_during_save_leaves_a_temporary_that_the_next_save_removes(tmp_pa
     os.utime(tmp, (past, past))                          # ... and a minute later,
     MLP([2, 2, 1], seed=3).save(target)                  # the next save into the folder removes it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_folder_that_is_not_writable_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode))
+    assert "not writable" in refusal(tmp_path / "m.npz")
+    (tmp_path / "old.npz").write_bytes(b"x")
+    assert "not writable" in refusal(tmp_path / "old.npz")

@@ -113,7 +113,7 @@ def check_save_target(path: PathLike, *, what: str = "--save") -> Path:
     Accepts a new name in an existing folder, an existing regular file, or a symlink whose final target is a
     regular file (written through, see the module docstring). Refuses, with a one-line ValueError naming the
     path and why: an empty name, a trailing slash, a directory, a device, FIFO or socket, a dangling symlink,
-    a name or path over the OS limit, a missing parent folder, or a parent that is not a folder.
+    a name or path over the OS limit, a missing parent folder, a parent that is not a folder or not writable.
     """
     text = os.fspath(path)
     if not text.strip():
@@ -132,6 +132,9 @@ def check_save_target(path: PathLike, *, what: str = "--save") -> Path:
         raise ValueError(f"{_label(what, path)}: cannot check it ({exc.strerror or exc})") from None
     if st is not None:
         if stat.S_ISREG(st.st_mode):
+            folder = _real_target(p).parent
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise ValueError(f"{_label(what, path)}: the folder {folder} is not writable")
             return p
         if stat.S_ISDIR(st.st_mode):
             raise ValueError(f"{_label(what, path)}: is a directory; give a file name")
@@ -145,6 +148,8 @@ def check_save_target(path: PathLike, *, what: str = "--save") -> Path:
         raise ValueError(f"{_label(what, path)}: the folder {parent} does not exist")
     if not parent.is_dir():
         raise ValueError(f"{_label(what, path)}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f"{_label(what, path)}: the folder {parent} is not writable")
     return p
 
 
@@ -238,7 +243,18 @@ def atomic_write_bytes(path: PathLike, data: bytes, *, what: str = "--save") -> 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _sync_folder(directory)
     return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync the folder so the rename itself survives a power cut (best effort: not every OS allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def check_regular_file(path: PathLike, what: str = "file") -> Path:
