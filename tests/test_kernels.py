@@ -152,3 +152,14 @@ def test_blas_threads_is_a_no_op_without_threadpoolctl(monkeypatch: pytest.Monke
         pass
     assert threads.suggested_threads([2, 8, 1], 500) == 1
     assert threads.suggested_threads([2, 256, 1], 100_000) >= 1
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_recorded_loss_survives_logits_whose_exp_overflows(dtype) -> None:
+    X, Y, _ = data("logistic", "bce")
+    net = MLP([3, 4, 1], "tanh", seed=0, dtype=dtype)
+    net.biases[1] = [[800.0]]                        # exp(800) overflows float64 too; the loss is ≈ 800·P(y = 0)
+    start = net.loss(X, Y)
+    history = net.fit(X, Y, 1, 1e-9)
+    assert net.last_trainer.state == "running"
+    assert history["loss"][0] == pytest.approx(start, rel=1e-6) and 100 < start < 1e6

@@ -264,6 +264,7 @@ class Kernel:
         chain = mse and net.activations[-1].name != "linear"      # MSE: dZ = (A − Y) ∘ g′(Z)
         dot, multiply, tanh, add, subtract, copyto = np.dot, np.multiply, np.tanh, np.add, np.subtract, np.copyto
         logaddexp, add_reduce, vdot, sign = np.logaddexp, np.add.reduce, np.vdot, np.sign
+        exp, log1p, isfinite = np.exp, np.log1p, math.isfinite
         shuffle, XY, XYs, rng = self.shuffle, self.XY, self.XYs, self.rng
         for epoch in range(epochs):
             if shuffle:
@@ -288,9 +289,12 @@ class Kernel:
                         out_f(Zo, Ao)
                         dZ = subtract(Ao, Tb, out=dZo)
                     if record is not None:
-                        if fused:
-                            loss = float(add_reduce(logaddexp(0.0, multiply(Zo, Tb, out=p.scratch), out=p.scratch),
-                                                    axis=None))
+                        if fused:                        # Σ softplus(−s·z) = Σ log1p(exp(u)), u = z·(1 − 2y)
+                            u = multiply(Zo, Tb, out=p.scratch)
+                            loss = float(add_reduce(log1p(exp(u, out=u), out=u), axis=None))
+                            if not isfinite(loss):       # exp overflowed: the slower form that cannot
+                                u = multiply(Zo, Tb, out=p.scratch)
+                                loss = float(add_reduce(logaddexp(0.0, u, out=u), axis=None))
                         elif mse:
                             loss = 0.5 * float(vdot(dZ, dZ))
                         else:
