@@ -105,7 +105,8 @@ class Setting:
         if self.kind == "bool":
             return "on" if value else "off"
         if self.kind == "float":
-            return f"{value:g}"
+            short = f"{value:g}"
+            return short if float(short) == value else repr(float(value))
         return str(value)
 
     def show(self, value: Any) -> str:
