@@ -413,3 +413,16 @@ def test_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
     assert ds.n == 120_000
     result = ds.X.nbytes + ds.y.nbytes
     assert peak < 3 * result + 10 * 2**20, f"peak {peak / 2**20:.0f} MiB for a {result / 2**20:.0f} MiB result"
+
+
+def test_labels_of_dropped_rows_are_not_classes(tmp_path: Path) -> None:
+    ds = load_csv(write(tmp_path, "a,label\nNA,z\n1,x\n2,y\n,w\n"))
+    assert ds.class_names == ("x", "y") and ds.y.tolist() == [0, 1] and ds.dropped == 2
+    with pytest.raises(DataError, match="only one class"):
+        load_csv(write(tmp_path, "a,label\nNA,z\n1,x\n2,x\n", "one.csv"))
+
+
+def test_first_bad_label_in_file_order(tmp_path: Path) -> None:
+    path = write(tmp_path, "a,v\n1,0.5\n2,inf\n3,1.5\n4,bad\n5,2.5\n")
+    with pytest.raises(DataError, match="line 3, column 'v': 'inf' is not a finite number"):
+        load_csv(path)

@@ -257,9 +257,10 @@ class _Labels:
 def _class_labels(fname: str, column: str, labels: _Labels, n: int) -> tuple[Array, str, tuple[str, ...]]:
     """(y, kind, class_names): text or few integers are classes, other numbers regression."""
     if labels.numeric * 2 > n:      # a numeric column: every kept cell must be a finite number
-        for kind, what in ((1, "is not a number"), (2, "is not a finite number")):
-            if kind in labels.first:
-                raise _cell_error(fname, labels.first[kind][0], column, labels.first[kind][1], what)
+        if labels.first:                                # the first bad cell in file order
+            kind = min(labels.first, key=lambda k: labels.first[k][0])
+            line, cell = labels.first[kind]
+            raise _cell_error(fname, line, column, cell, "is not a number" if kind == 1 else "is not a finite number")
         values = labels.values.result().ravel()
         distinct = np.unique(values)
         if distinct.size <= MAX_INT_CLASSES and np.all(distinct == np.round(distinct)):
@@ -271,11 +272,11 @@ def _class_labels(fname: str, column: str, labels: _Labels, n: int) -> tuple[Arr
         if labels.too_many:
             raise DataError(f"{fname}: column {column!r} has over {MAX_TEXT_CLASSES:,} different text labels; "
                             "a classifier needs a few classes (use a numeric column for regression)")
-        raw = sorted(labels.texts, key=labels.texts.__getitem__)
-        class_names = tuple(sorted({c.strip() for c in raw if labels.kinds[labels.texts[c]] != 3}))
+        raw = sorted(labels.texts, key=labels.texts.__getitem__)          # cell text by code
+        codes = labels.codes.result().ravel()
+        class_names = tuple(sorted({raw[c].strip() for c in np.unique(codes).tolist()}))   # kept rows only
         lookup = {name: i for i, name in enumerate(class_names)}
-        remap = np.array([lookup.get(c.strip(), -1) for c in raw], dtype=np.int64)
-        y = remap[labels.codes.result().ravel()]
+        y = np.array([lookup.get(c.strip(), -1) for c in raw], dtype=np.int64)[codes]
     if len(class_names) < 2:
         raise DataError(f"{fname}: column {column!r} has only one class ({class_names[0]!r}); "
                         "a classifier needs at least 2")

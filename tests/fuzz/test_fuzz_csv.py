@@ -107,3 +107,102 @@ def test_random_bytes_never_crash_the_loader(data: bytes) -> None:
             check_dataset(load_csv(path))
         except DataError as exc:
             one_line_error(exc, "fuzz.csv")
+
+
+# ---- differential: the streamed loader against a plain, whole-file reading of the same rules -------------
+
+MISSING = {"", "na", "nan", "n/a"}
+
+
+def number(cell: str) -> float | None:
+    try:
+        return float(cell.strip())
+    except ValueError:
+        return None
+
+
+def reference(text: str, x: list[str] | None) -> tuple | None:
+    """(X rows, y, class_names, dropped), or None where the file must be refused. No chunks, no NumPy parsing."""
+    import csv
+    import io
+    import math
+    rows = [r for r in csv.reader(io.StringIO(text)) if r and not (len(r) == 1 and not r[0].strip())]
+    header = [c.strip() for c in rows[0]]
+    data = rows[1:]
+    if len(set(header)) != len(header) or not all(header) or not data or any(len(r) != len(header) for r in data):
+        return None
+    label = len(header) - 1
+
+    def is_numeric(j: int) -> bool:
+        present = [r[j] for r in data if r[j].strip().lower() not in MISSING]
+        return bool(present) and 2 * sum(number(c) is not None for c in present) > len(present)
+
+    if x is None:
+        feats = [j for j in range(len(header)) if j != label and is_numeric(j)][:2]
+    else:
+        if any(c not in header for c in x) or header[label] in x:
+            return None
+        feats = [header.index(c) for c in x]
+    if not feats:
+        return None
+    kept = [r for r in data if all(r[j].strip().lower() not in MISSING for j in [*feats, label])]
+    X = []
+    for r in kept:
+        values = [number(r[j]) for j in feats]
+        if any(v is None or not math.isfinite(v) for v in values):
+            return None
+        X.append(values)
+    if not kept:
+        return None
+    cells = [r[label] for r in kept]
+    parsed = [number(c) for c in cells]
+    if 2 * sum(v is not None for v in parsed) > len(cells):
+        if any(v is None or not math.isfinite(v) for v in parsed):
+            return None
+        distinct = sorted(set(parsed))
+        if len(distinct) <= 10 and all(v == round(v) for v in distinct):
+            names = tuple(str(int(v)) for v in distinct)
+            y = [distinct.index(v) for v in parsed]
+        else:
+            return X, parsed, (), len(data) - len(kept)
+    else:
+        names = tuple(sorted({c.strip() for c in cells}))
+        y = [names.index(c.strip()) for c in cells]
+    if len(names) < 2:
+        return None
+    return X, y, names, len(data) - len(kept)
+
+
+@st.composite
+def regular_csv(draw: st.DrawFn) -> tuple[str, list[str] | None]:
+    width = draw(st.integers(2, 4))
+    header = ["a", "b", "c", "label"][-width:]
+    pool = draw(st.sampled_from([["1", "2", "-3.5", "0", "4e1"], ["1", "2", "NA", "", "x", "y"],
+                                 ["0", "1", "2", " nan ", "inf", "z"], ["1.5", "2.5", "N/A", "7", "8"]]))
+    rows = draw(st.lists(st.lists(st.sampled_from(pool), min_size=width, max_size=width), min_size=1, max_size=40))
+    x = draw(st.sampled_from([None, header[:1], header[:-1]]))
+    return "\n".join(",".join(r) for r in [header, *rows]) + "\n", x
+
+
+@fuzz
+@given(regular_csv(), st.integers(1, 6))
+def test_streamed_loader_matches_a_whole_file_reading(case: tuple[str, list[str] | None], chunk: int) -> None:
+    import annplay.engine.csvdata as csvdata
+    text, x = case
+    want = reference(text, x)
+    saved = csvdata.CHUNK_ROWS
+    csvdata.CHUNK_ROWS = chunk if x is not None else saved     # auto columns look at the first chunk only
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "f.csv"
+            path.write_text(text, encoding="utf-8")
+            try:
+                ds = load_csv(path, x=x, standardize=False)
+            except DataError:
+                assert want is None, f"refused, but a plain reading gives {want}"
+                return
+    finally:
+        csvdata.CHUNK_ROWS = saved
+    assert want is not None, f"loaded {ds.description}, but a plain reading refuses it"
+    X, y, names, dropped = want
+    assert ds.X.T.tolist() == X and ds.y.tolist() == y and ds.class_names == names and ds.dropped == dropped
