@@ -263,6 +263,18 @@ def test_train_json_diverged_is_still_strict_json_exits_1_and_saves_nothing(tmp_
     assert not (tmp_path / "m.npz").exists()
 
 
+def test_train_stops_at_the_goal_at_the_same_epoch_every_time(tmp_path: Path) -> None:
+    args = ("train", "--dataset", "circle", "--points", "100", "--lr", "0.3", "--target-acc", "90",
+            "--epochs", "5000", "--json")
+    first, second = (json.loads(ok(annplay(tmp_path, *args)).stdout) for _ in range(2))
+    assert first["state"] == "done" and "goal reached: accuracy" in first["message"]
+    assert 1 <= first["epochs"] < 5000 and first["test_accuracy"] >= 0.9
+    assert second["epochs"] == first["epochs"], "a goal stops the run at the same epoch every time"
+    lossy = json.loads(ok(annplay(tmp_path, "train", "--dataset", "circle", "--points", "100", "--lr", "0.3",
+                                  "--target-loss", "0.3", "--json")).stdout)
+    assert lossy["test_loss"] <= 0.3 and "goal reached: loss" in lossy["message"] and lossy["epochs"] < 1000
+
+
 def test_save_never_destroys_data(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("a,b,label\n1,2,x\n2,1,y\n3,3,x\n4,1,y\n")

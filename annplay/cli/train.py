@@ -44,17 +44,6 @@ def signal_ready() -> None:
             Path(ready).touch()
 
 
-def goal_reached(setup: Setup, metrics: Any) -> str | None:
-    """Why training should stop because a goal (test loss, test accuracy) is met, else None."""
-    loss = metrics.test_loss if metrics.test_loss is not None else metrics.train_loss
-    acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
-    if setup.target_loss is not None and loss is not None and loss <= setup.target_loss:
-        return f"reached the goal loss: {fmt(loss)} ≤ {setup.target_loss:g}"
-    if setup.target_acc is not None and acc is not None and 100 * acc >= setup.target_acc:
-        return f"reached the goal accuracy: {fmt(acc, True)} ≥ {setup.target_acc:g} %"
-    return None
-
-
 def check_save(save: str, setup: Setup, force: bool) -> None:
     """Refuse a --save target that cannot be written, or would destroy data, before training."""
     from annplay.engine.safefile import check_save_target
@@ -93,29 +82,45 @@ def open_session(setup: Setup, typed: dict[str, str]) -> Any:
 
 
 class Loop:
-    """Trains the session in slices of SLICE_SECONDS until done, a goal, or Ctrl-C; times the training alone."""
+    """Trains the session in slices of SLICE_SECONDS until done, a goal, or Ctrl-C; times the training alone.
+
+    Without a goal the session's own adaptive loop (run_for) does the work; with a goal every epoch
+    is checked, so a run stops at the same epoch every time.
+    """
 
     def __init__(self, session: Any, stop: Stop) -> None:
+        from annplay.engine.stopping import needs_every_epoch
+
         self.session = session
         self.stop = stop
+        self.every_epoch = needs_every_epoch(session.setup)
         self.training_seconds = 0.0
         self.wall_seconds = 0.0
-        self.goal: str | None = None
+        self.goal = ""
+
+    def _slice(self) -> None:
+        session = self.session
+        if not self.every_epoch:
+            session.run_for(SLICE_SECONDS, metrics=False, stop=lambda: self.stop.requested)
+            return
+        deadline = time.perf_counter() + SLICE_SECONDS
+        while not session.done() and not self.stop.requested:
+            self.goal = session.goal_reached(session.step(1))
+            if self.goal or time.perf_counter() >= deadline:
+                return
 
     def run(self, on_slice: Any = None) -> Any:
         session, started = self.session, False
         wall = time.perf_counter()
-        while not session.done() and not self.stop.requested and self.goal is None:
+        while not session.done() and not self.stop.requested and not self.goal:
             t = time.perf_counter()
-            session.run_for(SLICE_SECONDS, metrics=False)
+            self._slice()
             self.training_seconds += time.perf_counter() - t
             if not started:
                 started = True
                 signal_ready()
-            metrics = session.metrics()
-            self.goal = goal_reached(session.setup, metrics)
             if on_slice is not None:
-                on_slice(metrics, self.training_seconds)
+                on_slice(session.metrics(), self.training_seconds)
         self.wall_seconds = time.perf_counter() - wall
         return session.metrics()
 
@@ -222,4 +227,4 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if stop.requested else EXIT_DIVERGED if diverged else EXIT_OK
 
 
-__all__ = ["run", "Loop", "Stop", "goal_reached", "check_save", "open_session", "READY_FILE_ENV"]
+__all__ = ["run", "Loop", "Stop", "check_save", "open_session", "READY_FILE_ENV"]
