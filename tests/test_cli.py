@@ -275,6 +275,26 @@ def test_train_stops_at_the_goal_at_the_same_epoch_every_time(tmp_path: Path) ->
     assert lossy["test_loss"] <= 0.3 and "goal reached: loss" in lossy["message"] and lossy["epochs"] < 1000
 
 
+def test_json_setup_code_and_setup_file_repeat_the_run_exactly(tmp_path: Path) -> None:
+    first = json.loads(ok(annplay(tmp_path, "train", "--dataset", "xor", "--layers", "4", "--lr", "0.1",
+                                  "--epochs", "30", "--seed", "3", "--json", "--save", "m.npz",
+                                  "--save-setup", "run.toml")).stdout)
+    assert first["setup"] == "ap1:ds=xor;h=4;lr=0.1;seed=3;ep=30"
+    again = json.loads(ok(annplay(tmp_path, "train", "--setup", first["setup"], "--json")).stdout)
+    from_file = json.loads(ok(annplay(tmp_path, "train", "--setup", "run.toml", "--json")).stdout)
+    for run in (again, from_file):
+        assert (run["setup"], run["epochs"], run["test_loss"]) == (first["setup"], 30, first["test_loss"])
+    assert 'file = "m.npz"' in (tmp_path / "run.toml").read_text()
+    # flags override the set-up; flags that do not apply to the result are refused
+    changed = json.loads(ok(annplay(tmp_path, "train", "--setup", "run.toml", "--epochs", "5", "--trainer", "es",
+                                    "--json")).stdout)
+    assert changed["setup"] == "ap1:ds=xor;h=4;t=es;lr=0.1;seed=3;ep=5" and changed["epochs"] == 5
+    proc = annplay(tmp_path, "train", "--setup", "run.toml", "--trainer", "es", "--lr", "0.3")
+    assert proc.returncode == 2 and "--lr does not apply" in proc.stderr
+    proc = annplay(tmp_path, "train", "--epochs", "2", "--save", "m.npz", "--save-setup", "m.npz")
+    assert proc.returncode == 2 and "--save-setup: m.npz is the --save file" in proc.stderr
+
+
 def test_save_never_destroys_data(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("a,b,label\n1,2,x\n2,1,y\n3,3,x\n4,1,y\n")
@@ -467,6 +487,11 @@ BAD_ARGUMENTS = [
     ("predict-data-missing-columns", ["predict", "{models}/circle.npz", "--data", "{models}/points_ab.csv"],
      ["points_ab.csv", "x1", "a, b"]),
     ("predict-no-input", ["predict", "{models}/circle.npz"], ["--data", "--point"]),
+    ("setup-bad-code", ["train", "--setup", "ap1:ds=xor;lr=-1"], ["--setup", "lr", "> 0"]),
+    ("setup-unknown-key", ["train", "--setup", "ap1:zz=1"], ["--setup", "zz"]),
+    ("setup-missing-file", ["train", "--setup", "nothere.toml"], ["--setup", "nothere.toml", "no such file"]),
+    ("save-setup-foreign", ["train", "--save-setup", "{csv}/animals.csv"], ["--save-setup", "not an annplay"]),
+    ("play-setup-twice", ["play", "ap1:ds=xor", "--setup", "ap1:ds=circle"], ["--setup", "not both"]),
 ]
 
 

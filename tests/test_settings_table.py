@@ -62,8 +62,8 @@ def test_every_entry_is_a_flag_of_each_command_it_names(entry: Setting) -> None:
 
 def test_train_and_play_take_only_table_flags_and_their_own() -> None:
     """No hand-typed setting flags: every option of train/play is a table flag or one of a known few."""
-    own = {"train": {"--save", "--force", "--json", "--no-plot", "--l1", "--l2"},
-           "play": {"--l1", "--l2"}}
+    own = {"train": {"--save", "--force", "--json", "--no-plot", "--l1", "--l2", "--setup", "--save-setup"},
+           "play": {"--l1", "--l2", "--setup"}}
     parsers = _subparsers()
     for command, extra in own.items():
         table = {s.flag for s in SETTINGS.values() if command in s.commands}
@@ -149,6 +149,19 @@ def test_play_flags_build_the_setup_the_app_opens_on(monkeypatch: pytest.MonkeyP
     assert code == 0
     assert opened == [Setup(dataset="xor", hidden=(4,), activation="relu", lr=0.1, show_test=True,
                             show_points=False)]
+
+
+def test_play_opens_a_share_code_with_flags_over_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import annplay.app
+    import annplay.cli.play
+
+    opened: list[object] = []
+    monkeypatch.setattr(annplay.cli.play, "has_terminal", lambda: True)
+    monkeypatch.setattr(annplay.app, "run", opened.append)
+    assert main(["play", "ap1:ds=xor;h=4;lr=0.1", "--activation", "relu"]) == 0
+    assert main(["play", "--setup", "ap1:ds=xor;h=4;lr=0.1"]) == 0
+    assert opened == [Setup(dataset="xor", hidden=(4,), activation="relu", lr=0.1),
+                      Setup(dataset="xor", hidden=(4,), lr=0.1)]
 
 
 def test_play_refuses_a_flag_that_does_not_apply(capsys: pytest.CaptureFixture[str]) -> None:

@@ -117,20 +117,24 @@ def _penalty_shorthand(raw: Mapping[str, Any], values: dict[str, Any], typed: di
     typed.update(regularization=flag, reg_rate=flag)
 
 
-def setup_from_args(args: argparse.Namespace, command: str, *, headless: bool) -> tuple[Setup, dict[str, str]]:
+def setup_from_args(args: argparse.Namespace, command: str, *, headless: bool,
+                    base: Setup | None = None) -> tuple[Setup, dict[str, str]]:
     """The checked Setup the command line asks for, and the flag typed for each given setting.
 
-    ``headless`` commands fill in the table's ``cli_default`` for settings left out or set to auto.
+    The flags override ``base`` (a set-up from --setup).  ``headless`` commands fill in the table's
+    ``cli_default`` for settings that are still auto.
     """
     values, typed = given_values(args, command)
     if "csv" in values and "dataset" in typed:
         raise UsageError(f"{typed['dataset']} and {typed['csv']} both choose the data; give one of them")
+    if "dataset" in typed and base is not None and base.csv is not None:
+        values["csv"] = None                        # --dataset replaces the CSV the base set-up names
     if headless:
         for s in entries_for(command):
-            if s.cli_default is not None and values.get(s.name) is None:
+            if s.cli_default is not None and values.get(s.name) is None and (base is None or base[s.name] is None):
                 values[s.name] = s.cli_default
     try:
-        setup = Setup(**values)
+        setup = (base or Setup()).with_(**values)
         for name, flag in typed.items():
             reason = setup.why_not(SETTINGS[name])
             if reason is not None:

@@ -6,6 +6,7 @@ import argparse
 
 from annplay.cli.common import Parser
 from annplay.cli.flags import add_setting_flags
+from annplay.cli.setups import add_setup_flag
 
 COMMAND_HELP = {
     "play": "open the interactive playground (the default)",
@@ -28,14 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
     play = sub.add_parser("play", help=COMMAND_HELP["play"],
                           description="Open the interactive playground (needs a terminal) on the set-up the "
                                       "flags describe.")
+    add_setup_flag(play, positional=True)
     add_setting_flags(play, "play", headless=False)
 
     train = sub.add_parser("train", help=COMMAND_HELP["train"],
                            description="Train a network without the UI and print a report.")
+    add_setup_flag(train)
     add_setting_flags(train, "train", headless=True)
     out = train.add_argument_group("output")
     out.add_argument("--save", metavar="MODEL.npz",
                      help="save the trained model (also on Ctrl-C; not when training diverged)")
+    out.add_argument("--save-setup", metavar="FILE.toml",
+                     help="write the run's set-up file (naming the model saved with --save)")
     out.add_argument("--force", action="store_true",
                      help="let --save replace an existing file that is not an annplay model")
     out.add_argument("--json", action="store_true", help="print one JSON result object instead of the report")

@@ -11,6 +11,7 @@ import sys
 
 from annplay.cli.common import EXIT_MISUSE, EXIT_OK, UsageError, flag_of, say_error, usage_from
 from annplay.cli.flags import setup_from_args
+from annplay.cli.setups import base_setup
 from annplay.engine.setup import Setup
 
 NEEDS_TERMINAL = ("the playground needs a terminal; for headless training use 'annplay train' "
@@ -42,7 +43,8 @@ def has_terminal() -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Check the flags and the data, then open the app on that set-up."""
-    setup, typed = setup_from_args(args, "play", headless=False)
+    base, _hidden = base_setup(args)      # the app has no way yet to hide the controls a TF link hides
+    setup, typed = setup_from_args(args, "play", headless=False, base=base)
     check_data(setup, typed)
     if not has_terminal():
         say_error("annplay", NEEDS_TERMINAL)

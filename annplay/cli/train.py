@@ -19,7 +19,9 @@ from typing import Any
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, usage_from
 from annplay.cli.flags import setup_from_args
 from annplay.cli.report import finite, fmt, json_default, per_second, print_report
+from annplay.cli.setups import base_setup, check_setup_target, save_setup
 from annplay.engine.setup import Setup
+from annplay.engine.sharecode import encode
 
 READY_FILE_ENV = "ANNPLAY_READY_FILE"
 SLICE_SECONDS = 0.1          # how often the loop looks at Ctrl-C, the goals and the progress bar
@@ -184,9 +186,12 @@ def confusion(session: Any) -> list[list[int]] | None:
 
 def run(args: argparse.Namespace) -> int:
     """Train headless; print a progress bar, a summary, a confusion matrix and the boundary."""
-    setup, typed = setup_from_args(args, "train", headless=True)
+    base, _hidden = base_setup(args)
+    setup, typed = setup_from_args(args, "train", headless=True, base=base)
     if args.save is not None:
         check_save(args.save, setup, args.force)
+    if args.save_setup is not None:
+        check_setup_target(args.save_setup, {"--save": args.save, "--data": setup.csv})
     session = open_session(setup, typed)
     if setup.csv is not None and setup.csv_y is None and not args.json:
         warn_numeric_label(session.prep.dataset)
@@ -206,6 +211,8 @@ def run(args: argparse.Namespace) -> int:
         trainer.message = (trainer.message + f"; the model was NOT saved to {args.save}").lstrip("; ")
     elif args.save is not None:
         saved = save_model(session, args.save)
+    if args.save_setup is not None:
+        save_setup(args.save_setup, setup, saved)
     ds = session.prep.dataset
     state = "interrupted" if stop.requested else "done" if metrics.state == "running" else metrics.state
     message = "; ".join(m for m in (trainer.message, loop.goal) if m) or None
@@ -218,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
         "seconds": round(loop.wall_seconds, 4),
         "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved, "message": message,
-        "settings": setup.to_dict(),
+        "settings": setup.to_dict(), "setup": encode(setup),
     }
     if args.json:
         print(json.dumps(finite(result), allow_nan=False, default=json_default))

@@ -1,0 +1,87 @@
+"""Set-ups given as text: ``--setup`` (a share code, a TF Playground link or a TOML set-up file) and
+``--save-setup FILE``; the setting flags override what ``--setup`` says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from annplay.cli.common import UsageError
+from annplay.engine.setup import Setup
+from annplay.textsafe import plain
+
+SETUP_HELP = ("start from this set-up: a share code (ap1:…), a TF Playground link or a set-up file (.toml); "
+              "setting flags override it")
+
+
+def add_setup_flag(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
+    """``--setup TEXT`` (and, for play, the same as an optional positional argument)."""
+    group = parser.add_argument_group("set-up")
+    group.add_argument("--setup", dest="setup_text", metavar="CODE|LINK|FILE", help=SETUP_HELP)
+    if positional:
+        parser.add_argument("setup_positional", nargs="?", metavar="SETUP",
+                            help="the same as --setup: a share code, a TF Playground link or a set-up file")
+
+
+def setup_text(args: argparse.Namespace) -> str | None:
+    """The set-up text given, from --setup or the positional argument (not both)."""
+    flag, positional = getattr(args, "setup_text", None), getattr(args, "setup_positional", None)
+    if flag is not None and positional is not None:
+        raise UsageError("give the set-up once: as SETUP or as --setup, not both")
+    return flag if flag is not None else positional
+
+
+def base_setup(args: argparse.Namespace) -> tuple[Setup | None, set[str]]:
+    """The set-up --setup names (None when not given) and the settings a TF link hides; notes go to stderr."""
+    text = setup_text(args)
+    if text is None:
+        return None, set()
+    from annplay.engine.setupfile import resolve_setup
+
+    try:
+        setup, warnings, hidden = resolve_setup(text)
+    except ValueError as exc:                       # SettingError, SetupFileError, a file that cannot be read
+        message = str(exc)
+        raise UsageError(message if message.startswith("--setup") else f"--setup: {message}") from None
+    for warning in warnings:
+        sys.stderr.write(f"note: {plain(warning, one_line=True)}\n")
+    return setup, hidden
+
+
+def check_setup_target(path: str, others: dict[str, str | None]) -> None:
+    """Refuse a --save-setup target before training: not writable, not annplay's, or another file of the run."""
+    from annplay.engine.safefile import check_save_target
+    from annplay.engine.setupfile import check_replaceable
+
+    try:
+        target = check_save_target(path, what="--save-setup")
+        check_replaceable(path, what="--save-setup")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for flag, other in others.items():
+        if other is not None and target.exists() and Path(other).exists() \
+                and target.resolve() == Path(other).resolve():
+            raise UsageError(f"--save-setup: {path} is the {flag} file; choose another name")
+        if other is not None and not target.exists() and Path(other).absolute() == target.absolute():
+            raise UsageError(f"--save-setup: {path} is also the {flag} file; choose another name")
+
+
+def save_setup(path: str, setup: Setup, model: str | None) -> str:
+    """Write the set-up file (naming the saved model, if any); problems are one-line usage errors."""
+    from annplay.engine.setupfile import write_setup
+
+    if model is not None:                           # the file names the model relative to itself
+        model = os.path.relpath(Path(model).absolute(), Path(path).absolute().parent)
+    try:
+        write_setup(path, setup, model=model)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--save-setup: cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+__all__ = ["add_setup_flag", "setup_text", "base_setup", "check_setup_target", "save_setup", "SETUP_HELP"]
