@@ -426,3 +426,30 @@ def test_first_bad_label_in_file_order(tmp_path: Path) -> None:
     path = write(tmp_path, "a,v\n1,0.5\n2,inf\n3,1.5\n4,bad\n5,2.5\n")
     with pytest.raises(DataError, match="line 3, column 'v': 'inf' is not a finite number"):
         load_csv(path)
+
+
+def test_a_line_over_the_limit_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvdata, "MAX_LINE", 1000)
+    path = write(tmp_path, "a,b,label\n1,2,x\n" + "1," * 800 + "\n")
+    with pytest.raises(DataError, match=r"data.csv line 3: a line over 1,000 characters"):
+        load_csv(path)
+
+
+def test_wide_rows_make_short_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvdata, "CHUNK_CHARS", 200)
+    header = ",".join(f"c{i}" for i in range(60)) + ",label"
+    rows = "\n".join(",".join(str((i * j) % 7) for j in range(60)) + f",{'xy'[i % 2]}" for i in range(50))
+    path = write(tmp_path, header + "\n" + rows + "\n")
+    ds = load_csv(path, x=["c1", "c59"], standardize=False)
+    assert ds.n == 50 and ds.X[1].tolist() == [(i * 59) % 7 for i in range(50)]
+
+
+def test_a_very_wide_header_is_quick_and_its_messages_short(tmp_path: Path) -> None:
+    header = ",".join(f"c{i}" for i in range(100_000))
+    path = write(tmp_path, header + ",c5\n" + ",".join(["1"] * 100_001) + "\n")
+    with pytest.raises(DataError, match="'c5' appears more than once"):
+        load_csv(path)
+    path = write(tmp_path, header + "\n" + ",".join(["1"] * 100_000) + "\n", "w.csv")
+    with pytest.raises(DataError) as info:
+        load_csv(path, x=["nope"])
+    assert "99,970 more" in str(info.value) and len(str(info.value)) < 400

@@ -9,9 +9,9 @@ import csv
 import io
 import math
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +24,8 @@ MISSING = frozenset({"", "na", "nan", "n/a"})  # compared after strip().lower()
 MAX_INT_CLASSES = 10  # a numeric label column with at most this many integer values is a class label
 MAX_TEXT_CLASSES = 1000  # a text label column with more distinct values is refused
 CHUNK_ROWS = 1 << 14
+CHUNK_CHARS = 1 << 23  # a chunk ends after this many characters too (wide rows)
+MAX_LINE = 1 << 20  # characters in one line; longer lines are refused before they are held whole
 _FAST_MISSING = frozenset({"", "NA", "na", "NaN", "nan", "N/A", "n/a", "NAN", "Na"})
 Array = np.ndarray
 
@@ -47,18 +49,8 @@ def _parse_float(cell: str) -> float | None:
 
 def _cell_error(fname: str, line: int, column: str, cell: str, what: str) -> DataError:
     """A DataError in the editor-style 'file line N, column 'c': ...' format."""
-    shown = cell.strip()
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    shown = cell.strip() if len(cell.strip()) <= 60 else cell.strip()[:57] + "..."
     return DataError(f"{fname} line {line}, column {column!r}: {shown!r} {what}")
-
-
-def _open_text(path: Path) -> TextIO:
-    """The file as UTF-8 text for csv (BOM dropped); FIFOs, devices and folders are refused unopened."""
-    try:
-        binary = open_regular(path, "--data")
-    except ValueError as exc:
-        raise DataError(str(exc).removeprefix("--data ")) from None
-    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
 
 
 @dataclass
@@ -96,9 +88,23 @@ class _RowReader:
     """csv rows of a file, in chunks; the header is the first non-blank row. Errors become DataError."""
     def __init__(self, path: Path) -> None:
         self.path, self.fname = path, path.name
-        self.fh = _open_text(path)
-        self.reader = csv.reader(self.fh)
+        try:                                            # FIFOs, devices and folders are refused unopened
+            binary = open_regular(path, "--data")
+        except ValueError as exc:
+            raise DataError(str(exc).removeprefix("--data ")) from None
+        self.fh: TextIO = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")   # BOM dropped
+        self.reader = csv.reader(self._lines())
         self._first: _Chunk | None = None
+        self.chars = 0
+
+    def _lines(self) -> Iterator[str]:
+        """The file's lines for csv, counted; a line over MAX_LINE characters is refused unread."""
+        readline = self.fh.readline
+        while line := readline(MAX_LINE):
+            if len(line) == MAX_LINE and line[-1] not in "\r\n":
+                raise DataError(f"{self.fname} line {self.reader.line_num + 1}: a line over {MAX_LINE:,} characters")
+            self.chars += len(line)
+            yield line
 
     def first_rows(self) -> list[list[str]]:
         """The first chunk's data rows (read by :meth:`header`): what column typing looks at."""
@@ -106,9 +112,13 @@ class _RowReader:
 
     def _read(self) -> tuple[list[list[str]], int, bool]:
         """(raw rows, line before them, whether each took one line)."""
-        start = self.reader.line_num
+        start, self.chars = self.reader.line_num, 0
+        raw: list[list[str]] = []
         try:
-            raw = list(islice(self.reader, CHUNK_ROWS))
+            for row in self.reader:                     # CHUNK_ROWS rows or CHUNK_CHARS characters
+                raw.append(row)
+                if len(raw) >= CHUNK_ROWS or self.chars >= CHUNK_CHARS:
+                    break
         except UnicodeDecodeError as exc:
             raise DataError(f"{self.fname}: not a UTF-8 text file ({exc.reason})") from None
         except csv.Error as exc:
@@ -283,9 +293,16 @@ def _class_labels(fname: str, column: str, labels: _Labels, n: int) -> tuple[Arr
     return y, ("binary" if len(class_names) == 2 else "multiclass"), class_names
 
 
+def _names(header: list[str], most: int = 30) -> str:
+    """Column names for a message: all of them, or the first ``most`` and how many more."""
+    more = f", … ({len(header) - most:,} more)" if len(header) > most else ""
+    return ", ".join(header[:most]) + more
+
+
 def _check_header(fname: str, header: list[str]) -> None:
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
+    counts = Counter(header)
+    dup = next((h for h in header if counts[h] > 1), None)
+    if dup is not None:
         raise DataError(f"{fname} line 1: column name {dup!r} appears more than once")
     if any(not h for h in header):
         raise DataError(f"{fname} line 1: every column needs a name in the header row")
@@ -295,7 +312,7 @@ def _resolve_columns(
     fname: str, header: list[str], sample: list[list[str]], x: Sequence[str] | str | None, y: str | None
 ) -> tuple[list[int], int]:
     """Indices of the feature columns and the label column, with helpful errors for bad names."""
-    available = ", ".join(header)
+    available = _names(header)
 
     def index(name: str) -> int:
         try:
@@ -324,18 +341,6 @@ def _resolve_columns(
     return numeric[:2], label
 
 
-def _columns(rows: list[list[str]], idx: list[int]) -> list[list[str]]:
-    """The chosen columns of ``rows`` (all of the same width)."""
-    return [[r[j] for r in rows] for j in idx]
-
-
-def _capacity(reader: _RowReader, sample: list[list[str]]) -> int:
-    """Rows the file probably holds, from its size and the first rows' length: the arrays' first size."""
-    some = sample[:2000]
-    per_row = sum(sum(map(len, r)) + len(r) for r in some) / max(len(some), 1)
-    return int(os.fstat(reader.fh.fileno()).st_size / max(per_row, 1.0) * 1.05) + 16
-
-
 def _stream(reader: _RowReader, header: list[str], feat_idx: list[int], label_idx: int | None,
             drop_missing: bool) -> tuple[Array, _Labels | None, int, int]:
     """(X of the kept rows, labels, rows dropped, rows read): every chunk read once, width checked, typed."""
@@ -344,7 +349,9 @@ def _stream(reader: _RowReader, header: list[str], feat_idx: list[int], label_id
     chunk = next(chunks, None)
     if chunk is None:
         raise DataError(f"{fname} has a header row but no data rows")
-    capacity = _capacity(reader, chunk.rows)
+    some = chunk.rows[:2000]                            # rows the file probably holds: the arrays' first size
+    per_row = sum(sum(map(len, r)) + len(r) for r in some) / len(some)
+    capacity = int(os.fstat(reader.fh.fileno()).st_size / max(per_row, 1.0) * 1.05) + 16
     X = _Grow(len(feat_idx), capacity, np.float64)
     labels = None if label_idx is None else _Labels(_Grow(1, capacity, np.float64), _Grow(1, capacity, np.int64))
     dropped = total = 0
@@ -359,8 +366,7 @@ def _stream(reader: _RowReader, header: list[str], feat_idx: list[int], label_id
         if wrong is not None:
             raise DataError(f"{fname} line {chunk.line(wrong)}: expected {width} columns (as in the header), "
                             f"found {lengths[wrong]}")
-        del rows, use
-        chunk = None                                   # freed before the next chunk is read
+        del rows, use, chunk                           # freed before the next chunk is read
         chunk = next(chunks, None)
     return X.result(), labels, dropped, total
 
@@ -369,7 +375,7 @@ def _add_rows(fname: str, header: list[str], chunk: _Chunk, rows: list[list[str]
               label_idx: int | None, X: _Grow, labels: _Labels | None, drop_missing: bool) -> int:
     """Type one chunk's chosen columns and store its kept rows; returns the rows dropped for missing values."""
     chosen = feat_idx + ([label_idx] if label_idx is not None else [])
-    cols = _columns(rows, chosen)
+    cols = [[r[j] for r in rows] for j in chosen]
     parsed = [(v, m, t | i) for v, m, t, i in (_floats(c) for c in cols[:len(feat_idx)])]
     missing = np.zeros(len(rows), dtype=bool)
     for _, miss, _ in parsed:
@@ -457,23 +463,17 @@ def load_csv(path: str | Path, x: Sequence[str] | str | None = None, y: str | No
 
 
 def read_columns(path: str | Path, columns: Sequence[str]) -> np.ndarray:
-    """The named numeric columns of a CSV as an m×n array (raw, not standardised), e.g. for prediction.
-
-    Rows with a missing value are errors here: a prediction for every row is asked for.
-    """
+    """The named numeric columns of a CSV as an m×n array (raw), e.g. for prediction: a missing value is an error."""
     path = Path(path)
     fname = path.name
     reader = _RowReader(path)
     try:
         header = reader.header()
-        available = ", ".join(header)
-        idx = []
         for name in columns:
             if name not in header:
                 raise DataError(f"{fname}: no column {name!r} (the model needs {', '.join(columns)}); "
-                                f"available columns: {available}")
-            idx.append(header.index(name))
-        X = _stream(reader, header, idx, None, drop_missing=False)[0]
+                                f"available columns: {_names(header)}")
+        X = _stream(reader, header, [header.index(c) for c in columns], None, drop_missing=False)[0]
     finally:
         reader.fh.close()
     return X
