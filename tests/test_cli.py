@@ -492,6 +492,15 @@ BAD_ARGUMENTS = [
     ("setup-missing-file", ["train", "--setup", "nothere.toml"], ["--setup", "nothere.toml", "no such file"]),
     ("save-setup-foreign", ["train", "--save-setup", "{csv}/animals.csv"], ["--save-setup", "not an annplay"]),
     ("play-setup-twice", ["play", "ap1:ds=xor", "--setup", "ap1:ds=circle"], ["--setup", "not both"]),
+    ("sweep-vary-unknown", ["sweep", "--vary", "zz=1,2"], ["--vary", "no setting 'zz'"]),
+    ("sweep-vary-bad-value", ["sweep", "--vary", "lr=0.1,0"], ["--vary lr=0", "> 0"]),
+    ("sweep-vary-and-flag", ["sweep", "--lr", "0.1", "--vary", "lr=0.1,0.3"], ["--lr is given too"]),
+    ("sweep-vary-not-applying", ["sweep", "--trainer", "es", "--vary", "lr=0.1,0.3"],
+     ["--vary lr does not apply", "backprop"]),
+    ("sweep-flag-not-applying", ["sweep", "--trainer", "es", "--lr", "0.3"], ["--lr does not apply"]),
+    ("sweep-seeds", ["sweep", "--seeds", "0"], ["--seeds", "1 to 1000"]),
+    ("sweep-two-stdouts", ["sweep", "--json", "--csv"], ["--json", "--csv", "stdout"]),
+    ("sweep-json-into-missing-dir", ["sweep", "--json", "no/dir/s.json"], ["--json", "no/dir"]),
 ]
 
 
@@ -510,6 +519,40 @@ def test_bad_argument_exits_2_with_one_line(tmp_path: Path, model_dir: Path, csv
         assert word in line, f"{word!r} not in {line!r}"
     assert proc.stdout == "", "nothing is trained or printed on stdout for a bad argument"
     assert not list(tmp_path.iterdir()), "no file is written for a bad argument"
+
+
+# ----------------------------------------------------------------------- sweep
+
+
+def test_sweep_json_ranks_the_grid_and_a_row_repeats_with_train(tmp_path: Path) -> None:
+    proc = ok(annplay(tmp_path, "sweep", "--dataset", "xor", "--points", "60", "--epochs", "40",
+                      "--vary", "lr=0.03,0.3", "--vary", "layers=4,4/4", "--seeds", "2", "--jobs", "2", "--json",
+                      "--csv", "runs.csv"))
+    doc = json.loads(proc.stdout)
+    assert doc["format"] == "annplay-sweep" and doc["interrupted"] is False
+    rows = doc["rows"]
+    assert len(rows) == 8 and [r["index"] for r in rows] == list(range(8))
+    assert {r["seed"] for r in rows} == {0, 1} and all(r["epochs"] == 40 for r in rows)
+    ranking = doc["ranking"]
+    assert len(ranking) == 4 and all(g["runs"] == 2 for g in ranking)
+    means = [g["test_loss_mean"] for g in ranking]
+    assert means == sorted(means)
+    lines = (tmp_path / "runs.csv").read_text().splitlines()
+    assert lines[0].startswith("index,setup,group,seed,state") and len(lines) == 9
+    # a row's share code trained by `annplay train --setup` gives the same metrics
+    row = rows[5]
+    again = json.loads(ok(annplay(tmp_path, "train", "--setup", row["setup"], "--json")).stdout)
+    assert again["setup"] == row["setup"] and again["epochs"] == row["epochs"]
+    assert again["test_loss"] == pytest.approx(row["test_loss"], rel=1e-12)
+
+
+def test_sweep_leaderboard_shows_the_varied_settings(tmp_path: Path) -> None:
+    out = ok(annplay(tmp_path, "sweep", "--dataset", "circle", "--points", "40", "--epochs", "20",
+                     "--vary", "activation=relu,tanh", "--jobs", "1")).stdout
+    header = out.splitlines()[0].split()
+    assert header[:2] == ["#", "--activation"] and "test" in header
+    ranked = [line.split()[1] for line in out.splitlines()[1:] if line.strip()]
+    assert sorted(ranked) == ["relu", "tanh"]
 
 
 # ----------------------------------------------------------------------- Ctrl-C
@@ -572,6 +615,26 @@ def test_ctrl_c_with_json_gives_an_interrupted_result(tmp_path: Path) -> None:
     assert 1 <= result["epochs"] < 10_000_000
     assert np.array(result["confusion_matrix"]).sum() == 30
     assert result["saved"] == "j.npz" and MLP.load(tmp_path / "j.npz").layers[0] == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_on_a_sweep_keeps_the_finished_rows(tmp_path: Path) -> None:
+    ready = tmp_path / "first-row"
+    proc = subprocess.Popen([sys.executable, "-m", "annplay", "sweep", "--points", "40", "--epochs", "2000",
+                             "--seeds", "300", "--jobs", "2", "--json"],
+                            cwd=tmp_path, env=_env(ANNPLAY_READY_FILE=str(ready)), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    deadline = time.monotonic() + TIMEOUT
+    while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.02)
+    assert ready.exists(), "the sweep never finished a first row"
+    out, err = _interrupt(proc)
+    assert proc.returncode == 130, f"exit {proc.returncode}\n{out}\n{err}"
+    assert "Traceback" not in err and "interrupted after" in err
+    doc = json.loads(out)
+    assert doc["interrupted"] is True and 1 <= len(doc["rows"]) < 300
+    assert all(r["state"] == "done" and r["epochs"] == 2000 for r in doc["rows"])
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -143,7 +143,7 @@ def test_predict_on_a_fifo_model_or_fifo_data_exits_2_at_once(tmp_path: Path, mo
 
 
 @posix_only
-@pytest.mark.parametrize("command", ["train", "play"])
+@pytest.mark.parametrize("command", ["train", "play", "sweep"])
 def test_train_and_play_on_fifo_data_exit_2_at_once(tmp_path: Path, command: str) -> None:
     os.mkfifo(tmp_path / "rows.csv")
     refused(annplay(tmp_path, command, "--data", "rows.csv"), "--data", "rows.csv", "FIFO")

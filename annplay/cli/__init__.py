@@ -1,4 +1,5 @@
-"""The ``annplay`` command: the playground with no arguments, or ``train``, ``predict``, ``datasets``, ``settings``.
+"""The ``annplay`` command: the playground with no arguments, or ``train``, ``sweep``, ``predict``, ``datasets``,
+``settings``.
 
 Every bad argument exits with code 2 and one line that says what is wrong and what is allowed.
 Heavy modules (Rich, Textual) load only for the command that needs them.
@@ -14,7 +15,8 @@ from annplay.cli.common import EXIT_INTERRUPTED, EXIT_MISUSE, EXIT_OK, UsageErro
 from annplay.cli.parser import build_parser
 
 # command → module of annplay.cli whose run(args) carries it out
-COMMANDS = {"play": "play", "train": "train", "predict": "predict", "datasets": "datasets", "settings": "table"}
+COMMANDS = {"play": "play", "train": "train", "predict": "predict", "datasets": "datasets", "settings": "table",
+            "sweep": "sweep"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

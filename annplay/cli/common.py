@@ -6,9 +6,12 @@ Every bad argument exits with code 2 and one line that says what is wrong and wh
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, NoReturn
 
 from annplay.textsafe import plain
@@ -17,6 +20,7 @@ EXIT_OK = 0
 EXIT_DIVERGED = 1
 EXIT_MISUSE = 2
 EXIT_INTERRUPTED = 130
+READY_FILE_ENV = "ANNPLAY_READY_FILE"
 
 
 class UsageError(Exception):
@@ -47,6 +51,15 @@ def usage_from(exc: Exception, typed: Mapping[str, str] | None = None) -> UsageE
     return UsageError(str(exc))
 
 
+def signal_ready() -> None:
+    """Test hook: once work has started (SIGINT now stops it cleanly), create the file named by the
+    environment variable ANNPLAY_READY_FILE, if set.  Lets a test send Ctrl-C without sleeping."""
+    ready = os.environ.get(READY_FILE_ENV)
+    if ready:
+        with contextlib.suppress(OSError):
+            Path(ready).touch()
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but errors are one line (no usage dump) and exit with code 2.
 
@@ -66,4 +79,4 @@ class Parser(argparse.ArgumentParser):
 
 
 __all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_INTERRUPTED", "UsageError", "say_error", "flag_of",
-           "usage_from", "Parser"]
+           "usage_from", "Parser", "signal_ready", "READY_FILE_ENV"]

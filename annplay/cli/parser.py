@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from annplay.cli.common import Parser
 from annplay.cli.flags import add_setting_flags
@@ -14,7 +15,9 @@ COMMAND_HELP = {
     "datasets": "list the built-in data sets",
     "predict": "predict with a saved model",
     "settings": "list every setting: flag, default, allowed values, where it applies",
+    "sweep": "train a grid of set-ups in parallel and rank them",
 }
+STDOUT = "-"                  # --json / --csv of sweep given without a FILE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--point", metavar="X1,X2", help="one point, its values separated by commas")
     predict.add_argument("--json", action="store_true", help="print JSON")
 
+    _sweep_parser(sub)
+
     settings = sub.add_parser("settings", help=COMMAND_HELP["settings"],
                               description="Every setting of the settings table: its flag, default, allowed "
                                           "values, where it applies and what it does.")
@@ -64,4 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-__all__ = ["build_parser", "COMMAND_HELP"]
+def _sweep_parser(sub: Any) -> None:
+    """The ``sweep`` sub-command: --setup, the table's flags, and the grid's own options."""
+    sweep = sub.add_parser("sweep", help=COMMAND_HELP["sweep"],
+                           description="Train every combination of the --vary values (each with --seeds seeds) "
+                                       "in parallel, and rank the set-ups by mean test loss.")
+    add_setup_flag(sweep)
+    add_setting_flags(sweep, "sweep", headless=True)
+    grid = sweep.add_argument_group("grid")
+    grid.add_argument("--vary", action="append", default=[], metavar="NAME=V,V",
+                      help="a setting and its values, e.g. lr=0.01,0.1 or layers=4/8,16 ('/' joins a list); "
+                           "repeat for more settings: every combination runs")
+    grid.add_argument("--seeds", default="1", metavar="N", help="runs per combination, seeds counting up from "
+                                                                 "--seed (default 1)")
+    grid.add_argument("--jobs", default=None, metavar="N", help="worker processes (default: one per core)")
+    out = sweep.add_argument_group("output")
+    out.add_argument("--json", nargs="?", const=STDOUT, default=None, metavar="FILE",
+                     help="every run and the ranking as JSON, to FILE or (no FILE) to stdout")
+    out.add_argument("--csv", nargs="?", const=STDOUT, default=None, metavar="FILE",
+                     help="every run as CSV, to FILE or (no FILE) to stdout")
+
+
+__all__ = ["build_parser", "COMMAND_HELP", "STDOUT"]

@@ -6,7 +6,6 @@ Exit codes: 0 done, 1 diverged (nothing saved), 2 bad input, 130 Ctrl-C (summary
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import signal
@@ -16,14 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, usage_from
+from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
 from annplay.cli.flags import setup_from_args
 from annplay.cli.report import finite, fmt, json_default, per_second, print_report
 from annplay.cli.setups import base_setup, check_setup_target, save_setup
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 
-READY_FILE_ENV = "ANNPLAY_READY_FILE"
 SLICE_SECONDS = 0.1          # how often the loop looks at Ctrl-C, the goals and the progress bar
 
 
@@ -35,15 +33,6 @@ class Stop:
 
     def __call__(self, signum: int, frame: Any) -> None:
         self.requested = True
-
-
-def signal_ready() -> None:
-    """Test hook: once training has started (SIGINT now stops it cleanly), create the file named by
-    the environment variable ANNPLAY_READY_FILE, if set.  Lets a test send Ctrl-C without sleeping."""
-    ready = os.environ.get(READY_FILE_ENV)
-    if ready:
-        with contextlib.suppress(OSError):
-            Path(ready).touch()
 
 
 def check_save(save: str, setup: Setup, force: bool) -> None:
@@ -234,4 +223,4 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if stop.requested else EXIT_DIVERGED if diverged else EXIT_OK
 
 
-__all__ = ["run", "Loop", "Stop", "check_save", "open_session", "READY_FILE_ENV"]
+__all__ = ["run", "Loop", "Stop", "check_save", "open_session"]

@@ -1,0 +1,175 @@
+"""``annplay sweep``: train a grid of set-ups in parallel and rank them by mean test loss over seeds.
+
+The base set-up comes from --setup and the same setting flags as ``annplay train``; ``--vary NAME=V,V``
+(repeatable) spans the grid.  Progress goes to stderr; the leaderboard, or --json / --csv, to stdout.
+Ctrl-C keeps the finished rows (exit 130).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from annplay.cli.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready
+from annplay.cli.flags import setup_from_args
+from annplay.cli.parser import STDOUT
+from annplay.cli.report import fmt
+from annplay.cli.setups import base_setup
+from annplay.engine.settings import SETTINGS, SettingError
+from annplay.engine.setup import Setup
+from annplay.textsafe import plain
+
+SHOWN_GROUPS = 20             # leaderboard rows printed (all of them are in --json / --csv)
+
+
+def _whole(flag: str, text: str | None, lo: int, hi: int) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = lo - 1
+    if not lo <= value <= hi:
+        raise UsageError(f"{flag}: a whole number from {lo} to {hi}, got {text!r}")
+    return value
+
+
+def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
+    """The base set-up, every set-up of the grid, and the names of the varied settings."""
+    from annplay.sweep import expand, parse_vary
+
+    base, _hidden = base_setup(args)
+    base, typed = setup_from_args(args, "sweep", headless=True, base=base)
+    vary: dict[str, list[str]] = {}
+    try:
+        for text in args.vary:
+            name, values = parse_vary(text)
+            if name in typed:
+                raise UsageError(f"--vary {plain(text, one_line=True)}: {typed[name]} is given too; "
+                                 f"give its values in --vary only")
+            if name in vary:
+                raise UsageError(f"--vary: {SETTINGS[name].flag} is varied twice; give all its values at once")
+            vary[name] = values
+        seeds = _whole("--seeds", args.seeds, 1, 1000) or 1
+        setups = expand(base, vary, seeds)
+    except SettingError as exc:
+        message = exc.message
+        raise UsageError(message if message.startswith(("--vary", "--seeds")) else f"--vary: {message}") from None
+    for name in vary:
+        reasons = [s.why_not(SETTINGS[name]) for s in setups]
+        if all(r is not None for r in reasons):
+            raise UsageError(f"--vary {name} does not apply: {reasons[0]}")
+    check_files({s.csv for s in setups if s.csv is not None}, typed.get("csv", "--data"))
+    return base, setups, list(vary)
+
+
+def check_files(paths: set[str], what: str) -> None:
+    """Every CSV of the grid must be a regular file (a FIFO would block a worker forever)."""
+    from annplay.engine.safefile import check_regular_file
+
+    for path in sorted(paths):
+        try:
+            check_regular_file(path, what=what)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+
+def _progress(total: int) -> tuple[Any, Any]:
+    """A Rich progress bar on stderr and the callback that advances it as rows finish."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("runs"), MofNCompleteColumn(), BarColumn(bar_width=None),
+                        TextColumn("{task.fields[last]}", markup=False), TimeElapsedColumn(),
+                        console=Console(stderr=True), transient=False)
+    task = progress.add_task("sweep", total=total, last="")
+
+    def on_row(row: dict[str, Any], finished: int, _total: int) -> None:
+        last = f"{row['state']} test {fmt(row.get('test_loss'))}"
+        progress.update(task, completed=finished, last=last)
+        if finished == 1:
+            signal_ready()
+
+    return progress, on_row
+
+
+def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
+    """The ranked set-ups as a table on stdout: varied values, mean ± sd test loss, accuracy, epochs, states."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from annplay.engine.sharecode import decode
+    from annplay.sweep import rank
+
+    ranked = rank(rows)
+    table = Table(box=None, show_header=True, header_style="bold")
+    for title in ("#", *(SETTINGS[n].flag for n in varied), "test loss", "± sd", "test acc", "epochs", "runs"):
+        table.add_column(title, justify="left" if title.startswith("--") else "right")
+    if not varied:
+        table.add_column("setup")
+    for place, group in enumerate(ranked[:SHOWN_GROUPS], 1):
+        try:
+            setup = decode(group.group)
+            values = [SETTINGS[n].format(setup[n]) for n in varied]
+        except SettingError:
+            values = ["?"] * len(varied)
+        states = ", ".join(f"{count} {state}" for state, count in group.states.items())
+        cells = [str(place), *values, fmt(group.loss_mean), fmt(group.loss_sd),
+                 fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states]
+        if not varied:
+            cells.append(group.group)
+        table.add_row(*(Text(plain(c, one_line=True)) for c in cells))
+    console = Console()
+    console.print(table)
+    if len(ranked) > SHOWN_GROUPS:
+        console.print(f"({len(ranked) - SHOWN_GROUPS} more set-ups in --json or --csv output)", markup=False)
+
+
+def _write(kind: str, target: str, text: str, writer: Any) -> None:
+    if target == STDOUT:
+        sys.stdout.write(text)
+        return
+    try:
+        writer()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--{kind}: cannot write {target}: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Expand the grid, run it with a progress bar, then print the leaderboard or write JSON / CSV."""
+    from annplay.engine.safefile import check_save_target
+    from annplay.sweep import MAX_RUNS, Sweep, sweep_csv, sweep_json, write_csv, write_json
+
+    if args.json == STDOUT and args.csv == STDOUT:
+        raise UsageError("--json and --csv cannot both go to stdout; give one of them a FILE")
+    jobs = _whole("--jobs", args.jobs, 1, 256)
+    _base, setups, varied = grid(args)
+    for kind, target in (("json", args.json), ("csv", args.csv)):
+        if target not in (None, STDOUT):
+            try:
+                check_save_target(target, what=f"--{kind}")
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+    assert len(setups) <= MAX_RUNS
+    sweep = Sweep(setups, jobs=jobs)
+    progress, on_row = _progress(len(setups))
+    with progress:
+        rows = sweep.run(on_row)
+    if args.json is not None:
+        _write("json", args.json, sweep_json(rows, interrupted=sweep.interrupted),
+               lambda: write_json(args.json, rows, interrupted=sweep.interrupted))
+    if args.csv is not None:
+        _write("csv", args.csv, sweep_csv(rows), lambda: write_csv(args.csv, rows))
+    if STDOUT not in (args.json, args.csv):
+        leaderboard(rows, varied)
+    if sweep.interrupted:
+        sys.stderr.write(f"annplay sweep: interrupted after {len(rows)} of {len(setups)} runs\n")
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+__all__ = ["run", "grid", "leaderboard", "STDOUT"]
