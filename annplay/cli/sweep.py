@@ -128,8 +128,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
 
 
 def _write(kind: str, target: str, text: str, writer: Any) -> None:
-    if target == STDOUT:
-        sys.stdout.write(text)
+    if target == STDOUT:                # a terminal never gets a file's control characters raw
+        sys.stdout.write(plain(text) if sys.stdout.isatty() else text)
         return
     try:
         writer()
