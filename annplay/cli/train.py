@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
 from annplay.cli.flags import setup_from_args
@@ -21,6 +21,10 @@ from annplay.cli.report import finite, fmt, json_default, per_second, print_repo
 from annplay.cli.setups import base_setup, check_setup_target, save_setup
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
+
+if TYPE_CHECKING:
+    from annplay.engine.trainer import Metrics
+    from annplay.session import Session
 
 SLICE_SECONDS = 0.1          # how often the loop looks at Ctrl-C, the goals and the progress bar
 
@@ -56,7 +60,7 @@ def check_save(save: str, setup: Setup, force: bool) -> None:
         raise UsageError(f"--save: cannot write into directory {str(target.parent)!r}")
 
 
-def open_session(setup: Setup, typed: dict[str, str]) -> Any:
+def open_session(setup: Setup, typed: dict[str, str]) -> Session:
     """The Session for the set-up; data and settings problems become one-line usage errors."""
     from annplay.session import Session
 
@@ -79,7 +83,7 @@ class Loop:
     is checked, so a run stops at the same epoch every time.
     """
 
-    def __init__(self, session: Any, stop: Stop) -> None:
+    def __init__(self, session: Session, stop: Stop) -> None:
         from annplay.engine.stopping import needs_every_epoch
 
         self.session = session
@@ -90,6 +94,7 @@ class Loop:
         self.goal = ""
 
     def _slice(self) -> None:
+        """About SLICE_SECONDS of training: the session's adaptive chunks, or single epochs with a goal."""
         session = self.session
         if not self.every_epoch:
             session.run_for(SLICE_SECONDS, metrics=False, stop=lambda: self.stop.requested)
@@ -100,7 +105,8 @@ class Loop:
             if self.goal or time.perf_counter() >= deadline:
                 return
 
-    def run(self, on_slice: Any = None) -> Any:
+    def run(self, on_slice: Any = None) -> Metrics:
+        """Train to the end (or a goal, or Ctrl-C), calling on_slice(metrics, seconds) after each slice."""
         session, started = self.session, False
         wall = time.perf_counter()
         while not session.done() and not self.stop.requested and not self.goal:
@@ -116,7 +122,7 @@ class Loop:
         return session.metrics()
 
 
-def run_with_progress(loop: Loop, total: int | None) -> Any:
+def run_with_progress(loop: Loop, total: int | None) -> Metrics:
     """The loop under a Rich progress bar on stderr (so a redirected report stays clean)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -152,7 +158,7 @@ def warn_numeric_label(ds: Any) -> None:
                          f"were taken as classes; choose another label column with --y\n")
 
 
-def save_model(session: Any, save: str) -> str:
+def save_model(session: Session, save: str) -> str:
     """Write the model; a failure (the target changed meanwhile, a full disk) is a usage error."""
     try:
         session.net.save(save)
@@ -163,7 +169,7 @@ def save_model(session: Any, save: str) -> str:
     return save
 
 
-def confusion(session: Any) -> list[list[int]] | None:
+def confusion(session: Session) -> list[list[int]] | None:
     """The test set's confusion matrix, for classification with test points."""
     from annplay.engine.metrics import network_confusion
 
