@@ -72,6 +72,7 @@ class Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str) -> NoReturn:
+        """One line naming the flag (not argparse's usage dump), then exit 2."""
         message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: \1", r"\1", message)
         message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: ", r"\1: ", message)
         say_error(self.prog, f"{message} (see '{self.prog} --help')")

@@ -24,6 +24,7 @@ SHOWN_GROUPS = 20             # leaderboard rows printed (all of them are in --j
 
 
 def _whole(flag: str, text: str | None, lo: int, hi: int) -> int | None:
+    """A whole-number option from lo to hi (None when not given), or a one-line usage error."""
     if text is None:
         return None
     try:
@@ -128,6 +129,7 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
 
 
 def _write(kind: str, target: str, text: str, writer: Any) -> None:
+    """Send JSON/CSV text to stdout, or run ``writer`` to save it to the file named."""
     if target == STDOUT:                # a terminal never gets a file's control characters raw
         sys.stdout.write(plain(text) if sys.stdout.isatty() else text)
         return
