@@ -126,7 +126,7 @@ GLYPH_LIGHT_LUM = 0.6
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
     """Linear blend from colour a (t=0) to colour b (t=1)."""
-    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 def _luminance(rgb: RGB) -> float:
@@ -205,7 +205,8 @@ class Palette:
         self.side = np.array(side, dtype=np.int64)
         self.strength = np.array(strength, dtype=np.float64)
         self.chars: tuple[str, ...] = tuple(
-            UNSURE_CHAR if s < WEAK_STRENGTH else REGION_CHARS[c % len(REGION_CHARS)] for c, s in zip(side, strength)
+            UNSURE_CHAR if s < WEAK_STRENGTH else REGION_CHARS[c % len(REGION_CHARS)]
+            for c, s in zip(side, strength, strict=True)
         )
         self._heat: dict[int, Style] = {}
         self._points: dict[tuple[int, int], Style] = {}
@@ -251,7 +252,7 @@ def _runs(keys: np.ndarray) -> Iterable[tuple[int, int, int]]:
     cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [n]))
-    return zip(keys[starts].tolist(), starts.tolist(), (ends - starts).tolist())
+    return zip(keys[starts].tolist(), starts.tolist(), (ends - starts).tolist(), strict=True)
 
 
 
@@ -270,7 +271,8 @@ def render_rows(
     """One list of Segments per terminal row: merged "▀" runs (colour) or one plain ASCII segment (color=False)."""
     f = np.asarray(field, dtype=np.float64)
     if not color:
-        lines = plain_lines(f, points, bounds=bounds, kind=kind, levels=levels, vmin=vmin, vmax=vmax, discretize=discretize)
+        lines = plain_lines(f, points, bounds=bounds, kind=kind, levels=levels, vmin=vmin, vmax=vmax,
+                            discretize=discretize)
         return [[Segment(line)] for line in lines]
     codes = quantize(f, kind, levels, vmin=vmin, vmax=vmax, discretize=discretize)
     pixel_rows, width = codes.shape
@@ -325,7 +327,7 @@ def plain_lines(
     vmax: float | None = None,
     discretize: bool = False,
 ) -> list[str]:
-    """ASCII picture, one string of width characters per terminal row; points as class digits (train) or letters (test)."""
+    """ASCII picture, one string of width characters per row; points as class digits (train) or letters (test)."""
     f = np.asarray(field, dtype=np.float64)
     _kind(kind)
     if kind == "regression":
@@ -439,9 +441,11 @@ class BoundaryRenderer:
             k = _n_classes(f, self.kind) if self.kind == "multiclass" else None
             if self.kind == "regression":
                 vmin, vmax = value_range(f, vmin, vmax)
-        return legend(self.kind, self.class_names, n_classes=k, levels=self.levels, vmin=vmin, vmax=vmax, color=self.color)
+        return legend(self.kind, self.class_names, n_classes=k, levels=self.levels, vmin=vmin, vmax=vmax,
+                      color=self.color)
 
-    def text(self, field: Any, points: Any = (), bounds: Bounds | None = None, *, with_legend: bool = True) -> Text | str:
+    def text(self, field: Any, points: Any = (), bounds: Bounds | None = None, *,
+             with_legend: bool = True) -> Text | str:
         """The whole picture: a rich Text in colour mode, a plain str otherwise; legend on the last line."""
         if not self.color:
             lines = self.lines(field, points, bounds)
@@ -492,7 +496,7 @@ def render_text(
     vmin: float | None = None,
     vmax: float | None = None,
 ) -> Text | str:
-    """CLI one-call: picture of predict (or a ready field) over bounds: rich Text (color) or str (plain), plus a legend."""
+    """CLI one-call: picture of predict (or a field) over bounds: rich Text (color) or str (plain), plus a legend."""
     renderer = BoundaryRenderer(
         kind, class_names=class_names, levels=levels, discretize=discretize, vmin=vmin, vmax=vmax, color=color
     )

@@ -1,4 +1,4 @@
-"""Live training speed: the app (headless, via run_test) against Trainer.step on the same Experiment.
+"""Live training speed: the app (headless, via run_test) against Trainer.step on the same Setup.
 
 Prints epochs/s for both and their ratio (the target is ≥ 0.8).  Usage:
     python benchmarks/live.py [--epochs 3000] [--size 120x40] [--repeat 3]
@@ -12,33 +12,35 @@ import statistics
 import time
 
 from annplay.app import PlaygroundApp
-from annplay.engine.experiment import Experiment
+from annplay.engine.setup import Setup
+from annplay.session import Session
 
 
-def headless_rate(experiment: Experiment, epochs: int) -> float:
+def headless_rate(setup: Setup, epochs: int) -> float:
     """Epochs per second of Trainer.step(epochs) alone."""
-    _prep, _net, trainer = experiment.build()
+    trainer = Session(setup).trainer
     trainer.step(5)                                    # warm up (workspaces, caches)
     start = time.perf_counter()
     trainer.step(epochs)
     return epochs / (time.perf_counter() - start)
 
 
-async def live_rate(experiment: Experiment, epochs: int, size: tuple[int, int]) -> tuple[float, int, float]:
-    """Epochs/s of the running app (worker, snapshots, boundary, redraws), frames shown, and the UI thread's CPU share."""
-    app = PlaygroundApp(experiment)
+async def live_rate(setup: Setup, epochs: int, size: tuple[int, int]) -> tuple[float, int, float]:
+    """Epochs/s of the running app (worker, snapshots, boundary, redraws), frames shown, the UI thread's CPU share."""
+    app = PlaygroundApp(setup)
     async with app.run_test(size=size) as pilot:
-        while getattr(app.screen, "trainer", None) is None or not app.screen.picture[0]:
+        while not getattr(app.screen, "frames", 0) or not app.screen.picture[0]:
             await pilot.pause(0.01)
         screen = app.screen
+        lock = screen.session.lock
         await pilot.press("n")                         # warm up like the headless run
-        with screen.lock:
+        with lock:
             first = screen.epoch
         start, cpu_start = time.perf_counter(), time.thread_time()
         await pilot.press("space")
         while screen.epoch < first + epochs and screen.running:
             await asyncio.sleep(0.05)                  # a light poll: pilot.pause would force extra redraws
-        with screen.lock:
+        with lock:
             done = screen.epoch - first
             elapsed = time.perf_counter() - start
         ui_share = (time.thread_time() - cpu_start) / elapsed
@@ -54,12 +56,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
-    experiment = Experiment()                          # the playground's default: spiral, 8-8 tanh, lr 0.03, batch 10
+    setup = Setup()                                    # the playground's default: spiral, 8-8 tanh, lr 0.03, batch 10
     ratios = []
     for i in range(args.repeat):
-        before = headless_rate(experiment, args.epochs)   # headless runs on both sides of the live one:
-        live, frames, ui_share = asyncio.run(live_rate(experiment, args.epochs, size))
-        headless = (before + headless_rate(experiment, args.epochs)) / 2   # a load change hits both alike
+        before = headless_rate(setup, args.epochs)   # headless runs on both sides of the live one:
+        live, frames, ui_share = asyncio.run(live_rate(setup, args.epochs, size))
+        headless = (before + headless_rate(setup, args.epochs)) / 2   # a load change hits both alike
         ratios.append(live / headless)
         print(f"run {i + 1}: headless {headless:,.0f} epochs/s, live {live:,.0f} epochs/s "
               f"({frames} frames at {size[0]}x{size[1]}, UI thread {100 * ui_share:.0f}% CPU), "

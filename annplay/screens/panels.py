@@ -44,8 +44,10 @@ class PanelScreen(FileActions):
             self._stop()                             # editing by hand: training pauses
         self.panel = panel
         self.query_one(ControlPanel).display = panel == "controls"
-        self.query_one("#network-panel").display = panel == "network"
-        self.query_one(WeightEditor).display = panel == "weights"
+        for network in self.query("#network-panel"):
+            network.display = panel == "network"
+        for editor in self.query(WeightEditor):
+            editor.display = panel == "weights"
         for name in PANELS:
             self.query_one(f"#btn-panel-{name}", Button).set_class(name == panel, "-active")
         self._apply_layout()

@@ -149,7 +149,7 @@ class PlaygroundScreen(PanelScreen):
         panel.show_problem(describe.problem_text(session))
         panel.show_running(self.running)
         self._apply_layout()
-        heatmap.show(bounds=session.bounds)
+        heatmap.bounds_changed(session.bounds)
         self._request(width=heatmap.picture_size()[0], height=heatmap.picture_size()[1])
         self.query_one(StatsPanel).show_legend(describe.legend(session, self.neuron))
         self._show_now(record=False)
@@ -222,6 +222,8 @@ class PlaygroundScreen(PanelScreen):
 
     def on_heat_map_picture_resized(self, message: HeatMap.PictureResized) -> None:
         """A new picture size: the worker picks it up; when paused, redraw now."""
+        if (message.width, message.height) == self.picture:
+            return
         self._request(width=message.width, height=message.height)
         if not self.running:
             self._show_now(record=False)

@@ -164,14 +164,20 @@ class ControlPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         with Horizontal(id="run-buttons"):
             for label, action in RUN_BUTTONS:
-                yield Button(label, id=f"btn-{action}", compact=True, variant="success" if action == "play" else "default")
+                yield Button(label, id=f"btn-{action}", compact=True,
+                             variant="success" if action == "play" else "default")
         for group in SECTIONS:
             entries = [s for s in SETTINGS.values() if s.group == group and s.control]
             if not entries:
                 continue
-            yield Static(group.upper(), classes="section", id=f"section-{group}")
+            title = Static(group.upper(), classes="section", id=f"section-{group}")
+            title.display = group == "data" or any(self.session.applies(s.name) for s in entries)
+            yield title                               # one flat list: fewer containers, a faster first frame
             for entry in entries:
-                yield from self._controls_for(entry)
+                for widget in self._controls_for(entry):
+                    if entry.name != "dataset":
+                        widget.display = self.session.applies(entry.name)
+                    yield widget
             if group == "data":
                 yield Choice("draw_class", "Draw", list(range(DRAW_CLASSES)), 0, wrap=True, key="draw_class",
                              labels=[f"class {i}" for i in range(DRAW_CLASSES)],
@@ -191,13 +197,17 @@ class ControlPanel(VerticalScroll):
             yield Choice("layers", entry.label, list(range(MAX_HIDDEN_LAYERS + 1)), len(setup.hidden),
                          key=entry.name, tooltip=entry.help)
             for i in range(MAX_HIDDEN_LAYERS):
-                with Horizontal(classes="layer-row", id=f"layer-row-{i}"):
-                    yield Choice(f"neurons-{i}", f"Layer {i + 1}", list(range(1, MAX_NEURONS + 1)),
-                                 setup.hidden[i] if i < len(setup.hidden) else NEW_LAYER_NEURONS,
-                                 key=("neurons", i), tooltip="neurons in this layer")
-                    yield Choice(f"layer_act-{i}", "", [SAME, *step_activations(setup.trainer)], SAME,
-                                 key=("act", i), title=f"Layer {i + 1} activation",
-                                 tooltip=SETTINGS["layer_activations"].help)
+                acts = setup.layer_activations
+                row = Horizontal(
+                    Choice(f"neurons-{i}", f"Layer {i + 1}", list(range(1, MAX_NEURONS + 1)),
+                           setup.hidden[i] if i < len(setup.hidden) else NEW_LAYER_NEURONS,
+                           key=("neurons", i), tooltip="neurons in this layer"),
+                    Choice(f"layer_act-{i}", "", [SAME, *step_activations(setup.trainer)],
+                           acts[i] if i < len(acts) and acts[i] else SAME, key=("act", i),
+                           title=f"Layer {i + 1} activation", tooltip=SETTINGS["layer_activations"].help),
+                    classes="layer-row", id=f"layer-row-{i}")
+                row.display = i < len(setup.hidden)
+                yield row
             return
         if entry.name == "dataset":
             values: list[Any] = list(self.session.data_choices())
@@ -255,14 +265,13 @@ class ControlPanel(VerticalScroll):
             chips.select(setup.features)
             chips.display = session.applies("features")
         count = len(setup.hidden)
-        for i in range(MAX_HIDDEN_LAYERS):
-            self.query_one(f"#layer-row-{i}").display = i < count
+        for row in self.query(".layer-row"):
+            row.display = int(str(row.id).rsplit("-", 1)[1]) < count
         self._sizes[:count] = setup.hidden
-        for group in SECTIONS:                       # a section whose controls are all hidden is hidden too
-            title = self.query(f"#section-{group}")
-            if title:
-                names = [s.name for s in SETTINGS.values() if s.group == group and s.control]
-                title.first().display = group == "data" or any(session.applies(n) for n in names)
+        for title in self.query(".section"):         # a section whose controls are all hidden is hidden too
+            group = str(title.id).removeprefix("section-")
+            names = [s.name for s in SETTINGS.values() if s.group == group and s.control]
+            title.display = group == "data" or any(session.applies(n) for n in names)
 
     def show_running(self, running: bool) -> None:
         """The play button says what it does."""

@@ -117,6 +117,13 @@ class HeatMap(Widget, can_focus=False):
             self.field = field
         self._render_rows(rows)
 
+    def bounds_changed(self, bounds: bd.Bounds) -> None:
+        """New bounds (a new picture size follows); the old field is not redrawn on them."""
+        if bounds != self.bounds:
+            self.bounds = bounds
+            self._picture = (0, 0)
+            self.on_resize(events.Resize(self.size, self.size))
+
     def _render_rows(self, rows: list[list[Segment]] | None = None) -> None:
         """Turn the field and points into rows of segments; refresh only the rows that differ."""
         if rows is None:
@@ -132,7 +139,7 @@ class HeatMap(Widget, can_focus=False):
             self.refresh()
             return
         _left, top = self.origin()
-        for i, (before, after) in enumerate(zip(old, rows)):
+        for i, (before, after) in enumerate(zip(old, rows, strict=True)):
             if before != after and 0 <= top + i < len(self._strips):   # only changed rows are redrawn
                 self._strips[top + i] = self._strip(after)
                 self.refresh(Region(0, top + i, self.size.width, 1))
@@ -142,7 +149,9 @@ class HeatMap(Widget, can_focus=False):
         width = self.size.width
         base = self.rich_style
         left, _top = self.origin()
-        return Strip([Segment(" " * left, base), *row]).crop(0, width).extend_cell_length(width, base)
+        cells = left + sum(len(segment.text) for segment in row)     # every picture character is one cell wide
+        strip = Strip([Segment(" " * left, base), *row], cells)
+        return (strip.crop(0, width) if cells > width else strip).extend_cell_length(width, base)
 
     def _build_strips(self) -> None:
         """Full-width strips for every row (render_line then only looks them up)."""

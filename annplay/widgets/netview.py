@@ -37,7 +37,7 @@ def _weight_color(code: int) -> Color:
     """Blue for positive, orange for negative, fading to dim grey towards zero."""
     base = bd.BLUE if code > 0 else bd.ORANGE
     t = abs(code) / 4
-    return Color.from_rgb(*(round(d + (c - d) * t) for d, c in zip(DIM_RGB, base)))
+    return Color.from_rgb(*(round(d + (c - d) * t) for d, c in zip(DIM_RGB, base, strict=True)))
 
 
 def weight_codes(w: np.ndarray, scale: float) -> list[int]:
@@ -100,7 +100,7 @@ class NetView(ScrollView, can_focus=True):
         Binding("right,l", "move(1, 0)", "Right", show=False),
         Binding("less_than_sign,comma", "layer(-1)", "Previous layer", show=False),
         Binding("greater_than_sign,full_stop", "layer(1)", "Next layer", show=False),
-        Binding("enter", "toggle_neuron", "Show neuron", key_display="⏎", tooltip="show or hide its map in the heat map"),
+        Binding("enter", "toggle_neuron", "Show neuron", key_display="⏎", tooltip="show or hide its map in the map"),
         Binding("escape", "deselect", "Output map", key_display="esc", tooltip="back to the network's output"),
     ]
 

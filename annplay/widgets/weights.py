@@ -44,7 +44,7 @@ def weight_cell(value: float, scale: float) -> Text:
     """The number on a background: blue for positive, orange for negative, stronger for larger |w|."""
     t = min(1.0, abs(value) / scale) if scale > 0 and math.isfinite(value) else 0.0
     base = bd.BLUE if value >= 0 else bd.ORANGE
-    rgb = tuple(round(d + (c - d) * t) for d, c in zip(CELL_DIM, base))
+    rgb = tuple(round(d + (c - d) * t) for d, c in zip(CELL_DIM, base, strict=True))
     style = Style(color="white" if t < 0.75 or value >= 0 else "black", bgcolor=Color.from_rgb(*rgb))
     return Text(f" {format_weight(value)} ", style=style, justify="right")
 

@@ -30,7 +30,8 @@ async def wait_until(pilot, condition: Callable[[], bool], what: str = "conditio
 async def ready(pilot) -> PlaygroundScreen:
     """The playground screen once its first frame (numbers and picture) is shown."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, PlaygroundScreen)
-                     and pilot.app.screen.frames > 0 and pilot.app.screen.picture[0] > 0, "first frame")
+                     and pilot.app.screen.frames > 0 and pilot.app.screen.picture[0] > 0
+                     and not pilot.app.screen.query("Lazy"), "first frame and every control")
     return pilot.app.screen
 
 

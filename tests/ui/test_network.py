@@ -11,9 +11,9 @@ import pytest
 from annplay import boundary as bd
 from annplay.app import PlaygroundApp
 from annplay.engine.network import MLP
+from annplay.fields import LEVELS, boundary_field, neuron_field
 from annplay.screens.dialogs import FileNameDialog
 from annplay.widgets.controls import Choice
-from annplay.fields import LEVELS, boundary_field, neuron_field
 from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.netview import NetView
 from annplay.widgets.stats import StatsPanel
