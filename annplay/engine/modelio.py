@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 import zipfile
 from pathlib import Path
@@ -56,7 +55,7 @@ def _whole(value: Any) -> bool:
 def _finite_numbers(value: Any) -> bool:
     """True for a list of finite real numbers."""
     return isinstance(value, (list, tuple)) and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+        isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e300 for v in value)   # NaN fails too
 
 
 def check_version(version: Any, source: str) -> int:
@@ -91,8 +90,9 @@ def check_config(config: Any, source: str) -> dict[str, Any]:
         raise ModelError(f"{bad} 'layers' must hold whole numbers ≥ 1, got {str(layers)[:80]}")
     n_params = sum(r * (s + 1) for r, s in zip(layers[1:], layers[:-1], strict=False))
     if n_params > MAX_PARAMETERS:
-        raise ModelError(f"{bad} layers {str(layers)[:80]} mean {n_params:,} parameters "
-                         f"(about {n_params * 8 / 2**30:,.1f} GiB); the limit is {MAX_PARAMETERS:,}")
+        count = f"{n_params:,}" if n_params < 10**15 else "over 10^15"
+        raise ModelError(f"{bad} layers {str(layers)[:80]} mean {count} parameters "
+                         f"(about {n_params // 2**27:,} GiB)"[:300] + f"; the limit is {MAX_PARAMETERS:,}")
     activations = config["activations"]
     if not isinstance(activations, (list, str)):
         raise ModelError(f"{bad} 'activations' must be a list, got {_type_name(activations)}")
@@ -163,7 +163,7 @@ def _array(value: Any, shape: tuple[int, int], name: str, source: str) -> Array:
     """One weight or bias matrix from dict data, of exactly ``shape`` and finite."""
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ModelError(f"{source}: damaged annplay model: {name} is not a matrix of numbers") from None
     if name.startswith("biases") and arr.shape == (shape[0],):
         arr = arr.reshape(shape)
@@ -196,8 +196,9 @@ def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
             for i in range(n):
                 net.weights[i] = ws[i]
                 net.biases[i] = bs[i]
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ModelError(f"{source}: damaged annplay model: {str(exc).splitlines()[0][:200]}") from None
+    except (KeyError, TypeError, ValueError, IndexError, ArithmeticError, AttributeError) as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ModelError(f"{source}: damaged annplay model: {detail}") from None
     if not np.isfinite(net.get_flat()).all():          # finite in float64, yet too large for float32
         raise ModelError(f"{source}: damaged annplay model: weights beyond the {net.dtype} range")
     net.meta = dict(config.get("meta") or {})

@@ -69,9 +69,13 @@ def test_truncated_or_extended(cut: int, tail: bytes) -> None:
     load_bytes(GOOD[:cut] + tail)
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-3, 10**12) | st.floats() | st.text(max_size=8),
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.sampled_from([10**400, -(10**30)]) | st.floats()
+                    | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
                                                                                    max_size=4), max_leaves=12)
+ACTIVATION = st.fixed_dictionaries({"name": st.sampled_from(["elu", "leaky_relu", "tanh", "nope"]),
+                                     "params": st.dictionaries(st.sampled_from(["alpha", "slope", "x"]), JSON,
+                                                               max_size=2)})
 FIELDS = ["version", "layers", "activations", "loss", "dtype", "meta", "weights", "biases", "format"]
 META_FIELDS = ["x_mean", "x_std", "feature_names", "class_names", "kind", "features", "dataset"]
 
@@ -81,6 +85,19 @@ META_FIELDS = ["x_mean", "x_std", "feature_names", "class_names", "kind", "featu
 def test_dict_with_one_field_replaced(key: str, value: Any) -> None:
     data = json.loads(json.dumps(GOOD_DICT))
     data[key] = value
+    try:
+        net = MLP.from_dict(data, source="fuzz")
+    except ValueError as exc:
+        assert str(exc).startswith("fuzz: ") and "\n" not in str(exc)
+    else:
+        check_loaded(net)
+
+
+@fuzz
+@given(st.lists(ACTIVATION, min_size=1, max_size=3))
+def test_dict_with_odd_activations(acts: list[dict]) -> None:
+    data = json.loads(json.dumps(GOOD_DICT))
+    data["activations"] = [*acts, {"name": "softmax", "params": {}}]
     try:
         net = MLP.from_dict(data, source="fuzz")
     except ValueError as exc:
