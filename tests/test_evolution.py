@@ -158,3 +158,22 @@ def test_population_and_sigma_can_change_between_generations():
     assert tr.best_fitness >= best
     with pytest.raises(ValueError):
         tr.set_sigma(-1)
+
+
+@pytest.mark.parametrize("method", ["ga", "es"])
+def test_configure_applies_population_and_sigma_live_and_names_unknown_keys(method):
+    X, Y = xor_data()
+    ev = EvolutionTrainer(MLP([2, 4, 1], ["tanh", "logistic"], seed=1), X, Y, method=method, seed=1)
+    assert (ev.family, ev.unit) == ("evolution", "generation")
+    ev.step(2)
+    ev.configure(population=12, sigma=0.05)
+    assert (ev.population, ev.sigma) == (12, 0.05)
+    before = ev.evaluations
+    ev.step(1)
+    assert ev.evaluations - before >= 12 - ev.elite if method == "ga" else ev.evaluations - before == 12
+    with pytest.raises(ValueError, match="'lr'"):
+        ev.configure(lr=0.1, sigma=0.2)
+    assert ev.sigma == 0.05                         # nothing changed by the rejected call
+    with pytest.raises(ValueError, match="population"):
+        ev.configure(population=2, sigma=0.3)
+    assert (ev.population, ev.sigma) == (12, 0.05)

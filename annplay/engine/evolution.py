@@ -15,7 +15,7 @@ Because every activation works here, so does ``step`` (Heaviside), which back-pr
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -119,7 +119,9 @@ class EvolutionTrainer:
     holds the best individual found so far (elitism), so its fitness never decreases.
     """
 
-    kind = "evolution"
+    family: ClassVar[str] = "evolution"
+    unit: ClassVar[str] = "generation"
+    kind: ClassVar[str] = "evolution"     # deprecated: the old CLI and app read it; use ``family`` (lead removes it)
 
     def __init__(self, net: MLP, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None, *,
                  method: str = "es", population: int | None = None, sigma: float | None = None,
@@ -142,7 +144,7 @@ class EvolutionTrainer:
         if isinstance(elite, bool) or not isinstance(elite, (int, np.integer)) or elite < 0:
             raise ValueError(f"elite must be a whole number ≥ 0, got {elite!r}")
         self.elite = min(int(elite), self.population - 1)
-        self.lr = lr                       # unused; kept so code that sets trainer.lr keeps working
+        self.lr = lr                       # deprecated dummy: unused, kept while the app/CLI still set trainer.lr
         self.set_data(X, Y, X_test, Y_test)
         self.epoch = 0
         self.evaluations = 0
@@ -184,6 +186,25 @@ class EvolutionTrainer:
         self.sigma = self._check_sigma(sigma)
         if self._cma is not None:
             self._cma.sigma = self.sigma
+
+    LIVE: ClassVar[tuple[str, ...]] = ("population", "sigma")
+
+    def configure(self, **changes: Any) -> None:
+        """Apply live changes between generations: ``population`` and ``sigma``.
+
+        Everything is checked before anything changes; an unknown key raises ValueError naming it.
+        A new population size restarts the method's state (the best individual is kept).
+        """
+        unknown = sorted(set(changes) - set(self.LIVE))
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(map(repr, unknown))} while evolving; live settings: "
+                             f"{', '.join(self.LIVE)}")
+        population = self._check_population(changes["population"]) if "population" in changes else None
+        sigma = self._check_sigma(changes["sigma"]) if "sigma" in changes else None
+        if population is not None and population != self.population:
+            self.set_population(population)
+        if sigma is not None:
+            self.set_sigma(sigma)
 
     def set_data(self, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None) -> None:
         """Replace the training (and test) data, keeping the weights."""
