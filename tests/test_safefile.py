@@ -165,7 +165,7 @@ def test_stale_temporaries_of_dead_writers_are_removed_on_save(tmp_path: Path) -
     other_stale = make_temp(tmp_path, "other.npz", gone, 3600)
     fresh = make_temp(tmp_path, "m.npz", gone, 1)                      # may still be in its first minute
     live = make_temp(tmp_path, "m.npz", os.getpid(), 3600)            # a running writer: never touched
-    foreign = tmp_path / ".m.npz.abcd1234.tmp"                         # not in annplay's form: kept
+    foreign = tmp_path / ".m.npz.backup.tmp"                           # not in annplay's form: kept
     foreign.write_bytes(b"x")
     os.utime(foreign, (0, 0))
     MLP([2, 2, 1]).save(tmp_path / "m.npz")
@@ -273,3 +273,18 @@ def test_folder_that_is_not_writable_is_refused(tmp_path: Path, monkeypatch: pyt
     assert "not writable" in refusal(tmp_path / "m.npz")
     (tmp_path / "old.npz").write_bytes(b"x")
     assert "not writable" in refusal(tmp_path / "old.npz")
+
+
+def test_pid_less_temporaries_of_older_annplay_are_removed_after_an_hour(tmp_path: Path) -> None:
+    def legacy(name: str, age: float) -> Path:
+        path = tmp_path / name
+        path.write_bytes(b"old partial save")
+        os.utime(path, (time.time() - age, time.time() - age))
+        return path
+
+    old = legacy(".m.npz.k3j_9x0a.tmp", 2 * 3600)
+    recent = legacy(".m.npz.abcdefgh.tmp", 120)                 # under an hour: may still be written
+    other = legacy(".other.npz.k3j_9x0a.tmp", 2 * 3600)        # not the file being saved: left alone
+    odd = legacy(".m.npz.k3j_9x0a_LONGER.tmp", 2 * 3600)       # not mkstemp's form: left alone
+    MLP([2, 2, 1]).save(tmp_path / "m.npz")
+    assert not old.exists() and recent.exists() and other.exists() and odd.exists()

@@ -10,7 +10,8 @@ Rules (the CLI and the app rely on them):
   sees half a file and a crash leaves the old target intact. An existing target keeps its permission bits.
 - Every save also removes stale annplay temporaries in that folder: files named as above whose writer
   process (PID) no longer exists and that were last modified over ``STALE_AFTER`` seconds ago. A running
-  writer's file is never touched; neither is any file not in this exact form.
+  writer's file is never touched; neither is any file not in this exact form, except the PID-less
+  ``.NAME.XXXXXXXX.tmp`` of the very file being saved (older annplay), once over an hour old.
 - Reading (:func:`open_regular`) opens with ``O_NONBLOCK`` and checks the opened file, so a FIFO is refused
   at once instead of blocking, and a swap between check and open cannot slip through.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 STALE_AFTER = 60.0                       # seconds since a temporary's last write before it may be stale
+LEGACY_STALE_AFTER = 3600.0              # the same for temporaries without a PID (annplay before issue 12)
 _TMP_RE = re.compile(r"^\..+\.annplay-(\d+)-[0-9a-f]{8}\.tmp$")
 _FALLBACK_NAME_MAX = 255
 _FALLBACK_PATH_MAX = 4096
@@ -181,9 +183,14 @@ def temp_name(target: Path, pid: int | None = None) -> Path:
     return target.with_name(f".{name or 'x'}.annplay-{pid}-{secrets.token_hex(4)}.tmp")
 
 
-def remove_stale_temporaries(folder: PathLike, *, now: float | None = None) -> list[Path]:
-    """Delete annplay temporaries in ``folder`` whose writer is gone and that are over STALE_AFTER s old."""
+def remove_stale_temporaries(folder: PathLike, *, now: float | None = None, name: str | None = None) -> list[Path]:
+    """Delete annplay temporaries in ``folder`` whose writer is gone and that are over STALE_AFTER s old.
+
+    With ``name`` (the file being saved), also the temporaries of annplay before PIDs were in the name,
+    ``.NAME.XXXXXXXX.tmp`` from ``tempfile.mkstemp``, once they are over LEGACY_STALE_AFTER s old.
+    """
     now = time.time() if now is None else now
+    legacy = re.compile(rf"^\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp$") if name else None
     removed: list[Path] = []
     try:
         entries = list(os.scandir(os.fspath(folder)))
@@ -191,13 +198,15 @@ def remove_stale_temporaries(folder: PathLike, *, now: float | None = None) -> l
         return removed
     for entry in entries:
         match = _TMP_RE.match(entry.name)
-        if match is None:
+        old = legacy is not None and match is None and legacy.match(entry.name) is not None
+        if match is None and not old:
             continue
         try:
             st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode) or now - st.st_mtime <= STALE_AFTER:
+            age = now - st.st_mtime
+            if not stat.S_ISREG(st.st_mode) or age <= (LEGACY_STALE_AFTER if old else STALE_AFTER):
                 continue
-            if _pid_alive(int(match.group(1))):
+            if match is not None and _pid_alive(int(match.group(1))):
                 continue
             os.unlink(entry.path)
             removed.append(Path(entry.path))
@@ -217,7 +226,7 @@ def atomic_write_bytes(path: PathLike, data: bytes, *, what: str = "--save") -> 
     """
     target = _real_target(check_save_target(path, what=what))
     directory = target.parent
-    remove_stale_temporaries(directory)
+    remove_stale_temporaries(directory, name=target.name)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
