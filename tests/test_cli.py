@@ -357,6 +357,15 @@ def test_train_on_a_csv(tmp_path: Path, csv_dir: Path) -> None:
     assert "bear" in text and "fox" in text and "confusion matrix" in text
 
 
+def test_features_on_a_csv_need_exactly_two_input_columns(tmp_path: Path, csv_dir: Path) -> None:
+    result = json.loads(ok(annplay(csv_dir, "train", "--data", "animals.csv", "--x", "height,weight", "--y",
+                                   "species", "--features", "x1,x2,x1x2", "--epochs", "3", "--json")).stdout)
+    assert result["settings"]["features"] == ["x1", "x2", "x1x2"] and result["epochs"] == 3
+    proc = annplay(csv_dir, "train", "--data", "animals.csv", "--x", "height,weight,age", "--y", "species",
+                   "--features", "x1,x2,x1x2", "--epochs", "3")
+    assert proc.returncode == 2 and "--features: input transforms need exactly 2 input columns" in proc.stderr
+
+
 # ----------------------------------------------------------------------- datasets
 
 

@@ -135,8 +135,11 @@ def setup_from_args(args: argparse.Namespace, command: str, *, headless: bool,
                 values[s.name] = s.cli_default
     try:
         setup = (base or Setup()).with_(**values)
+        traits = setup.data_traits()
+        if setup.csv is not None:       # a CSV's width is known once loaded: prepare() checks 2-D rules then
+            traits.add("plane")
         for name, flag in typed.items():
-            reason = setup.why_not(SETTINGS[name])
+            reason = setup.why_not(SETTINGS[name], traits)
             if reason is not None:
                 raise UsageError(f"{flag} does not apply: {reason}")
         setup.validate()
