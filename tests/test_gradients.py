@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from annplay.engine import ACTIVATIONS, HIDDEN_ACTIVATIONS, MLP, Trainer
@@ -58,7 +58,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 def hidden_preactivations(net: MLP, X: np.ndarray) -> list[np.ndarray]:
     """Z of every hidden layer, computed by hand from the weights."""
     zs, A = [], X
-    for W, b, g in zip(net.weights[:-1], net.biases[:-1], net.activations[:-1]):
+    for W, b, g in zip(net.weights[:-1], net.biases[:-1], net.activations[:-1], strict=True):
         Z = W @ A + b
         zs.append(Z)
         A = g(Z)
@@ -81,7 +81,7 @@ def build_case(hidden_act: str, out_act: str, loss: str, m: int, hidden: list[in
     rng = np.random.default_rng(seed + 1)
     # Non-zero biases, so bias gradients are exercised away from the initial zeros.
     net.set_flat(net.get_flat() + np.concatenate(
-        [np.r_[np.zeros(w.size), rng.normal(0, 0.3, b.size)] for w, b in zip(net.weights, net.biases)]))
+        [np.r_[np.zeros(w.size), rng.normal(0, 0.3, b.size)] for w, b in zip(net.weights, net.biases, strict=True)]))
     X = rng.normal(0.0, 1.0, (m, n))
     Y = make_targets(rng, loss, r, n)
     return net, X, Y
@@ -167,7 +167,7 @@ def test_gradients_splits_per_layer_like_the_flat_vector() -> None:
     assert [d.shape for d in dbs] == [b.shape for b in net.biases]
     saved = net.get_flat()
     net.set_flat(np.arange(net.n_params, dtype=float))        # where each parameter sits
-    for dw, db, iw, ib in zip(dws, dbs, net.weights, net.biases):
+    for dw, db, iw, ib in zip(dws, dbs, net.weights, net.biases, strict=True):
         np.testing.assert_array_equal(dw, grad[iw.astype(np.int64)])
         np.testing.assert_array_equal(db, grad[ib.astype(np.int64)])
     net.set_flat(saved)

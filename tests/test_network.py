@@ -120,7 +120,7 @@ def test_get_flat_set_flat_round_trip(layers, seed, dtype) -> None:
     # the per-layer views see it: together they cover every entry exactly once, layer by layer
     where_w, where_b = flat_positions(net)
     offset = 0
-    for w, b, iw, ib in zip(net.weights, net.biases, where_w, where_b):
+    for w, b, iw, ib in zip(net.weights, net.biases, where_w, where_b, strict=True):
         np.testing.assert_array_equal(w, v[iw])
         np.testing.assert_array_equal(b, v[ib])
         idx = np.sort(np.r_[iw.ravel(), ib.ravel()])

@@ -286,11 +286,11 @@ def test_penalties_apply_to_weights_and_not_biases(kind: str) -> None:
     plain = one_step()
     pen = one_step(**{kind: lam})
     start = MLP([2, 4, 3, 1], "tanh", seed=0)
-    for wp, wq, w0 in zip(plain.weights, pen.weights, start.weights):
+    for wp, wq, w0 in zip(plain.weights, pen.weights, start.weights, strict=True):
         grad_difference = (wp - wq) / lr
         expected = lam * w0 if kind == "l2" else lam * np.sign(w0)
         np.testing.assert_allclose(grad_difference, expected, rtol=1e-9, atol=1e-12)
-    for bp, bq in zip(plain.biases, pen.biases):
+    for bp, bq in zip(plain.biases, pen.biases, strict=True):
         np.testing.assert_array_equal(bp, bq)
 
 
@@ -418,7 +418,7 @@ def test_early_stopping_restores_the_best_validation_weights() -> None:
     assert t.epoch == max(vals) + 1 == best + 10  # patience epochs without improvement
     assert t.best_epoch == best
     np.testing.assert_array_equal(net.get_flat(), snapshots[best])
-    assert "epoch %d" % best in t.message
+    assert f"epoch {best}" in t.message
     stopped_at = t.epoch
     m = t.step(5)                                 # stopped: no further training
     assert m.state == "stopped" and m.epoch == t.epoch == stopped_at

@@ -6,9 +6,8 @@ Conventions (from the original design):
   * back-propagation: dZ = dA ∘ g′(Z); dW = (1/n)·dZ·A(ℓ−1)ᵀ; db = (1/n)·Σ_columns dZ;
     dA(ℓ−1) = W(ℓ)ᵀ·dZ.
 
-All weights and biases live in one flat vector; ``net.weights[i]`` and
-``net.biases[i]`` are views into it, so optimisers update everything in two or
-three NumPy calls and neuroevolution can treat the network as one vector.
+All weights and biases live in one flat vector; ``net.weights[i]`` and ``net.biases[i]`` are views
+into it, so optimisers update everything at once and neuroevolution sees the network as one vector.
 """
 
 from __future__ import annotations
@@ -69,9 +68,7 @@ class ParamList(Sequence):
     def _check_index(self, i: Any) -> None:
         """An IndexError that says how many layers there are."""
         n = len(self._views)
-        if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
-            raise TypeError(f"{self._kind} index must be a whole number, got {i!r}")
-        if not -n <= i < n:
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not -n <= i < n:
             raise IndexError(f"{self._kind}[{i}] does not exist: this network has {n} layer"
                              f"{'s' if n != 1 else ''} of {self._kind} (indices 0 to {n - 1}, or -{n} to -1)")
 
@@ -406,11 +403,10 @@ class MLP:
     def fit(self, X: Any, Y: Any, epochs: int, lr: float, printfreq: int = 0, **options: Any) -> dict:
         """Train and return ``{"loss": [...], "val_loss": [...]}``, one entry per epoch.
 
-        Defaults are the original design's: full batch, plain gradient descent,
-        no penalties, no dropout; so one epoch moves each weight by exactly
-        −lr·∂L/∂W.  ``options``: batch_size, optimizer, optimizer_options, l1, l2,
-        dropout, validation=(X_val, Y_val), patience, seed, shuffle.  The recorded train loss of an
-        epoch is the mean loss of its batches, measured before each update.
+        Defaults are the original design's: full batch, plain gradient descent, no penalties, no dropout;
+        so one epoch moves each weight by exactly −lr·∂L/∂W.  ``options``: batch_size, optimizer,
+        optimizer_options, l1, l2, dropout, validation=(X_val, Y_val), patience, seed, shuffle.  The
+        recorded loss of an epoch is the mean loss of its batches, each measured before its update.
         """
         from .trainer import Trainer
 
@@ -444,11 +440,8 @@ class MLP:
 
     def config(self) -> dict[str, Any]:
         """The architecture as JSON-safe data (no weights)."""
-        return {"layers": list(self.layers),
-                "activations": [a.to_dict() for a in self.activations],
-                "loss": self.loss_spec.name,
-                "dtype": self.dtype.name,
-                "meta": self.meta}
+        return {"layers": list(self.layers), "activations": [a.to_dict() for a in self.activations],
+                "loss": self.loss_spec.name, "dtype": self.dtype.name, "meta": self.meta}
 
     def copy(self) -> MLP:
         """An independent network with the same architecture and weights."""
@@ -493,9 +486,10 @@ def check_size(layers: Sequence[int], dtype: np.dtype) -> None:
 
 
 def _bytes(n: float) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n < 1024 or unit == "PiB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+    """A byte count for people: 1,234,567 → '1.2 MiB'."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024:
+            return f"{n:,.1f} {unit}"
         n /= 1024
     return f"{n:,.1f} PiB"
 
