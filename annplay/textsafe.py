@@ -21,6 +21,9 @@ _DEL_PICTURE = "\u2421"                           # ␡
 # Format characters that reorder or hide text (bidi overrides, isolates, line/paragraph separators).
 _INVISIBLE = frozenset([0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
                         0xFEFF])
+_OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")          # keeps tab (09) and newline (0a)
+_UNSAFE_ONE_LINE = re.compile(f"[\x00-\x1f{_OTHERS}]")
 
 
 def _escape_char(ch: str, keep: str) -> str:
@@ -36,20 +39,25 @@ def _escape_char(ch: str, keep: str) -> str:
         return f"\\x{code:02x}"
     if code in _INVISIBLE:
         return f"\\u{code:04x}"
+    if 0xDC80 <= code <= 0xDCFF:                  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if 0xD800 <= code <= 0xDFFF:                  # any other lone surrogate: it cannot even be printed
+        return f"\\u{code:04x}"
     return ch
 
 
 def plain(text: object, *, one_line: bool = False) -> str:
     """``str(text)`` with control characters shown visibly: ESC → ␛, BEL → ␇, C1 → ``\\x9b``, bidi → ``\\u202e``.
 
-    Newline and tab are kept unless ``one_line`` (then they become ␊ and ␉ too). Carriage return is always
-    escaped: it could overwrite what was printed before it.
+    Newline and tab are kept unless ``one_line`` (then they become ␊ and ␉ too); carriage return is always
+    escaped (it could overwrite what was printed before it). Bytes of a non-UTF-8 file name (surrogate-escaped)
+    become ``\\xff``, so the result always encodes as UTF-8.
     """
     s = str(text)
-    keep = "" if one_line else "\n\t"
-    if s.isprintable() and not any(ord(c) in _INVISIBLE for c in s):
+    pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
+    if pattern.search(s) is None:
         return s                                  # the common case: nothing to replace
-    return "".join(_escape_char(c, keep) for c in s)
+    return pattern.sub(lambda m: _escape_char(m.group(), ""), s)
 
 
 def markup_safe(text: object, *, one_line: bool = False) -> str:

@@ -38,10 +38,19 @@ def test_plain_escapes_terminal_controls() -> None:
     assert plain_join(["a\x1b", "b\nc"]) == "a␛, b␊c"
 
 
-@given(st.text())
-def test_plain_output_has_no_controls(text: str) -> None:
+@given(st.text(alphabet=st.characters(exclude_categories=())))
+def test_plain_output_has_no_controls_and_always_encodes(text: str) -> None:
     out = plain(text, one_line=True)
     assert all(ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F for c in out)
+    out.encode("utf-8")                                  # lone surrogates would raise here
+    assert plain(text).replace("\n", "").replace("\t", "") == plain(text.replace("\n", "").replace("\t", ""))
+
+
+def test_non_utf8_file_names_are_shown_as_bytes() -> None:
+    import os
+    name = os.fsdecode(b"model-\xff\xfe.npz")
+    assert plain(name) == "model-\\xff\\xfe.npz"
+    assert plain("lone \ud800") == "lone \\ud800"
 
 
 def test_hostile_names_show_exactly_in_rich_and_textual() -> None:
