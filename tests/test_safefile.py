@@ -12,6 +12,7 @@ import pytest
 
 from annplay.engine import MLP
 from annplay.engine.safefile import (
+    HOST,
     STALE_AFTER,
     atomic_write_bytes,
     check_regular_file,
@@ -174,6 +175,14 @@ def test_stale_temporaries_of_dead_writers_are_removed_on_save(tmp_path: Path) -
     assert {fresh.name, live.name, foreign.name, "m.npz"} == left
 
 
+def test_another_machines_temporaries_are_never_removed(tmp_path: Path) -> None:
+    gone = dead_pid()
+    mine = make_temp(tmp_path, "m.npz", gone, 3600)
+    theirs = tmp_path / mine.name.replace(f"annplay-{HOST}-", "annplay-otherhost-")
+    mine.rename(theirs)
+    assert remove_stale_temporaries(tmp_path) == [] and theirs.exists()
+
+
 def test_remove_stale_temporaries_reports_what_it_removed(tmp_path: Path) -> None:
     gone = dead_pid()
     stale = make_temp(tmp_path, "a.json", gone, 120)
@@ -249,7 +258,7 @@ def test_kill_9_during_save_leaves_a_temporary_that_the_next_save_removes(tmp_pa
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
         (tmp,) = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-        assert f".m.npz.annplay-{child.pid}-" in tmp.name
+        assert f".m.npz.annplay-{HOST}-{child.pid}-" in tmp.name
         past = time.time() - 2 * STALE_AFTER
         os.utime(tmp, (past, past))
         MLP([2, 2, 1], seed=2).save(target)             # the writer is alive: its temporary stays

@@ -6,12 +6,13 @@ Rules (the CLI and the app rely on them):
   OS limit and a missing or non-folder parent.
 - A symlink whose final target is a regular file is written *through*: the target file is replaced (in its
   own folder, atomically) and the link stays. A dangling link, or one to anything else, is refused.
-- Writes go to ``.NAME.annplay-PID-RANDOM.tmp`` beside the (real) target, then ``os.replace``: a reader never
+- Writes go to ``.NAME.annplay-HOST-PID-RANDOM.tmp`` beside the (real) target, then ``os.replace``: a reader never
   sees half a file and a crash leaves the old target intact. An existing target keeps its permission bits.
-- Every save also removes stale annplay temporaries in that folder: files named as above whose writer
-  process (PID) no longer exists and that were last modified over ``STALE_AFTER`` seconds ago. A running
-  writer's file is never touched; neither is any file not in this exact form, except the PID-less
-  ``.NAME.XXXXXXXX.tmp`` of the very file being saved (older annplay), once over an hour old.
+- Every save also removes stale annplay temporaries in that folder: files named as above, made on this
+  machine (HOST), whose writer process (PID) no longer exists and that were last modified over ``STALE_AFTER``
+  seconds ago. A running writer's file is never touched (a reused PID only keeps a file longer), nor another
+  machine's in a shared folder, nor any file not in this exact form, except the PID-less ``.NAME.XXXXXXXX.tmp``
+  of the very file being saved (older annplay), once over an hour old.
 - Reading (:func:`open_regular`) opens with ``O_NONBLOCK`` and checks the opened file, so a FIFO is refused
   at once instead of blocking, and a swap between check and open cannot slip through.
 
@@ -27,6 +28,7 @@ import errno
 import os
 import re
 import secrets
+import socket
 import stat
 import time
 from pathlib import Path
@@ -34,7 +36,8 @@ from typing import BinaryIO
 
 STALE_AFTER = 60.0                       # seconds since a temporary's last write before it may be stale
 LEGACY_STALE_AFTER = 3600.0              # the same for temporaries without a PID (annplay before issue 12)
-_TMP_RE = re.compile(r"^\..+\.annplay-(\d+)-[0-9a-f]{8}\.tmp$")
+_TMP_RE = re.compile(r"^\..+\.annplay-([A-Za-z0-9]{1,16})-(\d+)-[0-9a-f]{8}\.tmp$")
+HOST = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"   # temporaries name their machine
 _FALLBACK_NAME_MAX = 255
 _FALLBACK_PATH_MAX = 4096
 
@@ -103,10 +106,10 @@ def _check_lengths(path: PathLike, what: str) -> None:
             short = shown[:40] + "…" if len(shown) > 40 else shown
             raise ValueError(f"{_label(what, path)}: the name {short!r} is {len(part)} bytes; "
                              f"this file system allows at most {name_max}")
-    # a temporary adds ".<name>.annplay-PID-RANDOM.tmp" to the name: leave room for it
-    if len(encoded) + 40 > path_max:
+    # a temporary adds ".<name>.annplay-HOST-PID-RANDOM.tmp" to the name: leave room for it
+    if len(encoded) + 60 > path_max:
         raise ValueError(f"{_label(what, path)}: the path is {len(encoded)} bytes; "
-                         f"the limit is {path_max - 40} here")
+                         f"the limit is {path_max - 60} here")
 
 
 def check_save_target(path: PathLike, *, what: str = "--save") -> Path:
@@ -174,13 +177,13 @@ def _pid_alive(pid: int) -> bool:
 
 
 def temp_name(target: Path, pid: int | None = None) -> Path:
-    """The temporary file name used while writing ``target``: ``.NAME.annplay-PID-RANDOM.tmp``."""
+    """The temporary file name used while writing ``target``: ``.NAME.annplay-HOST-PID-RANDOM.tmp``."""
     pid = os.getpid() if pid is None else pid
     name = target.name
     name_max, _ = _limits(str(target.parent))
-    while name and len(os.fsencode(name)) + 40 > name_max:   # a long name: the temporary shortens it
+    while name and len(os.fsencode(name)) + 60 > name_max:   # a long name: the temporary shortens it
         name = name[:-1]
-    return target.with_name(f".{name or 'x'}.annplay-{pid}-{secrets.token_hex(4)}.tmp")
+    return target.with_name(f".{name or 'x'}.annplay-{HOST}-{pid}-{secrets.token_hex(4)}.tmp")
 
 
 def remove_stale_temporaries(folder: PathLike, *, now: float | None = None, name: str | None = None) -> list[Path]:
@@ -206,8 +209,8 @@ def remove_stale_temporaries(folder: PathLike, *, now: float | None = None, name
             age = now - st.st_mtime
             if not stat.S_ISREG(st.st_mode) or age <= (LEGACY_STALE_AFTER if old else STALE_AFTER):
                 continue
-            if match is not None and _pid_alive(int(match.group(1))):
-                continue
+            if match is not None and (match.group(1) != HOST or _pid_alive(int(match.group(2)))):
+                continue                              # another machine's (shared folder), or a live writer
             os.unlink(entry.path)
             removed.append(Path(entry.path))
         except OSError:
@@ -219,7 +222,7 @@ def atomic_write_bytes(path: PathLike, data: bytes, *, what: str = "--save") -> 
     """Write ``data`` to ``path`` atomically; returns the file actually written (the symlink's target).
 
     Checks the target with :func:`check_save_target` (refusing special files and the like), writes a
-    temporary ``.NAME.annplay-PID-RANDOM.tmp`` beside the real target, fsyncs it, gives it the existing
+    temporary ``.NAME.annplay-HOST-PID-RANDOM.tmp`` beside the real target, fsyncs it, gives it the existing
     target's permission bits (or the umask's default for a new file) and renames it over the target.
     A symlink to a regular file is written through. Any failure removes the temporary and leaves the old
     target intact. Stale temporaries of dead writers in that folder are removed first.
