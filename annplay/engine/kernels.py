@@ -118,6 +118,9 @@ def _in_place(f: Callable[..., Array], params: dict[str, float], a: Array) -> Ar
     return f(a, a, **params)
 
 
+INLINE = {"tanh": 1, "relu": 2}       # hidden activations the kernel's loop runs inline (no Python call)
+
+
 def _hidden_pieces(act: Any) -> tuple[Callable[[Array], Any], BackFn] | None:
     """(in-place forward, backward) for a hidden activation, or None when g′ needs Z."""
     name, params = act.name, act.params
@@ -173,8 +176,8 @@ class _Pass:
 
         mm = np.dot if b < SMALL else np.matmul
         self.b = b
-        self.hidden: list[tuple[Array, Array, Array, Callable[[Array], Any], Callable[..., Array]]] = []
-        self.back: list[tuple[Array, Array, Array, Array, Array, BackFn, Callable[..., Array]]] = []
+        self.hidden: list[tuple[Array, Array, Array, int, Callable[[Array], Any], Callable[..., Array]]] = []
+        self.back: list[tuple[Array, Array, Array, Array, Array, int, BackFn, Callable[..., Array]]] = []
         augs, dzs = [], []
         for i, act in enumerate(net.activations[:-1]):
             r = net.layers[i + 1]
@@ -186,7 +189,7 @@ class _Pass:
             dzs.append(buffer(r))
             fw = _hidden_pieces(act)
             assert fw is not None
-            self.hidden.append((plan[i][0], aug, aug[:-1], fw[0], mm))
+            self.hidden.append((plan[i][0], aug, aug[:-1], INLINE.get(act.name, 0), fw[0], mm))
         r_out = net.layers[-1]
         self.Zo, self.Ao, self.dZo, self.scratch = (buffer(r_out) for _ in range(4))
         self.dZ = [*dzs, self.dZo]
@@ -195,7 +198,8 @@ class _Pass:
             assert back is not None
             inner = net.layers[i + 1]
             self.back.append((net._grad_blocks[i], augs[i - 1].T, plan[i][1], self.dZ[i - 1], augs[i - 1][:-1],
-                              back[1], np.dot if inner == 1 or b < SMALL else np.matmul))
+                              INLINE.get(net.activations[i - 1].name, 0), back[1],
+                              np.dot if inner == 1 or b < SMALL else np.matmul))
         self.P_out = plan[-1][0]
 
 
@@ -264,7 +268,8 @@ class Kernel:
         chain = mse and net.activations[-1].name != "linear"      # MSE: dZ = (A − Y) ∘ g′(Z)
         dot, multiply, tanh, add, subtract, copyto = np.dot, np.multiply, np.tanh, np.add, np.subtract, np.copyto
         logaddexp, add_reduce, vdot, sign = np.logaddexp, np.add.reduce, np.vdot, np.sign
-        exp, log1p, isfinite = np.exp, np.log1p, math.isfinite
+        exp, log1p, isfinite, maximum, greater = np.exp, np.log1p, math.isfinite, np.maximum, np.greater
+        G0 = net._grad_blocks[0]
         shuffle, XY, XYs, rng = self.shuffle, self.XY, self.XYs, self.rng
         for epoch in range(epochs):
             if shuffle:
@@ -275,9 +280,14 @@ class Kernel:
                     for row in p.ones:
                         row.fill(1.0)
                     A = Xb
-                    for P, aug, Av, f, mm in p.hidden:
+                    for P, aug, Av, code, f, mm in p.hidden:
                         mm(P, A, out=Av)
-                        f(Av)
+                        if code == 1:
+                            tanh(Av, out=Av)
+                        elif code == 2:
+                            maximum(Av, 0.0, out=Av)
+                        else:
+                            f(Av)
                         A = aug
                     Zo, Ao, dZo = p.Zo, p.Ao, p.dZo
                     dot(p.P_out, A, out=Zo)
@@ -304,11 +314,21 @@ class Kernel:
                         total += loss
                     if chain:
                         dZ *= out_d(Zo, Ao, p.scratch)
-                    for G, AT, WT, dZp, Ap, back, mm in p.back:
+                    for G, AT, WT, dZp, Ap, code, back, mm in p.back:
                         dot(dZ, AT, out=G)
-                        back(mm, WT, dZ, dZp, Ap)
+                        if code == 1:                    # as _back_tanh and _back_relu, without a call
+                            multiply(Ap, Ap, out=Ap)
+                            subtract(1.0, Ap, out=Ap)
+                        elif code == 2:
+                            greater(Ap, 0.0, out=Ap)
+                        else:
+                            back(mm, WT, dZ, dZp, Ap)
+                            dZ = dZp
+                            continue
+                        mm(WT, dZ, out=dZp)
+                        multiply(dZp, Ap, out=dZp)
                         dZ = dZp
-                    dot(dZ, XbT, out=net._grad_blocks[0])
+                    dot(dZ, XbT, out=G0)
                     if acc is not None:
                         if index:
                             acc += grad
