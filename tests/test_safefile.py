@@ -297,3 +297,17 @@ def test_pid_less_temporaries_of_older_annplay_are_removed_after_an_hour(tmp_pat
     odd = legacy(".m.npz.k3j_9x0a_LONGER.tmp", 2 * 3600)       # not mkstemp's form: left alone
     MLP([2, 2, 1]).save(tmp_path / "m.npz")
     assert not old.exists() and recent.exists() and other.exists() and odd.exists()
+
+
+def test_a_folder_where_no_file_can_be_created_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = os.open
+
+    def refuse(path: object, flags: int, *args: object) -> int:
+        if str(path).endswith(".tmp"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(ValueError, match=r"cannot create a file in .* \(Permission denied\)"):
+        atomic_write_bytes(tmp_path / "m.npz", b"x")
+    assert os.listdir(tmp_path) == []

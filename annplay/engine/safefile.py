@@ -237,7 +237,11 @@ def atomic_write_bytes(path: PathLike, data: bytes, *, what: str = "--save") -> 
         os.umask(umask)
         mode = 0o666 & ~umask
     tmp = temp_name(target)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:                            # e.g. /proc, a read-only mount: an input problem
+        raise ValueError(f"{_label(what, path)}: cannot create a file in {directory} "
+                         f"({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
