@@ -11,6 +11,7 @@ import pytest
 
 from annplay.engine import MLP
 from annplay.engine.csvdata import load_csv
+from annplay.engine.modelio import load_model_json
 from annplay.textsafe import markup_safe, plain
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -22,8 +23,8 @@ def load(name: str, loader: str) -> Any:
     path = FOLDER / name
     if loader == "model":
         return MLP.load(path)
-    if loader == "dict":
-        return MLP.from_dict(json.loads(path.read_text(encoding="utf-8")), source=name)
+    if loader == "json":
+        return load_model_json(path)
     return load_csv(path)
 
 

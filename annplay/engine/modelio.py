@@ -28,6 +28,7 @@ MAX_SMALL_MEMBER = 1 << 20          # format, version and config members: 1 MiB 
 MAX_NPY_HEADER = 1 << 16            # an .npy header is ~128 bytes; more is not ours
 MAX_MEMBERS = 10_000                # members listed in the zip directory
 MAX_RATIO = 100                     # a compressed member may expand 100× at most (weights compress ~1.1×)
+MAX_JSON_BYTES = 64 << 20          # a JSON export: ~2.5 million parameters
 META_KINDS = ("binary", "multiclass", "regression")
 FLOAT_DTYPES = ("float32", "float64")
 
@@ -338,6 +339,32 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
             RuntimeError, MemoryError, OverflowError) as exc:
         raise ModelError(f"{source}: truncated or damaged annplay model ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'})") from None
+    return model_from_dict(data, source=source)
+
+
+def load_model_json(path: str | os.PathLike[str], max_bytes: int | None = None) -> MLP:
+    """Read a model exported as JSON (:meth:`MLP.to_dict`); a one-line ValueError names the file and the problem.
+
+    Regular files only (FIFOs refused unopened), at most ``max_bytes`` (MAX_JSON_BYTES) read, nesting bombs
+    and non-UTF-8 text refused; then the same structural checks as every model.
+    """
+    source, limit = str(path), MAX_JSON_BYTES if max_bytes is None else max_bytes
+    try:
+        with open_regular(path, "model") as f:
+            raw = f.read(limit + 1)
+    except ValueError as exc:
+        raise ModelError(str(exc).removeprefix("model ")) from None
+    except OSError as exc:
+        raise ModelError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    if len(raw) > limit:
+        raise ModelError(f"{source}: over {limit:,} bytes; not an annplay model export")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{source}: not a UTF-8 text file ({exc.reason})") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ModelError(f"{source}: not an annplay model (not valid JSON: {what})") from None
     return model_from_dict(data, source=source)
 
 

@@ -184,7 +184,7 @@ def good_dict() -> dict[str, Any]:
 
 
 def json_cases() -> dict[str, tuple[Any, str]]:
-    """name -> (JSON value, expected error) for MLP.from_dict (the app's weight import)."""
+    """name -> (JSON value, expected error) for modelio.load_model_json (the app's weight import)."""
     d = good_dict()
     return {
         "good.json": (d, "ok"),
@@ -242,7 +242,12 @@ def generate(folder: Path = FOLDER) -> dict[str, dict[str, str]]:
         expected[name] = {"loader": "model", "error": error}
     for name, (value, error) in json_cases().items():
         (folder / name).write_text(json.dumps(value), encoding="utf-8")
-        expected[name] = {"loader": "dict", "error": error}
+        expected[name] = {"loader": "json", "error": error}
+    for name, text, error in (("deep_nesting.json", "[" * 50_000 + "]" * 50_000, "nested too deeply"),
+                              ("not_json.json", "{format: annplay-mlp}", "not valid JSON"),
+                              ("latin1.json", b'{"format": "\xe9"}', "not a UTF-8 text file")):
+        (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode())
+        expected[name] = {"loader": "json", "error": error}
     for name, (data, error) in csv_cases().items():
         (folder / name).write_bytes(data)
         expected[name] = {"loader": "csv", "error": error}
