@@ -25,6 +25,7 @@ from annplay.engine.features import FEATURES
 from annplay.engine.network import MLP
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
+from annplay.engine.stopping import needs_every_epoch, stop_reason
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
 from annplay.fields import Snapshot, ViewRequest
@@ -67,6 +68,7 @@ class Session:
         self._run = 0                              # bumped by start/stop/rebuilds: stale snapshots are dropped
         self._running = False
         self._diverged_at: dict[str, Any] | None = None   # live options when training diverged
+        self._goal_stop = False                    # run_for stopped the trainer at the set-up's goal
         self._last_codes: tuple[Any, np.ndarray] | None = None
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
@@ -258,7 +260,7 @@ class Session:
     def _new_trainer(self) -> None:
         self.trainer = trainer_for(self._setup, self.net, self._fit_prep(), seed=self.net_seed)
         self._chunk = 1
-        self._diverged_at = None
+        self._diverged_at, self._goal_stop = None, False
         self._last_codes = None
         for curve in self.history:
             curve.clear()
@@ -340,15 +342,10 @@ class Session:
                 or (limit is not None and self.trainer.epoch >= limit))
 
     def goal_reached(self, metrics: Metrics) -> str:
-        """Why the set-up's goal (target test loss or accuracy) is met, or '' when it is not."""
-        s = self._setup
-        loss = metrics.test_loss if metrics.test_loss is not None else metrics.train_loss
-        acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
-        if s.target_loss is not None and loss is not None and math.isfinite(loss) and loss <= s.target_loss:
-            return f"goal reached: loss {loss:.4g} ≤ {s.target_loss:g}"
-        if s.target_acc is not None and acc is not None and 100 * acc >= s.target_acc:
-            return f"goal reached: accuracy {100 * acc:.1f} % ≥ {s.target_acc:g} %"
-        return ""
+        """Why the set-up's goal (target loss or accuracy) is met, in engine.stopping's words; '' when it is not."""
+        if not needs_every_epoch(self._setup):
+            return ""
+        return stop_reason(self._setup, replace(metrics, state="running", epoch=0)) or ""
 
     def step(self, epochs: int = 1) -> Metrics:
         """Train exactly ``epochs`` (at most up to the epoch limit) and return the metrics."""
@@ -369,16 +366,19 @@ class Session:
         held per chunk, so the UI can read the network between chunks; ``stop`` is asked under the
         lock before each chunk, so once it is true no further chunk starts.
         """
-        deadline = time.perf_counter() + seconds
+        deadline, every = time.perf_counter() + seconds, needs_every_epoch(self._setup)
         while not self.done():
             with self._lock:
                 if stop is not None and stop():
                     break
                 limit = self._setup.epochs
-                k = self._chunk if limit is None else min(self._chunk, limit - self.trainer.epoch)
+                k = 1 if every else self._chunk if limit is None else min(self._chunk, limit - self.trainer.epoch)
                 t0 = time.perf_counter()
                 self.trainer.step(k, metrics=False)
                 elapsed = time.perf_counter() - t0
+                goal = self.goal_reached(self.trainer.metrics()) if every else ""
+                if goal:                           # a goal stops at the same epoch in the app, CLI and sweeps
+                    self.trainer.state, self.trainer.message, self._goal_stop = "stopped", goal, True
             # Aim for CHUNK_SECONDS of work per chunk; never grow more than 4× at once.
             self._chunk = max(1, min(self._chunk * 4, int(k * CHUNK_SECONDS / max(elapsed, 1e-6))))
             if time.perf_counter() >= deadline:
@@ -387,9 +387,7 @@ class Session:
 
     def train(self, run: int, publish: Callable[[Snapshot], None], cancelled: Callable[[], bool]) -> None:
         """The app's worker: train run ``run`` frame by frame, handing a snapshot to ``publish`` after each.
-
-        Reads only the session (and its frozen :attr:`view`); ends when stopped, cancelled, done or at the goal.
-        """
+        Reads only the session (and its frozen :attr:`view`); ends when stopped, cancelled, done or at the goal."""
         started, first = time.perf_counter(), self.epoch
         stop = lambda: cancelled() or not self.is_current(run)   # noqa: E731
         while not stop():
@@ -398,10 +396,7 @@ class Session:
                 if stop():
                     return
                 metrics = self.trainer.metrics()
-                goal = self.goal_reached(metrics)
-                finished = self.done() or bool(goal)
-                if goal:
-                    self.trainer.state, self.trainer.message = "stopped", goal
+                finished = self.done()
                 if finished:
                     self._note_divergence()
                     self._running = False
@@ -424,6 +419,8 @@ class Session:
         any changed live setting.  Returns 'new weights' when it had to start again.
         """
         with self._lock:
+            if self._goal_stop and self.trainer.state == "stopped" and not self.goal_reached(self.metrics()):
+                self.trainer.state, self._goal_stop = "ready", False      # the goal changed: go on
             if self.trainer.state != "diverged":
                 return ""
             self._note_divergence()

@@ -186,7 +186,11 @@ def test_the_goal_and_the_epoch_limit_stop_training():
     s = Session(Setup(dataset="circle", target_acc=60.0, lr=0.3))
     got = []
     s.train(s.start(), got.append, lambda: False)
-    assert got[-1].state == "stopped" and "goal reached" in got[-1].message and not s.running
+    assert got[-1].state == "stopped" and "≥ goal 60 %" in got[-1].message and not s.running
+    assert s.goal_reached(s.metrics()) == got[-1].message and s.resume() == ""
+    assert s.trainer.state == "stopped"                # the goal still holds: no going on
+    s.apply(target_acc=100.0)
+    assert s.resume() == "" and s.trainer.state == "ready"
     s = Session(Setup(epochs=7))
     s.run_for(5.0)
     assert s.epoch == 7 and s.done() and s.state() == "stopped"
