@@ -8,7 +8,7 @@ generation; fitness is the negative training loss (or the accuracy).
 Two methods, both seeded:
   * ``ga``: a simple genetic algorithm — elitism, tournament selection, uniform
     crossover and Gaussian mutation.  Easy to explain in a classroom.
-  * ``es``: CMA-ES (Hansen's covariance matrix adaptation evolution strategy), the strong one.
+  * ``es``: CMA-ES (Hansen's covariance matrix adaptation evolution strategy, :mod:`.cmaes`), the strong one.
 Because every activation works here, so does ``step`` (Heaviside), which back-propagation cannot train.
 """
 
@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .cmaes import CMA, default_population
 from .network import MLP
 from .trainer import Metrics
 
@@ -37,7 +38,7 @@ def population_blocks(net: MLP, pop: Array) -> list[Array]:
     """Each layer's [W | b] blocks for every individual: arrays of shape P×r×(s+1)."""
     P = pop.shape[0]
     blocks, offset = [], 0
-    for r, s in zip(net.layers[1:], net.layers[:-1]):
+    for r, s in zip(net.layers[1:], net.layers[:-1], strict=True):
         size = r * (s + 1)
         blocks.append(pop[:, offset:offset + size].reshape(P, r, s + 1))
         offset += size
@@ -50,7 +51,7 @@ def population_logits(net: MLP, pop: Array, X: Array) -> Array:
     blocks = population_blocks(net, pop)
     last = len(blocks) - 1
     with np.errstate(over="ignore", invalid="ignore"):
-        for i, (B, g) in enumerate(zip(blocks, net.activations)):
+        for i, (B, g) in enumerate(zip(blocks, net.activations, strict=True)):
             Z = np.matmul(B[:, :, :-1], A)                          # P×r×n in one call
             Z += B[:, :, -1:]
             if i < last:
@@ -71,9 +72,42 @@ def population_forward(net: MLP, pop: Array, X: Array) -> Array:
     return out
 
 
-def population_scores(net: MLP, pop: Array, X: Array, Y: Array,
-                      accuracy: bool = True) -> tuple[Array, Array | None]:
-    """(loss, accuracy) of every individual, each of shape (P,); accuracy None for regression or when not asked."""
+SCORE_BUDGET = 1 << 20      # bytes of P×r×n intermediates per chunk: they stay in cache (issue 11, item 6)
+
+
+def score_chunk(net: MLP, n: int, itemsize: int, budget: int = SCORE_BUDGET) -> int:
+    """How many individuals to score at once so one layer's P×r×n block fits in ``budget`` bytes."""
+    widest = max(net.layers[1:])
+    return max(1, budget // max(1, widest * n * itemsize))
+
+
+def population_scores(net: MLP, pop: Array, X: Array, Y: Array, accuracy: bool = True,
+                      chunk: int | None = None) -> tuple[Array, Array | None]:
+    """(loss, accuracy) of every individual, each of shape (P,); accuracy None for regression or when not asked.
+
+    Individuals are scored ``chunk`` at a time (default: a cache-sized budget), because one huge
+    batched block spills out of cache and is slower than a plain loop.
+    """
+    P = pop.shape[0]
+    size = score_chunk(net, np.shape(X)[1], pop.dtype.itemsize) if chunk is None else max(1, int(chunk))
+    if size >= P:
+        return _scores_block(net, pop, X, Y, accuracy)
+    X = np.asarray(X, dtype=pop.dtype)
+    Y = np.asarray(Y, dtype=pop.dtype)
+    loss = np.empty(P)
+    acc: Array | None = None
+    for start in range(0, P, size):
+        part_loss, part_acc = _scores_block(net, pop[start:start + size], X, Y, accuracy)
+        loss[start:start + size] = part_loss
+        if part_acc is not None:
+            if acc is None:
+                acc = np.empty(P)
+            acc[start:start + size] = part_acc
+    return loss, acc
+
+
+def _scores_block(net: MLP, pop: Array, X: Array, Y: Array, accuracy: bool) -> tuple[Array, Array | None]:
+    """population_scores for one chunk, all individuals in one batched pass."""
     Z = population_logits(net, pop, X)
     Y = np.asarray(Y, dtype=Z.dtype)
     n = X.shape[1]
@@ -138,7 +172,7 @@ class EvolutionTrainer:
         self.seed = net.seed if seed is None else seed
         self.rng = np.random.default_rng(self.seed)
         dim = net.n_params
-        default_pop = 4 + int(3 * math.log(dim)) if method == "es" else 50
+        default_pop = default_population(dim) if method == "es" else 50
         self.population = self._check_population(default_pop if population is None else population)
         self.sigma = self._check_sigma(sigma if sigma is not None else (0.25 if method == "es" else 0.1))
         if isinstance(elite, bool) or not isinstance(elite, (int, np.integer)) or elite < 0:
@@ -157,7 +191,7 @@ class EvolutionTrainer:
         self._best_fitness = self._fitness(self._best[None, :])[0]
         self.evaluations += 1
         self._ga_pop: Array | None = None
-        self._cma: _CMA | None = None
+        self._cma: CMA | None = None
 
     @staticmethod
     def _check_population(p: Any) -> int:
@@ -211,11 +245,11 @@ class EvolutionTrainer:
         net = self.net
         self.X = net.check_X(X)
         self.Y = net.check_Y(Y, self.X.shape[1])
+        self.X_test: Array | None = None
+        self.Y_test: Array | None = None
         if X_test is not None and Y_test is not None and np.asarray(X_test).size:
             self.X_test = net.check_X(X_test, "X_test")
             self.Y_test = net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
-        else:
-            self.X_test = self.Y_test = None
         if hasattr(self, "_best"):
             self._best_fitness = self._fitness(self._best[None, :])[0]
 
@@ -263,11 +297,11 @@ class EvolutionTrainer:
 
     def _generation_es(self) -> Array:
         if self._cma is None:
-            self._cma = _CMA(self._best.astype(np.float64), self.sigma, self.population, self.rng)
+            self._cma = CMA(self._best.astype(np.float64), self.sigma, population=self.population, rng=self.rng)
         cands = self._cma.ask()
         fit = self._fitness(cands.astype(self.net.dtype))
         self.evaluations += len(cands)
-        self._cma.tell(cands, fit)
+        self._cma.tell(cands, -fit)                       # CMA minimises; fitness is maximised
         i = int(np.argmax(fit))
         if fit[i] > self._best_fitness:
             self._best, self._best_fitness = cands[i].astype(self.net.dtype), fit[i]
@@ -282,7 +316,7 @@ class EvolutionTrainer:
             self.state = "running"
         for _ in range(epochs):
             fit = self._generation_ga() if self.method == "ga" else self._generation_es()
-            if self.method == "ga":
+            if self._ga_pop is not None and self.method == "ga":
                 i = int(np.argmax(fit))
                 if fit[i] > self._best_fitness:
                     self._best, self._best_fitness = self._ga_pop[i].copy(), fit[i]
@@ -309,64 +343,13 @@ class EvolutionTrainer:
         best = self._best[None, :]
         train_loss, train_acc = population_scores(self.net, best, self.X, self.Y)
         test_loss = test_acc = None
-        if self.X_test is not None:
+        if self.X_test is not None and self.Y_test is not None:
             tl, ta = population_scores(self.net, best, self.X_test, self.Y_test)
             test_loss, test_acc = float(tl[0]), None if ta is None else float(ta[0])
         return Metrics(self.epoch, float(train_loss[0]), test_loss,
                        None if train_acc is None else float(train_acc[0]), test_acc, self.state,
                        best_fitness=float(self._best_fitness), mean_fitness=self._mean_fitness,
                        evaluations=self.evaluations)
-
-
-class _CMA:
-    """CMA-ES state (Hansen, "The CMA Evolution Strategy: A Tutorial", 2016), maximising fitness."""
-
-    def __init__(self, mean: Array, sigma: float, lam: int, rng: np.random.Generator) -> None:
-        n = mean.size
-        self.n, self.mean, self.sigma, self.lam, self.rng = n, mean.copy(), sigma, lam, rng
-        mu = lam // 2
-        w = math.log(mu + 0.5) - np.log(np.arange(1, mu + 1))
-        self.weights = w / w.sum()
-        self.mu, self.mueff = mu, 1.0 / np.sum(self.weights ** 2)
-        me = self.mueff
-        self.cs = (me + 2) / (n + me + 5)
-        self.ds = 1 + 2 * max(0.0, math.sqrt((me - 1) / (n + 1)) - 1) + self.cs
-        self.cc = (4 + me / n) / (n + 4 + 2 * me / n)
-        self.c1 = 2 / ((n + 1.3) ** 2 + me)
-        self.cmu = min(1 - self.c1, 2 * (me - 2 + 1 / me) / ((n + 2) ** 2 + me))
-        self.chin = math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n))
-        self.ps, self.pc = np.zeros(n), np.zeros(n)
-        self.C, self.B, self.D = np.eye(n), np.eye(n), np.ones(n)
-        self.gen, self.eigen_gen = 0, 0
-
-    def ask(self) -> Array:
-        z = self.rng.standard_normal((self.lam, self.n))
-        self._y = (z * self.D) @ self.B.T                 # y ~ N(0, C)
-        return self.mean + self.sigma * self._y
-
-    def tell(self, cands: Array, fit: Array) -> None:
-        n = self.n
-        order = np.argsort(-fit)[:self.mu]
-        y = self._y[order]
-        yw = self.weights @ y
-        self.mean = self.mean + self.sigma * yw
-        inv_sqrt_c_yw = self.B @ ((self.B.T @ yw) / self.D)
-        self.ps = (1 - self.cs) * self.ps + math.sqrt(self.cs * (2 - self.cs) * self.mueff) * inv_sqrt_c_yw
-        self.gen += 1
-        norm_ps = np.linalg.norm(self.ps)
-        hs = norm_ps / math.sqrt(1 - (1 - self.cs) ** (2 * self.gen)) < (1.4 + 2 / (n + 1)) * self.chin
-        self.pc = (1 - self.cc) * self.pc + hs * math.sqrt(self.cc * (2 - self.cc) * self.mueff) * yw
-        rank_mu = (y * self.weights[:, None]).T @ y
-        delta = (1 - hs) * self.cc * (2 - self.cc)
-        self.C = ((1 - self.c1 - self.cmu) * self.C + self.c1 * (np.outer(self.pc, self.pc) + delta * self.C)
-                  + self.cmu * rank_mu)
-        self.sigma *= math.exp((self.cs / self.ds) * (norm_ps / self.chin - 1))
-        self.sigma = float(min(max(self.sigma, 1e-12), 1e6))
-        if self.gen - self.eigen_gen > self.lam / (self.c1 + self.cmu) / n / 10:
-            self.eigen_gen = self.gen
-            self.C = np.triu(self.C) + np.triu(self.C, 1).T
-            d2, self.B = np.linalg.eigh(self.C)
-            self.D = np.sqrt(np.maximum(d2, 1e-20))
 
 
 __all__ = ["EvolutionTrainer", "METHODS", "FITNESS", "population_forward", "population_logits",
