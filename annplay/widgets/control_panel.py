@@ -175,7 +175,7 @@ class ControlPanel(VerticalScroll):
             yield title                               # one flat list: fewer containers, a faster first frame
             for entry in entries:
                 for widget in self._controls_for(entry):
-                    if entry.name != "dataset":
+                    if entry.name != "dataset" and entry.kind != "per_layer":   # rows: one per hidden layer
                         widget.display = self.session.applies(entry.name)
                     yield widget
             if group == "data":
@@ -186,16 +186,16 @@ class ControlPanel(VerticalScroll):
         yield Static(id="problem", classes="info")
 
     def _controls_for(self, entry: Setting) -> Iterator[Widget]:
-        """The widget(s) for one table entry (a per-layer entry lives in the layer rows)."""
+        """The widget(s) for one table entry (the per-layer entry: a row per hidden layer)."""
         setup = self.session.setup
-        if entry.kind == "per_layer":
-            return
         if entry.kind == "features":
             yield ChipSet(entry.name, list(FEATURES), [f.label for f in FEATURES.values()], setup.features)
             return
         if entry.kind == "layers":
             yield Choice("layers", entry.label, list(range(MAX_HIDDEN_LAYERS + 1)), len(setup.hidden),
                          key=entry.name, tooltip=entry.help)
+            return
+        if entry.kind == "per_layer":                # one row per hidden layer: its neurons and its activation
             for i in range(MAX_HIDDEN_LAYERS):
                 acts = setup.layer_activations
                 row = Horizontal(
