@@ -56,34 +56,10 @@ from annplay.fields import (  # noqa: F401  (re-exported: the numeric half of th
 if TYPE_CHECKING:  # pragma: no cover
     from rich.text import Text
 
-__all__ = [
-    "KINDS",
-    "DEFAULT_LEVELS",
-    "DEFAULT_BOUNDS",
-    "HALF_BLOCK",
-    "TRAIN_GLYPH",
-    "TEST_GLYPH",
-    "Bounds",
-    "Points",
-    "Palette",
-    "BoundaryRenderer",
-    "bounds_for",
-    "fit_size",
-    "grid_inputs",
-    "cell_to_point",
-    "point_to_cell",
-    "point_to_pixel",
-    "outputs_to_field",
-    "predict_field",
-    "value_range",
-    "quantize",
-    "get_palette",
-    "as_points",
-    "render_rows",
-    "plain_lines",
-    "legend",
-    "render_text",
-]
+__all__ = ["KINDS", "DEFAULT_LEVELS", "DEFAULT_BOUNDS", "HALF_BLOCK", "TRAIN_GLYPH", "TEST_GLYPH", "Bounds",
+           "Points", "Palette", "BoundaryRenderer", "bounds_for", "fit_size", "grid_inputs", "cell_to_point",
+           "point_to_cell", "point_to_pixel", "outputs_to_field", "predict_field", "value_range", "quantize",
+           "get_palette", "as_points", "render_rows", "plain_lines", "legend", "render_text"]
 
 
 HALF_BLOCK = "▀"

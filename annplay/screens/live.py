@@ -102,7 +102,7 @@ class LiveScreen(Screen[None]):
     def _start(self) -> None:
         """Start a training run in a thread worker."""
         self._request(maps=self.panel != "controls")
-        self._train(self.session.start())
+        self._train(self.session.start(), self.session, self.mailbox)
         self.query_one(ControlPanel).show_running(True)
         self.query_one(StatsPanel).show_state("running", self.epoch)
 
@@ -113,9 +113,9 @@ class LiveScreen(Screen[None]):
         self.query_one(ControlPanel).show_running(False)
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=True)
-    def _train(self, run: int) -> None:
-        """(Worker thread) train through the session; it reads only the session and its frozen view request."""
-        worker, session, mailbox, post = get_current_worker(), self.session, self.mailbox, self.post_message
+    def _train(self, run: int, session: Session, mailbox: Mailbox) -> None:
+        """(Worker thread) train through the session: it reads only the session and its frozen view request."""
+        worker, post = get_current_worker(), self.post_message       # post_message is thread-safe
 
         def deliver(snap: Snapshot) -> None:
             rows = None
