@@ -14,8 +14,8 @@ from annplay.engine.datasets import (
     Dataset,
     checkerboard_label,
     dataset_names,
-    gauss_variance,
     from_points,
+    gauss_variance,
     make_dataset,
     multigauss_label,
     sine_label,
@@ -113,7 +113,8 @@ def test_points_inside_plot(name: str, noise: float) -> None:
     ds = make_dataset(name, n=400, noise=noise, seed=3)
     assert ds.X.shape == (2, 400)
     assert ds.y.shape == (400,)
-    assert np.all(np.abs(ds.X) <= 6.0)
+    if name != "gauss":                     # dataset.ts lets gauss points leave the plot (tests/test_fidelity.py)
+        assert np.all(np.abs(ds.X) <= 6.0)
     assert ds.feature_names == ("x1", "x2")
 
 
@@ -193,10 +194,10 @@ def test_gauss_centres_and_spread_grow_with_noise() -> None:
         assert np.allclose(pos.mean(axis=1), [2, 2], atol=0.25)
         assert np.allclose(neg.mean(axis=1), [-2, -2], atol=0.25)
         stds.append(float(pos.std()))
-    # TF's varianceScale: noise 0 -> variance 0.5, noise 25 -> 2.25 (50 -> 4, then trimmed to the plot)
+    # TF's varianceScale: noise 0 -> variance 0.5, noise 25 -> 2.25, noise 50 -> 4 (not trimmed to the plot)
     assert stds[0] == pytest.approx(math.sqrt(0.5), rel=0.06)
     assert stds[1] == pytest.approx(1.5, rel=0.06)
-    assert stds[0] < stds[1] < stds[2] < 2.0
+    assert stds[2] == pytest.approx(2.0, rel=0.06)
     assert [gauss_variance(f) for f in (0.0, 0.25, 0.5)] == pytest.approx([0.5, 2.25, 4.0])
 
 

@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annplay.engine import MLP, NeuralNetwork, Trainer, make_dataset
-from annplay.engine.evolution import (EvolutionTrainer, population_forward, population_logits,
-                                      population_scores)
+from annplay.engine.evolution import EvolutionTrainer, population_forward, population_logits, population_scores
 
 XOR_X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=float)
 XOR_Y = np.array([[0, 1, 1, 0]], dtype=float)
@@ -75,7 +74,7 @@ def test_best_fitness_never_decreases_and_the_net_holds_the_best(method):
     assert np.all(np.diff(best) >= 0), "elitism: the best fitness must be monotone"
     assert best[-1] > best[0]
     assert -net.loss(X, Y) == pytest.approx(tr.best_fitness)
-    assert all(b >= m for b, m in zip(tr.best_history, tr.mean_history))
+    assert all(b >= m for b, m in zip(tr.best_history, tr.mean_history, strict=True))
 
 
 @pytest.mark.parametrize("method", ["ga", "es"])

@@ -18,7 +18,7 @@ from annplay.engine.features import (
 
 
 def test_registry_order_and_labels() -> None:
-    assert list(FEATURES) == ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"]
+    assert list(FEATURES) == ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2", "cosx1", "cosx2"]
     assert FEATURES["x1sq"].label == "x1²"
     assert FEATURES["x2sq"].label == "x2²"
     assert DEFAULT_FEATURES == ("x1", "x2")
@@ -29,10 +29,10 @@ def test_registry_order_and_labels() -> None:
 def test_values() -> None:
     X = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.5]])
     out = apply_features(X, list(FEATURES))
-    assert out.shape == (7, 3) and out.dtype == np.float64
+    assert out.shape == (9, 3) and out.dtype == np.float64
     x1, x2 = X
-    expected = [x1, x2, x1**2, x2**2, x1 * x2, np.sin(x1), np.sin(x2)]
-    for row, exp in zip(out, expected):
+    expected = [x1, x2, x1**2, x2**2, x1 * x2, np.sin(x1), np.sin(x2), np.cos(x1), np.cos(x2)]
+    for row, exp in zip(out, expected, strict=True):
         assert np.allclose(row, exp)
 
 
@@ -61,6 +61,8 @@ def test_parse_features() -> None:
     assert parse_features(" X1 , sinx2 ") == ("x1", "sinx2")
     assert parse_features(["x1^2", "x1*x2", "sin(x1)"]) == ("x1sq", "x1x2", "sinx1")
     assert feature_labels(("x1", "x2sq", "sinx1")) == ("x1", "x2²", "sin(x1)")
+    assert parse_features("COS(x1), cosx2") == ("cosx1", "cosx2")
+    assert feature_labels(("cosx1", "cosx2")) == ("cos(x1)", "cos(x2)")
 
 
 @pytest.mark.parametrize(
@@ -83,7 +85,7 @@ def test_parse_errors_list_allowed(spec: str, match: str) -> None:
 
 def test_apply_rejects_unknown_name() -> None:
     with pytest.raises(ValueError, match="allowed"):
-        apply_features(np.zeros((2, 1)), ("x1", "cosx1"))
+        apply_features(np.zeros((2, 1)), ("x1", "tanx1"))
 
 
 @settings(max_examples=50, deadline=None)
@@ -94,3 +96,11 @@ def test_squares_and_products_consistent(X: np.ndarray) -> None:
     assert np.allclose(out[3], out[1] ** 2)
     assert np.allclose(out[4], out[0] * out[1])
     assert np.all(out[2] >= 0) and np.all(out[3] >= 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float64, (2, 7), elements=st.floats(-6, 6)))
+def test_sin_and_cos_of_each_coordinate_lie_on_the_unit_circle(X: np.ndarray) -> None:
+    sx1, sx2, cx1, cx2 = apply_features(X, ("sinx1", "sinx2", "cosx1", "cosx2"))
+    assert np.allclose(sx1 ** 2 + cx1 ** 2, 1) and np.allclose(sx2 ** 2 + cx2 ** 2, 1)
+    assert np.allclose(cx1, np.sin(X[0] + np.pi / 2)) and np.allclose(cx2, np.sin(X[1] + np.pi / 2))

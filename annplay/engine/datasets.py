@@ -146,6 +146,25 @@ def _halves(n: int) -> tuple[int, int]:
     return n - n // 2, n // 2
 
 
+def normal_random(rng: np.random.Generator, mean: float, variance: float, size: int) -> np.ndarray:
+    """normalRandom(mean, variance) from dataset.ts: Marsaglia's polar method keeping v1, no redraws of the result.
+
+    Pairs (v1, v2) uniform in the square are redrawn while s = v1² + v2² > 1, as in TF (and also when s = 0,
+    where TF would produce NaN); the sample is mean + √variance · √(−2 ln s / s) · v1.
+    """
+    out = np.empty(size)
+    filled = 0
+    while filled < size:
+        want = size - filled
+        v = rng.random((2, want + want // 3 + 8)) * 2 - 1
+        s = v[0] * v[0] + v[1] * v[1]
+        ok = (s <= 1) & (s > 0)
+        v1, s = v[0][ok][:want], s[ok][:want]
+        out[filled:filled + v1.size] = np.sqrt(-2 * np.log(s) / s) * v1
+        filled += v1.size
+    return mean + math.sqrt(variance) * out
+
+
 def _bounded_normal(rng: np.random.Generator, mean: float, std: float, size: int) -> np.ndarray:
     """Normal samples redrawn until inside the plot domain, so points never leave [-6, 6]."""
     out = rng.normal(mean, std, size)
@@ -164,7 +183,7 @@ def _stack(*parts: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarra
 
 
 def gen_circle(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """classifyCircleData: class 1 within r<2.5, class 0 in 3.5<r<5; noise jitters only the position used for the label."""
+    """classifyCircleData: class 1 within r<2.5, class 0 in 3.5<r<5; noise jitters only the label's position."""
     radius = 5.0
     n_pos, n_neg = _halves(n)
     blocks = []
@@ -199,14 +218,16 @@ def gauss_variance(noise: float) -> float:
 
 
 def gen_gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """classifyTwoGaussData: class 1 around (2, 2), class 0 around (-2, -2); noise widens the variance (0.5 to 4)."""
-    std = math.sqrt(gauss_variance(noise))
+    """classifyTwoGaussData: class 1 around (2, 2), class 0 around (-2, -2); noise widens the variance (0.5 to 4).
+
+    As in dataset.ts, points are not kept inside the plot: at noise 50 about 4 % fall outside ±6.
+    """
+    variance = gauss_variance(noise)
     n_pos, n_neg = _halves(n)
     blocks = []
     for count, c, label in ((n_pos, 2.0, 1), (n_neg, -2.0, 0)):
-        x = _bounded_normal(rng, c, std, count)
-        y = _bounded_normal(rng, c, std, count)
-        blocks.append((x, y, np.full(count, label, dtype=np.int64)))
+        xy = normal_random(rng, c, variance, 2 * count).reshape(count, 2)     # TF draws x then y per point
+        blocks.append((xy[:, 0], xy[:, 1], np.full(count, label, dtype=np.int64)))
     X, lab = _stack(*blocks)
     return X, lab, BINARY
 
@@ -273,7 +294,7 @@ MOONS_SCALE = 3.0
 
 
 def gen_moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Two interleaved half moons scaled by 3 and centred; noise adds Gaussian jitter of sd 3·noise (clipped to the plot)."""
+    """Two interleaved half moons scaled by 3 and centred; noise adds Gaussian jitter of sd 3·noise (clipped)."""
     n_pos, n_neg = _halves(n)
     t1 = _uniform(rng, 0.0, math.pi, n_pos)
     t0 = _uniform(rng, 0.0, math.pi, n_neg)
@@ -322,7 +343,7 @@ def gen_rings3(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarr
     """Three concentric rings (r<1.5, 2.5-3.75, 4.75-6) as classes 0-2; noise moves radii by N(0, (2·noise)²)."""
     counts = [n // 3 + (1 if i < n % 3 else 0) for i in range(3)]
     xs, ys, labs = [], [], []
-    for k, (count, (lo, hi)) in enumerate(zip(counts, RING_BANDS)):
+    for k, (count, (lo, hi)) in enumerate(zip(counts, RING_BANDS, strict=True)):
         r = _uniform(rng, lo, hi, count) + rng.normal(0.0, 1.0, count) * (2.0 * noise)
         r = np.clip(np.abs(r), 0.0, DOMAIN)
         angle = _uniform(rng, 0.0, 2 * math.pi, count)
@@ -391,7 +412,8 @@ def _real(file: str, x: tuple[str, str], y: str) -> Callable[..., Dataset]:
     return load
 
 
-def _spec(name: str, kind: str, default_n: int, description: str, generator: Callable[..., Any], **kw: Any) -> DatasetSpec:
+def _spec(name: str, kind: str, default_n: int, description: str, generator: Callable[..., Any],
+          **kw: Any) -> DatasetSpec:
     """Build a registry entry (keeps the table below one line per data set)."""
     return DatasetSpec(name, kind, default_n, description, generator, **kw)
 
@@ -399,21 +421,29 @@ def _spec(name: str, kind: str, default_n: int, description: str, generator: Cal
 DATASETS: dict[str, DatasetSpec] = {
     s.name: s
     for s in (
-        _spec("circle", "binary", 500, "Disc (r<2.5) inside a ring (3.5<r<5); noise mislabels points near the border", gen_circle),
-        _spec("xor", "binary", 500, "Quadrants: class 1 where x1·x2 >= 0; noise mislabels points near the axes", gen_xor),
+        _spec("circle", "binary", 500, "Disc (r<2.5) inside a ring (3.5<r<5); noise mislabels points near the border",
+              gen_circle),
+        _spec("xor", "binary", 500, "Quadrants: class 1 where x1·x2 >= 0; noise mislabels points near the axes",
+              gen_xor),
         _spec("gauss", "binary", 500, "Two Gaussian clusters at (2,2) and (-2,-2); noise widens them", gen_gauss),
         _spec("spiral", "binary", 500, "Two interleaved spirals; noise scatters the points", gen_spiral),
         _spec("moons", "binary", 500, "Two interleaved half moons; noise adds Gaussian jitter", gen_moons),
-        _spec("checkerboard", "binary", 500, "4×4 checkerboard over [-6,6]; noise mislabels points near square edges", gen_checkerboard),
+        _spec("checkerboard", "binary", 500, "4×4 checkerboard over [-6,6]; noise mislabels points near square edges",
+              gen_checkerboard),
         _spec("rings3", "multiclass", 600, "Three concentric rings, one class each; noise blurs the radii", gen_rings3),
-        _spec("blobs", "multiclass", 600, "k Gaussian blobs (default 4, option classes=k); noise widens them", gen_blobs, options=("classes", "k")),
+        _spec("blobs", "multiclass", 600, "k Gaussian blobs (default 4, option classes=k); noise widens them",
+              gen_blobs, options=("classes", "k")),
         _spec("plane", "regression", 1200, "Tilted plane: y = (x1+x2)/10; noise blurs the label", gen_plane),
         _spec("multigauss", "regression", 1200, "Six ±1 Gaussian bumps; noise blurs the label", gen_multigauss),
         _spec("sine", "regression", 1200, "Wave: y = sin(pi·x1/3); noise blurs the label", gen_sine),
-        _spec("iris", "multiclass", 150, "Fisher's iris (150 flowers, 3 species); petal length/width, standardised; noise unused",
-              _real("iris.csv", ("petal_length", "petal_width"), "species"), uses_noise=False, options=("x", "y"), real=True),
-        _spec("penguins", "multiclass", 342, "Palmer penguins (3 species); bill length/depth, standardised, 2 NA rows dropped; noise unused",
-              _real("penguins.csv", ("bill_length_mm", "bill_depth_mm"), "species"), uses_noise=False, options=("x", "y"), real=True),
+        _spec("iris", "multiclass", 150,
+              "Fisher's iris (150 flowers, 3 species); petal length/width, standardised; noise unused",
+              _real("iris.csv", ("petal_length", "petal_width"), "species"),
+              uses_noise=False, options=("x", "y"), real=True),
+        _spec("penguins", "multiclass", 342,
+              "Palmer penguins (3 species); bill length/depth, standardised, 2 NA rows dropped; noise unused",
+              _real("penguins.csv", ("bill_length_mm", "bill_depth_mm"), "species"),
+              uses_noise=False, options=("x", "y"), real=True),
     )
 }
 

@@ -1,4 +1,8 @@
-"""TF Playground's input transforms (x1, x2, x1², x2², x1·x2, sin x1, sin x2) as one registry."""
+"""TF Playground's input transforms (x1, x2, x1², x2², x1·x2, sin x1, sin x2, cos x1, cos x2) as one registry.
+
+cos x1 and cos x2 are in TF's URL state (``cosX``, ``cosY``) though its network does not offer them;
+they are here so that every TF Playground state can be represented.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ FEATURES: dict[str, Feature] = {
         Feature("x1x2", "x1·x2", lambda X: X[0] * X[1]),
         Feature("sinx1", "sin(x1)", lambda X: np.sin(X[0])),
         Feature("sinx2", "sin(x2)", lambda X: np.sin(X[1])),
+        Feature("cosx1", "cos(x1)", lambda X: np.cos(X[0])),
+        Feature("cosx2", "cos(x2)", lambda X: np.cos(X[1])),
     )
 }
 
@@ -37,7 +43,7 @@ _ALIASES: dict[str, str] = {
     "x1^2": "x1sq", "x1**2": "x1sq", "x1²": "x1sq",
     "x2^2": "x2sq", "x2**2": "x2sq", "x2²": "x2sq",
     "x1*x2": "x1x2", "x1·x2": "x1x2",
-    "sin(x1)": "sinx1", "sin(x2)": "sinx2",
+    "sin(x1)": "sinx1", "sin(x2)": "sinx2", "cos(x1)": "cosx1", "cos(x2)": "cosx2",
 }
 
 
