@@ -6,7 +6,8 @@ Workloads (500 points of the `circle` data set, plain SGD, lr 0.1, one BLAS thre
 each in float32 and float64, full batch and batch 10.  Contenders: `Trainer.step` (no loss
 recorded), `MLP.fit` (loss recorded every epoch, as scikit-learn does), `benchmarks/handloop.py`,
 PyTorch (1 thread, BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier.
-Rounds are interleaved and each contender's best round counts, so a busy machine hurts all alike.
+Rounds are interleaved; a ratio is the median over rounds of the two contenders' times in the same
+round (measured moments apart, so a busy machine hurts both alike); times shown are best rounds.
 Peak memory: n = 500,000, W2 float32, full batch, each library in its own subprocess; the figure is
 the peak RSS above the RSS once the library is imported and the data made.
 
@@ -22,6 +23,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +123,11 @@ def sklearn_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable
     return run
 
 
+def paired_ratio(t: dict[str, np.ndarray], slow: str, fast: str) -> float:
+    """Median over rounds of slow/fast, both timed moments apart in the same round (under the same load)."""
+    return float(np.median(t[slow] / t[fast])) if slow in t and fast in t else float("nan")
+
+
 def speed(rounds: int, seconds: float) -> list[dict]:
     rows = []
     for name, (h, act) in WORKLOADS.items():
@@ -133,15 +140,17 @@ def speed(rounds: int, seconds: float) -> list[dict]:
                            "sklearn": sklearn_runner(h, act, dtype, batch)}
                 runners = {k: v for k, v in runners.items() if v is not None}
                 epochs = {k: max(2, int(seconds / max(timed(v, 2), 1e-7))) for k, v in runners.items()}
-                best = {k: np.inf for k in runners}
-                for _ in range(rounds):
-                    for key, run in runners.items():
-                        best[key] = min(best[key], timed(run, epochs[key]))
+                times: dict[str, list[float]] = {k: [] for k in runners}
+                order = list(runners)
+                for r in range(rounds):               # every other round in reverse, so no one always goes first
+                    for key in (order if r % 2 == 0 else order[::-1]):
+                        times[key].append(timed(runners[key], epochs[key]))
+                t = {k: np.array(v) for k, v in times.items()}
+                ratio = partial(paired_ratio, t)
                 rows.append({"workload": name, "dtype": np.dtype(dtype).name, "batch": batch or "full",
-                             **{f"{k} µs/epoch": round(v * 1e6, 1) for k, v in best.items()},
-                             "step/hand": best["hand"] / best["step"], "fit/hand": best["hand"] / best["fit"],
-                             "step/torch": best.get("torch", np.nan) / best["step"],
-                             "fit/sklearn": best.get("sklearn", np.nan) / best["fit"]})
+                             **{f"{k} µs/epoch": round(float(v.min()) * 1e6, 1) for k, v in t.items()},
+                             "step/hand": ratio("hand", "step"), "fit/hand": ratio("hand", "fit"),
+                             "step/torch": ratio("torch", "step"), "fit/sklearn": ratio("sklearn", "fit")})
     return rows
 
 
