@@ -84,7 +84,8 @@ def main() -> None:
         rows = args.rows if args.mb is None else int(args.mb * 1e6 / 48)
         write_csv(path, rows)
         size = os.path.getsize(path) / 1e6
-        print(f"{path.name}: {rows:,} rows, {size:.0f} MB")
+        print(f"{path.name}: {rows:,} rows, {size:.0f} MB; load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} CPUs")
         for which in ("new",) if args.no_old else ("old", "new"):
             results = [measure(which, path, old_source) for _ in range(args.runs)]
             secs = [r["seconds"] for r in results]

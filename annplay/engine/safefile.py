@@ -165,7 +165,7 @@ def _real_target(path: Path) -> Path:
 
 def _pid_alive(pid: int) -> bool:
     """True if a process with this id exists (or we cannot tell: then it is kept)."""
-    if pid <= 0:
+    if pid <= 0 or os.name == "nt":                  # on Windows os.kill(pid, 0) would terminate the process
         return True
     try:
         os.kill(pid, 0)
