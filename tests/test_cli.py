@@ -267,12 +267,13 @@ def test_train_stops_at_the_goal_at_the_same_epoch_every_time(tmp_path: Path) ->
     args = ("train", "--dataset", "circle", "--points", "100", "--lr", "0.3", "--target-acc", "90",
             "--epochs", "5000", "--json")
     first, second = (json.loads(ok(annplay(tmp_path, *args)).stdout) for _ in range(2))
-    assert first["state"] == "done" and "goal reached: accuracy" in first["message"]
+    assert first["state"] == "stopped" and "≥ goal 90 %" in first["message"]
     assert 1 <= first["epochs"] < 5000 and first["test_accuracy"] >= 0.9
     assert second["epochs"] == first["epochs"], "a goal stops the run at the same epoch every time"
     lossy = json.loads(ok(annplay(tmp_path, "train", "--dataset", "circle", "--points", "100", "--lr", "0.3",
                                   "--target-loss", "0.3", "--json")).stdout)
-    assert lossy["test_loss"] <= 0.3 and "goal reached: loss" in lossy["message"] and lossy["epochs"] < 1000
+    assert lossy["test_loss"] <= 0.3 and "≤ goal 0.3" in lossy["message"] and lossy["epochs"] < 1000
+    assert lossy["state"] == "stopped"
 
 
 def test_json_setup_code_and_setup_file_repeat_the_run_exactly(tmp_path: Path) -> None:

@@ -77,41 +77,25 @@ def open_session(setup: Setup, typed: dict[str, str]) -> Session:
 
 
 class Loop:
-    """Trains the session in slices of SLICE_SECONDS until done, a goal, or Ctrl-C; times the training alone.
+    """Trains the session in slices of SLICE_SECONDS until it is done or Ctrl-C; times the training alone.
 
-    Without a goal the session's own adaptive loop (run_for) does the work; with a goal every epoch
-    is checked, so a run stops at the same epoch every time.
+    The session's own loop (run_for) does the work, goals included: it stops at the same epoch as the
+    app and a sweep row would.
     """
 
     def __init__(self, session: Session, stop: Stop) -> None:
-        from annplay.engine.stopping import needs_every_epoch
-
         self.session = session
         self.stop = stop
-        self.every_epoch = needs_every_epoch(session.setup)
         self.training_seconds = 0.0
         self.wall_seconds = 0.0
-        self.goal = ""
-
-    def _slice(self) -> None:
-        """About SLICE_SECONDS of training: the session's adaptive chunks, or single epochs with a goal."""
-        session = self.session
-        if not self.every_epoch:
-            session.run_for(SLICE_SECONDS, metrics=False, stop=lambda: self.stop.requested)
-            return
-        deadline = time.perf_counter() + SLICE_SECONDS
-        while not session.done() and not self.stop.requested:
-            self.goal = session.goal_reached(session.step(1))
-            if self.goal or time.perf_counter() >= deadline:
-                return
 
     def run(self, on_slice: Any = None) -> Metrics:
-        """Train to the end (or a goal, or Ctrl-C), calling on_slice(metrics, seconds) after each slice."""
+        """Train to the end (or Ctrl-C), calling on_slice(metrics, seconds) after each slice."""
         session, started = self.session, False
         wall = time.perf_counter()
-        while not session.done() and not self.stop.requested and not self.goal:
+        while not session.done() and not self.stop.requested:
             t = time.perf_counter()
-            self._slice()
+            session.run_for(SLICE_SECONDS, metrics=False, stop=lambda: self.stop.requested)
             self.training_seconds += time.perf_counter() - t
             if not started:
                 started = True
@@ -210,7 +194,6 @@ def run(args: argparse.Namespace) -> int:
         save_setup(args.save_setup, setup, saved)
     ds = session.prep.dataset
     state = "interrupted" if stop.requested else "done" if metrics.state == "running" else metrics.state
-    message = "; ".join(m for m in (trainer.message, loop.goal) if m) or None
     result = {
         "dataset": ds.name, "kind": ds.kind, "class_names": list(ds.class_names),
         "epochs": metrics.epoch, "state": state,
@@ -219,7 +202,8 @@ def run(args: argparse.Namespace) -> int:
         "trainer": setup.trainer, "evaluations": metrics.evaluations,
         "seconds": round(loop.wall_seconds, 4),
         "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
-        "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved, "message": message,
+        "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved,
+        "message": trainer.message or None,
         "settings": setup.to_dict(), "setup": encode(setup),
     }
     if args.json:
