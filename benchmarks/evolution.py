@@ -11,7 +11,6 @@ batched population forward pass's evaluations per second (float32, 500 points).
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import numpy as np
