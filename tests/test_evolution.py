@@ -176,3 +176,39 @@ def test_configure_applies_population_and_sigma_live_and_names_unknown_keys(meth
     with pytest.raises(ValueError, match="population"):
         ev.configure(population=2, sigma=0.3)
     assert (ev.population, ev.sigma) == (12, 0.05)
+
+
+@settings(max_examples=30, deadline=None)
+@given(P=st.integers(1, 40), chunk=st.integers(1, 45), loss=st.sampled_from(["bce", "mse", "cross_entropy"]),
+       seed=st.integers(0, 10**6))
+def test_chunked_scores_equal_one_batch(P, chunk, loss, seed):
+    rng = np.random.default_rng(seed)
+    r = 3 if loss == "cross_entropy" else 1
+    out = "softmax" if loss == "cross_entropy" else "logistic"
+    net = MLP([2, 5, r], ["tanh", out], loss=loss, seed=seed)
+    X = rng.normal(size=(2, 13))
+    Y = np.eye(r)[:, rng.integers(0, r, 13)] if r > 1 else (rng.random((1, 13)) < 0.5).astype(float)
+    pop = rng.normal(size=(P, net.n_params))
+    whole_loss, whole_acc = population_scores(net, pop, X, Y, chunk=P)
+    part_loss, part_acc = population_scores(net, pop, X, Y, chunk=chunk)
+    np.testing.assert_allclose(part_loss, whole_loss, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(part_acc, whole_acc)
+
+
+def test_default_chunk_keeps_one_layer_block_near_one_mebibyte():
+    from annplay.engine.evolution import SCORE_BUDGET, score_chunk
+    net = MLP([2, 32, 32, 1], "relu")
+    assert score_chunk(net, 500, 4) == SCORE_BUDGET // (32 * 500 * 4) == 16
+    assert score_chunk(net, 500, 8) == 8
+    assert score_chunk(net, 10**6, 8) == 1                  # never less than one individual
+
+
+def test_es_on_a_large_network_uses_separable_cma_and_improves():
+    ds = make_dataset("circle", n=100, seed=0)
+    net = MLP([2, 32, 32, 1], ["relu", "relu", "logistic"], seed=0, dtype=np.float32)
+    assert net.n_params == 1185
+    tr = EvolutionTrainer(net, ds.X, ds.targets(), method="es", seed=0)
+    start = tr.best_fitness
+    tr.step(15)
+    assert tr._cma is not None and tr._cma.diagonal and tr._cma.B is None
+    assert tr.best_fitness > start

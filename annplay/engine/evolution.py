@@ -1,14 +1,15 @@
 """Neuroevolution: training without gradients, on the network's flat parameter vector.
 
-A population of parameter vectors is scored in one batched forward pass (a
-3-D matmul over stacked [W | b] blocks, no Python loop over individuals), and
-the best one is written back with ``net.set_flat``.  One ``step`` is one
+A population of parameter vectors is scored by batched forward passes (3-D
+matmuls over stacked [W | b] blocks), a cache-sized chunk of individuals at a
+time, and the best one is written back with ``net.set_flat``.  One ``step`` is one
 generation; fitness is the negative training loss (or the accuracy).
 
 Two methods, both seeded:
   * ``ga``: a simple genetic algorithm — elitism, tournament selection, uniform
     crossover and Gaussian mutation.  Easy to explain in a classroom.
-  * ``es``: CMA-ES (Hansen's covariance matrix adaptation evolution strategy, :mod:`.cmaes`), the strong one.
+  * ``es``: CMA-ES (Hansen's covariance matrix adaptation evolution strategy, :mod:`.cmaes`), the strong one;
+    separable (diagonal covariance) above 400 parameters, so big networks stay cheap per generation.
 Because every activation works here, so does ``step`` (Heaviside), which back-propagation cannot train.
 """
 
