@@ -65,7 +65,8 @@ def load_dataset(setup: Setup, drawn: tuple[Point, ...] | None = None) -> Datase
         return from_points(drawn, "multiclass" if max(kinds) >= 2 else "binary")
     if setup.csv is not None:
         from .csvdata import load_csv
-        return load_csv(Path(setup.csv), x=list(setup.csv_x) if setup.csv_x else None, y=setup.csv_y)
+        return load_csv(Path(setup.csv), x=list(setup.csv_x) if setup.csv_x else None, y=setup.csv_y,
+                        points=setup.points, seed=setup.seed)
     return make_dataset(setup.dataset, n=setup.points, noise=setup.noise, seed=setup.seed)
 
 
