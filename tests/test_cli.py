@@ -478,7 +478,7 @@ BAD_ARGUMENTS = [
     ("activation", ["train", "--activation", "foo"], ["--activation", "foo", "tanh"]),
     ("optimizer", ["train", "--optimizer", "foo"], ["--optimizer", "foo", "adam"]),
     ("features", ["train", "--features", "x3"], ["--features", "x3", "x1x2"]),
-    ("batch-size", ["train", "--batch-size", "0"], ["--batch-size", "whole number ≥ 1", "got 0"]),
+    ("batch-size", ["train", "--batch-size", "0"], ["--batch-size", "whole number ≥ 1", "got '0'"]),
     ("l1-and-l2", ["train", "--l1", "0.01", "--l2", "0.01"], ["--l1", "--l2"]),
     ("x-without-data", ["train", "--x", "a,b"], ["--x does not apply", "CSV file"]),
     ("data-missing-file", ["train", "--data", "missing.csv"], ["--data", "missing.csv"]),

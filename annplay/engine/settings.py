@@ -136,28 +136,29 @@ def _check_choice(s: Setting, value: Any) -> str:
 
 
 def _number(s: Setting, value: Any, whole: bool) -> float:
+    shown = value.strip() if isinstance(value, str) else value      # errors quote what was typed
     if isinstance(value, bool):
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     if isinstance(value, str):
         text = value.strip()
         try:
             value = int(text) if whole else float(text)
         except ValueError:
-            raise SettingError(s.name, f"{s.allowed()}, got {text!r}") from None
+            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
     if whole and not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
         if not hasattr(value, "__index__"):
-            raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}") from None
+        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
     ok = math.isfinite(number)
     if ok and s.lo is not None:
         ok = number > s.lo if s.lo_open else number >= s.lo
     if ok and s.hi is not None:
         ok = number < s.hi if s.hi_open else number <= s.hi
     if not ok:
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     return number
 
 
@@ -253,13 +254,18 @@ _CHECKERS: dict[str, Callable[[Setting, Any], Any]] = {
 }
 
 
+def _num(v: float) -> str:
+    """A bound as people write it: 1000000, not 1e+06."""
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:g}"
+
+
 def _range_words(s: Setting, noun: str) -> str:
     if s.lo is not None and s.hi is not None:
         lo = "more than" if s.lo_open else "from"
         hi = "below" if s.hi_open else "to"
-        text = f"{noun} {lo} {s.lo:g} {hi} {s.hi:g}"
+        text = f"{noun} {lo} {_num(s.lo)} {hi} {_num(s.hi)}"
     elif s.lo is not None:
-        text = f"{noun} {'>' if s.lo_open else '≥'} {s.lo:g}"
+        text = f"{noun} {'>' if s.lo_open else '≥'} {_num(s.lo)}"
     else:
         text = f"a finite {noun}"
     return text + (" (or auto)" if s.optional else "")
