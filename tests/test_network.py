@@ -441,3 +441,12 @@ def test_a_missing_layer_index_names_the_number_of_layers() -> None:
     with pytest.raises(IndexError, match=r"biases\[-3\] does not exist: .* \(indices 0 to 1, or -2 to -1\)"):
         net.biases[-3]
     assert net.weights[-1].shape == (1, 3) and len(net.weights[0:1]) == 1
+
+
+def test_a_value_that_overflows_float32_is_refused_and_changes_nothing() -> None:
+    net = MLP([1, 2], "tanh", dtype="float32")
+    before = net.get_flat()
+    with pytest.raises(ValueError, match=r"weights\[0\] must be finite in float32"):
+        net.weights[0] = [[1e308], [1e308]]
+    np.testing.assert_array_equal(net.get_flat(), before)
+    net.weights[0] = [[3e38], [-1.0]]                  # the largest float32 values still fit

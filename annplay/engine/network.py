@@ -39,6 +39,9 @@ def assign_checked(target: Array, value: Any, name: str) -> None:
         raise ValueError(f"{name} has shape {target.shape}; got shape {value.shape}")
     if not np.all(np.isfinite(value)):
         raise ValueError(f"{name} must be finite")
+    limit = float(np.finfo(target.dtype).max)
+    if value.size and float(np.abs(value).max()) > limit:      # 1e308 is finite, but inf once in float32
+        raise ValueError(f"{name} must be finite in {target.dtype.name} (|value| ≤ {limit:.3g})")
     target[...] = value
 
 
