@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -165,7 +166,7 @@ class PlaygroundScreen(PanelScreen):
         """Switch the data: a data set, the CSV file, or the drawing."""
         self._change(lambda: self.session.choose_data(name).kind, True)
 
-    def _change(self, do: Any, rebuild: bool) -> None:
+    def _change(self, do: Callable[[], str], rebuild: bool) -> None:
         """Run a change (pausing the worker for rebuilds); a refused one says why and changes nothing."""
         was_running = self.running
         if rebuild:
