@@ -450,3 +450,7 @@ def test_a_value_that_overflows_float32_is_refused_and_changes_nothing() -> None
         net.weights[0] = [[1e308], [1e308]]
     np.testing.assert_array_equal(net.get_flat(), before)
     net.weights[0] = [[3e38], [-1.0]]                  # the largest float32 values still fit
+    with pytest.raises(ValueError, match="set_flat's vector must be finite in float32"):
+        net.set_flat(np.full(net.n_params, 1e300))
+    with pytest.raises(ValueError, match="set_flat's vector must be finite"):
+        net.set_flat(np.full(net.n_params, np.nan))

@@ -163,9 +163,7 @@ class MLP:
         v = np.asarray(v)
         if v.shape != (self.n_params,):
             raise ValueError(f"set_flat needs a vector of {self.n_params} values, got shape {v.shape}")
-        if not np.all(np.isfinite(v)):
-            raise ValueError("set_flat needs finite values")
-        self._flat[...] = v
+        assign_checked(self._flat, v, "set_flat's vector")
 
     @property
     def task(self) -> str:
