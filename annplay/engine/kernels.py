@@ -42,7 +42,7 @@ def weights_ok(flat: Array) -> bool:
 
 
 class Workspace:
-    """Preallocated buffers for one batch size, reused every step (no allocation in the loop).
+    """The generic path's buffers for one batch size (``MLP._forward``/``_backward``, dropout included).
 
     Hidden outputs live in "augmented" arrays with a last row of ones, so that one
     matmul with the layer's [W | b] block gives W·A + b, and one more gives [dW | db].
