@@ -96,6 +96,8 @@ def test_non_finite_values_count_as_worst():
     ({"x0": np.array([1.0, np.nan])}, "x0"),
     ({"sigma0": 0.0}, "sigma0"),
     ({"sigma0": float("inf")}, "sigma0"),
+    ({"sigma0": "big"}, "sigma0"),
+    ({"sigma0": True}, "sigma0"),
     ({"population": 1}, "population"),
     ({"max_evals": 0}, "max_evals"),
 ])
@@ -103,6 +105,10 @@ def test_bad_input_is_named(kwargs, match):
     args = {"x0": np.zeros(3), "sigma0": 1.0} | kwargs
     with pytest.raises(ValueError, match=match):
         minimize(sphere, seed=0, **args)
+
+
+def test_numpy_scalars_are_fine_as_sigma0():
+    assert minimize(sphere, np.ones(3), np.int64(1), seed=0, max_evals=70).evaluations == 70
 
 
 def test_tell_refuses_values_that_do_not_match_the_last_ask():

@@ -49,12 +49,16 @@ class CMA:
         n = mean.size
         if n < 1 or not np.all(np.isfinite(mean)):
             raise ValueError(f"x0 must be a non-empty vector of finite numbers, got shape {mean.shape}")
-        if not (isinstance(sigma0, (int, float, np.floating)) and math.isfinite(sigma0) and sigma0 > 0):
+        try:
+            step = float(sigma0)
+        except (TypeError, ValueError):
+            step = math.nan
+        if isinstance(sigma0, bool) or not math.isfinite(step) or step <= 0:
             raise ValueError(f"sigma0 must be a finite number > 0, got {sigma0!r}")
         lam = default_population(n) if population is None else int(population)
         if lam < 2:
             raise ValueError(f"population must be ≥ 2, got {population!r}")
-        self.n, self.mean, self.sigma, self.lam = n, mean, float(sigma0), lam
+        self.n, self.mean, self.sigma, self.lam = n, mean, step, lam
         self.rng = rng if rng is not None else np.random.default_rng(seed)
         self.diagonal = n > DIAGONAL_ABOVE if diagonal is None else bool(diagonal)
         mu = lam // 2
