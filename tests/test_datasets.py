@@ -51,7 +51,7 @@ def test_tf_default_sizes() -> None:
 
 def test_dataset_names_filters_by_kind() -> None:
     assert dataset_names() == list(DATASETS)
-    assert set(dataset_names("regression")) == {"plane", "multigauss", "sine"}
+    assert set(dataset_names("regression")) == {"plane", "multigauss", "sine", "reg-maximum", "reg-argmax"}
     assert "circle" not in dataset_names("multiclass")
 
 
@@ -448,3 +448,16 @@ def test_from_points_errors() -> None:
         from_points([(0, 0, 0)], "colour")
     with pytest.raises(ValueError, match="x1, x2, label"):
         from_points([(0, 0)], "binary")
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("reg-maximum", lambda X: np.maximum(X[0], X[1]) / 6.0),
+    ("reg-argmax", lambda X: (X[1] > X[0]).astype(float)),
+])
+def test_extended_regression_sets_follow_their_formula(name: str, label) -> None:
+    ds = make_dataset(name, n=400, noise=0, seed=3)
+    assert ds.kind == "regression" and ds.X.shape == (2, 400)
+    assert np.all(np.abs(ds.X) <= 6.0)
+    np.testing.assert_allclose(ds.y, label(ds.X))
+    noisy = make_dataset(name, n=400, noise=30, seed=3)
+    assert not np.allclose(noisy.y, label(noisy.X))          # noise reads the label at a jittered position

@@ -5,10 +5,10 @@ This package never imports Textual or Rich.
 """
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, Activation, get_activation
+from .build import Prepared, build, build_network, prepare
 from .compat import NeuralNetwork, pyann
 from .csvdata import DataError, load_csv, shipped_csv, shipped_data_dir
 from .datasets import DATASETS, Dataset, DatasetSpec, dataset_names, from_points, make_dataset, split
-from .build import Prepared, build, build_network, prepare
 from .features import DEFAULT_FEATURES, FEATURES, apply_features, parse_features
 from .init import INITIALIZERS
 from .losses import LOSSES

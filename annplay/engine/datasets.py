@@ -9,15 +9,38 @@ TF labels -1/+1 become class indices 0/1 here.  Every generator is driven by
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from .extradata import (
+    checkerboard_label,
+    gen_argmax,
+    gen_blobs,
+    gen_checkerboard,
+    gen_maximum,
+    gen_moons,
+    gen_rings3,
+    gen_sine,
+    sine_label,
+)
+from .tfdata import (
+    BINARY,
+    DOMAIN,
+    gauss_variance,
+    gen_circle,
+    gen_gauss,
+    gen_multigauss,
+    gen_plane,
+    gen_spiral,
+    gen_xor,
+    multigauss_label,
+    normal_random,
+)
+
 KINDS = ("binary", "multiclass", "regression")
-DOMAIN = 6.0  # synthetic points lie in [-DOMAIN, DOMAIN]^2, as on TF Playground's plot
 NOISE_RANGE = (0.0, 50.0)
 TRAIN_RATIO_RANGE = (10.0, 90.0)
 MAX_POINTS = 1_000_000
@@ -133,266 +156,6 @@ class DatasetSpec:
     real: bool = False
 
 
-BINARY = ("0", "1")
-
-
-def _uniform(rng: np.random.Generator, a: float, b: float, size: int) -> np.ndarray:
-    """randUniform(a, b) from dataset.ts, vectorised."""
-    return rng.random(size) * (b - a) + a
-
-
-def _halves(n: int) -> tuple[int, int]:
-    """Counts for the positive and negative halves (TF loops numSamples/2 times each)."""
-    return n - n // 2, n // 2
-
-
-def normal_random(rng: np.random.Generator, mean: float, variance: float, size: int) -> np.ndarray:
-    """normalRandom(mean, variance) from dataset.ts: Marsaglia's polar method keeping v1, no redraws of the result.
-
-    Pairs (v1, v2) uniform in the square are redrawn while s = v1² + v2² > 1, as in TF (and also when s = 0,
-    where TF would produce NaN); the sample is mean + √variance · √(−2 ln s / s) · v1.
-    """
-    out = np.empty(size)
-    filled = 0
-    while filled < size:
-        want = size - filled
-        v = rng.random((2, want + want // 3 + 8)) * 2 - 1
-        s = v[0] * v[0] + v[1] * v[1]
-        ok = (s <= 1) & (s > 0)
-        v1, s = v[0][ok][:want], s[ok][:want]
-        out[filled:filled + v1.size] = np.sqrt(-2 * np.log(s) / s) * v1
-        filled += v1.size
-    return mean + math.sqrt(variance) * out
-
-
-def _bounded_normal(rng: np.random.Generator, mean: float, std: float, size: int) -> np.ndarray:
-    """Normal samples redrawn until inside the plot domain, so points never leave [-6, 6]."""
-    out = rng.normal(mean, std, size)
-    bad = np.abs(out) > DOMAIN
-    while bad.any():
-        out[bad] = rng.normal(mean, std, int(bad.sum()))
-        bad = np.abs(out) > DOMAIN
-    return out
-
-
-def _stack(*parts: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Join (x, y, label) blocks into X (2×n) and labels."""
-    X = np.vstack([np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])])
-    lab = np.concatenate([p[2] for p in parts])
-    return X, lab
-
-
-def gen_circle(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """classifyCircleData: class 1 within r<2.5, class 0 in 3.5<r<5; noise jitters only the label's position."""
-    radius = 5.0
-    n_pos, n_neg = _halves(n)
-    blocks = []
-    for count, (r_lo, r_hi) in ((n_pos, (0.0, radius * 0.5)), (n_neg, (radius * 0.7, radius))):
-        r = _uniform(rng, r_lo, r_hi, count)
-        angle = _uniform(rng, 0.0, 2 * math.pi, count)
-        x, y = r * np.sin(angle), r * np.cos(angle)
-        nx = _uniform(rng, -radius, radius, count) * noise
-        ny = _uniform(rng, -radius, radius, count) * noise
-        label = (np.hypot(x + nx, y + ny) < radius * 0.5).astype(np.int64)
-        blocks.append((x, y, label))
-    X, lab = _stack(*blocks)
-    return X, lab, BINARY
-
-
-def gen_xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """classifyXORData: class 1 where x1·x2 >= 0 (padded 0.3 off the axes); noise jitters only the label's position."""
-    padding = 0.3
-    x = _uniform(rng, -5, 5, n)
-    x = x + np.where(x > 0, padding, -padding)
-    y = _uniform(rng, -5, 5, n)
-    y = y + np.where(y > 0, padding, -padding)
-    nx = _uniform(rng, -5, 5, n) * noise
-    ny = _uniform(rng, -5, 5, n) * noise
-    label = ((x + nx) * (y + ny) >= 0).astype(np.int64)
-    return np.vstack([x, y]), label, BINARY
-
-
-def gauss_variance(noise: float) -> float:
-    """TF's varianceScale: noise fraction 0..0.5 maps linearly to variance 0.5..4."""
-    return 0.5 + (4.0 - 0.5) * noise / 0.5
-
-
-def gen_gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """classifyTwoGaussData: class 1 around (2, 2), class 0 around (-2, -2); noise widens the variance (0.5 to 4).
-
-    As in dataset.ts, points are not kept inside the plot: at noise 50 about 4 % fall outside ±6.
-    """
-    variance = gauss_variance(noise)
-    n_pos, n_neg = _halves(n)
-    blocks = []
-    for count, c, label in ((n_pos, 2.0, 1), (n_neg, -2.0, 0)):
-        xy = normal_random(rng, c, variance, 2 * count).reshape(count, 2)     # TF draws x then y per point
-        blocks.append((xy[:, 0], xy[:, 1], np.full(count, label, dtype=np.int64)))
-    X, lab = _stack(*blocks)
-    return X, lab, BINARY
-
-
-def gen_spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """classifySpiralData: two interleaved spirals (r up to 5, 1.75 turns); noise moves each point by up to ±noise."""
-    n_pos, n_neg = _halves(n)
-    blocks = []
-    for count, delta_t, label in ((n_pos, 0.0, 1), (n_neg, math.pi, 0)):
-        i = np.arange(count, dtype=np.float64)
-        half = max(count, 1)
-        r = i / half * 5
-        t = 1.75 * i / half * 2 * math.pi + delta_t
-        x = r * np.sin(t) + _uniform(rng, -1, 1, count) * noise
-        y = r * np.cos(t) + _uniform(rng, -1, 1, count) * noise
-        blocks.append((x, y, np.full(count, label, dtype=np.int64)))
-    X, lab = _stack(*blocks)
-    return X, lab, BINARY
-
-
-def gen_plane(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """regressPlane: label = (x1 + x2) / 10, computed at a position jittered by U(-6, 6)·noise."""
-    radius = DOMAIN
-    x = _uniform(rng, -radius, radius, n)
-    y = _uniform(rng, -radius, radius, n)
-    nx = _uniform(rng, -radius, radius, n) * noise
-    ny = _uniform(rng, -radius, radius, n) * noise
-    label = ((x + nx) + (y + ny)) / 10.0  # d3 linear [-10, 10] -> [-1, 1], unclamped as in TF
-    return np.vstack([x, y]), label, ()
-
-
-MULTIGAUSS_CENTRES = (
-    (-4.0, 2.5, 1.0),
-    (0.0, 2.5, -1.0),
-    (4.0, 2.5, 1.0),
-    (-4.0, -2.5, -1.0),
-    (0.0, -2.5, 1.0),
-    (4.0, -2.5, -1.0),
-)
-
-
-def multigauss_label(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """regressGaussian's getLabel: the signed bump (1 - d/2, clamped at 0) largest in absolute value."""
-    label = np.zeros_like(x, dtype=np.float64)
-    for cx, cy, sign in MULTIGAUSS_CENTRES:
-        new = sign * np.clip(1.0 - np.hypot(x - cx, y - cy) / 2.0, 0.0, 1.0)
-        label = np.where(np.abs(new) > np.abs(label), new, label)
-    return label
-
-
-def gen_multigauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """regressGaussian: six ±1 bumps; label computed at a position jittered by U(-6, 6)·noise."""
-    radius = DOMAIN
-    x = _uniform(rng, -radius, radius, n)
-    y = _uniform(rng, -radius, radius, n)
-    nx = _uniform(rng, -radius, radius, n) * noise
-    ny = _uniform(rng, -radius, radius, n) * noise
-    return np.vstack([x, y]), multigauss_label(x + nx, y + ny), ()
-
-
-# ---- extra synthetic sets TF Playground lacks -------------------------------------------------
-
-MOONS_SCALE = 3.0
-
-
-def gen_moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Two interleaved half moons scaled by 3 and centred; noise adds Gaussian jitter of sd 3·noise (clipped)."""
-    n_pos, n_neg = _halves(n)
-    t1 = _uniform(rng, 0.0, math.pi, n_pos)
-    t0 = _uniform(rng, 0.0, math.pi, n_neg)
-    # class 1: the upper moon; class 0: the lower moon, shifted right (as in scikit-learn's make_moons)
-    x = np.concatenate([np.cos(t1), 1.0 - np.cos(t0)]) - 0.5
-    y = np.concatenate([np.sin(t1), 0.5 - np.sin(t0)]) - 0.25
-    X = np.vstack([x, y]) * MOONS_SCALE
-    X = X + rng.normal(0.0, 1.0, X.shape) * (MOONS_SCALE * noise)
-    np.clip(X, -DOMAIN, DOMAIN, out=X)
-    lab = np.concatenate([np.ones(n_pos, np.int64), np.zeros(n_neg, np.int64)])
-    return X, lab, BINARY
-
-
-CHECKER_CELLS = 4
-CHECKER_SIZE = 2 * DOMAIN / CHECKER_CELLS  # 3.0
-
-
-def checkerboard_label(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Class of the 4×4 checkerboard square containing (x, y): 1 on even squares."""
-    cx = np.floor((np.asarray(x) + DOMAIN) / CHECKER_SIZE)
-    cy = np.floor((np.asarray(y) + DOMAIN) / CHECKER_SIZE)
-    return ((cx + cy) % 2 == 0).astype(np.int64)
-
-
-def gen_checkerboard(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """4×4 squares of 3 over [-6, 6]; like xor, noise jitters only the label's position, by U(-3, 3)·noise."""
-    n_pos, n_neg = _halves(n)
-    xs, ys = [], []
-    for count, parity in ((n_pos, 0), (n_neg, 1)):
-        cx = rng.integers(0, CHECKER_CELLS, count)
-        # pick the row so that (cx + cy) has the wanted parity: half the rows qualify
-        cy = 2 * rng.integers(0, CHECKER_CELLS // 2, count) + (cx + parity) % 2
-        xs.append(-DOMAIN + (cx + rng.random(count)) * CHECKER_SIZE)
-        ys.append(-DOMAIN + (cy + rng.random(count)) * CHECKER_SIZE)
-    x, y = np.concatenate(xs), np.concatenate(ys)
-    half = CHECKER_SIZE
-    nx = _uniform(rng, -half, half, n) * noise
-    ny = _uniform(rng, -half, half, n) * noise
-    return np.vstack([x, y]), checkerboard_label(x + nx, y + ny), BINARY
-
-
-RING_BANDS = ((0.0, 1.5), (2.5, 3.75), (4.75, 6.0))
-
-
-def gen_rings3(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Three concentric rings (r<1.5, 2.5-3.75, 4.75-6) as classes 0-2; noise moves radii by N(0, (2·noise)²)."""
-    counts = [n // 3 + (1 if i < n % 3 else 0) for i in range(3)]
-    xs, ys, labs = [], [], []
-    for k, (count, (lo, hi)) in enumerate(zip(counts, RING_BANDS, strict=True)):
-        r = _uniform(rng, lo, hi, count) + rng.normal(0.0, 1.0, count) * (2.0 * noise)
-        r = np.clip(np.abs(r), 0.0, DOMAIN)
-        angle = _uniform(rng, 0.0, 2 * math.pi, count)
-        xs.append(r * np.sin(angle))
-        ys.append(r * np.cos(angle))
-        labs.append(np.full(count, k, dtype=np.int64))
-    X = np.vstack([np.concatenate(xs), np.concatenate(ys)])
-    return X, np.concatenate(labs), ("0", "1", "2")
-
-
-BLOB_RADIUS = 3.5
-MAX_BLOBS = 8
-
-
-def gen_blobs(
-    n: int, noise: float, rng: np.random.Generator, classes: int | None = None, k: int | None = None
-) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """k Gaussian blobs (default 4) with centres on a circle of radius 3.5; noise widens the variance like gauss."""
-    if classes is not None and k is not None and int(classes) != int(k):
-        raise ValueError(f"blobs: classes={classes} and k={k} disagree; give one of them")
-    kk = int(classes if classes is not None else (k if k is not None else 4))
-    if not 3 <= kk <= MAX_BLOBS:
-        raise ValueError(f"blobs: classes must be in [3, {MAX_BLOBS}]; got {kk}")
-    std = math.sqrt(gauss_variance(noise))
-    counts = [n // kk + (1 if i < n % kk else 0) for i in range(kk)]
-    xs, ys, labs = [], [], []
-    for j, count in enumerate(counts):
-        a = 2 * math.pi * j / kk + math.pi / 4
-        cx, cy = BLOB_RADIUS * math.cos(a), BLOB_RADIUS * math.sin(a)
-        xs.append(_bounded_normal(rng, cx, std, count))
-        ys.append(_bounded_normal(rng, cy, std, count))
-        labs.append(np.full(count, j, dtype=np.int64))
-    X = np.vstack([np.concatenate(xs), np.concatenate(ys)])
-    return X, np.concatenate(labs), tuple(str(j) for j in range(kk))
-
-
-def sine_label(x: np.ndarray) -> np.ndarray:
-    """The sine wave's target: sin(pi·x1/3), two full periods across [-6, 6]."""
-    return np.sin(math.pi * np.asarray(x) / 3.0)
-
-
-def gen_sine(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Regression label = sin(pi·x1/3) in [-1, 1]; like plane, noise jitters x1 by U(-6, 6)·noise for the label."""
-    x = _uniform(rng, -DOMAIN, DOMAIN, n)
-    y = _uniform(rng, -DOMAIN, DOMAIN, n)
-    nx = _uniform(rng, -DOMAIN, DOMAIN, n) * noise
-    return np.vstack([x, y]), sine_label(x + nx), ()
-
-
 # ---- real data ---------------------------------------------------------------------------------
 
 def _real(file: str, x: tuple[str, str], y: str) -> Callable[..., Dataset]:
@@ -436,6 +199,10 @@ DATASETS: dict[str, DatasetSpec] = {
         _spec("plane", "regression", 1200, "Tilted plane: y = (x1+x2)/10; noise blurs the label", gen_plane),
         _spec("multigauss", "regression", 1200, "Six ±1 Gaussian bumps; noise blurs the label", gen_multigauss),
         _spec("sine", "regression", 1200, "Wave: y = sin(pi·x1/3); noise blurs the label", gen_sine),
+        _spec("reg-maximum", "regression", 1200, "y = max(x1, x2)/6 (TF Playground extended); noise blurs the label",
+              gen_maximum),
+        _spec("reg-argmax", "regression", 1200, "y = 1 where x2 > x1, else 0 (TF Playground extended); noise blurs it",
+              gen_argmax),
         _spec("iris", "multiclass", 150,
               "Fisher's iris (150 flowers, 3 species); petal length/width, standardised; noise unused",
               _real("iris.csv", ("petal_length", "petal_width"), "species"),
@@ -572,3 +339,11 @@ def from_points(
         k = 2 if kind == "binary" else max(3, int(y.max()) + 1)
         class_names = tuple(str(i) for i in range(k))
     return Dataset(name, X, y, kind, tuple(class_names), "points drawn by hand", SYNTHETIC_FEATURES)
+
+
+__all__ = ["DATASETS", "Dataset", "DatasetSpec", "make_dataset", "split", "from_points", "dataset_names",
+           "check_noise", "check_train_ratio", "KINDS", "DOMAIN", "NOISE_RANGE", "TRAIN_RATIO_RANGE", "MAX_POINTS",
+           "SYNTHETIC_FEATURES", "BINARY", "normal_random", "gauss_variance", "multigauss_label",
+           "checkerboard_label", "sine_label", "gen_circle", "gen_xor", "gen_gauss", "gen_spiral", "gen_plane",
+           "gen_multigauss", "gen_moons", "gen_checkerboard", "gen_rings3", "gen_blobs", "gen_sine", "gen_maximum",
+           "gen_argmax"]

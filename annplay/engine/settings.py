@@ -51,7 +51,7 @@ class Setting:
 
     name: str                                # the Python name: ``setup.lr``
     label: str                               # the app's label (at most 11 characters)
-    kind: str                                # choice | int | float | bool | layers | features | per_layer | text | columns
+    kind: str                                # choice int float bool layers features per_layer text columns
     default: Any
     help: str                                # one line, for --help, the palette and the ? screen
     group: str                               # data | features | network | training | evolution | run | view
@@ -145,9 +145,9 @@ def _number(s: Setting, value: Any, whole: bool) -> float:
             value = int(text) if whole else float(text)
         except ValueError:
             raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
-    if whole and not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
-        if not hasattr(value, "__index__"):
-            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
+    if whole and not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())) \
+            and not hasattr(value, "__index__"):
+        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
