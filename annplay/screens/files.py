@@ -62,4 +62,5 @@ class FileActions(LiveScreen):
         message = plain(message)
         self.notify(message, title="Not done" if error else "Done", severity="error" if error else "information",
                     markup=False)
-        self.query_one(WeightEditor).show_message(message, error=error)
+        for editor in self.query(WeightEditor):       # the editor exists once it has been opened
+            editor.show_message(message, error=error)

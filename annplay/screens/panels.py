@@ -22,26 +22,28 @@ class PanelScreen(FileActions):
 
     # --- panels: controls, network view, weight editor ----------------------------
 
-    def action_toggle_network(self) -> None:
+    async def action_toggle_network(self) -> None:
         """Show the network view (or, when it is shown, the controls again)."""
-        self._show_panel("controls" if self.panel == "network" else "network")
+        await self._show_panel("controls" if self.panel == "network" else "network")
 
-    def action_toggle_weights(self) -> None:
+    async def action_toggle_weights(self) -> None:
         """Show the weight editor, pausing training (or, when it is shown, the controls again)."""
-        self._show_panel("controls" if self.panel == "weights" else "weights")
+        await self._show_panel("controls" if self.panel == "weights" else "weights")
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Escape: show the output map again if a neuron is shown, else go back to the controls."""
         if self.neuron is not None:
             self.query_one(NetView).select(None, notify=False)
             self._set_neuron(None)
         elif self.panel != "controls":
-            self._show_panel("controls")
+            await self._show_panel("controls")
 
-    def _show_panel(self, panel: str) -> None:
+    async def _show_panel(self, panel: str) -> None:
         """Show one of the controls, the network view and the weight editor in the side (or lower) area."""
         if panel == "weights" and self.running:
             self._stop()                             # editing by hand: training pauses
+        if panel == "weights" and not self.query(WeightEditor):
+            await self.query_one("#side").mount(WeightEditor(id="editor"))   # made when first opened: a faster start
         self.panel = panel
         self.query_one(ControlPanel).display = panel == "controls"
         for network in self.query("#network-panel"):

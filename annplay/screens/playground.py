@@ -20,7 +20,6 @@ from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
 from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.netview import NetView, columns_width
 from annplay.widgets.stats import StatsPanel
-from annplay.widgets.weights import WeightEditor
 
 WIDE_COLUMNS = 100              # side by side from here on
 CONTROLS_WIDTH = 38             # the controls column when side by side
@@ -93,7 +92,6 @@ class PlaygroundScreen(PanelScreen):
                 with Vertical(id="network-panel"):
                     yield Static(id="network-info")
                     yield NetView(id="netview")
-                yield WeightEditor(id="editor")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -204,7 +202,7 @@ class PlaygroundScreen(PanelScreen):
         name = (event.button.id or "").removeprefix("btn-")
         if name.removeprefix("panel-") in PANELS:
             event.stop()
-            self._show_panel(name.removeprefix("panel-"))
+            await self._show_panel(name.removeprefix("panel-"))
         elif name in ("export-json", "export-npz", "import-npz"):
             event.stop()
             await self.run_action(name.replace("-", "_"))
@@ -298,10 +296,10 @@ class PlaygroundScreen(PanelScreen):
 
         self.app.push_screen(HelpScreen())
 
-    def action_focus_controls(self) -> None:
+    async def action_focus_controls(self) -> None:
         """Back to the controls, focus on the first one."""
         if self.panel != "controls":
-            self._show_panel("controls")
+            await self._show_panel("controls")
         self.query_one("#choice-dataset").focus()
 
 

@@ -195,19 +195,9 @@ class ControlPanel(VerticalScroll):
             yield Choice("layers", entry.label, list(range(MAX_HIDDEN_LAYERS + 1)), len(setup.hidden),
                          key=entry.name, tooltip=entry.help)
             return
-        if entry.kind == "per_layer":                # one row per hidden layer: its neurons and its activation
-            for i in range(MAX_HIDDEN_LAYERS):
-                acts = setup.layer_activations
-                row = Horizontal(
-                    Choice(f"neurons-{i}", f"Layer {i + 1}", list(range(1, MAX_NEURONS + 1)),
-                           setup.hidden[i] if i < len(setup.hidden) else NEW_LAYER_NEURONS,
-                           key=("neurons", i), tooltip="neurons in this layer"),
-                    Choice(f"layer_act-{i}", "", [SAME, *step_activations(setup.trainer)],
-                           acts[i] if i < len(acts) and acts[i] else SAME, key=("act", i),
-                           title=f"Layer {i + 1} activation", tooltip=SETTINGS["layer_activations"].help),
-                    classes="layer-row", id=f"layer-row-{i}")
-                row.display = i < len(setup.hidden)
-                yield row
+        if entry.kind == "per_layer":                # a row per hidden layer (more are mounted as layers come)
+            for i in range(max(1, len(setup.hidden))):
+                yield self._layer_row(i)
             return
         if entry.name == "dataset":
             values: list[Any] = list(self.session.data_choices())
@@ -216,6 +206,21 @@ class ControlPanel(VerticalScroll):
         values = values_for(entry, setup[entry.name])
         yield Choice(entry.name, entry.label, values, setup[entry.name], labels=[entry.show(v) for v in values],
                      wrap=entry.kind == "bool", tooltip=entry.help)
+
+    def _layer_row(self, i: int) -> Horizontal:
+        """Hidden layer i's row: its neurons and its activation ('same': the global one)."""
+        setup = self.session.setup
+        acts = setup.layer_activations
+        row = Horizontal(
+            Choice(f"neurons-{i}", f"Layer {i + 1}", list(range(1, MAX_NEURONS + 1)),
+                   setup.hidden[i] if i < len(setup.hidden) else NEW_LAYER_NEURONS,
+                   key=("neurons", i), tooltip="neurons in this layer"),
+            Choice(f"layer_act-{i}", "", [SAME, *step_activations(setup.trainer)],
+                   acts[i] if i < len(acts) and acts[i] else SAME, key=("act", i),
+                   title=f"Layer {i + 1} activation", tooltip=SETTINGS["layer_activations"].help),
+            classes="layer-row", id=f"layer-row-{i}")
+        row.display = i < len(setup.hidden)
+        return row
 
     def covers(self) -> dict[str, Widget]:
         """Table name → the widget that sets it (for tests and the help)."""
@@ -265,7 +270,11 @@ class ControlPanel(VerticalScroll):
             chips.select(setup.features)
             chips.display = session.applies("features")
         count = len(setup.hidden)
-        for row in self.query(".layer-row"):
+        rows = list(self.query(".layer-row"))
+        for i in range(len(rows), count):            # layers the panel has no row for yet
+            rows.append(self._layer_row(i))
+            self.mount(rows[-1], after=rows[-2])
+        for row in rows:
             row.display = int(str(row.id).rsplit("-", 1)[1]) < count
         self._sizes[:count] = setup.hidden
         for title in self.query(".section"):         # a section whose controls are all hidden is hidden too

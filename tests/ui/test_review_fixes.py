@@ -9,6 +9,7 @@ from annplay import boundary as bd
 from annplay.app import PlaygroundApp
 from annplay.engine.network import MLP
 from annplay.screens.dialogs import FileNameDialog
+from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.controls import Choice
 from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.stats import fmt_loss
@@ -34,9 +35,10 @@ async def test_palette_offers_only_the_layers_the_network_has(size):
         assert not any(t.startswith(("layer_act", "Editor layer", "Nudge step")) for t in titles)
         # the command the palette used to offer for an absent layer: no crash, nothing changes
         experiment = screen.session.setup
-        for key in ("neurons-5", "layer_act-4"):             # the controls of absent layers: nothing changes
-            choice = screen.query_one(f"#choice-{key}", Choice)
-            choice.post_message(Choice.Changed(choice, choice.values[-1]))
+        panel = screen.query_one(ControlPanel)
+        for key in (("neurons", 5), ("act", 4)):             # the controls of absent layers: nothing changes
+            absent = Choice("absent", "", [3, "relu"], key=key)
+            panel.post_message(Choice.Changed(absent, absent.values[0 if key[0] == "neurons" else 1]))
         await pilot.pause()
         assert screen.session.setup == experiment and screen.session.net.layers == [2, 8, 8, 1]
         command = next(c for c in app.get_system_commands(screen) if c.title == "Layer 2 activation: relu")
