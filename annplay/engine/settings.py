@@ -380,7 +380,7 @@ _ENTRIES = (
     # view (the playground's display; part of a shared set-up, like TF Playground's)
     Setting("show_test", "Test data", "bool", False, "show the test points (◆) on the map", "view", "view",
             "--show-test", "st", commands=("play",)),
-    Setting("show_points", "Points", "bool", True, "show the data points over the map", "view", "view",
+    Setting("show_points", "Show dots", "bool", True, "show the data points over the map", "view", "view",
             "--show-points", "sp", commands=("play",)),
     Setting("discretize", "Discrete", "bool", False, "hard class colours instead of confidence", "view", "view",
             "--discretize", "dz", commands=("play",)),
