@@ -345,13 +345,14 @@ def legend(
     palette = get_palette(kind, k, levels)
     parts: list[tuple[str, Style | None]] = []
     if kind == "regression":
-        lo, hi = (vmin, vmax) if vmin is not None and vmax is not None else (-1.0, 1.0)
-        parts.append((f"{lo:.3g} ", None))
+        known = vmin is not None and vmax is not None     # no range given: say low/high, never invent numbers
+        lo, hi = (f"{vmin:.3g}", f"{vmax:.3g}") if known else ("low", "high")
+        parts.append((f"{lo} ", None))
         if color:
             parts += [("█", Style(color=c)) for c in palette.colors]
         else:
             parts.append((f"{REGION_CHARS[0]}{REGION_CHARS[0]}{UNSURE_CHAR}{REGION_CHARS[1]}{REGION_CHARS[1]}", None))
-        parts.append((f" {hi:.3g}", None))
+        parts.append((f" {hi}", None))
     else:
         for i, name in enumerate(names):
             sep = "  " if i else ""

@@ -11,15 +11,22 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from annplay.engine.setup import Setup
+from annplay.engine.trainer import Metrics
 from annplay.fields import Snapshot
 from annplay.messages import Mailbox, Progress
 from annplay.screens import describe
 from annplay.session import Session
 from annplay.widgets.control_panel import ControlPanel
-from annplay.widgets.heatmap import HeatMap, picture_rows
+from annplay.widgets.heatmap import HeatMap, picture_rows, regression_legend, target_range
 from annplay.widgets.netview import NetView
 from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor
+
+
+def session_scale(session: Session) -> tuple[float, float] | None:
+    """The regression map's fixed colour scale: the target's real min and max (None for classification)."""
+    prep = session.prep
+    return target_range(prep.dataset.y) if prep.kind == "regression" else None
 
 
 class LiveScreen(Screen[None]):
@@ -74,9 +81,18 @@ class LiveScreen(Screen[None]):
         """Draw one snapshot: the picture (if it changed), numbers, curves, state, and the open panel's maps."""
         stats = self.query_one(StatsPanel)
         stats.set_evolution(snap.family == "evolution")
+        if snap.state == "no data":                      # an empty drawing: none of the old run's numbers
+            snap = replace(snap, metrics=Metrics(0, float("nan")), history=((), ()))
+        heatmap = self.query_one(HeatMap)
+        scale = session_scale(self.session) if snap.view.neuron is None else None
+        if scale != heatmap.scale:
+            heatmap.scale = scale
+            rows = None                                  # drawn on another scale: draw again on this one
+        if scale is not None and snap.kind == "regression":
+            stats.show_legend(regression_legend(scale, self.session.setup.show_test))
         if snap.field is not None and snap.view.neuron == self.neuron:
-            self.query_one(HeatMap).show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
-                                         points=snap.points, bounds=snap.bounds)
+            heatmap.show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
+                         points=snap.points, bounds=snap.bounds)
         stats.show_metrics(snap.metrics)
         stats.show_history(snap.history)
         stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
@@ -120,7 +136,8 @@ class LiveScreen(Screen[None]):
         def deliver(snap: Snapshot) -> None:
             rows = None
             if snap.field is not None:
-                rows = picture_rows(snap.field, snap.points, snap.bounds, snap.kind, snap.discretize)
+                scale = session_scale(session) if snap.view.neuron is None else None
+                rows = picture_rows(snap.field, snap.points, snap.bounds, snap.kind, snap.discretize, scale)
             if mailbox.put(snap, rows):
                 post(Progress())
 

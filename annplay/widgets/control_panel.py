@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -53,6 +54,14 @@ def layer_sizes(setup: Setup, count: int, remembered: list[int] | tuple[int, ...
     acts = list(setup.layer_activations) or [None] * len(setup.hidden)
     acts = acts[:count] + [None] * max(0, count - len(acts))
     return {"hidden": tuple(sizes), "layer_activations": tuple(acts) if any(acts) else ()}
+
+
+def draw_labels(session: Session) -> list[str]:
+    """What each drawable class is called: the data's class names where it has them, else 'class i'."""
+    prep = session.prep
+    names = tuple(prep.dataset.class_names) if prep.kind != "regression" else ()
+    return [str(names[i]) if i < len(names) and str(names[i]) != str(i) else f"class {i}"
+            for i in range(DRAW_CLASSES)]
 
 
 def layer_change(setup: Setup, what: str, index: int, value: Any) -> dict[str, Any] | None:
@@ -110,8 +119,16 @@ def palette_entries(session: Session) -> list[PaletteEntry]:
     return out
 
 
-class ControlPanel(VerticalScroll):
-    """Run buttons and every control of the settings table, in sections; taps and keys alike."""
+class ControlPanel(VerticalScroll, can_focus=False):
+    """Run buttons and every control of the settings table, in sections; taps and keys alike.
+
+    Not a Tab stop itself: ↑/↓ walk every shown control in order (buttons too) instead of scrolling.
+    """
+
+    BINDINGS = [
+        Binding("up,k", "walk(-1)", "Previous control", show=False),
+        Binding("down,j", "walk(1)", "Next control", show=False),
+    ]
 
     DEFAULT_CSS = """
     ControlPanel { height: 1fr; scrollbar-size-vertical: 1; padding: 0 1 0 0; }
@@ -180,7 +197,7 @@ class ControlPanel(VerticalScroll):
                     yield widget
             if group == "data":
                 yield Choice("draw_class", "Draw", list(range(DRAW_CLASSES)), 0, wrap=True, key="draw_class",
-                             labels=[f"class {i}" for i in range(DRAW_CLASSES)],
+                             labels=draw_labels(self.session),
                              tooltip="tap the map to add a point of this class")
                 yield Button("Clear drawn points", id="btn-clear_points", compact=True)
         yield Static(id="problem", classes="info")
@@ -246,6 +263,10 @@ class ControlPanel(VerticalScroll):
             if key == "dataset":
                 choice.set_values(list(session.data_choices()), session.data_name)
                 choice.display = True
+            elif key == "draw_class":
+                labels = draw_labels(session)
+                if choice.labels != labels:
+                    choice.set_values(list(range(DRAW_CLASSES)), choice.value, labels)
             elif key == "hidden":
                 choice.select(len(setup.hidden))
                 choice.display = session.applies("hidden")
@@ -333,6 +354,28 @@ class ControlPanel(VerticalScroll):
         if action in {a for _label, a in RUN_BUTTONS} | {"clear_points"}:
             event.stop()
             self.post_message(self.ActionPressed(action))
+
+    def walkable(self) -> list[Widget]:
+        """Every control a person can reach now, in screen order (what ↑/↓ walk)."""
+        def shown(widget: Widget) -> bool:
+            node: Any = widget
+            while node is not None and node is not self:
+                if not node.display:
+                    return False
+                node = node.parent
+            return True
+
+        return [w for w in self.query("*") if w.focusable and shown(w)]
+
+    def action_walk(self, step: int) -> None:
+        """Focus the previous (-1) or next (1) shown control, stopping at the ends; never just scroll."""
+        controls = self.walkable()
+        if not controls:
+            return
+        focused = self.screen.focused
+        index = controls.index(focused) if focused in controls else (-1 if step > 0 else len(controls))
+        target = max(0, min(len(controls) - 1, index + step))
+        controls[target].focus()
 
     def select_draw_class(self, value: int) -> None:
         """Show the class a tap draws (the c key)."""

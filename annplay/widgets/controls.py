@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 ARROW_LEFT, ARROW_RIGHT = "◀", "▶"
+FOCUS_MARK = "▸"                # the focused control's first cell: visible in every theme and without colour
 
 
 def _display(value: Any) -> str:
@@ -22,6 +23,19 @@ def _display(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def walk_focus(widget: Widget, step: int) -> None:
+    """Focus the previous/next control: the enclosing panel's walk when there is one, else the screen's order."""
+    for node in widget.ancestors:
+        walk = getattr(node, "action_walk", None)
+        if callable(walk):
+            walk(step)
+            return
+    if step < 0:
+        widget.screen.focus_previous()
+    else:
+        widget.screen.focus_next()
 
 
 class Choice(Widget, can_focus=True):
@@ -34,7 +48,8 @@ class Choice(Widget, can_focus=True):
         padding: 0 0;
     }
     Choice:focus {
-        background: $accent 30%;
+        background: $accent;
+        color: $text;
         text-style: bold;
     }
     Choice.-disabled-choice {
@@ -48,8 +63,8 @@ class Choice(Widget, can_focus=True):
         Binding("enter", "cycle", "Next (cycles)", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("up,k", "app.focus_previous", "Previous control", show=False),
-        Binding("down,j", "app.focus_next", "Next control", show=False),
+        Binding("up,k", "walk(-1)", "Previous control", show=False),
+        Binding("down,j", "walk(1)", "Next control", show=False),
     ]
 
     index: reactive[int] = reactive(0)
@@ -75,7 +90,7 @@ class Choice(Widget, can_focus=True):
         self.key = setting if key is None else key   # what the choice sets: a setting name, or e.g. ("neurons", 2)
         self.label = label
         self.title = title or label or setting        # how the command palette names it
-        self.label_width = max(label_width, len(label) + 1) if label else label_width   # a gap before ◀
+        self.label_width = max(label_width, len(label) + 2) if label else label_width   # focus mark, gap before ◀
         self.wrap = wrap
         self.values: list[Any] = list(values)
         self.labels: list[str] = list(labels) if labels is not None else [_display(v) for v in self.values]
@@ -126,6 +141,10 @@ class Choice(Widget, can_focus=True):
         n = len(self.values)
         self._set_index(target % n if self.wrap else max(0, min(n - 1, target)))
 
+    def action_walk(self, step: int) -> None:
+        """↑/↓: the previous or next control."""
+        walk_focus(self, step)
+
     def action_cycle(self) -> None:
         """Next value, wrapping around after the last."""
         self._set_index((self.index + 1) % len(self.values))
@@ -141,8 +160,13 @@ class Choice(Widget, can_focus=True):
     def render(self) -> Text:
         """``label  ◀ value ▶``."""
         text = Text(no_wrap=True, overflow="ellipsis")
+        if not self.label and not self.has_focus:
+            text.append(" ")
         if self.label:
-            text.append(f"{self.label:<{self.label_width}}"[: self.label_width], "dim" if not self.has_focus else "")
+            label = f"{FOCUS_MARK if self.has_focus else ' '}{self.label}"
+            text.append(f"{label:<{self.label_width}}"[: self.label_width], "dim" if not self.has_focus else "")
+        elif self.has_focus:
+            text.append(FOCUS_MARK)
         first, last = self.index == 0, self.index == len(self.values) - 1
         text.append(ARROW_LEFT, "dim" if first and not self.wrap else "bold")
         text.append(f" {self.labels[self.index]:^{self._value_width()}} ", "bold")
@@ -151,17 +175,18 @@ class Choice(Widget, can_focus=True):
 
     def get_content_width(self, container: Any, viewport: Any) -> int:
         """Label, arrows and the widest value."""
-        return (self.label_width if self.label else 0) + self._value_width() + 4
+        return self._arrow_start() + self._value_width() + 4
+
+    def _arrow_start(self) -> int:
+        """Column of ◀: after the label, or after the focus mark when there is no label."""
+        return self.label_width if self.label else 1
 
     def on_click(self, event: events.Click) -> None:
-        """Tap ◀ for previous, ▶ (or anywhere else) for next; wraps around so taps alone reach every value."""
+        """Tap ◀ for previous, ▶ (or anywhere else) for next; like the keys, taps stop at the ends."""
         event.stop()
         self.focus()
-        start = self.label_width if self.label else 0
-        if start <= event.x <= start + 1:
-            self._set_index((self.index - 1) % len(self.values))
-        else:
-            self._set_index((self.index + 1) % len(self.values))
+        start = self._arrow_start()
+        self.action_move(-1 if start <= event.x <= start + 1 else 1)
 
 
 class ChipSet(Widget, can_focus=True):
@@ -173,7 +198,8 @@ class ChipSet(Widget, can_focus=True):
         height: auto;
     }
     ChipSet:focus {
-        background: $accent 15%;
+        background: $accent 40%;
+        text-style: bold;
     }
     """
 
@@ -181,8 +207,8 @@ class ChipSet(Widget, can_focus=True):
         Binding("left,h", "cursor(-1)", "Previous chip", show=False),
         Binding("right,l", "cursor(1)", "Next chip", show=False),
         Binding("enter", "toggle_chip", "Toggle chip", show=False),
-        Binding("up,k", "app.focus_previous", "Previous control", show=False),
-        Binding("down,j", "app.focus_next", "Next control", show=False),
+        Binding("up,k", "walk(-1)", "Previous control", show=False),
+        Binding("down,j", "walk(1)", "Next control", show=False),
     ]
 
     cursor: reactive[int] = reactive(0)
@@ -254,6 +280,10 @@ class ChipSet(Widget, can_focus=True):
     def action_cursor(self, step: int) -> None:
         """Move the cursor along the chips."""
         self.cursor = (self.cursor + step) % len(self.names)
+
+    def action_walk(self, step: int) -> None:
+        """↑/↓: the previous or next control."""
+        walk_focus(self, step)
 
     def action_toggle_chip(self) -> None:
         """Toggle the chip under the cursor."""

@@ -17,9 +17,33 @@ from annplay import boundary as bd
 from annplay.fields import LEVELS  # noqa: E402  (the colour levels every picture uses)
 
 
-def picture_rows(field: np.ndarray, points: Any, bounds: bd.Bounds, kind: str, discretize: bool) -> list[list[Segment]]:
-    """A field (and points) as rows of Rich segments: pure, so the worker thread can call it."""
-    return bd.render_rows(field, points, bounds=bounds, kind=kind, levels=LEVELS, discretize=discretize)
+def target_range(y: Any) -> tuple[float, float] | None:
+    """The fixed regression colour scale: the target's real minimum and maximum, in its own units (None: no data).
+
+    A stated, fixed scale: outputs beyond it are drawn at its ends, so colours mean the same at every epoch.
+    """
+    values = np.asarray(y, dtype=np.float64).reshape(-1)
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return None
+    lo, hi = float(finite.min()), float(finite.max())
+    return (lo - 1.0, hi + 1.0) if not hi > lo else (lo, hi)
+
+
+def picture_rows(field: np.ndarray, points: Any, bounds: bd.Bounds, kind: str, discretize: bool,
+                 scale: tuple[float, float] | None = None) -> list[list[Segment]]:
+    """A field (and points) as rows of Rich segments: pure, so the worker thread can call it.
+
+    ``scale`` is the regression colour range (the target's real min and max); None stretches to the field.
+    """
+    vmin, vmax = scale if scale is not None and kind == "regression" else (None, None)
+    return bd.render_rows(field, points, bounds=bounds, kind=kind, levels=LEVELS, discretize=discretize,
+                          vmin=vmin, vmax=vmax)
+
+
+def regression_legend(scale: tuple[float, float], show_test: bool) -> list[Any]:
+    """The regression legend on its fixed scale: low value, the colour ramp, high value, and the point marks."""
+    return legend_entries("regression", (), 2, show_test, scale=scale)
 
 
 class HeatMap(Widget, can_focus=False):
@@ -57,6 +81,7 @@ class HeatMap(Widget, can_focus=False):
         self.discretize = False
         self.field: np.ndarray | None = None
         self.points: Any = ()
+        self.scale: tuple[float, float] | None = None     # the regression colour range (target min, max)
         self._rows: list[list[Segment]] = []
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
@@ -94,7 +119,7 @@ class HeatMap(Widget, can_focus=False):
 
     def rows_for(self, field: np.ndarray) -> list[list[Segment]]:
         """Rows of segments for a field with this widget's settings."""
-        return picture_rows(field, self.points, self.bounds, self.kind, self.discretize)
+        return picture_rows(field, self.points, self.bounds, self.kind, self.discretize, self.scale)
 
     def show(self, *, field: np.ndarray | None = None, points: Any = None, kind: str | None = None,
              discretize: bool | None = None, bounds: bd.Bounds | None = None,
@@ -188,12 +213,15 @@ class HeatMap(Widget, can_focus=False):
             self.post_message(self.Tapped(*point))
 
 
-def legend_entries(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool) -> list[Any]:
+def legend_entries(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool,
+                   scale: tuple[float, float] | None = None) -> list[Any]:
     """The legend as Rich Text entries ("█ setosa", "● train"): class colours, and the point marks when test
     points are shown (they matter only when both kinds are drawn). A legend wraps between entries, never inside."""
     from rich.text import Text
 
-    parts = bd.legend(kind, class_names, n_classes=n_classes if kind == "multiclass" else None, levels=LEVELS)
+    vmin, vmax = scale if scale is not None else (None, None)
+    parts = bd.legend(kind, class_names, n_classes=n_classes if kind == "multiclass" else None, levels=LEVELS,
+                      vmin=vmin, vmax=vmax)
     entries: list[Text] = []
     current = Text()
     for chunk, style in parts:
