@@ -11,14 +11,14 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from annplay import fields
+from annplay import fields, session_view
 from annplay.engine.build import OUTPUTS, Point, Prepared, build_network, prepare, trainer_for
 from annplay.engine.datasets import DATASETS
 from annplay.engine.features import FEATURES
@@ -69,7 +69,10 @@ class Session:
         self._running = False
         self._diverged_at: dict[str, Any] | None = None   # live options when training diverged
         self._goal_stop = False                    # run_for stopped the trainer at the set-up's goal
-        self._last_codes: tuple[Any, np.ndarray] | None = None
+        self.last_codes: tuple[Any, np.ndarray] | None = None
+        self.hidden: frozenset[str] = frozenset()  # settings a TF link hid: the control panel leaves them out
+        self.best: dict[str, float] = {}           # best test loss / accuracy of this run (for pinned runs)
+        self.seconds = 0.0                         # training time of this run
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
         fit = self._fit_prep()
@@ -173,7 +176,7 @@ class Session:
             except Exception:
                 self._setup = old              # refused by the engine: the set-up stays as it was
                 raise
-            self._last_codes = None
+            self.last_codes = None
         return Change(kind, names)
 
     def choose_data(self, name: str) -> Change:
@@ -226,6 +229,32 @@ class Session:
             return Change("none", ())
         return self.apply(seed=(self._setup.seed + 1) % int(SETTINGS["seed"].hi or 1))
 
+    def load_setup(self, setup: Setup, hidden: Iterable[str] = ()) -> None:
+        """Adopt a whole set-up (share code, TF link, set-up file, pinned run): its data, new weights from its seed.
+
+        Stops training first.  A set-up the engine refuses raises and leaves the old one in place.
+        """
+        new = setup.validate()
+        self.stop()
+        with self._lock:
+            old = (self._setup, self.drawn, self.net_seed)
+            self._setup, self.drawn, self.net_seed = new, None, new.seed
+            try:
+                self._new_network()
+            except Exception:
+                self._setup, self.drawn, self.net_seed = old
+                self._new_network()
+                raise
+            if new.csv is not None:
+                self.csv_source = {"csv": new.csv, "csv_x": new.csv_x, "csv_y": new.csv_y}
+            self.hidden = frozenset(hidden)
+
+    def note_best(self, metrics: Metrics) -> None:
+        """Keep the best test loss and accuracy seen in this run."""
+        for key, value, better in (("test_loss", metrics.test_loss, min), ("test_acc", metrics.test_acc, max)):
+            if value is not None and math.isfinite(value):
+                self.best[key] = better(self.best.get(key, value), float(value))
+
     def _fit_prep(self) -> Prepared:
         """The prepared data a network is built on: a placeholder point for an empty drawing."""
         return self.prep if self.has_data else prepare(self._setup, drawn=PLACEHOLDER)
@@ -241,7 +270,7 @@ class Session:
     def _new_data(self) -> None:
         self.prep = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
-        self._last_codes = None
+        self.last_codes = None
         fit = self._fit_prep()
         if self.net.layers[0] != fit.X_train.shape[0] or self.net.layers[-1] != fit.dataset.n_outputs \
                 or list(self.net.layers[1:-1]) != list(self._setup.hidden) \
@@ -261,7 +290,8 @@ class Session:
         self.trainer = trainer_for(self._setup, self.net, self._fit_prep(), seed=self.net_seed)
         self._chunk = 1
         self._diverged_at, self._goal_stop = None, False
-        self._last_codes = None
+        self.last_codes = None
+        self.best, self.seconds = {}, 0.0
         for curve in self.history:
             curve.clear()
 
@@ -275,7 +305,7 @@ class Session:
         with self._lock:
             edit = set_weight(self.net, layer, row, col, delta=delta, text=text)
             self.trainer.reset_optimizer()
-            self._last_codes = None
+            self.last_codes = None
         return edit
 
     def export_json(self, name: str) -> Path:
@@ -293,7 +323,7 @@ class Session:
         with self._lock:
             import_npz(self.net, name)
             self.trainer.reset_optimizer()
-            self._last_codes = None
+            self.last_codes = None
             return file_path(name)
 
     # --- training ---------------------------------------------------------------------
@@ -354,7 +384,9 @@ class Session:
             if limit is not None:
                 epochs = min(epochs, max(0, limit - self.trainer.epoch))
             if epochs > 0 and self.has_data and self.trainer.state not in FINISHED:
+                t0 = time.perf_counter()
                 self.trainer.step(epochs, metrics=False)
+                self.seconds += time.perf_counter() - t0
             self._note_divergence()
             return self.trainer.metrics()
 
@@ -376,6 +408,7 @@ class Session:
                 t0 = time.perf_counter()
                 self.trainer.step(k, metrics=False)
                 elapsed = time.perf_counter() - t0
+                self.seconds += elapsed
                 goal = self.goal_reached(self.trainer.metrics()) if every else ""
                 if goal:                           # a goal stops at the same epoch in the app, CLI and sweeps
                     self.trainer.state, self.trainer.message, self._goal_stop = "stopped", goal, True
@@ -435,55 +468,17 @@ class Session:
                 return "new weights"
             return ""
 
-    # --- what to draw -----------------------------------------------------------------
+    # --- what to draw (annplay.session_view) ------------------------------------------
 
     def points(self) -> fields.Points:
         """The points to draw: training points, plus test points when shown."""
-        s, prep = self._setup, self.prep
-        pts = fields.Points.empty()
-        if prep.plottable and s.show_points and prep.train.n:
-            pts = fields.Points.from_xy(prep.train.X, prep.train.y)
-            if s.show_test and prep.test.n:
-                pts = pts + fields.Points.from_xy(prep.test.X, prep.test.y, test=True)
-        return pts
+        return session_view.points(self)
 
     def snapshot(self, view: ViewRequest | None = None, *, metrics: Metrics | None = None, run: int | None = None,
                  speed: float = 0.0, changed_only: bool = True, record: bool = True) -> Snapshot:
-        """An immutable picture of now for ``view``: metrics, history, the field (if it changed) and maps.
-
-        With ``changed_only`` the field is left out (None) when its colours equal the last snapshot's.
-        """
-        view = self.view if view is None else view
-        with self._lock:
-            if metrics is None:
-                metrics = self.trainer.metrics()
-            if record and self.has_data:
-                first: float | None = metrics.train_loss
-                second = metrics.test_loss
-                if self.family == "evolution":
-                    first, second = metrics.best_fitness, metrics.mean_fitness
-                for value, curve in ((first, self.history[0]), (second, self.history[1])):
-                    if value is not None and math.isfinite(value):
-                        curve.append(float(value))
-            prep = self.prep
-            neuron = view.neuron if view.neuron is not None and self.has_neuron(view.neuron) else None
-            view = replace(view, neuron=neuron)
-            plane = self.bounds if prep.plottable else None
-            got = fields.compute(self.net, prep.inputs, plane, view.width, view.height, kind=prep.kind,
-                                 neuron=neuron, maps=view.maps, input_labels=self.input_labels())
-            discretize = bool(self._setup.discretize) and neuron is None
-            field = got.field
-            if field is not None:
-                codes = fields.field_codes(field, got.kind, discretize)
-                key = (view, got.kind, discretize, id(prep))
-                last = self._last_codes
-                if changed_only and last is not None and last[0] == key and np.array_equal(last[1], codes):
-                    field = None
-                self._last_codes = (key, codes)
-            points = self.points() if neuron is None or prep.kind == "binary" else fields.Points.empty()
-            return Snapshot(self._run if run is None else run, metrics, self.state(), self.trainer.message,
-                            self.family, (tuple(self.history[0]), tuple(self.history[1])), view, field, got.kind,
-                            discretize, points, self.bounds, got.maps, speed)
+        """An immutable picture of now for ``view`` (see :func:`annplay.session_view.snapshot`)."""
+        return session_view.snapshot(self, view, metrics=metrics, run=run, speed=speed, changed_only=changed_only,
+                                     record_it=record)
 
     def has_neuron(self, neuron: tuple[int, int]) -> bool:
         """True when (layer, index) is a hidden neuron of the network and the data has a plane to map it on."""

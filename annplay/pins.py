@@ -1,0 +1,153 @@
+"""Pinned runs: a run's set-up, loss curves and results, kept in the user's data folder to compare later.
+
+No Textual here.  The file is JSON under ``platformdirs.user_data_dir("annplay")`` (``$XDG_DATA_HOME/annplay``
+on Linux), written atomically; a damaged file is reported in one line and treated as empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from platformdirs import user_data_dir
+
+from annplay.engine.safefile import atomic_write_bytes
+from annplay.engine.settings import SETTINGS
+from annplay.engine.setup import Setup
+from annplay.engine.setupfile import setup_from_section, setup_section
+
+if TYPE_CHECKING:
+    from annplay.session import Session
+
+FORMAT = "annplay-pins"
+VERSION = 1
+MAX_PINS = 50                 # the oldest pins go beyond this
+MAX_FILE_BYTES = 4 << 20
+CURVE_POINTS = 120            # values kept per pinned loss curve
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One pinned run: what it was set up as and what it reached."""
+
+    setup: Setup
+    curves: tuple[tuple[float, ...], tuple[float, ...]]   # train and test loss (best and mean fitness for GA/ES)
+    final: dict[str, float | None]                        # test_loss, test_acc, train_loss, train_acc at the end
+    best: dict[str, float]                                # best test_loss and test_acc seen
+    epochs: int
+    seconds: float
+    state: str = "paused"
+    hidden: frozenset[str] = field(default_factory=frozenset)
+    pinned_at: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-safe data (the set-up as a set-up file's section)."""
+        data = asdict(self)
+        data["setup"] = setup_section(self.setup)
+        data["curves"] = [list(c) for c in self.curves]
+        data["hidden"] = sorted(self.hidden)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Pin:
+        """A pin from :meth:`to_json` data; ValueError names what is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: a pin must be an object")
+        try:
+            curves = tuple(tuple(float(v) for v in c) for c in data["curves"])
+            return cls(setup=setup_from_section(data["setup"], where),
+                       curves=(curves[0], curves[1]),
+                       final={str(k): None if v is None else float(v) for k, v in dict(data["final"]).items()},
+                       best={str(k): float(v) for k, v in dict(data["best"]).items()},
+                       epochs=int(data["epochs"]), seconds=float(data["seconds"]), state=str(data.get("state", "")),
+                       hidden=frozenset(str(h) for h in data.get("hidden", ())),
+                       pinned_at=float(data.get("pinned_at", 0.0)))
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            raise ValueError(f"{where}: not a pinned run ({error})") from None
+
+
+def pins_path() -> Path:
+    """Where pins are kept: the user's data folder (honours $XDG_DATA_HOME)."""
+    return Path(user_data_dir("annplay", appauthor=False)) / "pins.json"
+
+
+def load_pins(path: Path | None = None) -> tuple[list[Pin], str]:
+    """The pinned runs, oldest first, and a one-line problem ('' when fine; a damaged file gives no pins)."""
+    path = path or pins_path()
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return [], f"{path}: too large to be a pins file; not read"
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [], ""
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [], f"{path}: could not read the pinned runs ({getattr(error, 'strerror', None) or error})"
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("pins"), list):
+        return [], f"{path}: not an annplay pins file; not read"
+    pins, problem = [], ""
+    for i, item in enumerate(data["pins"]):
+        try:
+            pins.append(Pin.from_json(item, f"{path}: pin {i + 1}"))
+        except ValueError as error:
+            problem = problem or str(error)
+    return pins, problem
+
+
+def save_pins(pins: Sequence[Pin], path: Path | None = None) -> Path:
+    """Write the pins atomically (the newest MAX_PINS); OSError/ValueError say why not."""
+    path = path or pins_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"format": FORMAT, "version": VERSION, "pins": [p.to_json() for p in list(pins)[-MAX_PINS:]]}
+    return atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"), what="pins")
+
+
+def add_pin(pin: Pin, path: Path | None = None) -> list[Pin]:
+    """Add a pin to the stored ones (a damaged file is replaced) and return them all."""
+    pins, _problem = load_pins(path)
+    pins.append(pin)
+    save_pins(pins, path)
+    return pins[-MAX_PINS:]
+
+
+def clear_pins(path: Path | None = None) -> None:
+    """Forget every pinned run."""
+    path = path or pins_path()
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
+def _finite(value: float | None) -> float | None:
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _thin(curve: Sequence[float]) -> tuple[float, ...]:
+    """At most CURVE_POINTS values, evenly picked, the last one kept."""
+    values = [float(v) for v in curve]
+    if len(values) <= CURVE_POINTS:
+        return tuple(values)
+    step = len(values) / CURVE_POINTS
+    return tuple(values[min(len(values) - 1, int(i * step))] for i in range(CURVE_POINTS - 1)) + (values[-1],)
+
+
+def pin_of(session: Session) -> Pin:
+    """The session's run now, as a pin."""
+    with session.lock:
+        m = session.trainer.metrics()
+        session.note_best(m)
+        final = {"train_loss": _finite(m.train_loss), "test_loss": _finite(m.test_loss),
+                 "train_acc": _finite(m.train_acc), "test_acc": _finite(m.test_acc)}
+        return Pin(session.setup, (_thin(session.history[0]), _thin(session.history[1])), final, dict(session.best),
+                   session.epoch, round(session.seconds, 3), session.state(), session.hidden, time.time())
+
+
+def differences(setup: Setup, live: Setup) -> list[str]:
+    """How a set-up differs from the live one, e.g. 'lr 0.3 (live 0.03)'."""
+    return [f"{name} {SETTINGS[name].format(setup[name])} (live {SETTINGS[name].format(live[name])})"
+            for name in setup if setup[name] != live[name]]
