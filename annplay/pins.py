@@ -12,7 +12,7 @@ import math
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,11 +49,9 @@ class Pin:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe data (the set-up as a set-up file's section)."""
-        data = asdict(self)
-        data["setup"] = setup_section(self.setup)
-        data["curves"] = [list(c) for c in self.curves]
-        data["hidden"] = sorted(self.hidden)
-        return data
+        return {"setup": setup_section(self.setup), "curves": [list(c) for c in self.curves],
+                "final": dict(self.final), "best": dict(self.best), "epochs": self.epochs, "seconds": self.seconds,
+                "state": self.state, "hidden": sorted(self.hidden), "pinned_at": self.pinned_at}
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> Pin:

@@ -14,7 +14,8 @@ from textual.widgets import Button, Footer, Static
 from annplay import boundary as bd
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.screens import describe
-from annplay.screens.panels import PANELS, PanelScreen
+from annplay.screens.panels import PANELS
+from annplay.screens.setup_actions import SetupActions
 from annplay.session import DRAWN
 from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
 from annplay.widgets.heatmap import HeatMap
@@ -29,7 +30,7 @@ MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns 
 REBUILDS = ("trainer", "network", "data")
 
 
-class PlaygroundScreen(PanelScreen):
+class PlaygroundScreen(SetupActions):
     """TensorFlow Playground in a terminal: press space to train."""
 
     DEFAULT_CSS = """
@@ -71,6 +72,14 @@ class PlaygroundScreen(PanelScreen):
         Binding("e", "export_json", "Export JSON", show=False, tooltip="write the weights as JSON (asks a file name)"),
         Binding("s", "export_npz", "Save .npz", show=False, tooltip="write the network as .npz (asks a file name)"),
         Binding("o", "import_npz", "Load .npz", show=False, tooltip="read weights of the same architecture from .npz"),
+        Binding("k", "share", "Share", show=False, priority=True, tooltip="the share code (copied) and the TF Playground link"),
+        Binding("i", "open_setup", "Open set-up", show=False,
+                tooltip="open a share code, TF Playground link or set-up file (.toml)"),
+        Binding("a", "save_setup", "Save set-up", show=False,
+                tooltip="write the set-up as a TOML file, optionally with the weights .npz"),
+        Binding("b", "pin", "Pin run", show=False, tooltip="pin this run to compare it in the Runs view"),
+        Binding("u", "runs", "Runs", show=False, tooltip="pinned runs beside the live one; enter restores one"),
+        Binding("z", "sweep", "Sweep", show=False, tooltip="vary settings, train a small grid, rank it"),
         Binding("escape", "back", "Back", show=False, tooltip="show the output map again, then close the panel"),
     ]
 

@@ -1,0 +1,62 @@
+"""The share panel (k): the set-up's share code, selectable and wrapped, and the TF Playground link if there is one."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from annplay.engine.setup import Setup
+from annplay.engine.sharecode import encode
+from annplay.engine.tflink import to_tf_link, why_not_tf
+
+
+def share_texts(setup: Setup, hidden: frozenset[str] = frozenset()) -> tuple[str, str | None, str]:
+    """The share code, the TF Playground link (None when there is none) and why there is none ('' if there is)."""
+    link = to_tf_link(setup, hidden)
+    return encode(setup), link, "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
+
+
+class ShareScreen(ModalScreen[None]):
+    """Shows the code (copied to the clipboard by OSC 52 where the terminal allows) and the TF link or why not."""
+
+    DEFAULT_CSS = """
+    ShareScreen { align: center middle; }
+    ShareScreen > VerticalScroll { width: 100%; max-width: 100; height: auto; max-height: 100%;
+                                   border: round $primary; background: $surface; padding: 0 1; }
+    ShareScreen .title { text-style: bold; }
+    ShareScreen .hint { color: $text-muted; }
+    ShareScreen TextArea { height: auto; max-height: 12; }
+    """
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("k", "close", "Close", show=False)]
+
+    def __init__(self, setup: Setup, hidden: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.code, self.link, self.why_no_link = share_texts(setup, hidden)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("Share code (copied to the clipboard if the terminal allows)", classes="title")
+            yield TextArea(self.code, id="share-code", read_only=True, soft_wrap=True, compact=True,
+                           show_line_numbers=False)
+            yield Static("Open it with i, or: annplay play CODE", classes="hint")
+            if self.link:
+                yield Static("TF Playground link", classes="title")
+                yield TextArea(self.link, id="share-link", read_only=True, soft_wrap=True, compact=True,
+                               show_line_numbers=False)
+            else:
+                yield Static(f"No TF Playground link: {self.why_no_link}", id="share-link-why", markup=False)
+            yield Static("escape: close", classes="hint")
+
+    def on_mount(self) -> None:
+        self.app.copy_to_clipboard(self.code)
+        area = self.query_one("#share-code", TextArea)
+        area.focus()
+        area.select_all()
+
+    def action_close(self) -> None:
+        """Back to the playground."""
+        self.dismiss(None)

@@ -1,0 +1,231 @@
+"""The Sweep view (z): pick settings to vary and their values from the table's steps, train the grid, rank it."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from annplay.engine.settings import SETTINGS, SettingError
+from annplay.engine.setup import Setup
+from annplay.engine.sharecode import decode
+from annplay.sweep import MAX_RUNS, Sweep, rank
+
+CANDIDATES = ("lr", "activation", "batch_size", "optimizer", "regularization", "reg_rate", "dropout", "trainer",
+              "noise", "seed")
+SWEEP_EPOCHS = 200           # each run's epoch limit when the set-up has none
+MAX_GRID = 64                # the app's grids stay small
+
+
+def around(name: str, value: Any, width: int) -> list[Any]:
+    """``width`` values of the table's steps for ``name``, centred on ``value`` where it is a step."""
+    steps = list(SETTINGS[name].steps())
+    if not steps:
+        return [value]
+    at = steps.index(value) if value in steps else 0
+    lo = max(0, min(at - width // 2, len(steps) - width))
+    return steps[lo:lo + width]
+
+
+class SweepScreen(Screen[Setup | None]):
+    """Space picks a setting to vary, + and - widen or narrow its values, g runs, ⏎ on a result opens it."""
+
+    DEFAULT_CSS = """
+    SweepScreen #sweep-help { height: auto; color: $text-muted; }
+    SweepScreen #sweep-settings { height: 2fr; }
+    SweepScreen #sweep-status { height: auto; text-style: bold; }
+    SweepScreen #sweep-board { height: 3fr; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("space", "vary", "Vary", key_display="␣"),
+        Binding("plus,equals_sign", "widen", "More", key_display="+"),
+        Binding("minus", "narrow", "Fewer", key_display="-"),
+        Binding("g", "go", "Run"),
+        Binding("tab", "switch", "Results", show=False),
+    ]
+
+    class RowDone(Message):
+        """A finished sweep row (posted from the worker thread)."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    def __init__(self, base: Setup) -> None:
+        super().__init__()
+        self.base = base
+        self.widths: dict[str, int] = {}     # varied settings and how many values each takes
+        self.sweep: Sweep | None = None
+        self.codes: list[str] = []           # the leaderboard's set-ups, best first
+
+    def compose(self) -> ComposeResult:
+        yield Static("Sweep: ␣ vary a setting, + - values, g run, ⏎ on a result opens it", id="sweep-help")
+        yield OptionList(id="sweep-settings")
+        yield Static("Nothing run yet", id="sweep-status")
+        yield OptionList(id="sweep-board")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show_settings()
+        self.query_one("#sweep-settings", OptionList).focus()
+
+    def on_unmount(self) -> None:
+        if self.sweep is not None:
+            self.sweep.cancel()
+
+    # --- choosing ---------------------------------------------------------------------
+
+    def grid(self) -> dict[str, list[Any]]:
+        """The chosen values of every varied setting."""
+        return {n: around(n, self.base[n], w) for n, w in self.widths.items()}
+
+    def run_count(self) -> int:
+        """How many runs the grid has."""
+        total = 1
+        for values in self.grid().values():
+            total *= len(values)
+        return total
+
+    def show_settings(self) -> None:
+        settings = self.query_one("#sweep-settings", OptionList)
+        keep = settings.highlighted or 0
+        settings.clear_options()
+        for name in CANDIDATES:
+            if name not in SETTINGS or not self.base.applies(name, self.base.data_traits()):
+                continue
+            if name in self.widths:
+                values = ", ".join(SETTINGS[name].format(v) for v in around(name, self.base[name], self.widths[name]))
+                label = Text(f"■ {name}: {values}")
+            else:
+                label = Text(f"□ {name} ({SETTINGS[name].format(self.base[name])})", style="dim")
+            settings.add_option(Option(label, id=name))
+        settings.highlighted = min(keep, settings.option_count - 1)
+        self.query_one("#sweep-status", Static).update(f"{self.run_count()} runs × {self.epochs()} epochs; g runs them")
+
+    def epochs(self) -> int:
+        return self.base.epochs or SWEEP_EPOCHS
+
+    def _current(self) -> str | None:
+        settings = self.query_one("#sweep-settings", OptionList)
+        if settings.highlighted is None:
+            return None
+        return settings.get_option_at_index(settings.highlighted).id
+
+    def action_vary(self) -> None:
+        """Vary the highlighted setting (three values around the current one), or stop varying it."""
+        name = self._current()
+        if name is None:
+            return
+        if name in self.widths:
+            del self.widths[name]
+        else:
+            self.widths[name] = min(3, len(SETTINGS[name].steps()) or 1)
+        self.show_settings()
+
+    @on(OptionList.OptionSelected, "#sweep-settings")
+    def _setting_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_vary()
+
+    def action_widen(self) -> None:
+        """One more value for the highlighted varied setting."""
+        name = self._current()
+        if name in self.widths:
+            self.widths[name] = min(len(SETTINGS[name].steps()) or 1, self.widths[name] + 1)
+            self.show_settings()
+
+    def action_narrow(self) -> None:
+        """One fewer value (at least one)."""
+        name = self._current()
+        if name in self.widths:
+            self.widths[name] = max(1, self.widths[name] - 1)
+            self.show_settings()
+
+    def action_switch(self) -> None:
+        """Move between the settings and the results."""
+        board = self.query_one("#sweep-board", OptionList)
+        (self.query_one("#sweep-settings", OptionList) if board.has_focus else board).focus()
+
+    # --- running ----------------------------------------------------------------------
+
+    def setups(self) -> list[Setup]:
+        """Every combination of the chosen values, checked (SettingError names a bad one)."""
+        grid = self.grid()
+        names = list(grid)
+        return [self.base.with_(**dict(zip(names, combo, strict=True))).validate()
+                for combo in itertools.product(*grid.values())]
+
+    def action_go(self) -> None:
+        """Run the grid in the background (a running sweep is cancelled first)."""
+        if self.run_count() > min(MAX_GRID, MAX_RUNS):
+            self.notify(f"{self.run_count()} runs: at most {MAX_GRID} here (use annplay sweep for more)",
+                        severity="warning")
+            return
+        try:
+            setups = self.setups()
+        except SettingError as error:
+            self.notify(str(error), title="Not possible", severity="error", markup=False)
+            return
+        if self.sweep is not None:
+            self.sweep.cancel()
+        self.sweep = Sweep(setups, self.epochs(), jobs=1)
+        self.query_one("#sweep-status", Static).update(f"0/{len(setups)} runs done…")
+        self._run(self.sweep)
+
+    @work(thread=True, exclusive=True, group="sweep")
+    def _run(self, sweep: Sweep) -> None:
+        worker = get_current_worker()
+
+        def on_row(_row: dict[str, Any], done: int, total: int) -> None:
+            if worker.is_cancelled:
+                sweep.cancel()
+            self.post_message(self.RowDone(done, total))
+
+        sweep.run(on_row)
+
+    def on_sweep_screen_row_done(self, message: RowDone) -> None:
+        """A row finished: rank what is done so far."""
+        if self.sweep is None:
+            return
+        self.show_board(self.sweep.rows)
+        self.query_one("#sweep-status", Static).update(
+            f"{message.done}/{message.total} runs done" + (" (⏎ opens one)" if message.done == message.total else "…"))
+
+    def show_board(self, rows: list[dict[str, Any]]) -> None:
+        """The leaderboard: best mean test loss first, with the settings that vary."""
+        board = self.query_one("#sweep-board", OptionList)
+        keep = board.highlighted
+        board.clear_options()
+        self.codes = []
+        varied = list(self.widths)
+        for place, ranked in enumerate(rank(list(rows)), start=1):
+            setup = decode(ranked.group)
+            what = " ".join(f"{n}={SETTINGS[n].format(setup[n])}" for n in varied if n != "seed")
+            loss = "–" if ranked.loss_mean is None else f"{ranked.loss_mean:.4g}"
+            acc = "" if ranked.acc_mean is None else f" acc {ranked.acc_mean * 100:.1f}%"
+            board.add_option(Option(f"{place}. {what} · loss {loss}{acc}", id=f"row-{place}"))
+            self.codes.append(str(ranked.rows[0]["setup"]))
+        if board.option_count:
+            board.highlighted = min(keep or 0, board.option_count - 1)
+
+    @on(OptionList.OptionSelected, "#sweep-board")
+    def _result_selected(self, event: OptionList.OptionSelected) -> None:
+        """Open this row's set-up in the playground (the epoch limit as the base had it)."""
+        setup = decode(self.codes[event.option_index]).with_(epochs=self.base.epochs).validate()
+        self.dismiss(setup)
+
+    def action_close(self) -> None:
+        """Back to the playground (a running sweep is cancelled)."""
+        if self.sweep is not None:
+            self.sweep.cancel()
+        self.dismiss(None)

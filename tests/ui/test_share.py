@@ -1,0 +1,99 @@
+"""Pilot tests: the share panel (k), opening a set-up (i) and saving one (a), at phone and projector sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from annplay.app import PlaygroundApp
+from annplay.engine.setup import Setup
+from annplay.engine.setupfile import read_setup_file
+from annplay.engine.sharecode import decode, encode
+from annplay.screens.share import ShareScreen
+
+from .conftest import SIZES, ready, record_notifications, screen_text, wait_until
+
+pytestmark = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+
+
+async def test_k_shows_and_copies_the_code_and_the_tf_link(size):
+    app = PlaygroundApp(Setup(dataset="xor", lr=0.1))
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append                    # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ShareScreen), "the share panel")
+        code = app.screen.query_one("#share-code", TextArea).text
+        assert decode(code) == Setup(dataset="xor", lr=0.1) and copied == [code]
+        assert app.screen.query_one("#share-link", TextArea).text.startswith("https://playground.tensorflow.org/#")
+        text = "".join(line.strip() for line in screen_text(app))
+        assert code[:20] in text                                 # wrapped, but all there to copy by hand
+        assert all(len(line) <= size[0] for line in screen_text(app))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ShareScreen)
+
+
+async def test_k_says_why_there_is_no_tf_link(size):
+    app = PlaygroundApp(Setup(dataset="iris"))
+    app.copy_to_clipboard = lambda text: None                # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ShareScreen), "the share panel")
+        assert not app.screen.query("#share-link") and app.screen.why_no_link
+
+
+async def open_text(pilot, text: str) -> None:
+    await pilot.press("i")
+    await wait_until(pilot, lambda: bool(pilot.app.screen.query(Input)), "the open dialog")
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+
+
+async def test_i_opens_a_code_and_a_bad_code_changes_nothing(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        notes = record_notifications(app)
+        wanted = Setup(dataset="circle", hidden=(3,), lr=0.3)
+        await open_text(pilot, encode(wanted))
+        await wait_until(pilot, lambda: screen.session.setup == wanted, "the code adopted")
+        assert screen.epoch == 0
+        await open_text(pilot, "ap1:lr=banana")
+        await wait_until(pilot, lambda: any(n.severity == "error" for n in notes), "an error")
+        error = next(n for n in notes if n.severity == "error")
+        assert "lr" in error.message and "\n" not in error.message
+        assert screen.session.setup == wanted
+
+
+async def test_i_opens_a_tf_link_with_hidden_fields(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await open_text(pilot, "https://playground.tensorflow.org/#dataset=xor&learningRate=0.1&networkShape=4,2"
+                               "&activation=relu&noise_hide=true")
+        await wait_until(pilot, lambda: screen.session.setup.dataset == "xor", "the link adopted")
+        assert screen.session.setup.hidden == (4, 2) and "noise" in screen.session.hidden
+
+
+async def test_a_saves_the_setup_and_the_weights_and_i_reads_them_back(size, tmp_path: Path):
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(3,)))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n", "n")
+        toml, npz = tmp_path / "run.toml", tmp_path / "run.npz"
+        assert screen.save_setup(str(toml), str(npz)) == toml
+        loaded = read_setup_file(toml)
+        assert loaded.setup == screen.session.setup and loaded.model == npz and npz.exists()
+        weights = screen.session.net.weights[0].copy()
+        await pilot.press("r")                                # new weights
+        assert not (screen.session.net.weights[0] == weights).all()
+        assert screen.open_setup(str(toml))
+        assert (screen.session.net.weights[0] == weights).all()
+        (tmp_path / "foreign.toml").write_text("not mine\n")
+        notes = record_notifications(app)
+        assert screen.save_setup(str(tmp_path / "foreign.toml")) is None
+        assert notes and notes[-1].severity == "error" and (tmp_path / "foreign.toml").read_text() == "not mine\n"
