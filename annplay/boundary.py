@@ -92,9 +92,6 @@ UNSURE_CHAR = "."
 WEAK_STRENGTH = 0.25  # below this confidence a cell is drawn as UNSURE_CHAR in plain mode
 TRAIN_CHARS = "0123456789"
 TEST_CHARS = "abcdefghij"
-# Point glyphs use a dark or light version of their class colour, whichever contrasts more with the cell.
-GLYPH_DARK_LUM = 0.05  # dark enough to read on orange (≥ 4.5:1), light enough to keep its hue (brown vs navy)
-GLYPH_LIGHT_LUM = 0.6
 
 
 # --------------------------------------------------------------------------- palettes
@@ -127,22 +124,25 @@ def class_rgb(index: int) -> RGB:
     return CLASS_RGB[int(index) % len(CLASS_RGB)]
 
 
+POINT_BG: RGB = (0x14, 0x14, 0x14)   # every dot sits on this: one colour per class, readable on every cell
+POINT_CONTRAST = 4.5                 # each class's dot colour reaches this against POINT_BG
+
+
 @cache
-def glyph_variants(index: int) -> tuple[RGB, RGB]:
-    """Dark and light versions of a class colour for point glyphs: as saturated as possible, yet far from mid-tones."""
+def point_rgb(index: int) -> RGB:
+    """The one dot colour of class index: its own colour, lightened only as far as needed to read on POINT_BG."""
     base = class_rgb(index)
-    steps = [i / 20 for i in range(10, 19)]  # 0.50 .. 0.90
-    darks = [_mix(base, (0, 0, 0), a) for a in steps]
-    lights = [_mix(base, (255, 255, 255), a) for a in steps]
-    dark = next((c for c in darks if _luminance(c) <= GLYPH_DARK_LUM), darks[-1])
-    light = next((c for c in lights if _luminance(c) >= GLYPH_LIGHT_LUM), lights[-1])
-    return dark, light
+    return next((c for c in (_mix(base, (255, 255, 255), i / 20) for i in range(20))
+                 if contrast_ratio(c, POINT_BG) >= POINT_CONTRAST), (255, 255, 255))
 
 
-def glyph_rgb(index: int, background: RGB) -> RGB:
-    """Point colour for class index on a given background: its dark or light version, whichever contrasts more."""
-    dark, light = glyph_variants(index)
-    return dark if contrast_ratio(dark, background) >= contrast_ratio(light, background) else light
+def set_scheme(classes: Sequence[RGB]) -> None:
+    """Use another class colour scheme (colour-blind safe, high contrast): first two = low/high; caches cleared."""
+    global ORANGE, BLUE, CLASS_RGB
+    CLASS_RGB = tuple(classes)
+    ORANGE, BLUE = CLASS_RGB[0], CLASS_RGB[1]
+    point_rgb.cache_clear()
+    get_palette.cache_clear()
 
 
 def _color(rgb: RGB) -> Color:
@@ -199,13 +199,12 @@ class Palette:
             style = self._heat[key] = Style(color=self.colors[top], bgcolor=self.colors[bottom])
         return style
 
-    def point_style(self, cls: int, background: int) -> Style:
-        """Style of a point glyph of class cls on the pixel of colour code background."""
-        key = (cls, background)
+    def point_style(self, cls: int, background: int = 0) -> Style:
+        """Style of a point glyph of class cls: the class's one dot colour on POINT_BG, whatever the cell."""
+        key = (cls, 0)
         style = self._points.get(key)
         if style is None:
-            fg = glyph_rgb(cls, self.rgb[background])
-            style = self._points[key] = Style(color=_color(fg), bgcolor=self.colors[background], bold=True)
+            style = self._points[key] = Style(color=_color(point_rgb(cls)), bgcolor=_color(POINT_BG), bold=True)
         return style
 
     def class_style(self, cls: int) -> Style:
@@ -360,10 +359,9 @@ def legend(
                 parts += [(sep, None), ("█", palette.class_style(i)), (f" {name}", None)]
             else:
                 parts.append((f"{sep}{REGION_CHARS[i % len(REGION_CHARS)]} {name}", None))
-        if not color:
-            parts.append((f"  {UNSURE_CHAR} unsure", None))
+        parts.append((f"  {UNSURE_CHAR} unsure", None) if not color else ("  pale: less sure", None))
     if color:
-        mark = Style(bold=True)
+        mark = Style(color=_color((0xFF, 0xFF, 0xFF)), bgcolor=_color(POINT_BG), bold=True)
         parts += [("   ", None), (TRAIN_GLYPH, mark), (" train  ", None), (TEST_GLYPH, mark), (" test", None)]
     else:
         shown = min(k, 10)

@@ -321,6 +321,9 @@ def _point_classes(points: Points, kind: str, n_classes: int, mid: float) -> np.
     return np.rint(np.nan_to_num(label)).astype(np.int64) % n_classes
 
 
+MAX_POINT_SHARE = 1 / 3        # dots may hide at most about this share of the map's cells
+
+
 def _overlay(
     points: Any, bounds: Bounds | None, width: int, rows: int, kind: str, n_classes: int, mid: float
 ) -> list[tuple[int, int, int, bool]]:
@@ -334,6 +337,10 @@ def _overlay(
     cls = _point_classes(pts, kind, n_classes, mid)
     test = np.asarray(pts.test, dtype=bool)
     idx = np.flatnonzero(inside)
+    limit, keep = MAX_POINT_SHARE * width * (rows // 2), idx
+    while np.unique(cols[keep] * rows + prow[keep] // 2).size > limit:    # thin the dots: the map stays readable
+        keep = idx[:: int(np.ceil(idx.size / max(1, keep.size - 1)))]
+    idx = keep
     return list(zip(cols[idx].tolist(), prow[idx].tolist(), cls[idx].tolist(), test[idx].tolist(), strict=True))
 
 

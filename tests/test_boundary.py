@@ -250,32 +250,42 @@ def test_render_rows_point_glyph_colour_and_background():
     assert [c.text for c in row] == [HALF_BLOCK, HALF_BLOCK, TRAIN_GLYPH]
     style = row[2].style
     fg, bg = rgb(style.color), rgb(style.bgcolor)
-    assert bg == ORANGE  # the heat colour of the pixel the point sits on
-    assert fg[2] > fg[0]  # still reads as blue (class 1) ...
-    assert bd.contrast_ratio(fg, bg) >= 4.5  # ... and clearly readable on orange
+    assert bg == bd.POINT_BG  # every dot sits on the same dark ground ...
+    assert fg[2] > fg[0]  # ... still reads as blue (class 1) ...
+    assert bd.contrast_ratio(fg, bg) >= 4.5  # ... and clearly readable
     assert rows[0] == render_rows(TINY)[0]  # the other row is untouched
 
 
-def test_point_readable_on_its_own_class_colour():
-    blue = np.ones((2, 1))
-    orange = np.zeros((2, 1))
-    for field, cls, base in ((blue, 1, BLUE), (orange, 0, ORANGE)):
-        seg = render_rows(field, [(0.0, 0.0, cls)], bounds=B)[0][0]
-        fg, bg = rgb(seg.style.color), rgb(seg.style.bgcolor)
-        assert bg == base
-        assert bd.contrast_ratio(fg, bg) >= 3.0
-        assert fg != base
-    # the two classes keep different glyph colours on the same background
-    on_blue = [rgb(render_rows(blue, [(0.0, 0.0, c)], bounds=B)[0][0].style.color) for c in (0, 1)]
-    assert on_blue[0] != on_blue[1]
-    assert on_blue[0][0] > on_blue[0][2] and on_blue[1][2] > on_blue[1][0]  # orange-ish vs blue-ish
+@pytest.mark.parametrize("n_classes", [2, 3, 4, 10])
+def test_one_dot_colour_per_class_on_every_cell(n_classes):
+    """Issue 10: one colour per class whatever the cell under it (was brown on pale cells, peach on orange ones)."""
+    kind = "binary" if n_classes == 2 else "multiclass"
+    field = np.zeros((2, 1)) if kind == "binary" else np.eye(n_classes)[:, :1].reshape(n_classes, 1, 1).repeat(2, 1)
+    seen: dict[int, set] = {}
+    for level in (0.0, 0.3, 0.5, 0.8, 1.0):
+        f = np.full((2, 1), level) if kind == "binary" else np.roll(field, int(level * 3), axis=0) * level
+        for cls in range(n_classes):
+            seg = render_rows(f, [(0.0, 0.0, cls)], bounds=B, kind=kind)[0][0]
+            seen.setdefault(cls, set()).add(rgb(seg.style.color))
+            assert bd.contrast_ratio(rgb(seg.style.color), rgb(seg.style.bgcolor)) >= 4.5
+    assert all(len(colours) == 1 for colours in seen.values())
+    assert len({next(iter(c)) for c in seen.values()}) == n_classes
+
+
+def test_multiclass_dots_are_distinct_in_256_colours():
+    """rings3's dots were olive, teal and dark green; in 256 colours each class keeps a colour of its own."""
+    from rich.color import ColorSystem
+
+    for k in (3, 4):
+        downgraded = {bd._color(bd.point_rgb(c)).downgrade(ColorSystem.EIGHT_BIT).number for c in range(k)}
+        assert len(downgraded) == k
 
 
 def test_test_point_differs_from_train_point():
     train = cells(render_rows(TINY, [(-4.0, 4.5, 0, 0)], bounds=B)[0])[0]
     test = cells(render_rows(TINY, [(-4.0, 4.5, 0, 1)], bounds=B)[0])[0]
     assert train.text == TRAIN_GLYPH and test.text == TEST_GLYPH and TRAIN_GLYPH != TEST_GLYPH
-    assert rgb(train.style.bgcolor) == rgb(test.style.bgcolor) == ORANGE
+    assert rgb(train.style.bgcolor) == rgb(test.style.bgcolor) == bd.POINT_BG
 
 
 def test_points_api_and_outside_points():

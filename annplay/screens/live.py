@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -10,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from annplay import prefs as look
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
 from annplay.fields import Snapshot
@@ -17,10 +20,25 @@ from annplay.messages import Mailbox, Progress
 from annplay.screens import describe
 from annplay.session import Session
 from annplay.widgets.control_panel import ControlPanel
-from annplay.widgets.heatmap import HeatMap, picture_rows, regression_legend, target_range
+from annplay.widgets.heatmap import HeatMap, axis_caption, legend_entries, picture_rows, regression_legend, target_range
 from annplay.widgets.netview import NetView
 from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor
+
+SIXTEEN_COLOUR_TERMS = ("linux", "vt100", "vt220", "ansi", "cons25", "xterm-16color", "screen-16color")
+
+
+def terminal_colours(env: Mapping[str, str] | None = None) -> int:
+    """How many colours the terminal shows, from COLORTERM and TERM (Textual itself always writes true colour)."""
+    env = os.environ if env is None else env
+    term, colorterm = env.get("TERM", ""), env.get("COLORTERM", "")
+    if colorterm in ("truecolor", "24bit") or "direct" in term:
+        return 1 << 24
+    if "256" in term:
+        return 256
+    if term == "dumb":
+        return 0
+    return 16 if term in SIXTEEN_COLOUR_TERMS else 256
 
 
 def session_scale(session: Session) -> tuple[float, float] | None:
@@ -39,6 +57,26 @@ class LiveScreen(Screen[None]):
         self.panel = "controls"                  # what the side/lower area shows: controls | network | weights
         self.frames = 0                          # snapshots shown (tests wait on this)
         self._last_state = "ready"               # the state last shown (a new diverged/stopped is announced)
+        self.prefs = look.load()                 # colour scheme and colour/plain map, remembered between runs
+        look.apply_scheme(self.prefs)
+        self.colour = True                       # decided on mount, from prefs, NO_COLOR and the terminal
+
+    def on_mount(self) -> None:
+        self.colour = look.use_colour(self.prefs, colours=terminal_colours())
+
+    def set_look(self, *, scheme: str | None = None, colour: str | None = None) -> str:
+        """Change and remember the colour scheme or colour mode; redraw; the words to tell the person."""
+        changes = {k: v for k, v in (("scheme", scheme), ("colour", colour)) if v is not None}
+        self.prefs = self.prefs.with_(**changes)
+        look.apply_scheme(self.prefs)
+        self.colour = look.use_colour(self.prefs, colours=terminal_colours())
+        where = ""
+        try:
+            where = f" (remembered in {look.save(self.prefs)})"
+        except (OSError, ValueError):
+            where = " (could not be remembered)"
+        self._show_now(record=False)
+        return f"Colours: {self.prefs.scheme}, map {'in colour' if self.colour else 'plain'}{where}"
 
     # --- reading (for tests and the palette) ---------------------------------------
 
@@ -88,8 +126,17 @@ class LiveScreen(Screen[None]):
         if scale != heatmap.scale:
             heatmap.scale = scale
             rows = None                                  # drawn on another scale: draw again on this one
+        if heatmap.color != self.colour:
+            heatmap.color, rows = self.colour, None
+        prep, show_test = self.session.prep, self.session.setup.show_test
         if scale is not None and snap.kind == "regression":
-            stats.show_legend(regression_legend(scale, self.session.setup.show_test))
+            stats.show_legend(regression_legend(scale, show_test, color=self.colour))
+        elif not self.colour and snap.view.neuron is None:
+            stats.show_legend(legend_entries(prep.kind, prep.dataset.class_names, prep.dataset.n_classes, show_test,
+                                             color=False))
+        ds = prep.dataset
+        heatmap.show_caption(axis_caption(snap.bounds, ds.feature_names, ds.x_mean, ds.x_std)
+                             if prep.plottable else "")
         if snap.field is not None and snap.view.neuron == self.neuron:
             heatmap.show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
                          points=snap.points, bounds=snap.bounds)
@@ -118,7 +165,7 @@ class LiveScreen(Screen[None]):
     def _start(self) -> None:
         """Start a training run in a thread worker."""
         self._request(maps=self.panel != "controls")
-        self._train(self.session.start(), self.session, self.mailbox)
+        self._train(self.session.start(), self.session, self.mailbox, self.colour)
         self.query_one(ControlPanel).show_running(True)
         self.query_one(StatsPanel).show_state("running", self.epoch)
 
@@ -129,7 +176,7 @@ class LiveScreen(Screen[None]):
         self.query_one(ControlPanel).show_running(False)
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=True)
-    def _train(self, run: int, session: Session, mailbox: Mailbox) -> None:
+    def _train(self, run: int, session: Session, mailbox: Mailbox, colour: bool = True) -> None:
         """(Worker thread) train through the session: it reads only the session and its frozen view request."""
         worker, post = get_current_worker(), self.post_message       # post_message is thread-safe
 
@@ -137,7 +184,7 @@ class LiveScreen(Screen[None]):
             rows = None
             if snap.field is not None:
                 scale = session_scale(session) if snap.view.neuron is None else None
-                rows = picture_rows(snap.field, snap.points, snap.bounds, snap.kind, snap.discretize, scale)
+                rows = picture_rows(snap.field, snap.points, snap.bounds, snap.kind, snap.discretize, scale, colour)
             if mailbox.put(snap, rows):
                 post(Progress())
 

@@ -82,7 +82,7 @@ class Choice(Widget, can_focus=True):
             return self.choice
 
     def __init__(self, setting: str, label: str, values: Sequence[Any], value: Any = None, *,
-                 labels: Sequence[str] | None = None, label_width: int = 11, wrap: bool = False,
+                 labels: Sequence[str] | None = None, label_width: int = 12, wrap: bool = False,
                  id: str | None = None, classes: str | None = None, tooltip: str | None = None,
                  title: str | None = None, key: Any = None) -> None:
         super().__init__(id=id or f"choice-{setting}", classes=classes)

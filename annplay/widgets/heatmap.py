@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.geometry import Region
 from textual.message import Message
@@ -15,6 +16,7 @@ from textual.widget import Widget
 
 from annplay import boundary as bd
 from annplay.fields import LEVELS  # noqa: E402  (the colour levels every picture uses)
+from annplay.textsafe import plain
 
 
 def target_range(y: Any) -> tuple[float, float] | None:
@@ -30,20 +32,38 @@ def target_range(y: Any) -> tuple[float, float] | None:
     return (lo - 1.0, hi + 1.0) if not hi > lo else (lo, hi)
 
 
+PLAIN_STYLE = Style()
+
+
+def axis_caption(bounds: bd.Bounds, names: Sequence[str] = ("x1", "x2"), mean: Any = None, std: Any = None) -> str:
+    """The map's axes in words: '↔ x1 −6…6  ↕ x2 −6…6', in the data's real units when it was standardised."""
+    parts = []
+    real = mean is not None and std is not None
+    mu, sd = (np.ravel(mean), np.ravel(std)) if real else (np.zeros(2), np.ones(2))
+    for i, (arrow, lo, hi) in enumerate((("↔", bounds.x_min, bounds.x_max), ("↕", bounds.y_min, bounds.y_max))):
+        lo, hi = lo * float(sd[i]) + float(mu[i]), hi * float(sd[i]) + float(mu[i])
+        name = plain(str(names[i])) if i < len(names) else f"x{i + 1}"
+        parts.append(f"{arrow} {name} {lo:.3g}…{hi:.3g}".replace("-", "−"))
+    return "  ".join(parts)
+
+
 def picture_rows(field: np.ndarray, points: Any, bounds: bd.Bounds, kind: str, discretize: bool,
-                 scale: tuple[float, float] | None = None) -> list[list[Segment]]:
+                 scale: tuple[float, float] | None = None, color: bool = True) -> list[list[Segment]]:
     """A field (and points) as rows of Rich segments: pure, so the worker thread can call it.
 
     ``scale`` is the regression colour range (the target's real min and max); None stretches to the field.
     """
     vmin, vmax = scale if scale is not None and kind == "regression" else (None, None)
-    return bd.render_rows(field, points, bounds=bounds, kind=kind, levels=LEVELS, discretize=discretize,
-                          vmin=vmin, vmax=vmax)
+    rows = bd.render_rows(field, points, bounds=bounds, kind=kind, levels=LEVELS, discretize=discretize,
+                          vmin=vmin, vmax=vmax, color=color)
+    if not color:                               # a terminal's filters need a style on every segment
+        rows = [[Segment(segment.text, PLAIN_STYLE) for segment in row] for row in rows]
+    return rows
 
 
-def regression_legend(scale: tuple[float, float], show_test: bool) -> list[Any]:
+def regression_legend(scale: tuple[float, float], show_test: bool, color: bool = True) -> list[Any]:
     """The regression legend on its fixed scale: low value, the colour ramp, high value, and the point marks."""
-    return legend_entries("regression", (), 2, show_test, scale=scale)
+    return legend_entries("regression", (), 2, show_test, scale=scale, color=color)
 
 
 class HeatMap(Widget, can_focus=False):
@@ -82,6 +102,8 @@ class HeatMap(Widget, can_focus=False):
         self.field: np.ndarray | None = None
         self.points: Any = ()
         self.scale: tuple[float, float] | None = None     # the regression colour range (target min, max)
+        self.color = True                                  # False: glyph density and digits, no colour
+        self.caption = ""                                  # the axes in words, on the last row
         self._rows: list[list[Segment]] = []
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
@@ -97,14 +119,26 @@ class HeatMap(Widget, can_focus=False):
     def picture_size(self) -> tuple[int, int]:
         """(width, height) in cells of the square-pixel picture that fits this widget."""
         w, h = self.size
+        h -= 1 if self._captioned() else 0
         if w < 1 or h < 1:
             return (0, 0)
         return bd.fit_size(w, h, self.bounds.aspect)
 
+    def _captioned(self) -> bool:
+        """The last row names the axes when there is a caption and room for it."""
+        return bool(self.caption) and self.size.height >= 5
+
+    def show_caption(self, caption: str) -> None:
+        """Name the axes (an empty caption gives the row back to the picture)."""
+        if caption != self.caption:
+            self.caption = caption
+            self.on_resize(events.Resize(self.size, self.size))
+
     def origin(self) -> tuple[int, int]:
         """Top-left cell of the picture inside the widget (the picture is centred)."""
         pw, ph = self._picture
-        return max(0, (self.size.width - pw) // 2), max(0, (self.size.height - ph) // 2)
+        h = self.size.height - (1 if self._captioned() else 0)
+        return max(0, (self.size.width - pw) // 2), max(0, (h - ph) // 2)
 
     def on_resize(self, event: events.Resize) -> None:
         """Tell the screen when the picture size changes."""
@@ -119,7 +153,7 @@ class HeatMap(Widget, can_focus=False):
 
     def rows_for(self, field: np.ndarray) -> list[list[Segment]]:
         """Rows of segments for a field with this widget's settings."""
-        return picture_rows(field, self.points, self.bounds, self.kind, self.discretize, self.scale)
+        return picture_rows(field, self.points, self.bounds, self.kind, self.discretize, self.scale, self.color)
 
     def show(self, *, field: np.ndarray | None = None, points: Any = None, kind: str | None = None,
              discretize: bool | None = None, bounds: bd.Bounds | None = None,
@@ -187,6 +221,12 @@ class HeatMap(Widget, can_focus=False):
         for i, row in enumerate(self._rows):
             if 0 <= top + i < height:
                 self._strips[top + i] = self._strip(row)
+        if self._captioned() and height:
+            caption = self.caption if len(self.caption) <= width else self.caption[: max(0, width - 1)] + "…"
+            left = max(0, (width - len(caption)) // 2)
+            dim = self.rich_style + Style(dim=True)
+            self._strips[height - 1] = Strip([Segment(" " * left, self.rich_style), Segment(caption, dim)]
+                                             ).extend_cell_length(width, self.rich_style)
 
     def render_line(self, y: int) -> Strip:
         """One terminal row: blank margins around the centred picture."""
@@ -214,16 +254,20 @@ class HeatMap(Widget, can_focus=False):
 
 
 def legend_entries(kind: str, class_names: Sequence[str], n_classes: int, show_test: bool,
-                   scale: tuple[float, float] | None = None) -> list[Any]:
+                   scale: tuple[float, float] | None = None, color: bool = True) -> list[Any]:
     """The legend as Rich Text entries ("█ setosa", "● train"): class colours, and the point marks when test
     points are shown (they matter only when both kinds are drawn). A legend wraps between entries, never inside."""
     from rich.text import Text
 
     vmin, vmax = scale if scale is not None else (None, None)
     parts = bd.legend(kind, class_names, n_classes=n_classes if kind == "multiclass" else None, levels=LEVELS,
-                      vmin=vmin, vmax=vmax)
+                      vmin=vmin, vmax=vmax, color=color)
     entries: list[Text] = []
     current = Text()
+    if not color:                              # plain parts carry their separators inside: split them there
+        parts = [(piece + "  ", None) for chunk, _style in parts for piece in chunk.split("  ") if piece.strip()]
+        parts = [(c, s) for c, s in parts if show_test or not c.strip().startswith("points:")] + (
+            [] if show_test else [(f"points: {' '.join(bd.TRAIN_CHARS[:max(2, n_classes)])} train", None)])
     for chunk, style in parts:
         if not show_test and chunk.strip() in (bd.TRAIN_GLYPH, "train", bd.TEST_GLYPH, "test"):
             continue
