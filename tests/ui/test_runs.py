@@ -1,0 +1,62 @@
+"""Pilot tests: pinning runs (b), the Runs view (u): shared scale, differences from live, restore, clear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from annplay.app import PlaygroundApp
+from annplay.engine.setup import Setup
+from annplay.pins import load_pins
+from annplay.screens.runs import RunsScreen, shared_scale, sparkline
+
+from .conftest import SIZES, ready, screen_text, wait_until
+
+pytestmark = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    return tmp_path
+
+
+def test_curves_share_one_scale(size):
+    scale = shared_scale([[1.0, 0.5], [0.25, 0.2]])
+    assert scale == (0.2, 1.0)
+    assert sparkline([1.0, 0.5], scale)[0] == "█" and sparkline([0.25, 0.2], scale)[-1] == "▁"
+
+
+async def test_pin_then_runs_view_shows_it_and_restores_it(size):
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(4,), lr=0.3))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n", "n", "n", "b")
+        await wait_until(pilot, lambda: len(load_pins()[0]) == 1, "the pin stored")
+        pin = load_pins()[0][0]
+        assert pin.epochs == 3 and pin.setup.lr == 0.3 and pin.curves[0]
+        screen.change_settings({"lr": 0.03})
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen), "the Runs view")
+        text = "\n".join(screen_text(app))
+        assert "Live" in text and "Pin 1" in text and "lr 0.3 (live 0.03)" in text.replace("\n ", " ")
+        assert all(len(line) <= size[0] for line in screen_text(app))
+        app.screen.query_one(OptionList).highlighted = 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen and screen.session.setup.lr == 0.3, "restored")
+        assert screen.epoch == 0
+
+
+async def test_runs_view_clears_pins(size):
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(2,)))
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("b", "u")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen), "the Runs view")
+        assert app.screen.query_one(OptionList).option_count == 2
+        await pilot.press("c")
+        assert load_pins() == ([], "") and app.screen.query_one(OptionList).option_count == 1
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RunsScreen)
