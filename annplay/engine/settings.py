@@ -14,7 +14,7 @@ from typing import Any
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from .datasets import DATASETS, NOISE_RANGE, TRAIN_RATIO_RANGE
-from .features import DEFAULT_FEATURES, parse_features
+from .features import DEFAULT_FEATURES, FEATURES, parse_features
 from .optimizers import OPTIMIZERS
 from .trainers import TRAINERS
 
@@ -278,7 +278,7 @@ _ALLOWED: dict[str, Callable[[Setting], str]] = {
     "bool": lambda s: "on or off",
     "layers": lambda s: f"hidden-layer sizes like 8,8 (each 1 to {MAX_NEURONS}, at most {MAX_HIDDEN_LAYERS}; "
                         f"'none' for no hidden layer)",
-    "features": lambda s: "input features like x1,x2,x1x2",
+    "features": lambda s: "input features, comma-separated, from: " + ", ".join(FEATURES),
     "per_layer": lambda s: "one activation per hidden layer, like relu,same (same = the global one): "
                            + ", ".join(HIDDEN_ACTIVATIONS),
     "text": lambda s: "a non-empty name",
