@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable
 from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 
 from annplay.engine.setup import Setup
+
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class SafeCommandPalette(CommandPalette):
+    """Textual's command palette, minus a crash: paging before the command list has its lines."""
+
+    def _action_command_list(self, action: str) -> None:
+        """Pass the action on, except paging while the list is not laid out yet.
+
+        Textual 8.2.x (seen on 8.2.8): `ctrl+p` then `pageup`/`pagedown` at once (optionally after typing) runs
+        `OptionList._move_page`, which looks up `_index_to_line[highlighted]` before the lines exist:
+        `KeyError: 0`. Ignoring the page key then is what a person would expect anyway.
+        """
+        if action in ("page_up", "page_down"):
+            commands = self.query_one(CommandList)
+            highlighted = commands.highlighted
+            if highlighted is not None and (not commands._lines or highlighted not in commands._index_to_line):
+                return
+        super()._action_command_list(action)
 
 
 class PlaygroundApp(App[None]):
@@ -17,7 +40,11 @@ class PlaygroundApp(App[None]):
 
     TITLE = "annplay"
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
+        # priority: also over help and dialogs (modal screens hide the app's other bindings); a focused text box
+        # still gets q as a letter (Textual leaves keys an Input consumes to it), ctrl+c quits even there
+        Binding("q", "quit", "Quit", priority=True,
+                tooltip="from every screen, as does ctrl+c; in a text box q is a letter (escape first)"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="also in a text box"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
     ENABLE_COMMAND_PALETTE = True
@@ -30,9 +57,27 @@ class PlaygroundApp(App[None]):
         from annplay.screens.playground import PlaygroundScreen
 
         self.push_screen(PlaygroundScreen(self.setup))
+        self._handle_quit_signals(install=True)
 
-    async def action_quit(self) -> None:
-        """Stop training and leave (works while training: the worker stops within one chunk)."""
+    def on_unmount(self) -> None:
+        self._handle_quit_signals(install=False)
+
+    def _handle_quit_signals(self, *, install: bool) -> None:
+        """SIGTERM and SIGHUP leave like q, so Textual restores the terminal (alternate screen, raw mode, mouse)."""
+        if self.is_headless:                              # tests: leave the test runner's handlers alone
+            return
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            try:
+                if install:
+                    loop.add_signal_handler(number, self.leave)
+                else:
+                    loop.remove_signal_handler(number)
+            except (NotImplementedError, RuntimeError, ValueError):   # no signals here (Windows, not main thread)
+                pass
+
+    def leave(self) -> None:
+        """Stop training and exit (the worker stops within one chunk); q, ctrl+c, SIGTERM and SIGHUP."""
         from annplay.screens.playground import PlaygroundScreen
 
         for screen in self.screen_stack:
@@ -40,6 +85,15 @@ class PlaygroundApp(App[None]):
                 screen.session.stop()
         self.workers.cancel_all()
         self.exit()
+
+    async def action_quit(self) -> None:
+        """Stop training and leave (works while training and from every screen)."""
+        self.leave()
+
+    def action_command_palette(self) -> None:
+        """Open the command palette (annplay's guarded one: see SafeCommandPalette)."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette: every playground action (from its bindings) and every value of every setting that applies

@@ -103,7 +103,7 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+    BINDINGS = [Binding("escape,question_mark", "dismiss", "Close help", tooltip="q quits annplay")]
 
     def compose(self) -> ComposeResult:
         from annplay.screens.playground import PlaygroundScreen
