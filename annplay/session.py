@@ -365,6 +365,15 @@ class Session:
             return "running"
         return "paused" if self.trainer.epoch else "ready"
 
+    def message(self) -> str:
+        """Why training stopped or diverged (the trainer's words, or the epoch limit); '' while it may go on."""
+        limit = self._setup.epochs
+        if self.trainer.message:
+            return str(self.trainer.message)
+        if limit is not None and self.trainer.epoch >= limit and self.trainer.state != "diverged":
+            return f"Stopped: the epoch limit ({limit}) was reached."
+        return ""
+
     def done(self) -> bool:
         """True when training cannot go on: diverged, stopped early, no data, or the epoch limit reached."""
         limit = self._setup.epochs

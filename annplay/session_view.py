@@ -72,6 +72,6 @@ def snapshot(session: Session, view: ViewRequest | None = None, *, metrics: Metr
             session.last_codes = (key, codes)
         pts = points(session) if neuron is None or prep.kind == "binary" else fields.Points.empty()
         history = (tuple(session.history[0]), tuple(session.history[1]))
-        return Snapshot(session.run_id if run is None else run, metrics, session.state(), session.trainer.message,
+        return Snapshot(session.run_id if run is None else run, metrics, session.state(), session.message(),
                         session.family, history, view, field, got.kind, discretize, pts, session.bounds, got.maps,
                         speed)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
 
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.setupfile import read_setup_file, resolve_setup, write_setup
 from annplay.engine.sharecode import looks_like_code
 from annplay.engine.tflink import looks_like_tf_link
-from annplay.fields import Snapshot
 from annplay.pins import add_pin, pin_of
 from annplay.screens.panels import PanelScreen
 from annplay.textsafe import plain
@@ -23,21 +21,11 @@ OPEN_HINT = "A share code (ap1:…), a TF Playground link or a set-up file (.tom
 class SetupActions(PanelScreen):
     """Set-ups as text and files, pinned runs and sweeps, on top of the panels' keys."""
 
-    _last_state = "ready"
-
     def _apply_layout(self) -> None:
         raise NotImplementedError                # the playground's own
 
     def _refresh_everything(self) -> None:
         raise NotImplementedError                # the playground's own
-
-    def _show(self, snap: Snapshot, rows: Any = None) -> None:
-        """Draw a frame; when training stops at a stop condition, say which one in a notification too."""
-        super()._show(snap, rows)
-        if snap.state == "stopped" and self._last_state != "stopped":
-            reason = snap.message or f"the epoch limit ({self.session.setup.epochs}) was reached"
-            self.notify(plain(reason), title="Stopped", markup=False)
-        self._last_state = snap.state
 
     # --- share and open -------------------------------------------------------------
 
@@ -90,7 +78,6 @@ class SetupActions(PanelScreen):
         except (SettingError, ValueError) as error:
             self.notify(plain(str(error)), title="Not opened", severity="error", markup=False)
             return False
-        self._last_state = self.session.state()
         self._refresh_everything()
         self.notify(f"Set-up opened: {self.session.data_name}, layers "
                     f"{','.join(map(str, setup.hidden)) or 'none'}, {setup.trainer}", timeout=3)

@@ -12,7 +12,7 @@ from annplay.app import PlaygroundApp
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 
-from .conftest import ready
+from .conftest import ready, record_notifications, screen_text, wait_until
 
 STEPS = 4
 
@@ -38,3 +38,19 @@ async def test_app_steps_match_the_cli(trainer: str, opened: bool) -> None:
     assert metrics.train_loss == pytest.approx(cli["train_loss"], rel=1e-12)
     assert metrics.test_loss == pytest.approx(cli["test_loss"], rel=1e-12)
     assert metrics.test_acc == pytest.approx(cli["test_accuracy"], rel=1e-12)
+
+
+@pytest.mark.parametrize("changes, words", [({"epochs": 3}, "epoch limit"), ({"target_acc": 90.0}, "goal 90 %")],
+                         ids=["epochs", "goal-accuracy"])
+async def test_a_stop_condition_pauses_and_says_which(changes: dict, words: str) -> None:
+    app = PlaygroundApp(Setup(dataset="gauss", hidden=(2,), points=60, lr=0.3, **changes))
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        notes = record_notifications(app)
+        await pilot.press("space")
+        await wait_until(pilot, lambda: any(n.title == "Stopped" for n in notes), "the stop notification",
+                         limit=4000)
+        note = next(n for n in notes if n.title == "Stopped")
+        assert not screen.running and screen.session.state() == "stopped"
+        assert words in note.message and note.message.strip()
+        assert words in "\n".join(screen_text(app)) or screen.session.message() == note.message
