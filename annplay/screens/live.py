@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -25,6 +26,9 @@ from annplay.widgets.netview import NetView
 from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor
 
+SPEEDS: tuple[int | None, ...] = (1, 3, 10, 30, 100, 300, None)   # epochs per second; None: as fast as it goes
+MAX_FRAMES_PER_SECOND = 10      # paced training shows at most this many frames a second
+PACE_SLICE = 0.05               # a paced worker checks for cancellation at least this often (seconds)
 SIXTEEN_COLOUR_TERMS = ("linux", "vt100", "vt220", "ansi", "cons25", "xterm-16color", "screen-16color")
 
 
@@ -60,6 +64,7 @@ class LiveScreen(Screen[None]):
         self.prefs = look.load()                 # colour scheme and colour/plain map, remembered between runs
         look.apply_scheme(self.prefs)
         self.colour = True                       # decided on mount, from prefs, NO_COLOR and the terminal
+        self.speed: int | None = None            # epochs per second (None: max); , and . change it
 
     def on_mount(self) -> None:
         self.colour = look.use_colour(self.prefs, colours=terminal_colours())
@@ -160,12 +165,39 @@ class LiveScreen(Screen[None]):
         if snap.state != "running":
             self.query_one(ControlPanel).show_running(False)
 
+    # --- speed ------------------------------------------------------------------------
+
+    def action_slower(self) -> None:
+        """Fewer epochs per second (down to 1): watch the boundary move frame by frame."""
+        self.set_speed(SPEEDS[max(0, SPEEDS.index(self.speed) - 1)])
+
+    def action_faster(self) -> None:
+        """More epochs per second (up to max)."""
+        self.set_speed(SPEEDS[min(len(SPEEDS) - 1, SPEEDS.index(self.speed) + 1)])
+
+    def set_speed(self, speed: int | None) -> None:
+        """Train at ``speed`` epochs per second (None: max); a running worker is restarted at the new pace."""
+        if speed not in SPEEDS:
+            raise ValueError(f"speed: {speed!r} is not one of {', '.join(str(v or 'max') for v in SPEEDS)}")
+        self.speed = speed
+        self.query_one(StatsPanel).set_pace(speed)
+        if self.running:
+            self._stop()
+            self._start()
+
+    def action_chart_log(self) -> None:
+        """The loss chart on a log scale, or back to linear (y)."""
+        from annplay.widgets.chart import LossChart
+
+        on = self.query_one(LossChart).toggle_log()
+        self.notify(f"Loss chart: {'log' if on else 'linear'} scale", timeout=2)
+
     # --- the training worker --------------------------------------------------------
 
     def _start(self) -> None:
         """Start a training run in a thread worker."""
         self._request(maps=self.panel != "controls")
-        self._train(self.session.start(), self.session, self.mailbox, self.colour)
+        self._train(self.session.start(), self.session, self.mailbox, self.colour, self.speed)
         self.query_one(ControlPanel).show_running(True)
         self.query_one(StatsPanel).show_state("running", self.epoch)
 
@@ -176,7 +208,8 @@ class LiveScreen(Screen[None]):
         self.query_one(ControlPanel).show_running(False)
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=True)
-    def _train(self, run: int, session: Session, mailbox: Mailbox, colour: bool = True) -> None:
+    def _train(self, run: int, session: Session, mailbox: Mailbox, colour: bool = True,
+               speed: int | None = None) -> None:
         """(Worker thread) train through the session: it reads only the session and its frozen view request."""
         worker, post = get_current_worker(), self.post_message       # post_message is thread-safe
 
@@ -188,7 +221,32 @@ class LiveScreen(Screen[None]):
             if mailbox.put(snap, rows):
                 post(Progress())
 
-        session.train(run, deliver, lambda: worker.is_cancelled)
+        if speed is None:
+            session.train(run, deliver, lambda: worker.is_cancelled)
+        else:
+            self._paced(run, session, deliver, lambda: worker.is_cancelled, speed)
+
+    def _paced(self, run: int, session: Session, deliver: Any, cancelled: Any, speed: int) -> None:
+        """(Worker thread) train ``speed`` epochs a second in frames of whole epochs, one snapshot per frame."""
+        frame = 1 / min(speed, MAX_FRAMES_PER_SECOND)
+        epochs = max(1, round(speed * frame))
+        stop = lambda: cancelled() or not session.is_current(run)   # noqa: E731
+        next_frame = time.perf_counter()
+        while not stop():
+            metrics = session.step(epochs)
+            goal = session.goal_reached(metrics)
+            finished = session.done() or bool(goal)
+            if finished:
+                session.stop()
+                deliver(session.snapshot(session.view, metrics=metrics, speed=float(speed)))
+                if goal:
+                    self.app.call_from_thread(self.notify, goal, title="Goal reached", markup=False)
+                return
+            deliver(session.snapshot(session.view, metrics=metrics, run=run, speed=float(speed)))
+            next_frame += frame
+            while not stop() and time.perf_counter() < next_frame:       # pacing, not synchronisation
+                time.sleep(min(PACE_SLICE, max(0.0, next_frame - time.perf_counter())))
+            next_frame = max(next_frame, time.perf_counter() - frame)   # a slow frame does not cause a burst
 
     def on_progress(self, message: Progress) -> None:
         """Show the latest snapshot of the live run (older ones were simply overwritten)."""

@@ -1,4 +1,4 @@
-"""Training numbers: state, epoch, losses and accuracies, and sparklines of the loss history."""
+"""Training numbers: state, epoch, losses and accuracies, the legend and the whole run's loss chart."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import Static
+
+from annplay.widgets.chart import LossChart
 
 STATE_LOOK = {
     "ready": ("■ ready", "bold"),
@@ -94,7 +96,7 @@ class Legend(Widget):
 
 
 class StatsPanel(Vertical):
-    """Status line, a small loss/accuracy table, two loss sparklines, the legend and any message."""
+    """Status line, a small loss/accuracy table, the legend, the loss chart and any message."""
 
     DEFAULT_CSS = """
     StatsPanel {
@@ -106,14 +108,6 @@ class StatsPanel(Vertical):
     StatsPanel > #stats-status { height: 2; }
     StatsPanel > #stats-numbers { height: 3; }
     StatsPanel > #stats-message { height: auto; text-wrap: wrap; }
-    StatsPanel .spark-row { height: 1; }
-    StatsPanel .spark-row > Label { width: 4; color: $text-muted; }
-    StatsPanel.-evolution .spark-row > Label { width: 5; }
-    StatsPanel Sparkline { height: 1; width: 1fr; }
-    StatsPanel #spark-train > .sparkline--max-color { color: $warning; }
-    StatsPanel #spark-train > .sparkline--min-color { color: $warning 50%; }
-    StatsPanel #spark-test > .sparkline--max-color { color: $primary-lighten-2; }
-    StatsPanel #spark-test > .sparkline--min-color { color: $primary-lighten-2 50%; }
     StatsPanel #stats-message { color: $warning; }
     """
 
@@ -123,28 +117,23 @@ class StatsPanel(Vertical):
         self.epoch = 0
         self.state = "ready"
         self.evolution = False          # neuroevolution: generations, best and mean fitness
+        self.pace = "max"               # the chosen speed: epochs per second, or max
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-status")
         yield Static(id="stats-numbers")
-        with Horizontal(classes="spark-row"):
-            yield Label("trn", id="spark-train-label")
-            yield Sparkline([], id="spark-train", summary_function=max)
-        with Horizontal(classes="spark-row"):
-            yield Label("tst", id="spark-test-label")
-            yield Sparkline([], id="spark-test", summary_function=max)
         yield Legend(id="stats-legend")
+        yield LossChart(id="stats-chart")
         yield Static(id="stats-message")
 
     def on_mount(self) -> None:
         self.show_state("ready", 0)
 
     def show_history(self, history: tuple[tuple[float, ...], tuple[float, ...]]) -> None:
-        """The two curves (train/test loss, or best/mean fitness) as the session recorded them."""
-        if history != self.history:
-            self.history = history
-            self.query_one("#spark-train", Sparkline).data = list(history[0])
-            self.query_one("#spark-test", Sparkline).data = list(history[1])
+        """The session's recent curves (kept for tests); the chart keeps the whole run itself."""
+        self.history = history
+        if history == ((), ()) and self.state == "no data":
+            self.query_one(LossChart).clear()
 
     def set_evolution(self, evolution: bool) -> None:
         """Back-propagation (epochs, loss curves) or neuroevolution (generations, best and mean fitness curves)."""
@@ -152,11 +141,6 @@ class StatsPanel(Vertical):
             return
         self.evolution = evolution
         self.set_class(evolution, "-evolution")
-        self.query_one("#spark-train-label", Label).update("best" if evolution else "trn")
-        self.query_one("#spark-test-label", Label).update("mean" if evolution else "tst")
-        best = "best fitness (−loss) per generation"
-        self.query_one("#spark-train", Sparkline).tooltip = best if evolution else None
-        self.query_one("#spark-test", Sparkline).tooltip = "mean fitness of the population" if evolution else None
         self.show_state(self.state, self.epoch)
 
     def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
@@ -169,7 +153,13 @@ class StatsPanel(Vertical):
             text.append(f" {fmt_speed(speed)}", "dim")
         counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
         text.append(f"\n{counter}")
+        text.append(f"  speed {self.pace}", "dim")
         self.query_one("#stats-status", Static).update(text, layout=False)
+
+    def set_pace(self, speed: int | None) -> None:
+        """Show the chosen speed (epochs per second, None: max) on the status line."""
+        self.pace = "max" if speed is None else f"{speed}/s"
+        self.show_state(self.state, self.epoch)
 
     def show_metrics(self, metrics: Any) -> None:
         """Numbers for train and test."""
@@ -180,6 +170,7 @@ class StatsPanel(Vertical):
         table.append("tst ", "dim")
         table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
         self.query_one("#stats-numbers", Static).update(table, layout=False)
+        self.query_one(LossChart).add(metrics.epoch, metrics.train_loss, metrics.test_loss)
 
     def show_legend(self, entries: Sequence[Text]) -> None:
         """The colour legend under the numbers: entries that wrap between each other on narrow screens."""

@@ -1,4 +1,4 @@
-"""Issue 10's defects 1, 2, 3, 5, 6 and 7, each driven as a person would (keys and taps) at phone and projector sizes."""
+"""Issue 10's defects 1, 2, 3, 5, 6 and 7, each driven as a person would (keys and taps), phone and projector."""
 
 from __future__ import annotations
 
