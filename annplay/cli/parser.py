@@ -16,6 +16,7 @@ COMMAND_HELP = {
     "predict": "predict with a saved model",
     "settings": "list every setting: flag, default, allowed values, where it applies",
     "sweep": "train a grid of set-ups in parallel and rank them",
+    "lessons": "list the lessons (open one with 'annplay play --lesson N')",
 }
 STDOUT = "-"                  # --json / --csv of sweep given without a FILE
 
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Open the interactive playground (needs a terminal) on the set-up the "
                                       "flags describe.")
     add_setup_flag(play, positional=True)
+    play.add_argument("--lesson", metavar="N|FILE", default=None,
+                      help="open a lesson: a shipped one by number ('annplay lessons' lists them) or a lesson file")
     add_setting_flags(play, "play", headless=False)
 
     train = sub.add_parser("train", help=COMMAND_HELP["train"],
@@ -61,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true", help="print JSON")
 
     _sweep_parser(sub)
+
+    sub.add_parser("lessons", help=COMMAND_HELP["lessons"],
+                   description="List the shipped lessons: number, title and goal.").add_argument(
+        "--json", action="store_true", help="print JSON (with each lesson's text) instead of lines")
 
     settings = sub.add_parser("settings", help=COMMAND_HELP["settings"],
                               description="Every setting of the settings table: its flag, default, allowed "

@@ -41,9 +41,21 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def lesson_setup(choice: str) -> Setup:
+    """The set-up of lesson ``choice`` (a number or a file): one line naming --lesson for any problem."""
+    from annplay.lessons import LessonError, load_lesson
+
+    try:
+        return load_lesson(choice).setup
+    except (LessonError, ValueError, OSError) as exc:
+        raise UsageError(f"--lesson: {exc}") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    """Check the flags and the data, then open the app on that set-up."""
+    """Check the flags and the data, then open the app on that set-up (a lesson's, with --lesson)."""
     base, _hidden = base_setup(args)      # the app has no way yet to hide the controls a TF link hides
+    if getattr(args, "lesson", None) is not None:
+        base = lesson_setup(args.lesson)
     setup, typed = setup_from_args(args, "play", headless=False, base=base)
     check_data(setup, typed)
     if not has_terminal():
