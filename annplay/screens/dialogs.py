@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+KEYS_HINT = "enter: OK · escape: cancel · ctrl+c: quit annplay (q is a letter here)"
 
 
 class FileNameDialog(ModalScreen[str | None]):
@@ -20,7 +23,7 @@ class FileNameDialog(ModalScreen[str | None]):
         border: round $primary; background: $surface; padding: 0 1;
     }
     FileNameDialog #dialog-title { text-style: bold; }
-    FileNameDialog #dialog-hint { color: $text-muted; }
+    FileNameDialog #dialog-hint, FileNameDialog #dialog-keys { color: $text-muted; }
     FileNameDialog Input { margin: 1 0 0 0; }
     FileNameDialog #dialog-buttons { height: 1; margin-top: 1; align-horizontal: right; }
     FileNameDialog #dialog-buttons > Button { margin-left: 1; }
@@ -36,9 +39,10 @@ class FileNameDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, id="dialog-title")
+            yield Static(Text(self.title_text), id="dialog-title")       # Text: never parsed as markup
             if self.hint:
-                yield Static(self.hint, id="dialog-hint")
+                yield Static(Text(self.hint), id="dialog-hint")
+            yield Static(Text(KEYS_HINT), id="dialog-keys")
             yield Input(self.default, id="dialog-input", compact=True)
             with Horizontal(id="dialog-buttons"):
                 yield Button("Cancel", id="dialog-cancel", compact=True)

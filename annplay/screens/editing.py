@@ -1,127 +1,15 @@
-"""Hand edits of a network's weights: checking a typed number, exporting and importing (UI-free: the session's)."""
+"""Moved to :mod:`annplay.weightfiles` (UI-free, used by the session); kept so older imports still work."""
 
-from __future__ import annotations
-
-import json
-import math
-from dataclasses import dataclass
-from pathlib import Path
-
-from annplay.engine.network import FORMAT_NAME, MLP
-from annplay.engine.safefile import atomic_write_bytes, check_save_target, expand_user
-
-DEFAULT_JSON = "annplay-weights.json"
-DEFAULT_NPZ = "annplay-weights.npz"
-
-
-def parse_weight(text: str) -> float:
-    """A finite number from what a person typed; ValueError with a clear message otherwise."""
-    cleaned = text.strip().replace("−", "-")
-    if not cleaned:
-        raise ValueError("Type a number (e.g. -0.5 or 1e-2); nothing changed")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"Not a number: {text.strip()!r}; nothing changed") from None
-    if not math.isfinite(value):
-        raise ValueError(f"A weight must be a finite number, not {text.strip()!r}; nothing changed")
-    return value
-
-
-@dataclass(frozen=True)
-class Edit:
-    """A weight edit that was made: where (e.g. 'W1[2,3]'), the new and the old value."""
-
-    where: str
-    value: float
-    old: float
-
-
-def set_weight(net: MLP, layer: int, row: int, col: int, *, delta: float = 0.0, text: str | None = None) -> Edit:
-    """Nudge W(layer)[row, col] by delta, or set it to a typed number (col == its width: the bias); checked first."""
-    if not 0 <= layer < len(net.weights):
-        raise ValueError(f"there is no weight layer {layer + 1}; the network has {len(net.weights)}")
-    W, b = net.weights[layer], net.biases[layer]
-    if not (0 <= row < W.shape[0] and 0 <= col <= W.shape[1]):
-        raise ValueError(f"W{layer + 1} is {W.shape[0]}×{W.shape[1]} (plus a bias column); "
-                         f"there is no ({row + 1}, {col + 1})")
-    bias = col == W.shape[1]
-    where = f"b{layer + 1}[{row + 1}]" if bias else f"W{layer + 1}[{row + 1},{col + 1}]"
-    old = float(b[row, 0] if bias else W[row, col])
-    value = parse_weight(text) if text is not None else old + delta
-    if not math.isfinite(value):
-        raise ValueError(f"{where} would not be finite; nothing changed")
-    if bias:
-        b[row, 0] = value
-    else:
-        W[row, col] = value
-    return Edit(where, value, old)
-
-
-def describe(net: MLP) -> str:
-    """'2→8→8→1 (tanh, tanh, logistic)'."""
-    return f"{'→'.join(map(str, net.layers))} ({', '.join(a.name for a in net.activations)})"
-
-
-def file_path(name: str | Path) -> Path:
-    """The file a person named (``~`` expanded); ValueError for a name that can only be a folder."""
-    text = str(name).strip()
-    if not text:
-        raise ValueError("No file name given; nothing done")
-    if text.endswith(("/", "\\")) or text in (".", "..", "~"):
-        raise ValueError(f"{text} is a folder; add a file name, like {text.rstrip('/')}/{DEFAULT_NPZ}")
-    return expand_user(text, "file")
-
-
-def _is_annplay_file(path: Path) -> bool:
-    """True when path holds an annplay model (.npz) or an annplay JSON export: safe to replace."""
-    try:
-        MLP.load(path)
-        return True
-    except ValueError:
-        pass
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("format") == FORMAT_NAME
-
-
-def check_target(path: Path) -> None:
-    """Refuse (ValueError, nothing written) a folder, a missing folder, or an existing file that is not annplay's."""
-    if path.is_dir():
-        raise ValueError(f"{path} is a folder; give a file name, like {path / DEFAULT_NPZ}; nothing written")
-    folder = path.parent
-    if not folder.is_dir():
-        raise ValueError(f"There is no folder {folder}; nothing written")
-    check_save_target(path, what="file")
-    if path.exists() and not _is_annplay_file(path):
-        raise ValueError(f"{path} exists and is not an annplay model or export; choose another name "
-                         "(nothing written)")
-
-
-def export_json(net: MLP, path: str | Path) -> Path:
-    """Write net.to_dict() as JSON, atomically (checked first: see check_target)."""
-    path = file_path(path)
-    check_target(path)
-    atomic_write_bytes(path, (json.dumps(net.to_dict(), indent=1) + "\n").encode("utf-8"))
-    return path
-
-
-def export_npz(net: MLP, path: str | Path) -> Path:
-    """Write the network as .npz (MLP.save, atomic; checked first: see check_target)."""
-    path = file_path(path)
-    check_target(path)
-    return net.save(path)
-
-
-def import_npz(net: MLP, path: str | Path) -> MLP:
-    """Read an .npz and copy its weights into net; ValueError when unreadable or of another architecture."""
-    loaded = MLP.load(file_path(path))
-    same_layers = list(loaded.layers) == list(net.layers)
-    same_acts = [a.name for a in loaded.activations] == [a.name for a in net.activations]
-    if not (same_layers and same_acts):
-        raise ValueError(f"{path}: a {describe(loaded)} network does not fit this one, {describe(net)}; "
-                         "change the network to match, then load again; nothing changed")
-    net.set_flat(loaded.get_flat().astype(net.dtype))
-    return loaded
+from annplay.weightfiles import (  # noqa: F401
+    DEFAULT_JSON,
+    DEFAULT_NPZ,
+    Edit,
+    check_target,
+    describe,
+    export_json,
+    export_npz,
+    file_path,
+    import_npz,
+    parse_weight,
+    set_weight,
+)

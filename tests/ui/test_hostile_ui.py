@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 
 import pytest
 import textual._wait
@@ -85,3 +87,106 @@ async def test_ctrl_c_quits_from_every_screen(where: str) -> None:
         await pilot.pause()
         await pilot.press("ctrl+c")
         await wait_until(pilot, lambda: not app.is_running, "the app to quit")
+
+
+HOSTILE_NAMES = ["[", "[/]", "[bold", "[>x]", "\\[", "[-: no such file]"]
+
+
+async def _through_dialog(pilot, key: str, name: str) -> None:
+    """Open a file dialog with key, type name over the default, and press enter."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, FileNameDialog), f"the dialog of {key}")
+    app.screen.query_one(Input).value = ""
+    await pilot.press(*[c if c.isalnum() else _key_name(c) for c in name], "enter")
+    await wait_until(pilot, lambda: not isinstance(app.screen, FileNameDialog), "the dialog to close")
+    await pilot.pause()
+
+
+def _key_name(char: str) -> str:
+    from textual.keys import _character_to_key
+    return _character_to_key(char)
+
+
+@pytest.mark.parametrize("key", ["e", "s", "o"], ids=["export-json", "save-npz", "load-npz"])
+async def test_markup_like_file_names_are_shown_as_typed(key: str, tmp_path, monkeypatch) -> None:
+    """Names that look like Rich/Textual markup reach the toast and the editor's line as typed, never a crash."""
+    from tests.ui.conftest import record_notifications, screen_text
+
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        notes = record_notifications(app)
+        await pilot.press("w")                           # the weight editor shows the result line too
+        for name in HOSTILE_NAMES:
+            await _through_dialog(pilot, key, name)
+            assert app.is_running
+            assert notes and name in notes[-1].message, (name, notes[-1].message if notes else None)
+        assert HOSTILE_NAMES[-1] in "\n".join(screen_text(app))
+
+
+@pytest.mark.parametrize("key", ["e", "o"], ids=["export", "import"])
+async def test_unknown_user_and_fifo_give_one_line(key: str, tmp_path, monkeypatch) -> None:
+    """~nosuchuser/x.json and a FIFO: one line in the app, never a crash or a frozen open()."""
+    from tests.ui.conftest import record_notifications
+
+    monkeypatch.chdir(tmp_path)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        notes = record_notifications(app)
+        for name, says in [("~nosuchuser/x.json", "nosuchuser"), ("pipe.json", "FIFO")]:
+            await _through_dialog(pilot, key, name)
+            assert app.is_running
+            assert notes[-1].severity == "error" and says in notes[-1].message and "\n" not in notes[-1].message
+        assert fifo.exists() and stat.S_ISFIFO(fifo.stat().st_mode)   # never replaced by a regular file
+
+
+async def test_markup_like_csv_column_and_class_names(tmp_path) -> None:
+    """A CSV whose column and class names look like markup opens, draws and shows the names as written."""
+    from annplay.engine.setup import Setup
+    from tests.ui.conftest import screen_text
+
+    path = tmp_path / "[bold.csv"
+    rows = [f"{i % 7},{(i * 3) % 5},{HOSTILE_NAMES[i % 2 + 3]}" for i in range(40)]
+    path.write_text("[,[/],[-: no such file]\n" + "\n".join(rows) + "\n")
+    app = PlaygroundApp(Setup(csv=str(path), csv_y="[-: no such file]"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert screen.session.prep.dataset.feature_names == ("[", "[/]")
+        assert set(screen.session.prep.dataset.class_names) == {"[>x]", "\\["}
+        await pilot.press("space", "question_mark", "escape", "v", "v", "w", "w")
+        await wait_until(pilot, lambda: screen.session.trainer.epoch > 0, "training")
+        assert app.is_running
+        assert "[bold.csv" in "\n".join(screen_text(app))
+
+
+def test_a_deeply_nested_json_file_is_not_replaced(tmp_path) -> None:
+    """An existing deeply nested JSON file is 'not annplay's' (was a RecursionError from json.loads)."""
+    from annplay.engine.network import MLP
+    from annplay.weightfiles import export_json
+
+    path = tmp_path / "nested.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match="not an annplay model"):
+        export_json(MLP([2, 3, 1]), path)
+    assert path.read_text().startswith("[[[")
+
+
+def test_export_json_with_the_setup_reads_back(tmp_path) -> None:
+    import json
+
+    from annplay.engine.modelio import load_model_json
+    from annplay.engine.network import MLP
+    from annplay.engine.setup import Setup
+    from annplay.weightfiles import export_json
+
+    path = export_json(MLP([2, 3, 1]), tmp_path / "w.json", Setup())
+    assert json.loads(path.read_text())["setup"]["dataset"] == Setup().dataset
+    assert load_model_json(path).layers == [2, 3, 1]
+    export_json(MLP([2, 3, 1]), path)                    # an annplay export may be replaced
