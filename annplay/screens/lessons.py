@@ -1,0 +1,88 @@
+"""The Lessons view: every lesson with its goal; enter opens one (the screen's caller applies its set-up).
+
+The goal of the open lesson is checked with :func:`annplay.lessons.goal_status` and marked ✓ once reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from annplay.engine.settings import SETTINGS
+from annplay.lessons import LESSONS, Lesson, goal_status
+from annplay.textsafe import plain
+
+
+def lesson_changes(current: Any, lesson: Lesson) -> dict[str, Any]:
+    """The setting changes that turn the current set-up into the lesson's (for ``session.apply``)."""
+    return {name: lesson.setup[name] for name in SETTINGS if lesson.setup[name] != current[name]}
+
+
+def lesson_card(lesson: Lesson, reached: bool | None = None, status: str = "") -> Text:
+    """Title, text and goal of a lesson, as the student reads them (40 columns)."""
+    mark = "✓ " if reached else ""
+    card = Text(f"{mark}{lesson.number}. {plain(lesson.title)}\n", "bold")
+    card.append("\n".join(plain(line) for line in lesson.text) + "\n")
+    card.append(f"Goal: {plain(lesson.goal_text)}", "bold green" if reached else "bold")
+    if status:
+        card.append(f"\n{plain(status)}", "green" if reached else "yellow")
+    return card
+
+
+class LessonsScreen(ModalScreen[Lesson | None]):
+    """Pick a lesson (enter), or escape; the current lesson's goal is shown checked against the run."""
+
+    DEFAULT_CSS = """
+    LessonsScreen { align: center middle; }
+    LessonsScreen > Vertical { width: 100%; max-width: 80; height: 100%; background: $surface; padding: 0; }
+    LessonsScreen OptionList { height: 1fr; min-height: 4; }
+    LessonsScreen #lesson-card { height: auto; max-height: 12; }
+    LessonsScreen #lesson-keys { color: $text-muted; height: 1; }
+    """
+
+    BINDINGS = [Binding("escape,l", "dismiss", "Back")]
+
+    def __init__(self, current: Lesson | None = None, setup: Any = None, metrics: Any = None) -> None:
+        super().__init__()
+        self.open_lesson = current
+        self.run_setup = setup
+        self.run_metrics = metrics
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="lesson-card")
+            yield OptionList(*[Option(plain(f"{lesson.number}. {lesson.title}"), id=str(lesson.number))
+                               for lesson in LESSONS], id="lesson-list")
+            yield Static(Text("↑/↓ choose · enter open · esc back"), id="lesson-keys")
+
+    def on_mount(self) -> None:
+        listing = self.query_one(OptionList)
+        listing.highlighted = LESSONS.index(self.open_lesson) if self.open_lesson in LESSONS else 0
+        listing.focus()
+        self.show(LESSONS[listing.highlighted or 0])
+
+    def show(self, lesson: Lesson) -> None:
+        """The card of the highlighted lesson (with its goal checked when it is the open one)."""
+        reached, status = None, ""
+        if lesson == self.open_lesson and self.run_setup is not None:
+            reached, status = goal_status(lesson, self.run_setup, self.run_metrics)
+        self.query_one("#lesson-card", Static).update(lesson_card(lesson, reached, status))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show(LESSONS[event.option_index])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(LESSONS[event.option_index])
+
+    async def action_dismiss(self, result: Any = None) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["LessonsScreen", "lesson_changes", "lesson_card"]
