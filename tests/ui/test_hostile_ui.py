@@ -160,10 +160,13 @@ async def test_markup_like_csv_column_and_class_names(tmp_path) -> None:
         screen = await ready(pilot)
         assert screen.session.prep.dataset.feature_names == ("[", "[/]")
         assert set(screen.session.prep.dataset.class_names) == {"[>x]", "\\["}
-        await pilot.press("space", "question_mark", "escape", "v", "v", "w", "w")
+        await pilot.press("space", "question_mark", "escape", "v", "v", "w", "w", "space")
         await wait_until(pilot, lambda: screen.session.trainer.epoch > 0, "training")
+        await pilot.pause()
         assert app.is_running
-        assert "[bold.csv" in "\n".join(screen_text(app))
+        shown = "\n".join(screen_text(app))
+        for text in ("[bold.csv", "[>x]", "\\[", "↕ [/]", "↔ ["):       # file, class and column names as written
+            assert text in shown, text
 
 
 def test_a_deeply_nested_json_file_is_not_replaced(tmp_path) -> None:

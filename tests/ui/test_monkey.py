@@ -16,7 +16,6 @@ import pytest
 import textual._wait
 import textual.app
 import textual.pilot
-
 from textual.errors import NoWidget
 from textual.pilot import OutOfBounds
 
@@ -25,6 +24,7 @@ from annplay.app import PlaygroundApp
 EVENTS = int(os.environ.get("ANNPLAY_MONKEY_EVENTS", "500"))
 SEED = int(os.environ.get("ANNPLAY_MONKEY_SEED", "20261123"))
 EVENT_LIMIT_SECONDS = 10.0
+PROGRESS_EVERY = 1000                 # a long soak prints how far it got
 SIZES = [(40, 20), (120, 40)]
 
 # Every key a person might press, except those that end the app (q, ctrl+c, ctrl+q: tested on their own).
@@ -93,10 +93,12 @@ async def test_random_events_never_crash(start: tuple[int, int], capped_idle: No
     history: list[str] = []
     async with app.run_test(size=start) as pilot:
         await pilot.press("space")                       # train while the monkey plays
-        for _ in range(EVENTS):
+        for count in range(1, EVENTS + 1):
             try:
                 history.append(await asyncio.wait_for(_one_event(pilot, rng, size), EVENT_LIMIT_SECONDS))
             except asyncio.TimeoutError:
-                pytest.fail(f"one event took over {EVENT_LIMIT_SECONDS:.0f} s; last events: {history[-10:]}")
-            assert app.is_running, f"the app stopped; last events: {history[-10:]}"
+                pytest.fail(f"event {count} took over {EVENT_LIMIT_SECONDS:.0f} s; last events: {history[-10:]}")
+            assert app.is_running, f"the app stopped at event {count}; last events: {history[-10:]}"
+            if count % PROGRESS_EVERY == 0:
+                print(f"monkey: {count} events, no exception", flush=True)
     assert len(history) == EVENTS
