@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Digits, Static
 
 from annplay.widgets.chart import LossChart
 
@@ -22,6 +22,11 @@ STATE_LOOK = {
     "stopped": ("■ stopped", "bold yellow"),
     "no data": ("✎ draw points", "bold yellow"),
 }
+
+
+BIG_NUMBERS = (("epoch", "epoch"), ("train", "train loss"), ("test", "test loss"), ("acc", "test accuracy %"))
+BIG_SCREEN = (100, 30)          # the projector layout starts at this terminal size …
+BIG_MIN_WIDTH, BIG_MIN_HEIGHT = 20, 24   # … when the numbers' column has this much room
 
 
 def fmt_loss(value: float | None) -> str:
@@ -108,6 +113,10 @@ class StatsPanel(Vertical):
     StatsPanel > #stats-status { height: 2; }
     StatsPanel > #stats-numbers { height: 3; }
     StatsPanel > #stats-message { height: auto; text-wrap: wrap; }
+    StatsPanel > #stats-big { height: auto; }
+    StatsPanel .big-label { color: $text-muted; height: 1; }
+    StatsPanel Digits { width: auto; text-style: bold; }
+    StatsPanel.-big > #stats-numbers { display: none; }
     StatsPanel #stats-message { color: $warning; }
     """
 
@@ -122,12 +131,30 @@ class StatsPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="stats-status")
         yield Static(id="stats-numbers")
+        with Vertical(id="stats-big"):              # the projector layout: numbers readable from the back
+            for key, label in BIG_NUMBERS:
+                yield Static(label, classes="big-label")
+                yield Digits("—", id=f"big-{key}")
         yield Legend(id="stats-legend")
         yield LossChart(id="stats-chart")
         yield Static(id="stats-message")
 
     def on_mount(self) -> None:
         self.show_state("ready", 0)
+        self.query_one("#stats-big").display = False
+
+    def on_resize(self) -> None:
+        """Large numbers when the screen is a projector's (≥ 100×30) and this panel has room for them."""
+        screen_w, screen_h = self.app.size
+        big = (screen_w >= BIG_SCREEN[0] and screen_h >= BIG_SCREEN[1] and self.size.width >= BIG_MIN_WIDTH
+               and self.size.height >= BIG_MIN_HEIGHT)
+        self.set_class(big, "-big")
+        self.query_one("#stats-big").display = big
+
+    @property
+    def big(self) -> bool:
+        """True when the projector layout (large numbers) is shown."""
+        return self.has_class("-big")
 
     def show_history(self, history: tuple[tuple[float, ...], tuple[float, ...]]) -> None:
         """The session's recent curves (kept for tests); the chart keeps the whole run itself."""
@@ -155,6 +182,7 @@ class StatsPanel(Vertical):
         text.append(f"\n{counter}")
         text.append(f"  speed {self.pace}", "dim")
         self.query_one("#stats-status", Static).update(text, layout=False)
+        self.query_one("#big-epoch", Digits).update(f"{epoch:,}".replace(",", " "))
 
     def set_pace(self, speed: int | None) -> None:
         """Show the chosen speed (epochs per second, None: max) on the status line."""
@@ -171,6 +199,10 @@ class StatsPanel(Vertical):
         table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
         self.query_one("#stats-numbers", Static).update(table, layout=False)
         self.query_one(LossChart).add(metrics.epoch, metrics.train_loss, metrics.test_loss)
+        acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
+        for key, text in (("train", fmt_loss(metrics.train_loss)), ("test", fmt_loss(metrics.test_loss)),
+                          ("acc", fmt_acc(acc).removesuffix("%"))):
+            self.query_one(f"#big-{key}", Digits).update(text.replace("—", "-"))
 
     def show_legend(self, entries: Sequence[Text]) -> None:
         """The colour legend under the numbers: entries that wrap between each other on narrow screens."""

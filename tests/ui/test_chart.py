@@ -89,3 +89,20 @@ async def test_slow_speed_shows_every_epoch(size):
         await wait_until(pilot, lambda: screen.query_one(StatsPanel).epoch >= 4, "frames shown")
         with pytest.raises(ValueError, match="speed: 7 is not one of 1, 3, 10"):
             screen.set_speed(7)
+
+
+@pytest.mark.parametrize("size, big", [((40, 20), False), ((80, 24), False), ((100, 30), True), ((120, 40), True)],
+                         ids=lambda v: str(v))
+async def test_projector_layout_has_large_numbers(size, big):
+    from textual.widgets import Digits
+
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n", "n")
+        stats = screen.query_one(StatsPanel)
+        await wait_until(pilot, lambda: stats.epoch == 2, "epoch 2")
+        assert stats.big is big
+        if big:
+            assert str(screen.query_one("#big-epoch", Digits).value) == "2"
+            assert screen.query_one("#big-test", Digits).value.startswith("0.")
