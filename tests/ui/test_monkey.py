@@ -88,17 +88,26 @@ async def test_random_events_never_crash(start: tuple[int, int], capped_idle: No
     monkeypatch.setenv("HOME", str(tmp_path))
     rng = random.Random(SEED + start[0])
     print(f"monkey: seed {SEED + start[0]}, {EVENTS} events from {start[0]}x{start[1]}")
-    app = PlaygroundApp()
     size = list(start)
     history: list[str] = []
-    async with app.run_test(size=start) as pilot:
-        await pilot.press("space")                       # train while the monkey plays
-        for count in range(1, EVENTS + 1):
-            try:
-                history.append(await asyncio.wait_for(_one_event(pilot, rng, size), EVENT_LIMIT_SECONDS))
-            except asyncio.TimeoutError:
-                pytest.fail(f"event {count} took over {EVENT_LIMIT_SECONDS:.0f} s; last events: {history[-10:]}")
-            assert app.is_running, f"the app stopped at event {count}; last events: {history[-10:]}"
-            if count % PROGRESS_EVERY == 0:
-                print(f"monkey: {count} events, no exception", flush=True)
+    quits = 0
+    while len(history) < EVENTS:
+        app = PlaygroundApp()
+        size[:] = start
+        async with app.run_test(size=start) as pilot:      # an exception in the app is raised here: the test fails
+            await pilot.press("space")                     # train while the monkey plays
+            while len(history) < EVENTS and app.is_running:
+                try:
+                    event = await asyncio.wait_for(_one_event(pilot, rng, size), EVENT_LIMIT_SECONDS)
+                except asyncio.TimeoutError:
+                    pytest.fail(f"event {len(history) + 1} took over {EVENT_LIMIT_SECONDS:.0f} s; "
+                                f"last events: {history[-10:]}")
+                history.append(event)
+                if len(history) % PROGRESS_EVERY == 0:
+                    print(f"monkey: {len(history)} events, no exception", flush=True)
+        if len(history) < EVENTS:                          # a clean quit (the palette's Quit): start again
+            assert app.return_code == 0, f"the app stopped at event {len(history)}; last events: {history[-10:]}"
+            quits += 1
+            print(f"monkey: the app quit cleanly at event {len(history)} ({history[-1]}); a new one starts")
+    print(f"monkey: {len(history)} events, {quits} clean quits, no exception")
     assert len(history) == EVENTS
