@@ -29,7 +29,7 @@ from annplay.engine.stopping import needs_every_epoch, stop_reason
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
 from annplay.fields import Snapshot, ViewRequest
-from annplay.screens.editing import Edit, export_json, export_npz, file_path, import_npz, set_weight  # UI-free
+from annplay.weightfiles import Edit, export_json, export_npz, file_path, import_npz, set_weight  # UI-free
 
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk
 FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
@@ -309,9 +309,9 @@ class Session:
         return edit
 
     def export_json(self, name: str) -> Path:
-        """Write the weights as JSON (see :mod:`annplay.screens.editing`); ValueError/OSError say why not."""
+        """Write the weights and the set-up as JSON (see :mod:`annplay.weightfiles`); ValueError/OSError say why not."""
         with self._lock:
-            return export_json(self.net, name)
+            return export_json(self.net, name, self._setup)
 
     def export_npz(self, name: str) -> Path:
         """Write the network as an .npz model file."""

@@ -97,3 +97,15 @@ async def test_a_saves_the_setup_and_the_weights_and_i_reads_them_back(size, tmp
         notes = record_notifications(app)
         assert screen.save_setup(str(tmp_path / "foreign.toml")) is None
         assert notes and notes[-1].severity == "error" and (tmp_path / "foreign.toml").read_text() == "not mine\n"
+
+
+def test_the_weights_json_carries_the_setup(size, tmp_path: Path):
+    import json
+
+    from annplay.engine.setupfile import setup_from_section
+    from annplay.session import Session
+
+    session = Session(Setup(dataset="xor", hidden=(3,), lr=0.3))
+    path = session.export_json(str(tmp_path / "w.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert setup_from_section(data["setup"], str(path)) == session.setup and "layers" in json.dumps(data)
