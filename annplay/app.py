@@ -49,14 +49,17 @@ class PlaygroundApp(App[None]):
     ]
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, setup: Setup | None = None) -> None:
+    def __init__(self, setup: Setup | None = None, *, hidden: Iterable[str] = ()) -> None:
         super().__init__()
         self.setup = setup if setup is not None else Setup()
+        self.hidden = frozenset(hidden)          # settings a TF link hid (the control panel leaves them out)
 
     def on_mount(self) -> None:
         from annplay.screens.playground import PlaygroundScreen
 
-        self.push_screen(PlaygroundScreen(self.setup))
+        screen = PlaygroundScreen(self.setup)
+        screen.session.hidden = self.hidden
+        self.push_screen(screen)
         self._handle_quit_signals(install=True)
 
     def on_unmount(self) -> None:
@@ -127,9 +130,9 @@ class PlaygroundApp(App[None]):
                                         partial(choice.select, value, notify=True), discover=False)
 
 
-def run(setup: Setup | None = None) -> None:
-    """Run the playground on a set-up (the `annplay` and `annplay play` commands)."""
-    PlaygroundApp(setup).run()
+def run(setup: Setup | None = None, hidden: Iterable[str] = ()) -> None:
+    """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid."""
+    PlaygroundApp(setup, hidden=hidden).run()
 
 
 if __name__ == "__main__":

@@ -109,3 +109,10 @@ def test_the_weights_json_carries_the_setup(size, tmp_path: Path):
     path = session.export_json(str(tmp_path / "w.json"))
     data = json.loads(path.read_text(encoding="utf-8"))
     assert setup_from_section(data["setup"], str(path)) == session.setup and "layers" in json.dumps(data)
+
+
+async def test_the_app_passes_a_links_hidden_settings_to_the_session(size):
+    app = PlaygroundApp(Setup(dataset="xor"), hidden={"noise"})
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        assert screen.session.hidden == frozenset({"noise"})
