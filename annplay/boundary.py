@@ -359,7 +359,7 @@ def legend(
                 parts += [(sep, None), ("█", palette.class_style(i)), (f" {name}", None)]
             else:
                 parts.append((f"{sep}{REGION_CHARS[i % len(REGION_CHARS)]} {name}", None))
-        parts.append((f"  {UNSURE_CHAR} unsure", None) if not color else ("  pale: less sure", None))
+        parts += [(f"  {UNSURE_CHAR} unsure", None)] if not color else [("  ", None), ("pale: less sure", None)]
     if color:
         mark = Style(color=_color((0xFF, 0xFF, 0xFF)), bgcolor=_color(POINT_BG), bold=True)
         parts += [("   ", None), (TRAIN_GLYPH, mark), (" train  ", None), (TEST_GLYPH, mark), (" test", None)]

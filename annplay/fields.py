@@ -337,7 +337,7 @@ def _overlay(
     cls = _point_classes(pts, kind, n_classes, mid)
     test = np.asarray(pts.test, dtype=bool)
     idx = np.flatnonzero(inside)
-    limit, keep = MAX_POINT_SHARE * width * (rows // 2), idx
+    limit, keep = max(1.0, MAX_POINT_SHARE * width * (rows // 2)), idx
     while np.unique(cols[keep] * rows + prow[keep] // 2).size > limit:    # thin the dots: the map stays readable
         keep = idx[:: int(np.ceil(idx.size / max(1, keep.size - 1)))]
     idx = keep

@@ -54,7 +54,7 @@ def test_schemes_change_the_class_colours_and_stay_readable():
     safe = [bd.point_rgb(c) for c in range(4)]
     assert safe != standard and len(set(safe)) == 4
     assert all(bd.contrast_ratio(c, bd.POINT_BG) >= 4.5 for c in safe)
-    assert bd.ORANGE == prefs.SCHEMES["colour-blind"][0]
+    assert prefs.SCHEMES["colour-blind"][0] == bd.ORANGE
 
 
 def test_dots_never_cover_more_than_a_third_of_the_map():
@@ -68,6 +68,13 @@ def test_dots_never_cover_more_than_a_third_of_the_map():
     few = bd.Points.from_xy(X[:, :10], np.zeros(10, dtype=int))          # few points: every one is drawn
     rows = bd.render_rows(np.full((80, 120), 0.5), few, bounds=bd.DEFAULT_BOUNDS)
     assert sum(seg.text.count(bd.TRAIN_GLYPH) for row in rows for seg in row) == 10
+
+
+def test_thinning_ends_on_the_smallest_map():
+    """A one-cell map with many points: one dot is drawn (the thinning loop always ends)."""
+    pts = bd.Points.from_xy(np.zeros((2, 50)), np.zeros(50, dtype=int))
+    rows = bd.render_rows(np.full((2, 1), 0.5), pts, bounds=bd.DEFAULT_BOUNDS)
+    assert [seg.text for row in rows for seg in row] == [bd.TRAIN_GLYPH]
 
 
 def test_axis_caption_in_real_units():
