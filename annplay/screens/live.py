@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -30,6 +31,14 @@ SPEEDS: tuple[int | None, ...] = (1, 3, 10, 30, 100, 300, None)   # epochs per s
 MAX_FRAMES_PER_SECOND = 10      # paced training shows at most this many frames a second
 PACE_SLICE = 0.05               # a paced worker checks for cancellation at least this often (seconds)
 SIXTEEN_COLOUR_TERMS = ("linux", "vt100", "vt220", "ansi", "cons25", "xterm-16color", "screen-16color")
+
+
+def screenshot_path(folder: Path, stem: str = "annplay") -> Path:
+    """A new file name for a screenshot in folder: annplay-1.svg, annplay-2.svg, … (never an existing one)."""
+    n = 1
+    while (folder / f"{stem}-{n}.svg").exists():
+        n += 1
+    return folder / f"{stem}-{n}.svg"
 
 
 def terminal_colours(env: Mapping[str, str] | None = None) -> int:
@@ -184,6 +193,16 @@ class LiveScreen(Screen[None]):
         if self.running:
             self._stop()
             self._start()
+
+    def action_screenshot(self) -> None:
+        """Save the screen as SVG (Textual's own screenshot) under a new name in the current folder; say where."""
+        path = screenshot_path(Path.cwd())
+        try:
+            written = self.app.save_screenshot(path.name, str(path.parent))
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Screenshot saved: {written}", title="Screenshot", timeout=6, markup=False)
 
     def action_chart_log(self) -> None:
         """The loss chart on a log scale, or back to linear (y)."""

@@ -56,3 +56,19 @@ async def test_lessons_screen_picks_a_lesson_and_checks_its_goal(size):
         changes = lesson_changes(screen.session.setup, LESSONS[1])
         screen.change_settings(changes)
         assert screen.session.setup == LESSONS[1].setup
+
+
+async def test_screenshot_never_overwrites(size, tmp_path, monkeypatch):
+    from annplay.screens.live import screenshot_path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annplay-1.svg").write_text("mine")
+    assert screenshot_path(tmp_path).name == "annplay-2.svg"
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        screen.action_screenshot()
+        screen.action_screenshot()
+    assert (tmp_path / "annplay-1.svg").read_text() == "mine"
+    for name in ("annplay-2.svg", "annplay-3.svg"):
+        assert (tmp_path / name).read_text().lstrip().startswith("<svg")
