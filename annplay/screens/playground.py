@@ -72,7 +72,8 @@ class PlaygroundScreen(SetupActions):
         Binding("e", "export_json", "Export JSON", show=False, tooltip="write the weights as JSON (asks a file name)"),
         Binding("s", "export_npz", "Save .npz", show=False, tooltip="write the network as .npz (asks a file name)"),
         Binding("o", "import_npz", "Load .npz", show=False, tooltip="read weights of the same architecture from .npz"),
-        Binding("k", "share", "Share", show=False, priority=True, tooltip="the share code (copied) and the TF Playground link"),
+        Binding("k", "share", "Share", show=False, priority=True,       # priority: the controls use k as up
+                tooltip="the share code (copied) and the TF Playground link"),
         Binding("i", "open_setup", "Open set-up", show=False,
                 tooltip="open a share code, TF Playground link or set-up file (.toml)"),
         Binding("a", "save_setup", "Save set-up", show=False,
