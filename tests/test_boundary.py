@@ -155,7 +155,7 @@ def test_binary_quantisation_monotone(levels):
     pal = get_palette("binary", levels=levels)
     # colours move monotonically from orange towards blue: red falls, and the class side never goes back
     reds = [c[0] for c in pal.rgb]
-    assert all(a >= b for a, b in zip(reds, reds[1:]))
+    assert all(a >= b for a, b in zip(reds, reds[1:], strict=False))
     assert (np.diff(pal.side) >= 0).all()
     # confidence grows towards both ends
     s = pal.strength
@@ -368,7 +368,8 @@ def test_render_text_colour_and_plain():
     assert isinstance(s, str) and s.isascii()
     assert len(s.split("\n")) == 5 and "0" in s and "b" in s
     renderer = BoundaryRenderer("binary", color=False)
-    assert renderer.render(predict, B, 10, 4, with_legend=False) == "\n".join(renderer.lines(renderer.field(predict, B, 10, 4)))
+    expected = "\n".join(renderer.lines(renderer.field(predict, B, 10, 4)))
+    assert renderer.render(predict, B, 10, 4, with_legend=False) == expected
 
 
 def test_import_stays_lean():
