@@ -17,6 +17,7 @@ COMMAND_HELP = {
     "settings": "list every setting: flag, default, allowed values, where it applies",
     "sweep": "train a grid of set-ups in parallel and rank them",
     "lessons": "list the lessons (open one with 'annplay play --lesson N')",
+    "serve": "the playground in a browser for a class (needs the web extra: pip install \"annplay[web]\")",
 }
 STDOUT = "-"                  # --json / --csv of sweep given without a FILE
 
@@ -68,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("lessons", help=COMMAND_HELP["lessons"],
                    description="List the shipped lessons: number, title and goal.").add_argument(
         "--json", action="store_true", help="print JSON (with each lesson's text) instead of lines")
+
+    serve = sub.add_parser("serve", help=COMMAND_HELP["serve"],
+                           description="Serve the playground to browsers with textual-serve. Binds to 127.0.0.1 "
+                                       "unless --host says otherwise (then it warns).")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
 
     settings = sub.add_parser("settings", help=COMMAND_HELP["settings"],
                               description="Every setting of the settings table: its flag, default, allowed "
