@@ -92,18 +92,20 @@ def fmt(value: float) -> str:
     return f"{value:.2g}" if abs(value) < 0.01 else f"{value:.3g}"
 
 
-def chart_lines(record: LossRecord, width: int, height: int, log: bool = False) -> list[Text]:
+def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
+                names: tuple[str, str] = ("trn", "tst")) -> list[Text]:
     """The chart as lines: a header (start → now), the plot with its top and bottom values, the epoch axis."""
     lines: list[Text] = []
     if not record.epochs:
         return [Text("loss chart: press space to train", "dim")][:height]
     test_seen = any(math.isfinite(v) for v in record.test)
     head = Text(no_wrap=True, overflow="ellipsis")
-    head.append(TRAIN_MARK + " trn ", "bold yellow")
+    first_name, second_name = names
+    head.append(f"{TRAIN_MARK} {first_name} ", "bold yellow")
     head.append(f"{fmt(record.train[0])}→{fmt(record.train[-1])}")
     if test_seen:
         first_test = next(v for v in record.test if math.isfinite(v))
-        head.append("  " + TEST_MARK + " tst ", "bold cyan")
+        head.append(f"  {TEST_MARK} {second_name} ", "bold cyan")
         head.append(f"{fmt(first_test)}→{fmt(record.test[-1])}")
     head.append("  log" if log else "", "dim")
     lines.append(head)
@@ -151,11 +153,18 @@ class LossChart(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.record = LossRecord()
+        self.names = ("trn", "tst")          # neuroevolution: ("best", "mean") loss of the population
 
     def add(self, epoch: int, train: float | None, test: float | None) -> None:
         """One snapshot's losses; redraw."""
         self.record.add(epoch, train, test)
         self.refresh()
+
+    def set_names(self, names: tuple[str, str]) -> None:
+        """What the two curves are; another pair starts a new record."""
+        if names != self.names:
+            self.names = names
+            self.clear()
 
     def clear(self) -> None:
         """A new run (reset, new data, an empty drawing)."""
@@ -172,4 +181,5 @@ class LossChart(Widget):
 
     def render(self) -> Text:
         width, height = self.size
-        return Text("\n").join(chart_lines(self.record, max(1, width), max(1, height), self.log_scale))
+        return Text("\n").join(chart_lines(self.record, max(1, width), max(1, height), self.log_scale,
+                                           self.names))

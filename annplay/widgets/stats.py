@@ -168,6 +168,7 @@ class StatsPanel(Vertical):
             return
         self.evolution = evolution
         self.set_class(evolution, "-evolution")
+        self.query_one(LossChart).set_names(("best", "mean") if evolution else ("trn", "tst"))
         self.show_state(self.state, self.epoch)
 
     def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
@@ -198,7 +199,12 @@ class StatsPanel(Vertical):
         table.append("tst ", "dim")
         table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
         self.query_one("#stats-numbers", Static).update(table, layout=False)
-        self.query_one(LossChart).add(metrics.epoch, metrics.train_loss, metrics.test_loss)
+        chart = self.query_one(LossChart)
+        if self.evolution:                  # best and mean loss (−fitness) of the population per generation
+            best, mean = metrics.best_fitness, metrics.mean_fitness
+            chart.add(metrics.epoch, None if best is None else -best, None if mean is None else -mean)
+        else:
+            chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss)
         acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
         for key, text in (("train", fmt_loss(metrics.train_loss)), ("test", fmt_loss(metrics.test_loss)),
                           ("acc", fmt_acc(acc).removesuffix("%"))):

@@ -106,3 +106,10 @@ async def test_projector_layout_has_large_numbers(size, big):
         if big:
             assert str(screen.query_one("#big-epoch", Digits).value) == "2"
             assert screen.query_one("#big-test", Digits).value.startswith("0.")
+
+
+def test_evolution_curves_are_named_best_and_mean():
+    record = LossRecord()
+    record.add(0, 0.7, 0.9)
+    head = chart_lines(record, 50, 6, names=("best", "mean"))[0].plain
+    assert "best 0.7→0.7" in head and "mean 0.9→0.9" in head
