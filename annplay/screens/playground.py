@@ -15,7 +15,7 @@ from annplay import boundary as bd
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.screens import describe
 from annplay.screens.panels import PANELS
-from annplay.screens.setup_actions import SetupActions
+from annplay.screens.teach_actions import TeachActions
 from annplay.session import DRAWN
 from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
 from annplay.widgets.heatmap import HeatMap
@@ -30,7 +30,7 @@ MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns 
 REBUILDS = ("trainer", "network", "data")
 
 
-class PlaygroundScreen(SetupActions):
+class PlaygroundScreen(TeachActions):
     """TensorFlow Playground in a terminal: press space to train."""
 
     DEFAULT_CSS = """
@@ -81,6 +81,16 @@ class PlaygroundScreen(SetupActions):
         Binding("b", "pin", "Pin run", show=False, tooltip="pin this run to compare it in the Runs view"),
         Binding("u", "runs", "Runs", show=False, tooltip="pinned runs beside the live one; enter restores one"),
         Binding("z", "sweep", "Sweep", show=False, tooltip="vary settings, train a small grid, rank it"),
+        Binding("comma", "slower", "Slower", key_display=",", show=False,
+                tooltip="fewer epochs per second (1, 3, 10, 30, 100, 300, max)"),
+        Binding("full_stop", "faster", "Faster", key_display=".", show=False, tooltip="more epochs per second"),
+        Binding("y", "chart_log", "Log chart", show=False, tooltip="the loss chart on a log scale, or linear again"),
+        Binding("L", "lessons", "Lessons", show=False, tooltip="the lessons: pick one, see its goal checked"),
+        Binding("E", "explain", "Explain", show=False, tooltip="the selected layer's equations with real numbers"),
+        Binding("K", "look", "Colours", show=False,
+                tooltip="next colour scheme: standard, colour-blind, high-contrast, plain map (remembered)"),
+        Binding("f", "screenshot", "Screenshot", show=False,
+                tooltip="save the screen as an SVG file (never overwrites)"),
         Binding("escape", "back", "Back", show=False, tooltip="show the output map again, then close the panel"),
     ]
 
