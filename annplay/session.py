@@ -116,8 +116,8 @@ class Session:
         return self._setup.data_traits()
 
     def applies(self, name: str) -> bool:
-        """True when setting ``name`` means something now (the app hides the others)."""
-        return self._setup.applies(name, self.data_traits)
+        """True when setting ``name`` is shown now: it means something and no TF link's ``_hide`` hid it."""
+        return name not in self.hidden and self._setup.applies(name, self.data_traits)
 
     def metrics(self) -> Metrics:
         """The trainer's numbers now (taken under the lock)."""

@@ -53,7 +53,7 @@ def lesson_setup(choice: str) -> Setup:
 
 def run(args: argparse.Namespace) -> int:
     """Check the flags and the data, then open the app on that set-up (a lesson's, with --lesson)."""
-    base, _hidden = base_setup(args)      # the app has no way yet to hide the controls a TF link hides
+    base, hidden = base_setup(args)
     if getattr(args, "lesson", None) is not None:
         base = lesson_setup(args.lesson)
     setup, typed = setup_from_args(args, "play", headless=False, base=base)
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_MISUSE
     from annplay.app import run as run_app
 
-    run_app(setup)
+    run_app(setup, hidden)
     return EXIT_OK
 
 

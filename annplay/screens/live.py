@@ -157,7 +157,7 @@ class LiveScreen(Screen[None]):
         stats.show_metrics(snap.metrics)
         stats.show_history(snap.history)
         stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
-        stats.show_message(describe.note(snap.state))
+        stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
         if snap.maps is not None:
             if self.panel == "network":
                 self.query_one(NetView).show_maps(snap.maps)
