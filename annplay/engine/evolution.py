@@ -156,11 +156,10 @@ class EvolutionTrainer:
 
     family: ClassVar[str] = "evolution"
     unit: ClassVar[str] = "generation"
-    kind: ClassVar[str] = "evolution"     # deprecated: the old CLI and app read it; use ``family`` (lead removes it)
 
     def __init__(self, net: MLP, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None, *,
                  method: str = "es", population: int | None = None, sigma: float | None = None,
-                 elite: int = 2, fitness: str = "loss", seed: int | None = None, lr: float = 0.0) -> None:
+                 elite: int = 2, fitness: str = "loss", seed: int | None = None) -> None:
         if method not in METHODS:
             raise ValueError(f"method must be one of: {', '.join(METHODS)}; got {method!r}")
         if fitness not in FITNESS:
@@ -179,7 +178,6 @@ class EvolutionTrainer:
         if isinstance(elite, bool) or not isinstance(elite, (int, np.integer)) or elite < 0:
             raise ValueError(f"elite must be a whole number ≥ 0, got {elite!r}")
         self.elite = min(int(elite), self.population - 1)
-        self.lr = lr                       # deprecated dummy: unused, kept while the app/CLI still set trainer.lr
         self.set_data(X, Y, X_test, Y_test)
         self.epoch = 0
         self.evaluations = 0
