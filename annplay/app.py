@@ -49,10 +49,11 @@ class PlaygroundApp(App[None]):
     ]
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, setup: Setup | None = None, *, hidden: Iterable[str] = ()) -> None:
+    def __init__(self, setup: Setup | None = None, *, hidden: Iterable[str] = (), model: str | None = None) -> None:
         super().__init__()
         self.setup = setup if setup is not None else Setup()
         self.hidden = frozenset(hidden)          # settings a TF link hid (the control panel leaves them out)
+        self.model = model                       # weights a set-up file names, loaded once the network is built
 
     def on_mount(self) -> None:
         from annplay.screens.playground import PlaygroundScreen
@@ -60,6 +61,8 @@ class PlaygroundApp(App[None]):
         screen = PlaygroundScreen(self.setup)
         screen.session.hidden = self.hidden
         self.push_screen(screen)
+        if self.model is not None:
+            screen.call_after_refresh(screen.load_weights, self.model)
         self._handle_quit_signals(install=True)
 
     def on_unmount(self) -> None:
@@ -130,9 +133,10 @@ class PlaygroundApp(App[None]):
                                         partial(choice.select, value, notify=True), discover=False)
 
 
-def run(setup: Setup | None = None, hidden: Iterable[str] = ()) -> None:
-    """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid."""
-    PlaygroundApp(setup, hidden=hidden).run()
+def run(setup: Setup | None = None, hidden: Iterable[str] = (), *, model: str | None = None) -> None:
+    """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid;
+    ``model``: weights to load (a set-up file's [model])."""
+    PlaygroundApp(setup, hidden=hidden, model=model).run()
 
 
 if __name__ == "__main__":

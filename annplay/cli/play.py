@@ -11,7 +11,7 @@ import sys
 
 from annplay.cli.common import EXIT_MISUSE, EXIT_OK, UsageError, flag_of, say_error, usage_from
 from annplay.cli.flags import setup_from_args
-from annplay.cli.setups import base_setup
+from annplay.cli.setups import base_setup, setup_model
 from annplay.engine.setup import Setup
 
 NEEDS_TERMINAL = ("the playground needs a terminal; for headless training use 'annplay train' "
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_MISUSE
     from annplay.app import run as run_app
 
-    run_app(setup, hidden)
+    run_app(setup, hidden, model=setup_model(args))
     return EXIT_OK
 
 

@@ -51,6 +51,24 @@ def base_setup(args: argparse.Namespace) -> tuple[Setup | None, set[str]]:
     return setup, hidden
 
 
+def setup_model(args: argparse.Namespace) -> str | None:
+    """The weights file a set-up file names in its [model] table (None for codes, links and files without one)."""
+    text = setup_text(args)
+    if text is None:
+        return None
+    from annplay.engine.setupfile import read_setup_file
+    from annplay.engine.sharecode import looks_like_code
+    from annplay.engine.tflink import looks_like_tf_link
+
+    if looks_like_code(text) or looks_like_tf_link(text):
+        return None
+    try:
+        model = read_setup_file(text).model
+    except ValueError:                              # base_setup has reported it already
+        return None
+    return None if model is None else str(model)
+
+
 def check_setup_target(path: str, others: dict[str, str | None]) -> None:
     """Refuse a --save-setup target before training: not writable, not annplay's, or another file of the run."""
     from annplay.engine.safefile import check_save_target

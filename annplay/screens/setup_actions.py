@@ -45,6 +45,14 @@ class SetupActions(PanelScreen):
 
         self.app.push_screen(FileNameDialog("Open a set-up", "", OPEN_HINT), chosen)
 
+    def load_weights(self, path: str) -> None:
+        """Load weights of this architecture from an .npz (a set-up file's [model]); a problem is one note."""
+        try:
+            self.session.import_npz(path)
+        except (ValueError, OSError) as error:
+            self.notify(plain(f"weights not loaded: {error}"), title="Note", severity="warning", markup=False)
+        self._show_now(record=False)
+
     def open_setup(self, text: str) -> bool:
         """Adopt a set-up from text (a bad one: one line naming what is wrong, nothing changes); True if adopted."""
         text = text.strip()
@@ -61,11 +69,7 @@ class SetupActions(PanelScreen):
         if not self.adopt(setup, hidden):
             return False
         if model is not None:
-            try:
-                self.session.import_npz(str(model))
-            except (ValueError, OSError) as error:
-                warnings.append(f"weights not loaded: {error}")
-            self._show_now(record=False)
+            self.load_weights(str(model))
         for warning in warnings:
             self.notify(plain(warning), title="Note", severity="warning", markup=False)
         return True

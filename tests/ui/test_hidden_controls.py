@@ -35,3 +35,19 @@ async def test_the_status_says_which_stop_condition_fired(size):
         assert "limit" in screen.session.message()
         if size[1] >= 30:                                  # at 40×20 the toast says it; the numbers have no room
             await wait_until(pilot, lambda: "limit" in " ".join(screen_text(app)), "the reason on screen")
+
+
+async def test_a_set_up_files_weights_are_loaded_at_start(size, tmp_path):
+    from annplay.engine.build import build_network, prepare
+    from annplay.engine.setupfile import read_setup_file, write_setup
+
+    setup = Setup(dataset="xor", hidden=(3,))
+    net = build_network(setup, prepare(setup), seed=99)
+    net.save(tmp_path / "w.npz")
+    write_setup(tmp_path / "run.toml", setup, model=tmp_path / "w.npz")
+    model = read_setup_file(str(tmp_path / "run.toml")).model
+    assert model is not None
+    app = PlaygroundApp(setup, model=str(model))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await wait_until(pilot, lambda: (screen.session.net.get_flat() == net.get_flat()).all(), "the file's weights")
