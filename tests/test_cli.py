@@ -661,3 +661,17 @@ def test_play_with_bad_data_says_why_before_needing_a_terminal(tmp_path: Path, a
     proc = annplay(tmp_path, "play", *args)
     assert proc.returncode == 2 and needle in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("trainer", ["backprop", "ga", "es"])
+def test_the_same_setup_gives_byte_identical_json_metrics(tmp_path: Path, trainer: str) -> None:
+    """Everything but the clock (seconds, epochs per second) is the same, byte for byte, run after run."""
+    code = f"ap1:ds=circle;h=4;t={trainer};seed=5;ep=20"
+
+    def metrics() -> str:
+        result = json.loads(ok(annplay(tmp_path, "train", "--setup", code, "--json")).stdout)
+        for clock in ("seconds", "epochs_per_second"):
+            result.pop(clock)
+        return json.dumps(result, sort_keys=True)
+
+    assert metrics() == metrics()
