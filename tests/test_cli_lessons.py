@@ -27,7 +27,7 @@ def test_lessons_lists_every_lesson(capsys):
 def test_play_lesson_opens_its_setup(choice, monkeypatch):
     opened = []
     monkeypatch.setattr(play_cli, "has_terminal", lambda: True)
-    monkeypatch.setattr("annplay.app.run", lambda setup: opened.append(setup))
+    monkeypatch.setattr("annplay.app.run", lambda setup, *args, **kwargs: opened.append(setup))
     assert main(["play", "--lesson", choice]) == 0
     lesson = next(lesson for lesson in LESSONS if lesson.number == int(choice))
     assert opened == [lesson.setup]
@@ -36,7 +36,7 @@ def test_play_lesson_opens_its_setup(choice, monkeypatch):
 def test_flags_change_a_lessons_setup(monkeypatch):
     opened = []
     monkeypatch.setattr(play_cli, "has_terminal", lambda: True)
-    monkeypatch.setattr("annplay.app.run", lambda setup: opened.append(setup))
+    monkeypatch.setattr("annplay.app.run", lambda setup, *args, **kwargs: opened.append(setup))
     assert main(["play", "--lesson", "1", "--seed", "7"]) == 0
     assert opened[0].seed == 7 and opened[0].dataset == LESSONS[0].setup.dataset
 
@@ -44,7 +44,7 @@ def test_flags_change_a_lessons_setup(monkeypatch):
 def test_a_lesson_file(tmp_path, monkeypatch):
     opened = []
     monkeypatch.setattr(play_cli, "has_terminal", lambda: True)
-    monkeypatch.setattr("annplay.app.run", lambda setup: opened.append(setup))
+    monkeypatch.setattr("annplay.app.run", lambda setup, *args, **kwargs: opened.append(setup))
     from importlib import resources
 
     shipped = sorted(p for p in resources.files("annplay").joinpath("lessons").iterdir() if p.name.endswith(".toml"))

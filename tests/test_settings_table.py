@@ -63,7 +63,7 @@ def test_every_entry_is_a_flag_of_each_command_it_names(entry: Setting) -> None:
 def test_train_and_play_take_only_table_flags_and_their_own() -> None:
     """No hand-typed setting flags: every option of train/play is a table flag or one of a known few."""
     own = {"train": {"--save", "--force", "--json", "--no-plot", "--l1", "--l2", "--setup", "--save-setup"},
-           "play": {"--l1", "--l2", "--setup"},
+           "play": {"--l1", "--l2", "--setup", "--lesson"},
            "sweep": {"--l1", "--l2", "--setup", "--vary", "--seeds", "--jobs", "--json", "--csv"}}
     parsers = _subparsers()
     for command, extra in own.items():
@@ -144,7 +144,7 @@ def test_play_flags_build_the_setup_the_app_opens_on(monkeypatch: pytest.MonkeyP
 
     opened: list[object] = []
     monkeypatch.setattr(annplay.cli.play, "has_terminal", lambda: True)
-    monkeypatch.setattr(annplay.app, "run", opened.append)
+    monkeypatch.setattr(annplay.app, "run", lambda setup, *args, **kwargs: opened.append(setup))
     code = main(["play", "--dataset", "xor", "--layers", "4", "--activation", "relu", "--lr", "0.1",
                  "--show-test", "--no-show-points"])
     assert code == 0
@@ -158,7 +158,7 @@ def test_play_opens_a_share_code_with_flags_over_it(monkeypatch: pytest.MonkeyPa
 
     opened: list[object] = []
     monkeypatch.setattr(annplay.cli.play, "has_terminal", lambda: True)
-    monkeypatch.setattr(annplay.app, "run", opened.append)
+    monkeypatch.setattr(annplay.app, "run", lambda setup, *args, **kwargs: opened.append(setup))
     assert main(["play", "ap1:ds=xor;h=4;lr=0.1", "--activation", "relu"]) == 0
     assert main(["play", "--setup", "ap1:ds=xor;h=4;lr=0.1"]) == 0
     assert opened == [Setup(dataset="xor", hidden=(4,), activation="relu", lr=0.1),
