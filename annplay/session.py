@@ -280,8 +280,8 @@ class Session:
             self.trainer.set_data(self.prep.X_train, self.prep.Y_train, self.prep.X_test, self.prep.Y_test)
 
     def _new_network(self) -> None:
+        self.prep = prepare(self._setup, drawn=self.drawn)    # features may have changed, drawing or not
         if self.drawn is None:
-            self.prep = prepare(self._setup)
             self._set_bounds()
         self.net = build_network(self._setup, self._fit_prep(), seed=self.net_seed)
         self._new_trainer()

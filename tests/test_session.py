@@ -207,3 +207,17 @@ def test_after_divergence_only_a_smaller_rate_goes_on():
     assert s.trainer.state != "diverged"
     s.step(2)
     assert s.trainer.state != "diverged"
+
+
+def test_a_feature_change_on_a_drawing_rebuilds_the_inputs_too() -> None:
+    """Regression (monkey test): features changed while training on drawn points left the old inputs."""
+    from annplay.engine.setup import Setup
+    from annplay.session import Session
+
+    session = Session(Setup(dataset="xor", hidden=(4,)))
+    session.set_drawn(((0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (2.0, -1.0, 0.0)))
+    session.apply(features=("x1", "x2", "x1x2"))
+    assert session.prep.X_train.shape[0] == 3 == session.net.layers[0]
+    session.apply(features=("x1",))
+    assert session.prep.X_train.shape[0] == 1 == session.net.layers[0]
+    session.step(2)                                  # trains on the new inputs without a shape error
