@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from annplay.engine.settings import SETTINGS
 from annplay.lessons import LESSONS, Lesson, goal_status
 from annplay.textsafe import plain
+from annplay.widgets.safe_list import SafeOptionList
 
 
 def lesson_changes(current: Any, lesson: Lesson) -> dict[str, Any]:
@@ -58,7 +59,7 @@ class LessonsScreen(ModalScreen[Lesson | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(id="lesson-card")
-            yield OptionList(*[Option(plain(f"{lesson.number}. {lesson.title}"), id=str(lesson.number))
+            yield SafeOptionList(*[Option(plain(f"{lesson.number}. {lesson.title}"), id=str(lesson.number))
                                for lesson in LESSONS], id="lesson-list")
             yield Static(Text("↑/↓ choose · enter open · esc back"), id="lesson-keys")
 

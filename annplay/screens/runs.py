@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from annplay.engine.setup import Setup
 from annplay.pins import Pin, clear_pins, differences, load_pins, pin_of
 from annplay.session import Session
+from annplay.widgets.safe_list import SafeOptionList
 
 BARS = "▁▂▃▄▅▆▇█"
 CURVE_WIDTH = 32
@@ -81,7 +82,7 @@ class RunsScreen(Screen[Setup | None]):
     def compose(self) -> ComposeResult:
         yield Static("Runs: ⏎ restores a pinned set-up", id="runs-title")
         yield Static(self.problem, id="runs-note", markup=False)
-        yield OptionList(id="runs-list")
+        yield SafeOptionList(id="runs-list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

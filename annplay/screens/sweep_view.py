@@ -19,6 +19,7 @@ from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
 from annplay.sweep import MAX_RUNS, Sweep, rank
+from annplay.widgets.safe_list import SafeOptionList
 
 CANDIDATES = ("lr", "activation", "batch_size", "optimizer", "regularization", "reg_rate", "dropout", "trainer",
               "noise", "seed")
@@ -71,9 +72,9 @@ class SweepScreen(Screen[Setup | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Sweep: ␣ vary a setting, + - values, g run, ⏎ on a result opens it", id="sweep-help")
-        yield OptionList(id="sweep-settings")
+        yield SafeOptionList(id="sweep-settings")
         yield Static("Nothing run yet", id="sweep-status")
-        yield OptionList(id="sweep-board")
+        yield SafeOptionList(id="sweep-board")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
