@@ -29,7 +29,8 @@ from annplay.engine.stopping import needs_every_epoch, stop_reason
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
 from annplay.fields import Snapshot, ViewRequest
-from annplay.weightfiles import Edit, export_json, export_npz, file_path, import_npz, set_weight  # UI-free
+from annplay.session_files import ModelFiles
+from annplay.weightfiles import Edit
 
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk
 FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
@@ -49,7 +50,7 @@ class Change:
     names: tuple[str, ...]
 
 
-class Session:
+class Session(ModelFiles):
     """Owns the set-up, the data, the network and the trainer, behind its own lock."""
 
     def __init__(self, setup: Setup | None = None, *, drawn: tuple[Point, ...] | None = None) -> None:
@@ -161,6 +162,8 @@ class Session:
             kind = "view"                      # a drawing has no generated data to change
         with self._lock:
             self._setup = new
+            if kind != "view":
+                self._chunk = 1                # an epoch may now cost far more: measure the pace again
             try:
                 if kind == "live":
                     before, after = live_options(old), live_options(new)
@@ -269,6 +272,7 @@ class Session:
 
     def _new_data(self) -> None:
         self.prep = prepare(self._setup, drawn=self.drawn)
+        self._chunk = 1                            # more points make an epoch slower: measure the pace again
         self._set_bounds()
         self.last_codes = None
         fit = self._fit_prep()
@@ -294,37 +298,6 @@ class Session:
         self.best, self.seconds = {}, 0.0
         for curve in self.history:
             curve.clear()
-
-    # --- weights by hand, model files ---------------------------------------------------
-
-    def edit_weight(self, layer: int, row: int, col: int, *, delta: float = 0.0, text: str | None = None) -> Edit:
-        """Nudge W(layer)[row, col] by delta, or set it to a typed number (col == its width: the bias).
-
-        ValueError (nothing changed) for a place the network does not have, or a value that is not finite.
-        """
-        with self._lock:
-            edit = set_weight(self.net, layer, row, col, delta=delta, text=text)
-            self.trainer.reset_optimizer()
-            self.last_codes = None
-        return edit
-
-    def export_json(self, name: str) -> Path:
-        """Write the weights and the set-up as JSON (see :mod:`annplay.weightfiles`); ValueError/OSError say why not."""
-        with self._lock:
-            return export_json(self.net, name, self._setup)
-
-    def export_npz(self, name: str) -> Path:
-        """Write the network as an .npz model file."""
-        with self._lock:
-            return export_npz(self.net, name)
-
-    def import_npz(self, name: str) -> Path:
-        """Load the weights of an .npz of the same architecture into the network (the trainer starts afresh)."""
-        with self._lock:
-            import_npz(self.net, name)
-            self.trainer.reset_optimizer()
-            self.last_codes = None
-            return file_path(name)
 
     # --- training ---------------------------------------------------------------------
 

@@ -221,3 +221,17 @@ def test_a_feature_change_on_a_drawing_rebuilds_the_inputs_too() -> None:
     session.apply(features=("x1",))
     assert session.prep.X_train.shape[0] == 1 == session.net.layers[0]
     session.step(2)                                  # trains on the new inputs without a shape error
+
+
+@pytest.mark.parametrize("change", [{"batch_size": 1}, {"points": 2000}, {"hidden": (4,)}, {"optimizer": "adam"}])
+def test_a_change_measures_the_pace_again_so_one_chunk_cannot_freeze_the_app(change):
+    """A chunk sized for cheap epochs must not run at the new cost: the next chunk after a change is one epoch.
+
+    (Found by the monkey test in CI: a chunk sized at batch 10 ran for over 10 s at batch 1 and held the lock.)"""
+    s = Session(Setup(dataset="xor", batch_size=100))
+    while s._chunk < 50:                                 # the pace loop has grown its chunk
+        s.run_for(0.0, metrics=False)
+    s.apply(**change)
+    before = s.epoch
+    s.run_for(0.0, metrics=False)                        # a zero deadline: exactly one chunk
+    assert s.epoch - before == 1
