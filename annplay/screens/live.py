@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from annplay import prefs as look
 from annplay.engine.setup import Setup
+from annplay.engine.threads import blas_threads, suggested_threads
 from annplay.engine.trainer import Metrics
 from annplay.fields import Snapshot
 from annplay.messages import Mailbox, Progress
@@ -240,10 +241,12 @@ class LiveScreen(Screen[None]):
             if mailbox.put(snap, rows):
                 post(Progress())
 
-        if speed is None:
-            session.train(run, deliver, lambda: worker.is_cancelled)
-        else:
-            self._paced(run, session, deliver, lambda: worker.is_cancelled, speed)
+        # Small matrices train fastest on one BLAS thread, whose spinning then leaves the UI's core alone.
+        with blas_threads(suggested_threads(session.net.layers, session.prep.X_train.shape[1])):
+            if speed is None:
+                session.train(run, deliver, lambda: worker.is_cancelled)
+            else:
+                self._paced(run, session, deliver, lambda: worker.is_cancelled, speed)
 
     def _paced(self, run: int, session: Session, deliver: Any, cancelled: Any, speed: int) -> None:
         """(Worker thread) train ``speed`` epochs a second in frames of whole epochs, one snapshot per frame."""
