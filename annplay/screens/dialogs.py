@@ -10,10 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from annplay.screens.tapsafe import TapSafe
+
 KEYS_HINT = "enter: OK · escape: cancel · ctrl+c: quit annplay (q is a letter here)"
 
 
-class FileNameDialog(ModalScreen[str | None]):
+class FileNameDialog(TapSafe, ModalScreen[str | None]):
     """Ask for a file name (pre-filled with a default); enter or OK returns it, escape or Cancel returns None."""
 
     DEFAULT_CSS = """

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annplay import explain
+from annplay.screens.tapsafe import TapSafe
 
 KEYS = "←/→ equation · ↑/↓ layer · n next batch · esc back"
 
@@ -31,7 +32,7 @@ def explanation_for(session: Any, layer: int, batch: int) -> explain.Explanation
         return explain.explain_step(session.net, X, Y, layer, options["lr"], l1=options["l1"], l2=options["l2"])
 
 
-class ExplainScreen(ModalScreen[None]):
+class ExplainScreen(TapSafe, ModalScreen[None]):
     """One layer, one mini-batch: Z = W·A + b … W ← W − lr·dW with the numbers the engine uses."""
 
     DEFAULT_CSS = """

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from annplay.engine.settings import SETTINGS
 from annplay.lessons import LESSONS, Lesson, goal_status
+from annplay.screens.tapsafe import TapSafe
 from annplay.textsafe import plain
 from annplay.widgets.safe_list import SafeOptionList
 
@@ -37,7 +38,7 @@ def lesson_card(lesson: Lesson, reached: bool | None = None, status: str = "") -
     return card
 
 
-class LessonsScreen(ModalScreen[Lesson | None]):
+class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
     """Pick a lesson (enter), or escape; the current lesson's goal is shown checked against the run."""
 
     DEFAULT_CSS = """

@@ -21,6 +21,7 @@ from annplay.engine.trainer import Metrics
 from annplay.fields import Snapshot
 from annplay.messages import Mailbox, Progress
 from annplay.screens import describe
+from annplay.screens.tapsafe import TapSafe
 from annplay.session import Session
 from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.heatmap import HeatMap, axis_caption, legend_entries, picture_rows, regression_legend, target_range
@@ -61,7 +62,7 @@ def session_scale(session: Session) -> tuple[float, float] | None:
     return target_range(prep.dataset.y) if prep.kind == "regression" else None
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(TapSafe, Screen[None]):
     """Owns the session; trains it in a thread worker and draws its snapshots (the worker never reads this screen)."""
 
     def __init__(self, setup: Setup | None = None, *, session: Session | None = None) -> None:

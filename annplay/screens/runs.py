@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from annplay.engine.setup import Setup
 from annplay.pins import Pin, clear_pins, differences, load_pins, pin_of
+from annplay.screens.tapsafe import TapSafe
 from annplay.session import Session
 from annplay.widgets.safe_list import SafeOptionList
 
@@ -59,7 +60,7 @@ def run_text(title: str, pin: Pin, live: Setup, scale: tuple[float, float] | Non
     return Text("\n".join(lines), no_wrap=False)
 
 
-class RunsScreen(Screen[Setup | None]):
+class RunsScreen(TapSafe, Screen[Setup | None]):
     """Pinned runs and the live run; enter restores the highlighted pin's set-up, c forgets every pin."""
 
     DEFAULT_CSS = """

@@ -11,6 +11,7 @@ from textual.widgets import Static, TextArea
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 from annplay.engine.tflink import to_tf_link, why_not_tf
+from annplay.screens.tapsafe import TapSafe
 
 
 def share_texts(setup: Setup, hidden: frozenset[str] = frozenset()) -> tuple[str, str | None, str]:
@@ -19,7 +20,7 @@ def share_texts(setup: Setup, hidden: frozenset[str] = frozenset()) -> tuple[str
     return encode(setup), link, "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
 
 
-class ShareScreen(ModalScreen[None]):
+class ShareScreen(TapSafe, ModalScreen[None]):
     """Shows the code (copied to the clipboard by OSC 52 where the terminal allows) and the TF link or why not."""
 
     DEFAULT_CSS = """

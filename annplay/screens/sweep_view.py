@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
+from annplay.screens.tapsafe import TapSafe
 from annplay.sweep import MAX_RUNS, Sweep, rank
 from annplay.widgets.safe_list import SafeOptionList
 
@@ -37,7 +38,7 @@ def around(name: str, value: Any, width: int) -> list[Any]:
     return steps[lo:lo + width]
 
 
-class SweepScreen(Screen[Setup | None]):
+class SweepScreen(TapSafe, Screen[Setup | None]):
     """Space picks a setting to vary, + and - widen or narrow its values, g runs, ⏎ on a result opens it."""
 
     DEFAULT_CSS = """

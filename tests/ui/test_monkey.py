@@ -95,17 +95,21 @@ async def test_random_events_never_crash(start: tuple[int, int], capped_idle: No
     while len(history) < EVENTS:
         app = PlaygroundApp()
         size[:] = start
-        async with app.run_test(size=start) as pilot:      # an exception in the app is raised here: the test fails
-            await pilot.press("space")                     # train while the monkey plays
-            while len(history) < EVENTS and app.is_running:
-                try:
-                    event = await asyncio.wait_for(_one_event(pilot, rng, size), EVENT_LIMIT_SECONDS)
-                except asyncio.TimeoutError:
-                    pytest.fail(f"event {len(history) + 1} took over {EVENT_LIMIT_SECONDS:.0f} s; "
-                                f"last events: {history[-10:]}")
-                history.append(event)
-                if len(history) % PROGRESS_EVERY == 0:
-                    print(f"monkey: {len(history)} events, no exception", flush=True)
+        try:
+            async with app.run_test(size=start) as pilot:  # an exception in the app is raised here: the test fails
+                await pilot.press("space")                 # train while the monkey plays
+                while len(history) < EVENTS and app.is_running:
+                    try:
+                        event = await asyncio.wait_for(_one_event(pilot, rng, size), EVENT_LIMIT_SECONDS)
+                    except asyncio.TimeoutError:
+                        pytest.fail(f"event {len(history) + 1} took over {EVENT_LIMIT_SECONDS:.0f} s; "
+                                    f"last events: {history[-10:]}")
+                    history.append(event)
+                    if len(history) % PROGRESS_EVERY == 0:
+                        print(f"monkey: {len(history)} events, no exception", flush=True)
+        except Exception:
+            print(f"monkey: failed at event {len(history) + 1}, size {size}; last events: {history[-10:]}")
+            raise
         if len(history) < EVENTS:                          # a clean quit (the palette's Quit): start again
             assert app.return_code == 0, f"the app stopped at event {len(history)}; last events: {history[-10:]}"
             quits += 1
