@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.geometry import Offset
+from textual.screen import Screen
 from textual.widgets import Static
 
 from annplay.app import PlaygroundApp
@@ -15,8 +16,7 @@ async def test_a_tap_on_a_just_removed_widget_does_not_crash(size: tuple[int, in
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         gone = Static("gone")                                  # never mounted: no parent, like a removed widget
-        compositor = app.screen._compositor
-        monkeypatch.setattr(compositor, "get_widget_and_offset_at", lambda x, y: (gone, Offset(0, 0)))
+        monkeypatch.setattr(Screen, "get_widget_and_offset_at", lambda self, x, y: (gone, Offset(0, 0)))
         assert app.screen.get_widget_and_offset_at(5, 5) == (None, None)
         await pilot.click(offset=(5, 5))                      # Textual's selection code read gone.parent.region
         await pilot.pause()
