@@ -9,7 +9,11 @@ textbook way, exactly what back-propagation computes:
 
 and :func:`lines` renders them with their real shapes and a few real numbers, one equation at
 a time on a narrow (≤ 40 columns) screen.  The tests check these numbers against the engine's
-own gradient and SGD step.  No UI imports here.
+own gradient and SGD step.  :func:`step_session` takes that step on a playground session's network
+(explain mode's ``s`` key): the mini-batches of one pass are the trainer's, in data order (training
+itself shuffles them), and the pass's last batch adds one to the epoch count.  The step is always
+the original design's plain SGD step without dropout; :func:`notes` says so when the set-up trains
+otherwise.  No UI imports here.
 """
 
 from __future__ import annotations
@@ -260,6 +264,11 @@ def _wrap(text: str, width: int) -> list[str]:
     return [part[:width] for part in lines if part]
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken at spaces (for the screen's own lines)."""
+    return _wrap(text, max(int(width), 1))
+
+
 def _block(eq: Equation, width: int) -> list[str]:
     one = f"{eq.formula}  ({eq.shapes})"
     head = [one] if len(one) <= width else _wrap(eq.formula, width) + _wrap(f"({eq.shapes})", width)
@@ -286,5 +295,130 @@ def lines(e: Explanation, width: int, page: int = 0) -> list[str]:
     return out
 
 
+
+# --- explain mode on a session: the shown step, taken ---------------------------------------------------
+
+class StaleExplanation(ValueError):
+    """The weights changed after the explanation was shown; nothing was stepped."""
+
+
+@dataclass(frozen=True)
+class Stepped:
+    """One mini-batch step explain mode took on a session's network."""
+
+    explanation: Explanation     # what was shown and applied: W_new and b_new are now the network's
+    batch: int                   # its place in the pass (0 = first)
+    batches: int                 # mini-batches in one pass (epoch)
+    epoch: int                   # the epoch count after the step
+    loss_before: float           # the mini-batch's loss before and after the step
+    loss_after: float
+    counted: bool = False        # the pass's last batch, every batch stepped: the epoch count went up by one
+
+    @property
+    def pass_ended(self) -> bool:
+        """True when this was the pass's last mini-batch."""
+        return self.batch == self.batches - 1
+
+    def summary(self) -> str:
+        """One line for the student: which batch was stepped and what the step did to that batch's loss."""
+        text = f"Stepped {self.batch + 1}/{self.batches}: loss {self.loss_before:.4g} → {self.loss_after:.4g}"
+        if self.counted:
+            return f"{text}; epoch {self.epoch} complete"
+        return text + ("; batches were skipped, so no epoch is counted" if self.pass_ended else "")
+
+
+def batch_size_of(setup: Any, n: int) -> int:
+    """The trainer's mini-batch size for ``n`` training points (no batch size, or a larger one: full batch)."""
+    return max(1, min(int(setup.batch_size or n), n))
+
+
+def batches_per_pass(n: int, size: int) -> int:
+    """Mini-batches in one epoch, ⌈n / size⌉ (the last may be smaller, as in the trainer)."""
+    return max(1, -(-int(n) // max(1, int(size))))
+
+
+def pass_batch(X: Array, Y: Array, size: int, index: int) -> tuple[Array, Array]:
+    """Mini-batch ``index`` of one pass in data order, cut as the trainer cuts: columns index·size onwards."""
+    n = X.shape[1]
+    if n == 0:
+        raise ValueError("there is no training data to explain a step on")
+    size = max(1, min(int(size), n))
+    start = (int(index) % batches_per_pass(n, size)) * size
+    return X[:, start:start + size], Y[:, start:start + size]
+
+
+def pass_key(session: Any) -> tuple[int, int]:
+    """What a remembered place in the pass belongs to: this trainer at this epoch (else start the pass again)."""
+    return id(session.trainer), int(session.epoch)
+
+
+def _session_batch(session: Any, index: int) -> tuple[Array, Array, int, int]:
+    """(X, Y, index, batches) of mini-batch ``index`` of the session's training data (call under its lock)."""
+    prep = session.prep
+    n = prep.X_train.shape[1]
+    if n == 0:
+        raise ValueError("there is no training data yet: tap the map to add points")
+    size = batch_size_of(session.setup, n)
+    total = batches_per_pass(n, size)
+    index = int(index) % total
+    X, Y = pass_batch(prep.X_train, prep.Y_train, size, index)
+    return X, Y, index, total
+
+
+def explain_session(session: Any, layer: int, index: int) -> tuple[Explanation, int, int]:
+    """(explanation, index, batches): ``layer`` on mini-batch ``index`` of the session's pass; weights untouched."""
+    with session.lock:
+        options = options_for(session.setup)
+        X, Y, index, total = _session_batch(session, index)
+        e = explain_step(session.net, X, Y, layer, options["lr"], l1=options["l1"], l2=options["l2"])
+        return e, index, total
+
+
+def step_session(session: Any, layer: int, index: int, shown: Explanation | None = None, *,
+                 count_epoch: bool = True) -> Stepped:
+    """Take the step explain mode shows: plain SGD on mini-batch ``index`` of the pass, under the session's lock.
+
+    Every layer steps (W ← W − lr·(dW + penalty), b ← b − lr·db); ``layer`` is the one explained.  The pass's
+    last mini-batch adds one to the epoch count (unless not ``count_epoch``: the pass skipped batches).
+    Refused with ValueError, nothing changed: while training
+    runs, when it cannot go on (diverged, stopped, epoch limit), for neuroevolution, for a step that would
+    diverge, and (StaleExplanation) when layer ``shown.layer``'s weights are no longer those ``shown`` shows.
+    """
+    with session.lock:
+        if session.running:
+            raise ValueError("training is running; pause it (space) before stepping in explain mode")
+        options = options_for(session.setup)
+        X, Y, index, total = _session_batch(session, index)
+        if session.done():
+            raise ValueError(session.message() or "training cannot go on; r starts again from new weights")
+        net = session.net
+        if shown is not None and not (np.array_equal(shown.W, net.weights[shown.layer - 1])
+                                      and np.array_equal(shown.b, net.biases[shown.layer - 1])
+                                      and shown.n == X.shape[1]):
+            raise StaleExplanation("the weights changed since this step was shown; here it is again")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            before = float(net.loss(X, Y))
+        e = explain_step(net, X, Y, layer, options["lr"], l1=options["l1"], l2=options["l2"], apply=True)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            after = float(net.loss(X, Y))
+        counted = count_epoch and index == total - 1
+        if counted:
+            session.trainer.epoch += 1
+        return Stepped(e, index, total, int(session.epoch), before, after, counted)
+
+
+def notes(setup: Any) -> list[str]:
+    """How explain mode's step differs from this set-up's training (empty: it is the same step)."""
+    if setup.trainer != "backprop":
+        return []
+    out = []
+    if setup.optimizer != "sgd":
+        out.append(f"The rule shown and taken is plain SGD; training uses {setup.optimizer}, whose step differs.")
+    if setup.dropout:
+        out.append(f"No dropout in this step (training drops {setup.dropout:g} of the hidden units).")
+    return out
+
+
 __all__ = ["Explanation", "Equation", "explain_step", "options_for", "batch_columns", "equations", "lines", "pages",
-           "NARROW"]
+           "NARROW", "Stepped", "StaleExplanation", "batch_size_of", "batches_per_pass", "pass_batch",
+           "explain_session", "step_session", "notes", "pass_key", "wrap"]

@@ -1,8 +1,11 @@
-"""Explain mode: the selected layer's equations for one real mini-batch, with real shapes and numbers.
+"""Explain mode: the selected layer's equations for one real mini-batch, with real shapes and numbers; s takes the step.
 
-Pushed by one key from the playground; the numbers are :func:`annplay.explain.explain_step`'s (tested equal to
-the engine's gradient and SGD step). It shows the step the network would take and does not change the weights.
-At 40 columns or less one equation at a time: ←/→ page through them.
+Pushed by one key from the playground (which pauses training first); the numbers are
+:func:`annplay.explain.explain_step`'s (tested equal to the engine's gradient and SGD step). ``s`` (or enter) takes
+exactly the step shown on the session's network, under its lock (:func:`annplay.explain.step_session`), then shows
+the next mini-batch; ``n`` looks at the next mini-batch without stepping. The pass's last batch adds one to the
+epoch count. At 40 columns or less one equation at a time: ←/→ page through them. The screen is dismissed with the
+number of steps taken, so the playground redraws its epoch, numbers and map.
 """
 
 from __future__ import annotations
@@ -19,21 +22,16 @@ from textual.widgets import Static
 from annplay import explain
 from annplay.screens.tapsafe import TapSafe
 
-KEYS = "←/→ equation · ↑/↓ layer · n next batch · esc back"
+KEYS = "s step this batch · n skip it · ←/→ equation · ↑/↓ layer · esc back"
 
 
 def explanation_for(session: Any, layer: int, batch: int) -> explain.Explanation:
-    """The explanation of ``layer`` (1 = first hidden) on mini-batch ``batch`` of the session's training data."""
-    setup = session.setup
-    options = explain.options_for(setup)
-    with session.lock:
-        prep = session.prep
-        X, Y = explain.batch_columns(prep.X_train, prep.Y_train, setup.batch_size or prep.X_train.shape[1], batch)
-        return explain.explain_step(session.net, X, Y, layer, options["lr"], l1=options["l1"], l2=options["l2"])
+    """The explanation of ``layer`` (1 = first hidden) on mini-batch ``batch`` of the session's pass."""
+    return explain.explain_session(session, layer, batch)[0]
 
 
-class ExplainScreen(TapSafe, ModalScreen[None]):
-    """One layer, one mini-batch: Z = W·A + b … W ← W − lr·dW with the numbers the engine uses."""
+class ExplainScreen(TapSafe, ModalScreen[int]):
+    """One layer, one mini-batch: Z = W·A + b … W ← W − lr·dW with the numbers the engine uses; s steps it."""
 
     DEFAULT_CSS = """
     ExplainScreen { align: center middle; }
@@ -43,21 +41,27 @@ class ExplainScreen(TapSafe, ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,j,q", "dismiss", "Back"),
+        Binding("s,enter", "step", "Step this mini-batch"),
         Binding("left,h", "page(-1)", "Previous equation", show=False),
         Binding("right,l", "page(1)", "Next equation", show=False),
         Binding("up,k", "layer(-1)", "Previous layer", show=False),
         Binding("down", "layer(1)", "Next layer", show=False),
-        Binding("n", "batch", "Next batch", show=False),
+        Binding("n", "batch", "Skip to the next batch", show=False),
     ]
 
-    def __init__(self, session: Any, layer: int | None = None) -> None:
+    def __init__(self, session: Any, layer: int | None = None, batch: int = 0, *, skipped: bool = False) -> None:
         super().__init__()
         self.session = session
         self.depth = len(session.net.layers) - 1
         self.explained = self.depth if layer is None else max(1, min(self.depth, layer))
         self.page_index = 0
-        self.batch_index = 0
-        self.error = ""
+        self.batch_index = batch          # the next mini-batch of the pass (0 = first)
+        self.batches = 1                  # mini-batches in one pass
+        self.skipped = skipped            # a batch of this pass was skipped (n): its end counts no epoch
+        self.steps = 0                    # steps taken (the screen is dismissed with this)
+        self.shown: explain.Explanation | None = None
+        self.error = ""                   # why there is nothing to explain (no data, neuroevolution)
+        self.message = ""                 # what the last s did, or why it did nothing
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -65,22 +69,55 @@ class ExplainScreen(TapSafe, ModalScreen[None]):
             yield Static(Text(KEYS), id="explain-keys")
 
     def on_mount(self) -> None:
+        self.compute()
         self.redraw()
 
     def on_resize(self) -> None:
         self.redraw()
 
+    def compute(self) -> None:
+        """Explain the current layer on the current mini-batch (the weights are not touched)."""
+        try:
+            self.shown, self.batch_index, self.batches = explain.explain_session(
+                self.session, self.explained, self.batch_index)
+            self.error = ""
+        except ValueError as exc:
+            self.shown, self.error = None, str(exc)
+
     def text_lines(self) -> list[str]:
         """What the screen shows now (for tests too)."""
-        try:
-            e = explanation_for(self.session, self.explained, self.batch_index)
-        except ValueError as exc:
-            return [str(exc)]
         width = max(20, min(self.size.width, 100) - 1) if self.size.width else explain.NARROW
-        return explain.lines(e, width, self.page_index)
+        if self.shown is None:
+            return explain.wrap(self.error, width)
+        where = (f"Epoch {self.session.epoch} · batch {self.batch_index + 1} of {self.batches} "
+                 f"· s steps it")
+        out = explain.wrap(where, width)
+        if self.message:
+            out += explain.wrap(self.message, width)
+        for note in explain.notes(self.session.setup):
+            out += explain.wrap(note, width)
+        return out + explain.lines(self.shown, width, self.page_index)
 
     def redraw(self) -> None:
         self.query_one("#explain-body", Static).update(Text("\n".join(self.text_lines())))
+
+    def action_step(self) -> None:
+        """Take the step shown (plain SGD on this mini-batch), then explain the next mini-batch."""
+        try:
+            stepped = explain.step_session(self.session, self.explained, self.batch_index, self.shown,
+                                           count_epoch=not self.skipped)
+        except explain.StaleExplanation as exc:
+            self.message = str(exc)
+        except ValueError as exc:
+            self.message = f"Not stepped: {exc}"
+        else:
+            self.steps += 1
+            self.message = stepped.summary()
+            if stepped.pass_ended:
+                self.skipped = False
+            self.batch_index = stepped.batch + 1
+        self.compute()
+        self.redraw()
 
     def action_page(self, step: int) -> None:
         self.page_index += step
@@ -88,14 +125,22 @@ class ExplainScreen(TapSafe, ModalScreen[None]):
 
     def action_layer(self, step: int) -> None:
         self.explained = max(1, min(self.depth, self.explained + step))
+        self.compute()
         self.redraw()
 
     def action_batch(self) -> None:
+        """Look at the next mini-batch without stepping (a pass with a skipped batch counts no epoch)."""
+        if self.batch_index + 1 >= self.batches:
+            self.skipped = False                 # a new pass begins
+        else:
+            self.skipped = True
         self.batch_index += 1
+        self.message = ""
+        self.compute()
         self.redraw()
 
     async def action_dismiss(self, result: Any = None) -> None:
-        self.dismiss(None)
+        self.dismiss(self.steps)
 
 
 __all__ = ["ExplainScreen", "explanation_for"]
