@@ -6,6 +6,7 @@ import asyncio
 import signal
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,6 +14,9 @@ from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 
 from annplay.engine.setup import Setup
+
+if TYPE_CHECKING:
+    from annplay.lessons import Lesson
 
 QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -49,11 +53,13 @@ class PlaygroundApp(App[None]):
     ]
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, setup: Setup | None = None, *, hidden: Iterable[str] = (), model: str | None = None) -> None:
+    def __init__(self, setup: Setup | None = None, *, hidden: Iterable[str] = (), model: str | None = None,
+                 lesson: Lesson | None = None) -> None:
         super().__init__()
         self.setup = setup if setup is not None else Setup()
         self.hidden = frozenset(hidden)          # settings a TF link hid (the control panel leaves them out)
         self.model = model                       # weights a set-up file names, loaded once the network is built
+        self.lesson = lesson                     # a lesson to open with (--lesson): its card shows first
 
     def on_mount(self) -> None:
         from annplay.screens.playground import PlaygroundScreen
@@ -63,6 +69,9 @@ class PlaygroundApp(App[None]):
         self.push_screen(screen)
         if self.model is not None:
             screen.call_after_refresh(screen.load_weights, self.model)
+        if self.lesson is not None:
+            screen.lesson = self.lesson          # its goal is checked from the first frame
+            screen.call_after_refresh(screen.show_lessons, self.lesson)
         self._handle_quit_signals(install=True)
 
     def on_unmount(self) -> None:
@@ -133,10 +142,11 @@ class PlaygroundApp(App[None]):
                                         partial(choice.select, value, notify=True), discover=False)
 
 
-def run(setup: Setup | None = None, hidden: Iterable[str] = (), *, model: str | None = None) -> None:
+def run(setup: Setup | None = None, hidden: Iterable[str] = (), *, model: str | None = None,
+        lesson: Lesson | None = None) -> None:
     """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid;
-    ``model``: weights to load (a set-up file's [model])."""
-    PlaygroundApp(setup, hidden=hidden, model=model).run()
+    ``model``: weights to load (a set-up file's [model]); ``lesson``: the lesson to open with (its card first)."""
+    PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson).run()
 
 
 if __name__ == "__main__":

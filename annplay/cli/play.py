@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from annplay.cli.common import EXIT_MISUSE, EXIT_OK, UsageError, flag_of, say_error, usage_from
 from annplay.cli.flags import setup_from_args
 from annplay.cli.setups import base_setup, setup_model
 from annplay.engine.setup import Setup
+
+if TYPE_CHECKING:
+    from annplay.lessons import Lesson
 
 NEEDS_TERMINAL = ("the playground needs a terminal; for headless training use 'annplay train' "
                   "(see 'annplay --help')")
@@ -41,21 +45,29 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def lesson_setup(choice: str) -> Setup:
-    """The set-up of lesson ``choice`` (a number or a file): one line naming --lesson for any problem."""
+def open_lesson(choice: str) -> Lesson:
+    """Lesson ``choice`` (a number or a file): one line naming --lesson for any problem."""
     from annplay.lessons import LessonError, load_lesson
 
     try:
-        return load_lesson(choice).setup
+        return load_lesson(choice)
     except (LessonError, ValueError, OSError) as exc:
         raise UsageError(f"--lesson: {exc}") from None
 
 
+def lesson_setup(choice: str) -> Setup:
+    """The set-up of lesson ``choice`` (a number or a file): one line naming --lesson for any problem."""
+    return open_lesson(choice).setup
+
+
 def run(args: argparse.Namespace) -> int:
-    """Check the flags and the data, then open the app on that set-up (a lesson's, with --lesson)."""
+    """Check the flags and the data, then open the app on that set-up (with --lesson: the lesson's set-up, and the
+    app opens on the lesson's card with its goal tracked)."""
     base, hidden = base_setup(args)
+    lesson = None
     if getattr(args, "lesson", None) is not None:
-        base = lesson_setup(args.lesson)
+        lesson = open_lesson(args.lesson)
+        base = lesson.setup
     setup, typed = setup_from_args(args, "play", headless=False, base=base)
     check_data(setup, typed)
     if not has_terminal():
@@ -63,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_MISUSE
     from annplay.app import run as run_app
 
-    run_app(setup, hidden, model=setup_model(args))
+    run_app(setup, hidden, model=setup_model(args), lesson=lesson)
     return EXIT_OK
 
 
-__all__ = ["run", "check_data", "has_terminal"]
+__all__ = ["run", "check_data", "has_terminal", "open_lesson"]

@@ -56,19 +56,22 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
         self.open_lesson = current
         self.run_setup = setup
         self.run_metrics = metrics
+        # the shipped lessons, then the open one when it is a teacher's own file
+        self.choices: tuple[Lesson, ...] = LESSONS if current is None or current in LESSONS else (*LESSONS, current)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(id="lesson-card")
-            yield SafeOptionList(*[Option(plain(f"{lesson.number}. {lesson.title}"), id=str(lesson.number))
-                               for lesson in LESSONS], id="lesson-list")
+            yield SafeOptionList(*[Option(Text(plain(f"{lesson.number}. {lesson.title}", one_line=True)),
+                                          id=f"lesson-{i}")
+                                   for i, lesson in enumerate(self.choices)], id="lesson-list")
             yield Static(Text("↑/↓ choose · enter open · esc back"), id="lesson-keys")
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
-        listing.highlighted = LESSONS.index(self.open_lesson) if self.open_lesson in LESSONS else 0
+        listing.highlighted = self.choices.index(self.open_lesson) if self.open_lesson in self.choices else 0
         listing.focus()
-        self.show(LESSONS[listing.highlighted or 0])
+        self.show(self.choices[listing.highlighted or 0])
 
     def show(self, lesson: Lesson) -> None:
         """The card of the highlighted lesson (with its goal checked when it is the open one)."""
@@ -78,10 +81,10 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
         self.query_one("#lesson-card", Static).update(lesson_card(lesson, reached, status))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.show(LESSONS[event.option_index])
+        self.show(self.choices[event.option_index])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(LESSONS[event.option_index])
+        self.dismiss(self.choices[event.option_index])
 
     async def action_dismiss(self, result: Any = None) -> None:
         self.dismiss(None)
