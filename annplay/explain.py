@@ -413,9 +413,9 @@ def notes(setup: Any) -> list[str]:
         return []
     out = []
     if setup.optimizer != "sgd":
-        out.append(f"The rule shown and taken is plain SGD; training uses {setup.optimizer}, whose step differs.")
+        out.append(f"A plain SGD step; training uses {setup.optimizer}")
     if setup.dropout:
-        out.append(f"No dropout in this step (training drops {setup.dropout:g} of the hidden units).")
+        out.append(f"No dropout here; training drops {setup.dropout:g}")
     return out
 
 

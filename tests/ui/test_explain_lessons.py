@@ -84,7 +84,7 @@ async def test_a_whole_pass_of_steps_is_one_epoch(size):
         assert explainer.batches == passes
         for k in range(passes):
             assert session.epoch == 0
-            await pilot.press("s")
+            await pilot.press("s" if k else "enter")                   # enter steps too
             await wait_until(pilot, lambda k=k: explainer.steps == k + 1, "a step")
         assert session.epoch == 1 and explainer.batch_index == 0        # a new pass begins
         assert f"Epoch 1 · batch 1 of {passes}" in " ".join(line.strip() for line in screen_text(app))
