@@ -18,6 +18,7 @@ otherwise.  No UI imports here.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -347,9 +348,12 @@ def pass_batch(X: Array, Y: Array, size: int, index: int) -> tuple[Array, Array]
     return X[:, start:start + size], Y[:, start:start + size]
 
 
-def pass_key(session: Any) -> tuple[int, int]:
-    """What a remembered place in the pass belongs to: this trainer at this epoch (else start the pass again)."""
-    return id(session.trainer), int(session.epoch)
+def pass_key(session: Any) -> tuple[Any, int]:
+    """What a remembered place in the pass belongs to: this trainer at this epoch (else start the pass again).
+
+    The trainer is held weakly: a rebuilt one is never mistaken for it, even at the same address.
+    """
+    return weakref.ref(session.trainer), int(session.epoch)
 
 
 def _session_batch(session: Any, index: int) -> tuple[Array, Array, int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 
@@ -50,6 +52,20 @@ def test_a_whole_pass_is_one_epoch_and_a_skipped_batch_counts_none() -> None:
     last = step_session(session, 1, 2, count_epoch=False)            # the pass had a skipped batch
     assert session.epoch == 1 and last.pass_ended and not last.counted and "no epoch" in last.summary()
     assert session.state() == "paused" and session.metrics().epoch == 1
+
+
+def test_the_place_in_the_pass_belongs_to_one_trainer_at_one_epoch() -> None:
+    session = Session(Setup(dataset="xor", hidden=(4,)))
+    key = pass_key(session)
+    assert pass_key(session) == key
+    session.step(1)
+    assert pass_key(session) != key
+    key = pass_key(session)
+    for _ in range(5):                          # rebuilt trainers at epoch 0, whatever address they get
+        session.reset()
+        gc.collect()
+        assert pass_key(session) != key and session.epoch == 0
+        key = pass_key(session)
 
 
 def test_refused_steps_change_nothing() -> None:
