@@ -356,8 +356,8 @@ LESSONS: tuple[Lesson, ...] = _shipped()
 def load_lesson(path_or_number: int | str | Path) -> Lesson:
     """A shipped lesson by number (``3`` or ``"3"``), or a lesson file by path."""
     key = path_or_number
-    if isinstance(key, bool):
-        raise LessonError(repr(key), "give a lesson number or a lesson file's path")
+    if isinstance(key, bool) or (isinstance(key, str) and not key.strip()):
+        raise LessonError(repr(key), "give a lesson number ('annplay lessons' lists them) or a lesson file's path")
     if isinstance(key, str) and key.strip().isdigit() and not Path(key).exists():
         key = int(key.strip())
     if isinstance(key, int):

@@ -303,6 +303,9 @@ def test_missing_paths_folders_and_numbers(tmp_path: Path) -> None:
         load_lesson(fifo)
     with pytest.raises(LessonError, match=r"^lesson 99: no such lesson; the shipped lessons are 1, 2"):
         load_lesson(99)
+    for blank in ("", "  "):
+        with pytest.raises(LessonError, match=r"give a lesson number \('annplay lessons' lists them\) or a lesson"):
+            load_lesson(blank)
 
 
 def test_a_lesson_saved_with_windows_line_ends_loads_the_same() -> None:
