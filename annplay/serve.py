@@ -39,19 +39,32 @@ def warning_for(host: str) -> str:
             f"(use --host {LOOPBACK} to keep it on this machine)")
 
 
-def play_command(extra: list[str] | None = None) -> str:
-    """The command each browser session runs: this Python's ``annplay play`` with the given flags."""
-    return shlex.join([sys.executable, "-m", "annplay", "play", *(extra or [])])
+SESSION_CODE = "from annplay.serve import session; session()"
 
 
-def serve(host: str = LOOPBACK, port: int = DEFAULT_PORT, extra: list[str] | None = None) -> None:
+def session_command() -> str:
+    """The command each browser session runs: this Python, opening the playground through ``session``."""
+    return shlex.join([sys.executable, "-c", SESSION_CODE])
+
+
+def session() -> None:
+    """One browser session: the playground on the default set-up, drawn by textual-serve's web driver.
+
+    Not ``annplay play``: that command refuses to start without a terminal, and a browser session has pipes.
+    """
+    from annplay.app import run
+
+    run()
+
+
+def serve(host: str = LOOPBACK, port: int = DEFAULT_PORT) -> None:
     """Serve the playground at http://host:port/ until interrupted (ImportError with NEEDS_EXTRA without the extra)."""
     try:
         from textual_serve.server import Server
     except ImportError as exc:
         raise ImportError(NEEDS_EXTRA) from exc
-    Server(play_command(extra), host=host, port=check_port(port), title="annplay").serve()
+    Server(session_command(), host=host, port=check_port(port), title="annplay").serve()
 
 
-__all__ = ["serve", "is_loopback", "warning_for", "check_port", "play_command", "LOOPBACK", "DEFAULT_PORT",
-           "NEEDS_EXTRA"]
+__all__ = ["serve", "is_loopback", "warning_for", "check_port", "session_command", "session", "LOOPBACK",
+           "DEFAULT_PORT", "NEEDS_EXTRA"]
