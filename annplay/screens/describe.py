@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
 from annplay import boundary as bd
+from annplay.lessons import Lesson, goal_status
 from annplay.session import Session
-from annplay.textsafe import markup_safe
+from annplay.textsafe import markup_safe, plain
 from annplay.widgets.heatmap import legend_entries
 
 KINDS = {"binary": "classification (2 classes)", "regression": "regression"}
@@ -57,3 +61,17 @@ def network_info(session: Session, neuron: tuple[int, int] | None) -> str:
     if not session.prep.plottable:
         return "No input plane (data is not 2-D): weights only"
     return "Arrows or a tap: show a neuron's map"
+
+
+def goal_line(lesson: Lesson, setup: Any, metrics: Any) -> tuple[tuple[str, ...], bool]:
+    """A lesson's goal line for this frame, longest first (the narrow screen takes the first that fits), and whether
+    it is reached: 'Goal: test loss < 0.05 … ✓', or 'Goal: test loss < 0.05 … (now test loss 0.231)'."""
+    reached, status = goal_status(lesson, setup, metrics)
+    goal = plain(lesson.goal_text)
+    if reached:
+        return (f"Goal: {goal} ✓", f"Goal ✓ {plain(status.removeprefix('Goal reached: '))}"), True
+    if not status.startswith("Not yet: "):                   # diverged: the status says what to do
+        return (f"Goal: {goal} — {plain(status)}", f"Goal ✗ {plain(status)}"), False
+    unmet = plain(status.removeprefix("Not yet: "))
+    now = re.sub(r" \(goal [^)]*\)", "", unmet)
+    return (f"Goal: {goal} (now {now})", f"Goal ✗ {unmet}", f"Goal ✗ now {now}"), False

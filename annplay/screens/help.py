@@ -39,6 +39,18 @@ DRAWING_HELP = (
 )
 
 
+def colours_help() -> str:
+    """Where the colour choice (K) is remembered: the prefs file in the user's config folder (platformdirs)."""
+    from annplay.prefs import prefs_path
+
+    try:
+        where = str(prefs_path())
+    except Exception:                      # noqa: BLE001  (no config folder: say so rather than fail the help)
+        where = "the user config folder (none found here)"
+    return (f"Colours: K cycles standard, colour-blind, high-contrast and a plain map; the choice is "
+            f"remembered in {where}.")
+
+
 def as_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
     """Binding objects from a BINDINGS list (which may hold tuples)."""
     return [b if isinstance(b, Binding) else Binding(*b) for b in bindings]
@@ -128,6 +140,7 @@ class HelpScreen(TapSafe, ModalScreen[None]):
             yield Static(self.table)
             yield Static("")
             yield Static(DRAWING_HELP)
+            yield Static(Text(colours_help()), id="help-colours")
             yield Static(Text("\nSettings (the controls; the same names as the command line's flags)", style="bold"))
             yield Static(settings_table())
 

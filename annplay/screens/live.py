@@ -25,6 +25,8 @@ from annplay.screens.tapsafe import TapSafe
 from annplay.session import Session
 from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.heatmap import HeatMap, axis_caption, legend_entries, picture_rows, regression_legend, target_range
+from annplay.widgets.keybar import Key, KeyBar
+from annplay.widgets.messageline import MessageLine
 from annplay.widgets.netview import NetView
 from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor
@@ -94,6 +96,30 @@ class LiveScreen(TapSafe, Screen[None]):
         self._show_now(record=False)
         return f"Colours: {self.prefs.scheme}, map {'in colour' if self.colour else 'plain'}{where}"
 
+    # --- notifications and keys ------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """A notification on the screen's message line (a toast would cover the map or the weights); thread-safe.
+
+        The app still records it (and shows it as a toast on any screen without a message line)."""
+        self.post_message(MessageLine.Show(str(message), title, severity, timeout, markup))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_message_line_show(self, note: MessageLine.Show) -> None:
+        for line in self.query(MessageLine):
+            line.show(note.message, title=note.title, severity=note.severity, timeout=note.timeout,
+                      markup=note.markup)
+
+    def bar_keys(self) -> list[Key]:
+        """The key bar's keys (the playground's)."""
+        return []
+
+    def _show_keys(self) -> None:
+        """The key bar again ('␣ Play' or '␣ Pause', as the state is now)."""
+        for bar in self.query(KeyBar):
+            bar.set_keys(self.bar_keys())
+
     # --- reading (for tests and the palette) ---------------------------------------
 
     @property
@@ -158,8 +184,12 @@ class LiveScreen(TapSafe, Screen[None]):
                          points=snap.points, bounds=snap.bounds)
         stats.show_metrics(snap.metrics)
         stats.show_history(snap.history)
+        stats.show_network(self.session.net.layers)
         stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
         stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
+        lesson = getattr(self, "lesson", None)
+        stats.show_goal(*(describe.goal_line(lesson, self.session.setup, snap.metrics) if lesson is not None
+                          else ((), False)))
         if snap.maps is not None:
             if self.panel == "network":
                 self.query_one(NetView).show_maps(snap.maps)
@@ -175,6 +205,7 @@ class LiveScreen(TapSafe, Screen[None]):
         self._last_state = snap.state
         if snap.state != "running":
             self.query_one(ControlPanel).show_running(False)
+        self._show_keys()
 
     # --- speed ------------------------------------------------------------------------
 
@@ -221,12 +252,14 @@ class LiveScreen(TapSafe, Screen[None]):
         self._train(self.session.start(), self.session, self.mailbox, self.colour, self.speed)
         self.query_one(ControlPanel).show_running(True)
         self.query_one(StatsPanel).show_state("running", self.epoch)
+        self._show_keys()
 
     def _stop(self) -> None:
         """Stop training; snapshots of the old run are ignored from now on."""
         self.session.stop()
         self.workers.cancel_group(self, "training")
         self.query_one(ControlPanel).show_running(False)
+        self._show_keys()
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=True)
     def _train(self, run: int, session: Session, mailbox: Mailbox, colour: bool = True,

@@ -9,20 +9,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from annplay import boundary as bd
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.screens import describe
+from annplay.screens.layout import WIDE_COLUMNS, narrow_layout
 from annplay.screens.panels import PANELS
 from annplay.screens.teach_actions import TeachActions
 from annplay.session import DRAWN
 from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
 from annplay.widgets.heatmap import HeatMap
+from annplay.widgets.keybar import Key, KeyBar
+from annplay.widgets.messageline import MessageLine
 from annplay.widgets.netview import NetView, columns_width
-from annplay.widgets.stats import StatsPanel
+from annplay.widgets.stats import Legend, StatsPanel
 
-WIDE_COLUMNS = 100              # side by side from here on
 CONTROLS_WIDTH = 38             # the controls column when side by side
 STATS_MIN_WIDTH = 20            # the numbers beside the heat map
 EDITOR_MAX_WIDTH = 58           # the weight editor scrolls sideways beyond this (wide layout)
@@ -35,10 +37,13 @@ class PlaygroundScreen(TeachActions):
 
     DEFAULT_CSS = """
     PlaygroundScreen { layout: vertical; }
+    PlaygroundScreen Toast { display: none; }          /* notifications show on the message line instead */
     #body { height: 1fr; layout: vertical; }
-    #view { height: 10; layout: horizontal; }
-    #view > HeatMap { width: 20; height: 1fr; }
-    #view > StatsPanel { width: 1fr; min-width: 18; }
+    #view { height: 10; layout: vertical; }
+    #view > HeatMap { width: 1fr; height: 1fr; }
+    #view > StatsPanel { width: 1fr; height: 1fr; }
+    PlaygroundScreen.-chart #view > HeatMap { display: none; }
+    PlaygroundScreen.-chart #stats-legend { display: none; }   /* it names the map's colours */
     #side { height: 1fr; border-top: solid $primary 40%; }
     #panel-tabs { height: 1; }
     #panel-tabs > Button { margin: 0 1 0 0; min-width: 4; }
@@ -46,11 +51,14 @@ class PlaygroundScreen(TeachActions):
     #network-panel { height: 1fr; display: none; }
     #network-info { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     #editor { display: none; }
-    PlaygroundScreen.-wide #run-buttons > #btn-help { display: none; }   /* no room; the footer shows ? Help */
+    #section-data { margin-top: 0; }                   /* narrow: every row of the lower area counts */
+    PlaygroundScreen.-wide #section-data { margin-top: 1; }
+    PlaygroundScreen.-wide #run-buttons > #btn-help { display: none; }   /* no room; the key bar shows ? Help */
     PlaygroundScreen.-wide #body { layout: horizontal; }
     PlaygroundScreen.-wide #side { dock: left; width: CONTROLS_WIDTH; height: 1fr; border-top: none;
                                     border-right: solid $primary 40%; }
-    PlaygroundScreen.-wide #view { height: 1fr; width: 1fr; }
+    PlaygroundScreen.-wide #view { height: 1fr; width: 1fr; layout: horizontal; }
+    PlaygroundScreen.-wide #view > StatsPanel { min-width: 18; }
     """.replace("CONTROLS_WIDTH", str(CONTROLS_WIDTH))
 
     BINDINGS = [
@@ -85,6 +93,8 @@ class PlaygroundScreen(TeachActions):
                 tooltip="fewer epochs per second (1, 3, 10, 30, 100, 300, max)"),
         Binding("full_stop", "faster", "Faster", key_display=".", show=False, tooltip="more epochs per second"),
         Binding("y", "chart_log", "Log chart", show=False, tooltip="the loss chart on a log scale, or linear again"),
+        Binding("C", "toggle_chart", "Chart", show=False,
+                tooltip="the loss chart, full size, in place of the map (C again: the map)"),
         Binding("L", "lessons", "Lessons", show=False, tooltip="the lessons: pick one, see its goal checked"),
         Binding("E", "explain", "Explain", show=False, tooltip="the selected layer's equations with real numbers"),
         Binding("K", "look", "Colours", show=False,
@@ -108,11 +118,12 @@ class PlaygroundScreen(TeachActions):
                                      classes="-active" if name == "controls" else None)
                         tab.can_focus = False            # taps; the keys are m, v and w (space stays Play)
                         yield tab
+                yield MessageLine(id="message")           # notifications: in the layout, never over the map
                 yield ControlPanel(self.session, id="controls")
                 with Vertical(id="network-panel"):
                     yield Static(id="network-info")
                     yield NetView(id="netview")
-        yield Footer(compact=True)
+        yield KeyBar(self.bar_keys(), id="keybar")
 
     def on_mount(self) -> None:
         self._apply_layout()
@@ -125,25 +136,30 @@ class PlaygroundScreen(TeachActions):
         self.session.stop()
 
     def _apply_layout(self) -> None:
-        """Side by side when wide; stacked (heat map on top, controls scrolling below) when narrow."""
+        """Side by side when wide; stacked when narrow: the map as wide as the terminal, the numbers folded into
+        two lines under it (with the legend and a small chart), the controls scrolling below."""
         width, height = self.size
         if width < 1 or height < 1:
             return
         wide = width >= WIDE_COLUMNS
         self.set_class(wide, "-wide")
-        rows = max(1, height - 1)                       # the footer takes one row
+        heatmap, stats, view = self.query_one(HeatMap), self.query_one(StatsPanel), self.query_one("#view")
         side_width = self._side_width(width)
         self.query_one("#side").styles.width = side_width if wide else None
-        aspect = self.session.bounds.aspect
+        heatmap.set_stretch(not wide)
+        stats.set_compact(not wide)
         if wide:
-            pw, _ph = bd.fit_size(width - side_width - STATS_MIN_WIDTH - 2, rows, aspect)
-            self.query_one("#view").styles.height = "1fr"
+            rows = max(1, height - 1)                   # the key bar takes one row
+            pw, _ph = bd.fit_size(width - side_width - STATS_MIN_WIDTH - 2, rows, self.session.bounds.aspect)
+            view.styles.height = "1fr"
+            heatmap.styles.width, heatmap.styles.height = pw, None
         else:
-            budget = max(7, min(rows - 5, round(rows * 0.55)))
-            pw, ph = bd.fit_size(width - STATS_MIN_WIDTH, budget, aspect)
-            self.query_one("#view").styles.height = max(ph, min(budget, 10))   # the numbers and a 3-line legend
-        self.query_one(HeatMap).styles.width = pw
-        self.query_one(Footer).show_command_palette = width >= 110   # else it hides the keys
+            legend_rows = min(2, len(stats.query_one(Legend).lines(width)))
+            lay = narrow_layout(height, panel=self.panel, goal_rows=1 if self.lesson is not None else 0,
+                                legend_rows=legend_rows, captioned=bool(heatmap.caption))
+            view.styles.height = lay.view
+            heatmap.styles.width, heatmap.styles.height = None, lay.map
+        self._show_keys()
 
     def _side_width(self, width: int) -> int:
         """Width of the side column when wide: the controls' width, more for the network view or the editor."""
@@ -156,6 +172,40 @@ class PlaygroundScreen(TeachActions):
         cap = max(CONTROLS_WIDTH, width - STATS_MIN_WIDTH - MIN_HEAT_WIDTH - 2)
         return min(cap, max(CONTROLS_WIDTH, need))
 
+    # --- the key bar, the chart, the lesson ------------------------------------------
+
+    def bar_keys(self) -> list[Key]:
+        """The key bar's keys, in order; the lowest ranks stay longest on narrow screens ('␣ Pause' while training)."""
+        chart = self.has_class("-chart")
+        return [Key("␣", "Pause" if self.running else "Play", "play", 0), Key("n", "Step", "step", 3),
+                Key("r", "Reset", "reset", 4), Key("m", "Controls", "focus_controls", 7),
+                Key("v", "Net", "toggle_network", 5), Key("w", "Weights", "toggle_weights", 6),
+                Key("C", "Map" if chart else "Chart", "toggle_chart", 9), Key("g", "New data", "regenerate", 10),
+                Key("t", "Test data", "flip('show_test')", 11), Key("d", "Discrete", "flip('discretize')", 12),
+                Key("p", "Points", "flip('show_points')", 13), Key("?", "Help", "help", 2),
+                Key("q", "Quit", "quit", 1, app=True), Key("^p", "Commands", "command_palette", 8, app=True)]
+
+    def action_toggle_chart(self) -> None:
+        """The loss chart, full size, in place of the map; again: the map."""
+        self.toggle_class("-chart")
+        self._apply_layout()
+
+    @property
+    def lesson(self) -> Any:
+        """The open lesson (set by the Lessons view): its goal line shows under the numbers in every frame."""
+        return self.__dict__.get("_lesson")
+
+    @lesson.setter
+    def lesson(self, lesson: Any) -> None:
+        self.__dict__["_lesson"] = lesson
+        if self.is_mounted:
+            self.call_after_refresh(self._lesson_opened)
+
+    def _lesson_opened(self) -> None:
+        """Room for the goal line, and a frame that shows it."""
+        self._apply_layout()
+        self._show_now(record=False)
+
     # --- showing --------------------------------------------------------------------
 
     def _refresh_everything(self) -> None:
@@ -167,10 +217,12 @@ class PlaygroundScreen(TeachActions):
         panel.sync()
         panel.show_problem(describe.problem_text(session))
         panel.show_running(self.running)
+        stats = self.query_one(StatsPanel)
+        stats.show_legend(describe.legend(session, self.neuron))   # before the layout: it counts the legend's lines
+        stats.show_network(session.net.layers)
         self._apply_layout()
         heatmap.bounds_changed(session.bounds)
         self._request(width=heatmap.picture_size()[0], height=heatmap.picture_size()[1])
-        self.query_one(StatsPanel).show_legend(describe.legend(session, self.neuron))
         self._show_now(record=False)
 
     # --- changes --------------------------------------------------------------------

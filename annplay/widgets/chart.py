@@ -17,6 +17,8 @@ from textual.widget import Widget
 
 MAX_POINTS = 512                 # the record is halved (pairs merged) beyond this
 TRAIN_MARK, TEST_MARK, BOTH_MARK = "•", "∘", "◉"
+SPARKS = "▁▂▃▄▅▆▇█"              # a sparkline's eight levels (compact charts of at most SPARK_ROWS rows)
+SPARK_ROWS = 4
 
 
 @dataclass
@@ -92,12 +94,18 @@ def fmt(value: float) -> str:
     return f"{value:.2g}" if abs(value) < 0.01 else f"{value:.3g}"
 
 
-def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
-                names: tuple[str, str] = ("trn", "tst")) -> list[Text]:
-    """The chart as lines: a header (start → now), the plot with its top and bottom values, the epoch axis."""
-    lines: list[Text] = []
-    if not record.epochs:
-        return [Text("loss chart: press space to train", "dim")][:height]
+def filled(values: list[float]) -> list[float]:
+    """Columns without a point take the straight line between their neighbours (none before the first one)."""
+    known = [i for i, v in enumerate(values) if math.isfinite(v)]
+    out = list(values)
+    for a, b in zip(known, known[1:], strict=False):
+        for i in range(a + 1, b):
+            out[i] = values[a] + (values[b] - values[a]) * (i - a) / (b - a)
+    return out
+
+
+def header(record: LossRecord, log: bool = False, names: tuple[str, str] = ("trn", "tst")) -> Text:
+    """The chart's first line: each curve's first and latest value ('• trn 0.73→0.05  ∘ tst 0.69→0.31')."""
     test_seen = any(math.isfinite(v) for v in record.test)
     head = Text(no_wrap=True, overflow="ellipsis")
     first_name, second_name = names
@@ -108,13 +116,69 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
         head.append(f"  {TEST_MARK} {second_name} ", "bold cyan")
         head.append(f"{fmt(first_test)}→{fmt(record.test[-1])}")
     head.append("  log" if log else "", "dim")
+    return head
+
+
+def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
+                names: tuple[str, str] = ("trn", "tst")) -> list[Text]:
+    """A chart of 1–4 rows: one sparkline per curve on their shared scale (side by side on one row), each with its
+    latest value; a third row is the epoch axis, a fourth (on top) the header of the full chart."""
+    if height >= 4:
+        return [header(record, log, names), *spark_lines(record, width, height - 1, log, names)]
+    scale = shared_scale([record.train, record.test], log)
+    curves = [(record.train, TRAIN_MARK, names[0], "yellow")]
+    if any(math.isfinite(v) for v in record.test):
+        curves.append((record.test, TEST_MARK, names[1], "cyan"))
+    label_width = 2 + max(len(n) for n in names) + 1
+    lasts = [next((v for v in reversed(values) if math.isfinite(v)), math.nan) for values, *_ in curves]
+    value_width = 1 + max(len(fmt(v)) for v in lasts)
+    plot_width = max(1, width - label_width - value_width - (4 if log else 0))     # the same for every curve
+    one_row = height == 1 and len(curves) == 2         # both curves side by side, each half as wide
+    if one_row:
+        plot_width = max(1, (width - 1) // 2 - label_width - value_width)
+    lines: list[Text] = []
+    for (values, mark, name, style), last in zip(curves, lasts, strict=True):
+        value = f" {fmt(last)}"
+        line = Text(f"{mark} {name:<{label_width - 3}} ", style, no_wrap=True, overflow="crop")
+        for v in filled(column_values(record.epochs, values, plot_width)):
+            if scale is None or not math.isfinite(v) or (log and v <= 0):
+                line.append(" ")
+                continue
+            lo, hi = scale
+            y = math.log10(v) if log else v
+            level = min(len(SPARKS) - 1, max(0, int(round((y - lo) / (hi - lo) * (len(SPARKS) - 1)))))
+            line.append(SPARKS[level], style)
+        line.append(f"{value:<{value_width}}" if one_row else value)
+        line.append(" log" if log and not one_row else "", "dim")
+        lines.append(line)
+    if one_row:
+        lines = [Text(" ", no_wrap=True, overflow="crop").join(lines)]
+    if height >= 3:
+        first, last_epoch = int(record.epochs[0]), int(record.epochs[-1])
+        right = f"epoch {last_epoch:,}"
+        lines.append(Text(f"{'':<{label_width}}{first:<{max(1, width - label_width - len(right))}}{right}"[:width],
+                          "dim"))
+    return lines[:height]
+
+
+def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
+                names: tuple[str, str] = ("trn", "tst")) -> list[Text]:
+    """The chart as lines: a header (start → now), the plot with its top and bottom values, the epoch axis
+    (at most SPARK_ROWS rows: sparklines)."""
+    lines: list[Text] = []
+    if not record.epochs:
+        return [Text("loss chart: press space to train", "dim")][:height]
+    if height <= SPARK_ROWS:
+        return spark_lines(record, width, height, log, names)
+    head = header(record, log, names)
     lines.append(head)
     rows = height - 2
     scale = shared_scale([record.train, record.test], log)
     if rows < 1 or scale is None:
         return lines[:height]
     lo, hi = scale
-    label_width = 6
+    top, bottom = (10 ** hi, 10 ** lo) if log else (hi, lo)
+    label_width = max(6, 1 + len(fmt(top)), 1 + len(fmt(bottom)))     # the axis stays straight: 0.0665│
     plot_width = max(1, width - label_width)
     grid = [[" "] * plot_width for _ in range(rows)]
     styles = [[""] * plot_width for _ in range(rows)]
@@ -127,7 +191,6 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
             both = grid[row][col] not in (" ", mark)
             grid[row][col] = BOTH_MARK if both else mark
             styles[row][col] = "bold" if both else style
-    top, bottom = (10 ** hi, 10 ** lo) if log else (hi, lo)
     for r in range(rows):
         label = fmt(top) if r == 0 else fmt(bottom) if r == rows - 1 else ""
         line = Text(f"{label:>{label_width - 1}}│", "dim", no_wrap=True, overflow="crop")

@@ -24,6 +24,8 @@ STATE_LOOK = {
 }
 
 
+STATE_MARK = {"ready": "■", "paused": "‖", "running": "▶", "diverged": "✖", "stopped": "■", "no data": "✎"}
+
 BIG_NUMBERS = (("epoch", "epoch"), ("train", "train loss"), ("test", "test loss"), ("acc", "test accuracy %"))
 BIG_SCREEN = (100, 30)          # the projector layout starts at this terminal size …
 BIG_MIN_WIDTH, BIG_MIN_HEIGHT = 20, 24   # … when the numbers' column has this much room
@@ -100,6 +102,89 @@ class Legend(Widget):
         return len(self.lines(max(1, width)))
 
 
+def architecture(layers: Sequence[int]) -> str:
+    """The network's layer sizes, inputs to outputs: '2→8→8→1'."""
+    return "→".join(map(str, layers))
+
+
+class CompactNumbers(Widget):
+    """The numbers in two lines for narrow screens: state, epoch, speed and architecture; losses, accuracies, pace.
+
+    Each line drops words (never numbers) until it fits; the architecture stays, at the right of line 1.
+    """
+
+    DEFAULT_CSS = """
+    CompactNumbers { height: 2; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state, self.epoch, self.speed, self.pace = "ready", 0, 0.0, "max"
+        self.evolution = False
+        self.network: tuple[int, ...] = ()
+        self.metrics: Any = None
+        self.note = ""
+
+    def update(self, **values: Any) -> None:
+        """Change any of state, epoch, speed, pace, evolution, layers, metrics and note; redraw."""
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.refresh()
+
+    def first_line(self, width: int) -> Text:
+        """State, epoch (or generation), speed while training, and the architecture on the right."""
+        label, style = STATE_LOOK.get(self.state, (self.state, "bold"))
+        mark = STATE_MARK.get(self.state, label)
+        running = self.state == "running"
+        speed = fmt_speed(self.speed) if running and self.speed > 0 else "" if running else f"speed {self.pace}"
+        brief = speed if running else self.pace
+        word, short = ("generation", "gen") if self.evolution else ("epoch", "ep")
+        count = f"{self.epoch:,}"
+        net = architecture(self.network)
+        variants = [(label, f"{word} {count}", speed, "  "), (mark, f"{word} {count}", speed, " "),
+                    (mark, f"{word} {count}", brief, " "), (mark, f"{short} {count}", brief, " "),
+                    (mark, f"{short} {count}", "", " "), (mark, count, "", " ")]
+        for state, counter, rate, gap in variants:
+            left = Text(no_wrap=True, overflow="ellipsis")
+            left.append(state, style)
+            left.append(f"{gap}{counter}")
+            if rate:
+                left.append(f"{gap}{rate}", "dim")
+            if left.cell_len + len(gap) + len(net) <= width or (state, counter, rate) == variants[-1][:3]:
+                break
+        if net:
+            left.append(" " * max(1, width - left.cell_len - len(net)))
+            left.append(net, "bold")
+        return left
+
+    def second_line(self, width: int) -> Text:
+        """Train and test loss and accuracy, and the chosen pace when there is room (or the note instead)."""
+        if self.note:
+            return Text(self.note, "yellow", no_wrap=True, overflow="ellipsis")
+        m = self.metrics
+        losses = (fmt_loss(getattr(m, "train_loss", None)), fmt_loss(getattr(m, "test_loss", None)))
+        accs = (fmt_acc(getattr(m, "train_acc", None)), fmt_acc(getattr(m, "test_acc", None)))
+        with_acc = any(a != "—" for a in accs)
+        pace = f"speed {self.pace}"
+        paces = (True, False) if self.state == "running" else (False,)     # else line 1 shows it
+        for gap, show_pace in [("  ", p) for p in paces] + [(" ", False)]:
+            text = Text(no_wrap=True, overflow="ellipsis")
+            for i, name in enumerate(("trn", "tst")):
+                if i:
+                    text.append(gap)
+                text.append(f"{name} ", "dim")
+                text.append(losses[i] + (f" {accs[i]:>5}" if with_acc else ""))
+            if show_pace:
+                text.append(f"{gap}{pace}", "dim")
+            if text.cell_len <= width:
+                break
+        return text
+
+    def render(self) -> Text:
+        width = max(1, self.size.width)
+        return Text("\n").join([self.first_line(width), self.second_line(width)])
+
+
 class StatsPanel(Vertical):
     """Status line, a small loss/accuracy table, the legend, the loss chart and any message."""
 
@@ -110,14 +195,24 @@ class StatsPanel(Vertical):
         overflow: hidden hidden;
     }
     StatsPanel > Static { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    StatsPanel > #stats-status { height: 2; }
+    StatsPanel > #stats-status { height: 3; }
     StatsPanel > #stats-numbers { height: 3; }
     StatsPanel > #stats-message { height: auto; text-wrap: wrap; }
     StatsPanel > #stats-big { height: auto; }
+    StatsPanel > #stats-goal { height: auto; text-wrap: wrap; display: none; }
+    StatsPanel > #stats-goal.-shown { display: block; }
+    StatsPanel > #stats-goal.-reached { color: $text-success; text-style: bold; }
+    StatsPanel > CompactNumbers { display: none; }
     StatsPanel .big-label { color: $text-muted; height: 1; }
     StatsPanel Digits { width: auto; text-style: bold; }
     StatsPanel.-big > #stats-numbers { display: none; }
     StatsPanel #stats-message { color: $warning; }
+    StatsPanel.-compact { padding: 0; }
+    StatsPanel.-compact > #stats-status, StatsPanel.-compact > #stats-numbers { display: none; }
+    StatsPanel.-compact > CompactNumbers { display: block; }
+    StatsPanel.-compact > Legend { max-height: 2; }
+    StatsPanel.-compact > #stats-goal { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    StatsPanel.-compact > LossChart { min-height: 0; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -127,6 +222,9 @@ class StatsPanel(Vertical):
         self.state = "ready"
         self.evolution = False          # neuroevolution: generations, best and mean fitness
         self.pace = "max"               # the chosen speed: epochs per second, or max
+        self.network: tuple[int, ...] = ()   # the network's layer sizes (shown as 2→8→8→1)
+        self.message = ""
+        self.goal: tuple[tuple[str, ...], bool] = ((), False)   # a lesson's goal line (wordings) and if reached
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-status")
@@ -136,6 +234,8 @@ class StatsPanel(Vertical):
                 yield Static(label, classes="big-label")
                 yield Digits("—", id=f"big-{key}")
         yield Legend(id="stats-legend")
+        yield CompactNumbers(id="stats-compact")
+        yield Static(id="stats-goal")
         yield LossChart(id="stats-chart")
         yield Static(id="stats-message")
 
@@ -147,9 +247,48 @@ class StatsPanel(Vertical):
         """Large numbers when the screen is a projector's (≥ 100×30) and this panel has room for them."""
         screen_w, screen_h = self.app.size
         big = (screen_w >= BIG_SCREEN[0] and screen_h >= BIG_SCREEN[1] and self.size.width >= BIG_MIN_WIDTH
-               and self.size.height >= BIG_MIN_HEIGHT)
+               and self.size.height >= BIG_MIN_HEIGHT and not self.compact)
         self.set_class(big, "-big")
         self.query_one("#stats-big").display = big
+        self._show_goal()
+
+    @property
+    def compact(self) -> bool:
+        """True when the numbers are folded into two lines under the map (narrow screens)."""
+        return self.has_class("-compact")
+
+    def set_compact(self, compact: bool) -> None:
+        """Two compact lines (narrow screens) or the column of numbers beside the map (wide ones)."""
+        if compact != self.compact:
+            self.set_class(compact, "-compact")
+            self.show_message(self.message)
+            self.on_resize()
+
+    def show_network(self, layers: Sequence[int]) -> None:
+        """The architecture (layer sizes, inputs to outputs), on the status line."""
+        layers = tuple(int(n) for n in layers)
+        if layers != self.network:
+            self.network = layers
+            self.query_one(CompactNumbers).update(network=layers)
+            self.show_state(self.state, self.epoch)
+
+    def show_goal(self, texts: Sequence[str], reached: bool = False) -> None:
+        """A lesson's goal line (✓ when reached), longest wording first; empty hides it."""
+        texts = tuple(texts)
+        if (texts, reached) != self.goal:
+            self.goal = (texts, reached)
+            self._show_goal()
+
+    def _show_goal(self) -> None:
+        """The goal's longest wording that fits one line when compact (else its shortest); wrapped when wide."""
+        texts, reached = self.goal
+        width = max(1, self.size.width)
+        text = next((t for t in texts if len(t) <= width), texts[-1]) if texts and self.compact else \
+            (texts[0] if texts else "")
+        goal = self.query_one("#stats-goal", Static)
+        goal.update(Text(text))
+        goal.set_class(bool(text), "-shown")
+        goal.set_class(reached, "-reached")
 
     @property
     def big(self) -> bool:
@@ -169,6 +308,7 @@ class StatsPanel(Vertical):
         self.evolution = evolution
         self.set_class(evolution, "-evolution")
         self.query_one(LossChart).set_names(("best", "mean") if evolution else ("trn", "tst"))
+        self.query_one(CompactNumbers).update(evolution=evolution)
         self.show_state(self.state, self.epoch)
 
     def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
@@ -182,7 +322,11 @@ class StatsPanel(Vertical):
         counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
         text.append(f"\n{counter}")
         text.append(f"  speed {self.pace}", "dim")
+        if self.network:
+            text.append("\nnet ", "dim")
+            text.append(architecture(self.network))
         self.query_one("#stats-status", Static).update(text, layout=False)
+        self.query_one(CompactNumbers).update(state=state, epoch=epoch, speed=speed, pace=self.pace)
         self.query_one("#big-epoch", Digits).update(f"{epoch:,}".replace(",", " "))
 
     def set_pace(self, speed: int | None) -> None:
@@ -199,6 +343,7 @@ class StatsPanel(Vertical):
         table.append("tst ", "dim")
         table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
         self.query_one("#stats-numbers", Static).update(table, layout=False)
+        self.query_one(CompactNumbers).update(metrics=metrics)
         chart = self.query_one(LossChart)
         if self.evolution:                  # best and mean loss (−fitness) of the population per generation
             best, mean = metrics.best_fitness, metrics.mean_fitness
@@ -216,7 +361,9 @@ class StatsPanel(Vertical):
 
     def show_message(self, message: str) -> None:
         """A note (divergence, hints); empty hides it."""
+        self.message = message
         widget = self.query_one("#stats-message", Static)
         if str(widget.content) != message:
             widget.update(message)
-        widget.display = bool(message)
+        widget.display = bool(message) and not self.compact
+        self.query_one(CompactNumbers).update(note=message if self.compact and self.state != "stopped" else "")

@@ -29,7 +29,7 @@ async def test_layout_fits(size):
         heat = screen.query_one(HeatMap).region
         stats = screen.query_one("#stats").region
         controls = screen.query_one("#controls").region
-        footer = screen.query_one("Footer").region
+        footer = screen.query_one("KeyBar").region
         for region in (heat, stats, controls, footer):
             assert region.right <= width and region.bottom <= height and region.x >= 0 and region.y >= 0
         assert not heat.overlaps(stats) and not heat.overlaps(controls) and not stats.overlaps(controls)

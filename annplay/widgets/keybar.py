@@ -1,0 +1,111 @@
+"""The key bar: the few keys that matter, whole words only, on one line at any width; every key is a tap target."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+GAP = 1                          # cells between two keys
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the bar: what is shown ('␣', 'Pause'), the action it runs, and how long it stays (rank 0 last)."""
+
+    key: str
+    label: str
+    action: str
+    rank: int = 9
+    app: bool = False            # an app action (quit, command palette) rather than the screen's
+
+    @property
+    def width(self) -> int:
+        """Cells the key takes: 'key label'."""
+        return Text(f"{self.key} {self.label}").cell_len
+
+
+def fit_keys(keys: Sequence[Key], width: int) -> list[Key]:
+    """The keys that fit in width cells: the lowest ranks first, shown in their given order (never a cut word)."""
+    chosen: set[int] = set()
+    used = 0
+    for index in sorted(range(len(keys)), key=lambda i: (keys[i].rank, i)):
+        need = keys[index].width + (GAP if chosen else 0)
+        if used + need <= width:
+            chosen.add(index)
+            used += need
+    return [key for i, key in enumerate(keys) if i in chosen]
+
+
+class KeyBar(Widget, can_focus=False):
+    """A one-line bar of keys (like Textual's footer) whose labels can change with the state; a tap runs a key."""
+
+    DEFAULT_CSS = """
+    KeyBar { height: 1; width: 1fr; dock: bottom; background: $panel; color: $text; }
+    KeyBar > .keybar--key { color: $text-accent; text-style: bold; }
+    KeyBar > .keybar--hover { background: $panel-lighten-2; }
+    """
+
+    COMPONENT_CLASSES = {"keybar--key", "keybar--hover"}
+
+    def __init__(self, keys: Sequence[Key] = (), *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.keys: list[Key] = list(keys)
+        self.spans: list[tuple[int, int, Key]] = []        # (first cell, last cell + 1, key) as last drawn
+        self.hover: Key | None = None
+
+    def set_keys(self, keys: Sequence[Key]) -> None:
+        """New keys or labels (a redraw only when something changed)."""
+        keys = list(keys)
+        if keys != self.keys:
+            self.keys = keys
+            self.refresh()
+
+    def shown(self, width: int | None = None) -> list[Key]:
+        """The keys shown at this width (default: the bar's own)."""
+        return fit_keys(self.keys, self.size.width if width is None else width)
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        hover_style = self.get_component_rich_style("keybar--hover")
+        text = Text(no_wrap=True, overflow="crop")
+        self.spans = []
+        for key in self.shown():
+            if text.cell_len:
+                text.append(" " * GAP)
+            start = text.cell_len
+            text.append(key.key, key_style)
+            text.append(f" {key.label}")
+            if key == self.hover:
+                text.stylize(hover_style, start, text.cell_len)
+            self.spans.append((start, text.cell_len, key))
+        return text
+
+    def key_at(self, x: int) -> Key | None:
+        """The key drawn at cell x (None: between keys)."""
+        return next((key for start, end, key in self.spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self.key_at(event.x)
+        if hover != self.hover:
+            self.hover = hover
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self.hover is not None:
+            self.hover = None
+            self.refresh()
+
+    async def on_click(self, event: events.Click) -> None:
+        """A tap on a key runs it, as pressing it would."""
+        key = self.key_at(event.x)
+        if key is None:
+            return
+        event.stop()
+        if key.app:
+            await self.app.run_action(key.action)
+        else:
+            await self.screen.run_action(key.action)

@@ -1,0 +1,81 @@
+"""The message line: the playground's notifications in the layout (never over the map or the weights), for a while."""
+
+from __future__ import annotations
+
+import contextlib
+
+from rich.errors import MarkupError
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+
+DEFAULT_TIMEOUT = 5.0            # seconds, as Textual's toasts
+MAX_LINES = 3
+MARKS = {"information": ("▍", "green"), "warning": ("▍", "yellow"), "error": ("▍", "red")}
+
+
+class MessageLine(Widget, can_focus=False):
+    """The last notification (title, message) in its severity's colour; gone after its timeout or a tap."""
+
+    DEFAULT_CSS = f"""
+    MessageLine {{ height: auto; max-height: {MAX_LINES}; width: 1fr; display: none; }}
+    MessageLine.-shown {{ display: block; }}
+    MessageLine.-warning {{ color: $text-warning; }}
+    MessageLine.-error {{ color: $text-error; }}
+    """
+
+    class Show(Message):
+        """Show a notification (posted, so any thread may send it)."""
+
+        def __init__(self, message: str, title: str, severity: str, timeout: float | None, markup: bool) -> None:
+            super().__init__()
+            self.message, self.title, self.severity = message, title, severity
+            self.timeout, self.markup = timeout, markup
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+        self.severity = ""
+        self._timer: Timer | None = None
+
+    def show(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
+             markup: bool = True) -> None:
+        """Show one notification instead of the last one, for timeout seconds."""
+        mark, colour = MARKS.get(severity, MARKS["information"])
+        body = Text(message)
+        if markup:
+            with contextlib.suppress(MarkupError):
+                body = Text.from_markup(message)
+        text = Text(mark, colour)
+        if title:
+            text.append(f"{title}: ", "bold")
+        text.append_text(body)
+        self.text, self.severity = text, severity
+        for name in MARKS:
+            self.set_class(name == severity, f"-{name}")
+        self.add_class("-shown")
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEFAULT_TIMEOUT if timeout is None else max(0.5, timeout), self.clear)
+        self.refresh(layout=True)
+
+    def clear(self) -> None:
+        """Hide the message."""
+        self.text = Text()
+        self.remove_class("-shown")
+        self.refresh(layout=True)
+
+    @property
+    def message(self) -> str:
+        """The shown text ('' when none)."""
+        return self.text.plain.removeprefix("▍") if self.has_class("-shown") else ""
+
+    def render(self) -> Text:
+        return self.text
+
+    def on_click(self, event: events.Click) -> None:
+        """A tap dismisses the message."""
+        event.stop()
+        self.clear()

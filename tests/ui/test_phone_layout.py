@@ -1,0 +1,209 @@
+"""Issue 10, readable on a phone and on a projector: a full-width map below 100 columns, the architecture always
+shown, a key bar that never cuts a word and says Play or Pause, notifications that never cover the map or the
+weights, a lesson's goal marked live, the loss chart at every size."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._toast import Toast
+
+from annplay.app import PlaygroundApp
+from annplay.lessons import parse_lesson
+from annplay.screens.help import HelpScreen
+from annplay.screens.layout import narrow_layout
+from annplay.widgets.chart import LossChart
+from annplay.widgets.controls import Choice
+from annplay.widgets.heatmap import HeatMap
+from annplay.widgets.keybar import Key, KeyBar, fit_keys
+from annplay.widgets.messageline import MessageLine
+from annplay.widgets.weights import WeightEditor
+
+from .conftest import ALL_SIZES, SIZES, ready, screen_text, wait_until
+
+NARROW = [(40, 20), (60, 30), (80, 24)]
+ids = lambda s: f"{s[0]}x{s[1]}"     # noqa: E731
+
+EASY_LESSON = """
+[lesson]
+title = "Three steps"
+text = "Press n three times."
+goal_text = "3 epochs"
+goal = { min_epochs = 3, test_loss_below = 100.0 }
+
+[setup]
+dataset = "gauss"
+hidden = [2]
+"""
+
+
+def bar_line(app) -> str:
+    return screen_text(app)[-1]
+
+
+@pytest.mark.parametrize("size", NARROW, ids=ids)
+async def test_the_map_is_as_wide_as_a_narrow_terminal(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        width, height = size
+        heat = screen.query_one(HeatMap)
+        assert not screen.has_class("-wide")
+        assert heat.region.x == 0 and heat.region.width == width
+        assert screen.picture[0] == width and screen.picture[1] >= 5       # the old layout: 18–30 columns
+        text = "\n".join(screen_text(app))
+        assert "↔ x1 −6…6  ↕ x2 −6…6" in text and "pale: less sure" in text
+        numbers = screen.query_one("#stats-compact").region
+        assert numbers.height == 2 and numbers.width == width and not numbers.overlaps(heat.region)
+        assert "trn 0.7" in text and "tst 0.6" in text and "epoch 0" in text
+        chart = screen.query_one(LossChart).region
+        assert chart.height >= (2 if height >= 24 else 1) and not chart.overlaps(heat.region)   # the loss chart
+
+
+async def test_the_projector_keeps_the_map_beside_the_controls():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        heat, controls = screen.query_one(HeatMap).region, screen.query_one("#controls").region
+        assert screen.has_class("-wide") and heat.x >= controls.right
+        pw, ph = screen.picture
+        assert abs(pw - 2 * ph) <= 1                                       # square pixels when side by side
+        assert screen.query_one("#stats").big
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=ids)
+async def test_the_architecture_is_always_on_the_main_screen(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        controls = screen.query_one("#controls").region
+        rows = [i for i, line in enumerate(screen_text(app)) if "2→8→8→1" in line]
+        assert any(not controls.contains(0 if size[0] < 100 else controls.right + 1, row) for row in rows)
+        screen.query_one("#choice-layers", Choice).select(1, notify=True)
+        await wait_until(pilot, lambda: screen.session.net.layers == [2, 8, 1], "one hidden layer")
+        await pilot.pause()
+        assert "2→8→1" in "\n".join(screen_text(app))
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=ids)
+async def test_the_key_bar_cuts_no_word_and_says_play_or_pause(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+        assert bar.region.width == size[0] and bar.region.bottom == size[1]
+        shown = bar.shown()
+        line = bar_line(app)
+        assert line.rstrip() == " ".join(f"{k.key} {k.label}" for k in shown)   # whole keys only
+        labels = [k.label for k in shown]
+        assert labels[0] == "Play" and "Step" in labels and "Reset" in labels
+        assert "Help" in labels and "Quit" in labels
+        if size[0] >= 60:
+            assert "Net" in labels and "Weights" in labels
+        if size[0] >= 120:
+            assert "Commands" in labels
+        await pilot.press("space")
+        await wait_until(pilot, lambda: bar_line(app).startswith("␣ Pause"), "␣ Pause while training")
+        assert screen.running
+        await pilot.press("space")
+        await wait_until(pilot, lambda: bar_line(app).startswith("␣ Play"), "␣ Play when paused")
+        assert not screen.running
+
+
+@pytest.mark.parametrize("size", SIZES, ids=ids)
+async def test_every_key_on_the_bar_is_a_tap_target(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+
+        def where(label: str) -> int:
+            return next(start for start, _end, key in bar.spans if key.label == label)
+
+        await pilot.click(KeyBar, offset=(where("Step") + 1, 0))
+        await wait_until(pilot, lambda: screen.epoch == 1, "a tap on n Step trains one epoch")
+        await pilot.click(KeyBar, offset=(where("Play"), 0))
+        await wait_until(pilot, lambda: screen.running and bar_line(app).startswith("␣ Pause"), "a tap plays")
+        await pilot.click(KeyBar, offset=(where("Pause") + 3, 0))
+        await wait_until(pilot, lambda: not screen.running, "a tap pauses")
+        await pilot.click(KeyBar, offset=(where("Help") + 2, 0))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "a tap on ? Help")
+        text = "\n".join(screen_text(app))
+        assert "remembered in" in text or "remembered" in str(app.screen.query_one("#help-colours").render())
+
+
+def test_keys_that_do_not_fit_are_left_out_whole():
+    keys = [Key("␣", "Pause", "play", 0), Key("v", "Net", "toggle_network", 5), Key("q", "Quit", "quit", 1)]
+    assert fit_keys(keys, 40) == keys
+    assert fit_keys(keys, 14) == [keys[0], keys[2]]                     # "␣ Pause q Quit": 14 cells, in order
+    assert fit_keys(keys, 13) == [keys[0], keys[1]]                     # q Quit does not fit; v Net does
+    assert fit_keys(keys, 4) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=ids)
+async def test_notifications_never_cover_the_map_or_the_weights(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: screen.panel == "weights" and screen.query(WeightEditor), "weight editor")
+        screen.notify("Something rather long happened to the network while you were looking elsewhere.",
+                      title="Note", severity="error", markup=False)
+        line = screen.query_one(MessageLine)
+        await wait_until(pilot, lambda: line.message != "", "the message line")
+        await pilot.pause()
+        assert "Something rather long" in line.message and line.has_class("-error")
+        heat = screen.query_one(HeatMap).region
+        grid = screen.query_one("#weight-table").region
+        assert line.region.height >= 1 and not line.region.overlaps(heat) and not line.region.overlaps(grid)
+        assert "Something rather long" in "\n".join(screen_text(app))
+        for toast in app.screen.query(Toast):                              # Textual's toasts are not drawn here
+            assert toast.region.area == 0 or not (toast.region.overlaps(heat) or toast.region.overlaps(grid))
+        line.show("short-lived", timeout=0.5)
+        await wait_until(pilot, lambda: line.message == "", "the message goes after its timeout")
+        assert not line.display or line.region.height == 0
+
+
+@pytest.mark.parametrize("size", SIZES, ids=ids)
+async def test_a_lessons_goal_is_marked_live(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        lesson = parse_lesson(EASY_LESSON, "easy.toml")
+        screen.change_settings({"dataset": "gauss", "hidden": (2,)})
+        screen.lesson = lesson
+        goal = screen.query_one("#stats-goal")
+        await wait_until(pilot, lambda: "Goal" in str(goal.render()), "the goal line")
+        assert "✗" in str(goal.render()) or "now" in str(goal.render())
+        assert goal.region.height >= 1 and not goal.region.overlaps(screen.query_one(HeatMap).region)
+        assert "Goal" in "\n".join(screen_text(app))
+        await pilot.press("n", "n", "n")
+        await wait_until(pilot, lambda: "✓" in str(goal.render()), "the goal reached")
+        assert goal.has_class("-reached") and "✓" in "\n".join(screen_text(app))
+
+
+@pytest.mark.parametrize("size", [(40, 20), (80, 24), (120, 40)], ids=ids)
+async def test_C_shows_the_loss_chart_in_place_of_the_map(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n", "n")
+        chart = screen.query_one(LossChart)
+        before = chart.region
+        await pilot.press("C")
+        await pilot.pause()
+        assert not screen.query_one(HeatMap).display or screen.query_one(HeatMap).region.area == 0
+        assert chart.region.height >= 8 and chart.region.area >= 3 * before.area
+        assert "epoch 2" in "\n".join(screen_text(app))
+        await pilot.press("C")
+        await pilot.pause()
+        assert screen.query_one(HeatMap).region.width > 0 and screen.picture[0] > 0
+
+
+def test_narrow_layout_gives_the_map_its_rows_first():
+    phone = narrow_layout(20)
+    assert (phone.view, phone.map, phone.chart, phone.side) == (13, 9, 1, 6)   # 8 map rows, a caption, sparklines
+    assert narrow_layout(24).chart == 3 and narrow_layout(30).chart == 4
+    with_goal = narrow_layout(20, goal_rows=1)
+    assert with_goal.map + with_goal.chart == phone.map + phone.chart - 1 and with_goal.view == phone.view
+    weights = narrow_layout(20, panel="weights")
+    assert weights.side >= 9 and weights.view + weights.side == 19
