@@ -149,6 +149,7 @@ def test_readme_command_lines_run_in_order(tmp_path: Path) -> None:
 
 def test_readme_test_command_is_what_ci_runs() -> None:
     lines = [line.strip() for block in BASH_BLOCKS for line in block.splitlines() if "pytest" in line]
-    assert lines == ['python -m pip install -q -e ".[test,web]" && python -m pytest -q'], lines
+    assert lines == ['python3 -m venv .venv && . .venv/bin/activate && '
+                     'python -m pip install -q -e ".[test,web]" && python -m pytest -q'], lines
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     assert lines[0] in ci, "the README's test command is not a line of .ci/run"
