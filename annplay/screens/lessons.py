@@ -72,6 +72,10 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
         listing.highlighted = self.choices.index(self.open_lesson) if self.open_lesson in self.choices else 0
         listing.focus()
         self.show(self.choices[listing.highlighted or 0])
+        self.call_after_refresh(listing.scroll_to_highlight)    # once the card's height is known
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.query_one(OptionList).scroll_to_highlight)
 
     def show(self, lesson: Lesson) -> None:
         """The card of the highlighted lesson (with its goal checked when it is the open one)."""

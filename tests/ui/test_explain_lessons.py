@@ -178,3 +178,13 @@ async def test_play_lesson_file_with_markup_opens_on_its_own_card(size, monkeypa
         playground = next(s for s in app.screen_stack if isinstance(s, PlaygroundScreen))
         await wait_until(pilot, lambda: app.screen is playground, "the playground")
         assert playground.lesson.number == 42 and playground.session.setup.dataset == "xor"
+
+
+async def test_the_open_lesson_is_in_view_in_the_list(size):
+    lesson = LESSONS[-1]
+    app = PlaygroundApp(lesson.setup, lesson=lesson)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen), "the lesson's card")
+        title = f"{lesson.number}. {lesson.title}"
+        await wait_until(pilot, lambda: sum(title in line for line in screen_text(app)) == 2,
+                         "the lesson in the card and highlighted in view in the list")
