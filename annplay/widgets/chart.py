@@ -171,8 +171,14 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
     if height <= SPARK_ROWS:
         return spark_lines(record, width, height, log, names)
     head = header(record, log, names)
-    lines.append(head)
-    rows = height - 2
+    split = head.plain.find(f"  {TEST_MARK}")
+    if head.cell_len > width and split > 0 and height >= 6:     # a narrow column: one curve per line, never cut
+        first, second = header(record, False, names).divide([split])
+        first.append("  log" if log else "", "dim")
+        lines += [first, second[2:]]
+    else:
+        lines.append(head)
+    rows = height - 1 - len(lines)
     scale = shared_scale([record.train, record.test], log)
     if rows < 1 or scale is None:
         return lines[:height]

@@ -120,7 +120,7 @@ class HeatMap(Widget, can_focus=False):
     def picture_size(self) -> tuple[int, int]:
         """(width, height) in cells of the picture: square pixels that fit, or (stretched) the whole widget."""
         w, h = self.size
-        h -= 1 if self._captioned() else 0
+        h -= len(self.caption_lines())
         if w < 1 or h < 1:
             return (0, 0)
         return (w, h) if self.stretch else bd.fit_size(w, h, self.bounds.aspect)
@@ -135,6 +135,15 @@ class HeatMap(Widget, can_focus=False):
         """The last row names the axes when there is a caption and room for it."""
         return bool(self.caption) and self.size.height >= 5
 
+    def caption_lines(self) -> list[str]:
+        """The caption's rows under the picture: one, or (too long for the width) one per axis; none without room."""
+        if not self._captioned():
+            return []
+        width = max(1, self.size.width)
+        if len(self.caption) <= width or "  " not in self.caption or self.size.height < 8:
+            return [self.caption]
+        return [part.strip() for part in self.caption.split("  ", 1)]
+
     def show_caption(self, caption: str) -> None:
         """Name the axes (an empty caption gives the row back to the picture)."""
         if caption != self.caption:
@@ -144,7 +153,7 @@ class HeatMap(Widget, can_focus=False):
     def origin(self) -> tuple[int, int]:
         """Top-left cell of the picture inside the widget (the picture is centred)."""
         pw, ph = self._picture
-        h = self.size.height - (1 if self._captioned() else 0)
+        h = self.size.height - len(self.caption_lines())
         return max(0, (self.size.width - pw) // 2), max(0, (h - ph) // 2)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -228,12 +237,13 @@ class HeatMap(Widget, can_focus=False):
         for i, row in enumerate(self._rows):
             if 0 <= top + i < height:
                 self._strips[top + i] = self._strip(row)
-        if self._captioned() and height:
-            caption = self.caption if len(self.caption) <= width else self.caption[: max(0, width - 1)] + "…"
-            left = max(0, (width - len(caption)) // 2)
-            dim = self.rich_style + Style(dim=True)
-            self._strips[height - 1] = Strip([Segment(" " * left, self.rich_style), Segment(caption, dim)]
-                                             ).extend_cell_length(width, self.rich_style)
+        lines = self.caption_lines()
+        dim = self.rich_style + Style(dim=True)
+        for i, line in enumerate(lines if height >= len(lines) else []):
+            caption = line if len(line) <= width else line[: max(0, width - 1)] + "…"
+            margin = Segment(" " * max(0, (width - len(caption)) // 2), self.rich_style)
+            strip = Strip([margin, Segment(caption, dim)])
+            self._strips[height - len(lines) + i] = strip.extend_cell_length(width, self.rich_style)
 
     def render_line(self, y: int) -> Strip:
         """One terminal row: blank margins around the centred picture."""

@@ -141,8 +141,9 @@ class CompactNumbers(Widget):
         word, short = ("generation", "gen") if self.evolution else ("epoch", "ep")
         count = f"{self.epoch:,}"
         net = architecture(self.network)
-        variants = [(label, f"{word} {count}", speed, "  "), (mark, f"{word} {count}", speed, " "),
-                    (mark, f"{word} {count}", brief, " "), (mark, f"{short} {count}", brief, " "),
+        variants = [(label, f"{word} {count}", speed, "  "), (label, f"{word} {count}", speed, " "),
+                    (label, f"{word} {count}", brief, " "), (label, f"{short} {count}", brief, " "),
+                    (label, f"{short} {count}", "", " "), (mark, f"{short} {count}", brief, " "),
                     (mark, f"{short} {count}", "", " "), (mark, count, "", " ")]
         for state, counter, rate, gap in variants:
             left = Text(no_wrap=True, overflow="ellipsis")
@@ -321,7 +322,9 @@ class StatsPanel(Vertical):
             text.append(f" {fmt_speed(speed)}", "dim")
         counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
         text.append(f"\n{counter}")
-        text.append(f"  speed {self.pace}", "dim")
+        pace = f"  speed {self.pace}"
+        room = self.size.width - 1                        # the padding's column
+        text.append(pace if room <= 0 or len(counter) + len(pace) <= room else f"  {self.pace}", "dim")
         if self.network:
             text.append("\nnet ", "dim")
             text.append(architecture(self.network))
