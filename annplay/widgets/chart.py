@@ -173,9 +173,9 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
     head = header(record, log, names)
     split = head.plain.find(f"  {TEST_MARK}")
     if head.cell_len > width and split > 0 and height >= 6:     # a narrow column: one curve per line, never cut
-        first, second = header(record, False, names).divide([split])
-        first.append("  log" if log else "", "dim")
-        lines += [first, second[2:]]
+        train_part, test_part = header(record, False, names).divide([split])
+        train_part.append("  log" if log else "", "dim")
+        lines += [train_part, test_part[2:]]
     else:
         lines.append(head)
     rows = height - 1 - len(lines)
