@@ -60,7 +60,8 @@ class TeachActions(SetupActions):
             if steps:
                 self._show_now()
                 done = screen.batch_index % max(1, screen.batches)
-                into = f" + {done} of {screen.batches} batches" if done else ""
+                into = "" if not done else f", next batch {done + 1} of {screen.batches}" if screen.skipped \
+                    else f" + {done} of {screen.batches} batches"
                 self.notify(f"{steps} mini-batch step{'s' if steps > 1 else ''} taken: epoch {self.session.epoch}"
                             f"{into}", title="Explain mode", timeout=4, markup=False)
 

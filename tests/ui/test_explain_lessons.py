@@ -188,3 +188,24 @@ async def test_the_open_lesson_is_in_view_in_the_list(size):
         title = f"{lesson.number}. {lesson.title}"
         await wait_until(pilot, lambda: sum(title in line for line in screen_text(app)) == 2,
                          "the lesson in the card and highlighted in view in the list")
+
+
+async def test_a_pass_with_a_skipped_batch_counts_no_epoch(size):
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(4,), lr=0.1, batch_size=100))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        explainer = await open_explain(pilot)
+        before = screen.session.net.get_flat()
+        await pilot.press("n")                                      # look at batch 2 without stepping
+        assert explainer.batch_index == 1 and np.array_equal(screen.session.net.get_flat(), before)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: explainer.steps == 1, "a step")
+        notes = record_notifications(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: any("next batch 3 of 3" in note.message for note in notes), "the toast")
+        explainer = await open_explain(pilot)
+        assert explainer.batch_index == 2 and explainer.skipped
+        await pilot.press("s")
+        await wait_until(pilot, lambda: explainer.steps == 1, "a step")
+        assert screen.session.epoch == 0 and explainer.batch_index == 0 and not explainer.skipped
+        assert "no epoch" in explainer.message
