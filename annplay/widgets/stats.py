@@ -314,6 +314,8 @@ class StatsPanel(Vertical):
 
     def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
         """The status line: state and epoch (or generation) counter, and the speed while training."""
+        if state == "no data" and self.state != state:
+            self.query_one(LossChart).clear()            # an empty drawing: no curve of the old run
         self.state, self.epoch = state, epoch
         label, style = STATE_LOOK.get(state, (state, "bold"))
         text = Text(no_wrap=True, overflow="ellipsis")
