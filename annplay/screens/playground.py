@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 from annplay import boundary as bd
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.screens import describe
+from annplay.screens.help import as_bindings
 from annplay.screens.layout import WIDE_COLUMNS, narrow_layout
 from annplay.screens.panels import PANELS
 from annplay.screens.teach_actions import TeachActions
@@ -177,9 +178,12 @@ class PlaygroundScreen(TeachActions):
     def bar_keys(self) -> list[Key]:
         """The key bar's keys, in order; the lowest ranks stay longest on narrow screens ('␣ Pause' while training)."""
         chart = self.has_class("-chart")
+        panel_keys = [Key(self.app.get_key_display(b), b.description, b.action, 9, widget=widget.id or "")
+                      for widget in self.panel_widgets() for b in as_bindings(widget.BINDINGS)
+                      if b.show and b.description]
         return [Key("␣", "Pause" if self.running else "Play", "play", 0), Key("n", "Step", "step", 3),
                 Key("r", "Reset", "reset", 4), Key("m", "Controls", "focus_controls", 7),
-                Key("v", "Net", "toggle_network", 5), Key("w", "Weights", "toggle_weights", 6),
+                Key("v", "Net", "toggle_network", 5), Key("w", "Weights", "toggle_weights", 6), *panel_keys,
                 Key("C", "Map" if chart else "Chart", "toggle_chart", 9), Key("g", "New data", "regenerate", 10),
                 Key("t", "Test data", "flip('show_test')", 11), Key("d", "Discrete", "flip('discretize')", 12),
                 Key("p", "Points", "flip('show_points')", 13), Key("?", "Help", "help", 2),

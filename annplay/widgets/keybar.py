@@ -21,6 +21,7 @@ class Key:
     action: str
     rank: int = 9
     app: bool = False            # an app action (quit, command palette) rather than the screen's
+    widget: str = ""             # or the action of the screen's widget with this id (an open panel's keys)
 
     @property
     def width(self) -> int:
@@ -107,5 +108,8 @@ class KeyBar(Widget, can_focus=False):
         event.stop()
         if key.app:
             await self.app.run_action(key.action)
+        elif key.widget:
+            for widget in self.screen.query(f"#{key.widget}"):
+                await widget.run_action(key.action)
         else:
             await self.screen.run_action(key.action)

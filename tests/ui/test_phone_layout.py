@@ -207,3 +207,20 @@ def test_narrow_layout_gives_the_map_its_rows_first():
     assert with_goal.map + with_goal.chart == phone.map + phone.chart - 1 and with_goal.view == phone.view
     weights = narrow_layout(20, panel="weights")
     assert weights.side >= 9 and weights.view + weights.side == 19
+
+
+async def test_an_open_panels_keys_are_on_the_bar_and_tappable():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: screen.panel == "weights" and screen.query("#weight-table"), "weight editor")
+        await pilot.pause()
+        bar = screen.query_one(KeyBar)
+        assert "+ Nudge up" in bar_line(app)
+        before = float(screen.session.net.weights[0][0, 0])
+        start = next(start for start, _end, key in bar.spans if key.label == "Nudge up")
+        await pilot.click(KeyBar, offset=(start + 2, 0))
+        await wait_until(pilot, lambda: float(screen.session.net.weights[0][0, 0]) != before, "a tap nudges")
+        await pilot.press("w")
+        await wait_until(pilot, lambda: "Nudge up" not in bar_line(app), "the editor's keys go with it")
