@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from textual import on
@@ -178,16 +179,18 @@ class PlaygroundScreen(TeachActions):
     def bar_keys(self) -> list[Key]:
         """The key bar's keys, in order; the lowest ranks stay longest on narrow screens ('␣ Pause' while training)."""
         chart = self.has_class("-chart")
-        panel_keys = [Key(self.app.get_key_display(b), b.description, b.action, 9, widget=widget.id or "")
-                      for widget in self.panel_widgets() for b in as_bindings(widget.BINDINGS)
+        panel_keys = [Key(self.app.get_key_display(b), b.description, b.action, 9, widget=widget.id or "",
+                          tip=b.tooltip) for widget in self.panel_widgets() for b in as_bindings(widget.BINDINGS)
                       if b.show and b.description]
-        return [Key("␣", "Pause" if self.running else "Play", "play", 0), Key("n", "Step", "step", 3),
+        tips = {b.action: b.tooltip for b in as_bindings([*self.BINDINGS, *self.app.BINDINGS])}
+        keys = [Key("␣", "Pause" if self.running else "Play", "play", 0), Key("n", "Step", "step", 3),
                 Key("r", "Reset", "reset", 4), Key("m", "Controls", "focus_controls", 7),
                 Key("v", "Net", "toggle_network", 5), Key("w", "Weights", "toggle_weights", 6), *panel_keys,
                 Key("C", "Map" if chart else "Chart", "toggle_chart", 9), Key("g", "New data", "regenerate", 10),
                 Key("t", "Test data", "flip('show_test')", 11), Key("d", "Discrete", "flip('discretize')", 12),
                 Key("p", "Points", "flip('show_points')", 13), Key("?", "Help", "help", 2),
                 Key("q", "Quit", "quit", 1, app=True), Key("^p", "Commands", "command_palette", 8, app=True)]
+        return [replace(key, tip=key.tip or tips.get(key.action, "")) for key in keys]
 
     def action_toggle_chart(self) -> None:
         """The loss chart, full size, in place of the map; again: the map."""

@@ -22,6 +22,7 @@ class Key:
     rank: int = 9
     app: bool = False            # an app action (quit, command palette) rather than the screen's
     widget: str = ""             # or the action of the screen's widget with this id (an open panel's keys)
+    tip: str = ""                # shown when the pointer rests on the key
 
     @property
     def width(self) -> int:
@@ -93,6 +94,7 @@ class KeyBar(Widget, can_focus=False):
         hover = self.key_at(event.x)
         if hover != self.hover:
             self.hover = hover
+            self.tooltip = hover.tip or None if hover is not None else None
             self.refresh()
 
     def on_leave(self) -> None:
