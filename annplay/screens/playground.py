@@ -20,6 +20,7 @@ from annplay.screens.layout import WIDE_COLUMNS, narrow_layout
 from annplay.screens.panels import PANELS
 from annplay.screens.teach_actions import TeachActions
 from annplay.session import DRAWN
+from annplay.widgets.chart import LossChart
 from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
 from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.keybar import Key, KeyBar
@@ -150,17 +151,22 @@ class PlaygroundScreen(TeachActions):
         self.query_one("#side").styles.width = side_width if wide else None
         heatmap.set_stretch(not wide)
         stats.set_compact(not wide)
+        chart = stats.query_one(LossChart)
         if wide:
             rows = max(1, height - 1)                   # the key bar takes one row
             pw, _ph = bd.fit_size(width - side_width - STATS_MIN_WIDTH - 2, rows, self.session.bounds.aspect)
             view.styles.height = "1fr"
             heatmap.styles.width, heatmap.styles.height = pw, None
+            chart.styles.height, chart.display = None, True
         else:
             legend_rows = min(2, len(stats.query_one(Legend).lines(width)))
             lay = narrow_layout(height, panel=self.panel, goal_rows=1 if self.lesson is not None else 0,
                                 legend_rows=legend_rows, captioned=bool(heatmap.caption))
             view.styles.height = lay.view
             heatmap.styles.width, heatmap.styles.height = None, lay.map
+            in_place = self.has_class("-chart")          # C: the chart in the map's place
+            chart.styles.height = "1fr" if in_place else lay.chart
+            chart.display = in_place or lay.chart > 0
         self._show_keys()
 
     def _side_width(self, width: int) -> int:
@@ -259,6 +265,10 @@ class PlaygroundScreen(TeachActions):
             self.query_one(ControlPanel).sync()
         if rebuild and was_running and self.session.has_data:
             self._start()
+
+    @on(StatsPanel.LegendResized)
+    def _legend_resized(self) -> None:
+        self._apply_layout()
 
     @on(ControlPanel.Changed)
     def _panel_changed(self, event: ControlPanel.Changed) -> None:

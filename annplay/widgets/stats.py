@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
@@ -360,9 +361,17 @@ class StatsPanel(Vertical):
                           ("acc", fmt_acc(acc).removesuffix("%"))):
             self.query_one(f"#big-{key}", Digits).update(text.replace("—", "-"))
 
+    class LegendResized(Message):
+        """The legend now takes another number of lines (a narrow layout gives the map's rows again)."""
+
     def show_legend(self, entries: Sequence[Text]) -> None:
         """The colour legend under the numbers: entries that wrap between each other on narrow screens."""
-        self.query_one(Legend).show(entries)
+        legend = self.query_one(Legend)
+        width = max(1, self.content_region.width)
+        before = len(legend.lines(width))
+        legend.show(entries)
+        if len(legend.lines(width)) != before:
+            self.post_message(self.LegendResized())
 
     def show_message(self, message: str) -> None:
         """A note (divergence, hints); empty hides it."""

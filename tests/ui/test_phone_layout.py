@@ -224,3 +224,21 @@ async def test_an_open_panels_keys_are_on_the_bar_and_tappable():
         await wait_until(pilot, lambda: float(screen.session.net.weights[0][0, 0]) != before, "a tap nudges")
         await pilot.press("w")
         await wait_until(pilot, lambda: "Nudge up" not in bar_line(app), "the editor's keys go with it")
+
+
+async def test_a_longer_legend_takes_its_rows_from_the_map_and_chart_not_from_the_numbers():
+    from annplay.widgets.stats import Legend
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        legend, numbers, stats = screen.query_one(Legend), screen.query_one("#stats-compact"), screen.query_one("#stats")
+        map_rows = screen.query_one(HeatMap).region.height + screen.query_one(LossChart).region.height
+        screen.query_one("#choice-dataset", Choice).select("iris", notify=True)
+        await wait_until(pilot, lambda: "setosa" in "\n".join(screen_text(app)), "the iris legend")
+        await pilot.pause()
+        assert len(legend.lines(legend.region.width)) == 2 and legend.region.height == 2
+        assert screen.query_one(HeatMap).region.height + screen.query_one(LossChart).region.height < map_rows
+        assert stats.region.contains_region(numbers.region) and numbers.region.height == 2
+        text = "\n".join(screen_text(app))
+        assert "virginica" in text and "trn " in text and "2→8→8→3" in text
