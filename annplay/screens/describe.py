@@ -74,4 +74,6 @@ def goal_line(lesson: Lesson, setup: Any, metrics: Any) -> tuple[tuple[str, ...]
         return (f"Goal: {goal} — {plain(status)}", f"Goal ✗ {plain(status)}"), False
     unmet = plain(status.removeprefix("Not yet: "))
     now = re.sub(r" \(goal [^)]*\)", "", unmet)
-    return (f"Goal: {goal} (now {now})", f"Goal ✗ {unmet}", f"Goal ✗ now {now}"), False
+    parts = unmet.split("; ")
+    first = f"Goal ✗ {parts[0]}" + (f" +{len(parts) - 1}" if len(parts) > 1 else "")   # the first thing to do
+    return (f"Goal: {goal} (now {now})", f"Goal ✗ {unmet}", f"Goal ✗ now {now}", first), False
