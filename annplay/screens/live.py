@@ -288,8 +288,11 @@ class LiveScreen(TapSafe, Screen[None]):
         epochs = max(1, round(speed * frame))
         stop = lambda: cancelled() or not session.is_current(run)   # noqa: E731
         next_frame = time.perf_counter()
-        while not stop():
-            metrics = session.step(epochs)
+        while True:
+            with session.lock:                           # once stopped, not one more frame (the lock re-enters)
+                if stop():
+                    return
+                metrics = session.step(epochs)
             goal = session.goal_reached(metrics)
             finished = session.done() or bool(goal)
             if finished:
