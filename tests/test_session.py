@@ -235,3 +235,13 @@ def test_a_change_measures_the_pace_again_so_one_chunk_cannot_freeze_the_app(cha
     before = s.epoch
     s.run_for(0.0, metrics=False)                        # a zero deadline: exactly one chunk
     assert s.epoch - before == 1
+
+
+def test_train_percent_applies_to_real_data_and_noise_does_not():
+    """Iris has no fixed test set: Train % splits it (so the control stays); noise is for generated data only."""
+    s = Session(Setup(dataset="iris"))
+    assert s.applies("train_ratio") and not s.applies("noise")
+    s.apply(train_ratio=80.0)
+    assert (s.prep.X_train.shape[1], s.prep.X_test.shape[1]) == (120, 30)
+    s.set_drawn(((0.0, 0.0, 0.0), (1.0, 1.0, 1.0)))
+    assert not s.applies("train_ratio") and not s.applies("noise")
