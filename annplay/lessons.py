@@ -169,10 +169,11 @@ class _Reader:
             if key not in LESSON_KEYS:
                 raise self.fail(f"unknown key {key!r}; [lesson] has: {', '.join(LESSON_KEYS)}", "lesson", key)
         setup = self.setup(raw_setup)
+        goal = self.goal(self.table(meta, "goal", "lesson"))
+        setup = self.budget(setup, goal)
         title = self.one_line(meta, "title")
         text = self.text(meta)
         goal_text = self.one_line(meta, "goal_text")
-        goal = self.goal(self.table(meta, "goal", "lesson"))
         solution = self.solution(meta.get("solution", {}), setup)
         number = self.number(meta, default_number)
         return Lesson(number, title, text, setup, goal, goal_text, solution, self.source)
@@ -199,6 +200,18 @@ class _Reader:
             return Setup(**_values(raw)).validate()
         except SettingError as exc:
             raise self.fail(f"setup.{exc.setting}: {exc.message}", "setup", exc.setting) from None
+
+    def budget(self, setup: Setup, goal: Mapping[str, Any]) -> Setup:
+        """The set-up stops at the goal's epoch budget (max_epochs): "Stop after" is set to it when not given."""
+        budget = goal.get("max_epochs")
+        if budget is None:
+            return setup
+        if setup.epochs is None:
+            return setup.with_(epochs=max(1, budget)).validate()
+        if setup.epochs > budget:
+            raise self.fail(f"setup.epochs {setup.epochs} runs past the goal's max_epochs {budget}; "
+                            f"give epochs = {budget} or leave it out", "setup", "epochs")
+        return setup
 
     def number(self, meta: Mapping[str, Any], default: int) -> int:
         value = meta.get("number", default)
@@ -398,7 +411,7 @@ def _setup_problems(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> li
             what, op = COUNT_GOALS[key]
             count = _count(what, setup, metrics)
             if not _compare(count, op, limit):
-                problems.append(f"{what} {count} (goal {op} {limit})")
+                problems.append(f"{what} {count:,} (goal {op} {limit:,})")
         elif key.endswith(IN_SUFFIX) and key not in METRIC_GOALS:
             name = key[:-len(IN_SUFFIX)]
             entry = SETTINGS[name]
@@ -439,16 +452,28 @@ def _metric_problems(lesson: Lesson, metrics: Metrics | None) -> tuple[list[str]
     return unmet, met
 
 
+def _missed(budget: int, epoch: int, problems: list[str], unmet: list[str]) -> str:
+    """The epoch budget is spent without the goal: what fell short, when, and how to try again."""
+    over = [p for p in problems if not p.startswith("epochs ")]
+    short = "; ".join([*over, *(re.sub(r" \(goal [^)]*\)", "", u) for u in unmet)] or ["goal met too late"])
+    when = f"at epoch {epoch:,}" if epoch <= budget else f"at epoch {epoch:,}, past the {budget:,} allowed"
+    return f"Missed: {short} {when} — press r to try again"
+
+
 def goal_status(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> tuple[bool, str]:
     """(reached, one line for the student): does this set-up's run, at these metrics, meet the goal?
 
     The set-up conditions (layers, pinned settings) and epoch limits are checked first, then the
-    metrics; a diverged run never meets a goal.  Pure: the app may keep "reached" once it was.
+    metrics; a diverged run never meets a goal; once a max_epochs budget is spent short of the goal the
+    line says "Missed: … — press r to try again".  Pure: the app may keep "reached" once it was.
     """
     if metrics is not None and metrics.state == "diverged":
         return False, "Diverged: lower the learning rate and reset"
     problems = _setup_problems(lesson, setup, metrics)
     unmet, met = _metric_problems(lesson, metrics)
+    budget = lesson.goal.get("max_epochs")
+    if budget is not None and metrics is not None and metrics.epoch >= budget and (problems or unmet):
+        return False, _missed(budget, metrics.epoch, problems, unmet)
     if problems or unmet:
         return False, "Not yet: " + "; ".join(problems + unmet)
     return True, "Goal reached: " + "; ".join(met or [lesson.goal_text])

@@ -147,7 +147,7 @@ def test_each_metric_condition_decides(goal: str, met: Metrics, unmet: Metrics) 
     lesson = lesson_with(goal)
     assert goal_status(lesson, lesson.setup, met)[0] is True
     reached, text = goal_status(lesson, lesson.setup, unmet)
-    assert reached is False and text.startswith("Not yet:")
+    assert reached is False and text.startswith(("Not yet:", "Missed:"))
 
 
 @pytest.mark.parametrize(("goal", "ok", "bad"), [
@@ -173,6 +173,41 @@ def test_status_text_names_what_is_missing_and_what_was_reached() -> None:
     assert "hidden layers 2 (goal ≤ 1)" in text and "test loss 0.3 (goal < 0.1)" in text
     reached, text = goal_status(lesson, lesson.setup.with_(hidden=(4,)), metrics(test_loss=0.05))
     assert reached and text == "Goal reached: test loss 0.05"
+
+
+def test_a_lesson_with_an_epoch_budget_stops_there() -> None:
+    budgeted = [lesson for lesson in LESSONS if "max_epochs" in lesson.goal]
+    assert {lesson.number for lesson in budgeted} >= {3, 4, 6, 7, 8}
+    for lesson in budgeted:
+        assert lesson.setup.epochs == lesson.goal["max_epochs"], lesson.source     # "Stop after" = the budget
+        assert lesson.solved_setup().epochs == lesson.goal["max_epochs"]
+    assert lesson_with("max_epochs = 300").setup.epochs == 300                        # filled in when not given
+    assert lesson_with("test_loss_below = 0.1").setup.epochs is None
+    session = Session(load_lesson(3).setup)
+    while not session.done():
+        session.step(CHUNK)
+    assert session.epoch == 500
+
+
+def test_a_spent_budget_says_missed_and_how_to_retry() -> None:
+    lesson = load_lesson(3)
+    at = metrics(epoch=500, test_acc=0.708)
+    assert goal_status(lesson, lesson.setup, at) == (
+        False, "Missed: test acc. 70.8 % at epoch 500 — press r to try again")
+    reached, text = goal_status(lesson, lesson.setup, metrics(epoch=499, test_acc=0.708))
+    assert not reached and text.startswith("Not yet:")
+    reached, text = goal_status(lesson, lesson.setup, metrics(epoch=95095, test_acc=0.708))
+    assert not reached and text == ("Missed: test acc. 70.8 % at epoch 95,095, past the 500 allowed"
+                                    " — press r to try again")
+    reached, text = goal_status(lesson, lesson.setup, metrics(epoch=13794, test_acc=0.99))
+    assert not reached and "goal met too late at epoch 13,794" in text
+    assert goal_status(lesson, lesson.setup, metrics(epoch=500, test_acc=0.96))[0] is True
+
+
+def test_epoch_counts_have_thousands_separators() -> None:
+    lesson = lesson_with("min_epochs = 2000")
+    reached, text = goal_status(lesson, lesson.setup, metrics(epoch=1500))
+    assert not reached and "epochs 1,500 (goal ≥ 2,000)" in text
 
 
 def test_a_diverged_or_unmeasured_run_never_meets_the_goal() -> None:
@@ -243,6 +278,8 @@ def load_lesson_number_free(folder: Path) -> Lesson:
     (GOOD.replace("test_loss_below = 0.1", 'trainer_in = ["sgd"]'), 5, "goal.trainer_in: unknown 'sgd'"),
     (GOOD.replace("test_loss_below = 0.1", "max_epochs = 1.5"), 5, "goal.max_epochs: needs a whole number"),
     (GOOD.replace("goal = { test_loss_below = 0.1 }", "goal = {}"), 5, "goal is empty"),
+    (GOOD.replace("test_loss_below = 0.1", "max_epochs = 50").replace("hidden = [4]", "hidden = [4]\nepochs = 60"),
+     13, "setup.epochs 60 runs past the goal's max_epochs 50"),
     (GOOD.replace('text = "one line"', 'text = "' + "x" * 41 + '"'), 3, "41 columns wide; at most 40"),
     (GOOD.replace('text = "one line"', 'text = "' + "界" * 21 + '"'), 3, "42 columns wide"),
     (GOOD.replace('text = "one line"', 'text = "' + "a\\n" * 9 + '"'), 3, "9 lines; at most 8"),
