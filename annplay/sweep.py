@@ -51,7 +51,8 @@ def find_setting(name: str) -> Setting:
     for entry in SETTINGS.values():
         if key in (entry.name, entry.flag.lstrip("-"), entry.flag.lstrip("-").replace("-", "_"), entry.code):
             return entry
-    raise SettingError(key or name, f"no setting {name!r} to vary; known: {', '.join(SETTINGS)}")
+    known = ", ".join(entry.flag.lstrip("-") for entry in SETTINGS.values())
+    raise SettingError(key or name, f"no setting {name!r} to vary; known (as flags, without --): {known}")
 
 
 def parse_vary(text: str) -> tuple[str, list[str]]:

@@ -54,7 +54,7 @@ def test_expand_is_the_cross_product_with_seeds_innermost() -> None:
 
 
 @pytest.mark.parametrize("vary, seeds, setting, words", [
-    ({"colour": ["red"]}, 1, "colour", "no setting 'colour' to vary; known: dataset"),
+    ({"colour": ["red"]}, 1, "colour", "no setting 'colour' to vary; known (as flags, without --): dataset, points"),
     ({"lr": ["fast"]}, 1, "lr", "--vary lr=fast: a number > 0"),
     ({"lr": ["0.1", "0.10"]}, 1, "lr", "given twice"),
     ({"lr": ["0.1"], "--lr": ["0.2"]}, 1, "lr", "varied twice"),
@@ -233,3 +233,11 @@ def test_a_worker_that_dies_gives_a_failed_row(monkeypatch: pytest.MonkeyPatch) 
 def test_bad_jobs_or_epochs_fail_before_any_run(jobs: int, epochs: int | None, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         run_sweep([SMALL], epochs=epochs, jobs=jobs)
+
+
+def test_the_app_sweep_can_vary_the_network_shape():
+    """The Sweep view offers layer shapes (the table entry has no steps of its own), centred on the current one."""
+    from annplay.screens.sweep_view import CANDIDATES, around
+    assert "hidden" in CANDIDATES
+    assert around("hidden", (8, 8), 3) == [(4, 4), (8, 8), (16, 16)]
+    assert around("hidden", (3, 5), 2) == [(), (4,)]          # not one of the shapes: from the start

@@ -117,7 +117,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
         except SettingError:
             values = ["?"] * len(varied)
         states = ", ".join(f"{count} {state}" for state, count in group.states.items())
-        cells = [str(place), *values, fmt(group.loss_mean), fmt(group.loss_sd),
+        sd = fmt(group.loss_sd) if len(group.rows) > 1 else "–"      # one seed: no spread to show
+        cells = [str(place), *values, fmt(group.loss_mean), sd,
                  fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states]
         if not varied:
             cells.append(group.group)

@@ -22,15 +22,17 @@ from annplay.screens.tapsafe import TapSafe
 from annplay.sweep import MAX_RUNS, Sweep, rank
 from annplay.widgets.safe_list import SafeOptionList
 
-CANDIDATES = ("lr", "activation", "batch_size", "optimizer", "regularization", "reg_rate", "dropout", "trainer",
-              "noise", "seed")
+CANDIDATES = ("lr", "hidden", "activation", "batch_size", "optimizer", "regularization", "reg_rate", "dropout",
+              "trainer", "noise", "seed")
+# Settings whose table entry has no steps to cycle through (a list of layer sizes): the shapes a sweep offers.
+SHAPES: dict[str, tuple[Any, ...]] = {"hidden": ((), (4,), (8,), (4, 4), (8, 8), (16, 16), (8, 8, 8), (16, 16, 16))}
 SWEEP_EPOCHS = 200           # each run's epoch limit when the set-up has none
 MAX_GRID = 64                # the app's grids stay small
 
 
 def around(name: str, value: Any, width: int) -> list[Any]:
     """``width`` values of the table's steps for ``name``, centred on ``value`` where it is a step."""
-    steps = list(SETTINGS[name].steps())
+    steps = list(SETTINGS[name].steps()) or list(SHAPES.get(name, ()))
     if not steps:
         return [value]
     at = steps.index(value) if value in steps else 0
@@ -113,7 +115,9 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
                 label = Text(f"□ {name} ({SETTINGS[name].format(self.base[name])})", style="dim")
             settings.add_option(Option(label, id=name))
         settings.highlighted = min(keep, settings.option_count - 1)
-        self.query_one("#sweep-status", Static).update(f"{self.run_count()} runs × {self.epochs()} epochs; g runs them")
+        runs = self.run_count()
+        plural = "s" if runs != 1 else ""
+        self.query_one("#sweep-status", Static).update(f"{runs} run{plural} × {self.epochs()} epochs; g runs them")
 
     def epochs(self) -> int:
         return self.base.epochs or SWEEP_EPOCHS
@@ -214,8 +218,8 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
             setup = decode(ranked.group)
             what = " ".join(f"{n}={SETTINGS[n].format(setup[n])}" for n in varied if n != "seed")
             loss = "–" if ranked.loss_mean is None else f"{ranked.loss_mean:.4g}"
-            acc = "" if ranked.acc_mean is None else f" acc {ranked.acc_mean * 100:.1f}%"
-            board.add_option(Option(f"{place}. {what} · loss {loss}{acc}", id=f"row-{place}"))
+            acc = "" if ranked.acc_mean is None else f" test acc {ranked.acc_mean * 100:.1f}%"
+            board.add_option(Option(f"{place}. {what} · test loss {loss}{acc}", id=f"row-{place}"))
             self.codes.append(str(ranked.rows[0]["setup"]))
         if board.option_count:
             board.highlighted = min(keep or 0, board.option_count - 1)
