@@ -139,7 +139,7 @@ def read_setup(path: PathLike) -> Setup:
 def read_setup_file(path: PathLike) -> SetupFile:
     """The set-up and the model reference of a TOML set-up file (or a lesson file)."""
     name = str(path)
-    text = _read_text(path, "--setup")
+    text = _read_text(path, "set-up file")
     return parse_setup_text(text, name, folder=Path(path).parent)
 
 
