@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print(markdown(), end="")
         return EXIT_OK
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         for name, flag, default, allowed, applies, help_ in rows():
             console.print(Text.assemble((flag, "bold"), f"  {name}, default {default}"), highlight=False)
             for label, text in (("", help_), ("allowed: ", allowed), ("applies to: ", applies)):
-                console.print(Text(f"  {label}{text}"), highlight=False)
+                console.print(Padding(Text(f"{label}{text}"), (0, 0, 0, 2), expand=False), highlight=False)
         return EXIT_OK
     table = Table(box=None, show_header=True, header_style="bold", expand=True)
     for col in COLUMNS:
