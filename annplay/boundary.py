@@ -365,7 +365,7 @@ def legend(
         parts += [("   ", None), (TRAIN_GLYPH, mark), (" train  ", None), (TEST_GLYPH, mark), (" test", None)]
     else:
         shown = min(k, 10)
-        parts.append((f"   points: {' '.join(TRAIN_CHARS[:shown])} train, {' '.join(TEST_CHARS[:shown])} test", None))
+        parts.append((f"   points: train {' '.join(TRAIN_CHARS[:shown])}, test {' '.join(TEST_CHARS[:shown])}", None))
     return parts
 
 
