@@ -40,7 +40,7 @@ def test_a_step_is_the_engines_sgd_step_on_that_batch(dtype: str, index: int) ->
     np.testing.assert_allclose(session.net.get_flat(), engine.get_flat(), rtol=0, atol=atol)
     np.testing.assert_allclose(session.net.weights[1], shown.W_new, rtol=0, atol=atol)
     assert stepped.loss_after < stepped.loss_before and stepped.batch == index and not stepped.counted
-    assert session.epoch == 0 and stepped.summary().startswith(f"Stepped {index + 1}/25: loss ")
+    assert session.epoch == 0 and stepped.summary().startswith(f"Stepped {index + 1}/25: batch loss ")
 
 
 def test_a_whole_pass_is_one_epoch_and_a_skipped_batch_counts_none() -> None:

@@ -79,6 +79,11 @@ def test_text_fits_eight_by_forty(lesson: Lesson) -> None:
         assert line.isprintable(), line
 
 
+def test_lesson_1_names_the_layers_control_as_it_reads() -> None:
+    text = " ".join(load_lesson(1).text)
+    assert "Layers 0" in text and "Layers: none" not in text       # the control shows "Layers ◀ 0 ▶"
+
+
 def test_summary_lines_list_the_lessons() -> None:
     assert LESSONS[0].summary == " 1  A straight line: test loss < 0.05 with no hidden layer"
     assert all(lesson.summary.startswith(f"{lesson.number:>2}  {lesson.title}: ") for lesson in LESSONS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,6 +21,8 @@ from annplay.lessons import LESSONS, Lesson, goal_status
 from annplay.screens.tapsafe import TapSafe
 from annplay.textsafe import plain
 from annplay.widgets.safe_list import SafeOptionList
+
+FRAMED_WIDTH = 84                   # from this width the view is a framed box (80 columns inside) over the playground
 
 
 def lesson_changes(current: Any, lesson: Lesson) -> dict[str, Any]:
@@ -43,7 +46,9 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
 
     DEFAULT_CSS = """
     LessonsScreen { align: center middle; }
-    LessonsScreen > Vertical { width: 100%; max-width: 80; height: 100%; background: $surface; padding: 0; }
+    LessonsScreen > Vertical { width: 100%; height: 100%; background: $surface; padding: 0; }
+    LessonsScreen.-framed > Vertical { max-width: 84; border: round $accent; border-title-align: left;
+                                       padding: 0 1; }
     LessonsScreen OptionList { height: 1fr; min-height: 4; }
     LessonsScreen #lesson-card { height: auto; max-height: 12; }
     LessonsScreen #lesson-keys { color: $text-muted; height: 1; }
@@ -51,16 +56,19 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
 
     BINDINGS = [Binding("escape,l", "dismiss", "Back")]
 
-    def __init__(self, current: Lesson | None = None, setup: Any = None, metrics: Any = None) -> None:
+    def __init__(self, current: Lesson | None = None, setup: Any = None, metrics: Any = None,
+                 start: Lesson | None = None) -> None:
         super().__init__()
         self.open_lesson = current
+        self.start = start if start is not None else current       # highlighted first (the next once one is passed)
         self.run_setup = setup
         self.run_metrics = metrics
         # the shipped lessons, then the open one when it is a teacher's own file
         self.choices: tuple[Lesson, ...] = LESSONS if current is None or current in LESSONS else (*LESSONS, current)
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical() as frame:
+            frame.border_title = "Lessons"
             yield Static(id="lesson-card")
             yield SafeOptionList(*[Option(Text(plain(f"{lesson.number}. {lesson.title}", one_line=True)),
                                           id=f"lesson-{i}")
@@ -69,12 +77,14 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
-        listing.highlighted = self.choices.index(self.open_lesson) if self.open_lesson in self.choices else 0
+        listing.highlighted = self.choices.index(self.start) if self.start in self.choices else 0
         listing.focus()
         self.show(self.choices[listing.highlighted or 0])
+        self.set_class(self.size.width >= FRAMED_WIDTH, "-framed")
         self.call_after_refresh(listing.scroll_to_highlight)    # once the card's height is known
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width >= FRAMED_WIDTH, "-framed")   # wider than the card: a frame around it
         self.call_after_refresh(self.query_one(OptionList).scroll_to_highlight)
 
     def show(self, lesson: Lesson) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
@@ -20,6 +21,9 @@ OPEN_HINT = "A share code (ap1:…), a TF Playground link or a set-up file (.tom
 
 class SetupActions(PanelScreen):
     """Set-ups as text and files, pinned runs and sweeps, on top of the panels' keys."""
+
+    lesson: Any = None                 # the open lesson (the playground's property); another set-up closes it
+    lesson_passed: Any = None          # the open lesson once its passing was announced
 
     def _apply_layout(self) -> None:
         raise NotImplementedError                # the playground's own
@@ -74,18 +78,34 @@ class SetupActions(PanelScreen):
             self.notify(plain(warning), title="Note", severity="warning", markup=False)
         return True
 
-    def adopt(self, setup: Setup, hidden: set[str] | frozenset[str] = frozenset()) -> bool:
-        """Make ``setup`` the session's (paused, new weights from its seed); True when the engine took it."""
+    def adopt(self, setup: Setup, hidden: set[str] | frozenset[str] = frozenset(), lesson: Any = None) -> bool:
+        """Make ``setup`` the session's (paused, new weights from its seed); True when the engine took it.
+
+        ``lesson``: the lesson this set-up starts (announced); any other set-up closes the open lesson."""
         self._stop()
         try:
             self.session.load_setup(setup, hidden)
         except (SettingError, ValueError) as error:
             self.notify(plain(str(error)), title="Not opened", severity="error", markup=False)
             return False
+        closed = self.lesson if self.lesson is not None and self.lesson is not lesson else None
+        if self.lesson is not lesson:
+            self.lesson = lesson
+        self.lesson_passed = None
         self._refresh_everything()
-        self.notify(f"Set-up opened: {self.session.data_name}, layers "
-                    f"{','.join(map(str, setup.hidden)) or 'none'}, {setup.trainer}", timeout=3)
+        if lesson is not None:
+            self.announce_lesson(lesson)
+        else:
+            self.notify(f"Set-up opened: {plain(self.session.data_name)}, layers "
+                        f"{','.join(map(str, setup.hidden)) or 'none'}, {setup.trainer}"
+                        + (f" · Lesson {closed.number} closed" if closed is not None else ""),
+                        timeout=4 if closed is not None else 3, markup=False)
         return True
+
+    def announce_lesson(self, lesson: Any) -> None:
+        """The message line names the open lesson and its goal (the goal line under the numbers stays)."""
+        self.notify(f"Goal: {plain(lesson.goal_text)}", title=f"Lesson {lesson.number}: {plain(lesson.title)}",
+                    timeout=6, markup=False)
 
     # --- save -----------------------------------------------------------------------
 

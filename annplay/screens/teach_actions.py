@@ -7,10 +7,17 @@ from typing import Any
 from annplay.screens.setup_actions import SetupActions
 
 
+def next_lesson(lesson: Any) -> Any:
+    """The shipped lesson after ``lesson`` (None after the last, or for a teacher's own file)."""
+    from annplay.lessons import LESSONS
+
+    later = [other for other in LESSONS if other.number > lesson.number] if lesson in LESSONS else []
+    return later[0] if later else None
+
+
 class TeachActions(SetupActions):
     """Actions for a class (their keys are in the playground's BINDINGS): lessons, explain mode, colours."""
 
-    lesson: Any = None
     explain_pass: tuple[Any, int, bool] = (None, 0, False)   # (pass key, next batch, skipped one) of explain mode
 
     def change_settings(self, changes: dict[str, Any]) -> None:
@@ -22,21 +29,42 @@ class TeachActions(SetupActions):
         self.show_lessons()
 
     def show_lessons(self, lesson: Any = None) -> None:
-        """The Lessons view on ``lesson`` (else the open one), which becomes the open lesson; enter opens the
-        highlighted lesson (its set-up replaces the current one), escape keeps the set-up as it is."""
-        from annplay.screens.lessons import LessonsScreen, lesson_changes
+        """The Lessons view on the open lesson (the next one once it is passed); enter opens the highlighted lesson
+        (its set-up, fresh weights), escape keeps the set-up as it is.
+
+        ``lesson`` (``--lesson``): it becomes the open lesson on the current set-up at once, and leaving the view
+        either way announces it, as enter does."""
+        from annplay.screens.lessons import LessonsScreen
 
         if lesson is not None:
-            self.lesson = lesson
+            self.lesson, self.lesson_passed = lesson, None
+        start = next_lesson(self.lesson) if self.lesson is not None and self.lesson_passed is self.lesson else None
 
         def opened(chosen: Any) -> None:
             if chosen is not None:
-                self.lesson = chosen
-                self.change_settings(lesson_changes(self.session.setup, chosen))
-                self.notify(chosen.goal_text, title=f"Lesson {chosen.number}: {chosen.title}", timeout=6,
-                            markup=False)
+                self.adopt(chosen.setup, lesson=chosen)
+            elif lesson is not None and self.lesson is lesson:
+                self.announce_lesson(lesson)
 
-        self.app.push_screen(LessonsScreen(self.lesson, self.session.setup, self.session.metrics()), opened)
+        self.app.push_screen(LessonsScreen(self.lesson, self.session.setup, self.session.metrics(), start=start),
+                             opened)
+
+    def _show(self, snap: Any, rows: Any = None) -> None:
+        """Draw a frame, then announce the open lesson's goal the first time it is reached."""
+        super()._show(snap, rows)
+        self.check_lesson(snap.metrics)
+
+    def check_lesson(self, metrics: Any) -> None:
+        """Once per opened lesson, when its goal is reached: 'Lesson 3 passed ✓ — L for lesson 4' (message line)."""
+        from annplay.lessons import goal_status
+
+        lesson = self.lesson
+        if lesson is None or self.lesson_passed is lesson or not goal_status(lesson, self.session.setup, metrics)[0]:
+            return
+        self.lesson_passed = lesson
+        following = next_lesson(lesson)
+        then = f"L for lesson {following.number}" if following is not None else "that was the last lesson"
+        self.notify(f"Lesson {lesson.number} passed ✓ — {then}", timeout=8, markup=False)
 
     def action_explain(self) -> None:
         """Explain mode for the selected neuron's layer (else the output layer); pauses training first.

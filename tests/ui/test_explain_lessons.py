@@ -64,6 +64,7 @@ async def test_s_takes_exactly_the_step_shown_and_the_playground_shows_it(size):
         np.testing.assert_array_equal(explainer.shown.W, shown.W_new)
         text = "\n".join(screen_text(app))
         assert "batch 2 of" in text and "Stepped 1/" in text
+        assert "batch loss" in " ".join(line.strip() for line in screen_text(app))   # not the epoch's train loss
         assert all(len(line.rstrip()) <= size[0] for line in screen_text(app))
         assert session.epoch == 0                                   # one mini-batch is not an epoch
         await pilot.press("escape")
