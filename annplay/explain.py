@@ -322,7 +322,7 @@ class Stepped:
 
     def summary(self) -> str:
         """One line for the student: which batch was stepped and what the step did to that batch's loss."""
-        text = f"Stepped {self.batch + 1}/{self.batches}: batch loss {self.loss_before:.4g} → {self.loss_after:.4g}"
+        text = f"Stepped {self.batch + 1}/{self.batches}: batch loss {self.loss_before:.4g}→{self.loss_after:.4g}"
         if self.counted:
             return f"{text}; epoch {self.epoch} complete"
         return text + ("; batches were skipped, so no epoch is counted" if self.pass_ended else "")
