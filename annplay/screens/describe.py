@@ -13,7 +13,7 @@ from annplay import boundary as bd
 from annplay.lessons import Lesson, goal_status
 from annplay.session import Session
 from annplay.textsafe import markup_safe, plain
-from annplay.widgets.heatmap import legend_entries
+from annplay.widgets.heatmap import legend_entries, target_range
 
 KINDS = {"binary": "classification (2 classes)", "regression": "regression"}
 
@@ -27,13 +27,17 @@ def problem_text(session: Session) -> str:
             f"Network {'→'.join(map(str, session.net.layers))}.\nData: {markup_safe(ds.description)}.")
 
 
-def legend(session: Session, neuron: tuple[int, int] | None) -> list[Text]:
-    """The class colours, or (a neuron shown) which neuron and its colours."""
+def legend(session: Session, neuron: tuple[int, int] | None, *, color: bool = True) -> list[Text]:
+    """The class colours (or the plain map's marks), or (a neuron shown) which neuron and its colours.
+
+    The point marks (● train ◆ test) show only when there are test points to tell apart (never for a drawing)."""
     prep = session.prep
     if neuron is None:
         ds = prep.dataset
-        n_classes = ds.n_classes if prep.kind != "regression" else 2
-        return legend_entries(prep.kind, ds.class_names, n_classes, session.setup.show_test)
+        show_test = session.setup.show_test and prep.test.n > 0
+        if prep.kind == "regression":
+            return legend_entries(prep.kind, (), 2, show_test, scale=target_range(ds.y), color=color)
+        return legend_entries(prep.kind, ds.class_names, ds.n_classes, show_test, color=color)
     layer, index = neuron
     name = Text(f"neuron L{layer}.{index + 1}", "bold")
     name.append(f" {session.net.activations[layer - 1].name}", "dim")
@@ -54,7 +58,7 @@ def network_info(session: Session, neuron: tuple[int, int] | None) -> str:
     """The line over the network view: what is selected and how to select."""
     net = session.net
     if len(net.layers) < 3:
-        return "No hidden layers: add one under NETWORK"
+        return "No hidden layers: add one in NETWORK"
     if neuron is not None:
         layer, index = neuron
         return f"L{layer}.{index + 1} {net.activations[layer - 1].name} in the map · esc: output"

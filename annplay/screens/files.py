@@ -56,11 +56,13 @@ class FileActions(LiveScreen):
         self.app.push_screen(FileNameDialog(title, default, HINT), chosen)
 
     def _report(self, message: str, *, error: bool = False) -> None:
-        """A file operation's result: a toast, and the editor's message line (file names shown as plain text)."""
+        """A file operation's result, once on the screen: under the weights when the editor is open, else on the
+        message line (file names shown as plain text; the app records it either way)."""
         from annplay.widgets.weights import WeightEditor
 
         message = plain(message)
-        self.notify(message, title="Not done" if error else "Done", severity="error" if error else "information",
-                    markup=False)
-        for editor in self.query(WeightEditor):       # the editor exists once it has been opened
+        editors = list(self.query(WeightEditor))       # the editor exists once it has been opened
+        for editor in editors:
             editor.show_message(message, error=error)
+        self.notify(message, severity="error" if error else "information", markup=False,
+                    line=not any(editor.display for editor in editors))

@@ -26,11 +26,15 @@ class Narrow:
 
 
 def narrow_layout(height: int, *, panel: str = "controls", goal_rows: int = 0, legend_rows: int = 1,
-                  captioned: bool = True) -> Narrow:
-    """Stacked layout: the map (full width) with numbers, legend and chart under it, the lower area below."""
+                  captioned: bool = True, panel_rows: int | None = None) -> Narrow:
+    """Stacked layout: the map (full width) with numbers, legend and chart under it, the lower area below.
+
+    panel_rows: what the open panel fills (a small network, a short layer); the lower area takes no more."""
     rows = max(1, height - KEYBAR_ROWS)
     small, share = (SIDE_MIN, SIDE_SHARE) if panel == "controls" else (PANEL_MIN, PANEL_SHARE)
     side = max(small, round(rows * share))
+    if panel_rows is not None:
+        side = min(side, max(SIDE_MIN, panel_rows))
     view = max(min(VIEW_MIN, rows), rows - side)
     side = max(0, rows - view)
     left = max(1, view - NUMBER_ROWS - goal_rows - legend_rows)      # the map, its caption and the chart

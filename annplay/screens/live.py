@@ -24,7 +24,7 @@ from annplay.screens import describe
 from annplay.screens.tapsafe import TapSafe
 from annplay.session import Session
 from annplay.widgets.control_panel import ControlPanel
-from annplay.widgets.heatmap import HeatMap, axis_caption, legend_entries, picture_rows, regression_legend, target_range
+from annplay.widgets.heatmap import HeatMap, axis_caption, picture_rows, target_range
 from annplay.widgets.keybar import Key, KeyBar
 from annplay.widgets.messageline import MessageLine
 from annplay.widgets.netview import NetView
@@ -99,11 +99,13 @@ class LiveScreen(TapSafe, Screen[None]):
     # --- notifications and keys ------------------------------------------------------
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
-               markup: bool = True) -> None:
+               markup: bool = True, line: bool = True) -> None:
         """A notification on the screen's message line (a toast would cover the map or the weights); thread-safe.
 
-        The app still records it (and shows it as a toast on any screen without a message line)."""
-        self.post_message(MessageLine.Show(str(message), title, severity, timeout, markup))
+        The app still records it (and shows it as a toast on any screen without a message line). line=False: the
+        screen shows it elsewhere already (the weight editor's own line), so not twice."""
+        if line:
+            self.post_message(MessageLine.Show(str(message), title, severity, timeout, markup))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_message_line_show(self, note: MessageLine.Show) -> None:
@@ -170,12 +172,8 @@ class LiveScreen(TapSafe, Screen[None]):
             rows = None                                  # drawn on another scale: draw again on this one
         if heatmap.color != self.colour:
             heatmap.color, rows = self.colour, None
-        prep, show_test = self.session.prep, self.session.setup.show_test
-        if scale is not None and snap.kind == "regression":
-            stats.show_legend(regression_legend(scale, show_test, color=self.colour))
-        elif not self.colour and snap.view.neuron is None:
-            stats.show_legend(legend_entries(prep.kind, prep.dataset.class_names, prep.dataset.n_classes, show_test,
-                                             color=False))
+        prep = self.session.prep
+        stats.show_legend(describe.legend(self.session, snap.view.neuron, color=self.colour))   # follows K
         ds = prep.dataset
         heatmap.show_caption(axis_caption(snap.bounds, ds.feature_names, ds.x_mean, ds.x_std)
                              if prep.plottable else "")

@@ -72,7 +72,7 @@ class PanelScreen(FileActions):
             self.notify("This data has no 2-D input plane, so there is no map to show.", title="No map")
             neuron = None
         self._request(neuron=neuron)
-        self.query_one(StatsPanel).show_legend(describe.legend(self.session, neuron))
+        self.query_one(StatsPanel).show_legend(describe.legend(self.session, neuron, color=self.colour))
         if not self.running:
             self._show_now(record=False)
 

@@ -25,8 +25,9 @@ from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
 from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.keybar import Key, KeyBar
 from annplay.widgets.messageline import MessageLine
-from annplay.widgets.netview import NetView, columns_width
+from annplay.widgets.netview import NetView, columns_width, plan
 from annplay.widgets.stats import Legend, StatsPanel
+from annplay.widgets.weights import WeightEditor
 
 CONTROLS_WIDTH = 38             # the controls column when side by side
 STATS_MIN_WIDTH = 20            # the numbers beside the heat map
@@ -52,7 +53,7 @@ class PlaygroundScreen(TeachActions):
     #panel-tabs > Button { margin: 0 1 0 0; min-width: 4; }
     #panel-tabs > Button.-active { text-style: bold reverse; }
     #network-panel { height: 1fr; display: none; }
-    #network-info { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    #network-info { height: auto; max-height: 2; color: $text-muted; }
     #editor { display: none; }
     #section-data { margin-top: 0; }                   /* narrow: every row of the lower area counts */
     PlaygroundScreen.-wide #section-data { margin-top: 1; }
@@ -152,6 +153,7 @@ class PlaygroundScreen(TeachActions):
         self.query_one("#side").styles.width = side_width if wide else None
         heatmap.set_stretch(not wide)
         stats.set_compact(not wide)
+        stats.set_chart_full(self.has_class("-chart"))   # C: the chart takes the map's room, not the big digits
         chart = stats.query_one(LossChart)
         if wide:
             rows = max(1, height - 1)                   # the key bar takes one row
@@ -159,16 +161,39 @@ class PlaygroundScreen(TeachActions):
             view.styles.height = "1fr"
             heatmap.styles.width, heatmap.styles.height = pw, None
             chart.styles.height, chart.display = None, True
+            for editor in self.query(WeightEditor):
+                editor.set_narrow(False)
         else:
             legend_rows = min(2, len(stats.query_one(Legend).lines(width)))
-            lay = narrow_layout(height, panel=self.panel, goal_rows=1 if self.lesson is not None else 0,
-                                legend_rows=legend_rows, captioned=bool(heatmap.caption))
+            goal_rows, captioned = (1 if self.lesson is not None else 0), bool(heatmap.caption)
+            lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
+                                captioned=captioned)
+            if self.panel != "controls":                 # a small network or layer: the rest goes to the map
+                lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
+                                    captioned=captioned, panel_rows=self._panel_rows(width, lay.side))
             view.styles.height = lay.view
             heatmap.styles.width, heatmap.styles.height = None, lay.map
             in_place = self.has_class("-chart")          # C: the chart in the map's place
             chart.styles.height = "1fr" if in_place else lay.chart
             chart.display = in_place or lay.chart > 0
         self._show_keys()
+
+    def _panel_rows(self, width: int, most: int) -> int:
+        """Rows the open panel (network view or weight editor) fills in the lower area, at most ``most``."""
+        tabs = 2                                         # the border and the panel tabs
+        for line in self.query(MessageLine):
+            tabs += line.size.height if line.display else 0
+        if self.panel == "weights":
+            for editor in self.query(WeightEditor):
+                editor.set_narrow(True)
+                layers = self.session.net.layers
+                return tabs + editor.rows_needed(layers[min(len(layers) - 1, editor.shown_layer + 1)])
+            return most
+        info = self.query_one("#network-info", Static)
+        info_rows = max(1, info.size.height)
+        view = self.query_one(NetView)
+        rows = plan(self.session.net.layers, view.shown_layer, width, most - tabs - info_rows)[3].height
+        return tabs + info_rows + rows
 
     def _side_width(self, width: int) -> int:
         """Width of the side column when wide: the controls' width, more for the network view or the editor."""
@@ -232,7 +257,7 @@ class PlaygroundScreen(TeachActions):
         panel.show_problem(describe.problem_text(session))
         panel.show_running(self.running)
         stats = self.query_one(StatsPanel)
-        stats.show_legend(describe.legend(session, self.neuron))   # before the layout: it counts the legend's lines
+        stats.show_legend(describe.legend(session, self.neuron, color=self.colour))   # before the layout (its lines)
         stats.show_network(session.net.layers)
         self._apply_layout()
         heatmap.bounds_changed(session.bounds)
@@ -268,6 +293,7 @@ class PlaygroundScreen(TeachActions):
             self._start()
 
     @on(StatsPanel.LegendResized)
+    @on(WeightEditor.LayerChanged)
     def _legend_resized(self) -> None:
         self._apply_layout()
 

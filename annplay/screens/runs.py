@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -17,6 +18,7 @@ from annplay.engine.setup import Setup
 from annplay.pins import Pin, clear_pins, differences, load_pins, pin_of
 from annplay.screens.tapsafe import TapSafe
 from annplay.session import Session
+from annplay.widgets.messageline import MessageLine
 from annplay.widgets.safe_list import SafeOptionList
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -67,6 +69,7 @@ class RunsScreen(TapSafe, Screen[Setup | None]):
     RunsScreen #runs-title { height: auto; text-style: bold; }
     RunsScreen #runs-note { height: auto; color: $text-muted; }
     RunsScreen OptionList { height: 1fr; }
+    RunsScreen Toast { display: none; }        /* notifications show on the message line, never over the runs */
     """
 
     BINDINGS = [
@@ -83,11 +86,18 @@ class RunsScreen(TapSafe, Screen[Setup | None]):
     def compose(self) -> ComposeResult:
         yield Static("Runs: ⏎ restores a pinned set-up", id="runs-title")
         yield Static(self.problem, id="runs-note", markup=False)
+        yield MessageLine(id="runs-message")
         yield SafeOptionList(id="runs-list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.fill()
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """A notification on the message line over the list (the app still records it)."""
+        self.query_one(MessageLine).show(str(message), title=title, severity=severity, timeout=timeout, markup=markup)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def fill(self) -> None:
         """List the live run first, then the pins newest first, all curves on one scale."""

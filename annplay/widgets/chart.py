@@ -156,7 +156,8 @@ def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
     if height >= 3:
         first, last_epoch = int(record.epochs[0]), int(record.epochs[-1])
         right = f"epoch {last_epoch:,}"
-        lines.append(Text(f"{'':<{label_width}}{first:<{max(1, width - label_width - len(right))}}{right}"[:width],
+        lines.append(Text(f"{'':<{label_width}}{first:<{max(len(str(first)) + 1, width - label_width - len(right))}}"
+                          f"{right}"[:width],
                           "dim"))
     return lines[:height]
 
@@ -172,7 +173,7 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
         return spark_lines(record, width, height, log, names)
     head = header(record, log, names)
     split = head.plain.find(f"  {TEST_MARK}")
-    if head.cell_len > width and split > 0 and height >= 6:     # a narrow column: one curve per line, never cut
+    if head.cell_len > width and split > 0:       # a narrow column: one curve per line (a mark stays with its name)
         train_part, test_part = header(record, False, names).divide([split])
         train_part.append("  log" if log else "", "dim")
         lines += [train_part, test_part[2:]]
@@ -205,7 +206,7 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
         lines.append(line)
     first, last = int(record.epochs[0]), int(record.epochs[-1])
     right = f"epoch {last:,}"
-    axis = f"{'':>{label_width - 1}}└{first:<{max(1, plot_width - len(right))}}{right}"
+    axis = f"{'':>{label_width - 1}}└{first:<{max(len(str(first)) + 1, plot_width - len(right))}}{right}"
     lines.append(Text(axis[:width], "dim"))
     return lines[:height]
 
@@ -250,5 +251,7 @@ class LossChart(Widget):
 
     def render(self) -> Text:
         width, height = self.size
-        return Text("\n").join(chart_lines(self.record, max(1, width), max(1, height), self.log_scale,
+        text = Text("\n").join(chart_lines(self.record, max(1, width), max(1, height), self.log_scale,
                                            self.names))
+        text.no_wrap, text.overflow = True, "crop"            # a line never wraps into the next one's row
+        return text

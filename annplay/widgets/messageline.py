@@ -16,6 +16,13 @@ MAX_LINES = 3
 MARKS = {"information": ("▍", "green"), "warning": ("▍", "yellow"), "error": ("▍", "red")}
 
 
+def worth_a_title(title: str, message: str) -> bool:
+    """Whether a title adds anything: not 'Done', nor words the message already says ('Pinned' over 'Run pinned')."""
+    words = [w for w in title.lower().replace(":", " ").split() if w not in ("done", "not")]
+    said = set(message.lower().replace(":", " ").replace(";", " ").replace("(", " ").split())
+    return bool(words) and not all(w in said for w in words)
+
+
 class MessageLine(Widget, can_focus=False):
     """The last notification (title, message) in its severity's colour; gone after its timeout or a tap."""
 
@@ -49,7 +56,7 @@ class MessageLine(Widget, can_focus=False):
             with contextlib.suppress(MarkupError):
                 body = Text.from_markup(message)
         text = Text(mark, colour)
-        if title:
+        if title and worth_a_title(title, body.plain):
             text.append(f"{title}: ", "bold")
         text.append_text(body)
         self.text, self.severity = text, severity

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,6 +67,25 @@ def weight_strip(w: np.ndarray, scale: float, width: int) -> list[Segment]:
 def columns_width(n_layers: int) -> int:
     """Cells the all-layers layout needs across with the larger thumbnails."""
     return 1 + n_layers * (THUMB_SIZES[0][0] + GAP)
+
+
+def plan(layers: Sequence[int], shown_layer: int, width: int, height: int) -> tuple[bool, tuple[int, int],
+                                                                                 list[Box], Size]:
+    """(flow, thumbnail size, boxes, virtual size) for a network in a width × height region: every layer in
+    columns with the largest thumbnails that fit, else one hidden layer at a time, its neurons wrapping."""
+    hidden = len(layers) - 2
+    for thumb in THUMB_SIZES:
+        pitch, rows = thumb[0] + GAP, thumb[1] + 1
+        size = Size(1 + len(layers) * pitch, 1 + max(layers) * rows)
+        if size.width <= width and size.height <= height or hidden == 0:
+            boxes = [Box(layer, i, 1 + layer * pitch, 1 + i * rows) for layer, n in enumerate(layers) for i in range(n)]
+            return False, thumb, boxes, size
+    usable = max(pitch + 1, width - 1)              # leave the scrollbar its column
+    per_line = max(1, (usable - 1) // pitch)
+    n = layers[shown_layer]
+    boxes = [Box(shown_layer, i, 1 + (i % per_line) * pitch, 1 + (i // per_line) * rows) for i in range(n)]
+    lines = (n + per_line - 1) // per_line
+    return True, thumb, boxes, Size(usable, 1 + lines * rows)
 
 
 @dataclass
@@ -180,26 +200,16 @@ class NetView(ScrollView, can_focus=True):
 
     def _layout(self) -> tuple[list[Box], Size]:
         """Boxes and the virtual size: all layers in columns if they fit (larger maps first), else one hidden layer."""
-        data = self.data
-        if data is None:
+        if self.data is None:
             return [], Size(0, 0)
-        width, height = self.region.size
-        self.flow = self.hidden_layers > 0
-        for thumb in THUMB_SIZES:
-            self.thumb = thumb
-            size = Size(1 + len(data.layers) * self.pitch, 1 + max(data.layers) * self.neuron_rows)
-            if size.width <= width and size.height <= height or self.hidden_layers == 0:
-                self.flow = False
-                boxes = [Box(layer, i, 1 + layer * self.pitch, 1 + i * self.neuron_rows)
-                         for layer, n in enumerate(data.layers) for i in range(n)]
-                return boxes, size
-        pitch, rows = self.pitch, self.neuron_rows
-        usable = max(pitch + 1, width - 1)              # leave the scrollbar its column
-        per_line = max(1, (usable - 1) // pitch)
-        n = data.layers[self.shown_layer]
-        boxes = [Box(self.shown_layer, i, 1 + (i % per_line) * pitch, 1 + (i // per_line) * rows) for i in range(n)]
-        lines = (n + per_line - 1) // per_line
-        return boxes, Size(usable, 1 + lines * rows)
+        self.flow, self.thumb, boxes, size = plan(self.data.layers, self.shown_layer, *self.region.size)
+        return boxes, size
+
+    def rows_for(self, width: int, height: int) -> int:
+        """Rows the view draws in a width × height region (fewer when the network is small): the layout's need."""
+        if self.data is None:
+            return 0
+        return plan(self.data.layers, self.shown_layer, width, height)[3].height
 
     def on_resize(self, event: events.Resize) -> None:
         self._rebuild()

@@ -47,6 +47,17 @@ def fmt_loss(value: float | None) -> str:
     return f"{value:.4g}"
 
 
+def big_loss(value: float | None) -> str:
+    """A loss for the big digits, which draw 0-9 . - E but no lowercase: 0.0593, 3.2E-5, 1.2E6, or '-'."""
+    text = fmt_loss(value)
+    if text == "—":
+        return "-"
+    if "e" not in text:
+        return text
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}E{int(exponent)}"
+
+
 def fmt_speed(per_second: float) -> str:
     """Epochs (or generations) per second, short enough for a phone: 850/s, 1.3k/s, 12k/s."""
     if per_second >= 10_000:
@@ -138,14 +149,12 @@ class CompactNumbers(Widget):
         mark = STATE_MARK.get(self.state, label)
         running = self.state == "running"
         speed = fmt_speed(self.speed) if running and self.speed > 0 else "" if running else f"speed {self.pace}"
-        brief = speed if running else self.pace
         word, short = ("generation", "gen") if self.evolution else ("epoch", "ep")
         count = f"{self.epoch:,}"
         net = architecture(self.network)
-        variants = [(label, f"{word} {count}", speed, "  "), (label, f"{word} {count}", speed, " "),
-                    (label, f"{word} {count}", brief, " "), (label, f"{short} {count}", brief, " "),
-                    (label, f"{short} {count}", "", " "), (mark, f"{short} {count}", brief, " "),
-                    (mark, f"{short} {count}", "", " "), (mark, count, "", " ")]
+        variants = [(label, f"{word} {count}", speed, " "), (label, f"{short} {count}", speed, " "),   # one gap
+                    (mark, f"{short} {count}", speed, " "), (mark, f"{short} {count}", "", " "),    # in every state
+                    (mark, count, "", " ")]
         for state, counter, rate, gap in variants:
             left = Text(no_wrap=True, overflow="ellipsis")
             left.append(state, style)
@@ -197,7 +206,7 @@ class StatsPanel(Vertical):
         overflow: hidden hidden;
     }
     StatsPanel > Static { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    StatsPanel > #stats-status { height: 3; }
+    StatsPanel > #stats-status { height: auto; max-height: 4; }
     StatsPanel > #stats-numbers { height: 3; }
     StatsPanel > #stats-message { height: auto; text-wrap: wrap; }
     StatsPanel > #stats-big { height: auto; }
@@ -227,13 +236,14 @@ class StatsPanel(Vertical):
         self.network: tuple[int, ...] = ()   # the network's layer sizes (shown as 2→8→8→1)
         self.message = ""
         self.goal: tuple[tuple[str, ...], bool] = ((), False)   # a lesson's goal line (wordings) and if reached
+        self.chart_full = False         # C: the chart in the map's place
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-status")
         yield Static(id="stats-numbers")
         with Vertical(id="stats-big"):              # the projector layout: numbers readable from the back
             for key, label in BIG_NUMBERS:
-                yield Static(label, classes="big-label")
+                yield Static(label, classes="big-label", id=f"big-label-{key}")
                 yield Digits("—", id=f"big-{key}")
         yield Legend(id="stats-legend")
         yield CompactNumbers(id="stats-compact")
@@ -249,10 +259,18 @@ class StatsPanel(Vertical):
         """Large numbers when the screen is a projector's (≥ 100×30) and this panel has room for them."""
         screen_w, screen_h = self.app.size
         big = (screen_w >= BIG_SCREEN[0] and screen_h >= BIG_SCREEN[1] and self.size.width >= BIG_MIN_WIDTH
-               and self.size.height >= BIG_MIN_HEIGHT and not self.compact)
-        self.set_class(big, "-big")
-        self.query_one("#stats-big").display = big
+               and self.size.height >= BIG_MIN_HEIGHT and not self.compact and not self.chart_full)
+        if big != self.big:
+            self.set_class(big, "-big")
+            self.query_one("#stats-big").display = big
+            self.show_state(self.state, self.epoch)
         self._show_goal()
+
+    def set_chart_full(self, full: bool) -> None:
+        """The chart in the map's place (C): it takes the room, so no big digits beside it."""
+        if full != self.chart_full:
+            self.chart_full = full
+            self.on_resize()
 
     @property
     def compact(self) -> bool:
@@ -311,6 +329,7 @@ class StatsPanel(Vertical):
         self.set_class(evolution, "-evolution")
         self.query_one(LossChart).set_names(("best", "mean") if evolution else ("trn", "tst"))
         self.query_one(CompactNumbers).update(evolution=evolution)
+        self.query_one("#big-label-epoch", Static).update("generation" if evolution else "epoch")
         self.show_state(self.state, self.epoch)
 
     def show_state(self, state: str, epoch: int, speed: float = 0.0) -> None:
@@ -322,12 +341,18 @@ class StatsPanel(Vertical):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(label, style)
         if state == "running" and speed > 0:
-            text.append(f" {fmt_speed(speed)}", "dim")
+            text.append(f"  {fmt_speed(speed)}", "dim")
         counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
-        text.append(f"\n{counter}")
-        pace = f"  speed {self.pace}"
+        pace = f"speed {self.pace}"
         room = self.size.width - 1                        # the padding's column
-        text.append(pace if room <= 0 or len(counter) + len(pace) <= room else f"  {self.pace}", "dim")
+        if self.big:                                      # the big digits show the epoch under their own label
+            text.append(f"\n{pace}", "dim")
+        elif room <= 0 or len(counter) + 2 + len(pace) <= room:
+            text.append(f"\n{counter}")
+            text.append(f"  {pace}", "dim")
+        else:                                             # a narrow column: the speed on a line of its own
+            text.append(f"\n{counter}\n")
+            text.append(pace, "dim")
         if self.network:
             text.append("\nnet ", "dim")
             text.append(architecture(self.network))
@@ -357,9 +382,9 @@ class StatsPanel(Vertical):
         else:
             chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss)
         acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
-        for key, text in (("train", fmt_loss(metrics.train_loss)), ("test", fmt_loss(metrics.test_loss)),
-                          ("acc", fmt_acc(acc).removesuffix("%"))):
-            self.query_one(f"#big-{key}", Digits).update(text.replace("—", "-"))
+        for key, text in (("train", big_loss(metrics.train_loss)), ("test", big_loss(metrics.test_loss)),
+                          ("acc", fmt_acc(acc).removesuffix("%").replace("—", "-"))):
+            self.query_one(f"#big-{key}", Digits).update(text)
 
     class LegendResized(Message):
         """The legend now takes another number of lines (a narrow layout gives the map's rows again)."""

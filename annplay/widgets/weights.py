@@ -46,7 +46,7 @@ def weight_cell(value: float, scale: float) -> Text:
     base = bd.BLUE if value >= 0 else bd.ORANGE
     rgb = tuple(round(d + (c - d) * t) for d, c in zip(CELL_DIM, base, strict=True))
     style = Style(color="white" if t < 0.75 or value >= 0 else "black", bgcolor=Color.from_rgb(*rgb))
-    return Text(f" {format_weight(value)} ", style=style, justify="right")
+    return Text(format_weight(value), style=style, justify="right")     # the table's padding keeps cells apart
 
 
 def layer_names(layers: list[int]) -> list[str]:
@@ -59,6 +59,7 @@ class WeightTable(DataTable):
 
     DEFAULT_CSS = """
     WeightTable { height: 1fr; scrollbar-size: 1 1; }
+    WeightTable.-narrow { scrollbar-size-horizontal: 0; }   /* a phone: the cursor scrolls it; every row counts */
     """
 
     PANEL_NAME = "weight editor"
@@ -117,6 +118,9 @@ class WeightEditor(Vertical):
         def __init__(self, layer: int, row: int, col: int, delta: float = 0.0, text: str | None = None) -> None:
             super().__init__()
             self.layer, self.row, self.col, self.delta, self.text = layer, row, col, delta, text
+
+    class LayerChanged(Message):
+        """Another layer is shown (it may have another number of rows)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -207,6 +211,18 @@ class WeightEditor(Vertical):
         W = self.weights[layer]
         return float(self.biases[layer][row, 0] if col == W.shape[1] else W[row, col])
 
+    def rows_needed(self, neurons: int) -> int:
+        """Rows the editor fills with the shown layer (of this many neurons) whole: its switchers, header, one row
+        a neuron, the horizontal scrollbar (when shown), message and buttons."""
+        table = self.query_one(WeightTable)
+        scrollbar = 0 if table.has_class("-narrow") else 1
+        message = self.query_one("#editor-message")
+        return 1 + 1 + neurons + scrollbar + max(1, message.size.height) + 1 + int(self.has_class("-typing"))
+
+    def set_narrow(self, narrow: bool) -> None:
+        """No horizontal scrollbar on a narrow screen (the cursor scrolls the grid)."""
+        self.query_one(WeightTable).set_class(narrow, "-narrow")
+
     def show_message(self, message: str, *, error: bool = False) -> None:
         """A line under the grid (red when something was refused)."""
         widget = self.query_one("#editor-message", Static)
@@ -254,6 +270,9 @@ class WeightEditor(Vertical):
             self._set_layer(max(0, min(len(self.weights) - 1, self.shown_layer + step)))
 
     def _set_layer(self, layer: int) -> None:
+        if layer != self.shown_layer:
+            self.show_message(f"Layer {layer + 1}: + - nudge, ⏎ type a number")   # the last edit was another layer's
+            self.post_message(self.LayerChanged())
         self.shown_layer = layer
         self.query_one("#choice-edit_layer", Choice).select(layer)
         self._fill_table()

@@ -236,7 +236,8 @@ async def test_switching_to_es_shows_generations_and_fitness(size):
         assert screen.session.net is net and np.array_equal(net.get_flat(), weights)      # the weights are kept
         assert screen.query_one("#choice-population").display and not screen.query_one("#choice-lr").display
         await pilot.press("n")
-        assert screen.epoch == 1 and "generation 1" in text_of(app)
+        big = screen.query_one(StatsPanel).big                 # the projector: "generation" over big digits
+        assert screen.epoch == 1 and ("generation" if big else "generation 1") in text_of(app)
         await pilot.press("space")
         await wait_until(pilot, lambda: screen.epoch > 5 and screen.frames > 2, "generations")
         await pilot.press("space")
