@@ -4,7 +4,9 @@ A lesson file is a set-up file (a ``[setup]`` table of settings from the table i
 ``engine/settings.py``) plus a ``[lesson]`` table: ``title``, ``text`` (at most 8 lines of at
 most 40 columns, so it fits a 40×20 terminal), ``goal`` (machine-checkable conditions, see
 :data:`GOAL_KEYS`), ``goal_text`` (one line for the student) and an optional ``solution``
-(setting changes that reach the goal; the shipped lessons' tests train it).  The shipped lessons
+(setting changes that reach the goal; the shipped lessons' tests train it).  A goal's ``max_epochs`` is
+an epoch budget: the set-up's ``epochs`` ("Stop after") is set to it when the file leaves it out, and may
+not exceed it; once it is spent short of the goal the status says "Missed".  The shipped lessons
 live in ``annplay/lessons/``; a teacher's own file loads the same way.  No UI imports here.
 """
 
