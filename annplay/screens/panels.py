@@ -73,6 +73,8 @@ class PanelScreen(FileActions):
             neuron = None
         self._request(neuron=neuron)
         self.query_one(StatsPanel).show_legend(describe.legend(self.session, neuron, color=self.colour))
+        if self.panel == "network":
+            self._apply_layout()                 # one layer at a time: another layer may fill other rows
         if not self.running:
             self._show_now(record=False)
 
