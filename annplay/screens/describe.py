@@ -74,10 +74,14 @@ def goal_line(lesson: Lesson, setup: Any, metrics: Any) -> tuple[tuple[str, ...]
     goal = plain(lesson.goal_text)
     if reached:
         return (f"Goal: {goal} ✓", f"Goal ✓ {plain(status.removeprefix('Goal reached: '))}"), True
-    if not status.startswith("Not yet: "):                   # diverged: the status says what to do
-        return (f"Goal: {goal} — {plain(status)}", f"Goal ✗ {plain(status)}"), False
+    if not status.startswith("Not yet: "):                   # diverged or missed: the status says what to do
+        at = f"Goal ✗ missed at epoch {metrics.epoch:,}"
+        short = (f"{at} — press r to try again", f"{at} — press r") if status.startswith("Missed: ") else ()
+        return (f"Goal: {goal} — {plain(status)}", f"Goal ✗ {plain(status)}", *short), False
     unmet = plain(status.removeprefix("Not yet: "))
     now = re.sub(r" \(goal [^)]*\)", "", unmet)
     parts = unmet.split("; ")
-    first = f"Goal ✗ {parts[0]}" + (f" +{len(parts) - 1}" if len(parts) > 1 else "")   # the first thing to do
-    return (f"Goal: {goal} (now {now})", f"Goal ✗ {unmet}", f"Goal ✗ now {now}", first), False
+    more = f" +{len(parts) - 1} more" if len(parts) > 1 else ""
+    first = f"Goal ✗ {parts[0]}{more}"                                      # the first thing to do
+    tight = f"Goal ✗ {parts[0].replace('(goal ', '(')}{more}"              # 40 columns: 'hidden layers 1 (≤ 0) +1 more'
+    return (f"Goal: {goal} (now {now})", f"Goal ✗ {unmet}", f"Goal ✗ now {now}", first, tight), False
