@@ -196,3 +196,15 @@ def test_readme_settings_table_is_the_generated_one() -> None:
     found = re.search(re.escape(MARKDOWN_START) + r"\n(.*?)" + re.escape(MARKDOWN_END), readme, re.S)
     assert found, f"README.md has no {MARKDOWN_START} … {MARKDOWN_END} section (paste `annplay settings --markdown`)"
     assert found.group(1) == markdown(), "README's settings table differs: paste `annplay settings --markdown`"
+
+
+def test_the_controls_keys_never_promise_a_key_the_playground_takes_first():
+    """k opens Share (a priority binding), so the help must not list k as 'Previous control' (a review found it)."""
+    from annplay.screens.playground import PlaygroundScreen
+    from annplay.widgets.control_panel import ControlPanel
+    from annplay.widgets.controls import ChipSet, Choice
+
+    taken = {key for b in PlaygroundScreen.BINDINGS if getattr(b, "priority", False) for key in b.key.split(",")}
+    for widget in (ControlPanel, Choice, ChipSet):
+        keys = {key for b in widget.BINDINGS for key in b.key.split(",")}
+        assert not keys & taken, (widget.__name__, keys & taken)

@@ -96,8 +96,8 @@ def palette_entries(session: Session) -> list[PaletteEntry]:
         if name == "dataset":
             out += [PaletteEntry(name, f"{label}: {d}", entry.help, data=d) for d in session.data_choices()]
         elif entry.kind == "layers":
-            out += [PaletteEntry(name, f"{label}: {n}", entry.help, layer_sizes(setup, n))
-                    for n in range(MAX_HIDDEN_LAYERS + 1)]
+            out += [PaletteEntry(name, f"{label}: {n}", f"{n} hidden layer{'s' if n != 1 else ''} (sizes kept where "
+                                 "they can be)", layer_sizes(setup, n)) for n in range(MAX_HIDDEN_LAYERS + 1)]
         elif entry.kind == "per_layer":
             for i in range(len(setup.hidden)):
                 for act in (SAME, *step_activations(setup.trainer)):
@@ -126,8 +126,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
     """
 
     BINDINGS = [
-        Binding("up,k", "walk(-1)", "Previous control", show=False),
-        Binding("down,j", "walk(1)", "Next control", show=False),
+        Binding("up", "walk(-1)", "Previous control", show=False),
+        Binding("down", "walk(1)", "Next control", show=False),
     ]
 
     DEFAULT_CSS = """

@@ -63,8 +63,8 @@ class Choice(Widget, can_focus=True):
         Binding("enter", "cycle", "Next (cycles)", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("up,k", "walk(-1)", "Previous control", show=False),
-        Binding("down,j", "walk(1)", "Next control", show=False),
+        Binding("up", "walk(-1)", "Previous control", show=False),
+        Binding("down", "walk(1)", "Next control", show=False),
     ]
 
     index: reactive[int] = reactive(0)
@@ -207,8 +207,8 @@ class ChipSet(Widget, can_focus=True):
         Binding("left,h", "cursor(-1)", "Previous chip", show=False),
         Binding("right,l", "cursor(1)", "Next chip", show=False),
         Binding("enter", "toggle_chip", "Toggle chip", show=False),
-        Binding("up,k", "walk(-1)", "Previous control", show=False),
-        Binding("down,j", "walk(1)", "Next control", show=False),
+        Binding("up", "walk(-1)", "Previous control", show=False),
+        Binding("down", "walk(1)", "Next control", show=False),
     ]
 
     cursor: reactive[int] = reactive(0)
