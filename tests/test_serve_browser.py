@@ -35,7 +35,8 @@ POLL = 0.2
 WINDOW = (1000, 700)
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-extensions",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                  "--disable-extensions",
                   "--remote-debugging-port=0", f"--window-size={WINDOW[0]},{WINDOW[1]}")
 
 # Installed before the page's own scripts: keeps, as text, what the page's terminal websocket receives.
