@@ -185,9 +185,6 @@ class LiveScreen(TapSafe, Screen[None]):
         stats.show_network(self.session.net.layers)
         stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
         stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
-        lesson = getattr(self, "lesson", None)
-        stats.show_goal(*(describe.goal_line(lesson, self.session.setup, snap.metrics) if lesson is not None
-                          else ((), False)))
         if snap.maps is not None:
             if self.panel == "network":
                 self.query_one(NetView).show_maps(snap.maps)

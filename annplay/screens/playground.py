@@ -226,14 +226,16 @@ class PlaygroundScreen(RunActions):
         self.toggle_class("-chart")
         self._apply_layout()
 
+    _lesson: Any = None
+
     @property
     def lesson(self) -> Any:
         """The open lesson (set by the Lessons view): its goal line shows under the numbers in every frame."""
-        return self.__dict__.get("_lesson")
+        return self._lesson
 
     @lesson.setter
     def lesson(self, lesson: Any) -> None:
-        self.__dict__["_lesson"] = lesson
+        self._lesson = lesson
         if self.is_mounted:
             self.call_after_refresh(self._lesson_opened)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from annplay.screens import describe
 from annplay.screens.setup_actions import SetupActions
+from annplay.widgets.stats import StatsPanel
 
 
 def next_lesson(lesson: Any) -> Any:
@@ -50,16 +52,18 @@ class TeachActions(SetupActions):
                              opened)
 
     def _show(self, snap: Any, rows: Any = None) -> None:
-        """Draw a frame, then announce the open lesson's goal the first time it is reached."""
+        """Draw a frame with the open lesson's goal line; announce the goal the first time it is reached."""
         super()._show(snap, rows)
-        self.check_lesson(snap.metrics)
-
-    def check_lesson(self, metrics: Any) -> None:
-        """Once per opened lesson, when its goal is reached: 'Lesson 3 passed ✓ — L for lesson 4' (message line)."""
-        from annplay.lessons import goal_status
-
         lesson = self.lesson
-        if lesson is None or self.lesson_passed is lesson or not goal_status(lesson, self.session.setup, metrics)[0]:
+        texts, reached = describe.goal_line(lesson, self.session.setup, snap.metrics) if lesson else ((), False)
+        self.query_one(StatsPanel).show_goal(texts, reached)
+        if reached:
+            self.lesson_passed_now()
+
+    def lesson_passed_now(self) -> None:
+        """Once per opened lesson, when its goal is reached: 'Lesson 3 passed ✓ — L for lesson 4' (message line)."""
+        lesson = self.lesson
+        if lesson is None or self.lesson_passed is lesson:
             return
         self.lesson_passed = lesson
         following = next_lesson(lesson)

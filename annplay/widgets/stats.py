@@ -85,12 +85,14 @@ class Legend(Widget):
         super().__init__(id=id)
         self.entries: list[Text] = []
 
-    def show(self, entries: Sequence[Text]) -> None:
-        """New entries (a relayout only when the text changed)."""
+    def show(self, entries: Sequence[Text]) -> bool:
+        """New entries (a relayout only when the text changed); whether it changed."""
         entries = list(entries)
-        if [(e.plain, e.spans) for e in entries] != [(e.plain, e.spans) for e in self.entries]:
-            self.entries = entries
-            self.refresh(layout=True)
+        if [(e.plain, e.spans) for e in entries] == [(e.plain, e.spans) for e in self.entries]:
+            return False
+        self.entries = entries
+        self.refresh(layout=True)
+        return True
 
     def lines(self, width: int) -> list[Text]:
         """The entries flowed into lines of at most width cells (an entry wider than that gets a line of its own)."""
@@ -394,8 +396,7 @@ class StatsPanel(Vertical):
         legend = self.query_one(Legend)
         width = max(1, self.content_region.width)
         before = len(legend.lines(width))
-        legend.show(entries)
-        if len(legend.lines(width)) != before:
+        if legend.show(entries) and len(legend.lines(width)) != before:
             self.post_message(self.LegendResized())
 
     def show_message(self, message: str) -> None:
