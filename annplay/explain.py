@@ -178,17 +178,6 @@ def options_for(setup: Any) -> dict[str, float]:
     return {"lr": options["lr"], "l1": options["l1"], "l2": options["l2"]}
 
 
-def batch_columns(X: Array, Y: Array, size: int, index: int) -> tuple[Array, Array]:
-    """Mini-batch ``index`` (counting round the data) of ``size`` columns, in data order."""
-    n = X.shape[1]
-    if n == 0:
-        raise ValueError("there is no training data to explain a step on")
-    size = max(1, min(int(size), n))
-    start = (int(index) * size) % n
-    cols = (np.arange(start, start + size)) % n
-    return X[:, cols], Y[:, cols]
-
-
 # --- rendering --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -423,6 +412,6 @@ def notes(setup: Any) -> list[str]:
     return out
 
 
-__all__ = ["Explanation", "Equation", "explain_step", "options_for", "batch_columns", "equations", "lines", "pages",
+__all__ = ["Explanation", "Equation", "explain_step", "options_for", "equations", "lines", "pages",
            "NARROW", "Stepped", "StaleExplanation", "batch_size_of", "batches_per_pass", "pass_batch",
            "explain_session", "step_session", "notes", "pass_key", "wrap"]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from annplay.engine.network import MLP
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Trainer
-from annplay.explain import NARROW, Explanation, batch_columns, equations, explain_step, lines, options_for, pages
+from annplay.explain import NARROW, Explanation, equations, explain_step, lines, options_for, pages, pass_batch
 from annplay.session import Session
 
 HIDDEN = ("tanh", "relu", "logistic", "leaky_relu", "elu", "linear")
@@ -218,23 +218,11 @@ def test_options_come_from_the_set_up() -> None:
         options_for(Setup(trainer="es"))
 
 
-def test_batches_cycle_round_the_data_in_order() -> None:
-    X = np.arange(14.0).reshape(2, 7)
-    Y = np.arange(7.0).reshape(1, 7)
-    Xb, Yb = batch_columns(X, Y, 3, 0)
-    np.testing.assert_array_equal(Yb, [[0, 1, 2]])
-    np.testing.assert_array_equal(batch_columns(X, Y, 3, 2)[1], [[6, 0, 1]])
-    np.testing.assert_array_equal(Xb, X[:, :3])
-    assert batch_columns(X, Y, 100, 5)[1].shape == (1, 7)
-    with pytest.raises(ValueError, match="no training data"):
-        batch_columns(np.zeros((2, 0)), np.zeros((1, 0)), 10, 0)
-
-
 def test_a_session_step_explained_is_the_engines_step_on_that_batch() -> None:
     """What the app does: explain (and take) one SGD step of the session's network on one mini-batch."""
     session = Session(Setup(dataset="xor", hidden=(8, 8), lr=0.1, batch_size=10, regularization="l2",
                             reg_rate=0.01))
-    Xb, Yb = batch_columns(session.prep.X_train, session.prep.Y_train, session.setup.batch_size, 0)
+    Xb, Yb = pass_batch(session.prep.X_train, session.prep.Y_train, session.setup.batch_size, 0)
     engine = session.net.copy()
     Trainer(engine, Xb, Yb, optimizer="sgd", batch_size=None, shuffle=False, lr=0.1, l2=0.01).step(1)
     e = explain_step(session.net, Xb, Yb, 2, **options_for(session.setup), apply=True)
