@@ -14,6 +14,7 @@ from annplay.lessons import Lesson, goal_status
 from annplay.session import Session
 from annplay.textsafe import markup_safe, plain
 from annplay.widgets.heatmap import legend_entries, target_range
+from annplay.widgets.stats import architecture
 
 KINDS = {"binary": "classification (2 classes)", "regression": "regression"}
 
@@ -24,7 +25,7 @@ def problem_text(session: Session) -> str:
     ds = prep.dataset
     kind = KINDS.get(prep.kind, f"classification ({ds.n_classes} classes)")
     return (f"Problem: {kind}; {prep.train.n} train, {prep.test.n} test points. "
-            f"Network {'→'.join(map(str, session.net.layers))}.\nData: {markup_safe(ds.description)}.")
+            f"Network {architecture(session.net.layers)}.\nData: {markup_safe(ds.description)}.")
 
 
 def legend(session: Session, neuron: tuple[int, int] | None, *, color: bool = True) -> list[Text]:

@@ -119,6 +119,13 @@ def header(record: LossRecord, log: bool = False, names: tuple[str, str] = ("trn
     return head
 
 
+def epoch_axis(record: LossRecord, left: str, width: int) -> Text:
+    """The epoch axis under a chart: ``left``, the first epoch, and 'epoch N' at the right (a space between)."""
+    first, right = int(record.epochs[0]), f"epoch {int(record.epochs[-1]):,}"
+    room = max(len(str(first)) + 1, width - len(left) - len(right))
+    return Text(f"{left}{first:<{room}}{right}"[:width], "dim")
+
+
 def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
                 names: tuple[str, str] = ("trn", "tst")) -> list[Text]:
     """A chart of 1–4 rows: one sparkline per curve on their shared scale (side by side on one row), each with its
@@ -154,11 +161,7 @@ def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
     if one_row:
         lines = [Text(" ", no_wrap=True, overflow="crop").join(lines)]
     if height >= 3:
-        first, last_epoch = int(record.epochs[0]), int(record.epochs[-1])
-        right = f"epoch {last_epoch:,}"
-        lines.append(Text(f"{'':<{label_width}}{first:<{max(len(str(first)) + 1, width - label_width - len(right))}}"
-                          f"{right}"[:width],
-                          "dim"))
+        lines.append(epoch_axis(record, " " * label_width, width))
     return lines[:height]
 
 
@@ -204,10 +207,7 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
         for c in range(plot_width):
             line.append(grid[r][c], styles[r][c] or None)
         lines.append(line)
-    first, last = int(record.epochs[0]), int(record.epochs[-1])
-    right = f"epoch {last:,}"
-    axis = f"{'':>{label_width - 1}}└{first:<{max(len(str(first)) + 1, plot_width - len(right))}}{right}"
-    lines.append(Text(axis[:width], "dim"))
+    lines.append(epoch_axis(record, f"{'':>{label_width - 1}}└", width))
     return lines[:height]
 
 
