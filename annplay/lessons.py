@@ -454,10 +454,15 @@ def _metric_problems(lesson: Lesson, metrics: Metrics | None) -> tuple[list[str]
     return unmet, met
 
 
+def without_goals(text: str) -> str:
+    """A status without its '(goal …)' parts: 'test acc. 70.8 % (goal ≥ 95 %)' → 'test acc. 70.8 %'."""
+    return re.sub(r" \(goal [^)]*\)", "", text)
+
+
 def _missed(budget: int, epoch: int, problems: list[str], unmet: list[str]) -> str:
     """The epoch budget is spent without the goal: what fell short, when, and how to try again."""
     over = [p for p in problems if not p.startswith("epochs ")]
-    short = "; ".join([*over, *(re.sub(r" \(goal [^)]*\)", "", u) for u in unmet)] or ["goal met too late"])
+    short = "; ".join([*over, *(without_goals(u) for u in unmet)] or ["goal met too late"])
     when = f"at epoch {epoch:,}" if epoch <= budget else f"at epoch {epoch:,}, past the {budget:,} allowed"
     return f"Missed: {short} {when} — press r to try again"
 
@@ -482,4 +487,4 @@ def goal_status(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> tuple[
 
 
 __all__ = ["Lesson", "LessonError", "LESSONS", "GOAL_KEYS", "TEXT_LINES", "TEXT_COLUMNS", "load_lesson",
-           "load_lesson_file", "parse_lesson", "goal_status", "cell_width"]
+           "load_lesson_file", "parse_lesson", "goal_status", "without_goals", "cell_width"]

@@ -55,11 +55,6 @@ def open_lesson(choice: str) -> Lesson:
         raise UsageError(f"--lesson: {exc}") from None
 
 
-def lesson_setup(choice: str) -> Setup:
-    """The set-up of lesson ``choice`` (a number or a file): one line naming --lesson for any problem."""
-    return open_lesson(choice).setup
-
-
 def run(args: argparse.Namespace) -> int:
     """Check the flags and the data, then open the app on that set-up (with --lesson: the lesson's set-up, and the
     app opens on the lesson's card with its goal tracked)."""

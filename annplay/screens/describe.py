@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.color import Color
@@ -10,7 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from annplay import boundary as bd
-from annplay.lessons import Lesson, goal_status
+from annplay.lessons import Lesson, goal_status, without_goals
 from annplay.session import Session
 from annplay.textsafe import markup_safe, plain
 from annplay.widgets.heatmap import legend_entries, target_range
@@ -80,7 +79,7 @@ def goal_line(lesson: Lesson, setup: Any, metrics: Any) -> tuple[tuple[str, ...]
         short = (f"{at} — press r to try again", f"{at} — press r") if status.startswith("Missed: ") else ()
         return (f"Goal: {goal} — {plain(status)}", f"Goal ✗ {plain(status)}", *short), False
     unmet = plain(status.removeprefix("Not yet: "))
-    now = re.sub(r" \(goal [^)]*\)", "", unmet)
+    now = without_goals(unmet)
     parts = unmet.split("; ")
     more = f" +{len(parts) - 1} more" if len(parts) > 1 else ""
     first = f"Goal ✗ {parts[0]}{more}"                                      # the first thing to do
