@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from annplay import prefs
 from annplay.app import PlaygroundApp
 from annplay.screens.playground import PlaygroundScreen
 
@@ -58,6 +59,16 @@ def record_notifications(app) -> list[Any]:
 
     app.notify = notify
     return seen
+
+
+@pytest.fixture
+def private_prefs(tmp_path, monkeypatch):
+    """Every test remembers its preferences in a file of its own, never the person's."""
+    path = tmp_path / "prefs.json"
+    monkeypatch.setattr(prefs, "prefs_path", lambda: path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield path
+    prefs.apply_scheme(prefs.Prefs())
 
 
 @pytest.fixture

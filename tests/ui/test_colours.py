@@ -15,15 +15,7 @@ from annplay.widgets.stats import Legend
 
 from .conftest import SIZES, ready, screen_text
 
-
-@pytest.fixture(autouse=True)
-def private_prefs(tmp_path, monkeypatch):
-    """Every test remembers its preferences in a file of its own, never the person's."""
-    path = tmp_path / "prefs.json"
-    monkeypatch.setattr(prefs, "prefs_path", lambda: path)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    yield path
-    prefs.apply_scheme(prefs.Prefs())
+pytestmark = pytest.mark.usefixtures("private_prefs")   # never the person's own preferences
 
 
 def test_prefs_round_trip_and_damaged_files(private_prefs):

@@ -8,7 +8,6 @@ import pytest
 from textual.widgets import Digits
 from textual.widgets._toast import Toast
 
-from annplay import prefs
 from annplay.app import PlaygroundApp
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
@@ -28,14 +27,10 @@ ids = lambda s: f"{s[0]}x{s[1]}"     # noqa: E731
 BIG_DIGITS = set(" 0123456789+-.E")
 
 
-@pytest.fixture
-def private_prefs(tmp_path, monkeypatch):
-    """Every test remembers its preferences in a file of its own, never the person's."""
-    path = tmp_path / "prefs.json"
-    monkeypatch.setattr(prefs, "prefs_path", lambda: path)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    yield path
-    prefs.apply_scheme(prefs.Prefs())
+async def open_editor(pilot, screen) -> None:
+    """w: the weight editor, open and drawn."""
+    await pilot.press("w")
+    await wait_until(pilot, lambda: screen.query(WeightEditor) and screen.panel == "weights", "the editor")
 
 
 def legend_text(screen) -> str:
@@ -142,8 +137,7 @@ async def test_messages_show_once_without_repeated_words(tmp_path, monkeypatch):
         screen.notify("Run pinned (1 pinned); u shows them", title="Pinned")
         await wait_until(pilot, lambda: line.message != "", "the message line")
         assert line.message == "Run pinned (1 pinned); u shows them"
-        await pilot.press("w")
-        await wait_until(pilot, lambda: screen.query(WeightEditor) and screen.panel == "weights", "the editor")
+        await open_editor(pilot, screen)
         line.clear()
         screen._report("Weights loaded from circle.npz")
         await pilot.pause()
@@ -181,8 +175,7 @@ async def test_the_weight_editor_uses_a_phones_rows():
     app = PlaygroundApp()
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
-        await pilot.press("w")
-        await wait_until(pilot, lambda: screen.query(WeightEditor) and screen.panel == "weights", "the editor")
+        await open_editor(pilot, screen)
         await pilot.press("greater_than_sign")
         await pilot.pause()
         table = screen.query_one("#weight-table")
@@ -195,8 +188,7 @@ async def test_a_short_layer_gives_its_rows_back_to_the_map():
     app = PlaygroundApp()
     async with app.run_test(size=(60, 30)) as pilot:
         screen = await ready(pilot)
-        await pilot.press("w")
-        await wait_until(pilot, lambda: screen.query(WeightEditor) and screen.panel == "weights", "the editor")
+        await open_editor(pilot, screen)
         side_before = screen.query_one("#side").region.height
         await pilot.press("greater_than_sign", "greater_than_sign")          # the output layer: one neuron
         await pilot.pause()
@@ -217,8 +209,7 @@ async def test_editing_then_changing_layer_clears_the_old_edit():
     app = PlaygroundApp()
     async with app.run_test(size=(60, 30)) as pilot:
         screen = await ready(pilot)
-        await pilot.press("w")
-        await wait_until(pilot, lambda: screen.query(WeightEditor) and screen.panel == "weights", "the editor")
+        await open_editor(pilot, screen)
         await pilot.press("plus")
         message = screen.query_one("#editor-message")
         await wait_until(pilot, lambda: "(was" in str(message.render()), "the edit's message")
