@@ -16,7 +16,7 @@ from textual.screen import Screen
 from annplay.engine.setup import Setup
 
 if TYPE_CHECKING:
-    from annplay.lessons import Lesson
+    from annplay.core.lessons import Lesson
 
 QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 

@@ -23,7 +23,7 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
-from annplay.fields import (  # noqa: F401  (re-exported: the numeric half of the pipeline lives in fields.py)
+from annplay.core.fields import (  # noqa: F401  (re-exported: the numeric half of the pipeline lives in fields.py)
     DEFAULT_BOUNDS,
     DEFAULT_BOUNDS_LIMIT,
     DEFAULT_LEVELS,

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.message import Message
 
-from annplay.fields import Snapshot
+from annplay.core.fields import Snapshot
 
 
 @dataclass

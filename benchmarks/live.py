@@ -13,7 +13,7 @@ import time
 
 from annplay.app import PlaygroundApp
 from annplay.engine.setup import Setup
-from annplay.session import Session
+from annplay.core.session import Session
 
 
 def headless_rate(setup: Setup, epochs: int) -> float:

@@ -15,7 +15,7 @@ import sys
 import time
 
 from annplay.engine.setup import Setup
-from annplay.sweep import expand, run_sweep
+from annplay.core.sweep import expand, run_sweep
 
 
 def grid(epochs: int) -> list[Setup]:

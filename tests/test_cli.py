@@ -204,8 +204,8 @@ def test_print_boundary_colour_and_plain_in_process() -> None:
     from rich.console import Console
 
     from annplay.cli.report import print_boundary
+    from annplay.core.session import Session
     from annplay.engine.setup import Setup
-    from annplay.session import Session
 
     session = Session(Setup(dataset="circle", points=60, hidden=(4,), seed=1))
     session.step(5)

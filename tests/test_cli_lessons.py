@@ -8,7 +8,7 @@ import pytest
 
 from annplay.cli import main
 from annplay.cli import play as play_cli
-from annplay.lessons import LESSONS
+from annplay.core.lessons import LESSONS
 
 
 def test_lessons_lists_every_lesson(capsys):

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annplay.core.explain import NARROW, Explanation, equations, explain_step, lines, options_for, pages, pass_batch
+from annplay.core.session import Session
 from annplay.engine.network import MLP
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Trainer
-from annplay.explain import NARROW, Explanation, equations, explain_step, lines, options_for, pages, pass_batch
-from annplay.session import Session
 
 HIDDEN = ("tanh", "relu", "logistic", "leaky_relu", "elu", "linear")
 # (output activation, loss): both classification outputs, regression, and outputs trained with MSE.

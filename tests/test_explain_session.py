@@ -7,11 +7,11 @@ import gc
 import numpy as np
 import pytest
 
-from annplay import explain
+from annplay.core import explain
+from annplay.core.explain import StaleExplanation, explain_session, notes, pass_key, step_session
+from annplay.core.session import Session
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Trainer
-from annplay.explain import StaleExplanation, explain_session, notes, pass_key, step_session
-from annplay.session import Session
 
 
 def test_batches_are_cut_as_the_trainer_cuts_them() -> None:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from annplay.core.textsafe import markup_safe, plain
 from annplay.engine import MLP
 from annplay.engine.csvdata import load_csv
 from annplay.engine.modelio import load_model_json
-from annplay.textsafe import markup_safe, plain
 
 DATA = Path(__file__).resolve().parent / "data"
 FOLDER = DATA / "hostile"

@@ -8,10 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annplay.engine.network import MLP
-from annplay.engine.setup import Setup
-from annplay.engine.trainer import Metrics
-from annplay.lessons import (
+from annplay.core.lessons import (
     LESSONS,
     TEXT_COLUMNS,
     TEXT_LINES,
@@ -22,7 +19,10 @@ from annplay.lessons import (
     load_lesson,
     parse_lesson,
 )
-from annplay.session import Session
+from annplay.core.session import Session
+from annplay.engine.network import MLP
+from annplay.engine.setup import Setup
+from annplay.engine.trainer import Metrics
 
 CHUNK = 10                  # epochs between goal checks, like the app checking between frames
 DEFAULT_BUDGET = 300        # epochs for a lesson whose goal has no epoch limit

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from annplay.core.pins import Pin, add_pin, clear_pins, differences, load_pins, pin_of, pins_path
+from annplay.core.session import Session
 from annplay.engine.setup import Setup
-from annplay.pins import Pin, add_pin, clear_pins, differences, load_pins, pin_of, pins_path
-from annplay.session import Session
 
 
 @pytest.fixture(autouse=True)

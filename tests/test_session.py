@@ -10,15 +10,15 @@ import threading
 import numpy as np
 import pytest
 
-from annplay import fields
+from annplay.core import fields
+from annplay.core.fields import ViewRequest
+from annplay.core.session import DRAWN, Session
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
-from annplay.fields import ViewRequest
-from annplay.session import DRAWN, Session
 
 
 def test_session_and_fields_import_no_ui_library():
-    code = ("import sys, annplay.session, annplay.fields; "
+    code = ("import sys, annplay.core.session, annplay.core.fields; "
             "bad = [m for m in ('textual', 'rich') if m in sys.modules]; print(','.join(bad) or 'clean')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "clean"
@@ -211,8 +211,8 @@ def test_after_divergence_only_a_smaller_rate_goes_on():
 
 def test_a_feature_change_on_a_drawing_rebuilds_the_inputs_too() -> None:
     """Regression (monkey test): features changed while training on drawn points left the old inputs."""
+    from annplay.core.session import Session
     from annplay.engine.setup import Setup
-    from annplay.session import Session
 
     session = Session(Setup(dataset="xor", hidden=(4,)))
     session.set_drawn(((0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (2.0, -1.0, 0.0)))

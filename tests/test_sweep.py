@@ -12,12 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from annplay.engine.settings import SettingError
-from annplay.engine.setup import Setup
-from annplay.engine.sharecode import decode, encode
-from annplay.engine.stopping import stop_reason
-from annplay.session import Session
-from annplay.sweep import (
+from annplay.core.session import Session
+from annplay.core.sweep import (
     Sweep,
     expand,
     find_setting,
@@ -30,6 +26,10 @@ from annplay.sweep import (
     write_csv,
     write_json,
 )
+from annplay.engine.settings import SettingError
+from annplay.engine.setup import Setup
+from annplay.engine.sharecode import decode, encode
+from annplay.engine.stopping import stop_reason
 
 SMALL = Setup(dataset="xor", hidden=(3,), points=100)
 
@@ -186,7 +186,7 @@ def test_cancel_keeps_the_finished_rows() -> None:
 _SCRIPT = textwrap.dedent("""
     import os, signal, sys
     from annplay.engine.setup import Setup
-    from annplay.sweep import expand, run_sweep, write_json
+    from annplay.core.sweep import expand, run_sweep, write_json
     grid = expand(Setup(dataset="xor", hidden=(3,), points=100, epochs={epochs}), {{"lr": ["0.01", "0.1", "1"]}}, 3)
     def on_row(row, done, total):
         if {interrupt} and done == 2:
@@ -220,7 +220,7 @@ def _dies(code: str, epochs: int | None, points: int) -> None:
 def test_a_worker_that_dies_gives_a_failed_row(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
 
-    import annplay.sweep as sweep_module
+    import annplay.core.sweep as sweep_module
 
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("workers are not forked here")

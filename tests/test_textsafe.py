@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rich.markup import render
 from textual.markup import to_content
 
-from annplay.textsafe import ZWSP, markup_safe, plain, plain_join
+from annplay.core.textsafe import ZWSP, markup_safe, plain, plain_join
 
 HOSTILE = ["[", "[/]", "[bold", "[>x]", "\\[", "[-: no such file]", "[/x]", "x\\", "[#b=:/", "[@click=quit]",
            "[$var]", "\\\\[b]", "[b]bold[/b]", "a]b", "[[x]]"]
@@ -71,6 +71,6 @@ def test_markup_safe_round_trips_in_both_parsers(text: str) -> None:
 
 
 def test_importing_textsafe_does_not_load_rich() -> None:
-    code = "import sys, annplay.textsafe as t; t.plain('x'); t.markup_safe('[x]'); print('rich' in sys.modules)"
+    code = "import sys, annplay.core.textsafe as t; t.plain('x'); t.markup_safe('[x]'); print('rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from annplay.textsafe import plain
+from annplay.core.textsafe import plain
 
 EXIT_OK = 0
 EXIT_DIVERGED = 1

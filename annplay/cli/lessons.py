@@ -10,8 +10,8 @@ from annplay.cli.common import EXIT_OK
 
 def run(args: argparse.Namespace) -> int:
     """Print every shipped lesson and how to open one."""
-    from annplay.lessons import LESSONS
-    from annplay.textsafe import plain
+    from annplay.core.lessons import LESSONS
+    from annplay.core.textsafe import plain
 
     if getattr(args, "json", False):
         rows = [{"number": lesson.number, "title": lesson.title, "goal": lesson.goal_text,

@@ -16,7 +16,7 @@ from annplay.cli.setups import base_setup, setup_model
 from annplay.engine.setup import Setup
 
 if TYPE_CHECKING:
-    from annplay.lessons import Lesson
+    from annplay.core.lessons import Lesson
 
 NEEDS_TERMINAL = ("the playground needs a terminal; for headless training use 'annplay train' "
                   "(see 'annplay --help')")
@@ -47,7 +47,7 @@ def has_terminal() -> bool:
 
 def open_lesson(choice: str) -> Lesson:
     """Lesson ``choice`` (a number or a file): one line naming --lesson for any problem."""
-    from annplay.lessons import LessonError, load_lesson
+    from annplay.core.lessons import LessonError, load_lesson
 
     try:
         return load_lesson(choice)

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from annplay.cli.common import EXIT_OK, UsageError
-from annplay.textsafe import plain, plain_join
+from annplay.core.textsafe import plain, plain_join
 
 
 def load(path: str) -> Any:

@@ -10,7 +10,7 @@ import math
 import os
 from typing import Any
 
-from annplay.textsafe import plain
+from annplay.core.textsafe import plain
 
 MAX_MATRIX_CLASSES = 12
 PER_SECOND = {"epoch": "ep/s", "generation": "gen/s"}

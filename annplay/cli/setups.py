@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from annplay.cli.common import UsageError
+from annplay.core.textsafe import plain
 from annplay.engine.setup import Setup
-from annplay.textsafe import plain
 
 SETUP_HELP = ("start from this set-up: a share code (ap1:…), a TF Playground link or a set-up file (.toml); "
               "setting flags override it")

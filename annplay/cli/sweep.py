@@ -16,9 +16,9 @@ from annplay.cli.flags import setup_from_args
 from annplay.cli.parser import STDOUT
 from annplay.cli.report import fmt
 from annplay.cli.setups import base_setup
+from annplay.core.textsafe import plain
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
-from annplay.textsafe import plain
 
 SHOWN_GROUPS = 20             # leaderboard rows printed (all of them are in --json / --csv)
 
@@ -38,7 +38,7 @@ def _whole(flag: str, text: str | None, lo: int, hi: int) -> int | None:
 
 def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
     """The base set-up, every set-up of the grid, and the names of the varied settings."""
-    from annplay.sweep import expand, parse_vary
+    from annplay.core.sweep import expand, parse_vary
 
     base, _hidden = base_setup(args)
     base, typed = setup_from_args(args, "sweep", headless=True, base=base)
@@ -101,8 +101,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from annplay.core.sweep import rank
     from annplay.engine.sharecode import decode
-    from annplay.sweep import rank
 
     ranked = rank(rows)
     table = Table(box=None, show_header=True, header_style="bold")
@@ -144,8 +144,8 @@ def _write(kind: str, target: str, text: str, writer: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Expand the grid, run it with a progress bar, then print the leaderboard or write JSON / CSV."""
+    from annplay.core.sweep import MAX_RUNS, Sweep, sweep_csv, sweep_json, write_csv, write_json
     from annplay.engine.safefile import check_save_target
-    from annplay.sweep import MAX_RUNS, Sweep, sweep_csv, sweep_json, write_csv, write_json
 
     if args.json == STDOUT and args.csv == STDOUT:
         raise UsageError("--json and --csv cannot both go to stdout; give one of them a FILE")

@@ -23,8 +23,8 @@ from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 
 if TYPE_CHECKING:
+    from annplay.core.session import Session
     from annplay.engine.trainer import Metrics
-    from annplay.session import Session
 
 SLICE_SECONDS = 0.1          # how often the loop looks at Ctrl-C, the goals and the progress bar
 
@@ -62,7 +62,7 @@ def check_save(save: str, setup: Setup, force: bool) -> None:
 
 def open_session(setup: Setup, typed: dict[str, str]) -> Session:
     """The Session for the set-up; data and settings problems become one-line usage errors."""
-    from annplay.session import Session
+    from annplay.core.session import Session
 
     if setup.csv is not None:
         from annplay.engine.safefile import check_regular_file
@@ -135,7 +135,7 @@ def run_with_progress(loop: Loop, total: int | None) -> Metrics:
 
 def warn_numeric_label(ds: Any) -> None:
     """The default label is the last column; say so when it is a number column turned into classes."""
-    from annplay.textsafe import plain_join
+    from annplay.core.textsafe import plain_join
 
     if ds.kind != "regression" and all(name.lstrip("-").replace(".", "", 1).isdigit() for name in ds.class_names):
         sys.stderr.write(f"note: the label is the last column, whose values {plain_join(ds.class_names[:6])} "

@@ -18,7 +18,7 @@ Rules (the CLI and the app rely on them):
 
 Every refusal is a one-line ``ValueError("<what> <path>: <why>")``; ``what`` is how the user named it
 (``--save``, ``--data``, ``export``, ``model``). Messages quote paths raw: escape them for display
-(``annplay.textsafe``).
+(``annplay.core.textsafe``).
 """
 
 from __future__ import annotations

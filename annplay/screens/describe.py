@@ -9,9 +9,9 @@ from rich.style import Style
 from rich.text import Text
 
 from annplay import boundary as bd
-from annplay.lessons import Lesson, goal_status, without_goals
-from annplay.session import Session
-from annplay.textsafe import markup_safe, plain
+from annplay.core.lessons import Lesson, goal_status, without_goals
+from annplay.core.session import Session
+from annplay.core.textsafe import markup_safe, plain
 from annplay.widgets.heatmap import legend_entries, target_range
 from annplay.widgets.stats import architecture
 

@@ -1,6 +1,6 @@
-"""Moved to :mod:`annplay.weightfiles` (UI-free, used by the session); kept so older imports still work."""
+"""Moved to :mod:`annplay.core.weightfiles` (UI-free, used by the session); kept so older imports still work."""
 
-from annplay.weightfiles import (  # noqa: F401
+from annplay.core.weightfiles import (  # noqa: F401
     DEFAULT_JSON,
     DEFAULT_NPZ,
     Edit,

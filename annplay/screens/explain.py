@@ -1,8 +1,8 @@
 """Explain mode: the selected layer's equations for one real mini-batch, with real shapes and numbers; s takes the step.
 
 Pushed by one key from the playground (which pauses training first); the numbers are
-:func:`annplay.explain.explain_step`'s (tested equal to the engine's gradient and SGD step). ``s`` (or enter) takes
-exactly the step shown on the session's network, under its lock (:func:`annplay.explain.step_session`), then shows
+:func:`annplay.core.explain.explain_step`'s (tested equal to the engine's gradient and SGD step). ``s`` (or enter) takes
+exactly the step shown on the session's network, under its lock (:func:`annplay.core.explain.step_session`), then shows
 the next mini-batch; ``n`` looks at the next mini-batch without stepping. The pass's last batch adds one to the
 epoch count. At 40 columns or less one equation at a time: ←/→ page through them. The screen is dismissed with the
 number of steps taken, so the playground redraws its epoch, numbers and map.
@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annplay import explain
+from annplay.core import explain
 from annplay.screens.tapsafe import TapSafe
 
 KEYS = "s step this batch · n skip it · ←/→ equation · ↑/↓ layer · esc back"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from annplay.core.textsafe import plain
+from annplay.core.weightfiles import DEFAULT_JSON, DEFAULT_NPZ
 from annplay.screens.live import LiveScreen
-from annplay.textsafe import plain
-from annplay.weightfiles import DEFAULT_JSON, DEFAULT_NPZ
 
 HINT = "In the current directory unless you give a path"
 

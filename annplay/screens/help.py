@@ -41,7 +41,7 @@ DRAWING_HELP = (
 
 def colours_help() -> str:
     """Where the colour choice (K) is remembered: the prefs file in the user's config folder (platformdirs)."""
-    from annplay.prefs import prefs_path
+    from annplay.core.prefs import prefs_path
 
     try:
         where = str(prefs_path())

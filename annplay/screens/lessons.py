@@ -1,6 +1,6 @@
 """The Lessons view: every lesson with its goal; enter opens one (the screen's caller applies its set-up).
 
-The goal of the open lesson is checked with :func:`annplay.lessons.goal_status` and marked ✓ once reached.
+The goal of the open lesson is checked with :func:`annplay.core.lessons.goal_status` and marked ✓ once reached.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from annplay.core.lessons import LESSONS, Lesson, goal_status
+from annplay.core.textsafe import plain
 from annplay.engine.settings import SETTINGS
-from annplay.lessons import LESSONS, Lesson, goal_status
 from annplay.screens.tapsafe import TapSafe
-from annplay.textsafe import plain
 from annplay.widgets.safe_list import SafeOptionList
 
 FRAMED_WIDTH = 84                   # from this width the view is a framed box (80 columns inside) over the playground

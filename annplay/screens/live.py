@@ -14,15 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from annplay import prefs as look
+from annplay.core import prefs as look
+from annplay.core.fields import Snapshot
+from annplay.core.session import Session
 from annplay.engine.setup import Setup
 from annplay.engine.threads import blas_threads, suggested_threads
 from annplay.engine.trainer import Metrics
-from annplay.fields import Snapshot
 from annplay.messages import Mailbox, Progress
 from annplay.screens import describe
 from annplay.screens.tapsafe import TapSafe
-from annplay.session import Session
 from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.heatmap import HeatMap, axis_caption, picture_rows, target_range
 from annplay.widgets.keybar import Key, KeyBar

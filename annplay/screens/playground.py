@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from annplay import boundary as bd
+from annplay.core.session import DRAWN
 from annplay.screens import describe
 from annplay.screens.help import as_bindings
 from annplay.screens.layout import WIDE_COLUMNS, narrow_layout
 from annplay.screens.panels import PANELS
 from annplay.screens.run_actions import RunActions
-from annplay.session import DRAWN
 from annplay.widgets.chart import LossChart
 from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.heatmap import HeatMap

@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annplay.core.pins import Pin, clear_pins, differences, load_pins, pin_of
+from annplay.core.session import Session
 from annplay.engine.setup import Setup
-from annplay.pins import Pin, clear_pins, differences, load_pins, pin_of
 from annplay.screens.tapsafe import TapSafe
-from annplay.session import Session
 from annplay.widgets.messageline import MessageLine
 from annplay.widgets.safe_list import SafeOptionList
 

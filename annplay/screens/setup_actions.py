@@ -6,14 +6,14 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from annplay.core.pins import add_pin, pin_of
+from annplay.core.textsafe import plain
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.setupfile import read_setup_file, resolve_setup, write_setup
 from annplay.engine.sharecode import looks_like_code
 from annplay.engine.tflink import looks_like_tf_link
-from annplay.pins import add_pin, pin_of
 from annplay.screens.panels import PanelScreen
-from annplay.textsafe import plain
 
 DEFAULT_SETUP = "setup.toml"
 OPEN_HINT = "A share code (ap1:…), a TF Playground link or a set-up file (.toml)"

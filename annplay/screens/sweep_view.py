@@ -15,11 +15,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from annplay.core.sweep import MAX_RUNS, Sweep, rank
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
 from annplay.screens.tapsafe import TapSafe
-from annplay.sweep import MAX_RUNS, Sweep, rank
 from annplay.widgets.safe_list import SafeOptionList
 
 CANDIDATES = ("lr", "hidden", "activation", "batch_size", "optimizer", "regularization", "reg_rate", "dropout",

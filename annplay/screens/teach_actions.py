@@ -11,7 +11,7 @@ from annplay.widgets.stats import StatsPanel
 
 def next_lesson(lesson: Any) -> Any:
     """The shipped lesson after ``lesson`` (None after the last, or for a teacher's own file)."""
-    from annplay.lessons import LESSONS
+    from annplay.core.lessons import LESSONS
 
     later = [other for other in LESSONS if other.number > lesson.number] if lesson in LESSONS else []
     return later[0] if later else None
@@ -76,7 +76,7 @@ class TeachActions(SetupActions):
         Its s key steps the session's network one mini-batch; on closing, the epoch, numbers and map are redrawn.
         Where it was in the pass is remembered while nothing else trains this network.
         """
-        from annplay.explain import pass_key
+        from annplay.core.explain import pass_key
         from annplay.screens.explain import ExplainScreen
 
         if self.running:
@@ -101,7 +101,7 @@ class TeachActions(SetupActions):
 
     def action_look(self) -> None:
         """Cycle the look: standard → colour-blind → high-contrast → plain map → standard (remembered)."""
-        from annplay.prefs import SCHEMES
+        from annplay.core.prefs import SCHEMES
 
         order = [(s, "auto") for s in SCHEMES] + [("standard", "plain")]
         now = (self.prefs.scheme, self.prefs.colour)

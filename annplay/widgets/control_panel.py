@@ -25,7 +25,7 @@ from annplay.engine.setup import Setup, step_activations
 from annplay.widgets.controls import ChipSet, Choice
 
 if TYPE_CHECKING:  # pragma: no cover
-    from annplay.session import Session
+    from annplay.core.session import Session
 
 SECTIONS = ("data", "view", "features", "network", "training", "evolution", "run")   # display order of GROUPS
 DRAW_CLASSES = 4                # classes a person can draw (0 orange, 1 blue, 2 green, 3 purple)

@@ -15,8 +15,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from annplay import boundary as bd
-from annplay.fields import LEVELS  # noqa: E402  (the colour levels every picture uses)
-from annplay.textsafe import plain
+from annplay.core.fields import LEVELS  # noqa: E402  (the colour levels every picture uses)
+from annplay.core.textsafe import plain
 
 
 def target_range(y: Any) -> tuple[float, float] | None:

@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annplay import boundary as bd
-from annplay.fields import LEVELS, NetMaps
+from annplay.core.fields import LEVELS, NetMaps
 
 THUMB_SIZES = ((6, 3), (4, 2))  # a neuron's map in cells (w, h): 6×6 or 4×4 half-block pixels, the larger if it fits
 GAP = 2                          # cells between columns (selection brackets, spacing)

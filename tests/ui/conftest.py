@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from annplay import prefs
 from annplay.app import PlaygroundApp
+from annplay.core import prefs
 from annplay.screens.playground import PlaygroundScreen
 
 SIZES = [(40, 20), (120, 40)]

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from annplay import boundary as bd
-from annplay import prefs
 from annplay.app import PlaygroundApp
+from annplay.core import prefs
 from annplay.engine.setup import Setup
 from annplay.widgets.heatmap import HeatMap, axis_caption
 from annplay.widgets.stats import Legend

@@ -10,8 +10,8 @@ import pytest
 from annplay.app import PlaygroundApp
 from annplay.cli import main
 from annplay.cli import play as play_cli
+from annplay.core.lessons import LESSONS, goal_status
 from annplay.engine.setup import Setup
-from annplay.lessons import LESSONS, goal_status
 from annplay.screens.explain import ExplainScreen
 from annplay.screens.lessons import LessonsScreen
 from annplay.screens.playground import PlaygroundScreen
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]
 
 def expected_step(session, lr: float, l2: float = 0.0, index: int = 0) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Every layer's W − lr·(dW + l2·W) and b − lr·db on mini-batch ``index`` of the pass, from the engine's
-    gradient (a NumPy computation independent of annplay.explain)."""
+    gradient (a NumPy computation independent of annplay.core.explain)."""
     bs = min(session.setup.batch_size, session.prep.X_train.shape[1])
     cols = slice(index * bs, (index + 1) * bs)
     X, Y = session.prep.X_train[:, cols], session.prep.Y_train[:, cols]

@@ -171,8 +171,8 @@ async def test_markup_like_csv_column_and_class_names(tmp_path) -> None:
 
 def test_a_deeply_nested_json_file_is_not_replaced(tmp_path) -> None:
     """An existing deeply nested JSON file is 'not annplay's' (was a RecursionError from json.loads)."""
+    from annplay.core.weightfiles import export_json
     from annplay.engine.network import MLP
-    from annplay.weightfiles import export_json
 
     path = tmp_path / "nested.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
@@ -184,10 +184,10 @@ def test_a_deeply_nested_json_file_is_not_replaced(tmp_path) -> None:
 def test_export_json_with_the_setup_reads_back(tmp_path) -> None:
     import json
 
+    from annplay.core.weightfiles import export_json
     from annplay.engine.modelio import load_model_json
     from annplay.engine.network import MLP
     from annplay.engine.setup import Setup
-    from annplay.weightfiles import export_json
 
     path = export_json(MLP([2, 3, 1]), tmp_path / "w.json", Setup())
     assert json.loads(path.read_text())["setup"]["dataset"] == Setup().dataset

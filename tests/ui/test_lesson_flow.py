@@ -7,8 +7,8 @@ import pytest
 from textual.containers import Vertical
 
 from annplay.app import PlaygroundApp
+from annplay.core.lessons import LESSONS, load_lesson
 from annplay.engine.setup import Setup
-from annplay.lessons import LESSONS, load_lesson
 from annplay.screens.lessons import LessonsScreen
 from annplay.screens.playground import PlaygroundScreen
 

@@ -10,8 +10,8 @@ import pytest
 
 from annplay import boundary as bd
 from annplay.app import PlaygroundApp
+from annplay.core.fields import LEVELS, boundary_field, neuron_field
 from annplay.engine.network import MLP
-from annplay.fields import LEVELS, boundary_field, neuron_field
 from annplay.screens.dialogs import FileNameDialog
 from annplay.widgets.controls import Choice
 from annplay.widgets.heatmap import HeatMap
@@ -102,7 +102,8 @@ async def test_selecting_a_neuron_shows_its_map(size):
         assert screen.neuron[0] == 2
         await pilot.press("escape")                      # deselect: the output again
         assert screen.neuron is None and screen.panel == "network"
-        assert np.allclose(heatmap.field, boundary_field(screen.session.net, screen.session.prep.inputs, screen.session.bounds, w, h))
+        session = screen.session
+        assert np.allclose(heatmap.field, boundary_field(session.net, session.prep.inputs, session.bounds, w, h))
         assert heatmap.rows == output_rows
         assert "neuron L" not in text_of(app) and "█ 1" in text_of(app)
         # tap a neuron to select it, tap it again to deselect

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annplay import explain
 from annplay.app import PlaygroundApp
-from annplay.lessons import LESSONS
+from annplay.core import explain
+from annplay.core.lessons import LESSONS
 from annplay.screens.explain import ExplainScreen, explanation_for
 from annplay.screens.lessons import LessonsScreen, lesson_changes
 

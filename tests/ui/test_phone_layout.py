@@ -8,7 +8,7 @@ import pytest
 from textual.widgets._toast import Toast
 
 from annplay.app import PlaygroundApp
-from annplay.lessons import parse_lesson
+from annplay.core.lessons import parse_lesson
 from annplay.screens.help import HelpScreen
 from annplay.screens.layout import narrow_layout
 from annplay.widgets.chart import LossChart
@@ -232,7 +232,8 @@ async def test_a_longer_legend_takes_its_rows_from_the_map_and_chart_not_from_th
     app = PlaygroundApp()
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
-        legend, numbers, stats = screen.query_one(Legend), screen.query_one("#stats-compact"), screen.query_one("#stats")
+        legend = screen.query_one(Legend)
+        numbers, stats = screen.query_one("#stats-compact"), screen.query_one("#stats")
         map_rows = screen.query_one(HeatMap).region.height + screen.query_one(LossChart).region.height
         screen.query_one("#choice-dataset", Choice).select("iris", notify=True)
         await wait_until(pilot, lambda: "setosa" in "\n".join(screen_text(app)), "the iris legend")

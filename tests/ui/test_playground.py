@@ -1,4 +1,4 @@
-"""Pilot tests: training, pausing, stepping, settings, divergence, quitting and drawing, at phone and projector sizes."""
+"""Pilot tests: training, pausing, stepping, settings, divergence, quitting and drawing, at phone and projector size."""
 
 from __future__ import annotations
 

@@ -9,12 +9,12 @@ from textual.widgets import Digits
 from textual.widgets._toast import Toast
 
 from annplay.app import PlaygroundApp
+from annplay.core.session import DRAWN
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
 from annplay.screens import describe
 from annplay.screens.layout import narrow_layout
 from annplay.screens.runs import RunsScreen
-from annplay.session import DRAWN
 from annplay.widgets.chart import LossChart, LossRecord, chart_lines, spark_lines
 from annplay.widgets.messageline import MessageLine, worth_a_title
 from annplay.widgets.netview import plan

@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import OptionList
 
 from annplay.app import PlaygroundApp
+from annplay.core.pins import load_pins
 from annplay.engine.setup import Setup
-from annplay.pins import load_pins
 from annplay.screens.runs import RunsScreen, shared_scale, sparkline
 
 from .conftest import SIZES, ready, screen_text, wait_until

@@ -102,8 +102,8 @@ async def test_a_saves_the_setup_and_the_weights_and_i_reads_them_back(size, tmp
 def test_the_weights_json_carries_the_setup(size, tmp_path: Path):
     import json
 
+    from annplay.core.session import Session
     from annplay.engine.setupfile import setup_from_section
-    from annplay.session import Session
 
     session = Session(Setup(dataset="xor", hidden=(3,), lr=0.3))
     path = session.export_json(str(tmp_path / "w.json"))

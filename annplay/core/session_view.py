@@ -1,4 +1,4 @@
-"""What a :class:`~annplay.session.Session` hands the screens to draw: points and immutable snapshots.
+"""What a :class:`~annplay.core.session.Session` hands the screens to draw: points and immutable snapshots.
 
 Split out of session.py so each module keeps one job; no Textual or Rich here.
 """
@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from annplay import fields
+from annplay.core import fields
+from annplay.core.fields import Snapshot, ViewRequest
 from annplay.engine.trainer import Metrics
-from annplay.fields import Snapshot, ViewRequest
 
 if TYPE_CHECKING:
-    from annplay.session import Session
+    from annplay.core.session import Session
 
 
 def points(session: Session) -> fields.Points:

@@ -1,4 +1,4 @@
-"""The session's weight edits and model files (a mixin of :class:`annplay.session.Session`; UI-free)."""
+"""The session's weight edits and model files (a mixin of :class:`annplay.core.session.Session`; UI-free)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from annplay.core.weightfiles import Edit, export_json, export_npz, file_path, import_npz, set_weight
 from annplay.engine.network import MLP
 from annplay.engine.setup import Setup
 from annplay.engine.trainers import TrainerProtocol
-from annplay.weightfiles import Edit, export_json, export_npz, file_path, import_npz, set_weight
 
 
 class ModelFiles:
@@ -33,7 +33,7 @@ class ModelFiles:
         return edit
 
     def export_json(self, name: str) -> Path:
-        """Write the weights and the set-up as JSON (see :mod:`annplay.weightfiles`); ValueError/OSError say why not."""
+        """Write the weights and the set-up as JSON (:mod:`annplay.core.weightfiles`); ValueError/OSError say why."""
         with self._lock:
             return export_json(self.net, name, self._setup)
 

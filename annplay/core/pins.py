@@ -24,7 +24,7 @@ from annplay.engine.setup import Setup
 from annplay.engine.setupfile import setup_from_section, setup_section
 
 if TYPE_CHECKING:
-    from annplay.session import Session
+    from annplay.core.session import Session
 
 FORMAT = "annplay-pins"
 VERSION = 1

@@ -18,7 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from annplay import fields, session_view
+from annplay.core import fields, session_view
+from annplay.core.fields import Snapshot, ViewRequest
+from annplay.core.session_files import ModelFiles
+from annplay.core.weightfiles import Edit
 from annplay.engine.build import OUTPUTS, Point, Prepared, build_network, prepare, trainer_for
 from annplay.engine.datasets import DATASETS
 from annplay.engine.features import FEATURES
@@ -28,9 +31,6 @@ from annplay.engine.setup import Setup
 from annplay.engine.stopping import needs_every_epoch, stop_reason
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
-from annplay.fields import Snapshot, ViewRequest
-from annplay.session_files import ModelFiles
-from annplay.weightfiles import Edit
 
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk
 FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
@@ -450,7 +450,7 @@ class Session(ModelFiles):
                 return "new weights"
             return ""
 
-    # --- what to draw (annplay.session_view) ------------------------------------------
+    # --- what to draw (annplay.core.session_view) ------------------------------------------
 
     def points(self) -> fields.Points:
         """The points to draw: training points, plus test points when shown."""
@@ -458,7 +458,7 @@ class Session(ModelFiles):
 
     def snapshot(self, view: ViewRequest | None = None, *, metrics: Metrics | None = None, run: int | None = None,
                  speed: float = 0.0, changed_only: bool = True, record: bool = True) -> Snapshot:
-        """An immutable picture of now for ``view`` (see :func:`annplay.session_view.snapshot`)."""
+        """An immutable picture of now for ``view`` (see :func:`annplay.core.session_view.snapshot`)."""
         return session_view.snapshot(self, view, metrics=metrics, run=run, speed=speed, changed_only=changed_only,
                                      record_it=record)
 
