@@ -294,7 +294,7 @@ def _percent(v: Any) -> str:
 
 _ENTRIES = (
     # data
-    Setting("dataset", "Dataset", "choice", "spiral", "the built-in data set", "data", "data", "--dataset", "ds",
+    Setting("dataset", "Dataset", "choice", "circle", "the built-in data set", "data", "data", "--dataset", "ds",
             values=tuple(DATASETS)),
     Setting("points", "Points", "int", None, "number of points (auto: the data set's own; a CSV: all rows)",
             "data", "data", "--points", "n", values=(None, 100, 200, 500, 1000, 2000, 5000), lo=2,
@@ -316,7 +316,7 @@ _ENTRIES = (
             "input features for 2-D data, e.g. x1,x2,x1x2", "features", "network", "--features", "f",
             data="plane"),
     # network
-    Setting("hidden", "Layers", "layers", (8, 8), "hidden layer sizes, e.g. 8,8 ('none' for no hidden layer)",
+    Setting("hidden", "Layers", "layers", (4, 2), "hidden layer sizes, e.g. 8,8 ('none' for no hidden layer)",
             "network", "network", "--layers", "h"),
     Setting("activation", "Activation", "choice", "tanh", "the hidden layers' activation", "network",
             "network", "--activation", "a", values=HIDDEN_ACTIVATIONS),

@@ -32,6 +32,7 @@ from annplay.widgets.stats import StatsPanel
 from annplay.widgets.weights import WeightEditor
 
 SPEEDS: tuple[int | None, ...] = (1, 3, 10, 30, 100, 300, None)   # epochs per second; None: as fast as it goes
+DEFAULT_SPEED: int | None = 30  # TF Playground's pace (an epoch a frame): the boundary forms in the first seconds
 MAX_FRAMES_PER_SECOND = 10      # paced training shows at most this many frames a second
 PACE_SLICE = 0.05               # a paced worker checks for cancellation at least this often (seconds)
 SIXTEEN_COLOUR_TERMS = ("linux", "vt100", "vt220", "ansi", "cons25", "xterm-16color", "screen-16color")
@@ -77,10 +78,11 @@ class LiveScreen(TapSafe, Screen[None]):
         self.prefs = look.load()                 # colour scheme and colour/plain map, remembered between runs
         look.apply_scheme(self.prefs)
         self.colour = True                       # decided on mount, from prefs, NO_COLOR and the terminal
-        self.speed: int | None = None            # epochs per second (None: max); , and . change it
+        self.speed: int | None = DEFAULT_SPEED   # epochs per second (None: max); , and . change it
 
     def on_mount(self) -> None:
         self.colour = look.use_colour(self.prefs, colours=terminal_colours())
+        self.query_one(StatsPanel).set_pace(self.speed)
 
     def set_look(self, *, scheme: str | None = None, colour: str | None = None) -> str:
         """Change and remember the colour scheme or colour mode; redraw; the words to tell the person."""

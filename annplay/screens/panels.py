@@ -31,8 +31,11 @@ class PanelScreen(FileActions):
         await self._show_panel("controls" if self.panel == "weights" else "weights")
 
     async def action_back(self) -> None:
-        """Escape: show the output map again if a neuron is shown, else go back to the controls."""
-        if self.neuron is not None:
+        """Escape: leave the map-only view; show the output map again if a neuron is shown, else the controls."""
+        if self.has_class("-map-only"):
+            self.remove_class("-map-only")
+            self._apply_layout()
+        elif self.neuron is not None:
             self.query_one(NetView).select(None, notify=False)
             self._set_neuron(None)
         elif self.panel != "controls":

@@ -15,7 +15,7 @@ from annplay import boundary as bd
 from annplay.core.session import DRAWN
 from annplay.screens import describe
 from annplay.screens.help import as_bindings
-from annplay.screens.layout import WIDE_COLUMNS, narrow_layout
+from annplay.screens.layout import STATS_MIN_WIDTH, WIDE_COLUMNS, narrow_layout, stats_width
 from annplay.screens.panels import PANELS
 from annplay.screens.run_actions import RunActions
 from annplay.widgets.chart import LossChart
@@ -28,7 +28,6 @@ from annplay.widgets.stats import Legend, StatsPanel
 from annplay.widgets.weights import WeightEditor
 
 CONTROLS_WIDTH = 38             # the controls column when side by side
-STATS_MIN_WIDTH = 20            # the numbers beside the heat map
 EDITOR_MAX_WIDTH = 58           # the weight editor scrolls sideways beyond this (wide layout)
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
 
@@ -60,6 +59,10 @@ class PlaygroundScreen(RunActions):
                                     border-right: solid $primary 40%; }
     PlaygroundScreen.-wide #view { height: 1fr; width: 1fr; layout: horizontal; }
     PlaygroundScreen.-wide #view > StatsPanel { min-width: 18; }
+    PlaygroundScreen.-beside #view { layout: horizontal; }         /* narrow: the numbers beside a square map */
+    PlaygroundScreen.-map-only #side, PlaygroundScreen.-map-only KeyBar { display: none; }
+    PlaygroundScreen.-map-only #view { layout: vertical; height: 1fr; }
+    PlaygroundScreen.-map-only #view > StatsPanel { height: 1; }
     """.replace("CONTROLS_WIDTH", str(CONTROLS_WIDTH))
 
     BINDINGS = [
@@ -93,9 +96,12 @@ class PlaygroundScreen(RunActions):
         Binding("comma", "slower", "Slower", key_display=",", show=False,
                 tooltip="fewer epochs per second (1, 3, 10, 30, 100, 300, max)"),
         Binding("full_stop", "faster", "Faster", key_display=".", show=False, tooltip="more epochs per second"),
-        Binding("y", "chart_log", "Log chart", show=False, tooltip="the loss chart on a log scale, or linear again"),
+        Binding("y", "chart_log", "Chart scale", show=False,
+                tooltip="the loss chart on a linear scale, or on the log scale again (log to start with)"),
         Binding("C", "toggle_chart", "Chart", show=False,
                 tooltip="the loss chart, full size, in place of the map (C again: the map)"),
+        Binding("M", "map_only", "Map only", show=False,
+                tooltip="the map on the whole screen with one status line (M, esc or a tap on it: back)"),
         Binding("L", "lessons", "Lessons", show=False, tooltip="the lessons: pick one, see its goal checked"),
         Binding("E", "explain", "Explain", show=False,
                 tooltip="the selected layer's equations with real numbers; s there takes that step (one mini-batch)"),
@@ -148,13 +154,19 @@ class PlaygroundScreen(RunActions):
         heatmap, stats, view = self.query_one(HeatMap), self.query_one(StatsPanel), self.query_one("#view")
         side_width = self._side_width(width)
         self.query_one("#side").styles.width = side_width if wide else None
-        heatmap.set_stretch(not wide)
         stats.set_compact(not wide)
         stats.set_chart_full(self.has_class("-chart"))   # C: the chart takes the map's room, not the big digits
         chart = stats.query_one(LossChart)
-        if wide:
+        map_only = self.has_class("-map-only")           # M: the map and one status line, nothing else
+        stats.set_one_line(map_only)
+        if map_only:
+            self.set_class(False, "-beside")
+            view.styles.height, heatmap.styles.width, heatmap.styles.height = "1fr", None, "1fr"
+            chart.display = False
+        elif wide:
+            self.set_class(False, "-beside")
             rows = max(1, height - 1)                   # the key bar takes one row
-            pw, _ph = bd.fit_size(width - side_width - STATS_MIN_WIDTH - 2, rows, self.session.bounds.aspect)
+            pw, _ph = bd.fit_size(width - side_width - stats_width(width) - 2, rows, self.session.bounds.aspect)
             view.styles.height = "1fr"
             heatmap.styles.width, heatmap.styles.height = pw, None
             chart.styles.height, chart.display = None, True
@@ -163,16 +175,18 @@ class PlaygroundScreen(RunActions):
         else:
             legend_rows = min(2, len(stats.query_one(Legend).lines(width)))
             goal_rows, captioned = (1 if self.lesson is not None else 0), bool(heatmap.caption)
-            lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
-                                captioned=captioned)
+            shape = dict(goal_rows=goal_rows, legend_rows=legend_rows, captioned=captioned, width=width,
+                         aspect=self.session.bounds.aspect)
+            lay = narrow_layout(height, panel=self.panel, **shape)
             if self.panel != "controls":                 # a small network or layer: the rest goes to the map
-                lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
-                                    captioned=captioned, panel_rows=self._panel_rows(width, lay.side))
-            view.styles.height = lay.view
-            heatmap.styles.width, heatmap.styles.height = None, lay.map
+                lay = narrow_layout(height, panel=self.panel, panel_rows=self._panel_rows(width, lay.side), **shape)
+            self.set_class(lay.beside, "-beside")
+            stats.set_compact(not lay.beside)
             in_place = self.has_class("-chart")          # C: the chart in the map's place
-            chart.styles.height = "1fr" if in_place else lay.chart
-            chart.display = in_place or lay.chart > 0
+            view.styles.height = lay.view
+            heatmap.styles.width, heatmap.styles.height = (lay.map_width if lay.beside else None), lay.map
+            chart.styles.height = "1fr" if in_place or lay.beside else lay.chart
+            chart.display = in_place or lay.beside or lay.chart > 0
         self._show_keys()
 
     def _panel_rows(self, width: int, most: int) -> int:
@@ -224,7 +238,19 @@ class PlaygroundScreen(RunActions):
     def action_toggle_chart(self) -> None:
         """The loss chart, full size, in place of the map; again: the map."""
         self.toggle_class("-chart")
+        self.remove_class("-map-only")
         self._apply_layout()
+
+    def action_map_only(self) -> None:
+        """The map on the whole screen, one status line under it; again: everything back."""
+        self.toggle_class("-map-only")
+        self.remove_class("-chart")
+        self._apply_layout()
+
+    @on(StatsPanel.Tapped)
+    def _stats_tapped(self) -> None:
+        if self.has_class("-map-only"):             # a phone has no M key: a tap on the status line goes back
+            self.action_map_only()
 
     _lesson: Any = None
 

@@ -54,18 +54,29 @@ class TeachActions(SetupActions):
     def _show(self, snap: Any, rows: Any = None) -> None:
         """Draw a frame with the open lesson's goal line; announce the goal the first time it is reached."""
         super()._show(snap, rows)
-        lesson = self.lesson
+        lesson, epoch = self.lesson, snap.metrics.epoch
         texts, reached = describe.goal_line(lesson, self.session.setup, snap.metrics) if lesson else ((), False)
-        self.query_one(StatsPanel).show_goal(texts, reached)
         if reached:
-            self.lesson_passed_now()
+            self.lesson_passed_now(epoch)
+        elif lesson is not None and self.lesson_passed is lesson and epoch >= self.lesson_passed_at:
+            texts, reached = describe.passed_line(lesson, self.lesson_passed_at, self.session.setup), True
+        self.query_one(StatsPanel).show_goal(texts, reached)     # passed stays passed while this run goes on
 
-    def lesson_passed_now(self) -> None:
-        """Once per opened lesson, when its goal is reached: 'Lesson 3 passed ✓ — L for lesson 4' (message line)."""
+    lesson_passed_at = 0                   # the epoch at which the open lesson was passed
+
+    def lesson_passed_now(self, epoch: int = 0) -> None:
+        """Once per opened lesson, when its goal is reached: 'Lesson 3 passed ✓ — L for lesson 4' (message line);
+        the pass is remembered in the person's lesson progress."""
+        from annplay.core.progress import mark_passed
+
         lesson = self.lesson
         if lesson is None or self.lesson_passed is lesson:
             return
-        self.lesson_passed = lesson
+        self.lesson_passed, self.lesson_passed_at = lesson, epoch
+        try:
+            mark_passed(lesson)
+        except (OSError, ValueError):
+            pass                           # a read-only home: the lesson still passes, only not remembered
         following = next_lesson(lesson)
         then = f"L for lesson {following.number}" if following is not None else "that was the last lesson"
         self.notify(f"Lesson {lesson.number} passed ✓ — {then}", timeout=8, markup=False)

@@ -41,22 +41,21 @@ def bar_line(app) -> str:
 
 
 @pytest.mark.parametrize("size", NARROW, ids=ids)
-async def test_the_map_is_as_wide_as_a_narrow_terminal(size):
+async def test_a_narrow_terminal_shows_the_numbers_beside_a_square_map(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         width, height = size
         heat = screen.query_one(HeatMap)
-        assert not screen.has_class("-wide")
-        assert heat.region.x == 0 and heat.region.width == width
-        assert screen.picture[0] == width and screen.picture[1] >= 5       # the old layout: 18–30 columns
+        assert not screen.has_class("-wide") and screen.has_class("-beside")
+        assert heat.region.x == 0 and screen.picture[1] >= 10                  # the old layout: 8 stretched rows
         text = "\n".join(screen_text(app))
         assert "↔ x1 −6…6  ↕ x2 −6…6" in text and "pale: less sure" in text
-        numbers = screen.query_one("#stats-compact").region
-        assert numbers.height == 2 and numbers.width == width and not numbers.overlaps(heat.region)
+        stats = screen.query_one("#stats").region
+        assert stats.x >= heat.region.right and stats.width >= 17 and not stats.overlaps(heat.region)
         assert "trn 0.7" in text and "tst 0.6" in text and "epoch 0" in text
         chart = screen.query_one(LossChart).region
-        assert chart.height >= (2 if height >= 24 else 1) and not chart.overlaps(heat.region)   # the loss chart
+        assert chart.height >= 2 and not chart.overlaps(heat.region)          # the loss chart
 
 
 async def test_the_projector_keeps_the_map_beside_the_controls():
@@ -200,12 +199,13 @@ async def test_C_shows_the_loss_chart_in_place_of_the_map(size):
 
 
 def test_narrow_layout_gives_the_map_its_rows_first():
-    phone = narrow_layout(20)
-    assert (phone.view, phone.map, phone.chart, phone.side) == (13, 9, 1, 6)   # 8 map rows, a caption, sparklines
-    assert narrow_layout(24).chart == 3 and narrow_layout(30).chart == 4
-    with_goal = narrow_layout(20, goal_rows=1)
-    assert with_goal.map + with_goal.chart == phone.map + phone.chart - 1 and with_goal.view == phone.view
-    weights = narrow_layout(20, panel="weights")
+    phone = narrow_layout(20, width=40)
+    assert phone.beside and (phone.view, phone.map, phone.side) == (13, 13, 6)   # numbers beside the map
+    assert phone.map_width == 22 and 40 - phone.map_width >= 18                  # a square picture, 18 columns left
+    tall = narrow_layout(60, width=40)                   # too narrow for a column beside: stacked, map square
+    assert not tall.beside and tall.map - 1 == 20 and tall.chart == 4
+    assert tall.view + tall.side == 59                   # rows the square map cannot use go to the lower area
+    weights = narrow_layout(20, panel="weights", width=40)
     assert weights.side >= 9 and weights.view + weights.side == 19
 
 

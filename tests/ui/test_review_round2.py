@@ -199,8 +199,8 @@ async def test_a_short_layer_gives_its_rows_back_to_the_map():
 
 
 def test_the_lower_area_takes_no_more_than_the_panel_fills():
-    full = narrow_layout(30, panel="network")
-    small = narrow_layout(30, panel="network", panel_rows=8)
+    full = narrow_layout(30, panel="network", width=60)
+    small = narrow_layout(30, panel="network", panel_rows=8, width=60)
     assert small.side == 8 and small.view == full.view + full.side - 8
     assert plan((2, 3, 1), 1, 60, 100)[3].height == 1 + 3 * 4          # 3 neurons of 6×3 maps and a strip
 
