@@ -40,7 +40,7 @@ class SafeCommandPalette(CommandPalette):
 
 
 class PlaygroundApp(App[None]):
-    """Opens the playground on a set-up (default: circle data, 4-2 tanh network, learning rate 0.03, 30 epochs a second)."""
+    """Opens the playground on a set-up (default: circle data, 4-2 tanh network, lr 0.03, 30 epochs a second)."""
 
     TITLE = "annplay"
     BINDINGS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -175,11 +176,11 @@ class PlaygroundScreen(RunActions):
         else:
             legend_rows = min(2, len(stats.query_one(Legend).lines(width)))
             goal_rows, captioned = (1 if self.lesson is not None else 0), bool(heatmap.caption)
-            shape = dict(goal_rows=goal_rows, legend_rows=legend_rows, captioned=captioned, width=width,
-                         aspect=self.session.bounds.aspect)
-            lay = narrow_layout(height, panel=self.panel, **shape)
+            shape = partial(narrow_layout, height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
+                            captioned=captioned, width=width, aspect=self.session.bounds.aspect)
+            lay = shape()
             if self.panel != "controls":                 # a small network or layer: the rest goes to the map
-                lay = narrow_layout(height, panel=self.panel, panel_rows=self._panel_rows(width, lay.side), **shape)
+                lay = shape(panel_rows=self._panel_rows(width, lay.side))
             self.set_class(lay.beside, "-beside")
             stats.set_compact(not lay.beside)
             in_place = self.has_class("-chart")          # C: the chart in the map's place

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from annplay.screens import describe
@@ -73,10 +74,8 @@ class TeachActions(SetupActions):
         if lesson is None or self.lesson_passed is lesson:
             return
         self.lesson_passed, self.lesson_passed_at = lesson, epoch
-        try:
+        with contextlib.suppress(OSError, ValueError):   # a read-only home: it passes, only not remembered
             mark_passed(lesson)
-        except (OSError, ValueError):
-            pass                           # a read-only home: the lesson still passes, only not remembered
         following = next_lesson(lesson)
         then = f"L for lesson {following.number}" if following is not None else "that was the last lesson"
         self.notify(f"Lesson {lesson.number} passed ✓ — {then}", timeout=8, markup=False)

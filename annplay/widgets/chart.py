@@ -193,8 +193,8 @@ def nice_step(span: float, most: int) -> float:
 def y_ticks(lo: float, hi: float, log: bool, most: int) -> list[float]:
     """Tick values (in the plotted unit: log10 of the loss on a log scale) inside [lo, hi], at most ``most``."""
     if log and hi - lo >= 1:                       # whole decades: 1, 0.1, 0.01
-        step = max(1, math.ceil((math.floor(hi) - math.ceil(lo) + 1) / max(1, most)))
-        return [float(k) for k in range(math.ceil(lo), math.floor(hi) + 1, step)]
+        every = max(1, math.ceil((math.floor(hi) - math.ceil(lo) + 1) / max(1, most)))
+        return [float(k) for k in range(math.ceil(lo), math.floor(hi) + 1, every)]
     if log:
         return [hi, lo]
     step = nice_step(hi - lo, max(1, most - 1))
