@@ -202,6 +202,8 @@ class LiveScreen(TapSafe, Screen[None]):
         self._last_state = snap.state
         if snap.state != "running":
             self.query_one(ControlPanel).show_running(False)
+            for editor in self.query(WeightEditor):
+                editor.training_ended()
         self._show_keys()
 
     # --- speed ------------------------------------------------------------------------
@@ -249,6 +251,8 @@ class LiveScreen(TapSafe, Screen[None]):
         self._train(self.session.start(), self.session, self.mailbox, self.colour, self.speed)
         self.query_one(ControlPanel).show_running(True)
         self.query_one(StatsPanel).show_state("running", self.epoch)
+        for editor in self.query(WeightEditor):
+            editor.show_running(True)
         self._show_keys()
 
     def _stop(self) -> None:
@@ -256,6 +260,8 @@ class LiveScreen(TapSafe, Screen[None]):
         self.session.stop()
         self.workers.cancel_group(self, "training")
         self.query_one(ControlPanel).show_running(False)
+        for editor in self.query(WeightEditor):
+            editor.show_running(False)
         self._show_keys()
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=True)

@@ -61,7 +61,7 @@ class PanelScreen(FileActions):
             self.query_one(NetView).focus()
         elif panel == "weights":
             self.query_one("#weight-table").focus()
-            self.query_one(WeightEditor).show_message("Paused. + - nudge, ⏎ type a number")
+            self.query_one(WeightEditor).show_running(self.running)
         else:
             self.set_focus(None)
 

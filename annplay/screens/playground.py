@@ -225,7 +225,7 @@ class PlaygroundScreen(RunActions):
         chart = self.has_class("-chart")
         panel_keys = [Key(self.app.get_key_display(b), b.description, b.action, 9, widget=widget.id or "",
                           tip=b.tooltip) for widget in self.panel_widgets() for b in as_bindings(widget.BINDINGS)
-                      if b.show and b.description]
+                      if b.show and b.description and widget.check_action(b.action, ()) is not False]
         tips = {b.action: b.tooltip for b in as_bindings([*self.BINDINGS, *self.app.BINDINGS])}
         keys = [Key("␣", "Pause" if self.running else "Play", "play", 0), Key("n", "Step", "step", 3),
                 Key("r", "Reset", "reset", 4), Key("m", "Controls", "focus_controls", 7),
