@@ -23,6 +23,7 @@ MAX_POINTS = 512                 # the record is halved (pairs merged) beyond th
 TRAIN_MARK, TEST_MARK, BOTH_MARK = "•", "∘", "◉"
 SPARKS = "▁▂▃▄▅▆▇█"              # a sparkline's eight levels (compact charts of at most SPARK_ROWS rows)
 SPARK_ROWS = 4
+SPARK_MIN = 6                    # a sparkline keeps at least this many columns (the 'log' word goes first)
 
 
 @dataclass
@@ -142,7 +143,10 @@ def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
     """A chart of 1–4 rows: one sparkline per curve on their shared scale (side by side on one row), each with its
     latest value; a third row is the epoch axis, a fourth (on top) the header of the full chart."""
     if height >= 4:
-        return [header(record, log, names), *spark_lines(record, width, height - 1, log, names, unit)]
+        head = header(record, log, names)
+        if head.cell_len > width:                 # a narrow column: the sparklines say it, each with its value
+            return spark_lines(record, width, 3, log, names, unit)
+        return [head, *spark_lines(record, width, height - 1, log, names, unit)]
     scale = shared_scale([record.train, record.test], log)
     curves = [(record.train, TRAIN_MARK, names[0], "yellow")]
     if any(math.isfinite(v) for v in record.test):
@@ -150,7 +154,8 @@ def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
     label_width = 2 + max(len(n) for n in names) + 1
     lasts = [next((v for v in reversed(values) if math.isfinite(v)), math.nan) for values, *_ in curves]
     value_width = 1 + max(len(fmt(v)) for v in lasts)
-    plot_width = max(1, width - label_width - value_width - (4 if log else 0))     # the same for every curve
+    say_log = log and width - label_width - value_width - 4 >= SPARK_MIN   # a narrow column: no room for 'log'
+    plot_width = max(1, width - label_width - value_width - (4 if say_log else 0))   # the same for every curve
     one_row = height == 1 and len(curves) == 2         # both curves side by side, each half as wide
     if one_row:
         plot_width = max(1, (width - 1) // 2 - label_width - value_width)
@@ -167,7 +172,7 @@ def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
             level = min(len(SPARKS) - 1, max(0, int(round((y - lo) / (hi - lo) * (len(SPARKS) - 1)))))
             line.append(SPARKS[level], style)
         line.append(f"{value:<{value_width}}" if one_row else value)
-        line.append(" log" if log and not one_row else "", "dim")
+        line.append(" log" if say_log and not one_row else "", "dim")
         lines.append(line)
     if one_row:
         lines = [Text(" ", no_wrap=True, overflow="crop").join(lines)]
@@ -311,7 +316,7 @@ class LossChart(Widget):
     """Train and test loss over the whole run, on one shared scale (``y`` toggles a log scale)."""
 
     DEFAULT_CSS = """
-    LossChart { height: 1fr; min-height: 3; }
+    LossChart { height: 1fr; min-height: 3; text-wrap: nowrap; text-overflow: clip; }
     """
 
     log_scale: reactive[bool] = reactive(True)     # losses fall over decades: log first, y for linear

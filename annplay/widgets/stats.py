@@ -392,6 +392,8 @@ class StatsPanel(Vertical):
         elif room <= 0 or len(counter) + 2 + len(pace) <= room:
             text.append(f"\n{counter}")
             text.append(f"  {pace}", "dim")
+        elif state == "running" and speed > 0:            # a narrow column: the rate above says the speed
+            text.append(f"\n{counter}")
         else:                                             # a narrow column: the speed on a line of its own
             text.append(f"\n{counter}\n")
             text.append(pace, "dim")
