@@ -225,8 +225,10 @@ def x_axis(first: float, last: float, plot_width: int, left: str, width: int, un
     ticks = [t for t in ticks if first <= t <= last]
     axis = ["─"] * plot_width
     labels = [" "] * plot_width
-    if len(unit) + 6 <= plot_width:                # the unit at the right, never cut; tick labels keep clear of it
-        labels[plot_width - len(unit):] = list(unit)
+    right = f"{unit} {int(last):,}"                # the unit (with the latest epoch when it fits) at the right,
+    right = right if len(right) + 6 <= plot_width else unit   # never cut; tick labels keep clear of it
+    if len(right) + 6 <= plot_width:
+        labels[plot_width - len(right):] = list(right)
     for t in ticks:
         col = 0 if last <= first else min(plot_width - 1, round((t - first) / span * (plot_width - 1)))
         label = f"{int(t):,}"

@@ -424,6 +424,8 @@ class StatsPanel(Vertical):
         chart = self.query_one(LossChart)
         if self.evolution:                  # best and mean loss (−fitness) of the population per generation
             best, mean = metrics.best_fitness, metrics.mean_fitness
+            if metrics.epoch == 0 and (mean is None or not math.isfinite(mean)):
+                mean = best                 # generation 0 is the one starting network: its mean is its best
             chart.add(metrics.epoch, None if best is None else -best, None if mean is None else -mean)
         else:
             chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss)
