@@ -287,8 +287,12 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
     split = head.plain.find(f"  {TEST_MARK}")
     if head.cell_len > width and split > 0:       # a narrow column: one curve per line (a mark stays with its name)
         train_part, test_part = header(record, False, names).divide([split])
-        train_part.append("  log" if log else "", "dim")
-        lines += [train_part, test_part[2:]]
+        test_part = test_part[2:]
+        for part in (train_part, test_part) if log else ():     # 'log' where it fits, else left out
+            if part.cell_len + 5 <= width:
+                part.append("  log", "dim")
+                break
+        lines += [train_part, test_part]
     else:
         lines.append(head)
     rows = height - 2 - len(lines)

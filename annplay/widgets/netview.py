@@ -335,6 +335,8 @@ class NetView(ScrollView, can_focus=True):
         layer, index = self.selected or self.cursor            # from the highlighted neuron: the first ↓ moves
         if self.flow:
             per_line = max(1, sum(1 for b in self.boxes if b.y == self.boxes[0].y)) if self.boxes else 1
+            if dy and not 0 <= index + dy * per_line < self.data.layers[layer]:
+                per_line = 1                              # no line above or below: ↑↓ step to the neighbour
             index += dx + dy * per_line
             if index < 0 and dx and layer > 1:
                 layer -= 1
