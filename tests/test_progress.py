@@ -36,14 +36,3 @@ def test_a_damaged_progress_file_means_nothing_passed_and_is_replaced(private_pr
     mark_passed(LESSONS[0])
     assert is_passed(LESSONS[0])
 
-
-def test_flag_help_says_each_range_once(capsys: pytest.CaptureFixture[str]) -> None:
-    """Issue 17.2.13: '0 to 50 … a number from 0 to 50' said the range twice."""
-    from annplay.cli.flags import help_text
-    from annplay.engine.settings import SETTINGS
-
-    for setting in SETTINGS.values():
-        text = help_text(setting, True)
-        if setting.kind in ("int", "float") and setting.lo is not None and setting.hi is not None:
-            assert text.count(f"{setting.lo:g} to {setting.hi:g}") <= 1, text
-    assert help_text(SETTINGS["noise"], True).count("50") == 1
