@@ -181,9 +181,9 @@ class PlaygroundScreen(RunActions):
             lay = shape()
             if self.panel != "controls":                 # a small network or layer: the rest goes to the map
                 lay = shape(panel_rows=self._panel_rows(width, lay.side))
-            self.set_class(lay.beside, "-beside")
-            stats.set_compact(not lay.beside)
-            in_place = self.has_class("-chart")          # C: the chart in the map's place
+            in_place = self.has_class("-chart")          # C: the chart in the map's place, under two lines of numbers
+            self.set_class(lay.beside and not in_place, "-beside")
+            stats.set_compact(not lay.beside or in_place)
             view.styles.height = lay.view
             heatmap.styles.width, heatmap.styles.height = (lay.map_width if lay.beside else None), lay.map
             chart.styles.height = "1fr" if in_place or lay.beside else lay.chart

@@ -23,6 +23,7 @@ MAX_POINTS = 512                 # the record is halved (pairs merged) beyond th
 TRAIN_MARK, TEST_MARK, BOTH_MARK = "•", "∘", "◉"
 SPARKS = "▁▂▃▄▅▆▇█"              # a sparkline's eight levels (compact charts of at most SPARK_ROWS rows)
 SPARK_ROWS = 4
+BRAILLE_MIN_ROWS = 3             # a line chart needs this many rows of plot, else sparklines
 SPARK_MIN = 6                    # a sparkline keeps at least this many columns (the 'log' word goes first)
 
 
@@ -297,7 +298,9 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
         lines.append(head)
     rows = height - 2 - len(lines)
     scale = shared_scale([record.train, record.test], log)
-    if rows < 1 or scale is None:
+    if rows < BRAILLE_MIN_ROWS:                    # too short for lines with ticks: sparklines say more
+        return spark_lines(record, width, min(height, SPARK_ROWS), log, names, unit)
+    if scale is None:
         return lines[:height]
     lo, hi = scale
     ticks = y_ticks(lo, hi, log, max(2, rows // 2 + 1))

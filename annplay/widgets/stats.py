@@ -78,7 +78,7 @@ class Legend(Widget):
     """Legend entries ("█ setosa") side by side, wrapping onto more lines between entries, never inside one."""
 
     DEFAULT_CSS = """
-    Legend { height: auto; max-height: 3; }
+    Legend { height: auto; max-height: 4; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -344,7 +344,8 @@ class StatsPanel(Vertical):
         """The goal's longest wording that fits one line when compact (else its shortest); wrapped when wide."""
         texts, reached = self.goal
         width = max(1, self.size.width)
-        text = next((t for t in texts if len(t) <= width), texts[-1]) if texts and self.compact else \
+        one_line = self.compact or width < 30                # a phone's column beside the map: one line too
+        text = next((t for t in texts if len(t) <= width), texts[-1]) if texts and one_line else \
             (texts[0] if texts else "")
         goal = self.query_one("#stats-goal", Static)
         goal.update(Text(text))
@@ -392,11 +393,10 @@ class StatsPanel(Vertical):
         elif room <= 0 or len(counter) + 2 + len(pace) <= room:
             text.append(f"\n{counter}")
             text.append(f"  {pace}", "dim")
-        elif state == "running" and speed > 0:            # a narrow column: the rate above says the speed
+        else:                                             # a narrow column: the pace beside the state (three lines)
+            if not (state == "running" and speed > 0):    # (while training the rate there says it)
+                text.append(f"  {self.pace}", "dim")
             text.append(f"\n{counter}")
-        else:                                             # a narrow column: the speed on a line of its own
-            text.append(f"\n{counter}\n")
-            text.append(pace, "dim")
         if self.network:
             text.append("\nnet ", "dim")
             text.append(architecture(self.network))

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annplay.app import PlaygroundApp
-from annplay.screens.live import SPEEDS
+from annplay.screens.live import DEFAULT_SPEED, SPEEDS
 from annplay.widgets.chart import MAX_POINTS, LossChart, LossRecord, chart_lines, shared_scale
 from annplay.widgets.stats import StatsPanel
 
@@ -71,10 +71,11 @@ async def test_slow_speed_shows_every_epoch(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
+        assert screen.speed == DEFAULT_SPEED                  # a watchable pace to start with
         screen.action_slower()
-        assert screen.speed == SPEEDS[-2]
+        assert screen.speed == SPEEDS[SPEEDS.index(DEFAULT_SPEED) - 1]
         screen.set_speed(10)
-        assert "speed 10/s" in "\n".join(screen_text(app))
+        assert "10/s" in "\n".join(screen_text(app))              # ('speed 10/s' where there is room)
         delivered: list[int] = []
         put = screen.mailbox.put
 
