@@ -47,8 +47,8 @@ HEALTHY: list[dict] = [
     {"dataset": "spiral", "epochs": 2000},
     {"dataset": "xor", "optimizer": "adam", "lr": 0.001, "epochs": 300},
     {"dataset": "circle", "lr": 0.003, "epochs": 300},
-    {"dataset": "spiral", "dropout": 0.2, "epochs": 300},
-    {"dataset": "spiral", "regularization": "l2", "reg_rate": 0.01, "epochs": 1000},
+    {"dataset": "spiral", "regularization": "l2", "reg_rate": 0.001, "epochs": 1000},
+    {"dataset": "circle", "dropout": 0.2, "epochs": 300},
     {"dataset": "gauss", "trainer": "es", "epochs": 50},
     {"dataset": "spiral", "patience": 50, "epochs": 3000},
 ]
@@ -62,6 +62,7 @@ SICK: list[tuple[dict, tuple[str, ...]]] = [
     ({"dataset": "circle", "lr": 0.00001, "epochs": 300}, ("lr_too_low",)),
     ({"dataset": "xor", "lr": 10.0, "activation": "relu", "epochs": 200}, ("dead_units", "lr_too_high")),
     ({"dataset": "xor", "hidden": (), "epochs": 300}, ("underfitting",)),
+    ({"dataset": "spiral", "regularization": "l2", "reg_rate": 0.01, "epochs": 1000}, ("underfitting",)),
     ({"dataset": "reg-maximum", "lr": 3.0, "epochs": 200}, ("diverged",)),
     ({"dataset": "spiral", "optimizer": "adam", "lr": 0.3, "epochs": 300}, ("lr_too_high",)),
     ({"dataset": "spiral", "activation": "logistic", "lr": 3.0, "epochs": 300}, ("lr_too_high",)),

@@ -31,6 +31,7 @@ def test_update_ratio_is_the_step_over_the_weights_per_update() -> None:
 def test_dead_units_need_every_point_at_or_below_zero() -> None:
     Z = np.array([[-1.0, 0.0, -3.0], [1.0, -2.0, -1.0], [-0.5, -0.5, 1e-9]])
     assert ins.dead_units(Z) == 1
+    assert ins.dead_which(Z) == (0,)
 
 
 def test_saturated_units_tanh_and_logistic() -> None:
@@ -56,7 +57,9 @@ def test_measure_matches_the_networks_own_gradients_and_loss() -> None:
     net = MLP([2, 4, 3, 1], ["relu", "tanh", "logistic"], seed=3)
     X = rng.normal(size=(2, 30))
     Y = (X[0:1] > 0).astype(float)
-    loss, grads, dead, saturated = ins.measure(net, X, Y)
+    loss, grads, which = ins.measure(net, X, Y)
+    dead = [len(d) for d, _ in which]
+    saturated = [len(s) for _, s in which]
     dws, _ = net.gradients(X, Y)
     assert loss == pytest.approx(net.loss(X, Y))
     assert grads == pytest.approx(tuple(float(np.linalg.norm(d)) for d in dws))
@@ -70,7 +73,7 @@ def test_schedule_probes_one_epoch_before_each_sample() -> None:
     net = MLP([2, 3, 1], ["tanh", "logistic"], seed=0)
     X = np.zeros((2, 10))
     Y = np.zeros((1, 10))
-    inst = ins.Instruments(net, X, Y, None, None, updates_per_epoch=16)
+    inst = ins.Instruments(net, X, Y, None, None, updates_per_epoch=100)
     assert inst.interval == 4
     assert inst.next_epoch() == 0
     assert inst.observe(0)

@@ -8,6 +8,8 @@ import math
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annplay.cli import main
 from annplay.engine.diagnosis import CODES, diagnose
@@ -65,15 +67,17 @@ def test_vanishing_gradients_only_when_the_run_stalls() -> None:
 
 
 def test_dead_units_when_a_whole_layer_or_most_units_died() -> None:
-    dead = [(0, 8)] * 10
+    dead = [(0, 0)] * 3 + [(0, 8)] * 7
     rep = report([0.693] * 10, dead=dead, acts=("relu", "relu"))
-    assert "dead_units" in warnings(rep, Setup(activation="relu"))
+    assert warnings(rep, Setup(activation="relu")) == {"dead_units"}
+    at_once = report([0.693] * 10, dead=[(0, 0)] + [(0, 8)] * 9, acts=("relu", "relu"))
+    assert warnings(at_once, Setup(activation="relu")) == {"dead_units", "lr_too_high"}
     few = report(FALLING[:10], dead=[(1, 0)] * 10, acts=("relu", "relu"))
     assert diagnose(few, Setup(activation="relu")) == []
 
 
 def test_saturated_units_warn_only_when_stalled() -> None:
-    sat = [(8, 8)] * 10
+    sat = [(0, 0)] * 3 + [(8, 8)] * 7                       # saturated slowly: not the rate's first steps
     assert "saturated_units" in warnings(report([0.69] * 10, saturated=sat))
     assert "saturated_units" not in warnings(report(FALLING[:10], saturated=sat))
 
@@ -172,3 +176,19 @@ def test_the_report_names_the_problem_and_a_fix(capsys: pytest.CaptureFixture[st
           "--epochs", "300", "--no-plot"])
     out = capsys.readouterr().out
     assert "dead_units" in out and "activation=leaky_relu" in out and "ap1:" in out
+
+
+finite_or_not = st.one_of(st.floats(min_value=0, max_value=1e6), st.sampled_from([0.0, math.inf, math.nan, 1e-300]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(losses=st.lists(finite_or_not, min_size=1, max_size=12), grad=finite_or_not, ratio=finite_or_not,
+       dead=st.integers(0, 8), state=st.sampled_from(["running", "diverged", "stopped"]))
+def test_diagnose_never_raises_and_speaks_the_vocabulary(losses, grad, ratio, dead, state) -> None:
+    n = len(losses)
+    rep = report(losses, tests=list(reversed(losses)), grads=[(grad, 1.0, grad)] * n, ratios=[(ratio,) * 3] * n,
+                 dead=[(dead, 0)] * n, saturated=[(0, dead)] * n, acts=("relu", "tanh"), state=state)
+    for finding in diagnose(rep, Setup(activation="relu")):
+        assert finding.code in CODES and finding.severity in ("warning", "info")
+        assert len(textwrap.wrap(finding.message, 40)) <= 2
+        json.dumps(finding.as_dict(), allow_nan=True)

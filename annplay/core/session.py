@@ -76,6 +76,7 @@ class Session(ModelFiles):
         self.hidden: frozenset[str] = frozenset()  # settings a TF link hid: the control panel leaves them out
         self.best: dict[str, float] = {}           # best test loss / accuracy of this run (for pinned runs)
         self.seconds = 0.0                         # training time of this run
+        self._doctor_cache: tuple[Any, Any] | None = None   # (key, DoctorReport): see annplay.core.doctor
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
         fit = self._fit_prep()
@@ -446,8 +447,8 @@ class Session(ModelFiles):
     def diagnosis(self) -> list[Finding]:
         """The doctor's findings on this run so far (warnings first)."""
         with self._lock:
-            if self.has_data and not self.instruments.samples:
-                self._observe()
+            if self.has_data and (not self.instruments.samples or self.done()):
+                self.instruments.finish(self.trainer.epoch, self.trainer.state)
             self.instruments.state = self.trainer.state
             return diagnose(self.instruments.report(), self._setup)
 

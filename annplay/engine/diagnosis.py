@@ -53,8 +53,11 @@ UPDATE_EARLY_HIGH = 2e-2
 # shows as a loss that jumps up; healthy runs measured ups ≤ 0.95 and share ≤ 0.32, own measurement).
 OSCILLATING_UPS = 2.0
 OSCILLATING_SHARE = 0.4
-# With dead or saturated units, a loss that climbed by this much (in chance losses) names the rate as cause.
+# With dead or saturated units, the rate is named as their cause when the loss climbed by this much (in
+# chance losses), or when this share of the hidden units was already dead or flat at the first sample after
+# the start (CS231n: with a too-high rate "as much as 40 % of your network can be dead" at once).
 CAUSE_UPS = 0.5
+EARLY_FLAT = 0.4
 # Overfitting: the test loss rose from its best by this factor and by this share of the chance loss
 # (Keras EarlyStopping watches val_loss stop improving; own measurement sets the size: healthy runs
 # rose ≤ 1.15× with min_delta under 0.05 × chance).
@@ -129,6 +132,9 @@ class _Context:
         self.up_share = up / moved if moved > 0 else 0.0          # of all its movement, the share upwards
         tail = s[-max(1, len(s) // 4):]
         self.final_smooth = median(x.train_loss for x in tail) if tail else math.nan
+        trained = [x for x in s if x.epoch > 0][:1]
+        units = sum(s[0].units) if s else 0
+        self.early_flat = (sum(trained[0].dead) + sum(trained[0].saturated)) / units if trained and units else 0.0
         early = [median(x.update_ratios) for x in s if x.update_ratios][:3]
         self.early_update = max((v for v in early if math.isfinite(v)), default=math.nan)
 
@@ -234,9 +240,10 @@ def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
         candidates += [activation(setup, "relu"), activation(setup, "tanh") if "logistic" in acts else {}]
     candidates += [fewer_layers(setup), {"optimizer": "adam", "lr": 0.01}]
     fixes = make_fixes(setup, *[x for x in candidates if x])
+    factor = _times(1 / ratio if ratio > 0 else math.inf)
     return Finding("vanishing_gradients", "warning" if hurt else "info", 1,
-                   f"Vanishing gradients: layer 1 gets {_times(1 / ratio)} less than the output: it barely "
-                   f"learns.", {"first_last_ratio": _r(ratio), "first_layer_grad": _r(first)}, fixes)
+                   f"Vanishing gradients: layer 1 gets {factor} less than the output: it barely learns.",
+                   {"first_last_ratio": _r(ratio), "first_layer_grad": _r(first)}, fixes)
 
 
 def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
@@ -290,8 +297,8 @@ def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     upd = _median_update(c)
     rising = c.ups >= OSCILLATING_UPS and c.up_share >= OSCILLATING_SHARE
     big = upd > UPDATE_HIGH
-    dead_high = bool(warnings & {"dead_units", "saturated_units"}) and (c.ups >= CAUSE_UPS
-                                                                         or c.early_update > UPDATE_EARLY_HIGH)
+    dead_high = bool(warnings & {"dead_units", "saturated_units"}) and (
+        c.ups >= CAUSE_UPS or c.early_update > UPDATE_EARLY_HIGH or c.early_flat >= EARLY_FLAT)
     if "diverged" in warnings or not (rising or big or dead_high):
         return None
     if rising:
@@ -303,7 +310,8 @@ def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     fixes = make_fixes(setup, lower_lr(setup), lower_lr(setup, 100))
     return Finding("lr_too_high", "warning", None, msg,
                    {"lr": setup.lr, "update_ratio": _r(upd), "early_update_ratio": _r(c.early_update),
-                    "loss_climbs": _r(c.ups), "up_share": _r(c.up_share)}, fixes)
+                    "loss_climbs": _r(c.ups), "up_share": _r(c.up_share),
+                    "flat_units_at_first_look": _r(c.early_flat)}, fixes)
 
 
 def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
@@ -335,8 +343,7 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     fixes = make_fixes(setup, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01},
                        {"hidden": tuple(max(2, h // 2) for h in setup.hidden)} if setup.hidden else {})
     return Finding("overfitting", severity, None,
-                   f"Overfitting: test loss rose from {best:.2g} (epoch {best_epoch}) to {final:.2g} as "
-                   f"train loss fell.",
+                   f"Overfitting: test loss rose from {best:.2g} to {final:.2g} while train loss fell.",
                    {"best_test_loss": _r(best), "best_epoch": best_epoch, "test_loss": _r(final),
                     "train_loss": _r(c.final), "gap": _r(gap)}, fixes)
 

@@ -10,6 +10,7 @@ that :mod:`annplay.engine.diagnosis` turns into findings.  NumPy and the standar
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,7 @@ SATURATION_EDGE = 0.99
 SATURATED_SHARE = 0.9            # saturated unit: flat on at least 90 % of the training points (own measurement)
 # Sampling schedule: about UPDATES_PER_SAMPLE weight updates between two samples, so that one
 # full-batch forward/backward pass per sample costs ≤ 3 % of training (measured in benchmarks/doctor.py).
-UPDATES_PER_SAMPLE = 64
+UPDATES_PER_SAMPLE = 400
 MIN_SAMPLES = 24                 # a run with a known length gets at least this many samples
 MAX_SAMPLES = 160                # the history is thinned (every other sample dropped) beyond this
 MAX_SAMPLE_COLUMNS = 4096        # instruments read at most this many training points (a fixed subset)
@@ -48,6 +49,7 @@ class Sample:
     dead: tuple[int, ...]                     # ReLU units with z ≤ 0 on every training point, per hidden layer
     saturated: tuple[int, ...]                # tanh/logistic units flat on ≥ SATURATED_SHARE of the points
     units: tuple[int, ...]                    # units per hidden layer
+    which: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()   # per hidden layer: (dead, saturated) unit indices
 
     @property
     def grad_ratio(self) -> float:
@@ -102,20 +104,30 @@ def update_ratios(before: Sequence[Array], after: Sequence[Array], updates: int)
     return tuple(out)
 
 
-def dead_units(Z: Array) -> int:
+def dead_which(Z: Array) -> tuple[int, ...]:
     """ReLU units (rows of pre-activations Z, one column per point) with z ≤ 0 on every point."""
-    return int(np.count_nonzero(np.all(Z <= 0.0, axis=1)))
+    return tuple(int(i) for i in np.flatnonzero(np.all(Z <= 0.0, axis=1)))
 
 
-def saturated_units(A: Array, activation: str, share: float = SATURATED_SHARE) -> int:
+def dead_units(Z: Array) -> int:
+    """How many units :func:`dead_which` finds."""
+    return len(dead_which(Z))
+
+
+def saturated_which(A: Array, activation: str, share: float = SATURATED_SHARE) -> tuple[int, ...]:
     """tanh/logistic units (rows of outputs A) nearly flat (see SATURATION_EDGE) on ≥ ``share`` of the points."""
     if activation == "tanh":
         flat = np.abs(A) > SATURATION_EDGE
     elif activation == "logistic":
         flat = (A < 1.0 - SATURATION_EDGE) | (A > SATURATION_EDGE)
     else:
-        return 0
-    return int(np.count_nonzero(flat.mean(axis=1) >= share))
+        return ()
+    return tuple(int(i) for i in np.flatnonzero(flat.mean(axis=1) >= share))
+
+
+def saturated_units(A: Array, activation: str, share: float = SATURATED_SHARE) -> int:
+    """How many units :func:`saturated_which` finds."""
+    return len(saturated_which(A, activation, share))
 
 
 def chance_loss(kind: str, Y: Array) -> float:
@@ -132,21 +144,21 @@ def chance_loss(kind: str, Y: Array) -> float:
     return float(-np.sum(p * np.log(p)))
 
 
-def measure(net: MLP, X: Array, Y: Array) -> tuple[float, tuple[float, ...], tuple[int, ...], tuple[int, ...]]:
-    """(loss, per-layer gradient norms, dead units, saturated units) from one full-batch forward/backward."""
+Which = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+
+
+def measure(net: MLP, X: Array, Y: Array) -> tuple[float, tuple[float, ...], Which]:
+    """(loss, per-layer gradient norms, per hidden layer (dead, saturated) unit indices): one forward/backward."""
     ws = Workspace(net.layers, X.shape[1], net.dtype, dropout=False)
     Xa = augment(X)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         net._forward(Xa, ws)
         loss = float(net._output_loss(ws, Y))
-        dead, saturated = [], []
-        for i, act in enumerate(net.activations[:-1]):
-            spec = act.spec
-            dead.append(dead_units(ws.Z[i]) if spec.relu_family and act.name == "relu" else 0)
-            saturated.append(saturated_units(ws.A[i], act.name))
+        which = tuple((dead_which(ws.Z[i]) if act.name == "relu" else (), saturated_which(ws.A[i], act.name))
+                      for i, act in enumerate(net.activations[:-1]))
         net._backward(Xa, Y, ws)
     grads = layer_norms(net._grad_blocks)
-    return loss, grads, tuple(dead), tuple(saturated)
+    return loss, grads, which
 
 
 def _blocks_copy(net: MLP) -> list[Array]:
@@ -189,6 +201,7 @@ class Instruments:
         self._next = 0
         self.state = "ready"
         self.epoch = 0
+        self.seconds = 0.0                           # time spent sampling (benchmarks/doctor.py reads it)
 
     def next_epoch(self) -> int:
         """The next epoch at which the owner should stop a chunk: a probe (one epoch before) or a sample."""
@@ -206,7 +219,9 @@ class Instruments:
             return False
         if epoch < self._next:
             return False
+        t0 = time.perf_counter()
         self.samples.append(self._sample(epoch))
+        self.seconds += time.perf_counter() - t0
         self._next = epoch + self.interval
         if len(self.samples) > MAX_SAMPLES:          # keep the first sample (the start) and every other one
             self.samples = [self.samples[0], *self.samples[2::2]]
@@ -214,15 +229,24 @@ class Instruments:
             self._next = epoch + self.interval
         return True
 
+    def finish(self, epoch: int, state: str) -> None:
+        """The run ended at ``epoch``: take a last sample there (unless one exists or it diverged)."""
+        self.epoch, self.state = epoch, state
+        if state != "diverged" and (not self.samples or self.samples[-1].epoch != epoch):
+            t0 = time.perf_counter()
+            self.samples.append(self._sample(epoch))
+            self.seconds += time.perf_counter() - t0
+            self._next = max(self._next, epoch + 1)
+
     def _sample(self, epoch: int) -> Sample:
         net = self.net
         weights = layer_norms(net._blocks)
         units = tuple(net.layers[1:-1])
-        if self.family == "backprop":
-            loss, grads, dead, saturated = measure(net, self.X, self.Y)
-        else:                                          # neuroevolution: no gradients; losses and units only
-            loss, grads, dead, saturated = measure(net, self.X, self.Y)
+        loss, grads, which = measure(net, self.X, self.Y)
+        if self.family != "backprop":                  # neuroevolution follows no gradient: losses and units only
             grads = tuple(math.nan for _ in grads)
+        dead = tuple(len(d) for d, _ in which)
+        saturated = tuple(len(s) for _, s in which)
         ratios = None
         if self._probe is not None and self._probe[0] == epoch - 1:
             ratios = update_ratios(self._probe[1], net._blocks, self.updates_per_epoch)
@@ -231,15 +255,25 @@ class Instruments:
         if self.X_test is not None and self.Y_test is not None:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
                 test = float(net.loss(self.X_test, self.Y_test))
-        return Sample(epoch, loss, test, grads, weights, ratios, dead, saturated, units)
+        return Sample(epoch, loss, test, grads, weights, ratios, dead, saturated, units, which)
 
     def report(self) -> Report:
         return Report(self.family, self.kind, self.activations, self.chance, tuple(self.samples), self.state,
                       self.epoch, self.X_test is not None, self.updates_per_epoch, self.settings)
 
 
-__all__ = ["Instruments", "instruments_for", "Sample", "Report", "layer_norms", "update_ratios", "dead_units",
-           "saturated_units", "chance_loss", "measure", "SATURATION_EDGE", "SATURATED_SHARE", "UPDATES_PER_SAMPLE"]
+def step_observed(inst: Instruments, trainer: Any, epochs: int) -> None:
+    """Step ``trainer`` by ``epochs``, ending chunks at the instruments' probes and samples (as the Session does)."""
+    target = trainer.epoch + int(epochs)
+    while trainer.epoch < target and trainer.state not in ("diverged", "stopped"):
+        if inst.next_epoch() <= trainer.epoch:
+            inst.observe(trainer.epoch, trainer.state)
+        k = min(target - trainer.epoch, max(1, inst.next_epoch() - trainer.epoch))
+        before = trainer.epoch
+        trainer.step(k, metrics=False)
+        inst.observe(trainer.epoch, trainer.state)
+        if trainer.epoch == before:
+            break
 
 
 def instruments_for(setup: Any, net: MLP, prep: Any, family: str, epoch: int = 0) -> Instruments:
@@ -252,3 +286,8 @@ def instruments_for(setup: Any, net: MLP, prep: Any, family: str, epoch: int = 0
                        settings={"lr": setup.lr, "trainer": setup.trainer, "optimizer": setup.optimizer})
     inst._next = epoch
     return inst
+
+
+__all__ = ["Instruments", "instruments_for", "step_observed", "Sample", "Report", "layer_norms", "update_ratios",
+           "dead_units", "saturated_units", "dead_which", "saturated_which", "chance_loss", "measure",
+           "SATURATION_EDGE", "SATURATED_SHARE", "UPDATES_PER_SAMPLE"]
