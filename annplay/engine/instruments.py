@@ -30,7 +30,7 @@ SATURATION_EDGE = 0.99
 SATURATED_SHARE = 0.9            # saturated unit: flat on at least 90 % of the training points (own measurement)
 # Sampling schedule: about UPDATES_PER_SAMPLE weight updates between two samples, so that one
 # full-batch forward/backward pass per sample costs ≤ 3 % of training (measured in benchmarks/doctor.py).
-UPDATES_PER_SAMPLE = 400
+UPDATES_PER_SAMPLE = 800
 MIN_SAMPLES = 24                 # a run with a known length gets at least this many samples
 MAX_SAMPLES = 160                # the history is thinned (every other sample dropped) beyond this
 MAX_SAMPLE_COLUMNS = 4096        # instruments read at most this many training points (a fixed subset)
@@ -89,17 +89,23 @@ class Report:
 
 # --- the measurements, each a small function (tested against hand-computed values) -----------------------
 
+def _norm(A: Array) -> float:
+    """The Frobenius norm (one BLAS call on a contiguous copy; cheaper than np.linalg.norm on small blocks)."""
+    flat = np.ravel(A)
+    return math.sqrt(float(np.dot(flat, flat)))
+
+
 def layer_norms(blocks: Sequence[Array]) -> tuple[float, ...]:
     """The Frobenius norm of each [W | b] block's weight part W."""
-    return tuple(float(np.linalg.norm(P[:, :-1])) for P in blocks)
+    return tuple(_norm(P[:, :-1]) for P in blocks)
 
 
 def update_ratios(before: Sequence[Array], after: Sequence[Array], updates: int) -> tuple[float, ...]:
     """‖W_after − W_before‖ / ‖W_after‖ / updates, per layer (CS231n: healthy near 1e-3 per update)."""
     out = []
     for a, b in zip(before, after, strict=True):
-        w = float(np.linalg.norm(b[:, :-1]))
-        d = float(np.linalg.norm(b[:, :-1] - a[:, :-1]))
+        w = _norm(b[:, :-1])
+        d = _norm(b[:, :-1] - a[:, :-1])
         out.append(d / w / max(1, updates) if w > 0 else (0.0 if d == 0 else math.inf))
     return tuple(out)
 
@@ -122,7 +128,7 @@ def saturated_which(A: Array, activation: str, share: float = SATURATED_SHARE) -
         flat = (A < 1.0 - SATURATION_EDGE) | (A > SATURATION_EDGE)
     else:
         return ()
-    return tuple(int(i) for i in np.flatnonzero(flat.mean(axis=1) >= share))
+    return tuple(int(i) for i in np.flatnonzero(np.count_nonzero(flat, axis=1) >= share * A.shape[1]))
 
 
 def saturated_units(A: Array, activation: str, share: float = SATURATED_SHARE) -> int:
@@ -147,10 +153,13 @@ def chance_loss(kind: str, Y: Array) -> float:
 Which = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
 
 
-def measure(net: MLP, X: Array, Y: Array) -> tuple[float, tuple[float, ...], Which]:
-    """(loss, per-layer gradient norms, per hidden layer (dead, saturated) unit indices): one forward/backward."""
-    ws = Workspace(net.layers, X.shape[1], net.dtype, dropout=False)
-    Xa = augment(X)
+def measure(net: MLP, X: Array, Y: Array, ws: Workspace | None = None,
+            Xa: Array | None = None) -> tuple[float, tuple[float, ...], Which]:
+    """(loss, per-layer gradient norms, per hidden layer (dead, saturated) unit indices): one forward/backward.
+
+    ``ws`` and ``Xa`` (X with a row of ones) may be passed in to reuse them from one sample to the next."""
+    ws = ws if ws is not None else Workspace(net.layers, X.shape[1], net.dtype, dropout=False)
+    Xa = Xa if Xa is not None else augment(X)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         net._forward(Xa, ws)
         loss = float(net._output_loss(ws, Y))
@@ -159,6 +168,13 @@ def measure(net: MLP, X: Array, Y: Array) -> tuple[float, tuple[float, ...], Whi
         net._backward(Xa, Y, ws)
     grads = layer_norms(net._grad_blocks)
     return loss, grads, which
+
+
+def forward_loss(net: MLP, Xa: Array, Y: Array, ws: Workspace) -> float:
+    """The loss of augmented inputs Xa against Y (one forward pass into ``ws``; no input checks)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        net._forward(Xa, ws)
+        return float(net._output_loss(ws, Y))
 
 
 def _blocks_copy(net: MLP) -> list[Array]:
@@ -197,11 +213,18 @@ class Instruments:
         self.activations = tuple(a.name for a in net.activations[:-1])
         self.settings = dict(settings or {})
         self.samples: list[Sample] = []
+        self._Xa = augment(self.X)                    # inputs with a row of ones, and buffers, reused
+        self._ws = Workspace(net.layers, self.X.shape[1], net.dtype, dropout=False)
+        self._Xa_test = augment(np.asarray(self.X_test, net.dtype)) if self.X_test is not None else None
+        if self.Y_test is not None:
+            self.Y_test = np.ascontiguousarray(self.Y_test, net.dtype)
+        self._ws_test = (Workspace(net.layers, self.X_test.shape[1], net.dtype, dropout=False)
+                         if self.X_test is not None else None)
         self._probe: tuple[int, list[Array]] | None = None      # (epoch, weights) one epoch before a sample
         self._next = 0
         self.state = "ready"
         self.epoch = 0
-        self.seconds = 0.0                           # time spent sampling (benchmarks/doctor.py reads it)
+        self.seconds = 0.0                           # time spent observing (benchmarks/doctor.py reads it)
 
     def next_epoch(self) -> int:
         """The next epoch at which the owner should stop a chunk: a probe (one epoch before) or a sample."""
@@ -211,6 +234,13 @@ class Instruments:
 
     def observe(self, epoch: int, state: str = "running") -> bool:
         """Take the probe or the sample that is due at ``epoch``; True when a sample was taken."""
+        t0 = time.perf_counter()
+        try:
+            return self._observe(epoch, state)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def _observe(self, epoch: int, state: str) -> bool:
         self.epoch, self.state = epoch, state
         if state == "diverged":
             return False
@@ -219,9 +249,7 @@ class Instruments:
             return False
         if epoch < self._next:
             return False
-        t0 = time.perf_counter()
         self.samples.append(self._sample(epoch))
-        self.seconds += time.perf_counter() - t0
         self._next = epoch + self.interval
         if len(self.samples) > MAX_SAMPLES:          # keep the first sample (the start) and every other one
             self.samples = [self.samples[0], *self.samples[2::2]]
@@ -242,7 +270,7 @@ class Instruments:
         net = self.net
         weights = layer_norms(net._blocks)
         units = tuple(net.layers[1:-1])
-        loss, grads, which = measure(net, self.X, self.Y)
+        loss, grads, which = measure(net, self.X, self.Y, self._ws, self._Xa)
         if self.family != "backprop":                  # neuroevolution follows no gradient: losses and units only
             grads = tuple(math.nan for _ in grads)
         dead = tuple(len(d) for d, _ in which)
@@ -252,9 +280,8 @@ class Instruments:
             ratios = update_ratios(self._probe[1], net._blocks, self.updates_per_epoch)
         self._probe = None
         test = None
-        if self.X_test is not None and self.Y_test is not None:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-                test = float(net.loss(self.X_test, self.Y_test))
+        if self._Xa_test is not None and self._ws_test is not None and self.Y_test is not None:
+            test = forward_loss(net, self._Xa_test, self.Y_test, self._ws_test)
         return Sample(epoch, loss, test, grads, weights, ratios, dead, saturated, units, which)
 
     def report(self) -> Report:

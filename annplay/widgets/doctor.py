@@ -60,7 +60,8 @@ def layer_line(layer: LayerStatus, low: float, high: float) -> Text:
     ratio = layer.update_ratio
     lo, hi = HEALTHY_UPDATE
     in_band = ratio is not None and lo <= ratio <= hi
-    text.append(short(ratio), style="green" if in_band else "yellow" if ratio is not None else "")
+    mark = "" if ratio is None else "✓" if in_band else "↓" if ratio < lo else "↑"
+    text.append(short(ratio) + mark, style="green" if in_band else "yellow" if ratio is not None else "")
     if layer.dead:
         text.append(f" {layer.dead}/{layer.units}dead", style="bold red")
     elif layer.saturated:
@@ -88,6 +89,7 @@ class DoctorView(Vertical):
     DEFAULT_CSS = """
     DoctorView { height: 1fr; }
     DoctorView > #doctor-scroll { height: 1fr; }
+    DoctorView #doctor-findings { height: auto; }
     DoctorView .doctor-finding { height: auto; }
     DoctorView .doctor-finding.-warning { color: $text-error; }
     DoctorView .doctor-finding.-info { color: $text-muted; }
@@ -155,7 +157,7 @@ class DoctorView(Vertical):
         grads = [g for layer in report.layers for g in layer.grads[-SPARK:] if g > 0 and math.isfinite(g)]
         low, high = (min(grads), max(grads)) if grads else (1.0, 1.0)
         self.query_one("#doctor-head", Static).update(
-            Text(f"lay act   ‖grad‖ log     now  upd  @ep {report.epoch}", no_wrap=True, overflow="ellipsis"))
+            Text("lay act   ‖grad‖ (log) now  ΔW/W", no_wrap=True, overflow="ellipsis"))
         lines = Text("\n").join(layer_line(layer, low, high) for layer in report.layers)
         lines.no_wrap = True
         lines.overflow = "ellipsis"
