@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from annplay.engine.safefile import open_regular
 from annplay.engine.diagnosis import CODES
+from annplay.engine.safefile import open_regular
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
