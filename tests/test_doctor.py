@@ -73,7 +73,7 @@ def test_schedule_probes_one_epoch_before_each_sample() -> None:
     net = MLP([2, 3, 1], ["tanh", "logistic"], seed=0)
     X = np.zeros((2, 10))
     Y = np.zeros((1, 10))
-    inst = ins.Instruments(net, X, Y, None, None, updates_per_epoch=100)
+    inst = ins.Instruments(net, X, Y, None, None, updates_per_epoch=ins.UPDATES_PER_SAMPLE // 4)
     assert inst.interval == 4
     assert inst.next_epoch() == 0
     assert inst.observe(0)

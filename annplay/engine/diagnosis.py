@@ -98,6 +98,15 @@ def _times(x: float) -> str:
     return f"{x:.0f}×" if x < 1000 else f"{x:.0e}".replace("e+0", "e").replace("e+", "e") + "×"
 
 
+def _num(x: float) -> str:
+    """A number in at most 6 characters: 0.25, 1.1, 3e-05, 2e+12."""
+    if not math.isfinite(x):
+        return str(x)
+    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e4):
+        return f"{x:.0e}"
+    return f"{x:.2g}"
+
+
 def _finite(samples: tuple[Sample, ...]) -> list[Sample]:
     return [s for s in samples if math.isfinite(s.train_loss)]
 
@@ -159,7 +168,6 @@ def diagnose(report: Report, setup: Setup) -> list[Finding]:
 CAUSES = {
     "vanishing_gradients": ("diverged", "lr_too_high", "saturated_units", "dead_units"),
     "saturated_units": ("diverged", "lr_too_high"),
-    "exploding_gradients": ("diverged",),
     "overfitting": ("diverged", "lr_too_high"),
     "underfitting": ("diverged", "lr_too_high", "dead_units", "vanishing_gradients", "saturated_units"),
 }
@@ -303,7 +311,8 @@ def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     if rising:
         msg = "Learning rate too high: the loss jumps up and down instead of falling."
     elif big:
-        msg = f"Learning rate too high: each step moves the weights by {upd:.0%} of their size."
+        size = f"{upd:.0%}" if upd < 10 else f"{_num(upd)}×"
+        msg = f"Learning rate too high: each step moves the weights by {size} of their size."
     else:
         msg = "Learning rate too high: the first big steps pushed units into their flat zone."
     fixes = make_fixes(setup, lower_lr(setup), lower_lr(setup, 100))
@@ -324,7 +333,7 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     up = {"lr": 0.03} if setup.lr < 0.003 else higher_lr(setup)      # 0.03: the default, which trains
     fixes = make_fixes(setup, up, higher_lr(setup, 100), {"optimizer": "adam", "lr": 0.01})
     return Finding("lr_too_low", "warning", None,
-                   f"Learning rate too low: each step moves the weights by only {upd:.0e} of their size.",
+                   f"Learning rate too low: each step moves the weights by only {_num(upd)} of their size.",
                    {"lr": setup.lr, "update_ratio": _r(upd), "progress": _r(c.progress)}, fixes)
 
 
@@ -343,7 +352,7 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     fixes = make_fixes(setup, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01},
                        {"hidden": tuple(max(2, h // 2) for h in setup.hidden)} if setup.hidden else {})
     return Finding("overfitting", severity, None,
-                   f"Overfitting: test loss rose from {best:.2g} to {final:.2g} while train loss fell.",
+                   f"Overfitting: test loss rose from {_num(best)} to {_num(final)} while train loss fell.",
                    {"best_test_loss": _r(best), "best_epoch": best_epoch, "test_loss": _r(final),
                     "train_loss": _r(c.final), "gap": _r(gap)}, fixes)
 

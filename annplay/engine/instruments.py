@@ -259,8 +259,8 @@ class Instruments:
 
     def finish(self, epoch: int, state: str) -> None:
         """The run ended at ``epoch``: take a last sample there (unless one exists or it diverged)."""
-        self.epoch, self.state = epoch, state
-        if state != "diverged" and (not self.samples or self.samples[-1].epoch != epoch):
+        self.epoch, self.state = epoch, state          # diverged: the trainer kept the last finite weights
+        if not self.samples or self.samples[-1].epoch != epoch:
             t0 = time.perf_counter()
             self.samples.append(self._sample(epoch))
             self.seconds += time.perf_counter() - t0
