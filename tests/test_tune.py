@@ -282,3 +282,15 @@ def test_trial_record_marks_diverged_rows() -> None:
 def test_dimension_of_a_one_value_list() -> None:
     dim = Dimension("lr", (0.1,))
     assert dim.size() == 1 and dim.at(0.7) == 0.1 and dim.edge(0.1) is None
+
+
+def test_tune_takes_the_same_setting_flags_as_sweep() -> None:
+    from annplay.cli import build_parser
+
+    parsers = {name: p for a in build_parser()._subparsers._group_actions  # type: ignore[union-attr]
+               for name, p in a.choices.items()}
+    options = {name: {o for act in parsers[name]._actions for o in act.option_strings} for name in ("sweep", "tune")}
+    own = {"--search", "--budget", "--seeds", "--factor", "--min-epochs", "--method", "--storage", "--study",
+           "--jobs", "--executor", "--scheduler", "--json", "--no-plot"}
+    assert options["tune"] - own == options["sweep"] - {"--vary", "--csv", "--seeds", "--jobs", "--json",
+                                                         "--executor", "--scheduler"}
