@@ -138,6 +138,9 @@ SICK = [
     (("--dataset", "circle", "--lr", "0.00001", "--epochs", "300"), {"lr_too_low"}),
     (("--dataset", "reg-maximum", "--lr", "3", "--epochs", "200"), {"diverged"}),
     (("--dataset", "xor", "--layers", "none", "--epochs", "300"), {"underfitting"}),
+    (("--dataset", "sine", "--lr", "1", "--epochs", "200"), {"diverged", "exploding_gradients"}),
+    (("--dataset", "circle", "--noise", "40", "--train-ratio", "10", "--layers", "8,8,8", "--lr", "0.1"),
+     {"overfitting"}),
 ]
 HEALTHY = [
     ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"), ("--dataset", "circle", "--activation", "relu"),
@@ -146,6 +149,8 @@ HEALTHY = [
     ("--dataset", "xor", "--trainer", "es", "--epochs", "60"),
     ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--epochs", "60"),
     ("--dataset", "moons", "--batch-size", "256", "--lr", "0.3", "--epochs", "1000"),
+    ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--population", "60", "--sigma", "0.2",
+     "--epochs", "100"),
 ]
 
 
