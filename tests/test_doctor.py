@@ -87,7 +87,8 @@ def test_schedule_probes_one_epoch_before_each_sample() -> None:
 
 def test_history_stays_bounded_and_keeps_the_start() -> None:
     net = MLP([2, 3, 1], ["tanh", "logistic"], seed=0)
-    inst = ins.Instruments(net, np.zeros((2, 4)), np.zeros((1, 4)), None, None, updates_per_epoch=1000)
+    inst = ins.Instruments(net, np.zeros((2, 4)), np.zeros((1, 4)), None, None,
+                           updates_per_epoch=ins.UPDATES_PER_SAMPLE)
     assert inst.interval == 1
     epoch = 0
     for _ in range(3 * ins.MAX_SAMPLES):
