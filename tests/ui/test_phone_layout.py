@@ -9,7 +9,7 @@ from textual.widgets._toast import Toast
 
 from annplay.app import PlaygroundApp
 from annplay.core.lessons import parse_lesson
-from annplay.screens.help import HelpScreen
+from annplay.screens.help_view import HelpScreen
 from annplay.screens.layout import narrow_layout
 from annplay.widgets.chart import LossChart
 from annplay.widgets.controls import Choice
@@ -169,8 +169,8 @@ async def test_a_lessons_goal_is_marked_live(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         lesson = parse_lesson(EASY_LESSON, "easy.toml")
-        screen.change_settings({"dataset": "gauss", "hidden": (2,)})
-        screen.lesson = lesson
+        screen.changes.change_settings({"dataset": "gauss", "hidden": (2,)})
+        screen.lessons.lesson = lesson
         goal = screen.query_one("#stats-goal")
         await wait_until(pilot, lambda: "Goal" in str(goal.render()), "the goal line")
         assert "✗" in str(goal.render()) or "now" in str(goal.render())

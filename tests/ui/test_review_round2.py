@@ -14,7 +14,7 @@ from annplay.engine.setup import Setup
 from annplay.engine.trainer import Metrics
 from annplay.screens import describe
 from annplay.screens.layout import narrow_layout
-from annplay.screens.runs import RunsScreen
+from annplay.screens.runs_view import RunsScreen
 from annplay.widgets.chart import LossChart, LossRecord, chart_lines, spark_lines
 from annplay.widgets.messageline import MessageLine, worth_a_title
 from annplay.widgets.netview import plan
@@ -42,10 +42,10 @@ async def test_the_legend_follows_every_colour_mode(size, private_prefs):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        screen.set_look(colour="plain")
+        screen.look.set_look(colour="plain")
         await pilot.pause()
         assert "unsure" in legend_text(screen) and "pale" not in legend_text(screen)
-        screen.set_look(colour="colour")
+        screen.look.set_look(colour="colour")
         await pilot.pause()
         assert "pale: less sure" in legend_text(screen) and "unsure" not in legend_text(screen)
         await pilot.press("n")
@@ -57,10 +57,10 @@ async def test_a_drawing_has_no_test_marks_in_its_legend():
     app = PlaygroundApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        screen.choose_data(DRAWN)
+        screen.changes.choose_data(DRAWN)
         screen.session.add_point(0.5, 0.5, 0)
         screen.session.add_point(-0.5, -0.5, 1)
-        screen.change_settings({"show_test": True})
+        screen.changes.change_settings({"show_test": True})
         await pilot.pause()
         assert screen.session.setup.show_test and screen.session.prep.test.n == 0
         assert "test" not in legend_text(screen)
@@ -139,7 +139,7 @@ async def test_messages_show_once_without_repeated_words(tmp_path, monkeypatch):
         assert line.message == "Run pinned (1 pinned); u shows them"
         await open_editor(pilot, screen)
         line.clear()
-        screen._report("Weights loaded from circle.npz")
+        screen.files.report("Weights loaded from circle.npz")
         await pilot.pause()
         text = "\n".join(screen_text(app))
         assert text.count("Weights loaded from circle.npz") == 1 and "Done" not in text
