@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from annplay.core.filepolicy import policy
 from annplay.core.textsafe import plain
 from annplay.core.weightfiles import DEFAULT_JSON, DEFAULT_NPZ
 from annplay.screens.live import LiveScreen
-
-HINT = "In the current directory unless you give a path"
 
 
 class FileActions(LiveScreen):
@@ -26,14 +25,17 @@ class FileActions(LiveScreen):
     def action_import_npz(self) -> None:
         """Ask for a file name and load weights of this architecture from .npz."""
         self._ask_file("Load weights from .npz (same layers and activations)", DEFAULT_NPZ,
-                       self._import, "Weights loaded from")
+                       self._import, "Weights loaded from", saving=False)
 
     def _import(self, name: str) -> Path:
         self._stop()
         return self.session.import_npz(name)
 
-    def _ask_file(self, title: str, default: str, do: Callable[[str], Path], done_text: str) -> None:
-        """The file-name dialog; then do(name), reporting the result in one line (never a traceback)."""
+    def _ask_file(self, title: str, default: str, do: Callable[[str], Path], done_text: str, *,
+                  saving: bool = True) -> None:
+        """The file-name dialog; then do(the file the name means), reporting the result in one line (never a
+        traceback). Where names lead and where a saved file goes: :mod:`annplay.core.filepolicy`."""
+        files = policy()
         from annplay.screens.dialogs import FileNameDialog
 
         def chosen(name: str | None) -> None:
@@ -43,17 +45,19 @@ class FileActions(LiveScreen):
                 self._report("No file name given; nothing done", error=True)
                 return
             try:
-                path = do(name)
+                path = do(str(files.path(name)))
+                where = files.saved(path) if saving else files.shown(path)
             except ValueError as error:
-                self._report(str(error), error=True)
+                self._report(files.clean(str(error)), error=True)
                 return
             except (OSError, TypeError, RuntimeError) as error:
-                self._report(f"Could not use {name}: {getattr(error, 'strerror', None) or error}", error=True)
+                self._report(f"Could not use {name}: {files.clean(str(getattr(error, 'strerror', None) or error))}",
+                             error=True)
                 return
-            self._report(f"{done_text} {path}")
+            self._report(f"{done_text} {where}")
             self._show_now(record=False)
 
-        self.app.push_screen(FileNameDialog(title, default, HINT), chosen)
+        self.app.push_screen(FileNameDialog(title, default, files.save_hint if saving else files.open_hint), chosen)
 
     def _report(self, message: str, *, error: bool = False) -> None:
         """A file operation's result, once on the screen: under the weights when the editor is open, else on the
