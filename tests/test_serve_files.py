@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
+from ui.conftest import ready, record_notifications, wait_until
 
 from annplay.app import PlaygroundApp
 from annplay.core import filepolicy
 from annplay.core.filepolicy import FilePolicy
 from annplay.engine.setup import Setup
 from annplay.engine.setupfile import parse_setup_text, read_setup_file, write_setup
-from ui.conftest import ready, record_notifications, wait_until
 
 HOSTILE_NAMES = ["/etc/passwd", "/tmp/annplay-escape.toml", "~/x.toml", "~nouser/x.toml", "../x.toml",
                  "a/../../x.toml", "..", "sub/../../x.toml", "//etc/x", "\\\\server\\share\\x"]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from annplay.core.filepolicy import policy
-from annplay.core.pins import add_pin, pin_of
+from annplay.core.pins import pin_of, pin_run
 from annplay.core.textsafe import plain
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
@@ -153,11 +153,13 @@ class SetupActions(PanelScreen):
     def action_pin(self) -> None:
         """Pin the current run (set-up, curves, results) to compare in the Runs view (u)."""
         try:
-            pins = add_pin(pin_of(self.session))
+            pins, note = pin_run(pin_of(self.session))
         except (ValueError, OSError) as error:
             self.notify(plain(str(error)), title="Not pinned", severity="error", markup=False)
             return
         self.notify(f"Run pinned ({len(pins)} pinned); u shows them", title="Pinned", timeout=3)
+        if note:                                           # a pin or file kept aside: said, never dropped
+            self.notify(plain(note), title="Note", severity="warning", markup=False)
 
     def action_runs(self) -> None:
         """The Runs view: pinned runs beside the live one."""

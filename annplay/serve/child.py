@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from annplay.app import PlaygroundApp
+from annplay.app import PlaygroundApp, watch_terminal
 from annplay.core.filepolicy import FilePolicy, use
 from annplay.engine.safefile import atomic_write_bytes
 from annplay.engine.setup import Setup
@@ -180,6 +180,7 @@ def main() -> None:
     app = SessionApp(folder, setup, hidden=hidden, lesson=lesson, notes=notes)
     use(FilePolicy(folder=files, deliver=lambda path: app.deliver_binary(path)))
     watch_parent(app, parent)
+    watch_terminal(app)                                  # the server's pipe closing ends the session too
     app.run()
 
 
