@@ -40,7 +40,7 @@ def exit_soon(code: int, grace: float = EXIT_GRACE) -> None:
     threading.Thread(target=end, name="annplay-exit-soon", daemon=True).start()
 
 
-def watch_terminal(app: App[None], fd: int | None = None) -> None:
+def watch_terminal(app: PlaygroundApp, fd: int | None = None) -> None:
     """A daemon thread that notices the terminal (or textual-serve's pipe) going away, without reading from it:
     the app then leaves like q, and the process ends within EXIT_GRACE seconds whatever happens.
 
