@@ -208,3 +208,31 @@ def test_the_controls_keys_never_promise_a_key_the_playground_takes_first():
     for widget in (ControlPanel, Choice, ChipSet):
         keys = {key for b in widget.BINDINGS for key in b.key.split(",")}
         assert not keys & taken, (widget.__name__, keys & taken)
+
+
+def test_entries_are_keyword_only_after_the_name() -> None:
+    with pytest.raises(TypeError):
+        Setting("x", "X", "int", 0, "help", "run", "view", "--x", "x")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("entry", [s for s in SETTINGS.values() if s.optional], ids=lambda s: s.name)
+def test_each_optional_setting_reads_and_writes_its_own_word_for_none(entry: Setting) -> None:
+    """None is spelled by the setting's none_word in flags, share codes and set-up files, and read back."""
+    from annplay.engine.setupfile import parse_setup_text, setup_section, toml_text
+    from annplay.engine.sharecode import decode
+    assert entry.format(None) == entry.none_word
+    assert entry.parse(entry.none_word) is None and entry.parse(entry.none_word.upper()) is None
+    base = Setup(trainer="backprop")
+    given = base.with_(**{entry.name: None})
+    assert setup_section(given)[entry.name] == entry.none_word
+    assert parse_setup_text(toml_text(given)).setup == given
+    code = f"ap1:{entry.code}={entry.none_word}"
+    assert decode(code)[entry.name] is None
+
+
+def test_patience_and_goals_are_switched_off_with_off() -> None:
+    setup, _ = setup_from_args(_parse("train", "--patience", "off", "--target-acc", "off"), "train", headless=True)
+    assert setup.patience is None and setup.target_acc is None
+    assert SETTINGS["patience"].none_word == SETTINGS["target_loss"].none_word == "off"
+    assert "(or off)" in SETTINGS["patience"].allowed()
+    assert SETTINGS["target_acc"].show(None) == "off"

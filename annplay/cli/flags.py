@@ -40,12 +40,12 @@ def default_text(s: Setting, headless: bool) -> str:
 def help_text(s: Setting, headless: bool) -> str:
     """One flag's help: what it does, the allowed range, its default (argparse %-escaped).
 
-    Choices show in the metavar; an 'auto' default is left to the help, which says what auto means.
+    Choices show in the metavar; a None default is left to the help when it says what its word (auto, off) means.
     """
     text = s.help
     if s.kind in ("int", "float"):
         text += f"; {s.allowed()}"
-    explained = s.default is None and "auto" in s.help and not (headless and s.cli_default is not None)
+    explained = s.default is None and f"{s.none_word}:" in s.help and not (headless and s.cli_default is not None)
     if not explained:
         text += f" (default {default_text(s, headless)})"
     return text.replace("%", "%%")

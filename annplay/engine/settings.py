@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from .datasets import DATASETS, NOISE_RANGE, TRAIN_RATIO_RANGE
@@ -45,17 +45,28 @@ class SettingError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One row of the table: what a setting is, what it allows, where it applies and how it is shown."""
+Kind = Literal["choice", "int", "float", "bool", "layers", "features", "per_layer", "text", "columns"]
+Group = Literal["data", "features", "network", "training", "evolution", "run", "view"]
+Apply = Literal["live", "trainer", "network", "data", "view"]      # what a change rebuilds
+DataRule = Literal["all", "noisy", "split", "plane", "file"]        # which data a setting applies to
+NoneWord = Literal["auto", "off", "none"]                          # how a setting spells None
+LEGACY_NONE = ("", "auto", "default")    # read as None too: files and codes written before none_word
 
-    name: str                                # the Python name: ``setup.lr``
+
+@dataclass(frozen=True, kw_only=True)
+class Setting:
+    """One row of the table: what a setting is, what it allows, where it applies and how it is shown.
+
+    Written ``Setting("lr", label=..., kind=..., ...)``: the name first, every other field by keyword.
+    """
+
+    name: str = field(kw_only=False)         # the Python name: ``setup.lr``
     label: str                               # the app's label (at most 11 characters)
-    kind: str                                # choice int float bool layers features per_layer text columns
+    kind: Kind
     default: Any
     help: str                                # one line, for --help, the palette and the ? screen
-    group: str                               # data | features | network | training | evolution | run | view
-    apply: str                               # live | trainer | network | data | view: what a change rebuilds
+    group: Group
+    apply: Apply
     flag: str                                # the command-line flag
     code: str                                # the share-code key
     values: tuple[Any, ...] = ()             # choices, or the steps a control cycles through
@@ -63,9 +74,10 @@ class Setting:
     hi: float | None = None
     lo_open: bool = False
     hi_open: bool = False
-    optional: bool = False                   # None is allowed: "the data set's, or the trainer's, own"
+    optional: bool = False                   # None is allowed: "the data set's, or the trainer's, own", or "off"
+    none_word: NoneWord = "auto"             # None as flags, codes, files and the app spell it
     trainers: frozenset[str] = ALL_TRAINERS  # which trainers it applies to
-    data: str = "all"                        # all | noisy | split | plane | file: which data it applies to
+    data: DataRule = "all"
     requires: tuple[tuple[str, tuple[Any, ...]], ...] = ()   # (other setting, values it must have)
     commands: tuple[str, ...] = ("train", "play", "sweep")   # CLI commands that take the flag
     control: bool = True                     # shown as a control in the app
@@ -90,14 +102,14 @@ class Setting:
     def parse(self, text: str) -> Any:
         """A value from text (a flag, a share code, a set-up file): checked like :meth:`check`."""
         raw = str(text).strip()
-        if self.optional and raw.lower() in ("", "auto", "default"):
+        if self.optional and (raw.lower() == self.none_word or raw.lower() in LEGACY_NONE):
             return None
         return self.check(raw)
 
     def format(self, value: Any) -> str:
         """The value as text that :meth:`parse` reads back."""
         if value is None:
-            return "auto"
+            return self.none_word
         if self.kind in ("layers", "features", "columns"):
             return ",".join(str(v) for v in value) if value else "none"
         if self.kind == "per_layer":
@@ -268,7 +280,7 @@ def _range_words(s: Setting, noun: str) -> str:
         text = f"{noun} {'>' if s.lo_open else '≥'} {_num(s.lo)}"
     else:
         text = f"a finite {noun}"
-    return text + (" (or auto)" if s.optional else "")
+    return text + (f" (or {s.none_word})" if s.optional else "")
 
 
 _ALLOWED: dict[str, Callable[[Setting], str]] = {
@@ -294,100 +306,121 @@ def _percent(v: Any) -> str:
 
 _ENTRIES = (
     # data
-    Setting("dataset", "Dataset", "choice", "spiral", "the built-in data set", "data", "data", "--dataset", "ds",
-            values=tuple(DATASETS)),
-    Setting("points", "Points", "int", None, "number of points (auto: the data set's own; a CSV: all rows)",
-            "data", "data", "--points", "n", values=(None, 100, 200, 500, 1000, 2000, 5000), lo=2,
-            hi=MAX_POINTS, optional=True),
-    Setting("noise", "Noise %", "float", 0.0, "noise in percent, 0 to 50 (generated data only)", "data", "data",
-            "--noise", "noise", values=tuple(float(v) for v in range(0, 51, 5)), lo=NOISE_RANGE[0],
-            hi=NOISE_RANGE[1], data="noisy", labels=_percent),
-    Setting("train_ratio", "Train %", "float", 50.0, "percent of points used for training, 10 to 90", "data",
-            "data", "--train-ratio", "tr", values=tuple(float(v) for v in range(10, 91, 10)),
-            lo=TRAIN_RATIO_RANGE[0], hi=TRAIN_RATIO_RANGE[1], data="split", labels=_percent),
-    Setting("csv", "CSV file", "text", None, "train on this CSV file (header row) instead of a built-in set",
-            "data", "data", "--data", "csv", optional=True, control=False),
-    Setting("csv_x", "CSV inputs", "columns", None, "input columns of the CSV (auto: the first numeric ones)",
-            "data", "data", "--x", "cx", optional=True, data="file", control=False),
-    Setting("csv_y", "CSV label", "text", None, "label column of the CSV (auto: the last column)", "data",
-            "data", "--y", "cy", optional=True, data="file", control=False),
-    # features
-    Setting("features", "Features", "features", DEFAULT_FEATURES,
-            "input features for 2-D data, e.g. x1,x2,x1x2", "features", "network", "--features", "f",
-            data="plane"),
-    # network
-    Setting("hidden", "Layers", "layers", (8, 8), "hidden layer sizes, e.g. 8,8 ('none' for no hidden layer)",
-            "network", "network", "--layers", "h"),
-    Setting("activation", "Activation", "choice", "tanh", "the hidden layers' activation", "network",
-            "network", "--activation", "a", values=HIDDEN_ACTIVATIONS),
-    Setting("layer_activations", "Per layer", "per_layer", (), "an activation per hidden layer, e.g. relu,same",
-            "network", "network", "--layer-activations", "la"),
-    Setting("dtype", "Precision", "choice", "float64", "floating-point precision of the network", "network",
-            "network", "--dtype", "dt", values=("float32", "float64")),
-    # training
-    Setting("trainer", "Trainer", "choice", "backprop",
-            "backprop (gradient descent), or neuroevolution: ga (genetic) or es (CMA-ES)", "training",
-            "trainer", "--trainer", "t", values=tuple(TRAINERS)),
-    Setting("lr", "Learn rate", "float", 0.03, "learning rate", "training", "live", "--lr", "lr",
-            values=LEARNING_RATES, lo=0.0, lo_open=True, trainers=BACKPROP),
-    Setting("batch_size", "Batch", "int", 10, "mini-batch size (larger than the data: full batch)", "training",
-            "live", "--batch-size", "bs", values=BATCH_SIZES, lo=1, trainers=BACKPROP),
-    Setting("optimizer", "Optimizer", "choice", "sgd", "the gradient-descent update rule", "training", "live",
-            "--optimizer", "opt", values=tuple(OPTIMIZERS), trainers=BACKPROP),
-    Setting("momentum", "Momentum β", "float", 0.9, "momentum's β (velocity decay)", "training", "live",
-            "--momentum", "mb", values=(0.5, 0.8, 0.9, 0.95, 0.99), lo=0.0, hi=1.0, hi_open=True,
-            trainers=BACKPROP, requires=(("optimizer", ("momentum",)),)),
-    Setting("nesterov", "Nesterov", "bool", False, "Nesterov's look-ahead momentum", "training", "live",
-            "--nesterov", "nag", trainers=BACKPROP, requires=(("optimizer", ("momentum",)),)),
-    Setting("beta1", "Adam β₁", "float", 0.9, "Adam's β₁ (first-moment decay)", "training", "live", "--beta1",
-            "b1", values=(0.5, 0.8, 0.9, 0.95, 0.99), lo=0.0, hi=1.0, hi_open=True, trainers=BACKPROP,
-            requires=(("optimizer", ("adam",)),)),
-    Setting("beta2", "Adam β₂", "float", 0.999, "Adam's β₂ (second-moment decay)", "training", "live",
-            "--beta2", "b2", values=(0.9, 0.99, 0.999, 0.9999), lo=0.0, hi=1.0, hi_open=True, trainers=BACKPROP,
-            requires=(("optimizer", ("adam",)),)),
-    Setting("eps", "Adam ε", "float", 1e-8, "Adam's ε (added to √v̂, as in PyTorch)", "training", "live",
-            "--eps", "eps", values=(1e-10, 1e-8, 1e-7, 1e-6, 1e-4), lo=0.0, lo_open=True, trainers=BACKPROP,
-            requires=(("optimizer", ("adam",)),)),
-    Setting("regularization", "Regularize", "choice", "none", "weight penalty: none, l1 or l2", "training",
-            "live", "--regularization", "reg", values=REGULARIZATIONS, trainers=BACKPROP),
-    Setting("reg_rate", "Reg. rate", "float", 0.0, "the weight penalty's rate", "training", "live",
-            "--reg-rate", "rr", values=REG_RATES, lo=0.0, trainers=BACKPROP,
-            requires=(("regularization", ("l1", "l2")),)),
-    Setting("dropout", "Dropout", "float", 0.0, "fraction of hidden units dropped in each training step",
-            "training", "live", "--dropout", "do", values=(0.0, 0.1, 0.2, 0.3, 0.5), lo=0.0, hi=1.0,
-            hi_open=True, trainers=BACKPROP),
-    Setting("population", "Population", "int", None, "individuals per generation (auto: ga 50, es 4+3·ln N)",
-            "evolution", "live", "--population", "pop", values=(None, *POPULATIONS), lo=4, hi=10_000,
-            optional=True, trainers=EVOLUTION),
-    Setting("sigma", "Mutation σ", "float", None, "mutation step size (auto: ga 0.1, es 0.25)", "evolution",
-            "live", "--sigma", "sig", values=(None, *SIGMAS), lo=0.0, lo_open=True, optional=True,
-            trainers=EVOLUTION),
-    # run
-    Setting("seed", "Seed", "int", 0, "seed for data, weights and shuffling", "run", "data", "--seed", "seed",
-            values=tuple(range(10)), lo=0, hi=MAX_SEED),
-    Setting("epochs", "Stop after", "int", None, "stop after this many epochs (generations for ga/es); "
-            "auto: 1000 for train, no limit in the playground", "run", "view", "--epochs", "ep",
-            values=(None, 100, 300, 1000, 3000, 10000), lo=1, hi=10_000_000, optional=True, cli_default=1000),
-    Setting("patience", "Patience", "int", None, "stop when the test loss has not improved for this many epochs",
-            "run", "trainer", "--patience", "pat", values=(None, 10, 30, 100, 300), lo=1, hi=10_000_000,
-            optional=True, trainers=BACKPROP),
-    Setting("target_loss", "Goal loss", "float", None, "stop when the test loss falls to this value", "run",
-            "view", "--target-loss", "tl", values=(None, 0.3, 0.1, 0.05, 0.02, 0.01, 0.001), lo=0.0, lo_open=True,
+    Setting("dataset", label="Dataset", kind="choice", default="spiral", help="the built-in data set", group="data",
+            apply="data", flag="--dataset", code="ds", values=tuple(DATASETS)),
+    Setting("points", label="Points", kind="int", default=None,
+            help="number of points (auto: the data set's own; a CSV: all rows)", group="data", apply="data",
+            flag="--points", code="n", values=(None, 100, 200, 500, 1000, 2000, 5000), lo=2, hi=MAX_POINTS,
             optional=True),
-    Setting("target_acc", "Goal acc. %", "float", None, "stop when the test accuracy reaches this percentage",
-            "run", "view", "--target-acc", "ta", values=(None, 80.0, 90.0, 95.0, 98.0, 99.0, 100.0), lo=0.0, hi=100.0,
-            lo_open=True, optional=True, labels=lambda v: "auto" if v is None else f"{v:g} %"),
+    Setting("noise", label="Noise %", kind="float", default=0.0,
+            help="noise in percent, 0 to 50 (generated data only)", group="data", apply="data", flag="--noise",
+            code="noise", values=tuple(float(v) for v in range(0, 51, 5)), lo=NOISE_RANGE[0], hi=NOISE_RANGE[1],
+            data="noisy", labels=_percent),
+    Setting("train_ratio", label="Train %", kind="float", default=50.0,
+            help="percent of points used for training, 10 to 90", group="data", apply="data", flag="--train-ratio",
+            code="tr", values=tuple(float(v) for v in range(10, 91, 10)), lo=TRAIN_RATIO_RANGE[0],
+            hi=TRAIN_RATIO_RANGE[1], data="split", labels=_percent),
+    Setting("csv", label="CSV file", kind="text", default=None,
+            help="train on this CSV file (header row) instead of a built-in set", group="data", apply="data",
+            flag="--data", code="csv", optional=True, none_word="none", control=False),
+    Setting("csv_x", label="CSV inputs", kind="columns", default=None,
+            help="input columns of the CSV (auto: the first numeric ones)", group="data", apply="data", flag="--x",
+            code="cx", optional=True, data="file", control=False),
+    Setting("csv_y", label="CSV label", kind="text", default=None,
+            help="label column of the CSV (auto: the last column)", group="data", apply="data", flag="--y", code="cy",
+            optional=True, data="file", control=False),
+    # features
+    Setting("features", label="Features", kind="features", default=DEFAULT_FEATURES,
+            help="input features for 2-D data, e.g. x1,x2,x1x2", group="features", apply="network", flag="--features",
+            code="f", data="plane"),
+    # network
+    Setting("hidden", label="Layers", kind="layers", default=(8, 8),
+            help="hidden layer sizes, e.g. 8,8 ('none' for no hidden layer)", group="network", apply="network",
+            flag="--layers", code="h"),
+    Setting("activation", label="Activation", kind="choice", default="tanh", help="the hidden layers' activation",
+            group="network", apply="network", flag="--activation", code="a", values=HIDDEN_ACTIVATIONS),
+    Setting("layer_activations", label="Per layer", kind="per_layer", default=(),
+            help="an activation per hidden layer, e.g. relu,same", group="network", apply="network",
+            flag="--layer-activations", code="la"),
+    Setting("dtype", label="Precision", kind="choice", default="float64",
+            help="floating-point precision of the network", group="network", apply="network", flag="--dtype",
+            code="dt", values=("float32", "float64")),
+    # training
+    Setting("trainer", label="Trainer", kind="choice", default="backprop",
+            help="backprop (gradient descent), or neuroevolution: ga (genetic) or es (CMA-ES)", group="training",
+            apply="trainer", flag="--trainer", code="t", values=tuple(TRAINERS)),
+    Setting("lr", label="Learn rate", kind="float", default=0.03, help="learning rate", group="training",
+            apply="live", flag="--lr", code="lr", values=LEARNING_RATES, lo=0.0, lo_open=True, trainers=BACKPROP),
+    Setting("batch_size", label="Batch", kind="int", default=10,
+            help="mini-batch size (larger than the data: full batch)", group="training", apply="live",
+            flag="--batch-size", code="bs", values=BATCH_SIZES, lo=1, trainers=BACKPROP),
+    Setting("optimizer", label="Optimizer", kind="choice", default="sgd", help="the gradient-descent update rule",
+            group="training", apply="live", flag="--optimizer", code="opt", values=tuple(OPTIMIZERS),
+            trainers=BACKPROP),
+    Setting("momentum", label="Momentum β", kind="float", default=0.9, help="momentum's β (velocity decay)",
+            group="training", apply="live", flag="--momentum", code="mb", values=(0.5, 0.8, 0.9, 0.95, 0.99), lo=0.0,
+            hi=1.0, hi_open=True, trainers=BACKPROP, requires=(("optimizer", ("momentum",)),)),
+    Setting("nesterov", label="Nesterov", kind="bool", default=False, help="Nesterov's look-ahead momentum",
+            group="training", apply="live", flag="--nesterov", code="nag", trainers=BACKPROP,
+            requires=(("optimizer", ("momentum",)),)),
+    Setting("beta1", label="Adam β₁", kind="float", default=0.9, help="Adam's β₁ (first-moment decay)",
+            group="training", apply="live", flag="--beta1", code="b1", values=(0.5, 0.8, 0.9, 0.95, 0.99), lo=0.0,
+            hi=1.0, hi_open=True, trainers=BACKPROP, requires=(("optimizer", ("adam",)),)),
+    Setting("beta2", label="Adam β₂", kind="float", default=0.999, help="Adam's β₂ (second-moment decay)",
+            group="training", apply="live", flag="--beta2", code="b2", values=(0.9, 0.99, 0.999, 0.9999), lo=0.0,
+            hi=1.0, hi_open=True, trainers=BACKPROP, requires=(("optimizer", ("adam",)),)),
+    Setting("eps", label="Adam ε", kind="float", default=1e-8, help="Adam's ε (added to √v̂, as in PyTorch)",
+            group="training", apply="live", flag="--eps", code="eps", values=(1e-10, 1e-8, 1e-7, 1e-6, 1e-4), lo=0.0,
+            lo_open=True, trainers=BACKPROP, requires=(("optimizer", ("adam",)),)),
+    Setting("regularization", label="Regularize", kind="choice", default="none",
+            help="weight penalty: none, l1 or l2", group="training", apply="live", flag="--regularization",
+            code="reg", values=REGULARIZATIONS, trainers=BACKPROP),
+    Setting("reg_rate", label="Reg. rate", kind="float", default=0.0, help="the weight penalty's rate",
+            group="training", apply="live", flag="--reg-rate", code="rr", values=REG_RATES, lo=0.0, trainers=BACKPROP,
+            requires=(("regularization", ("l1", "l2")),)),
+    Setting("dropout", label="Dropout", kind="float", default=0.0,
+            help="fraction of hidden units dropped in each training step", group="training", apply="live",
+            flag="--dropout", code="do", values=(0.0, 0.1, 0.2, 0.3, 0.5), lo=0.0, hi=1.0, hi_open=True,
+            trainers=BACKPROP),
+    Setting("population", label="Population", kind="int", default=None,
+            help="individuals per generation (auto: ga 50, es 4+3·ln N)", group="evolution", apply="live",
+            flag="--population", code="pop", values=(None, *POPULATIONS), lo=4, hi=10_000, optional=True,
+            trainers=EVOLUTION),
+    Setting("sigma", label="Mutation σ", kind="float", default=None,
+            help="mutation step size (auto: ga 0.1, es 0.25)", group="evolution", apply="live", flag="--sigma",
+            code="sig", values=(None, *SIGMAS), lo=0.0, lo_open=True, optional=True, trainers=EVOLUTION),
+    # run
+    Setting("seed", label="Seed", kind="int", default=0, help="seed for data, weights and shuffling", group="run",
+            apply="data", flag="--seed", code="seed", values=tuple(range(10)), lo=0, hi=MAX_SEED),
+    Setting("epochs", label="Stop after", kind="int", default=None,
+            help="stop after this many epochs (generations for ga/es); auto: 1000 for train, no limit in the "
+                 "playground",
+            group="run", apply="view", flag="--epochs", code="ep", values=(None, 100, 300, 1000, 3000, 10000), lo=1,
+            hi=10_000_000, optional=True, cli_default=1000),
+    Setting("patience", label="Patience", kind="int", default=None,
+            help="stop when the test loss has not improved for this many epochs (off: never)", group="run",
+            apply="trainer", flag="--patience", code="pat", values=(None, 10, 30, 100, 300), lo=1, hi=10_000_000,
+            optional=True, none_word="off", trainers=BACKPROP),
+    Setting("target_loss", label="Goal loss", kind="float", default=None,
+            help="stop when the test loss falls to this value (off: no goal)", group="run", apply="view",
+            flag="--target-loss", code="tl", values=(None, 0.3, 0.1, 0.05, 0.02, 0.01, 0.001), lo=0.0, lo_open=True,
+            optional=True, none_word="off"),
+    Setting("target_acc", label="Goal acc. %", kind="float", default=None,
+            help="stop when the test accuracy reaches this percentage (off: no goal)", group="run", apply="view",
+            flag="--target-acc", code="ta", values=(None, 80.0, 90.0, 95.0, 98.0, 99.0, 100.0), lo=0.0, hi=100.0,
+            lo_open=True, optional=True, none_word="off", labels=lambda v: "off" if v is None else f"{v:g} %"),
     # view (the playground's display; part of a shared set-up, like TF Playground's)
-    Setting("show_test", "Test data", "bool", False, "show the test points (◆) on the map", "view", "view",
-            "--show-test", "st", commands=("play",)),
-    Setting("show_points", "Show dots", "bool", True, "show the data points over the map", "view", "view",
-            "--show-points", "sp", commands=("play",)),
-    Setting("discretize", "Discrete", "bool", False, "hard class colours instead of confidence", "view", "view",
-            "--discretize", "dz", commands=("play",)),
+    Setting("show_test", label="Test data", kind="bool", default=False, help="show the test points (◆) on the map",
+            group="view", apply="view", flag="--show-test", code="st", commands=("play",)),
+    Setting("show_points", label="Show dots", kind="bool", default=True, help="show the data points over the map",
+            group="view", apply="view", flag="--show-points", code="sp", commands=("play",)),
+    Setting("discretize", label="Discrete", kind="bool", default=False,
+            help="hard class colours instead of confidence", group="view", apply="view", flag="--discretize",
+            code="dz", commands=("play",)),
 )
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in _ENTRIES}
-GROUPS = ("data", "features", "network", "training", "evolution", "run", "view")
+GROUPS: tuple[str, ...] = get_args(Group)
 
 
 def setting(name: str) -> Setting:
@@ -417,6 +450,7 @@ def _check_table() -> None:
     for s in _ENTRIES:
         assert s.check(s.default) == s.default or s.default is None, s.name
         assert len(s.label) <= 11, s.name
+        assert s.optional or s.none_word == "auto", f"{s.name}: none_word without optional"
 
 
 _check_table()

@@ -10,7 +10,7 @@
     dataset = "xor"
     hidden = [8, 8]
     lr = 0.1
-    epochs = "auto"          # auto = the setting's own default (None)
+    epochs = "auto"          # auto, off or none: the setting's word for None
 
     [model]
     file = "run.npz"         # relative to this file's folder
@@ -47,7 +47,6 @@ VERSION = 1
 MODEL_FORMAT = "annplay-mlp"                # network.FORMAT_NAME, repeated to keep this module light
 MAX_FILE_BYTES = 1 << 20                    # a set-up file is a few hundred bytes; refuse anything huge
 TOP_KEYS = ("format", "version", "setup", "model", "lesson")
-AUTO = "auto"
 
 PathLike = str | os.PathLike[str]
 
@@ -73,11 +72,12 @@ class SetupFileError(SettingError):
 # --- the shared section ---------------------------------------------------------------------
 
 def setup_section(setup: Setup) -> dict[str, Any]:
-    """Every setting as TOML- and JSON-safe data, in table order (None becomes "auto", tuples lists)."""
+    """Every setting as TOML- and JSON-safe data, in table order (None becomes the setting's word for it:
+    "auto", "off" or "none"; tuples become lists)."""
     section: dict[str, Any] = {}
     for name, value in setup.items():
         if value is None:
-            section[name] = AUTO
+            section[name] = SETTINGS[name].none_word
         elif isinstance(value, tuple):
             section[name] = ["same" if v is None else v for v in value]
         else:
