@@ -87,13 +87,15 @@ def decode(text: str, *, files: bool = False) -> Setup:
             raise SettingError(shown(key), f"unknown share-code key '{shown(key)}'; known keys: {known}")
         if entry.name in values:
             raise SettingError(entry.name, f"key {entry.code!r} given twice in the share code")
-        if entry.name == "csv" and not files:
-            raise SettingError(entry.name, NO_FILES)
         value_text = unquote(raw.strip(), errors="surrogatepass")
         try:
             values[entry.name] = _parse(entry, value_text)
         except SettingError as exc:
+            if entry.name in FILE_SETTINGS and not files:
+                raise SettingError(entry.name, NO_FILES) from None
             raise SettingError(entry.name, f"bad value in {entry.code}={shown(value_text)}: {exc.message}") from None
+        if entry.name in FILE_SETTINGS and values[entry.name] is not None and not files:
+            raise SettingError(entry.name, NO_FILES)                 # 'csv=none' (no file) is fine
     return Setup(**values).validate()
 
 
