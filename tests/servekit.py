@@ -33,7 +33,7 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-
 # Installed before the page's own scripts: keeps, as text, what the page's terminal websocket receives.
 RECORD_TERMINAL = r"""
 (() => {
-  window.__annplay = {text: ""};
+  window.__annplay = {text: "", watch: null, seen: null};
   const decoder = new TextDecoder();
   const Original = window.WebSocket;
   window.WebSocket = class extends Original {
@@ -42,6 +42,10 @@ RECORD_TERMINAL = r"""
       this.addEventListener("message", (event) => {
         if (typeof event.data !== "string") {
           window.__annplay.text += decoder.decode(new Uint8Array(event.data), {stream: true});
+          const watch = window.__annplay.watch;           // benchmarks: when a text first arrives
+          if (watch && window.__annplay.seen === null && window.__annplay.text.includes(watch)) {
+            window.__annplay.seen = performance.now();
+          }
         }
       });
     }
@@ -279,3 +283,12 @@ async def open_tab(client: Any, devtools: int, *, downloads: Path | None = None)
     await page.call("Page.enable")
     await page.call("Page.addScriptToEvaluateOnNewDocument", source=RECORD_TERMINAL)
     return page
+
+
+async def key_to_frame(page: Page, key: str, code: str, key_code: int, text: str) -> float:
+    """Milliseconds from pressing ``key`` to the page's terminal receiving ``text`` (measured in the page)."""
+    await page.evaluate(f"window.__annplay.text = ''; window.__annplay.seen = null; "
+                        f"window.__annplay.watch = {json.dumps(text)}; window.__annplay.t0 = performance.now()")
+    await page.press(key, code, key_code)
+    await page.until("window.__annplay.seen !== null", f"{text!r} never arrived after {key!r}")
+    return float(await page.evaluate("window.__annplay.seen - window.__annplay.t0"))

@@ -220,14 +220,19 @@ class ClassServer(Server):
         page = playground_page(self.config.title, key, secrets.token_urlsafe(16), font[0] if font else 16)
         return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
 
-    def _launch_of(self, request: web.Request) -> dict[str, str] | str:
-        """What a class link asks for: a shipped lesson's number, a share code or TF link (never a file); the
-        server's --lesson / --setup otherwise. A str is why the link does not open."""
+    def default_launch(self) -> dict[str, str]:
+        """What every session opens on: the server's --lesson and --setup."""
         launch: dict[str, str] = {}
         if self.config.lesson:
             launch["lesson"] = self.config.lesson
         if self.config.setup:
             launch["setup"] = self.config.setup
+        return launch
+
+    def _launch_of(self, request: web.Request) -> dict[str, str] | str:
+        """What a class link asks for: a shipped lesson's number, a share code or TF link (never a file); the
+        server's --lesson / --setup otherwise. A str is why the link does not open."""
+        launch = self.default_launch()
         lesson = request.query.get("lesson")
         setup = request.query.get("setup")
         if lesson is not None:
@@ -274,7 +279,7 @@ class ClassServer(Server):
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """Check the request, then run one session for this websocket and end it when the socket ends."""
         sid = request.match_info["sid"]
-        launch = self.launches.get(request.match_info["launch"], {})
+        launch = self.launches.get(request.match_info["launch"]) or self.default_launch()
         if not (self.host_ok(request) and self.origin_ok(request) and self.token_ok(request)):
             raise web.HTTPForbidden(text="annplay: this websocket needs the page's origin and the class token")
         if not limits.SESSION_ID.match(sid):
