@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,6 +97,19 @@ async def test_the_playground_opens_answers_keys_keeps_pins_apart_and_downloads(
         await a.forget()
         await a.press(" ", "Space", 32)
         await a.until(has(training), f"space never showed {training!r}")
+
+        # a click that only focuses the page never reaches the app (on the map it would add a point)
+        await a.evaluate("document.activeElement.blur()")
+        await a.forget()
+        for kind in ("mousePressed", "mouseReleased"):
+            await a.call("Input.dispatchMouseEvent", type=kind, x=650, y=300, button="left", clickCount=1)
+        assert await a.evaluate("document.activeElement.classList.contains('xterm-helper-textarea')")
+        await a.press("y", "KeyY", 89)
+        await a.until(has("Loss chart: log"), "the key after the focus click never arrived")
+        seen = await a.terminal_text()
+        found = re.search(r"(?<!Clear )drawn", seen)                 # the data set's name (not the button)
+        at = found.start() if found else -1
+        assert at < 0, f"the focus click added a point: {seen[max(0, at - 300):at + 100]!r}"
 
         # b pins in session A; session B (another browser profile: another student) has no pins
         await a.forget()

@@ -15,7 +15,14 @@ aiohttp = pytest.importorskip("aiohttp")
 
 from servekit import Deadline, Served  # noqa: E402
 
-from annplay.serve.pages import teacher_page  # noqa: E402
+from annplay.serve.pages import playground_page, teacher_page  # noqa: E402
+
+
+def test_the_page_uses_the_address_the_browser_used() -> None:
+    """--host 0.0.0.0 served a blank page: textual-serve wrote http://0.0.0.0:PORT into its script and style URLs."""
+    page = playground_page("annplay", "launch", "s" * 22)
+    assert 'src="/static/js/textual.js"' in page and 'href="/static/css/xterm.css"' in page
+    assert "0.0.0.0" not in page and "http://" not in page and "window.location.host" in page
 
 
 def test_the_page_escapes_what_sessions_report() -> None:
