@@ -104,6 +104,15 @@ def test_a_busy_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr + done.stdout
 
 
+@pytest.mark.parametrize("host, words", [("192.0.2.1", "cannot listen on 192.0.2.1")])   # TEST-NET: not ours
+def test_an_address_this_machine_lacks_is_one_line_and_exit_2(host: str, words: str, tmp_path: Path) -> None:
+    pytest.importorskip("textual_serve")
+    done = subprocess.run([sys.executable, "-m", "annplay", "serve", "--host", host, "--port", "8391"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") <= 2 and words in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
 def test_serve_without_the_extra_says_how_to_get_it(capsys, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "textual_serve", None)     # import fails
     assert main(["serve"]) == 2

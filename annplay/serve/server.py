@@ -25,6 +25,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 from collections import OrderedDict
@@ -356,7 +357,9 @@ class ClassServer(Server):
             if error.errno == errno.EADDRINUSE:
                 raise StartError(f"--port {self.config.port}: the port is in use on {self.config.host} (another "
                                  "program, or another annplay serve); choose another --port") from None
-            reason = os.strerror(error.errno) if error.errno else str(error)
+            if isinstance(error, socket.gaierror):
+                raise StartError(f"--host {self.config.host}: no such address or host name here") from None
+            reason = os.strerror(error.errno) if error.errno and error.errno > 0 else str(error)
             raise StartError(f"cannot listen on {self.config.host} port {self.config.port}: {reason}") from None
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
