@@ -62,3 +62,21 @@ def test_a_session_starts_where_the_link_says_or_where_it_was(tmp_path: Path) ->
     (tmp_path / "status.json").write_text(json.dumps({"setup": "ap1:csv=/etc/shadow"}))
     setup, _hidden, _lesson, notes = start_point({}, tmp_path)
     assert setup is None and "cannot name files" in notes[0]
+
+
+async def test_a_session_reports_its_live_run(tmp_path: Path) -> None:
+    from annplay.screens.playground import PlaygroundScreen
+    from annplay.serve.child import SessionApp
+
+    app = SessionApp(tmp_path, lesson=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        assert sum(isinstance(s, PlaygroundScreen) for s in app.screen_stack) == 1
+        await pilot.press("space")
+        for _ in range(2000):
+            if screen.session.epoch > 0:
+                break
+            await pilot.pause(0.005)
+        app.write_status()
+        status = json.loads((tmp_path / "status.json").read_text())
+        assert status["epoch"] > 0 and status["state"] == "running" and status["setup"] == "ap1:"

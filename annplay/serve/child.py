@@ -113,7 +113,7 @@ class SessionApp(PlaygroundApp):
         self.notes = list(notes)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        """After PlaygroundApp's own on_mount (Textual runs each class's handler: no super() call here)."""
         self.set_interval(STATUS_EVERY, self.write_status)
         for note in self.notes:
             self.notify(note, title="Note", severity="warning", markup=False)
