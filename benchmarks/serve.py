@@ -36,6 +36,7 @@ from killkit import app_argv, end_all, kill_terminal, reap  # noqa: E402
 from servekit import Chromium, Page, Served, has, key_to_frame, open_tab  # noqa: E402
 
 READY = "Dataset"
+FOCUSED = "document.activeElement && document.activeElement.classList.contains('xterm-helper-textarea')"
 TOGGLES = (("Loss chart: log", "y"), ("Loss chart: linear", "y"))
 
 
@@ -104,7 +105,7 @@ async def open_playground(page: Page, url: str) -> float:
     """Seconds from navigation to the playground's screen on the page."""
     start = time.monotonic()
     await page.call("Page.navigate", url=url)
-    await page.until(has(READY) + " && document.body.classList.contains('-first-byte')",
+    await page.until(has(READY) + " && document.body.classList.contains('-first-byte') && " + FOCUSED,
                      "the playground never reached the page", 180)
     return time.monotonic() - start
 
@@ -146,7 +147,7 @@ async def one_round(sessions: int, presses: int, folder: Path) -> dict[str, obje
                 await tab.call("Page.navigate", url=served.url)
                 tabs.append(tab)
             for tab in tabs:
-                await tab.until(has(READY), "a class tab never showed the playground", 300)
+                await tab.until(has(READY) + " && " + FOCUSED, "a class tab never showed the playground", 300)
                 await tab.press(" ", "Space", 32)
             await asyncio.sleep(5)
             late = await open_tab(client, browser.port)

@@ -80,3 +80,21 @@ async def test_a_session_reports_its_live_run(tmp_path: Path) -> None:
         app.write_status()
         status = json.loads((tmp_path / "status.json").read_text())
         assert status["epoch"] > 0 and status["state"] == "running" and status["setup"] == "ap1:"
+
+
+def test_the_doctors_findings_reach_the_status_when_there_are_some() -> None:
+    from annplay.serve.child import findings
+
+    class Finding:
+        severity, message = "warning", "the learning rate is too high"
+
+    class WithDoctor:
+        def diagnosis(self) -> list[Finding]:
+            return [Finding()]
+
+    class Broken:
+        def diagnosis(self) -> list[Finding]:
+            raise RuntimeError("no")
+
+    assert findings(WithDoctor()) == ["warning: the learning rate is too high"]
+    assert findings(object()) == [] and findings(Broken()) == []

@@ -154,19 +154,19 @@ class SessionApp(PlaygroundApp):
 
 
 def findings(session: Any) -> list[str]:
-    """The doctor's findings for the session (``annplay.engine.diagnosis``), or [] before that module exists."""
-    try:
-        from annplay.engine import diagnosis  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    diagnose = getattr(diagnosis, "diagnose_session", None) or getattr(diagnosis, "findings_of", None)
-    if diagnose is None:
+    """The doctor's findings on the session's run (``Session.diagnosis``, issue 15), or [] where there is none."""
+    diagnosis = getattr(session, "diagnosis", None)
+    if not callable(diagnosis):
         return []
     try:
-        found = diagnose(session)
+        found = list(diagnosis())
     except Exception:                                   # the doctor's view is optional: never stop a session
         return []
-    return [str(getattr(f, "title", None) or getattr(f, "summary", None) or f)[:120] for f in list(found)[:5]]
+    out = []
+    for finding in found[:5]:
+        severity, message = getattr(finding, "severity", ""), getattr(finding, "message", None) or str(finding)
+        out.append((f"{severity}: " if severity else "") + str(message)[:160])
+    return out
 
 
 def main() -> None:
