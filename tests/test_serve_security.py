@@ -137,7 +137,14 @@ async def test_hostile_messages_leave_the_server_up_and_the_session_ends_when_it
                 pong = json.loads(message.data)
             assert message.type not in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR), message
         assert pong == ["pong", "hello"]
-        assert children(served.proc.pid), "no session process while its websocket is open"
+        kids = children(served.proc.pid)
+        assert kids, "no session process while its websocket is open"
+        with open(f"/proc/{kids[0]}/limits") as f:
+            address = next(line for line in f if line.startswith("Max address space")).split()
+        assert address[3] == str(limits.DEFAULT_MEMORY_MB * 1024 * 1024), address      # a memory limit per session
+        with open(f"/proc/{kids[0]}/stat") as f:
+            nice = int(f.read().rsplit(")", 1)[1].split()[16])
+        assert nice >= limits.SESSION_NICE                                          # below the server
         await ws.send_str(json.dumps(["stdin", "x" * (limits.MAX_MESSAGE_BYTES + 10)]))    # over the frame limit
         while not ws.closed:
             message = await asyncio.wait_for(ws.receive(), 60)
