@@ -2,13 +2,16 @@
 
 The base set-up comes from --setup and the same setting flags as ``annplay train``; ``--vary NAME=V,V``
 (repeatable) spans the grid.  Progress goes to stderr; the leaderboard, or --json / --csv, to stdout.
-Ctrl-C keeps the finished rows (exit 130).
+Ctrl-C keeps the finished rows (exit 130); so do SIGTERM and SIGHUP (exit 143, 129), which also end the workers.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from annplay.cli.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready
@@ -106,7 +109,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
 
     ranked = rank(rows)
     table = Table(box=None, show_header=True, header_style="bold")
-    for title in ("#", *(SETTINGS[n].flag for n in varied), "test loss", "± sd", "test acc", "epochs", "runs"):
+    for title in ("#", *(SETTINGS[n].flag for n in varied), "test loss", "± sd", "test acc", "epochs", "runs",
+                  "doctor"):
         table.add_column(title, justify="left" if title.startswith("--") else "right")
     if not varied:
         table.add_column("setup")
@@ -119,7 +123,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
         states = ", ".join(f"{count} {state}" for state, count in group.states.items())
         sd = fmt(group.loss_sd) if len(group.rows) > 1 else "–"      # one seed: no spread to show
         cells = [str(place), *values, fmt(group.loss_mean), sd,
-                 fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states]
+                 fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states,
+                 " ".join(group.diagnosis) or "ok"]
         if not varied:
             cells.append(group.group)
         table.add_row(*(Text(plain(c, one_line=True)) for c in cells))
@@ -127,6 +132,46 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     console.print(table)
     if len(ranked) > SHOWN_GROUPS:
         console.print(f"({len(ranked) - SHOWN_GROUPS} more set-ups in --json or --csv output)", markup=False)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: stop like Ctrl-C, keep the finished rows, exit 128 + the signal's number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+@contextlib.contextmanager
+def stop_on_signals(record: list[int]) -> Iterator[None]:
+    """While running, SIGTERM and SIGHUP stop the run as Ctrl-C does; the signal's number goes to ``record``."""
+    def handler(number: int, _frame: Any) -> None:
+        record.append(number)
+        raise Stopped(number)
+
+    numbers = [n for n in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if n is not None]
+    old = {}
+    for number in numbers:
+        with contextlib.suppress(ValueError, OSError):       # not the main thread: leave signals alone
+            old[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, previous in old.items():
+            signal.signal(number, previous)
+
+
+def exit_code(stopped_by: list[int]) -> int:
+    """130 for Ctrl-C, 128 + the number for TERM or HUP."""
+    return 128 + stopped_by[0] if stopped_by else EXIT_INTERRUPTED
+
+
+def open_executor_check(args: argparse.Namespace) -> None:
+    """Refuse --scheduler without --executor dask, and dask without --scheduler, before any work."""
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (a running Dask scheduler)")
+    if args.executor != "dask" and args.scheduler:
+        raise UsageError("--scheduler goes with --executor dask")
 
 
 def _write(kind: str, target: str, text: str, writer: Any) -> None:
@@ -149,7 +194,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.json == STDOUT and args.csv == STDOUT:
         raise UsageError("--json and --csv cannot both go to stdout; give one of them a FILE")
+    from annplay.core.executors import ExecutorError
+
     jobs = _whole("--jobs", args.jobs, 1, 256)
+    open_executor_check(args)
     _base, setups, varied = grid(args)
     for kind, target in (("json", args.json), ("csv", args.csv)):
         if target not in (None, STDOUT):
@@ -158,10 +206,14 @@ def run(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
     assert len(setups) <= MAX_RUNS
-    sweep = Sweep(setups, jobs=jobs)
+    sweep = Sweep(setups, jobs=jobs, executor=args.executor, scheduler=args.scheduler)
     progress, on_row = _progress(len(setups))
-    with progress:
-        rows = sweep.run(on_row)
+    stopped_by: list[int] = []
+    try:
+        with stop_on_signals(stopped_by), progress:
+            rows = sweep.run(on_row)
+    except ExecutorError as exc:
+        raise UsageError(str(exc)) from None
     if args.json is not None:
         _write("json", args.json, sweep_json(rows, interrupted=sweep.interrupted),
                lambda: write_json(args.json, rows, interrupted=sweep.interrupted))
@@ -171,8 +223,8 @@ def run(args: argparse.Namespace) -> int:
         leaderboard(rows, varied)
     if sweep.interrupted:
         sys.stderr.write(f"annplay sweep: interrupted after {len(rows)} of {len(setups)} runs\n")
-        return EXIT_INTERRUPTED
+        return exit_code(stopped_by)
     return EXIT_OK
 
 
-__all__ = ["run", "grid", "leaderboard", "STDOUT"]
+__all__ = ["run", "grid", "leaderboard", "STDOUT", "stop_on_signals", "exit_code", "open_executor_check"]

@@ -13,22 +13,25 @@ import itertools
 import json
 import math
 import os
-import signal
 import statistics
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annplay.core.executors import InlinePool, Pool, default_jobs, open_pool
 from annplay.engine.build import build
+from annplay.engine.diagnosis import diagnose
+from annplay.engine.instruments import instruments_for, step_observed
 from annplay.engine.safefile import atomic_write_bytes
 from annplay.engine.settings import SETTINGS, Setting, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode, encode
 from annplay.engine.stopping import needs_every_epoch, stop_reason
+from annplay.engine.trainers import TRAINERS
 
 DEFAULT_EPOCHS = 1000           # what `annplay train` uses when no epoch limit is set
 HISTORY_POINTS = 32             # loss values kept per row, for sparklines
@@ -36,7 +39,7 @@ MAX_RUNS = 10_000               # a grid larger than this is almost certainly a 
 FORMAT = "annplay-sweep"
 VERSION = 1
 CSV_COLUMNS = ("index", "setup", "group", "seed", "state", "reason", "epochs", "train_loss", "test_loss",
-               "train_acc", "test_acc", "seconds", "history")
+               "train_acc", "test_acc", "seconds", "history", "diagnosis")
 LIST_KINDS = ("layers", "features", "per_layer", "columns")
 
 Row = dict[str, Any]
@@ -113,7 +116,7 @@ def _failed(code: str, error: BaseException | None = None) -> Row:
     reason = None if error is None else (str(error).splitlines() or [type(error).__name__])[0]
     return {"setup": code, "group": code, "seed": None, "state": "failed", "reason": reason, "epochs": 0,
             "train_loss": None, "test_loss": None, "train_acc": None, "test_acc": None,
-            "seconds": 0.0, "history": []}
+            "seconds": 0.0, "history": [], "diagnosis": []}
 
 
 def run_one(code: str, epochs: int | None = None, history_points: int = HISTORY_POINTS) -> Row:
@@ -141,7 +144,8 @@ def with_limit(setup: Setup, epochs: int | None) -> Setup:
 
 def _train(setup: Setup, row: Row, history_points: int) -> None:
     """Step the trainer to the limit or a stop rule, keeping a down-sampled test-loss history."""
-    _, _, trainer = build(setup)
+    prep, net, trainer = build(setup)
+    doctor = instruments_for(setup, net, prep, TRAINERS[setup.trainer].family)
     limit = int(setup.epochs)
     marks = sorted({max(1, round(limit * (i + 1) / history_points)) for i in range(history_points)})
     every_epoch = needs_every_epoch(setup)
@@ -151,7 +155,7 @@ def _train(setup: Setup, row: Row, history_points: int) -> None:
     for mark in marks:
         while reason is None and trainer.epoch < mark:
             k = 1 if every_epoch else mark - trainer.epoch
-            trainer.step(k, metrics=False)
+            step_observed(doctor, trainer, k)
             if every_epoch or trainer.epoch >= mark or trainer.state in ("diverged", "stopped"):
                 metrics = trainer.metrics()
                 reason = stop_reason(setup, metrics)
@@ -163,6 +167,8 @@ def _train(setup: Setup, row: Row, history_points: int) -> None:
     row.update(state=_state(trainer.state, reason), reason=reason, epochs=int(trainer.epoch),
                train_loss=_finite(metrics.train_loss), test_loss=_finite(metrics.test_loss),
                train_acc=_finite(metrics.train_acc), test_acc=_finite(metrics.test_acc), history=history)
+    doctor.finish(int(trainer.epoch), trainer.state)
+    row["diagnosis"] = [f.code for f in diagnose(doctor.report(), setup) if f.severity == "warning"]
 
 
 def _state(trainer_state: str, reason: str | None) -> str:
@@ -181,33 +187,13 @@ def _finite(value: float | None) -> float | None:
 
 # --- the pool ---------------------------------------------------------------------------------
 
-def _worker_init() -> None:
-    """Each worker: leave Ctrl-C to the parent, and keep NumPy's BLAS single-threaded."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    global _LIMITS
-    _LIMITS = threadpool_limits(limits=1)
-
-
-_LIMITS: Any = None
-
-
-def default_jobs() -> int:
-    """One worker per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:                           # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 @dataclass
 class Sweep:
-    """A sweep in progress: run() blocks until done or cancelled; cancel() may come from any thread."""
+    """A sweep in progress: run() blocks until done or cancelled; cancel() may come from any thread.
+
+    ``executor`` is ``local`` (``jobs`` processes; one runs in this process) or ``dask`` (the cluster whose
+    scheduler is at ``scheduler``); the rows are the same either way.
+    """
 
     setups: Sequence[Setup]
     epochs: int | None = None
@@ -215,8 +201,10 @@ class Sweep:
     history_points: int = HISTORY_POINTS
     rows: list[Row] = field(default_factory=list)
     interrupted: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
-    _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
+    _pool: Pool | None = field(default=None, repr=False)
 
     def run(self, on_row: OnRow | None = None) -> list[Row]:
         """Train every set-up (in a pool when jobs > 1) and return the finished rows in grid order."""
@@ -225,24 +213,25 @@ class Sweep:
         if self.epochs is not None:
             self.epochs = SETTINGS["epochs"].check(self.epochs)
         codes = [encode(s) for s in self.setups]
-        jobs = min(self.jobs or default_jobs(), max(1, len(codes)))
         total = len(codes)
+        pool = open_pool(self.executor, self.jobs, self.scheduler, runs=total)
         try:
-            if jobs == 1:
+            if isinstance(pool, InlinePool):
                 for i, code in enumerate(codes):
                     if self._cancel.is_set():
                         break
                     self._finish(i, run_one(code, self.epochs, self.history_points), total, on_row)
             else:
-                self._run_pool(codes, jobs, on_row)
+                self._pool = pool
+                self._run_pool(codes, on_row)
         except KeyboardInterrupt:
             self.cancel()
         self.interrupted = self.interrupted or len(self.rows) < total
         self.rows.sort(key=lambda r: r["index"])
         return self.rows
 
-    def _run_pool(self, codes: list[str], jobs: int, on_row: OnRow | None) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    def _run_pool(self, codes: list[str], on_row: OnRow | None) -> None:
+        assert self._pool is not None
         try:
             pending: dict[Future[Row], int] = {
                 self._pool.submit(run_one, code, self.epochs, self.history_points): i for i, code in enumerate(codes)}
@@ -276,22 +265,15 @@ class Sweep:
 
     def _shutdown(self) -> None:
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        if self._cancel.is_set():
-            for process in processes:
-                if process.is_alive():
-                    process.terminate()
-            for process in processes:
-                process.join(timeout=5)
+        if pool is not None:
+            pool.close(cancel=self._cancel.is_set())
 
 
 def run_sweep(setups: Sequence[Setup], epochs: int | None = None, jobs: int | None = None,
-              on_row: OnRow | None = None, *, history_points: int = HISTORY_POINTS) -> Sweep:
+              on_row: OnRow | None = None, *, history_points: int = HISTORY_POINTS, executor: str = "local",
+              scheduler: str | None = None) -> Sweep:
     """Run a sweep to the end (or Ctrl-C): the returned Sweep has ``rows`` and ``interrupted``."""
-    sweep = Sweep(setups, epochs, jobs, history_points)
+    sweep = Sweep(setups, epochs, jobs, history_points, executor=executor, scheduler=scheduler)
     sweep.run(on_row)
     return sweep
 
@@ -311,10 +293,16 @@ class Ranked:
     states: dict[str, int]
     history: tuple[float | None, ...]
 
+    @property
+    def diagnosis(self) -> tuple[str, ...]:
+        """The doctor's warning codes of any of the group's runs, in the order first seen."""
+        return tuple(dict.fromkeys(code for r in self.rows for code in r.get("diagnosis") or ()))
+
     def as_dict(self) -> dict[str, Any]:
         return {"setup": self.group, "runs": len(self.rows), "test_loss_mean": self.loss_mean,
                 "test_loss_sd": self.loss_sd, "test_acc_mean": self.acc_mean, "epochs_mean": self.epochs_mean,
-                "states": self.states, "history": list(self.history), "seeds": [r["seed"] for r in self.rows]}
+                "states": self.states, "history": list(self.history), "seeds": [r["seed"] for r in self.rows],
+                "diagnosis": list(self.diagnosis)}
 
 
 def _row_loss(row: Row) -> float | None:
@@ -376,7 +364,8 @@ def sweep_csv(rows: Sequence[Row]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        values = {**row, "history": " ".join("" if v is None else f"{v:.6g}" for v in row.get("history") or [])}
+        values = {**row, "history": " ".join("" if v is None else f"{v:.6g}" for v in row.get("history") or []),
+                  "diagnosis": " ".join(row.get("diagnosis") or [])}
         writer.writerow(["" if values.get(c) is None else values.get(c) for c in CSV_COLUMNS])
     return buf.getvalue()
 
