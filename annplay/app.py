@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import select
 import signal
+import sys
+import threading
+import time
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -19,7 +25,54 @@ from annplay.widgets.keybar import BarBinding
 if TYPE_CHECKING:
     from annplay.core.lessons import Lesson
 
-QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+EXIT_GRACE = 3.0       # seconds a signalled app has to leave cleanly before the process ends itself
+
+
+def exit_soon(code: int, grace: float = EXIT_GRACE) -> None:
+    """End the process with ``code`` after ``grace`` seconds unless it has ended by then (a daemon thread).
+
+    A terminal that is gone (a closed pty, a dropped browser) can block Textual's shutdown for ever in its writer
+    thread (``App._shutdown → WriterThread.write → Queue.put``): a signalled app must still be gone in seconds."""
+    def end() -> None:
+        time.sleep(grace)
+        os._exit(code)
+
+    threading.Thread(target=end, name="annplay-exit-soon", daemon=True).start()
+
+
+def watch_terminal(app: PlaygroundApp, fd: int | None = None) -> None:
+    """A daemon thread that notices the terminal (or textual-serve's pipe) going away, without reading from it:
+    the app then leaves like q, and the process ends within EXIT_GRACE seconds whatever happens.
+
+    A closed terminal window whose pty was not the app's controlling terminal sends no SIGHUP; before this, such
+    apps ran on (or hung in Textual's shutdown) with nobody to see them."""
+    if not hasattr(select, "poll"):
+        return
+    if fd is None:
+        stdin = sys.__stdin__
+        if stdin is None:
+            return
+        try:
+            fd = stdin.fileno()
+        except (OSError, ValueError):
+            return
+    poller = select.poll()
+    poller.register(fd, 0)                              # no events asked: POLLHUP, POLLERR, POLLNVAL still come
+
+    def watch() -> None:
+        while True:
+            try:
+                events = poller.poll(500)
+            except (OSError, ValueError):
+                return
+            if any(event & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _fd, event in events):
+                break
+        exit_soon(129)
+        with contextlib.suppress(Exception):
+            app.call_from_thread(app.leave)
+
+    threading.Thread(target=watch, name="annplay-terminal-watch", daemon=True).start()
 
 
 class SafeCommandPalette(CommandPalette):
@@ -80,18 +133,24 @@ class PlaygroundApp(App[None]):
         self._handle_quit_signals(install=False)
 
     def _handle_quit_signals(self, *, install: bool) -> None:
-        """SIGTERM and SIGHUP leave like q, so Textual restores the terminal (alternate screen, raw mode, mouse)."""
+        """SIGTERM, SIGHUP and SIGQUIT leave like q, so Textual restores the terminal (alternate screen, raw mode,
+        mouse); if leaving hangs (the terminal is gone), the process ends itself within EXIT_GRACE seconds."""
         if self.is_headless:                              # tests: leave the test runner's handlers alone
             return
         loop = asyncio.get_running_loop()
         for number in QUIT_SIGNALS:
             try:
                 if install:
-                    loop.add_signal_handler(number, self.leave)
+                    loop.add_signal_handler(number, self._signalled, number)
                 else:
                     loop.remove_signal_handler(number)
             except (NotImplementedError, RuntimeError, ValueError):   # no signals here (Windows, not main thread)
                 pass
+
+    def _signalled(self, number: int) -> None:
+        """A quit signal: leave, and make sure the process ends even if leaving cannot finish."""
+        exit_soon(128 + number)
+        self.leave()
 
     def leave(self) -> None:
         """Stop training and exit (the worker stops within one chunk); q, ctrl+c, SIGTERM and SIGHUP."""
@@ -147,7 +206,9 @@ def run(setup: Setup | None = None, hidden: Iterable[str] = (), *, model: str | 
         lesson: Lesson | None = None) -> None:
     """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid;
     ``model``: weights to load (a set-up file's [model]); ``lesson``: the lesson to open with (its card first)."""
-    PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson).run()
+    app = PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson)
+    watch_terminal(app)
+    app.run()
 
 
 if __name__ == "__main__":

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from annplay.core.filepolicy import policy
 from annplay.core.textsafe import plain
 from annplay.core.weightfiles import DEFAULT_JSON, DEFAULT_NPZ
 from annplay.screens.feature import Feature
 from annplay.widgets.keybar import BarBinding
-
-HINT = "In the current directory unless you give a path"
 
 
 class FileFlows(Feature):
@@ -35,15 +34,19 @@ class FileFlows(Feature):
     def action_import_npz(self) -> None:
         """Ask for a file name and load weights of this architecture from .npz."""
         self.ask_file("Load weights from .npz (same layers and activations)", DEFAULT_NPZ,
-                      self._import, "Weights loaded from")
+                      self._import, "Weights loaded from", saving=False)
 
     def _import(self, name: str) -> Path:
         self.host.run.stop()
         return self.session.import_npz(name)
 
-    def ask_file(self, title: str, default: str, do: Callable[[str], Path], done_text: str) -> None:
-        """The file-name dialog; then do(name), reporting the result in one line (never a traceback)."""
+    def ask_file(self, title: str, default: str, do: Callable[[str], Path], done_text: str, *,
+                 saving: bool = True) -> None:
+        """The file-name dialog; then do(the file the name means), reporting the result in one line (never a
+        traceback). Where names lead and where a saved file goes: :mod:`annplay.core.filepolicy`."""
         from annplay.screens.dialogs import FileNameDialog
+
+        files = policy()
 
         def chosen(name: str | None) -> None:
             if name is None:                              # cancelled
@@ -52,17 +55,20 @@ class FileFlows(Feature):
                 self.report("No file name given; nothing done", error=True)
                 return
             try:
-                path = do(name)
+                path = do(str(files.path(name)))
+                where = files.saved(path) if saving else files.shown(path)
             except ValueError as error:
-                self.report(str(error), error=True)
+                self.report(files.clean(str(error)), error=True)
                 return
             except (OSError, TypeError, RuntimeError) as error:
-                self.report(f"Could not use {name}: {getattr(error, 'strerror', None) or error}", error=True)
+                self.report(f"Could not use {name}: {files.clean(str(getattr(error, 'strerror', None) or error))}",
+                            error=True)
                 return
-            self.report(f"{done_text} {path}")
+            self.report(f"{done_text} {where}")
             self.host.painter.show_now(record=False)
 
-        self.host.app.push_screen(FileNameDialog(title, default, HINT), chosen)
+        self.host.app.push_screen(FileNameDialog(title, default, files.save_hint if saving else files.open_hint),
+                                  chosen)
 
     def report(self, message: str, *, error: bool = False) -> None:
         """A file operation's result, once on the screen: under the weights when the editor is open, else on the

@@ -96,11 +96,15 @@ class Look(Feature):
         self.notify(self.set_look(scheme=scheme, colour=colour), timeout=4, markup=False)
 
     def action_screenshot(self) -> None:
-        """Save the screen as SVG (Textual's own screenshot) under a new name in the current folder; say where."""
-        path = screenshot_path(Path.cwd())
+        """Save the screen as SVG (Textual's own screenshot) under a new name, atomically; say where (served: the
+        browser downloads it, see :mod:`annplay.core.filepolicy`)."""
+        from annplay.core.filepolicy import policy
+
+        files = policy()
         try:
-            written = self.host.app.save_screenshot(path.name, str(path.parent))
-        except OSError as exc:
-            self.notify(f"Could not save the screenshot: {exc.strerror or exc}", severity="error", markup=False)
+            written = files.saved(files.new_file("annplay", ".svg", self.host.app.export_screenshot().encode("utf-8")))
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not save the screenshot: {files.clean(str(getattr(exc, 'strerror', None) or exc))}",
+                        severity="error", markup=False)
             return
         self.notify(f"Screenshot saved: {written}", title="Screenshot", timeout=6, markup=False)

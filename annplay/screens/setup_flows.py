@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
+from annplay.core.filepolicy import policy
 from annplay.core.textsafe import plain
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
@@ -69,10 +69,10 @@ class SetupFlows(Feature):
             if looks_like_code(text) or looks_like_tf_link(text):
                 setup, warnings, hidden = resolve_setup(text)
             else:
-                loaded = read_setup_file(text)
+                loaded = read_setup_file(policy().path(text, "set-up file"))
                 setup, warnings, hidden, model = loaded.setup, [], set(), loaded.model
         except (SettingError, ValueError, OSError) as error:
-            self.notify(plain(str(error)), title="Not opened", severity="error", markup=False)
+            self.notify(plain(policy().clean(str(error))), title="Not opened", severity="error", markup=False)
             return False
         if not self.adopt(setup, hidden):
             return False
@@ -120,40 +120,46 @@ class SetupFlows(Feature):
                                                      "The set-up file then names this .npz"),
                                       lambda got: weights_chosen(name, got))
 
-        self.host.app.push_screen(FileNameDialog("Save the set-up as TOML", DEFAULT_SETUP,
-                                                 "In the current directory unless you give a path"), toml_chosen)
+        self.host.app.push_screen(FileNameDialog("Save the set-up as TOML", DEFAULT_SETUP, policy().save_hint),
+                                  toml_chosen)
 
     def save_setup(self, toml: str, npz: str | None = None) -> Path | None:
-        """Write the set-up (and the weights .npz, named in the file); one line says what was written or why not."""
+        """Write the set-up (and the weights .npz, named in the file); one line says what was written or why not.
+
+        Names go through the file policy (:mod:`annplay.core.filepolicy`): ``~nouser`` is one line, and behind
+        ``annplay serve`` both files stay in the session's folder and the browser downloads them."""
         from annplay.engine.setupfile import write_setup
 
+        files = policy()
         try:
+            target = files.path(toml, "set-up file")
             model = None
             if npz is not None:
-                model = self.session.export_npz(npz)
-                with contextlib.suppress(ValueError):      # beside the set-up file: name it relatively
-                    model = model.relative_to(Path(toml).expanduser().resolve().parent)
-            path = write_setup(Path(toml).expanduser(), self.session.setup, model=model, what="set-up file")
+                model = Path(self.session.export_npz(str(files.path(npz, "weights file")))).absolute()
+            path = write_setup(target, self.session.setup, model=model, what="set-up file")
+            shown = files.saved(path) + (f" (weights: {files.saved(model)})" if model else "")
         except (SettingError, ValueError, OSError) as error:
-            self.notify(plain(str(getattr(error, "strerror", None) or error)), title="Not saved",
-                        severity="error", markup=False)
+            reason = getattr(error, "strerror", None)
+            text = f"{toml}: {reason}" if reason else str(error)          # a full disk names the file too
+            self.notify(plain(files.clean(text)), title="Not saved", severity="error", markup=False)
             return None
-        self.notify(plain(f"Set-up written to {path}" + (f" (weights: {model})" if model else "")), title="Saved",
-                    markup=False)
+        self.notify(plain(f"Set-up written to {shown}"), title="Saved", markup=False)
         return path
 
     # --- pins, runs, sweeps ---------------------------------------------------------
 
     def action_pin(self) -> None:
         """Pin the current run (set-up, curves, results) to compare in the Runs view (u)."""
-        from annplay.core.pins import add_pin, pin_of
+        from annplay.core.pins import pin_of, pin_run
 
         try:
-            pins = add_pin(pin_of(self.session))
+            pins, note = pin_run(pin_of(self.session))
         except (ValueError, OSError) as error:
             self.notify(plain(str(error)), title="Not pinned", severity="error", markup=False)
             return
         self.notify(f"Run pinned ({len(pins)} pinned); u shows them", title="Pinned", timeout=3)
+        if note:                                           # a pin or file kept aside: said, never dropped
+            self.notify(plain(note), title="Note", severity="warning", markup=False)
 
     def _adopt_chosen(self, setup: Setup | None) -> None:
         if setup is not None:
