@@ -160,7 +160,7 @@ def test_sick_setups_are_diagnosed(capsys: pytest.CaptureFixture[str], args: tup
     assert expected <= warning_codes(result)
     for finding in result["diagnosis"]:
         assert finding["code"] in CODES
-        assert len(textwrap.wrap(finding["message"], 40)) <= 2, finding["message"]
+        assert len(textwrap.wrap(finding["message"], 39)) <= 2, finding["message"]
         for fix in finding["fixes"]:
             assert decode(fix["setup"]) is not None
 
@@ -195,5 +195,5 @@ def test_diagnose_never_raises_and_speaks_the_vocabulary(losses, grad, ratio, de
                  dead=[(dead, 0)] * n, saturated=[(0, dead)] * n, acts=("relu", "tanh"), state=state)
     for finding in diagnose(rep, Setup(activation="relu")):
         assert finding.code in CODES and finding.severity in ("warning", "info")
-        assert len(textwrap.wrap(finding.message, 40)) <= 2
+        assert len(textwrap.wrap(finding.message, 39)) <= 2
         json.dumps(finding.as_dict(), allow_nan=True)

@@ -197,7 +197,7 @@ def _diverged(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None
     else:
         fixes = make_fixes(setup, {"sigma": 0.05})
     return Finding("diverged", "warning", None,
-                   "Diverged: the loss or the weights became infinite. Lower the learning rate.",
+                   "Diverged: the loss or the weights became infinite. Lower the rate.",
                    {"epoch": c.report.epoch, "lr": setup.lr}, fixes)
 
 
@@ -316,7 +316,7 @@ def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
         size = f"{upd:.0%}" if upd < 10 else f"{_num(upd)}×"
         msg = f"Learning rate too high: each step moves the weights by {size} of their size."
     else:
-        msg = "Learning rate too high: the first big steps pushed units into their flat zone."
+        msg = "Learning rate too high: its first big steps pushed units into flat zones."
     fixes = make_fixes(setup, lower_lr(setup), lower_lr(setup, 100))
     return Finding("lr_too_high", "warning", None, msg,
                    {"lr": setup.lr, "update_ratio": _r(upd), "early_update_ratio": _r(c.early_update),
@@ -335,7 +335,7 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     up = {"lr": 0.03} if setup.lr < 0.003 else higher_lr(setup)      # 0.03: the default, which trains
     fixes = make_fixes(setup, up, higher_lr(setup, 100), {"optimizer": "adam", "lr": 0.01})
     return Finding("lr_too_low", "warning", None,
-                   f"Learning rate too low: each step moves the weights by only {_num(upd)} of their size.",
+                   f"Learning rate too low: a step moves the weights by only {_num(upd)} of their size.",
                    {"lr": setup.lr, "update_ratio": _r(upd), "progress": _r(c.progress)}, fixes)
 
 
