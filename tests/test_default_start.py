@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from annplay.core.session import Session
 from annplay.engine.setup import Setup
-from annplay.screens.live import DEFAULT_SPEED, SPEEDS
+from annplay.screens.run_controls import DEFAULT_SPEED, SPEEDS
 
 
 def test_the_default_set_up_is_tf_playgrounds():

@@ -160,6 +160,7 @@ class Session(ModelFiles):
         names = tuple(k for k in changes if new[k] != self._setup[k])
         if not names:
             return Change("none", ())
+        self.check_unlocked(*names)
         kind = max((SETTINGS[n].apply for n in names), key=APPLY_ORDER.index)
         old = self._setup
         if kind == "data" and self.drawn is not None and set(names) <= {"noise", "train_ratio", "points"}:
@@ -174,6 +175,7 @@ class Session(ModelFiles):
                     diff = {k: v for k, v in after.items() if before.get(k, object()) != v}
                     if diff:
                         self.trainer.configure(**diff)
+                        self._restart_doctor()     # a new rate is a new patient: judge it on its own samples
                 elif kind == "trainer":
                     self._new_trainer()
                 elif kind == "network":
@@ -186,8 +188,16 @@ class Session(ModelFiles):
             self.last_codes = None
         return Change(kind, names)
 
+    def check_unlocked(self, *names: str) -> None:
+        """Refuse (SettingError) a change to a setting the opening link hid (TF Playground's ``*_hide`` fields):
+        a hidden control is locked, not only out of sight, so a class link keeps what the teacher fixed."""
+        for name in names:
+            if name in self.hidden:
+                raise SettingError(name, "locked: the link that opened this set-up hides this control")
+
     def choose_data(self, name: str) -> Change:
         """Switch to a data choice: a built-in set, the CSV file given at start, or 'drawn' (the last drawing)."""
+        self.check_unlocked("dataset")
         if name == DRAWN:
             self.set_drawn(self.drawing)
             return Change("data", ("dataset",))
@@ -214,6 +224,7 @@ class Session(ModelFiles):
 
     def add_point(self, x1: float, x2: float, label: int) -> None:
         """Draw a point; the first one turns the current training points (of a 2-D classification) into a drawing."""
+        self.check_unlocked("dataset")
         if self.drawn is not None:
             points = self.drawn
         elif self.prep.kind != "regression" and self.prep.plottable:
@@ -286,7 +297,7 @@ class Session(ModelFiles):
             self._new_network()
         elif self.has_data:
             self.trainer.set_data(self.prep.X_train, self.prep.Y_train, self.prep.X_test, self.prep.Y_test)
-            self.instruments = instruments_for(self._setup, self.net, self.prep, self.family, self.trainer.epoch)
+            self._restart_doctor()
 
     def _new_network(self) -> None:
         self.prep = prepare(self._setup, drawn=self.drawn)    # features may have changed, drawing or not
@@ -432,6 +443,11 @@ class Session(ModelFiles):
                 return
 
     # --- the doctor (annplay.engine.doctor) ----------------------------------------------
+
+    def _restart_doctor(self) -> None:
+        """Fresh instruments from the current epoch on (after a live change such as the learning rate)."""
+        if self.has_data:
+            self.instruments = instruments_for(self._setup, self.net, self.prep, self.family, self.trainer.epoch)
 
     def _until_doctor(self) -> int:
         """Epochs until the doctor's next probe or sample (≥ 1): chunks end there, so every run samples alike."""

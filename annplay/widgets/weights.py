@@ -231,11 +231,6 @@ class WeightEditor(Vertical):
         does; a message of the person's last edit stays until the state changes."""
         self.show_message(self.RUNNING if running else self.PAUSED)
 
-    def training_ended(self) -> None:
-        """Training stopped by itself (done, diverged, a goal): 'Paused.' again unless an edit's message shows."""
-        if str(self.query_one("#editor-message", Static).content) == self.RUNNING:
-            self.show_running(False)
-
     def show_message(self, message: str, *, error: bool = False) -> None:
         """A line under the grid (red when something was refused)."""
         widget = self.query_one("#editor-message", Static)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from annplay.app import PlaygroundApp
 from annplay.engine.setup import Setup
-from annplay.screens.explain import ExplainScreen, explanation_for
+from annplay.screens.explain_view import ExplainScreen, explanation_for
 
 from .conftest import ready, screen_text, wait_until
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from annplay.app import PlaygroundApp
 from annplay.core.lessons import LESSONS, parse_lesson
 from annplay.core.progress import is_passed
-from annplay.screens.lessons import LessonsScreen, lesson_label
+from annplay.screens.lessons_view import LessonsScreen, lesson_label
 from annplay.widgets.stats import StatsPanel
 
 from .conftest import ready, screen_text, wait_until
@@ -29,11 +29,11 @@ async def test_a_passed_lesson_stays_passed_and_is_remembered():
         await pilot.press("escape")
         screen = await ready(pilot)
         stats = screen.query_one(StatsPanel)
-        screen._show(frame(screen, epoch=120, test_acc=0.97))
+        screen.painter.show(frame(screen, epoch=120, test_acc=0.97))
         assert stats.goal[1] and is_passed(lesson)
-        screen._show(frame(screen, epoch=140, test_acc=0.93))             # a dip while training goes on
+        screen.painter.show(frame(screen, epoch=140, test_acc=0.93))             # a dip while training goes on
         assert stats.goal[1] and "passed at epoch 120" in stats.goal[0][0]
-        screen._show(frame(screen, epoch=0, test_acc=0.5))                # a new run (r): the goal is live again
+        screen.painter.show(frame(screen, epoch=0, test_acc=0.5))                # a new run (r): the goal is live again
         assert not stats.goal[1]
         picker = LessonsScreen(lesson, screen.session.setup, screen.session.metrics())
         app.push_screen(picker)

@@ -31,7 +31,7 @@ async def test_app_steps_match_the_cli(trainer: str, opened: bool) -> None:
         screen = await ready(pilot)
         if opened:
             await pilot.press("n", "n")                    # a run in progress is replaced by the opened set-up
-            assert screen.open_setup(code)
+            assert screen.setups.open_setup(code)
         await pilot.press(*["n"] * STEPS)
         metrics = screen.session.metrics()
     assert metrics.epoch == cli["epochs"] == STEPS
@@ -47,7 +47,7 @@ async def test_a_stop_condition_pauses_and_says_which(changes: dict, words: str)
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
         notes = record_notifications(app)
-        screen.set_speed(None)                             # max: the stop, not the pace, is tested here
+        screen.run.set_speed(None)                             # max: the stop, not the pace, is tested here
         await pilot.press("space")
         await wait_until(pilot, lambda: any(n.title == "Stopped" for n in notes), "the stop notification",
                          limit=4000)

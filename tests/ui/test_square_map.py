@@ -51,7 +51,7 @@ async def test_the_map_keeps_its_aspect_with_a_panel_open(size, panel):
         await pilot.press(panel)
         await wait_until(pilot, lambda: screen.panel != "controls", "the panel")
         frames = screen.frames
-        screen._show_now(record=False)
+        screen.painter.show_now(record=False)
         await wait_until(pilot, lambda: screen.frames > frames, "a frame")
         await pilot.pause()
         assert square(drawn_aspect(screen)), (size, panel, screen.picture)
