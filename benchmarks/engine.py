@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")  # 1 thread
 
 import handloop  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
@@ -106,6 +108,59 @@ def torch_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[
     return run
 
 
+def jax_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[int], None] | None:
+    """The compiled anchor: a whole epoch (shuffle and every mini-batch's SGD step) in one jitted ``lax.scan``."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)              # float64 rows need it; float32 arrays stay float32
+    X, Y = data(dtype)
+    Xr, Yr = jnp.asarray(X.T), jnp.asarray(Y.T)            # one instance per row, as JAX code is written
+    n = X.shape[1]
+    b = batch or n
+    g = jnp.tanh if act == "tanh" else jax.nn.relu
+    rng = np.random.default_rng(0)
+    sizes = [(2, h), (h, h), (h, 1)]
+    params = [(jnp.asarray(rng.uniform(-0.5, 0.5, s).astype(dtype)), jnp.zeros(s[1], dtype)) for s in sizes]
+
+    def loss(p: list, xb: jax.Array, yb: jax.Array) -> jax.Array:
+        z = xb
+        for W, c in p[:-1]:
+            z = g(z @ W + c)
+        z = z @ p[-1][0] + p[-1][1]
+        return jnp.mean(jax.nn.softplus(z) - yb * z)       # BCE from the logits
+
+    grad = jax.grad(loss)
+
+    def sgd(p: list, xy: tuple) -> tuple[list, None]:
+        d = grad(p, *xy)
+        return jax.tree_util.tree_map(lambda a, da: a - LR * da, p, d), None
+
+    @jax.jit
+    def epoch(p: list, key: jax.Array) -> list:
+        if b < n:
+            perm = jax.random.permutation(key, n)
+            xs, ys = Xr[perm], Yr[perm]
+        else:
+            xs, ys = Xr, Yr
+        batches = (xs[: n // b * b].reshape(n // b, b, -1), ys[: n // b * b].reshape(n // b, b, -1))
+        return jax.lax.scan(sgd, p, batches)[0]
+
+    state = {"p": params, "key": jax.random.PRNGKey(0)}
+
+    def run(k: int) -> None:
+        p, key = state["p"], state["key"]
+        for _ in range(k):
+            key, sub = jax.random.split(key)
+            p = epoch(p, sub)
+        jax.block_until_ready(p)
+        state["p"], state["key"] = p, key
+    run(1)                                                  # compile outside the timing
+    return run
+
+
 def sklearn_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[int], None] | None:
     try:
         from sklearn.neural_network import MLPClassifier
@@ -137,6 +192,7 @@ def speed(rounds: int, seconds: float) -> list[dict]:
                            "step": annplay_runner(h, act, dtype, batch, fit=False),
                            "fit": annplay_runner(h, act, dtype, batch, fit=True),
                            "torch": torch_runner(h, act, dtype, batch),
+                           "jax": jax_runner(h, act, dtype, batch),
                            "sklearn": sklearn_runner(h, act, dtype, batch)}
                 runners = {k: v for k, v in runners.items() if v is not None}
                 epochs = {k: max(2, int(seconds / max(timed(v, 2), 1e-7))) for k, v in runners.items()}

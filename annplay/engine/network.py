@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -250,15 +249,9 @@ class MLP:
         return Z
 
     def _plan(self) -> list[tuple]:
-        """Per layer ([W | b], Wᵀ, g, g′) with parameters bound: the hot loops look nothing up."""
-        plan = []
-        for P, g in zip(self._blocks, self.activations, strict=True):
-            f, d = g.spec.function, g.spec.derivative
-            if g.params:
-                f = partial(f, **g.params)
-                d = partial(d, **g.params) if d is not None else None
-            plan.append((P, P[:, :-1].T, f, d))
-        return plan
+        """Per layer ([W | b], Wᵀ, g, in-place g′) with parameters bound: the hot loops look nothing up."""
+        return [(P, P[:, :-1].T, g.forward(), g.backward() if g.spec.derivative is not None else None)
+                for P, g in zip(self._blocks, self.activations, strict=True)]
 
     def _forward(self, Xa: Array, ws: Workspace, dropout: float = 0.0,
                  rng: np.random.Generator | None = None) -> None:
@@ -323,17 +316,18 @@ class MLP:
                 dZ -= s
                 dZ *= A_out
             else:
-                dZ *= d(ws.Z[last], A_out, ws.D[last])
+                np.copyto(ws.D[last], A_out)
+                d(ws.D[last], dZ, ws.Z[last])
         grads = self._grad_blocks
         inputs = ws.Adrop if dropout else ws.Aaug
         for i in range(last, 0, -1):
             np.matmul(dZ, inputs[i - 1].T, out=grads[i])   # [dW | db] in one call
-            dA = ws.dA[i - 1]
-            np.matmul(plan[i][1], dZ, out=dA)              # Wᵀ·dZ
-            if dropout:
-                dA *= ws.mask[i - 1]
             dZ_prev = ws.dZ[i - 1]
-            np.multiply(dA, plan[i - 1][3](ws.Z[i - 1], ws.A[i - 1], ws.D[i - 1]), out=dZ_prev)
+            np.matmul(plan[i][1], dZ, out=dZ_prev)         # Wᵀ·dZ
+            if dropout:
+                dZ_prev *= ws.mask[i - 1]
+            np.copyto(ws.D[i - 1], ws.A[i - 1])            # the derivative may overwrite its copy of A
+            plan[i - 1][3](ws.D[i - 1], dZ_prev, ws.Z[i - 1])    # ∘ g′(Z), the registry's one derivative
             dZ = dZ_prev
         np.matmul(dZ, Xa.T, out=grads[0])
         if scale:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Protocol
 
 from .evolution import METHODS, EvolutionTrainer
 from .network import MLP
-from .trainer import Metrics, Trainer
+from .trainer import LIVE_OPTIONS, Metrics, Trainer
 
 
 class TrainerProtocol(Protocol):
@@ -25,8 +25,10 @@ class TrainerProtocol(Protocol):
     state: str
     message: str
 
-    def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None: ...
-    def metrics(self) -> Metrics: ...
+    def step(self, epochs: int = 1, *, metrics: bool = True, deadline: float | None = None) -> Metrics | None: ...
+    @property
+    def mid_epoch(self) -> bool: ...
+    def metrics(self, columns: int | None = None) -> Metrics: ...
     def set_data(self, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None) -> None: ...
     def reset_optimizer(self) -> None: ...
     def configure(self, **changes: Any) -> None: ...
@@ -46,7 +48,7 @@ def _backprop(net: MLP, X: Any, Y: Any, X_test: Any, Y_test: Any, options: dict[
               seed: int, patience: int | None) -> TrainerProtocol:
     opts = dict(options)
     optimizer = opts.pop("optimizer")
-    hyper = {k: opts.pop(k) for k in list(opts) if k not in ("lr", "batch_size", "l1", "l2", "dropout")}
+    hyper = {k: opts.pop(k) for k in list(opts) if k not in LIVE_OPTIONS}
     return Trainer(net, X, Y, X_test, Y_test, optimizer=optimizer, optimizer_options=hyper, seed=seed,
                    patience=patience, **opts)
 
