@@ -20,6 +20,7 @@ import numpy as np
 from . import network as _network
 from .network import FORMAT_NAME, FORMAT_VERSION, MLP
 from .safefile import atomic_write_bytes, open_regular
+from .textdata import load_json
 
 Array = np.ndarray
 
@@ -208,8 +209,18 @@ def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
 
 # --- the .npz file --------------------------------------------------------------------------------
 
+def check_finite(net: MLP, path: str | os.PathLike[str]) -> None:
+    """Refuse (ValueError naming the file and the layer) to write weights that no reader would accept."""
+    for kind, arrays in (("W", net.weights), ("b", net.biases)):
+        for i, a in enumerate(arrays):
+            if not np.all(np.isfinite(a)):
+                raise ModelError(f"{path}: {kind}{i + 1} holds values that are not finite (inf or nan); "
+                                 f"nothing written")
+
+
 def save_model(net: MLP, path: str | os.PathLike[str]) -> Path:
-    """Write an ``.npz`` (architecture, activations, weights, format version) atomically."""
+    """Write an ``.npz`` (architecture, activations, weights, format version) atomically; finite weights only."""
+    check_finite(net, path)
     path = Path(path)
     arrays: dict[str, Array] = {"format": np.array(FORMAT_NAME), "version": np.array(FORMAT_VERSION),
                                 "config": np.array(json.dumps(net.config()))}
@@ -309,9 +320,9 @@ def _read_npz(f: IO[bytes], source: str) -> dict[str, Any]:
             raise ModelError(f"{source}: damaged annplay model: the config must be JSON text, "
                              f"got {_type_name(config_arr)}")
         try:
-            config = json.loads(str(config_arr))
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise ModelError(f"{source}: damaged annplay model: the config is not valid JSON ({exc})") from None
+            config = load_json(str(config_arr), "the config")
+        except ValueError as exc:
+            raise ModelError(f"{source}: damaged annplay model: {exc}") from None
         config = check_config(config, source)
         config.pop("format", None)
         config.pop("version", None)
@@ -359,12 +370,13 @@ def load_model_json(path: str | os.PathLike[str], max_bytes: int | None = None) 
     if len(raw) > limit:
         raise ModelError(f"{source}: over {limit:,} bytes; not an annplay model export")
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ModelError(f"{source}: not a UTF-8 text file ({exc.reason})") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ModelError(f"{source}: not an annplay model (not valid JSON: {what})") from None
+    try:
+        data = load_json(text, source)
+    except ValueError as exc:
+        raise ModelError(f"{exc} (not an annplay model)") from None
     return model_from_dict(data, source=source)
 
 
