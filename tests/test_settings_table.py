@@ -64,7 +64,8 @@ def test_train_and_play_take_only_table_flags_and_their_own() -> None:
     """No hand-typed setting flags: every option of train/play is a table flag or one of a known few."""
     own = {"train": {"--save", "--force", "--json", "--no-plot", "--l1", "--l2", "--setup", "--save-setup"},
            "play": {"--l1", "--l2", "--setup", "--lesson"},
-           "sweep": {"--l1", "--l2", "--setup", "--vary", "--seeds", "--jobs", "--json", "--csv"}}
+           "sweep": {"--l1", "--l2", "--setup", "--vary", "--seeds", "--jobs", "--json", "--csv", "--executor",
+                     "--scheduler"}}
     parsers = _subparsers()
     for command, extra in own.items():
         table = {s.flag for s in SETTINGS.values() if command in s.commands}

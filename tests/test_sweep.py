@@ -241,3 +241,65 @@ def test_the_app_sweep_can_vary_the_network_shape():
     assert "hidden" in CANDIDATES
     assert around("hidden", (8, 8), 3) == [(4, 4), (8, 8), (16, 16)]
     assert around("hidden", (3, 5), 2) == [(), (4,)]          # not one of the shapes: from the start
+
+
+# --- SIGTERM, SIGHUP and SIGKILL (reliability 19.3.7) ----------------------------------------------------------
+
+def _wait_for(check, what: str, deadline: float = 60.0) -> None:
+    """Poll a condition (bounded: a guard against hanging, not a timing assertion)."""
+    import time
+
+    end = time.monotonic() + deadline
+    while not check():
+        assert time.monotonic() < end, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def _start_sweep(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, list[int]]:
+    """A long `annplay sweep --json` on two workers, started and past its first row; its workers' pids."""
+    import os
+
+    psutil = pytest.importorskip("psutil", reason="psutil lists the sweep's worker processes")
+    ready, out = tmp_path / "ready", tmp_path / "rows.json"
+    env = dict(os.environ, ANNPLAY_READY_FILE=str(ready))
+    proc = subprocess.Popen([sys.executable, "-m", "annplay", "sweep", "--dataset", "xor", "--layers", "3",
+                             "--points", "100", "--epochs", "400", "--vary", "lr=0.01,0.03,0.1,0.3,1",
+                             "--seeds", "12", "--jobs", "2", "--json", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    _wait_for(lambda: ready.exists() or proc.poll() is not None, "the first row")
+    assert proc.poll() is None, proc.communicate()[1]
+    workers = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
+    assert workers
+    return proc, out, workers
+
+
+def _gone(pids: list[int]) -> bool:
+    import psutil
+
+    return not [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_term_or_hup_writes_the_finished_rows_and_ends_the_workers(tmp_path: Path, name: str) -> None:
+    import signal
+
+    number = getattr(signal, name)
+    proc, out, workers = _start_sweep(tmp_path)
+    proc.send_signal(number)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + number, err
+    doc = json.loads(out.read_text())
+    assert doc["interrupted"] and 1 <= len(doc["rows"]) < 60
+    assert all(r["state"] == "done" for r in doc["rows"])
+    _wait_for(lambda: _gone(workers), "the workers to end")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_workers_exit_when_the_sweep_is_killed(tmp_path: Path) -> None:
+    import signal
+
+    proc, _out, workers = _start_sweep(tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    _wait_for(lambda: _gone(workers), "orphaned workers to notice their parent is gone")

@@ -1,5 +1,5 @@
-"""The ``annplay`` command: the playground with no arguments, or ``train``, ``sweep``, ``predict``, ``datasets``,
-``settings``, ``lessons``, ``serve``.
+"""The ``annplay`` command: the playground with no arguments, or ``train``, ``sweep``, ``tune``, ``predict``,
+``datasets``, ``settings``, ``lessons``, ``serve``.
 
 Every bad argument exits with code 2 and one line that says what is wrong and what is allowed.
 Heavy modules (Rich, Textual) load only for the command that needs them.
@@ -16,7 +16,7 @@ from annplay.cli.parser import build_parser
 
 # command → module of annplay.cli whose run(args) carries it out
 COMMANDS = {"play": "play", "train": "train", "predict": "predict", "datasets": "datasets", "settings": "table",
-            "sweep": "sweep", "lessons": "lessons", "serve": "serve"}
+            "sweep": "sweep", "tune": "tune", "lessons": "lessons", "serve": "serve"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ COMMAND_HELP = {
     "predict": "predict with a saved model",
     "settings": "list every setting: flag, default, allowed values, where it applies",
     "sweep": "train a grid of set-ups in parallel and rank them",
+    "tune": "search settings for the lowest test loss, stopping poor trials early",
     "lessons": "list the lessons (open one with 'annplay play --lesson N')",
     "serve": "the playground in a browser for a class (needs the web extra: pip install \"annplay[web]\")",
 }
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true", help="print JSON")
 
     _sweep_parser(sub)
+    _tune_parser(sub)
 
     sub.add_parser("lessons", help=COMMAND_HELP["lessons"],
                    description="List the shipped lessons: number, title and goal.").add_argument(
@@ -96,7 +98,7 @@ def _sweep_parser(sub: Any) -> None:
                            "repeat for more settings: every combination runs")
     grid.add_argument("--seeds", default="1", metavar="N", help="runs per combination, seeds counting up from "
                                                                  "--seed (default 1)")
-    grid.add_argument("--jobs", default=None, metavar="N", help="worker processes (default: one per core)")
+    add_executor_flags(grid)
     out = sweep.add_argument_group("output")
     out.add_argument("--json", nargs="?", const=STDOUT, default=None, metavar="FILE",
                      help="every run and the ranking as JSON, to FILE or (no FILE) to stdout")
@@ -104,4 +106,48 @@ def _sweep_parser(sub: Any) -> None:
                      help="every run as CSV, to FILE or (no FILE) to stdout")
 
 
-__all__ = ["build_parser", "COMMAND_HELP", "STDOUT"]
+def add_executor_flags(group: Any) -> None:
+    """--jobs, --executor and --scheduler: where the runs of a sweep or a tuning run execute."""
+    group.add_argument("--jobs", default=None, metavar="N", help="worker processes (default: one per core)")
+    group.add_argument("--executor", default="local", choices=("local", "dask"),
+                       help="local: a process pool on this machine (default); dask: a Dask cluster "
+                            "(needs --scheduler and the cluster extra)")
+    group.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="the Dask scheduler's address, with --executor dask")
+
+
+def _tune_parser(sub: Any) -> None:
+    """The ``tune`` sub-command: --setup, the table's flags, the search space, the budget and the method."""
+    tune = sub.add_parser("tune", help=COMMAND_HELP["tune"],
+                          description="Sample set-ups from the --search space and train them with successive "
+                                      "halving: every rung keeps the best third (by mean test loss over --seeds) "
+                                      "and trains them longer. --method tpe lets Optuna propose the points.")
+    add_setup_flag(tune)
+    add_setting_flags(tune, "sweep", headless=True)
+    space = tune.add_argument_group("search")
+    space.add_argument("--search", action="append", default=[], metavar="NAME=SPEC",
+                       help="a setting and its values: a list A|B|C (layers=4|8|8,8) or a range LO..HI, "
+                            "',log' for a log scale (lr=0.0001..1,log); repeat for more settings")
+    space.add_argument("--budget", default=None, metavar="EPOCHS",
+                       help="total epochs all trials may train (default: enough for 27 first-rung trials)")
+    space.add_argument("--seeds", default="1", metavar="N", help="runs per trial, seeds counting up from --seed; "
+                                                                  "trials rank by their mean (default 1)")
+    space.add_argument("--factor", default="3", metavar="N", help="successive halving's factor: each rung keeps "
+                                                                   "1/N of the trials and trains N× longer (default 3)")
+    space.add_argument("--min-epochs", default=None, metavar="N",
+                       help="epochs of the first rung, at least (default: --epochs / factor²)")
+    space.add_argument("--method", default="halving", choices=("halving", "tpe"),
+                       help="halving: quasi-random points (built in, the default); tpe: Optuna's TPE proposes "
+                            "them (needs the tune extra)")
+    space.add_argument("--storage", default=None, metavar="FILE|URL",
+                       help="with --method tpe: keep the study in a journal FILE or an RDB URL (sqlite:///x.db) "
+                            "to resume it or share it between processes")
+    space.add_argument("--study", default=None, metavar="NAME", help="with --storage: the study's name")
+    add_executor_flags(space)
+    out = tune.add_argument_group("output")
+    out.add_argument("--json", nargs="?", const=STDOUT, default=None, metavar="FILE",
+                     help="the best set-up and every trial as JSON, to FILE or (no FILE) to stdout")
+    out.add_argument("--no-plot", action="store_true", help="leave out the plots of test loss per setting")
+
+
+__all__ = ["build_parser", "COMMAND_HELP", "STDOUT", "add_executor_flags"]

@@ -2,13 +2,16 @@
 
 The base set-up comes from --setup and the same setting flags as ``annplay train``; ``--vary NAME=V,V``
 (repeatable) spans the grid.  Progress goes to stderr; the leaderboard, or --json / --csv, to stdout.
-Ctrl-C keeps the finished rows (exit 130).
+Ctrl-C keeps the finished rows (exit 130); so do SIGTERM and SIGHUP (exit 143, 129), which also end the workers.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from annplay.cli.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready
@@ -129,6 +132,46 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
         console.print(f"({len(ranked) - SHOWN_GROUPS} more set-ups in --json or --csv output)", markup=False)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: stop like Ctrl-C, keep the finished rows, exit 128 + the signal's number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+@contextlib.contextmanager
+def stop_on_signals(record: list[int]) -> Iterator[None]:
+    """While running, SIGTERM and SIGHUP stop the run as Ctrl-C does; the signal's number goes to ``record``."""
+    def handler(number: int, _frame: Any) -> None:
+        record.append(number)
+        raise Stopped(number)
+
+    numbers = [n for n in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if n is not None]
+    old = {}
+    for number in numbers:
+        with contextlib.suppress(ValueError, OSError):       # not the main thread: leave signals alone
+            old[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, previous in old.items():
+            signal.signal(number, previous)
+
+
+def exit_code(stopped_by: list[int]) -> int:
+    """130 for Ctrl-C, 128 + the number for TERM or HUP."""
+    return 128 + stopped_by[0] if stopped_by else EXIT_INTERRUPTED
+
+
+def open_executor_check(args: argparse.Namespace) -> None:
+    """Refuse --scheduler without --executor dask, and dask without --scheduler, before any work."""
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (a running Dask scheduler)")
+    if args.executor != "dask" and args.scheduler:
+        raise UsageError("--scheduler goes with --executor dask")
+
+
 def _write(kind: str, target: str, text: str, writer: Any) -> None:
     """Send JSON/CSV text to stdout, or run ``writer`` to save it to the file named."""
     if target == STDOUT:                # a terminal never gets a file's control characters raw
@@ -149,7 +192,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.json == STDOUT and args.csv == STDOUT:
         raise UsageError("--json and --csv cannot both go to stdout; give one of them a FILE")
+    from annplay.core.executors import ExecutorError
+
     jobs = _whole("--jobs", args.jobs, 1, 256)
+    open_executor_check(args)
     _base, setups, varied = grid(args)
     for kind, target in (("json", args.json), ("csv", args.csv)):
         if target not in (None, STDOUT):
@@ -158,10 +204,14 @@ def run(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
     assert len(setups) <= MAX_RUNS
-    sweep = Sweep(setups, jobs=jobs)
+    sweep = Sweep(setups, jobs=jobs, executor=args.executor, scheduler=args.scheduler)
     progress, on_row = _progress(len(setups))
-    with progress:
-        rows = sweep.run(on_row)
+    stopped_by: list[int] = []
+    try:
+        with stop_on_signals(stopped_by), progress:
+            rows = sweep.run(on_row)
+    except ExecutorError as exc:
+        raise UsageError(str(exc)) from None
     if args.json is not None:
         _write("json", args.json, sweep_json(rows, interrupted=sweep.interrupted),
                lambda: write_json(args.json, rows, interrupted=sweep.interrupted))
@@ -171,8 +221,8 @@ def run(args: argparse.Namespace) -> int:
         leaderboard(rows, varied)
     if sweep.interrupted:
         sys.stderr.write(f"annplay sweep: interrupted after {len(rows)} of {len(setups)} runs\n")
-        return EXIT_INTERRUPTED
+        return exit_code(stopped_by)
     return EXIT_OK
 
 
-__all__ = ["run", "grid", "leaderboard", "STDOUT"]
+__all__ = ["run", "grid", "leaderboard", "STDOUT", "stop_on_signals", "exit_code", "open_executor_check"]

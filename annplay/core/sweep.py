@@ -13,16 +13,16 @@ import itertools
 import json
 import math
 import os
-import signal
 import statistics
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annplay.core.executors import InlinePool, Pool, default_jobs, open_pool
 from annplay.engine.build import build
 from annplay.engine.safefile import atomic_write_bytes
 from annplay.engine.settings import SETTINGS, Setting, SettingError
@@ -181,33 +181,13 @@ def _finite(value: float | None) -> float | None:
 
 # --- the pool ---------------------------------------------------------------------------------
 
-def _worker_init() -> None:
-    """Each worker: leave Ctrl-C to the parent, and keep NumPy's BLAS single-threaded."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    global _LIMITS
-    _LIMITS = threadpool_limits(limits=1)
-
-
-_LIMITS: Any = None
-
-
-def default_jobs() -> int:
-    """One worker per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:                           # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 @dataclass
 class Sweep:
-    """A sweep in progress: run() blocks until done or cancelled; cancel() may come from any thread."""
+    """A sweep in progress: run() blocks until done or cancelled; cancel() may come from any thread.
+
+    ``executor`` is ``local`` (``jobs`` processes; one runs in this process) or ``dask`` (the cluster whose
+    scheduler is at ``scheduler``); the rows are the same either way.
+    """
 
     setups: Sequence[Setup]
     epochs: int | None = None
@@ -215,8 +195,10 @@ class Sweep:
     history_points: int = HISTORY_POINTS
     rows: list[Row] = field(default_factory=list)
     interrupted: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
-    _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
+    _pool: Pool | None = field(default=None, repr=False)
 
     def run(self, on_row: OnRow | None = None) -> list[Row]:
         """Train every set-up (in a pool when jobs > 1) and return the finished rows in grid order."""
@@ -225,24 +207,25 @@ class Sweep:
         if self.epochs is not None:
             self.epochs = SETTINGS["epochs"].check(self.epochs)
         codes = [encode(s) for s in self.setups]
-        jobs = min(self.jobs or default_jobs(), max(1, len(codes)))
         total = len(codes)
+        pool = open_pool(self.executor, self.jobs, self.scheduler, runs=total)
         try:
-            if jobs == 1:
+            if isinstance(pool, InlinePool):
                 for i, code in enumerate(codes):
                     if self._cancel.is_set():
                         break
                     self._finish(i, run_one(code, self.epochs, self.history_points), total, on_row)
             else:
-                self._run_pool(codes, jobs, on_row)
+                self._pool = pool
+                self._run_pool(codes, on_row)
         except KeyboardInterrupt:
             self.cancel()
         self.interrupted = self.interrupted or len(self.rows) < total
         self.rows.sort(key=lambda r: r["index"])
         return self.rows
 
-    def _run_pool(self, codes: list[str], jobs: int, on_row: OnRow | None) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    def _run_pool(self, codes: list[str], on_row: OnRow | None) -> None:
+        assert self._pool is not None
         try:
             pending: dict[Future[Row], int] = {
                 self._pool.submit(run_one, code, self.epochs, self.history_points): i for i, code in enumerate(codes)}
@@ -276,22 +259,15 @@ class Sweep:
 
     def _shutdown(self) -> None:
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        if self._cancel.is_set():
-            for process in processes:
-                if process.is_alive():
-                    process.terminate()
-            for process in processes:
-                process.join(timeout=5)
+        if pool is not None:
+            pool.close(cancel=self._cancel.is_set())
 
 
 def run_sweep(setups: Sequence[Setup], epochs: int | None = None, jobs: int | None = None,
-              on_row: OnRow | None = None, *, history_points: int = HISTORY_POINTS) -> Sweep:
+              on_row: OnRow | None = None, *, history_points: int = HISTORY_POINTS, executor: str = "local",
+              scheduler: str | None = None) -> Sweep:
     """Run a sweep to the end (or Ctrl-C): the returned Sweep has ``rows`` and ``interrupted``."""
-    sweep = Sweep(setups, epochs, jobs, history_points)
+    sweep = Sweep(setups, epochs, jobs, history_points, executor=executor, scheduler=scheduler)
     sweep.run(on_row)
     return sweep
 
