@@ -13,7 +13,6 @@ import pytest
 
 from annplay.cli import main
 from annplay.core.weightfiles import export_json, export_npz, set_weight
-from annplay.engine.modelio import load_model_json
 from annplay.engine.network import MLP
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
@@ -79,7 +78,7 @@ def test_a_huge_integer_in_a_json_model_is_one_line(tmp_path: Path) -> None:
     data = MLP([2, 1], "tanh", seed=0).to_dict()
     path.write_text(json.dumps(data).replace('"version": 1', f'"version": {HUGE}'), encoding="utf-8")
     with pytest.raises(ValueError, match=r"m\.json:1: version: a number with more than 4300 digits"):
-        load_model_json(path)
+        MLP.load_json(path)
 
 
 def test_huge_numbers_on_the_command_line_are_short_errors() -> None:

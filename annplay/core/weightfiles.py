@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from annplay.engine.modelio import check_finite, load_model_json
+from annplay.engine.modelio import check_finite
 from annplay.engine.network import MLP
 from annplay.engine.safefile import atomic_write_bytes, check_save_target, expand_user
 from annplay.engine.settings import plain_float
@@ -88,7 +88,7 @@ def _is_annplay_file(path: Path) -> bool:
 
     Both readers refuse FIFOs unopened and bound what they read (a huge or deeply nested file is not annplay's).
     """
-    for load in (MLP.load, load_model_json):
+    for load in (MLP.load, MLP.load_json):
         try:
             load(path)
             return True

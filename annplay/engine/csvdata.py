@@ -17,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .datasets import Dataset
+from .dataset import Dataset
 from .safefile import open_regular
 
 MISSING = frozenset({"", "na", "nan", "n/a"})  # compared after strip().lower()

@@ -44,33 +44,6 @@ def weights_ok(flat: Array) -> bool:
     return float(np.dot(flat, flat)) <= SQUARED_LIMIT
 
 
-class Workspace:
-    """The generic path's buffers for one batch size (``MLP._forward``/``_backward``, dropout included).
-
-    Hidden outputs live in "augmented" arrays with a last row of ones, so that one
-    matmul with the layer's [W | b] block gives W·A + b, and one more gives [dW | db].
-    """
-
-    def __init__(self, layers: list[int], n: int, dtype: type, dropout: bool) -> None:
-        sizes = layers[1:]
-        self.n = n
-        self.Z: list[Array] = [np.empty((r, n), dtype) for r in sizes]
-        self.Aaug = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]]
-        self.A = [a[:-1] for a in self.Aaug] + [np.empty((sizes[-1], n), dtype)]
-        self.D: list[Array] = [np.empty((r, n), dtype) for r in sizes]      # a copy of A that g′ may overwrite
-        self.dZ: list[Array] = [np.empty((r, n), dtype) for r in sizes]
-        # Inverted dropout: the masked outputs feed the next layer; A keeps g(Z) for g'.
-        self.mask: list[Array] = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else []
-        self.Adrop: list[Array] = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]] if dropout else []
-        self.sign: Array = np.empty((sizes[-1], n), dtype)    # 2Y − 1 for the fused logistic+BCE output
-        self.sign_of: Array | None = None
-
-
-def _ones_row(a: Array) -> Array:
-    a[-1] = 1.0
-    return a
-
-
 def not_covered(net: MLP, dropout: float) -> str | None:
     """Why the kernel cannot train this network (the generic path does), or None.
 

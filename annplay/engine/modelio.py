@@ -13,18 +13,21 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import network as _network
-from .network import FORMAT_NAME, FORMAT_VERSION, MLP
+from .buffers import MAX_PARAMETERS
 from .safefile import atomic_write_bytes, open_regular
 from .textdata import load_json
 
+if TYPE_CHECKING:
+    from .network import MLP
+
 Array = np.ndarray
 
-MAX_PARAMETERS: int = int(getattr(_network, "MAX_PARAMETERS", 2**28))   # the engine's own limit when it has one
+FORMAT_NAME = "annplay-mlp"
+FORMAT_VERSION = 1
 MAX_SMALL_MEMBER = 1 << 20          # format, version and config members: 1 MiB at most
 MAX_NPY_HEADER = 1 << 16            # an .npy header is ~128 bytes; more is not ours
 MAX_MEMBERS = 10_000                # members listed in the zip directory
@@ -176,7 +179,7 @@ def _array(value: Any, shape: tuple[int, int], name: str, source: str) -> Array:
     return arr
 
 
-def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
+def model_from_dict(data: dict[str, Any], cls: type[MLP], source: str = "data") -> MLP:
     """Rebuild a network from :meth:`MLP.to_dict` output, every field checked first."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise ModelError(f"{source}: not an annplay model (no format {FORMAT_NAME!r})")
@@ -193,7 +196,7 @@ def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
     ws = [_array(w, (layers[i + 1], layers[i]), f"weights[{i}]", source) for i, w in enumerate(weights)]
     bs = [_array(b, (layers[i + 1], 1), f"biases[{i}]", source) for i, b in enumerate(biases)]
     try:
-        net = MLP(layers, config["activations"], loss=config["loss"], dtype=np.dtype(config.get("dtype", "float64")))
+        net = cls(layers, config["activations"], loss=config["loss"], dtype=np.dtype(config.get("dtype", "float64")))
         with np.errstate(over="ignore"):               # a float32 overflow is reported just below
             for i in range(n):
                 net.weights[i] = ws[i]
@@ -322,7 +325,8 @@ def _read_npz(f: IO[bytes], source: str) -> dict[str, Any]:
         try:
             config = load_json(str(config_arr), "the config")
         except ValueError as exc:
-            raise ModelError(f"{source}: damaged annplay model: {exc}") from None
+            detail = str(exc).removeprefix("the config: ").removeprefix("not valid JSON ").strip("()")
+            raise ModelError(f"{source}: damaged annplay model: the config is not valid JSON ({detail})") from None
         config = check_config(config, source)
         config.pop("format", None)
         config.pop("version", None)
@@ -333,7 +337,7 @@ def _read_npz(f: IO[bytes], source: str) -> dict[str, Any]:
                 "biases": [_read_matrix(zf, f"b{i + 1}", (layers[i + 1], 1), source) for i in range(n)]}
 
 
-def load_model(path: str | os.PathLike[str]) -> MLP:
+def load_model(path: str | os.PathLike[str], cls: type[MLP]) -> MLP:
     """Read a model written by :func:`save_model`; a one-line ValueError names the file and the problem."""
     source = str(path)
     try:
@@ -350,10 +354,10 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
             RuntimeError, MemoryError, OverflowError) as exc:
         raise ModelError(f"{source}: truncated or damaged annplay model ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'})") from None
-    return model_from_dict(data, source=source)
+    return model_from_dict(data, cls, source=source)
 
 
-def load_model_json(path: str | os.PathLike[str], max_bytes: int | None = None) -> MLP:
+def load_model_json(path: str | os.PathLike[str], cls: type[MLP], max_bytes: int | None = None) -> MLP:
     """Read a model exported as JSON (:meth:`MLP.to_dict`); a one-line ValueError names the file and the problem.
 
     Regular files only (FIFOs refused unopened), at most ``max_bytes`` (MAX_JSON_BYTES) read, nesting bombs
@@ -377,7 +381,7 @@ def load_model_json(path: str | os.PathLike[str], max_bytes: int | None = None) 
         data = load_json(text, source)
     except ValueError as exc:
         raise ModelError(f"{exc} (not an annplay model)") from None
-    return model_from_dict(data, source=source)
+    return model_from_dict(data, cls, source=source)
 
 
 def _npz_bytes(arrays: dict[str, Array]) -> bytes:

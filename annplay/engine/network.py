@@ -20,15 +20,14 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation, parse_layer_activations
+from .buffers import MAX_PARAMETERS, Workspace, augment
 from .init import get_init
-from .kernels import Workspace
 from .losses import LossSpec, default_loss, get_loss
+from .modelio import FORMAT_NAME, FORMAT_VERSION, load_model, load_model_json, model_from_dict, save_model
+from .trainer import Trainer
 
 Array = np.ndarray
 
-MAX_PARAMETERS = 2 ** 28           # about 268 million: 6 GiB of float64 parameters, gradient and mask
-FORMAT_NAME = "annplay-mlp"
-FORMAT_VERSION = 1
 
 
 def assign_checked(target: Array, value: Any, name: str) -> None:
@@ -76,14 +75,6 @@ class ParamList(Sequence):
 
     def __repr__(self) -> str:
         return f"[{', '.join(repr(v) for v in self._views)}]"
-
-
-def augment(X: Array) -> Array:
-    """X with a row of ones appended: the input the [W | b] blocks multiply."""
-    out = np.empty((X.shape[0] + 1, X.shape[1]), X.dtype)
-    out[:-1] = X
-    out[-1] = 1.0
-    return out
 
 
 class MLP:
@@ -403,8 +394,6 @@ class MLP:
         optimizer_options, l1, l2, dropout, validation=(X_val, Y_val), patience, seed, shuffle.  The
         recorded loss of an epoch is the mean loss of its batches, each measured before its update.
         """
-        from .trainer import Trainer
-
         allowed = {"batch_size", "optimizer", "optimizer_options", "l1", "l2", "dropout", "validation", "patience",
                    "seed", "shuffle"}
         unknown = sorted(set(options) - allowed)
@@ -451,19 +440,21 @@ class MLP:
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "data") -> MLP:
         """Rebuild a network from :meth:`to_dict` output (checked by :mod:`.modelio`)."""
-        from .modelio import model_from_dict
-        return model_from_dict(data, source)
+        return model_from_dict(data, cls, source)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write an ``.npz`` (architecture, activations, weights, format version) atomically."""
-        from .modelio import save_model
         return save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MLP:
         """Read a model written by :meth:`save`; a ValueError names the file and the problem."""
-        from .modelio import load_model
-        return load_model(path)
+        return load_model(path, cls)
+
+    @classmethod
+    def load_json(cls, path: str | os.PathLike, max_bytes: int | None = None) -> MLP:
+        """Read a model exported as JSON (:meth:`to_dict`); a ValueError names the file and the problem."""
+        return load_model_json(path, cls, max_bytes)
 
     def __repr__(self) -> str:
         acts = ", ".join(a.name for a in self.activations)

@@ -13,13 +13,16 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from .buffers import Workspace, augment
 from .kernels import Kernel, Rules, not_covered, weights_ok
-from .network import MLP, Workspace, augment
 from .optimizers import OPTIMIZERS, Hyper, make_optimizer
+
+if TYPE_CHECKING:
+    from .network import MLP
 
 Array = np.ndarray
 
