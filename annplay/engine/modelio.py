@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from .buffers import MAX_PARAMETERS
+from .features import FEATURES
 from .safefile import atomic_write_bytes, open_regular
 from .textdata import load_json
 
@@ -113,55 +114,89 @@ def check_config(config: Any, source: str) -> dict[str, Any]:
 
 
 def check_meta(meta: Any, layers: list[int], source: str) -> None:
-    """``meta`` is null or an object; its known keys have the types, lengths and values predict relies on."""
-    bad = f"{source}: damaged annplay model: meta"
+    """``meta`` is null or an object whose known keys are as the format describes them (what predict relies on):
+
+    - ``features``: the input features the network's inputs are computed from, one per input;
+    - ``feature_names``: one name per raw input (two when there are features);
+    - ``x_mean`` and ``x_std``: both or neither, one finite number per raw input, every std positive;
+    - ``kind``: one of META_KINDS;
+    - ``class_names``: one name per class (two for one output, else one per output) unless a regression;
+    - ``dataset``: a name.
+    """
     if meta is None:
         return
+    bad = f"{source}: damaged annplay model: meta"
     if not isinstance(meta, dict):
         raise ModelError(f"{bad} must be an object, got {_type_name(meta)}")
+    n_raw = _meta_features(meta, layers, bad)
+    _meta_feature_names(meta, n_raw, bad)
+    _meta_scaling(meta, n_raw, bad)
+    _meta_classes(meta, layers, bad)
+    if meta.get("dataset") is not None and not isinstance(meta["dataset"], str):
+        raise ModelError(f"{bad} 'dataset' must be a string, got {_type_name(meta['dataset'])}")
+
+
+def _names_list(value: Any, types: tuple[type, ...] = (str,)) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, types) for v in value)
+
+
+def _meta_features(meta: dict[str, Any], layers: list[int], bad: str) -> int:
+    """``features``: known names, one per network input; returns how many raw inputs the model takes."""
     features = meta.get("features") or []
-    if not isinstance(features, (list, tuple)) or not all(isinstance(f, str) for f in features):
+    if not _names_list(features):
         raise ModelError(f"{bad} 'features' must be a list of names, got {_type_name(features)}")
-    if features:
-        from .features import FEATURES
-        unknown = [f for f in features if f not in FEATURES]
-        if unknown:
-            raise ModelError(f"{bad} 'features' has unknown {unknown[0][:40]!r}; known: {', '.join(FEATURES)}")
-        if len(features) != layers[0]:
-            raise ModelError(f"{bad} has {len(features)} features for {layers[0]} inputs")
-    n_raw = 2 if features else layers[0]          # the features are computed from two raw inputs
+    if not features:
+        return layers[0]
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown:
+        raise ModelError(f"{bad} 'features' has unknown {unknown[0][:40]!r}; known: {', '.join(FEATURES)}")
+    if len(features) != layers[0]:
+        raise ModelError(f"{bad} has {len(features)} features for {layers[0]} inputs")
+    return 2                                      # the features are computed from two raw inputs
+
+
+def _meta_feature_names(meta: dict[str, Any], n_raw: int, bad: str) -> None:
+    """``feature_names``: one name per raw input (or an empty list)."""
     names = meta.get("feature_names")
-    if names is not None:
-        if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
-            raise ModelError(f"{bad} 'feature_names' must be a list of names, got {_type_name(names)}")
-        if names and len(names) != n_raw:
-            raise ModelError(f"{bad} 'feature_names' has {len(names)} names; the model takes {n_raw} inputs")
+    if names is None:
+        return
+    if not _names_list(names):
+        raise ModelError(f"{bad} 'feature_names' must be a list of names, got {_type_name(names)}")
+    if names and len(names) != n_raw:
+        raise ModelError(f"{bad} 'feature_names' has {len(names)} names; the model takes {n_raw} inputs")
+
+
+def _meta_scaling(meta: dict[str, Any], n_raw: int, bad: str) -> None:
+    """``x_mean`` and ``x_std``: both or neither; one finite number per raw input; every std positive."""
     has_mean, has_std = meta.get("x_mean") is not None, meta.get("x_std") is not None
     if has_mean != has_std:
-        raise ModelError(f"{bad} has {'x_mean' if has_mean else 'x_std'} without "
-                         f"{'x_std' if has_mean else 'x_mean'}")
-    if has_mean:
-        for key in ("x_mean", "x_std"):
-            value = meta[key]
-            if not _finite_numbers(value):
-                raise ModelError(f"{bad} {key!r} must be a list of finite numbers, got {_type_name(value)}")
-            if len(value) != n_raw:
-                raise ModelError(f"{bad} {key!r} has {len(value)} values; the model takes {n_raw} inputs")
-        if any(s <= 0 for s in meta["x_std"]):
-            raise ModelError(f"{bad} 'x_std' must be positive (a zero std cannot standardise)")
+        given, missing = ("x_mean", "x_std") if has_mean else ("x_std", "x_mean")
+        raise ModelError(f"{bad} has {given} without {missing}")
+    if not has_mean:
+        return
+    for key in ("x_mean", "x_std"):
+        value = meta[key]
+        if not _finite_numbers(value):
+            raise ModelError(f"{bad} {key!r} must be a list of finite numbers, got {_type_name(value)}")
+        if len(value) != n_raw:
+            raise ModelError(f"{bad} {key!r} has {len(value)} values; the model takes {n_raw} inputs")
+    if any(s <= 0 for s in meta["x_std"]):
+        raise ModelError(f"{bad} 'x_std' must be positive (a zero std cannot standardise)")
+
+
+def _meta_classes(meta: dict[str, Any], layers: list[int], bad: str) -> None:
+    """``kind`` is one of META_KINDS; ``class_names`` has one name per class unless the model is a regression."""
     kind = meta.get("kind")
     if kind is not None and kind not in META_KINDS:
         raise ModelError(f"{bad} 'kind' must be one of {', '.join(META_KINDS)}, got {str(kind)[:40]!r}")
     classes = meta.get("class_names")
-    if classes is not None:
-        if not isinstance(classes, (list, tuple)) or not all(isinstance(c, (str, int)) for c in classes):
-            raise ModelError(f"{bad} 'class_names' must be a list of names, got {_type_name(classes)}")
-        outputs = layers[-1]
-        if classes and kind != "regression" and len(classes) != (2 if outputs == 1 else outputs):
-            raise ModelError(f"{bad} 'class_names' has {len(classes)} names for {outputs} outputs")
-    for key in ("dataset",):
-        if meta.get(key) is not None and not isinstance(meta[key], str):
-            raise ModelError(f"{bad} {key!r} must be a string, got {_type_name(meta[key])}")
+    if classes is None:
+        return
+    if not _names_list(classes, (str, int)):
+        raise ModelError(f"{bad} 'class_names' must be a list of names, got {_type_name(classes)}")
+    outputs = layers[-1]
+    if classes and kind != "regression" and len(classes) != (2 if outputs == 1 else outputs):
+        raise ModelError(f"{bad} 'class_names' has {len(classes)} names for {outputs} outputs")
 
 
 def _array(value: Any, shape: tuple[int, int], name: str, source: str) -> Array:
