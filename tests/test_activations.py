@@ -29,9 +29,8 @@ finite_z = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_s
 
 
 def test_registry_contents() -> None:
-    assert set(ACTIVATIONS) == {"relu", "leaky_relu", "elu", "tanh", "logistic", "linear",
-                                "softmax", "step"}
-    assert set(REFERENCE) == set(ELEMENTWISE)
+    assert {"relu", "leaky_relu", "elu", "tanh", "logistic", "linear", "softmax", "step"} <= set(ACTIVATIONS)
+    assert set(REFERENCE) == set(ELEMENTWISE), "each activation needs an independent reference here"
     assert "softmax" not in HIDDEN_ACTIVATIONS
     assert ACTIVATIONS["softmax"].output_only
     assert not ACTIVATIONS["step"].trainable_by_backprop

@@ -201,7 +201,7 @@ def test_default_init_is_he_for_the_relu_family_and_xavier_otherwise(act: str, v
     # 160 000 draws: the sample variance is within ~1 % of the truth
     assert w.mean() == pytest.approx(0.0, abs=1e-3)
     assert w.var() == pytest.approx(var, rel=0.03)
-    if act in ("tanh", "logistic", "linear"):      # Glorot uniform: bounded by sqrt(6/(s+r))
+    if not ACTIVATIONS[act].relu_family:           # Glorot uniform: bounded by sqrt(6/(s+r))
         assert np.abs(w).max() <= np.sqrt(6 / 800)
     else:                                          # He normal: unbounded tails
         assert np.abs(w).max() > np.sqrt(6 / 800)

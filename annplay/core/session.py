@@ -29,7 +29,6 @@ from annplay.engine.network import MLP
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.stopping import needs_every_epoch, stop_reason
-from annplay.engine.threads import blas_threads
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
 
@@ -130,7 +129,7 @@ class Session(ModelFiles):
     def frame_metrics(self) -> Metrics:
         """The numbers a frame shows: exact up to about FRAME_MACS of work per data set, estimated on evenly
         spaced points beyond (a million points through a wide network take seconds to measure)."""
-        with self._lock, blas_threads(1):        # small products: extra BLAS threads only spin
+        with self._lock:
             return self.trainer.metrics(columns=max(256, FRAME_MACS // max(1, self.net.n_params)))
 
     @property
