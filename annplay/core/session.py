@@ -24,7 +24,9 @@ from annplay.core.session_files import ModelFiles
 from annplay.core.weightfiles import Edit
 from annplay.engine.build import OUTPUTS, Point, Prepared, build_network, prepare, trainer_for
 from annplay.engine.datasets import DATASETS
+from annplay.engine.diagnosis import Finding, diagnose
 from annplay.engine.features import FEATURES
+from annplay.engine.instruments import instruments_for
 from annplay.engine.network import MLP
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
@@ -75,11 +77,13 @@ class Session(ModelFiles):
         self.hidden: frozenset[str] = frozenset()  # settings a TF link hid: the control panel leaves them out
         self.best: dict[str, float] = {}           # best test loss / accuracy of this run (for pinned runs)
         self.seconds = 0.0                         # training time of this run
+        self._doctor_cache: tuple[Any, Any] | None = None   # (key, DoctorReport): see annplay.core.doctor
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
         fit = self._fit_prep()
         self.net: MLP = build_network(self._setup, fit, seed=self.net_seed)
         self.trainer: TrainerProtocol = trainer_for(self._setup, self.net, fit, seed=self.net_seed)
+        self.instruments = instruments_for(self._setup, self.net, fit, self.family)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -163,6 +167,7 @@ class Session(ModelFiles):
         names = tuple(k for k in changes if new[k] != self._setup[k])
         if not names:
             return Change("none", ())
+        self.check_unlocked(*names)
         kind = max((SETTINGS[n].apply for n in names), key=APPLY_ORDER.index)
         old = self._setup
         if kind == "data" and self.drawn is not None and set(names) <= {"noise", "train_ratio", "points"}:
@@ -189,8 +194,16 @@ class Session(ModelFiles):
             self.last_codes = None
         return Change(kind, names)
 
+    def check_unlocked(self, *names: str) -> None:
+        """Refuse (SettingError) a change to a setting the opening link hid (TF Playground's ``*_hide`` fields):
+        a hidden control is locked, not only out of sight, so a class link keeps what the teacher fixed."""
+        for name in names:
+            if name in self.hidden:
+                raise SettingError(name, "locked: the link that opened this set-up hides this control")
+
     def choose_data(self, name: str) -> Change:
         """Switch to a data choice: a built-in set, the CSV file given at start, or 'drawn' (the last drawing)."""
+        self.check_unlocked("dataset")
         if name == DRAWN:
             self.set_drawn(self.drawing)
             return Change("data", ("dataset",))
@@ -217,6 +230,7 @@ class Session(ModelFiles):
 
     def add_point(self, x1: float, x2: float, label: int) -> None:
         """Draw a point; the first one turns the current training points (of a 2-D classification) into a drawing."""
+        self.check_unlocked("dataset")
         if self.drawn is not None:
             points = self.drawn
         elif self.prep.kind != "regression" and self.prep.plottable:
@@ -289,6 +303,7 @@ class Session(ModelFiles):
             self._new_network()
         elif self.has_data:
             self.trainer.set_data(self.prep.X_train, self.prep.Y_train, self.prep.X_test, self.prep.Y_test)
+            self.instruments = instruments_for(self._setup, self.net, self.prep, self.family, self.trainer.epoch)
 
     def _new_network(self) -> None:
         self.prep = prepare(self._setup, drawn=self.drawn)    # features may have changed, drawing or not
@@ -303,6 +318,7 @@ class Session(ModelFiles):
         self._diverged_at, self._goal_stop = None, False
         self.last_codes = None
         self.best, self.seconds = {}, 0.0
+        self.instruments = instruments_for(self._setup, self.net, self._fit_prep(), self.family)
         for curve in self.history:
             curve.clear()
 
@@ -372,10 +388,13 @@ class Session(ModelFiles):
             limit = self._setup.epochs
             if limit is not None:
                 epochs = min(epochs, max(0, limit - self.trainer.epoch))
-            if epochs > 0 and self.has_data and self.trainer.state not in FINISHED:
+            while epochs > 0 and self.has_data and self.trainer.state not in FINISHED:
+                k = min(epochs, self._until_doctor())
                 t0 = time.perf_counter()
-                self.trainer.step(epochs, metrics=False)
+                self.trainer.step(k, metrics=False)
                 self.seconds += time.perf_counter() - t0
+                epochs -= k
+                self._observe()
             self._note_divergence()
             return self.trainer.metrics()
 
@@ -394,11 +413,14 @@ class Session(ModelFiles):
                     break
                 limit = self._setup.epochs
                 k = 1 if every else self._chunk if limit is None else min(self._chunk, limit - self.trainer.epoch)
+                k = min(k, self._until_doctor())
                 t0 = time.perf_counter()
                 self.trainer.step(k, metrics=False, deadline=t0 + 2 * CHUNK_SECONDS)
                 elapsed = time.perf_counter() - t0
                 self.seconds += elapsed
-                whole = not self.trainer.mid_epoch       # goals are judged on whole epochs only
+                whole = not self.trainer.mid_epoch       # goals and the doctor's samples: whole epochs only
+                if whole:
+                    self._observe()
                 goal = self.goal_reached(self.trainer.metrics()) if every and whole else ""
                 if goal:                           # a goal stops at the same epoch in the app, CLI and sweeps
                     self.trainer.state, self.trainer.message, self._goal_stop = "stopped", goal, True
@@ -427,6 +449,27 @@ class Session(ModelFiles):
                 publish(self.snapshot(self.view, metrics=metrics, run=run, speed=speed))
             if finished:
                 return
+
+    # --- the doctor (annplay.engine.doctor) ----------------------------------------------
+
+    def _until_doctor(self) -> int:
+        """Epochs until the doctor's next probe or sample (≥ 1): chunks end there, so every run samples alike."""
+        if self.instruments.next_epoch() <= self.trainer.epoch:
+            self._observe()
+        return max(1, self.instruments.next_epoch() - self.trainer.epoch)
+
+    def _observe(self) -> None:
+        """Let the instruments take what is due now (under the lock, in the training thread)."""
+        if self.has_data:
+            self.instruments.observe(self.trainer.epoch, self.trainer.state)
+
+    def diagnosis(self) -> list[Finding]:
+        """The doctor's findings on this run so far (warnings first)."""
+        with self._lock:
+            if self.has_data and (not self.instruments.samples or self.done()):
+                self.instruments.finish(self.trainer.epoch, self.trainer.state)
+            self.instruments.state = self.trainer.state
+            return diagnose(self.instruments.report(), self._setup)
 
     # --- divergence -------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ MAX_CODE_LENGTH = 4096          # bytes of text a share code may have: far more 
 CODE_ERROR = "share code"       # the ``setting`` of errors about the code as a whole
 _QUOTES = "'\"`‘’“”«»<>"
 _SAFE = ",./-_+~*:()!@^[]"      # characters left as they are inside a value
+FILE_SETTINGS = ("csv",)         # a file path: never carried by a code from elsewhere
+NO_FILES = ("share codes cannot name files (a path on one machine means nothing on another, and a code from "
+            "a stranger must not read this machine's files); load the CSV yourself with --data")
 
 
 def format_value(entry: Setting, value: Any) -> str:
@@ -30,10 +33,12 @@ def format_value(entry: Setting, value: Any) -> str:
     return entry.format(value)
 
 
-def encode(setup: Setup) -> str:
-    """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order."""
+def encode(setup: Setup, *, files: bool = True) -> str:
+    """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order.
+
+    ``files=False``: the code to hand to someone else, without the CSV file (see FILE_SETTINGS)."""
     parts = [f"{SETTINGS[name].code}={_quote(format_value(SETTINGS[name], value))}"
-             for name, value in setup.changed().items()]
+             for name, value in setup.changed().items() if files or name not in FILE_SETTINGS]
     return PREFIX + ";".join(parts)
 
 
@@ -48,8 +53,11 @@ def looks_like_code(text: str) -> bool:
     return body[:2].lower() == "ap" and ":" in body[:8] and body.split(":", 1)[0][2:].isdigit()
 
 
-def decode(text: str) -> Setup:
-    """The set-up a share code describes; SettingError names the bad key or value and what is allowed."""
+def decode(text: str, *, files: bool = False) -> Setup:
+    """The set-up a share code describes; SettingError names the bad key or value and what is allowed.
+
+    A code naming a CSV file is refused unless ``files`` (only for codes annplay wrote itself, such as a sweep's
+    rows): a code is text from someone else, and a path in it would read this machine's files."""
     if not isinstance(text, str):
         raise SettingError(CODE_ERROR, f"expected text like {PREFIX}ds=xor;lr=0.1, got {type(text).__name__}")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_CODE_LENGTH:
@@ -83,7 +91,11 @@ def decode(text: str) -> Setup:
         try:
             values[entry.name] = _parse(entry, value_text)
         except SettingError as exc:
+            if entry.name in FILE_SETTINGS and not files:
+                raise SettingError(entry.name, NO_FILES) from None
             raise SettingError(entry.name, f"bad value in {entry.code}={shown(value_text)}: {exc.message}") from None
+        if entry.name in FILE_SETTINGS and values[entry.name] is not None and not files:
+            raise SettingError(entry.name, NO_FILES)                 # 'csv=none' (no file) is fine
     return Setup(**values).validate()
 
 
@@ -103,5 +115,5 @@ def _unwrap(text: str) -> str:
     return body.strip(_QUOTES).strip()
 
 
-__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "encode", "decode", "format_value",
-           "looks_like_code"]
+__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "FILE_SETTINGS", "NO_FILES", "encode", "decode",
+           "format_value", "looks_like_code"]

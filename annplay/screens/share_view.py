@@ -17,7 +17,8 @@ from annplay.screens.tapsafe import TapSafe
 def share_texts(setup: Setup, hidden: frozenset[str] = frozenset()) -> tuple[str, str | None, str]:
     """The share code, the TF Playground link (None when there is none) and why there is none ('' if there is)."""
     link = to_tf_link(setup, hidden)
-    return encode(setup), link, "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
+    why = "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
+    return encode(setup, files=False), link, why           # the code to hand on never names a file
 
 
 class ShareScreen(TapSafe, ModalScreen[None]):
