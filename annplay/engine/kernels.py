@@ -178,6 +178,8 @@ class Kernel:
         # groups, and building them all up front would hold up the first step by a second.
         self.groups: list[tuple[list[Chunk], float] | None] = [None] * len(groups)
         self.kept = kept
+        self.each = np.empty_like(kept) if kept is not None else None     # per-element losses of a stretch
+        self.limit = math.inf                # the loss limit per column of the current run
         self.starts = np.array([g[0][0] for g in groups], np.intp)
         self.widths = np.array([g[-1][1] - g[0][0] for g in groups], float)
         # Linear optimisers take the constant factor 1/n (0.5/n fused) in the rate; a shorter last batch
@@ -326,22 +328,34 @@ class Kernel:
                 return index + 1, False
         return stop, False
 
-    def _stretch_losses(self, start: int, stop: int) -> Array:
-        """The summed loss of each batch group start..stop−1, from the outputs kept epoch-wide."""
+    def _stretch_losses(self, start: int, stop: int) -> tuple[float, bool]:
+        """(the summed loss of batch groups start..stop−1, whether each group's loss is ≤ loss_limit·width),
+        from the outputs kept epoch-wide: a few calls per stretch, none per batch."""
         s, e = int(self.starts[start]), int(self.starts[stop]) if stop < len(self.starts) else self.n
-        T = self.targets[:, s:e]
-        kept = self.kept
-        assert kept is not None
-        if self.fused:
-            u = np.multiply(kept[:, s:e], T)
-            each = np.log1p(np.exp(u))
-            if not np.all(np.isfinite(each)):
-                each = np.logaddexp(0.0, u)
-        else:
-            each = np.subtract(kept[:, s:e], T)
-            each *= each
-            each *= 0.5
-        return np.add.reduceat(each[0], self.starts[start:stop] - s)
+        kept, T, buffer = self.kept, self.targets[:, s:e], self.each
+        assert kept is not None and buffer is not None
+        each = buffer[:, :e - s]
+        for attempt in (0, 1):
+            if self.fused:                           # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
+                np.multiply(kept[:, s:e], T, out=each)    # form that cannot overflow when exp did
+                if attempt:
+                    np.logaddexp(0.0, each, out=each)
+                else:
+                    np.log1p(np.exp(each, out=each), out=each)
+            else:
+                np.subtract(kept[:, s:e], T, out=each)
+                np.multiply(each, each, out=each)
+                each *= 0.5
+            if stop - start == 1:
+                total = float(each.sum())
+                ok = total <= self.limit * self.widths[start]
+            else:
+                sums = np.add.reduceat(each[0], self.starts[start:stop] - s)
+                total = float(sums.sum())
+                ok = bool((sums <= self.limit * self.widths[start:stop]).all())
+            if math.isfinite(total) or not self.fused:
+                break
+        return total, ok
 
     def run(self, epochs: int, lr: float, record: list[float] | None = None, loss_limit: float = math.inf,
             deadline: float | None = None) -> int:
@@ -366,15 +380,15 @@ class Kernel:
             opt_state = opt.state()
             reached, failed = self._batches(start, ngroups, lr, deadline, careful, careful, loss_limit)
             if not careful:
-                losses = self._stretch_losses(start, reached) if record is not None else None
-                failed = not weights_ok(flat) or (
-                    losses is not None and not bool(np.all(losses <= loss_limit * self.widths[start:reached])))
+                self.limit = loss_limit
+                total, ok = self._stretch_losses(start, reached) if record is not None else (0.0, True)
+                failed = not (ok and weights_ok(flat))
                 if failed:                       # run the stretch again, checking every batch
                     np.copyto(flat, self.start_flat)
                     opt.set_state(opt_state)
                     reached, failed = self._batches(start, reached, lr, None, True, record is not None, loss_limit)
-                elif losses is not None:
-                    self.total += float(losses.sum())
+                else:
+                    self.total += total
             if failed:
                 self.position = 0
                 self.diverged = True
