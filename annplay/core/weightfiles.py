@@ -26,11 +26,13 @@ def parse_weight(text: str) -> float:
     if not cleaned:
         raise ValueError("Type a number (e.g. -0.5 or 1e-2); nothing changed")
     try:
-        value = plain_float(cleaned)
+        value = plain_float(cleaned)                 # ASCII digits only: no 1_0, full-width digits or inf
     except ValueError:
+        if cleaned.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"A weight must be a finite number, not {text.strip()!r}; nothing changed") from None
         raise ValueError(f"Not a number: {text.strip()[:40]!r}; nothing changed") from None
     if not math.isfinite(value):
-        raise ValueError(f"A weight must be a finite number, not {text.strip()!r}; nothing changed")
+        raise ValueError(f"A weight must be a finite number, not {text.strip()[:40]!r}; nothing changed")
     return value
 
 
