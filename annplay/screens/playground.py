@@ -163,6 +163,13 @@ class PlaygroundScreen(TapSafe, Screen[None]):
     def on_mount(self) -> None:
         self.apply_layout()
         self.call_after_refresh(self.refresh_everything)
+        self.call_after_refresh(self._add_more_keys)
+
+    async def _add_more_keys(self) -> None:
+        """After the first frame: the controls' MORE buttons, one per binding marked ``menu`` (tappable keys)."""
+        keys = [(self.app.get_key_display(b), b.description, b.action, b.tooltip)
+                for b in type(self).BINDINGS if getattr(b, "menu", False)]
+        await self.query_one(ControlPanel).add_more(keys)
 
     def on_resize(self) -> None:
         self.apply_layout()
