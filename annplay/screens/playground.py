@@ -40,6 +40,7 @@ from annplay.widgets.stats import Legend, StatsPanel
 
 STATS_MIN_WIDTH = 20            # the numbers beside the heat map
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
+PANEL_KEY_RANK = 2              # an open panel's own keys stay on a narrow key bar after ␣ and q
 
 # The features, in key bar order: attribute name and class. Each owns its BINDINGS and their action_* methods.
 FEATURES: tuple[tuple[str, type[Feature]], ...] = (
@@ -253,8 +254,10 @@ class PlaygroundScreen(TapSafe, Screen[None]):
             label = None
             if owner is None and action in self.ROUTES:
                 label = getattr(self, self.ROUTES[action]).label(action)
+            panel_key = owner is not None and owner is not self.app
+            rank = PANEL_KEY_RANK if panel_key else getattr(binding, "rank", 9)   # an open panel's keys come first
             keys.append(Key(self.app.get_key_display(binding), label or binding.description, binding.action,
-                            getattr(binding, "rank", 9), app=owner is self.app,
+                            rank, app=owner is self.app,
                             widget=(owner.id or "") if owner is not None and owner is not self.app else "",
                             tip=binding.tooltip))
         return keys
