@@ -76,6 +76,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
     PlaygroundScreen .tabs {{ height: 1; }}
     PlaygroundScreen .tabs > Button {{ margin: 0 1 0 0; min-width: 4; }}
     PlaygroundScreen .tabs > Button.-active {{ text-style: bold reverse; }}
+    PlaygroundScreen.-wide .tabs > Button {{ margin: 0; }}         /* four tabs in the 37 columns beside the map */
     PlaygroundScreen .side-panel {{ height: 1fr; }}
     PlaygroundScreen.-wide .body {{ layout: horizontal; }}
     PlaygroundScreen.-wide .side {{ dock: left; width: {CONTROLS_WIDTH}; height: 1fr; border-top: none;
