@@ -18,6 +18,7 @@ from annplay.core.session import Session
 from annplay.engine.setup import Setup
 from annplay.messages import Progress
 from annplay.screens import describe
+from annplay.screens.doctor_flow import DoctorFlow
 from annplay.screens.explain_flow import ExplainFlow
 from annplay.screens.feature import Feature, action_names
 from annplay.screens.file_flows import FileFlows
@@ -46,6 +47,7 @@ PANEL_KEY_RANK = 2              # an open panel's own keys stay on a narrow key 
 FEATURES: tuple[tuple[str, type[Feature]], ...] = (
     ("run", RunControls), ("panels", PanelSwitch), ("look", Look), ("changes", SettingChanges),
     ("setups", SetupFlows), ("files", FileFlows), ("lessons", LessonFlow), ("explain", ExplainFlow),
+    ("doctor", DoctorFlow),
 )
 
 
@@ -75,6 +77,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
     PlaygroundScreen .tabs {{ height: 1; }}
     PlaygroundScreen .tabs > Button {{ margin: 0 1 0 0; min-width: 4; }}
     PlaygroundScreen .tabs > Button.-active {{ text-style: bold reverse; }}
+    PlaygroundScreen.-wide .tabs > Button {{ margin: 0; }}         /* four tabs in the 37 columns beside the map */
     PlaygroundScreen .side-panel {{ height: 1fr; }}
     PlaygroundScreen.-wide .body {{ layout: horizontal; }}
     PlaygroundScreen.-wide .side {{ dock: left; width: {CONTROLS_WIDTH}; height: 1fr; border-top: none;
@@ -100,6 +103,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         self.files = FileFlows(self)
         self.lessons = LessonFlow(self)
         self.explain = ExplainFlow(self)
+        self.doctor = DoctorFlow(self)
         self.painter = Painter(self)
 
     def __getattr__(self, name: str) -> Any:
@@ -380,6 +384,9 @@ class PlaygroundScreen(TapSafe, Screen[None]):
 
     def on_weight_editor_edit(self, message: Any) -> None:
         self.panels.edit_weight(message)
+
+    def on_doctor_view_fix_chosen(self, message: Any) -> None:
+        self.doctor.apply(message)
 
     def on_weight_editor_layer_changed(self) -> None:
         self.apply_layout()
