@@ -20,6 +20,7 @@ from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 
 from annplay.engine.setup import Setup
+from annplay.widgets.keybar import BarBinding
 
 if TYPE_CHECKING:
     from annplay.core.lessons import Lesson
@@ -99,10 +100,11 @@ class PlaygroundApp(App[None]):
     BINDINGS = [
         # priority: also over help and dialogs (modal screens hide the app's other bindings); a focused text box
         # still gets q as a letter (Textual leaves keys an Input consumes to it), ctrl+c quits even there
-        Binding("q", "quit", "Quit", priority=True,
-                tooltip="from every screen, as does ctrl+c; in a text box q is a letter (escape first)"),
+        BarBinding("q", "quit", "Quit", priority=True, rank=1,
+                   tooltip="from every screen, as does ctrl+c; in a text box q is a letter (escape first)"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="also in a text box"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        BarBinding("ctrl+p", "command_palette", "Commands", key_display="^p", rank=8,
+                   tooltip="every action and every setting value, searchable"),
     ]
     ENABLE_COMMAND_PALETTE = True
 
@@ -121,10 +123,10 @@ class PlaygroundApp(App[None]):
         screen.session.hidden = self.hidden
         self.push_screen(screen)
         if self.model is not None:
-            screen.call_after_refresh(screen.load_weights, self.model)
+            screen.call_after_refresh(screen.setups.load_weights, self.model)
         if self.lesson is not None:
-            screen.lesson = self.lesson          # its goal is checked from the first frame
-            screen.call_after_refresh(screen.show_lessons, self.lesson)
+            screen.lessons.lesson = self.lesson          # its goal is checked from the first frame
+            screen.call_after_refresh(screen.lessons.show_lessons, self.lesson)
         self._handle_quit_signals(install=True)
 
     def on_unmount(self) -> None:
@@ -173,28 +175,27 @@ class PlaygroundApp(App[None]):
         """The palette: every playground action (from its bindings) and every value of every setting that applies
         (from the settings table)."""
         yield from super().get_system_commands(screen)
-        from annplay.screens.help import as_bindings
         from annplay.screens.playground import PlaygroundScreen
         from annplay.widgets.control_panel import palette_entries
-        from annplay.widgets.weights import WeightEditor
 
         if not isinstance(screen, PlaygroundScreen):
             return
-        for binding in as_bindings(screen.BINDINGS):
-            if binding.description:
-                key = self.get_key_display(binding)
-                yield SystemCommand(binding.description, f"key {key}", partial(screen.run_action, binding.action))
-        for widget in screen.panel_widgets():
-            for binding in as_bindings(widget.BINDINGS):
-                if binding.description and binding.show:
-                    key = self.get_key_display(binding)
-                    yield SystemCommand(f"{binding.description} ({widget.PANEL_NAME})", f"key {key}",
-                                        partial(widget.run_action, binding.action))
+        seen: set[str] = set()
+        for binding, owner in screen.key_bindings():
+            if not binding.description or owner is self or binding.action in seen or (owner and not binding.show):
+                continue
+            seen.add(binding.action)
+            key, target = self.get_key_display(binding), owner if owner is not None else screen
+            where = f" ({owner.PANEL_NAME})" if owner is not None and hasattr(owner, "PANEL_NAME") else ""
+            yield SystemCommand(f"{binding.description}{where}", f"key {key}",
+                                partial(target.run_action, binding.action))
         for entry in palette_entries(screen.session):
-            action = partial(screen.choose_data, entry.data) if entry.data is not None \
-                else partial(screen.change_settings, entry.changes)
+            action = partial(screen.changes.choose_data, entry.data) if entry.data is not None \
+                else partial(screen.changes.change_settings, entry.changes)
             yield SystemCommand(entry.title, entry.help, action, discover=False)
         if screen.panel == "weights":                       # the editor's own choices while it is open
+            from annplay.widgets.weights import WeightEditor
+
             for choice in screen.query_one(WeightEditor).choices():
                 for value, text in zip(choice.values, choice.labels, strict=True):
                     yield SystemCommand(f"{choice.title}: {text}", f"set {choice.title.lower()} to {text}",

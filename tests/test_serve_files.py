@@ -124,11 +124,11 @@ async def test_served_saves_stay_in_the_session_folder_and_download(served, tmp_
         screen = await ready(pilot)
         notes = record_notifications(app)
         for name in HOSTILE_NAMES:
-            assert screen.save_setup(name, "w.npz" if name.endswith(".toml") else None) is None, name
+            assert screen.setups.save_setup(name, "w.npz" if name.endswith(".toml") else None) is None, name
             assert notes[-1].severity == "error" and str(tmp_path) not in notes[-1].message
         assert not (tmp_path / "x.toml").exists() and not Path("/tmp/annplay-escape.toml").exists()
         assert delivered == []
-        assert screen.save_setup("run.toml", "run.npz") == folder.resolve() / "run.toml"
+        assert screen.setups.save_setup("run.toml", "run.npz") == folder.resolve() / "run.toml"
         assert sorted(p.name for p in delivered) == ["run.npz", "run.toml"]
         assert "your browser downloads it" in notes[-1].message and str(folder) not in notes[-1].message
         for key, name in (("e", "/tmp/annplay-escape.json"), ("s", "../w.npz"), ("e", "weights.json"),
@@ -157,11 +157,11 @@ async def test_served_opens_read_only_the_session_folder_and_codes_name_no_file(
         notes = record_notifications(app)
         for text in (f"ap1:csv={secret}", f"ap1:csv={secret};cy=label", str(secret), "../secret.csv",
                      "bad.toml", "~/.ssh/id_ed25519"):
-            assert not screen.open_setup(text), text
+            assert not screen.setups.open_setup(text), text
             assert notes[-1].severity == "error" and "hunter2" not in notes[-1].message
             assert str(folder) not in notes[-1].message, notes[-1].message      # the server's folder: never
             assert screen.session.setup.dataset == "circle"
-        assert screen.open_setup("mine.toml") and screen.session.setup.dataset == "xor"
+        assert screen.setups.open_setup("mine.toml") and screen.session.setup.dataset == "xor"
 
 
 async def test_locally_a_set_up_saved_to_an_unknown_users_home_is_one_line(tmp_path: Path, monkeypatch) -> None:

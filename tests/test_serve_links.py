@@ -40,10 +40,10 @@ async def test_dataset_hide_takes_the_dataset_control_away_and_locks_it() -> Non
         dataset = [c for c in screen.query(Choice) if c.key == "dataset"]
         assert dataset and not any(c.display for c in dataset)
         notes = record_notifications(app)
-        screen.choose_data("circle")
+        screen.changes.choose_data("circle")
         await pilot.pause()
         assert screen.session.setup.dataset == "xor" and notes and "locked" in notes[-1].message
-        screen.change_settings({"lr": 0.3})
+        screen.changes.change_settings({"lr": 0.3})
         await pilot.pause()
         assert screen.session.setup.lr == 0.1
 

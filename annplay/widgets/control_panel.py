@@ -137,6 +137,9 @@ class ControlPanel(VerticalScroll, can_focus=False):
     ControlPanel > #run-buttons { height: 1; width: 1fr; }
     ControlPanel > #run-buttons > Button { margin: 0 1 0 0; min-width: 4; }
     ControlPanel > #run-buttons > #btn-play { width: 9; }
+    ControlPanel > #section-data { margin-top: 0; }          /* narrow: every row of the lower area counts */
+    ControlPanel.-wide > #section-data { margin-top: 1; }
+    ControlPanel.-wide > #run-buttons > #btn-help { display: none; }   /* no room; the key bar shows ? Help */
     ControlPanel .layer-row { height: 1; }
     ControlPanel .layer-row > Choice { width: auto; margin-right: 1; }
     """
