@@ -181,17 +181,17 @@ async def test_locally_a_set_up_saved_to_an_unknown_users_home_is_one_line(tmp_p
 
 async def test_a_set_up_save_on_a_full_disk_names_the_file(tmp_path: Path, monkeypatch) -> None:
     """Issue 19, 3.9: the set-up save's 'No space left on device' named no file."""
-    import annplay.screens.setup_actions as setup_actions
+    import annplay.engine.setupfile as setupfile
 
     def full(*args: object, **kwargs: object) -> Path:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(setup_actions, "write_setup", full)
+    monkeypatch.setattr(setupfile, "write_setup", full)
     app = PlaygroundApp()
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
         notes = record_notifications(app)
-        assert screen.save_setup("class.toml") is None
+        assert screen.setups.save_setup("class.toml") is None
         assert notes[-1].severity == "error" and "class.toml" in notes[-1].message
         assert "No space left" in notes[-1].message

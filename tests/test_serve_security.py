@@ -234,7 +234,7 @@ async def test_sessions_end_when_their_server_is_killed(served: Served) -> None:
         kids = children(served.proc.pid)
         served.proc.kill()
         await asyncio.get_running_loop().run_in_executor(None, served.proc.wait, 60)
-        ws._response.connection.transport.abort()
+        await ws.close()
     deadline = Deadline(GONE)
     while any(_alive(pid) for pid in kids):
         deadline.check(f"sessions outlived their killed server: {kids}")
