@@ -2,6 +2,11 @@
 
 Only the values that differ from the table's defaults are written, in table order, each as
 ``key=value`` with the setting's share-code key, so the same set-up always gives the same code.
+
+Hand-drawn points travel too, as a last part ``pts=…``: five URL-safe characters a point (x and y to 1/256
+from -8 to 8, then the class), at most :data:`MAX_DRAWN_POINTS` points.  A larger drawing is
+refused with a clear message rather than dropped; :func:`decode` refuses a code with points (a caller that
+can train on a drawing uses :func:`decode_drawing`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ MAX_CODE_LENGTH = 4096          # bytes of text a share code may have: far more 
 CODE_ERROR = "share code"       # the ``setting`` of errors about the code as a whole
 _QUOTES = "'\"`‘’“”«»<>"
 _SAFE = ",./-_+~*:()!@^[]"      # characters left as they are inside a value
+POINTS_KEY = "pts"              # the part that carries drawn points
+MAX_DRAWN_POINTS = 500          # points a code carries: 2,500 characters, within MAX_CODE_LENGTH
+DRAWN_RANGE = 8.0               # drawn coordinates are kept from -8 to 8 (the plane shows -6 to 6)
+_STEPS = 4096                   # grid steps per coordinate: two characters
+_PER_UNIT = _STEPS / (2 * DRAWN_RANGE)   # 256 steps a unit: 1/256 resolution, whole and half numbers exact
+_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+Point = tuple[float, float, float]
 
 
 def format_value(entry: Setting, value: Any) -> str:
@@ -30,11 +42,49 @@ def format_value(entry: Setting, value: Any) -> str:
     return entry.format(value)
 
 
-def encode(setup: Setup) -> str:
-    """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order."""
+def encode(setup: Setup, drawn: tuple[Point, ...] | None = None) -> str:
+    """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order;
+    with ``drawn`` points, then ``pts=…`` (SettingError when there are too many or they cannot be carried)."""
     parts = [f"{SETTINGS[name].code}={_quote(format_value(SETTINGS[name], value))}"
              for name, value in setup.changed().items()]
+    if drawn is not None:
+        parts.append(f"{POINTS_KEY}={encode_points(drawn)}")
     return PREFIX + ";".join(parts)
+
+
+def encode_points(points: tuple[Point, ...]) -> str:
+    """Drawn points as five characters each (x and y to 1/256 over ±DRAWN_RANGE; the class)."""
+    if len(points) > MAX_DRAWN_POINTS:
+        raise SettingError(POINTS_KEY, f"a share code carries at most {MAX_DRAWN_POINTS} drawn points; this "
+                                       f"drawing has {len(points)} (clear some, or start a smaller one with x)")
+    out = []
+    for x1, x2, label in points:
+        if not (math.isfinite(x1) and math.isfinite(x2)) or max(abs(x1), abs(x2)) > DRAWN_RANGE:
+            raise SettingError(POINTS_KEY, f"a drawn point ({x1:g}, {x2:g}) lies outside ±{DRAWN_RANGE:g}, "
+                               f"which a share code cannot carry")
+        if label != int(label) or not 0 <= label < len(_DIGITS):
+            raise SettingError(POINTS_KEY, f"a drawn point's class must be a whole number 0 to {len(_DIGITS) - 1}")
+        out.append(_grid(x1) + _grid(x2) + _DIGITS[int(label)])
+    return "".join(out)
+
+
+def _grid(value: float) -> str:
+    step = min(_STEPS - 1, max(0, round((value + DRAWN_RANGE) * _PER_UNIT)))
+    return _DIGITS[step // 64] + _DIGITS[step % 64]
+
+
+def decode_points(text: str) -> tuple[Point, ...]:
+    """The points ``encode_points`` wrote; SettingError for anything else."""
+    if len(text) % 5 or len(text) > 5 * MAX_DRAWN_POINTS or any(c not in _DIGITS for c in text):
+        raise SettingError(POINTS_KEY, f"bad drawn points in {POINTS_KEY}=…: five letters, digits, '-' or '_' "
+                                       f"a point, at most {MAX_DRAWN_POINTS} points")
+    index = {c: i for i, c in enumerate(_DIGITS)}
+
+    def coord(a: str, b: str) -> float:
+        return (index[a] * 64 + index[b]) / _PER_UNIT - DRAWN_RANGE
+
+    return tuple((coord(text[i], text[i + 1]), coord(text[i + 2], text[i + 3]), float(index[text[i + 4]]))
+                 for i in range(0, len(text), 5))
 
 
 def _quote(text: str) -> str:
@@ -49,7 +99,19 @@ def looks_like_code(text: str) -> bool:
 
 
 def decode(text: str) -> Setup:
-    """The set-up a share code describes; SettingError names the bad key or value and what is allowed."""
+    """The set-up a share code describes; SettingError names the bad key or value and what is allowed.
+
+    A code that carries drawn points is refused here (training it on the set-up's data set would drop the
+    drawing); :func:`decode_drawing` reads both."""
+    setup, drawn = decode_drawing(text)
+    if drawn is not None:
+        raise SettingError(POINTS_KEY, f"this share code carries {len(drawn)} drawn point(s), which only the "
+                                       f"playground trains on; open it there (annplay play CODE, or i)")
+    return setup
+
+
+def decode_drawing(text: str) -> tuple[Setup, tuple[Point, ...] | None]:
+    """The set-up a share code describes and its drawn points (None: the code has no drawing)."""
     if not isinstance(text, str):
         raise SettingError(CODE_ERROR, f"expected text like {PREFIX}ds=xor;lr=0.1, got {type(text).__name__}")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_CODE_LENGTH:
@@ -65,6 +127,7 @@ def decode(text: str) -> Setup:
         raise SettingError(CODE_ERROR, f"'{shown(body)}' is not a share code; one starts with {PREFIX} "
                                        f"like {PREFIX}ds=xor;lr=0.1")
     values: dict[str, Any] = {}
+    drawn: tuple[Point, ...] | None = None
     for part in rest.split(";"):
         part = part.strip()
         if not part:
@@ -73,6 +136,11 @@ def decode(text: str) -> Setup:
         key = key.strip()
         if not eq:
             raise SettingError(CODE_ERROR, f"'{shown(part)}' has no '='; each part is key=value, like lr=0.1")
+        if key == POINTS_KEY:
+            if drawn is not None:
+                raise SettingError(POINTS_KEY, f"key {POINTS_KEY!r} given twice in the share code")
+            drawn = decode_points(raw.strip())
+            continue
         entry = by_code(key) or by_code(key.lower())
         if entry is None:
             known = ", ".join(s.code for s in SETTINGS.values())
@@ -84,7 +152,7 @@ def decode(text: str) -> Setup:
             values[entry.name] = _parse(entry, value_text)
         except SettingError as exc:
             raise SettingError(entry.name, f"bad value in {entry.code}={shown(value_text)}: {exc.message}") from None
-    return Setup(**values).validate()
+    return Setup(**values).validate(), drawn
 
 
 def _parse(entry: Setting, text: str) -> Any:
@@ -103,5 +171,5 @@ def _unwrap(text: str) -> str:
     return body.strip(_QUOTES).strip()
 
 
-__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "encode", "decode", "format_value",
-           "looks_like_code"]
+__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "encode", "decode", "decode_drawing",
+           "encode_points", "decode_points", "format_value", "looks_like_code", "MAX_DRAWN_POINTS", "POINTS_KEY"]
