@@ -120,3 +120,16 @@ def test_train_setup_file_starts_from_its_model(tmp_path: Path) -> None:
     assert "weights: loaded from" in report.stderr
     misfit = _annplay("train", "--setup", "xor.toml", "--layers", "5", "--epochs", "1", cwd=tmp_path)
     assert misfit.returncode == 2 and "[model]" in misfit.stderr
+
+
+def test_play_takes_a_drawn_code_and_train_refuses_it_in_one_line(tmp_path: Path) -> None:
+    from annplay.cli import build_parser
+    from annplay.cli.setups import base_setup
+
+    points = ((1.0, 1.0, 1.0), (-1.0, -1.0, 0.0))
+    code = encode(Setup(dataset="xor", lr=0.3), points)
+    drawing: list = []
+    setup, _ = base_setup(build_parser().parse_args(["play", code]), drawing)
+    assert setup == Setup(dataset="xor", lr=0.3) and drawing == [points]
+    proc = _annplay("train", "--setup", code, "--epochs", "5", cwd=tmp_path)
+    assert proc.returncode == 2 and "drawn point" in proc.stderr and proc.stderr.count("\n") == 1

@@ -11,7 +11,7 @@ from annplay.core.textsafe import plain
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.setupfile import read_setup_file, resolve_setup, write_setup
-from annplay.engine.sharecode import looks_like_code
+from annplay.engine.sharecode import decode_drawing, looks_like_code
 from annplay.engine.tflink import looks_like_tf_link
 from annplay.screens.panels import PanelScreen
 
@@ -37,7 +37,7 @@ class SetupActions(PanelScreen):
         """Show the share code (copied to the clipboard where allowed) and the TF Playground link."""
         from annplay.screens.share import ShareScreen
 
-        self.app.push_screen(ShareScreen(self.session.setup, self.session.hidden))
+        self.app.push_screen(ShareScreen(self.session.setup, self.session.hidden, self.session.drawn))
 
     def action_open_setup(self) -> None:
         """Ask for a share code, TF link or set-up file, and adopt it."""
@@ -61,17 +61,25 @@ class SetupActions(PanelScreen):
         """Adopt a set-up from text (a bad one: one line naming what is wrong, nothing changes); True if adopted."""
         text = text.strip()
         model: Path | None = None
+        drawn = None
+        warnings: list[str] = []
+        hidden: set[str] = set()
         try:
-            if looks_like_code(text) or looks_like_tf_link(text):
+            if looks_like_code(text):
+                setup, drawn = decode_drawing(text)
+            elif looks_like_tf_link(text):
                 setup, warnings, hidden = resolve_setup(text)
             else:
                 loaded = read_setup_file(text)
-                setup, warnings, hidden, model = loaded.setup, [], set(), loaded.model
+                setup, model = loaded.setup, loaded.model
         except (SettingError, ValueError, OSError) as error:
             self.notify(plain(str(error)), title="Not opened", severity="error", markup=False)
             return False
         if not self.adopt(setup, hidden):
             return False
+        if drawn is not None:                       # the code's drawing is the data
+            self.session.set_drawn(drawn)
+            self._refresh_everything()
         if model is not None:
             self.load_weights(str(model))
         for warning in warnings:

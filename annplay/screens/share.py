@@ -8,14 +8,23 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 from annplay.engine.tflink import to_tf_link, why_not_tf
 from annplay.screens.tapsafe import TapSafe
 
 
-def share_texts(setup: Setup, hidden: frozenset[str] = frozenset()) -> tuple[str, str | None, str]:
-    """The share code, the TF Playground link (None when there is none) and why there is none ('' if there is)."""
+def share_texts(setup: Setup, hidden: frozenset[str] = frozenset(),
+                drawn: tuple[tuple[float, float, float], ...] | None = None) -> tuple[str, str | None, str]:
+    """The share code (with the drawn points, if any), the TF Playground link (None when there is none) and why
+    there is none ('' if there is).  A drawing too large for a code gives a code of '' and the reason."""
+    if drawn is not None:
+        try:
+            code = encode(setup, drawn)
+        except SettingError as error:
+            return "", None, f"no share code: {error.message}"
+        return code, None, "TF Playground has no drawn data"
     link = to_tf_link(setup, hidden)
     return encode(setup), link, "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
 
@@ -34,16 +43,20 @@ class ShareScreen(TapSafe, ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("k", "close", "Close", show=False)]
 
-    def __init__(self, setup: Setup, hidden: frozenset[str] = frozenset()) -> None:
+    def __init__(self, setup: Setup, hidden: frozenset[str] = frozenset(),
+                 drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
         super().__init__()
-        self.code, self.link, self.why_no_link = share_texts(setup, hidden)
+        self.code, self.link, self.why_no_link = share_texts(setup, hidden, drawn)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("Share code (copied to the clipboard if the terminal allows)", classes="title")
-            yield TextArea(self.code, id="share-code", read_only=True, soft_wrap=True, compact=True,
-                           show_line_numbers=False)
-            yield Static("Open it with i, or: annplay play CODE", classes="hint")
+            if self.code:
+                yield Static("Share code (copied to the clipboard if the terminal allows)", classes="title")
+                yield TextArea(self.code, id="share-code", read_only=True, soft_wrap=True, compact=True,
+                               show_line_numbers=False)
+                yield Static("Open it with i, or: annplay play CODE", classes="hint")
+            else:
+                yield Static(self.why_no_link, id="share-code-why", markup=False)
             if self.link:
                 yield Static("TF Playground link", classes="title")
                 yield TextArea(self.link, id="share-link", read_only=True, soft_wrap=True, compact=True,
@@ -53,6 +66,8 @@ class ShareScreen(TapSafe, ModalScreen[None]):
             yield Static("escape: close", classes="hint")
 
     def on_mount(self) -> None:
+        if not self.code:
+            return
         self.app.copy_to_clipboard(self.code)
         area = self.query_one("#share-code", TextArea)
         area.focus()
