@@ -81,6 +81,7 @@ def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_p
     table.add_row("time", f"{result['seconds']:.2f} s", f"{result['epochs_per_second'] or 0:,.0f} {per_second(unit)}")
     table.add_row("state", state, "")
     console.print(table)
+    print_diagnosis(console, result.get("diagnosis") or [])
     _print_confusion(console, result)
     if result["saved"]:
         console.print(_text(f"model saved to {result['saved']}"), highlight=False)
@@ -91,6 +92,20 @@ def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_p
                       f"this data has {prep.dataset.m})", markup=False)
         return
     print_boundary(console, prep, net, plain_mode)
+
+
+def print_diagnosis(console: Any, findings: list[dict[str, Any]]) -> None:
+    """The doctor's findings: each warning or info in words with its best fix, or 'no problems found'."""
+    console.print("Diagnosis", style="bold", highlight=False)
+    warnings = [f for f in findings if f["severity"] == "warning"]
+    if not warnings:
+        console.print("  no problems found", highlight=False, markup=False)
+    for f in findings:
+        mark = "!" if f["severity"] == "warning" else "i"
+        layer = f" (layer {f['layer']})" if f["layer"] else ""
+        console.print(f"  {mark} {f['code']}{layer}: {f['message']}", highlight=False, markup=False)
+        for fix in f["fixes"][:2]:
+            console.print(f"      try {fix['label']}  ({fix['setup']})", highlight=False, markup=False)
 
 
 def _print_confusion(console: Any, result: dict[str, Any]) -> None:
@@ -132,4 +147,4 @@ def print_boundary(console: Any, prep: Any, net: Any, plain_mode: bool) -> None:
         console.print(picture, soft_wrap=False, crop=True)
 
 
-__all__ = ["fmt", "finite", "json_default", "per_second", "print_report", "print_boundary"]
+__all__ = ["fmt", "finite", "json_default", "per_second", "print_report", "print_boundary", "print_diagnosis"]

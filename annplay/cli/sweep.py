@@ -109,7 +109,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
 
     ranked = rank(rows)
     table = Table(box=None, show_header=True, header_style="bold")
-    for title in ("#", *(SETTINGS[n].flag for n in varied), "test loss", "± sd", "test acc", "epochs", "runs"):
+    for title in ("#", *(SETTINGS[n].flag for n in varied), "test loss", "± sd", "test acc", "epochs", "runs",
+                  "doctor"):
         table.add_column(title, justify="left" if title.startswith("--") else "right")
     if not varied:
         table.add_column("setup")
@@ -122,7 +123,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
         states = ", ".join(f"{count} {state}" for state, count in group.states.items())
         sd = fmt(group.loss_sd) if len(group.rows) > 1 else "–"      # one seed: no spread to show
         cells = [str(place), *values, fmt(group.loss_mean), sd,
-                 fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states]
+                 fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states,
+                 " ".join(group.diagnosis) or "ok"]
         if not varied:
             cells.append(group.group)
         table.add_row(*(Text(plain(c, one_line=True)) for c in cells))

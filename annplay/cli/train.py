@@ -219,6 +219,7 @@ def run(args: argparse.Namespace) -> int:
         "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved,
         "message": trainer.message or None,
         "settings": setup.to_dict(), "setup": encode(setup), "weights": weights,
+        "diagnosis": [f.as_dict() for f in session.diagnosis()],
     }
     if args.json:
         print(json.dumps(finite(result), allow_nan=False, default=json_default))

@@ -409,6 +409,7 @@ class Snapshot:
     bounds: Bounds
     maps: NetMaps | None
     speed: float = 0.0               # epochs (generations) per second while running
+    doctor: Any = None               # the training doctor's DoctorReport (annplay.core.doctor)
 
 
 def grid_outputs(net: Any, inputs: Callable[[np.ndarray], Any], bounds: Bounds, width: int,

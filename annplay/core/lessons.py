@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from annplay.engine.diagnosis import CODES
 from annplay.engine.safefile import open_regular
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
@@ -39,7 +40,7 @@ MAX_MESSAGE = 300                       # characters of an error message after t
 TOP_KEYS = ("format", "version", "setup", "lesson")
 SETUP_FORMAT = "annplay-setup"          # the set-up file format (engine/setupfile.py) a lesson extends
 SETUP_VERSION = 1
-LESSON_KEYS = ("number", "title", "text", "goal", "goal_text", "solution")
+LESSON_KEYS = ("number", "title", "text", "goal", "goal_text", "solution", "doctor")
 
 # Goal conditions on the metrics: key → (Metrics field, label, is a percentage, comparison).
 METRIC_GOALS: dict[str, tuple[str, str, bool, str]] = {
@@ -85,6 +86,7 @@ class Lesson:
     goal_text: str
     solution: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
+    doctor: tuple[str, ...] = ()          # the doctor's warnings on the starting set-up (what the student reads)
 
     @property
     def summary(self) -> str:
@@ -178,7 +180,7 @@ class _Reader:
         goal_text = self.one_line(meta, "goal_text")
         solution = self.solution(meta.get("solution", {}), setup)
         number = self.number(meta, default_number)
-        return Lesson(number, title, text, setup, goal, goal_text, solution, self.source)
+        return Lesson(number, title, text, setup, goal, goal_text, solution, self.source, self.doctor(meta))
 
     def format(self, data: Mapping[str, Any]) -> None:
         fmt, version = data.get("format", SETUP_FORMAT), data.get("version", SETUP_VERSION)
@@ -279,6 +281,15 @@ class _Reader:
         metric_keys = ", ".join((*METRIC_GOALS, *COUNT_GOALS))
         raise bad(f"unknown condition; use one of: {metric_keys}, or <setting>_in = [values] "
                   f"(e.g. trainer_in = [\"ga\", \"es\"])")
+
+    def doctor(self, meta: Mapping[str, Any]) -> tuple[str, ...]:
+        """The doctor's codes the starting set-up shows: a list of words from the doctor's vocabulary."""
+        value = meta.get("doctor", [])
+        values = value if isinstance(value, list) else [value]
+        for code in values:
+            if code not in CODES:
+                raise self.fail(f"doctor: {code!r} is not a finding; use: {', '.join(CODES)}", "lesson", "doctor")
+        return tuple(values)
 
     def solution(self, raw: Any, setup: Setup) -> dict[str, Any]:
         if not isinstance(raw, dict):

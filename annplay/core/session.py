@@ -24,7 +24,9 @@ from annplay.core.session_files import ModelFiles
 from annplay.core.weightfiles import Edit
 from annplay.engine.build import OUTPUTS, Point, Prepared, build_network, prepare, trainer_for
 from annplay.engine.datasets import DATASETS
+from annplay.engine.diagnosis import Finding, diagnose
 from annplay.engine.features import FEATURES
+from annplay.engine.instruments import instruments_for
 from annplay.engine.network import MLP
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
@@ -74,11 +76,13 @@ class Session(ModelFiles):
         self.hidden: frozenset[str] = frozenset()  # settings a TF link hid: the control panel leaves them out
         self.best: dict[str, float] = {}           # best test loss / accuracy of this run (for pinned runs)
         self.seconds = 0.0                         # training time of this run
+        self._doctor_cache: tuple[Any, Any] | None = None   # (key, DoctorReport): see annplay.core.doctor
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
         fit = self._fit_prep()
         self.net: MLP = build_network(self._setup, fit, seed=self.net_seed)
         self.trainer: TrainerProtocol = trainer_for(self._setup, self.net, fit, seed=self.net_seed)
+        self.instruments = instruments_for(self._setup, self.net, fit, self.family)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -282,6 +286,7 @@ class Session(ModelFiles):
             self._new_network()
         elif self.has_data:
             self.trainer.set_data(self.prep.X_train, self.prep.Y_train, self.prep.X_test, self.prep.Y_test)
+            self.instruments = instruments_for(self._setup, self.net, self.prep, self.family, self.trainer.epoch)
 
     def _new_network(self) -> None:
         self.prep = prepare(self._setup, drawn=self.drawn)    # features may have changed, drawing or not
@@ -296,6 +301,7 @@ class Session(ModelFiles):
         self._diverged_at, self._goal_stop = None, False
         self.last_codes = None
         self.best, self.seconds = {}, 0.0
+        self.instruments = instruments_for(self._setup, self.net, self._fit_prep(), self.family)
         for curve in self.history:
             curve.clear()
 
@@ -365,10 +371,13 @@ class Session(ModelFiles):
             limit = self._setup.epochs
             if limit is not None:
                 epochs = min(epochs, max(0, limit - self.trainer.epoch))
-            if epochs > 0 and self.has_data and self.trainer.state not in FINISHED:
+            while epochs > 0 and self.has_data and self.trainer.state not in FINISHED:
+                k = min(epochs, self._until_doctor())
                 t0 = time.perf_counter()
-                self.trainer.step(epochs, metrics=False)
+                self.trainer.step(k, metrics=False)
                 self.seconds += time.perf_counter() - t0
+                epochs -= k
+                self._observe()
             self._note_divergence()
             return self.trainer.metrics()
 
@@ -387,10 +396,12 @@ class Session(ModelFiles):
                     break
                 limit = self._setup.epochs
                 k = 1 if every else self._chunk if limit is None else min(self._chunk, limit - self.trainer.epoch)
+                k = min(k, self._until_doctor())
                 t0 = time.perf_counter()
                 self.trainer.step(k, metrics=False)
                 elapsed = time.perf_counter() - t0
                 self.seconds += elapsed
+                self._observe()
                 goal = self.goal_reached(self.trainer.metrics()) if every else ""
                 if goal:                           # a goal stops at the same epoch in the app, CLI and sweeps
                     self.trainer.state, self.trainer.message, self._goal_stop = "stopped", goal, True
@@ -419,6 +430,27 @@ class Session(ModelFiles):
                 publish(self.snapshot(self.view, metrics=metrics, run=run, speed=speed))
             if finished:
                 return
+
+    # --- the doctor (annplay.engine.doctor) ----------------------------------------------
+
+    def _until_doctor(self) -> int:
+        """Epochs until the doctor's next probe or sample (≥ 1): chunks end there, so every run samples alike."""
+        if self.instruments.next_epoch() <= self.trainer.epoch:
+            self._observe()
+        return max(1, self.instruments.next_epoch() - self.trainer.epoch)
+
+    def _observe(self) -> None:
+        """Let the instruments take what is due now (under the lock, in the training thread)."""
+        if self.has_data:
+            self.instruments.observe(self.trainer.epoch, self.trainer.state)
+
+    def diagnosis(self) -> list[Finding]:
+        """The doctor's findings on this run so far (warnings first)."""
+        with self._lock:
+            if self.has_data and (not self.instruments.samples or self.done()):
+                self.instruments.finish(self.trainer.epoch, self.trainer.state)
+            self.instruments.state = self.trainer.state
+            return diagnose(self.instruments.report(), self._setup)
 
     # --- divergence -------------------------------------------------------------------
 

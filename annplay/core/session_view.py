@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from annplay.core import fields
+from annplay.core.doctor import doctor_report
 from annplay.core.fields import Snapshot, ViewRequest
 from annplay.engine.trainer import Metrics
 
@@ -74,4 +75,4 @@ def snapshot(session: Session, view: ViewRequest | None = None, *, metrics: Metr
         history = (tuple(session.history[0]), tuple(session.history[1]))
         return Snapshot(session.run_id if run is None else run, metrics, session.state(), session.message(),
                         session.family, history, view, field, got.kind, discretize, pts, session.bounds, got.maps,
-                        speed)
+                        speed, doctor_report(session))

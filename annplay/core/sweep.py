@@ -24,11 +24,14 @@ from typing import Any
 
 from annplay.core.executors import InlinePool, Pool, default_jobs, open_pool
 from annplay.engine.build import build
+from annplay.engine.diagnosis import diagnose
+from annplay.engine.instruments import instruments_for, step_observed
 from annplay.engine.safefile import atomic_write_bytes
 from annplay.engine.settings import SETTINGS, Setting, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode, encode
 from annplay.engine.stopping import needs_every_epoch, stop_reason
+from annplay.engine.trainers import TRAINERS
 
 DEFAULT_EPOCHS = 1000           # what `annplay train` uses when no epoch limit is set
 HISTORY_POINTS = 32             # loss values kept per row, for sparklines
@@ -36,7 +39,7 @@ MAX_RUNS = 10_000               # a grid larger than this is almost certainly a 
 FORMAT = "annplay-sweep"
 VERSION = 1
 CSV_COLUMNS = ("index", "setup", "group", "seed", "state", "reason", "epochs", "train_loss", "test_loss",
-               "train_acc", "test_acc", "seconds", "history")
+               "train_acc", "test_acc", "seconds", "history", "diagnosis")
 LIST_KINDS = ("layers", "features", "per_layer", "columns")
 
 Row = dict[str, Any]
@@ -113,7 +116,7 @@ def _failed(code: str, error: BaseException | None = None) -> Row:
     reason = None if error is None else (str(error).splitlines() or [type(error).__name__])[0]
     return {"setup": code, "group": code, "seed": None, "state": "failed", "reason": reason, "epochs": 0,
             "train_loss": None, "test_loss": None, "train_acc": None, "test_acc": None,
-            "seconds": 0.0, "history": []}
+            "seconds": 0.0, "history": [], "diagnosis": []}
 
 
 def run_one(code: str, epochs: int | None = None, history_points: int = HISTORY_POINTS) -> Row:
@@ -141,7 +144,8 @@ def with_limit(setup: Setup, epochs: int | None) -> Setup:
 
 def _train(setup: Setup, row: Row, history_points: int) -> None:
     """Step the trainer to the limit or a stop rule, keeping a down-sampled test-loss history."""
-    _, _, trainer = build(setup)
+    prep, net, trainer = build(setup)
+    doctor = instruments_for(setup, net, prep, TRAINERS[setup.trainer].family)
     limit = int(setup.epochs)
     marks = sorted({max(1, round(limit * (i + 1) / history_points)) for i in range(history_points)})
     every_epoch = needs_every_epoch(setup)
@@ -151,7 +155,7 @@ def _train(setup: Setup, row: Row, history_points: int) -> None:
     for mark in marks:
         while reason is None and trainer.epoch < mark:
             k = 1 if every_epoch else mark - trainer.epoch
-            trainer.step(k, metrics=False)
+            step_observed(doctor, trainer, k)
             if every_epoch or trainer.epoch >= mark or trainer.state in ("diverged", "stopped"):
                 metrics = trainer.metrics()
                 reason = stop_reason(setup, metrics)
@@ -163,6 +167,8 @@ def _train(setup: Setup, row: Row, history_points: int) -> None:
     row.update(state=_state(trainer.state, reason), reason=reason, epochs=int(trainer.epoch),
                train_loss=_finite(metrics.train_loss), test_loss=_finite(metrics.test_loss),
                train_acc=_finite(metrics.train_acc), test_acc=_finite(metrics.test_acc), history=history)
+    doctor.finish(int(trainer.epoch), trainer.state)
+    row["diagnosis"] = [f.code for f in diagnose(doctor.report(), setup) if f.severity == "warning"]
 
 
 def _state(trainer_state: str, reason: str | None) -> str:
@@ -287,10 +293,16 @@ class Ranked:
     states: dict[str, int]
     history: tuple[float | None, ...]
 
+    @property
+    def diagnosis(self) -> tuple[str, ...]:
+        """The doctor's warning codes of any of the group's runs, in the order first seen."""
+        return tuple(dict.fromkeys(code for r in self.rows for code in r.get("diagnosis") or ()))
+
     def as_dict(self) -> dict[str, Any]:
         return {"setup": self.group, "runs": len(self.rows), "test_loss_mean": self.loss_mean,
                 "test_loss_sd": self.loss_sd, "test_acc_mean": self.acc_mean, "epochs_mean": self.epochs_mean,
-                "states": self.states, "history": list(self.history), "seeds": [r["seed"] for r in self.rows]}
+                "states": self.states, "history": list(self.history), "seeds": [r["seed"] for r in self.rows],
+                "diagnosis": list(self.diagnosis)}
 
 
 def _row_loss(row: Row) -> float | None:
@@ -352,7 +364,8 @@ def sweep_csv(rows: Sequence[Row]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        values = {**row, "history": " ".join("" if v is None else f"{v:.6g}" for v in row.get("history") or [])}
+        values = {**row, "history": " ".join("" if v is None else f"{v:.6g}" for v in row.get("history") or []),
+                  "diagnosis": " ".join(row.get("diagnosis") or [])}
         writer.writerow(["" if values.get(c) is None else values.get(c) for c in CSV_COLUMNS])
     return buf.getvalue()
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+import numpy as np
+
 from .evolution import METHODS, EvolutionTrainer
 from .network import MLP
 from .trainer import Metrics, Trainer
@@ -47,8 +49,9 @@ def _backprop(net: MLP, X: Any, Y: Any, X_test: Any, Y_test: Any, options: dict[
     opts = dict(options)
     optimizer = opts.pop("optimizer")
     hyper = {k: opts.pop(k) for k in list(opts) if k not in ("lr", "batch_size", "l1", "l2", "dropout")}
+    val = patience is not None and X_test is not None and np.asarray(X_test).size > 0   # patience watches test
     return Trainer(net, X, Y, X_test, Y_test, optimizer=optimizer, optimizer_options=hyper, seed=seed,
-                   patience=patience, **opts)
+                   patience=patience, X_val=X_test if val else None, Y_val=Y_test if val else None, **opts)
 
 
 def _evolution(method: str) -> Callable[..., TrainerProtocol]:

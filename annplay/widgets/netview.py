@@ -147,6 +147,7 @@ class NetView(ScrollView, can_focus=True):
         self.boxes: list[Box] = []
         self._strips: list[Strip] = []
         self._arrows: tuple[int, int] = (-1, -1)        # header x of ◀ and ▶ (one-layer mode)
+        self.marks: dict[tuple[int, int], str] = {}     # the doctor's (layer, index) → "dead" | "saturated"
 
     # --- data ----------------------------------------------------------------------------
 
@@ -164,6 +165,13 @@ class NetView(ScrollView, can_focus=True):
             self.cursor = (1, 0)
         self.shown_layer = max(1, min(self.shown_layer, max(1, self.hidden_layers)))
         self._rebuild()
+
+    def set_marks(self, marks: dict[tuple[int, int], str]) -> None:
+        """Mark the units the training doctor found dead (✕) or saturated (≈); redraws only on a change."""
+        if marks != self.marks:
+            self.marks = dict(marks)
+            if self.data is not None:
+                self._rebuild()
 
     def _exists(self, neuron: tuple[int, int]) -> bool:
         """True when (layer, index) is a hidden neuron of the network shown."""
@@ -282,6 +290,10 @@ class NetView(ScrollView, can_focus=True):
                 bottom = int(codes[(2 * row + 1) * codes.shape[0] // (2 * th), source_col])
                 self._put(cells, box.x + col, box.y + row, bd.HALF_BLOCK, palette.heat_style(top, bottom))
         neuron = (box.layer, box.index)
+        found = self.marks.get(neuron)
+        if found is not None:                             # the doctor's finding, in the map's top-left cell
+            self._put(cells, box.x, box.y, "✕" if found == "dead" else "≈",
+                      Style(bold=True, color="red" if found == "dead" else "yellow"))
         if neuron == self.selected or (neuron == self.cursor and self.has_focus):
             mark = SELECTED_STYLE if neuron == self.selected else Style(bold=True)
             for row in range(th):

@@ -1,0 +1,375 @@
+"""The training doctor's diagnoses: instruments (:class:`~.instruments.Report`) → findings in words, with fixes.
+
+Codes (the fixed vocabulary): diverged, exploding_gradients, vanishing_gradients, dead_units,
+saturated_units, lr_too_high, lr_too_low, overfitting, underfitting.  A finding is a ``warning``
+when the run is hurt by it and ``info`` when it is worth knowing but harmless so far.  A healthy run
+gets no warning: every threshold below was tuned on healthy set-ups (tests/test_doctor_rules.py and
+benchmarks/doctor.py list them) to leave a margin of at least 2× before a false alarm.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from statistics import median
+from typing import Any
+
+from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes
+from .instruments import Report, Sample
+from .setup import Setup
+
+CODES = ("diverged", "exploding_gradients", "vanishing_gradients", "dead_units", "saturated_units",
+         "lr_too_high", "lr_too_low", "overfitting", "underfitting")
+SEVERITIES = ("warning", "info")
+
+# --- thresholds, each with its source ---------------------------------------------------------------
+# "Stalled": the train loss is still at least this share of the chance loss (the loss of the best constant
+# guess).  CS231n's sanity check: a classifier starts at ln C; not getting well below it means no learning.
+STALLED = 0.85
+# Vanishing gradients: first layer's gradient norm / last layer's below this (AUTOTRAINER flags a ratio of
+# first- to last-layer gradients under 1e-3 in deep nets; our 2- to 8-layer nets stall from ~1e-2; healthy
+# runs measured ≥ 0.1 at the median, own measurement) — a warning only when the run also stalled.
+VANISHING_RATIO = 0.03
+# Exploding gradients: a layer's gradient norm grows this many times over its starting value
+# (DeepDiagnosis "exploding tensor" checks growth; healthy runs grew ≤ 30×, own measurement), or the first
+# layer's is this many times the last's (the mirror image of VANISHING_RATIO).
+EXPLODING_GROWTH = 1e3
+EXPLODING_RATIO = 1e2
+# Dead ReLU units: share of hidden units with z ≤ 0 on every training point.  CS231n: "as much as 40 % of
+# your network can be dead" with a too-high rate; healthy runs here stay below 25 % (own measurement).
+DEAD_SHARE = 0.4
+DEAD_INFO_SHARE = 0.2
+# Saturated tanh/logistic units: share of hidden units flat on ≥ 90 % of the points (see instruments).
+SATURATED_SHARE = 0.5
+# Update-to-weight ratio per update: CS231n says "somewhere around 1e-3"; with a median below 1e-5 over the
+# run the weights hardly move (own measurement: healthy runs ≥ 6e-5, e.g. circle at lr 0.003; runs at
+# 1e-4 and below that stay near chance measured ≤ 6.3e-6).
+UPDATE_LOW = 1e-5
+UPDATE_HIGH = 1e-1
+# Early steps this big (median over layers, first samples) saturate tanh/logistic or kill ReLU units: with
+# such a finding the rate is named as its cause (own measurement: healthy runs' early ratio ≤ 3e-3).
+UPDATE_EARLY_HIGH = 2e-2
+# Oscillating loss: summed over the run, the train loss climbed by at least OSCILLATING_UPS chance losses and
+# at least OSCILLATING_SHARE of all its movement was upwards (the Tuning Playbook: "training instability"
+# shows as a loss that jumps up; healthy runs measured ups ≤ 0.95 and share ≤ 0.32, own measurement).
+OSCILLATING_UPS = 2.0
+OSCILLATING_SHARE = 0.4
+# With dead or saturated units, the rate is named as their cause when the loss climbed by this much (in
+# chance losses), or when this share of the hidden units was already dead or flat at the first sample after
+# the start (CS231n: with a too-high rate "as much as 40 % of your network can be dead" at once).
+CAUSE_UPS = 0.5
+EARLY_FLAT = 0.4
+# Overfitting: the test loss rose from its best by this factor and by this share of the chance loss
+# (Keras EarlyStopping watches val_loss stop improving; own measurement sets the size: healthy runs
+# rose ≤ 1.15× with min_delta under 0.05 × chance).
+OVERFIT_RISE = 1.5
+OVERFIT_DELTA = 0.15
+OVERFIT_INFO_RISE = 1.2
+# Underfitting is a warning only after this many weight updates (the default spiral run sits on a plateau
+# near chance for its first ~4000 updates and then learns: own measurement).
+UNDERFIT_UPDATES = 6000
+MIN_SAMPLES = 4                 # no judgement on fewer samples than this (the run is too short to tell)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnosis: what, how bad, where, in words, the numbers behind it, and the cures."""
+
+    code: str
+    severity: str
+    layer: int | None
+    message: str
+    evidence: dict[str, Any]
+    fixes: tuple[Fix, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "layer": self.layer, "message": self.message,
+                "evidence": self.evidence, "fixes": [f.as_dict() for f in self.fixes]}
+
+
+def _r(x: float, digits: int = 3) -> float:
+    return float(f"{x:.{digits}g}") if math.isfinite(x) else x
+
+
+def _times(x: float) -> str:
+    """A factor in at most 4 characters: 219×, 2e5×."""
+    if not math.isfinite(x):
+        return "∞×"
+    return f"{x:.0f}×" if x < 1000 else f"{x:.0e}".replace("e+0", "e").replace("e+", "e") + "×"
+
+
+def _num(x: float) -> str:
+    """A number in at most 6 characters: 0.25, 1.1, 3e-05, 2e+12."""
+    if not math.isfinite(x):
+        return str(x)
+    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e4):
+        return f"{x:.0e}"
+    return f"{x:.2g}"
+
+
+def _finite(samples: tuple[Sample, ...]) -> list[Sample]:
+    return [s for s in samples if math.isfinite(s.train_loss)]
+
+
+class _Context:
+    """Numbers several rules read, computed once."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.samples = _finite(report.samples)
+        s = self.samples
+        self.enough = len(s) >= MIN_SAMPLES
+        self.chance = report.chance if math.isfinite(report.chance) and report.chance > 0 else math.nan
+        self.start = s[0].train_loss if s else math.nan
+        self.final = s[-1].train_loss if s else math.nan
+        self.best = min((x.train_loss for x in s), default=math.nan)
+        half = s[len(s) // 2:] if s else []
+        self.late = half
+        self.late_min = min((x.train_loss for x in half), default=math.nan)
+        rel = self.final / self.chance if self.chance == self.chance else math.nan
+        self.stalled = self.enough and rel >= STALLED and report.kind != "regression"
+        if report.kind == "regression":
+            self.stalled = self.enough and rel >= STALLED
+        self.progress = (self.start - self.best) / self.start if self.start and self.start > 0 else 0.0
+        losses = [x.train_loss for x in s]
+        steps = [b - a for a, b in zip(losses, losses[1:], strict=False)]
+        up = sum(d for d in steps if d > 0)
+        moved = sum(abs(d) for d in steps)
+        scale = self.chance if self.chance == self.chance else max(self.start, 1e-12)
+        self.ups = up / scale if scale > 0 else 0.0               # how far the loss climbed, in chance losses
+        self.up_share = up / moved if moved > 0 else 0.0          # of all its movement, the share upwards
+        tail = s[-max(1, len(s) // 4):]
+        self.final_smooth = median(x.train_loss for x in tail) if tail else math.nan
+        trained = [x for x in s if x.epoch > 0][:1]
+        units = sum(s[0].units) if s else 0
+        self.early_flat = (sum(trained[0].dead) + sum(trained[0].saturated)) / units if trained and units else 0.0
+        early = [median(x.update_ratios) for x in s if x.update_ratios][:3]
+        self.early_update = max((v for v in early if math.isfinite(v)), default=math.nan)
+
+    def median_late(self, values: list[float]) -> float:
+        vals = [v for v in values if math.isfinite(v)]
+        return median(vals) if vals else math.nan
+
+
+def diagnose(report: Report, setup: Setup) -> list[Finding]:
+    """Findings for a run, warnings first; a healthy run gets no warning."""
+    c = _Context(report)
+    found: list[Finding] = []
+    for rule in (_diverged, _exploding, _vanishing, _dead, _saturated, _lr_high, _lr_low, _overfitting,
+                 _underfitting):
+        f = rule(c, setup, found)
+        if f is not None:
+            found.append(f)
+    found = [_demoted(f, found) for f in found]
+    return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
+
+
+# A warning whose cause is another warning becomes info: the cause is what to fix first.
+CAUSES = {
+    "vanishing_gradients": ("diverged", "lr_too_high", "saturated_units", "dead_units"),
+    "saturated_units": ("diverged", "lr_too_high"),
+    "overfitting": ("diverged", "lr_too_high"),
+    "underfitting": ("diverged", "lr_too_high", "dead_units", "vanishing_gradients", "saturated_units"),
+}
+
+
+def _demoted(f: Finding, found: list[Finding]) -> Finding:
+    causes = set(CAUSES.get(f.code, ())) & _codes(found)
+    if f.severity != "warning" or not causes:
+        return f
+    return replace(f, severity="info")
+
+
+def _codes(found: list[Finding], severity: str = "warning") -> set[str]:
+    return {f.code for f in found if f.severity == severity}
+
+
+# --- the rules ----------------------------------------------------------------------------------------
+
+def _diverged(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    last = c.report.last
+    if c.report.state != "diverged" and (last is None or math.isfinite(last.train_loss)):
+        return None
+    if c.report.family == "backprop":
+        fixes = make_fixes(setup, lower_lr(setup), lower_lr(setup, 100), {"optimizer": "adam", "lr": 0.003})
+    else:
+        fixes = make_fixes(setup, {"sigma": 0.05})
+    return Finding("diverged", "warning", None,
+                   "Diverged: the loss or the weights became infinite. Lower the learning rate.",
+                   {"epoch": c.report.epoch, "lr": setup.lr}, fixes)
+
+
+def _grad_series(c: _Context) -> list[tuple[float, ...]]:
+    return [s.grad_norms for s in c.samples if all(math.isfinite(g) for g in s.grad_norms)]
+
+
+def _exploding(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    if c.report.family != "backprop":
+        return None
+    series = _grad_series(c)
+    if len(series) < 2:
+        return None
+    start = series[0]
+    growth, layer = 0.0, 0
+    for g in series[1:]:
+        for i, (a, b) in enumerate(zip(start, g, strict=True)):
+            if a > 0 and b / a > growth:
+                growth, layer = b / a, i
+    ratios = [g[0] / g[-1] for g in series if g[-1] > 0]
+    top = max(ratios, default=0.0)
+    if growth < EXPLODING_GROWTH and top < EXPLODING_RATIO:
+        return None
+    hurt = "diverged" in _codes(found) or c.stalled or c.ups >= OSCILLATING_UPS
+    if growth >= EXPLODING_GROWTH:
+        msg = f"Exploding gradients: layer {layer + 1}'s grew {_times(growth)} since the start. Lower the rate."
+    else:
+        layer = 0
+        msg = f"Exploding gradients: layer 1's is {_times(top)} the output layer's. Lower the rate."
+    fixes = make_fixes(setup, lower_lr(setup), fewer_layers(setup), {"optimizer": "adam", "lr": 0.003})
+    return Finding("exploding_gradients", "warning" if hurt else "info", layer + 1, msg,
+                   {"growth": _r(growth), "first_last_ratio": _r(top)}, fixes)
+
+
+def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    if c.report.family != "backprop" or len(setup.hidden) < 2 or not c.enough:
+        return None
+    ratios = [s.grad_ratio for s in c.late]
+    ratio = c.median_late(ratios)
+    if not ratio < VANISHING_RATIO:
+        return None
+    if "dead_units" in _codes(found) or "diverged" in _codes(found):
+        return None
+    first = c.median_late([s.grad_norms[0] for s in c.late])
+    hurt = c.stalled
+    acts = set(c.report.activations)
+    candidates = []
+    if acts & {"logistic", "tanh"}:
+        candidates += [activation(setup, "relu"), activation(setup, "tanh") if "logistic" in acts else {}]
+    candidates += [fewer_layers(setup), {"optimizer": "adam", "lr": 0.01}]
+    fixes = make_fixes(setup, *[x for x in candidates if x])
+    factor = _times(1 / ratio if ratio > 0 else math.inf)
+    return Finding("vanishing_gradients", "warning" if hurt else "info", 1,
+                   f"Vanishing gradients: layer 1 gets {factor} less than the output: it barely learns.",
+                   {"first_last_ratio": _r(ratio), "first_layer_grad": _r(first)}, fixes)
+
+
+def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    last = c.report.last
+    if last is None or not any(last.dead) or c.report.family != "backprop":
+        return None
+    total = sum(u for u, a in zip(last.units, c.report.activations, strict=True) if a == "relu")
+    dead = sum(last.dead)
+    share = dead / total if total else 0.0
+    worst = max(range(len(last.dead)), key=lambda i: last.dead[i] / max(1, last.units[i]))
+    whole = last.dead[worst] == last.units[worst]
+    if share < DEAD_INFO_SHARE and not whole:
+        return None
+    severity = "warning" if whole or share >= DEAD_SHARE else "info"
+    fixes = make_fixes(setup, activation(setup, "leaky_relu"), lower_lr(setup), activation(setup, "elu"))
+    where = f"all of layer {worst + 1}" if whole else f"{dead} of {total} units"
+    return Finding("dead_units", severity, worst + 1,
+                   f"Dead ReLU units: {where} output 0 on every point and get no gradient.",
+                   {"dead": list(last.dead), "units": list(last.units), "share": _r(share)}, fixes)
+
+
+def _saturated(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    last = c.report.last
+    if last is None or not any(last.saturated) or not c.enough:
+        return None
+    idx = [i for i, a in enumerate(c.report.activations) if a in ("tanh", "logistic")]
+    total = sum(last.units[i] for i in idx)
+    sat = sum(last.saturated[i] for i in idx)
+    share = sat / total if total else 0.0
+    if share < SATURATED_SHARE:
+        return None
+    worst = max(idx, key=lambda i: last.saturated[i] / max(1, last.units[i]))
+    hurt = c.stalled
+    fixes = make_fixes(setup, lower_lr(setup), activation(setup, "relu"),
+                       {"regularization": "l2", "reg_rate": 0.01})
+    return Finding("saturated_units", "warning" if hurt else "info", worst + 1,
+                   f"Saturated units: {sat} of {total} sit on the flat ends of {c.report.activations[worst]}.",
+                   {"saturated": list(last.saturated), "units": list(last.units), "share": _r(share)}, fixes)
+
+
+def _median_update(c: _Context) -> float:
+    vals = [median(s.update_ratios) for s in c.samples if s.update_ratios]
+    vals = [v for v in vals if math.isfinite(v)]
+    return median(vals) if vals else math.nan
+
+
+def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    if c.report.family != "backprop" or not c.enough:
+        return None
+    warnings = _codes(found)
+    upd = _median_update(c)
+    rising = c.ups >= OSCILLATING_UPS and c.up_share >= OSCILLATING_SHARE
+    big = upd > UPDATE_HIGH
+    dead_high = bool(warnings & {"dead_units", "saturated_units"}) and (
+        c.ups >= CAUSE_UPS or c.early_update > UPDATE_EARLY_HIGH or c.early_flat >= EARLY_FLAT)
+    if "diverged" in warnings or not (rising or big or dead_high):
+        return None
+    if rising:
+        msg = "Learning rate too high: the loss jumps up and down instead of falling."
+    elif big:
+        size = f"{upd:.0%}" if upd < 10 else f"{_num(upd)}×"
+        msg = f"Learning rate too high: each step moves the weights by {size} of their size."
+    else:
+        msg = "Learning rate too high: the first big steps pushed units into their flat zone."
+    fixes = make_fixes(setup, lower_lr(setup), lower_lr(setup, 100))
+    return Finding("lr_too_high", "warning", None, msg,
+                   {"lr": setup.lr, "update_ratio": _r(upd), "early_update_ratio": _r(c.early_update),
+                    "loss_climbs": _r(c.ups), "up_share": _r(c.up_share),
+                    "flat_units_at_first_look": _r(c.early_flat)}, fixes)
+
+
+def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    if c.report.family != "backprop" or not c.enough:
+        return None
+    if _codes(found) & {"diverged", "vanishing_gradients", "dead_units", "saturated_units", "lr_too_high"}:
+        return None
+    upd = _median_update(c)
+    if not (upd < UPDATE_LOW and c.stalled):
+        return None
+    up = {"lr": 0.03} if setup.lr < 0.003 else higher_lr(setup)      # 0.03: the default, which trains
+    fixes = make_fixes(setup, up, higher_lr(setup, 100), {"optimizer": "adam", "lr": 0.01})
+    return Finding("lr_too_low", "warning", None,
+                   f"Learning rate too low: each step moves the weights by only {_num(upd)} of their size.",
+                   {"lr": setup.lr, "update_ratio": _r(upd), "progress": _r(c.progress)}, fixes)
+
+
+def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    tests = [(s.epoch, s.test_loss) for s in c.samples if s.test_loss is not None and math.isfinite(s.test_loss)]
+    if len(tests) < MIN_SAMPLES or not math.isfinite(c.chance):
+        return None
+    best_epoch, best = min(tests, key=lambda t: t[1])
+    final = median(t[1] for t in tests[-3:])
+    gap = final - c.final
+    train_then = next(s.train_loss for s in c.samples if s.epoch == best_epoch)
+    falling = c.final_smooth <= 1.05 * train_then          # the train loss kept falling meanwhile
+    if not (final >= OVERFIT_INFO_RISE * best and gap > 0 and falling):
+        return None
+    severity = "warning" if final >= OVERFIT_RISE * best and final - best >= OVERFIT_DELTA * c.chance else "info"
+    fixes = make_fixes(setup, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01},
+                       {"hidden": tuple(max(2, h // 2) for h in setup.hidden)} if setup.hidden else {})
+    return Finding("overfitting", severity, None,
+                   f"Overfitting: test loss rose from {_num(best)} to {_num(final)} while train loss fell.",
+                   {"best_test_loss": _r(best), "best_epoch": best_epoch, "test_loss": _r(final),
+                    "train_loss": _r(c.final), "gap": _r(gap)}, fixes)
+
+
+def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    if not c.stalled or _codes(found) - {"underfitting"}:
+        return None
+    late = [s.train_loss for s in c.late]
+    if not late or (late[0] - late[-1]) > 0.02 * c.chance:         # still falling: not plateaued yet
+        return None
+    updates = c.report.epoch * c.report.updates_per_epoch
+    severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES else "info"
+    bigger = tuple(h * 2 for h in setup.hidden) if setup.hidden else (8,)
+    fixes = make_fixes(setup, {"hidden": bigger}, higher_lr(setup, 3), {"optimizer": "adam", "lr": 0.01})
+    return Finding("underfitting", severity, None,
+                   "Underfitting: the train loss stays near chance; the net learned almost nothing.",
+                   {"train_loss": _r(c.final), "chance_loss": _r(c.chance), "updates": updates}, fixes)
+
+
+__all__ = ["Finding", "diagnose", "CODES", "SEVERITIES"]

@@ -1,0 +1,81 @@
+"""Concrete set-up changes the doctor offers, each with the share code of the fixed set-up.
+
+A fix is a few setting changes (``activation=leaky_relu``, ``lr=0.003``); :func:`make_fixes`
+drops the ones that change nothing or that the set-up's checks refuse, so every offered fix loads.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .settings import LEARNING_RATES, SETTINGS, SettingError
+from .setup import Setup
+from .sharecode import encode, format_value
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One ranked cure: the changes, a short label naming them, and the share code of the fixed set-up."""
+
+    label: str
+    changes: tuple[tuple[str, Any], ...]
+    code: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "changes": dict(self.changes), "setup": self.code}
+
+
+def nice(value: float) -> float:
+    """The learning rate of the app's list nearest to ``value`` on a log scale (0.2 → 0.3, 0.004 → 0.003)."""
+    if not (value > 0 and math.isfinite(value)):
+        return value
+    return min(LEARNING_RATES, key=lambda r: abs(math.log(r / value)))
+
+
+def label_of(changes: dict[str, Any]) -> str:
+    """'activation=leaky_relu lr=0.003' (values as share codes write them)."""
+    return " ".join(f"{k}={format_value(SETTINGS[k], v)}" for k, v in changes.items())
+
+
+def make_fixes(setup: Setup, *candidates: dict[str, Any]) -> tuple[Fix, ...]:
+    """The candidates (best first) that change ``setup`` and pass its checks, each with its share code."""
+    out: list[Fix] = []
+    seen: set[Setup] = set()
+    for changes in candidates:
+        try:
+            fixed = setup.with_(**changes).validate()
+        except (SettingError, ValueError):
+            continue
+        if fixed == setup or fixed in seen:
+            continue
+        seen.add(fixed)
+        out.append(Fix(label_of(changes), tuple(changes.items()), encode(fixed)))
+    return tuple(out)
+
+
+def lower_lr(setup: Setup, factor: float = 10.0) -> dict[str, Any]:
+    return {"lr": max(1e-5, nice(setup.lr / factor))}
+
+
+def higher_lr(setup: Setup, factor: float = 10.0) -> dict[str, Any]:
+    return {"lr": min(10.0, nice(setup.lr * factor))}
+
+
+def fewer_layers(setup: Setup, keep: int = 2) -> dict[str, Any]:
+    hidden = tuple(setup.hidden[:keep])
+    changes: dict[str, Any] = {"hidden": hidden}
+    if setup.layer_activations:
+        changes["layer_activations"] = tuple(setup.layer_activations[:keep])
+    return changes
+
+
+def activation(setup: Setup, name: str) -> dict[str, Any]:
+    changes: dict[str, Any] = {"activation": name}
+    if setup.layer_activations:
+        changes["layer_activations"] = ()
+    return changes
+
+
+__all__ = ["Fix", "make_fixes", "nice", "label_of", "lower_lr", "higher_lr", "fewer_layers", "activation"]

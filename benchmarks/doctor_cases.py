@@ -1,0 +1,100 @@
+"""Set-ups the doctor was calibrated on: healthy ones (no warning allowed) and sick ones (expected codes).
+
+``python benchmarks/doctor_cases.py`` trains each through a Session (as ``annplay train`` does) and prints
+its warnings and infos, with the key numbers, so that the thresholds in engine/diagnosis.py can be checked.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from annplay.core.session import Session
+from annplay.engine.setup import Setup
+
+# (set-up settings, expected warning codes: () for healthy)
+HEALTHY: list[dict] = [
+    {"epochs": 300}, {"epochs": 1000, "seed": 1}, {"dataset": "xor", "epochs": 300},
+    {"dataset": "circle", "epochs": 300}, {"dataset": "gauss", "epochs": 300},
+    {"dataset": "circle", "activation": "relu", "epochs": 300},
+    {"dataset": "xor", "activation": "relu", "lr": 0.1, "epochs": 300},
+    {"dataset": "spiral", "activation": "relu", "hidden": (16, 16), "epochs": 500, "seed": 3},
+    {"dataset": "circle", "optimizer": "adam", "lr": 0.01, "epochs": 300},
+    {"dataset": "spiral", "optimizer": "adam", "lr": 0.01, "epochs": 500},
+    {"dataset": "spiral", "optimizer": "momentum", "lr": 0.01, "epochs": 500},
+    {"dataset": "xor", "batch_size": 1, "epochs": 100},
+    {"dataset": "circle", "batch_size": 256, "lr": 0.3, "epochs": 1000},
+    {"dataset": "spiral", "hidden": (8, 8, 8, 8), "epochs": 500},
+    {"dataset": "circle", "activation": "logistic", "lr": 0.3, "epochs": 500},
+    {"dataset": "xor", "activation": "elu", "epochs": 300},
+    {"dataset": "circle", "activation": "leaky_relu", "epochs": 300},
+    {"dataset": "xor", "trainer": "es", "epochs": 100}, {"dataset": "xor", "trainer": "ga", "epochs": 100},
+    {"dataset": "circle", "trainer": "ga", "activation": "step", "epochs": 100},
+    {"dataset": "iris", "lr": 0.1, "epochs": 500},
+    {"dataset": "spiral", "noise": 30, "epochs": 300},
+    {"dataset": "circle", "dtype": "float32", "epochs": 300},
+    {"dataset": "spiral", "epochs": 100, "seed": 5},
+    {"dataset": "circle", "epochs": 20},
+    {"dataset": "circle", "features": ("x1", "x2", "x1sq", "x2sq"), "hidden": (), "epochs": 300},
+    {"dataset": "moons", "epochs": 300}, {"dataset": "checkerboard", "hidden": (16, 16), "epochs": 500},
+    {"dataset": "rings3", "epochs": 300}, {"dataset": "blobs", "epochs": 300},
+    {"dataset": "plane", "epochs": 300}, {"dataset": "multigauss", "epochs": 300},
+    {"dataset": "sine", "epochs": 300}, {"dataset": "reg-maximum", "epochs": 300},
+    {"dataset": "reg-argmax", "epochs": 300}, {"dataset": "penguins", "epochs": 300},
+    {"dataset": "spiral", "hidden": (8,) * 6, "activation": "relu", "epochs": 300},
+    {"dataset": "spiral", "hidden": (16,) * 6, "activation": "elu", "lr": 0.3, "epochs": 300},
+    {"dataset": "spiral", "lr": 0.1, "epochs": 300}, {"dataset": "circle", "lr": 0.3, "epochs": 300},
+    {"dataset": "spiral", "epochs": 2000},
+    {"dataset": "xor", "optimizer": "adam", "lr": 0.001, "epochs": 300},
+    {"dataset": "circle", "lr": 0.003, "epochs": 300},
+    {"dataset": "spiral", "regularization": "l2", "reg_rate": 0.001, "epochs": 1000},
+    {"dataset": "circle", "dropout": 0.2, "epochs": 300},
+    {"dataset": "gauss", "trainer": "es", "epochs": 50},
+    {"dataset": "spiral", "patience": 50, "epochs": 3000},
+]
+SICK: list[tuple[dict, tuple[str, ...]]] = [
+    ({"dataset": "spiral", "hidden": (8,) * 6, "activation": "logistic", "epochs": 300}, ("vanishing_gradients",)),
+    ({"dataset": "circle", "hidden": (8, 8), "activation": "relu", "lr": 2.0, "epochs": 300}, ("dead_units",)),
+    ({"dataset": "spiral", "epochs": 5000}, ("overfitting",)),
+    ({"dataset": "circle", "hidden": (6, 6, 6), "activation": "relu", "lr": 1.0, "seed": 2, "epochs": 200},
+     ("dead_units",)),
+    ({"dataset": "spiral", "lr": 10.0, "epochs": 300}, ("lr_too_high",)),
+    ({"dataset": "circle", "lr": 0.00001, "epochs": 300}, ("lr_too_low",)),
+    ({"dataset": "xor", "lr": 10.0, "activation": "relu", "epochs": 200}, ("dead_units", "lr_too_high")),
+    ({"dataset": "xor", "hidden": (), "epochs": 300}, ("underfitting",)),
+    ({"dataset": "spiral", "regularization": "l2", "reg_rate": 0.01, "epochs": 1000}, ("underfitting",)),
+    ({"dataset": "reg-maximum", "lr": 3.0, "epochs": 200}, ("diverged",)),
+    ({"dataset": "spiral", "optimizer": "adam", "lr": 0.3, "epochs": 300}, ("lr_too_high",)),
+    ({"dataset": "spiral", "activation": "logistic", "lr": 3.0, "epochs": 300}, ("lr_too_high",)),
+    ({"dataset": "spiral", "optimizer": "momentum", "lr": 1.0, "epochs": 300}, ("lr_too_high",)),
+    ({"dataset": "circle", "activation": "tanh", "lr": 3.0, "epochs": 300}, ("lr_too_high",)),
+    ({"dataset": "spiral", "hidden": (8,) * 6, "activation": "linear", "lr": 0.1, "epochs": 300}, ("underfitting",)),
+]
+
+
+def run(settings: dict) -> tuple[list, float]:
+    session = Session(Setup(**settings))
+    t = time.perf_counter()
+    while not session.done():
+        session.run_for(1.0, metrics=False)
+    return session.diagnosis(), time.perf_counter() - t
+
+
+def main() -> int:
+    bad = 0
+    for settings, expect in [(h, ()) for h in HEALTHY] + SICK:
+        found, secs = run(settings)
+        warn = sorted(f.code for f in found if f.severity == "warning")
+        info = sorted(f.code for f in found if f.severity == "info")
+        ok = set(expect) <= set(warn) and (bool(expect) or not warn)
+        bad += not ok
+        print(f"{'ok ' if ok else 'BAD'} {settings} warn={warn} info={info} ({secs:.1f}s)")
+        if not ok or "-v" in sys.argv:
+            for f in found:
+                print("     ", f.code, f.severity, f.evidence)
+    print(f"{bad} wrong")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

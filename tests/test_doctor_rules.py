@@ -1,0 +1,194 @@
+"""The doctor's rules: each one triggered by a set-up (or a hand-made report) that must trigger it, and kept
+quiet on healthy set-ups.  End to end through ``annplay train --json`` as the hidden checks run it."""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annplay.cli import main
+from annplay.engine.diagnosis import CODES, diagnose
+from annplay.engine.instruments import Report, Sample
+from annplay.engine.setup import Setup
+from annplay.engine.sharecode import decode
+
+LN2 = math.log(2)
+
+
+def report(losses, tests=None, grads=None, ratios=None, dead=None, saturated=None, units=(8, 8),
+           acts=("tanh", "tanh"), state="running", family="backprop", upe=25, every=10) -> Report:
+    n = len(losses)
+    samples = []
+    for i, loss in enumerate(losses):
+        samples.append(Sample(
+            epoch=i * every, train_loss=loss, test_loss=None if tests is None else tests[i],
+            grad_norms=(grads or [(0.1,) * (len(units) + 1)] * n)[i],
+            weight_norms=(1.0,) * (len(units) + 1),
+            update_ratios=None if i == 0 else (ratios or [(1e-3,) * (len(units) + 1)] * n)[i],
+            dead=(dead or [(0,) * len(units)] * n)[i], saturated=(saturated or [(0,) * len(units)] * n)[i],
+            units=units))
+    return Report(family, "binary", acts, LN2, tuple(samples), state, (n - 1) * every, tests is not None, upe)
+
+
+def warnings(rep: Report, setup: Setup | None = None) -> set[str]:
+    return {f.code for f in diagnose(rep, setup or Setup()) if f.severity == "warning"}
+
+
+FALLING = [0.7 * 0.8 ** i for i in range(20)]
+
+
+def test_a_falling_loss_gets_no_finding() -> None:
+    assert diagnose(report(FALLING, tests=[x * 1.1 for x in FALLING]), Setup()) == []
+
+
+def test_diverged() -> None:
+    rep = report([0.7, 0.6, 0.5, math.inf], state="diverged")
+    assert "diverged" in warnings(rep)
+
+
+def test_exploding_gradients() -> None:
+    grads = [(0.1, 0.1, 0.1)] * 5 + [(500.0, 200.0, 100.0)] * 5
+    rep = report([0.7, 0.6, 0.5, 0.9, 2.0, 0.7, 3.0, 0.6, 4.0, 5.0], grads=grads)
+    assert "exploding_gradients" in warnings(rep)
+    assert "exploding_gradients" not in warnings(report(FALLING[:10], grads=[(0.1, 0.1, 0.1)] * 10))
+
+
+def test_vanishing_gradients_only_when_the_run_stalls() -> None:
+    grads = [(1e-5, 1e-4, 1e-2)] * 10
+    stalled = report([0.70] + [0.693] * 9, grads=grads, acts=("logistic", "logistic"))
+    assert "vanishing_gradients" in warnings(stalled, Setup(activation="logistic"))
+    learning = report(FALLING[:10], grads=grads)
+    assert "vanishing_gradients" not in warnings(learning)
+
+
+def test_dead_units_when_a_whole_layer_or_most_units_died() -> None:
+    dead = [(0, 0)] * 3 + [(0, 8)] * 7
+    rep = report([0.693] * 10, dead=dead, acts=("relu", "relu"))
+    assert warnings(rep, Setup(activation="relu")) == {"dead_units"}
+    at_once = report([0.693] * 10, dead=[(0, 0)] + [(0, 8)] * 9, acts=("relu", "relu"))
+    assert warnings(at_once, Setup(activation="relu")) == {"dead_units", "lr_too_high"}
+    few = report(FALLING[:10], dead=[(1, 0)] * 10, acts=("relu", "relu"))
+    assert diagnose(few, Setup(activation="relu")) == []
+
+
+def test_saturated_units_warn_only_when_stalled() -> None:
+    sat = [(0, 0)] * 3 + [(8, 8)] * 7                       # saturated slowly: not the rate's first steps
+    assert "saturated_units" in warnings(report([0.69] * 10, saturated=sat))
+    assert "saturated_units" not in warnings(report(FALLING[:10], saturated=sat))
+
+
+def test_lr_too_high_from_a_jumping_loss() -> None:
+    jumpy = [0.7, 0.3, 1.2, 0.4, 1.5, 0.5, 1.4, 0.3, 1.3, 0.6]
+    assert "lr_too_high" in warnings(report(jumpy))
+
+
+def test_lr_too_low_from_tiny_updates_and_no_progress() -> None:
+    rep = report([0.7] + [0.699] * 9, ratios=[(1e-7, 1e-7, 1e-7)] * 10)
+    assert warnings(rep) == {"lr_too_low"}
+
+
+def test_overfitting_needs_test_loss_rising_while_train_loss_falls() -> None:
+    tests = [0.7, 0.5, 0.4, 0.3, 0.3, 0.35, 0.45, 0.55, 0.6, 0.65]
+    assert "overfitting" in warnings(report(FALLING[:10], tests=tests))
+    mild = [0.7, 0.5, 0.4, 0.3, 0.3, 0.31, 0.31, 0.32, 0.32, 0.33]       # noise, not overfitting
+    assert "overfitting" not in warnings(report(FALLING[:10], tests=mild))
+
+
+def test_underfitting_after_enough_updates() -> None:
+    flat = [0.8, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693]
+    assert "underfitting" in warnings(report(flat, every=100))
+    assert "underfitting" not in warnings(report(flat, every=1))     # 225 updates: too early to say
+
+
+def test_causes_demote_their_consequences() -> None:
+    grads = [(1e-6, 1e-5, 1e-2)] * 10
+    jumpy = [0.7, 0.3, 1.2, 0.4, 1.5, 0.5, 1.4, 0.3, 1.3, 0.69]
+    rep = report(jumpy, grads=grads, saturated=[(8, 8)] * 10)
+    found = {f.code: f.severity for f in diagnose(rep, Setup())}
+    assert found["lr_too_high"] == "warning"
+    assert found["saturated_units"] == "info"
+
+
+# --- end to end: annplay train --json ---------------------------------------------------------------
+
+def train_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    code = main(["train", *args, "--json"])
+    assert code in (0, 1)
+    return json.loads(capsys.readouterr().out)
+
+
+def warning_codes(result: dict) -> set[str]:
+    return {f["code"] for f in result["diagnosis"] if f["severity"] == "warning"}
+
+
+SICK = [
+    (("--dataset", "spiral", "--layers", "8,8,8,8,8,8", "--activation", "logistic", "--epochs", "300"),
+     {"vanishing_gradients"}),
+    (("--dataset", "circle", "--layers", "8,8", "--activation", "relu", "--lr", "2", "--epochs", "300"),
+     {"dead_units", "lr_too_high"}),
+    (("--dataset", "spiral", "--epochs", "5000"), {"overfitting"}),
+    (("--dataset", "circle", "--layers", "6,6,6", "--activation", "relu", "--lr", "1", "--seed", "2",
+      "--epochs", "200"), {"dead_units"}),
+    (("--dataset", "spiral", "--optimizer", "adam", "--lr", "0.3", "--epochs", "300"), {"lr_too_high"}),
+    (("--dataset", "circle", "--lr", "0.00001", "--epochs", "300"), {"lr_too_low"}),
+    (("--dataset", "reg-maximum", "--lr", "3", "--epochs", "200"), {"diverged"}),
+    (("--dataset", "xor", "--layers", "none", "--epochs", "300"), {"underfitting"}),
+]
+HEALTHY = [
+    ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"), ("--dataset", "circle", "--activation", "relu"),
+    ("--dataset", "spiral", "--optimizer", "adam", "--lr", "0.01", "--epochs", "500"),
+    ("--dataset", "iris", "--lr", "0.1", "--epochs", "300"), ("--dataset", "sine", "--epochs", "300"),
+    ("--dataset", "xor", "--trainer", "es", "--epochs", "60"),
+    ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--epochs", "60"),
+    ("--dataset", "moons", "--batch-size", "256", "--lr", "0.3", "--epochs", "1000"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), SICK, ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+def test_sick_setups_are_diagnosed(capsys: pytest.CaptureFixture[str], args: tuple, expected: set[str]) -> None:
+    result = train_json(capsys, *args)
+    assert expected <= warning_codes(result)
+    for finding in result["diagnosis"]:
+        assert finding["code"] in CODES
+        assert len(textwrap.wrap(finding["message"], 40)) <= 2, finding["message"]
+        for fix in finding["fixes"]:
+            assert decode(fix["setup"]) is not None
+
+
+@pytest.mark.parametrize("args", HEALTHY, ids=" ".join)
+def test_healthy_setups_get_no_warning(capsys: pytest.CaptureFixture[str], args: tuple) -> None:
+    assert warning_codes(train_json(capsys, *args)) == set()
+
+
+def test_the_report_says_no_problems_found(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--dataset", "xor", "--epochs", "200", "--no-plot"]) == 0
+    out = capsys.readouterr().out
+    assert "Diagnosis" in out and "no problems found" in out
+
+
+def test_the_report_names_the_problem_and_a_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["train", "--dataset", "circle", "--layers", "8,8", "--activation", "relu", "--lr", "2",
+          "--epochs", "300", "--no-plot"])
+    out = capsys.readouterr().out
+    assert "dead_units" in out and "activation=leaky_relu" in out and "ap1:" in out
+
+
+finite_or_not = st.one_of(st.floats(min_value=0, max_value=1e6), st.sampled_from([0.0, math.inf, math.nan, 1e-300]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(losses=st.lists(finite_or_not, min_size=1, max_size=12), grad=finite_or_not, ratio=finite_or_not,
+       dead=st.integers(0, 8), state=st.sampled_from(["running", "diverged", "stopped"]))
+def test_diagnose_never_raises_and_speaks_the_vocabulary(losses, grad, ratio, dead, state) -> None:
+    n = len(losses)
+    rep = report(losses, tests=list(reversed(losses)), grads=[(grad, 1.0, grad)] * n, ratios=[(ratio,) * 3] * n,
+                 dead=[(dead, 0)] * n, saturated=[(0, dead)] * n, acts=("relu", "tanh"), state=state)
+    for finding in diagnose(rep, Setup(activation="relu")):
+        assert finding.code in CODES and finding.severity in ("warning", "info")
+        assert len(textwrap.wrap(finding.message, 40)) <= 2
+        json.dumps(finding.as_dict(), allow_nan=True)

@@ -1,0 +1,81 @@
+"""Pilot tests of the Doctor view widget on its own: findings in words, per-layer lines, fixes by key and tap."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+
+from annplay.core.doctor import doctor_report
+from annplay.core.session import Session
+from annplay.engine.setup import Setup
+from annplay.widgets.doctor import DoctorView, layer_line, sparkline, warning_line
+
+from .conftest import screen_text
+
+
+def sick_report():
+    session = Session(Setup(dataset="circle", hidden=(8, 8), activation="relu", lr=2.0, epochs=300))
+    while not session.done():
+        session.run_for(1.0, metrics=False)
+    return doctor_report(session)
+
+
+class Host(App):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: list[DoctorView.FixChosen] = []
+
+    def compose(self) -> ComposeResult:
+        yield DoctorView(id="doctor")
+
+    def on_doctor_view_fix_chosen(self, message: DoctorView.FixChosen) -> None:
+        self.chosen.append(message)
+
+
+def test_sparkline_is_on_a_log_scale() -> None:
+    assert sparkline([1e-4, 1e-2, 1.0], 1e-4, 1.0, width=3) == "▁▅█"
+    assert sparkline([0.0, float("nan")], 1e-4, 1.0, width=2) == "  "
+
+
+def test_a_layer_line_fits_forty_columns() -> None:
+    report = sick_report()
+    for layer in report.layers:
+        assert layer_line(layer, 1e-6, 1.0).cell_len <= 40
+    assert report.layers[1].dead == 8 and "8/8dead" in layer_line(report.layers[1], 1e-6, 1.0).plain
+
+
+def test_the_message_line_names_a_new_warning_once() -> None:
+    report = sick_report()
+    assert warning_line(report, None).startswith("Doctor: dead units")
+    assert warning_line(report, report) == ""
+
+
+@pytest.mark.parametrize("size", [(40, 20), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_findings_show_and_a_key_or_tap_chooses_the_fix(size) -> None:
+    app = Host()
+    report = sick_report()
+    async with app.run_test(size=size) as pilot:
+        view = app.query_one(DoctorView)
+        view.show(report)
+        await pilot.pause()
+        text = "\n".join(screen_text(app))
+        assert "Dead ReLU units" in text
+        assert "1 try activation=leaky_relu" in text
+        view.focus()
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.chosen and app.chosen[-1].fix.label == "activation=leaky_relu"
+        await pilot.click("#doctor-fix-1")
+        await pilot.pause()
+        assert app.chosen[-1].code == report.findings[1].code
+
+
+async def test_a_healthy_run_says_so() -> None:
+    session = Session(Setup(dataset="xor", epochs=100))
+    while not session.done():
+        session.run_for(1.0, metrics=False)
+    app = Host()
+    async with app.run_test(size=(40, 20)) as pilot:
+        app.query_one(DoctorView).show(doctor_report(session))
+        await pilot.pause()
+        assert "No problems found" in "\n".join(screen_text(app))
