@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
@@ -39,9 +40,13 @@ class ShareScreen(TapSafe, ModalScreen[None]):
     ShareScreen .title { text-style: bold; }
     ShareScreen .hint { color: $text-muted; }
     ShareScreen TextArea { height: auto; max-height: 12; }
+    ShareScreen #share-link { max-height: 4; }
+    ShareScreen Button { width: auto; min-width: 0; margin: 0 0; }
     """
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("k", "close", "Close", show=False)]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("k", "close", "Close", show=False),
+                Binding("l", "copy_link", "Copy link", tooltip="copy the TF Playground link to the clipboard"),
+                Binding("c", "copy_code", "Copy code", show=False, tooltip="copy the share code again")]
 
     def __init__(self, setup: Setup, hidden: frozenset[str] = frozenset(),
                  drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
@@ -61,6 +66,7 @@ class ShareScreen(TapSafe, ModalScreen[None]):
                 yield Static("TF Playground link", classes="title")
                 yield TextArea(self.link, id="share-link", read_only=True, soft_wrap=True, compact=True,
                                show_line_numbers=False)
+                yield Button("Copy link (l)", id="copy-link", compact=True)
             else:
                 yield Static(f"No TF Playground link: {self.why_no_link}", id="share-link-why", markup=False)
             yield Static("escape: close", classes="hint")
@@ -72,6 +78,22 @@ class ShareScreen(TapSafe, ModalScreen[None]):
         area = self.query_one("#share-code", TextArea)
         area.focus()
         area.select_all()
+
+    def action_copy_link(self) -> None:
+        """Put the TF Playground link on the clipboard (a phone cannot select 15 wrapped lines by hand)."""
+        if self.link:
+            self.app.copy_to_clipboard(self.link)
+            self.notify("TF Playground link copied (where the terminal allows)", timeout=3)
+
+    def action_copy_code(self) -> None:
+        if self.code:
+            self.app.copy_to_clipboard(self.code)
+            self.notify("share code copied (where the terminal allows)", timeout=3)
+
+    @on(Button.Pressed, "#copy-link")
+    def _copy_link_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_copy_link()
 
     def action_close(self) -> None:
         """Back to the playground."""

@@ -57,3 +57,23 @@ async def test_a_drawing_too_big_for_a_code_is_refused_in_words(size):
         assert not app.screen.query("#share-code")
         text = " ".join(line.strip() for line in screen_text(app))
         assert f"at most {MAX_DRAWN_POINTS}" in text
+
+
+async def test_the_tf_link_can_be_copied_by_key_and_by_tap(size):
+    app = PlaygroundApp(Setup(dataset="xor", lr=0.1))
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append                    # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ShareScreen), "the share panel")
+        link = app.screen.link
+        assert link and copied == [app.screen.code]
+        area = app.screen.query_one("#share-link", TextArea)
+        assert area.size.height <= 4                          # wrapped, but the button stays on screen
+        await pilot.press("l")
+        assert copied[-1] == link
+        copied.clear()
+        await pilot.click("#copy-link")
+        assert copied == [link]
+        assert all(len(line) <= size[0] for line in screen_text(app))
