@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import select
 import signal
+import sys
+import threading
+import time
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -14,11 +20,59 @@ from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 
 from annplay.engine.setup import Setup
+from annplay.widgets.keybar import BarBinding
 
 if TYPE_CHECKING:
     from annplay.core.lessons import Lesson
 
-QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+EXIT_GRACE = 3.0       # seconds a signalled app has to leave cleanly before the process ends itself
+
+
+def exit_soon(code: int, grace: float = EXIT_GRACE) -> None:
+    """End the process with ``code`` after ``grace`` seconds unless it has ended by then (a daemon thread).
+
+    A terminal that is gone (a closed pty, a dropped browser) can block Textual's shutdown for ever in its writer
+    thread (``App._shutdown → WriterThread.write → Queue.put``): a signalled app must still be gone in seconds."""
+    def end() -> None:
+        time.sleep(grace)
+        os._exit(code)
+
+    threading.Thread(target=end, name="annplay-exit-soon", daemon=True).start()
+
+
+def watch_terminal(app: PlaygroundApp, fd: int | None = None) -> None:
+    """A daemon thread that notices the terminal (or textual-serve's pipe) going away, without reading from it:
+    the app then leaves like q, and the process ends within EXIT_GRACE seconds whatever happens.
+
+    A closed terminal window whose pty was not the app's controlling terminal sends no SIGHUP; before this, such
+    apps ran on (or hung in Textual's shutdown) with nobody to see them."""
+    if not hasattr(select, "poll"):
+        return
+    if fd is None:
+        stdin = sys.__stdin__
+        if stdin is None:
+            return
+        try:
+            fd = stdin.fileno()
+        except (OSError, ValueError):
+            return
+    poller = select.poll()
+    poller.register(fd, 0)                              # no events asked: POLLHUP, POLLERR, POLLNVAL still come
+
+    def watch() -> None:
+        while True:
+            try:
+                events = poller.poll(500)
+            except (OSError, ValueError):
+                return
+            if any(event & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _fd, event in events):
+                break
+        exit_soon(129)
+        with contextlib.suppress(Exception):
+            app.call_from_thread(app.leave)
+
+    threading.Thread(target=watch, name="annplay-terminal-watch", daemon=True).start()
 
 
 class SafeCommandPalette(CommandPalette):
@@ -46,10 +100,11 @@ class PlaygroundApp(App[None]):
     BINDINGS = [
         # priority: also over help and dialogs (modal screens hide the app's other bindings); a focused text box
         # still gets q as a letter (Textual leaves keys an Input consumes to it), ctrl+c quits even there
-        Binding("q", "quit", "Quit", priority=True,
-                tooltip="from every screen, as does ctrl+c; in a text box q is a letter (escape first)"),
+        BarBinding("q", "quit", "Quit", priority=True, rank=1,
+                   tooltip="from every screen, as does ctrl+c; in a text box q is a letter (escape first)"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="also in a text box"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        BarBinding("ctrl+p", "command_palette", "Commands", key_display="^p", rank=8,
+                   tooltip="every action and every setting value, searchable"),
     ]
     ENABLE_COMMAND_PALETTE = True
 
@@ -71,28 +126,34 @@ class PlaygroundApp(App[None]):
             screen.session.set_drawn(self.drawn)
         self.push_screen(screen)
         if self.model is not None:
-            screen.call_after_refresh(screen.load_weights, self.model)
+            screen.call_after_refresh(screen.setups.load_weights, self.model)
         if self.lesson is not None:
-            screen.lesson = self.lesson          # its goal is checked from the first frame
-            screen.call_after_refresh(screen.show_lessons, self.lesson)
+            screen.lessons.lesson = self.lesson          # its goal is checked from the first frame
+            screen.call_after_refresh(screen.lessons.show_lessons, self.lesson)
         self._handle_quit_signals(install=True)
 
     def on_unmount(self) -> None:
         self._handle_quit_signals(install=False)
 
     def _handle_quit_signals(self, *, install: bool) -> None:
-        """SIGTERM and SIGHUP leave like q, so Textual restores the terminal (alternate screen, raw mode, mouse)."""
+        """SIGTERM, SIGHUP and SIGQUIT leave like q, so Textual restores the terminal (alternate screen, raw mode,
+        mouse); if leaving hangs (the terminal is gone), the process ends itself within EXIT_GRACE seconds."""
         if self.is_headless:                              # tests: leave the test runner's handlers alone
             return
         loop = asyncio.get_running_loop()
         for number in QUIT_SIGNALS:
             try:
                 if install:
-                    loop.add_signal_handler(number, self.leave)
+                    loop.add_signal_handler(number, self._signalled, number)
                 else:
                     loop.remove_signal_handler(number)
             except (NotImplementedError, RuntimeError, ValueError):   # no signals here (Windows, not main thread)
                 pass
+
+    def _signalled(self, number: int) -> None:
+        """A quit signal: leave, and make sure the process ends even if leaving cannot finish."""
+        exit_soon(128 + number)
+        self.leave()
 
     def leave(self) -> None:
         """Stop training and exit (the worker stops within one chunk); q, ctrl+c, SIGTERM and SIGHUP."""
@@ -117,28 +178,27 @@ class PlaygroundApp(App[None]):
         """The palette: every playground action (from its bindings) and every value of every setting that applies
         (from the settings table)."""
         yield from super().get_system_commands(screen)
-        from annplay.screens.help import as_bindings
         from annplay.screens.playground import PlaygroundScreen
         from annplay.widgets.control_panel import palette_entries
-        from annplay.widgets.weights import WeightEditor
 
         if not isinstance(screen, PlaygroundScreen):
             return
-        for binding in as_bindings(screen.BINDINGS):
-            if binding.description:
-                key = self.get_key_display(binding)
-                yield SystemCommand(binding.description, f"key {key}", partial(screen.run_action, binding.action))
-        for widget in screen.panel_widgets():
-            for binding in as_bindings(widget.BINDINGS):
-                if binding.description and binding.show:
-                    key = self.get_key_display(binding)
-                    yield SystemCommand(f"{binding.description} ({widget.PANEL_NAME})", f"key {key}",
-                                        partial(widget.run_action, binding.action))
+        seen: set[str] = set()
+        for binding, owner in screen.key_bindings():
+            if not binding.description or owner is self or binding.action in seen or (owner and not binding.show):
+                continue
+            seen.add(binding.action)
+            key, target = self.get_key_display(binding), owner if owner is not None else screen
+            where = f" ({owner.PANEL_NAME})" if owner is not None and hasattr(owner, "PANEL_NAME") else ""
+            yield SystemCommand(f"{binding.description}{where}", f"key {key}",
+                                partial(target.run_action, binding.action))
         for entry in palette_entries(screen.session):
-            action = partial(screen.choose_data, entry.data) if entry.data is not None \
-                else partial(screen.change_settings, entry.changes)
+            action = partial(screen.changes.choose_data, entry.data) if entry.data is not None \
+                else partial(screen.changes.change_settings, entry.changes)
             yield SystemCommand(entry.title, entry.help, action, discover=False)
         if screen.panel == "weights":                       # the editor's own choices while it is open
+            from annplay.widgets.weights import WeightEditor
+
             for choice in screen.query_one(WeightEditor).choices():
                 for value, text in zip(choice.values, choice.labels, strict=True):
                     yield SystemCommand(f"{choice.title}: {text}", f"set {choice.title.lower()} to {text}",
@@ -150,7 +210,9 @@ def run(setup: Setup | None = None, hidden: Iterable[str] = (), *, model: str | 
     """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid;
     ``model``: weights to load (a set-up file's [model]); ``lesson``: the lesson to open with (its card first);
     ``drawn``: drawn points to train on (a share code's)."""
-    PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson, drawn=drawn).run()
+    app = PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson, drawn=drawn)
+    watch_terminal(app)
+    app.run()
 
 
 if __name__ == "__main__":

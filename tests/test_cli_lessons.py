@@ -67,30 +67,3 @@ def test_a_broken_lesson_file(tmp_path, capsys):
     assert main(["play", "--lesson", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(path) in err
-
-
-# --- annplay serve (browser mode): address checks and the missing extra; no real-browser test yet -------------
-
-def test_serve_checks_its_address(capsys, monkeypatch):
-    from annplay import serve as web
-
-    assert web.is_loopback("127.0.0.1") and web.is_loopback("::1") and web.is_loopback("localhost")
-    assert not web.is_loopback("0.0.0.0") and not web.is_loopback("192.168.1.5")
-    assert web.warning_for("127.0.0.1") == "" and "0.0.0.0" in web.warning_for("0.0.0.0")
-    assert main(["serve", "--port", "0"]) == 2
-    assert "--port: 0 is not a port number" in capsys.readouterr().err
-    served = []
-    monkeypatch.setattr(web, "serve", lambda host, port: served.append((host, port)))
-    monkeypatch.setitem(__import__("sys").modules, "textual_serve", object())
-    assert main(["serve"]) == 0 and served == [("127.0.0.1", 8000)]
-    assert capsys.readouterr().err == ""
-    assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0 and served[-1] == ("0.0.0.0", 8123)
-    assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
-
-
-def test_serve_without_the_extra_says_how_to_get_it(capsys, monkeypatch):
-    monkeypatch.setitem(__import__("sys").modules, "textual_serve", None)     # import fails
-    assert main(["serve"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and 'pip install "annplay[web]"' in err
-

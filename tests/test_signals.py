@@ -40,7 +40,8 @@ def _read_until(fd: int, proc: subprocess.Popen[bytes], done: Callable[[bytes], 
             return
 
 
-@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT],
+                         ids=["SIGTERM", "SIGHUP", "SIGQUIT"])
 def test_signal_restores_the_terminal(number: int) -> None:
     main, child = os.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))     # 100×30 cells

@@ -72,11 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                    description="List the shipped lessons: number, title and goal.").add_argument(
         "--json", action="store_true", help="print JSON (with each lesson's text) instead of lines")
 
-    serve = sub.add_parser("serve", help=COMMAND_HELP["serve"],
-                           description="Serve the playground to browsers with textual-serve. Binds to 127.0.0.1 "
-                                       "unless --host says otherwise (then it warns).")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    from annplay.cli.serve import add_parser as serve_parser
+
+    serve_parser(sub, COMMAND_HELP["serve"])
 
     settings = sub.add_parser("settings", help=COMMAND_HELP["settings"],
                               description="Every setting of the settings table: its flag, default, allowed "

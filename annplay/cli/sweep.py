@@ -116,7 +116,7 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
         table.add_column("setup")
     for place, group in enumerate(ranked[:SHOWN_GROUPS], 1):
         try:
-            setup = decode(group.group)
+            setup = decode(group.group, files=True)
             values = [SETTINGS[n].format(setup[n]) for n in varied]
         except SettingError:
             values = ["?"] * len(varied)

@@ -1,7 +1,10 @@
 """Pinned runs: a run's set-up, loss curves and results, kept in the user's data folder to compare later.
 
 No Textual here.  The file is JSON under ``platformdirs.user_data_dir("annplay")`` (``$XDG_DATA_HOME/annplay``
-on Linux), written atomically; a damaged file is reported in one line and treated as empty.
+on Linux), written atomically.  Adding and clearing happen under an exclusive lock (``pins.json.lock``, ``fcntl``),
+so two apps pinning at once lose no pin.  Nothing is dropped silently: a pin this version cannot read (a newer
+annplay's) is kept as it is in the file, and a file that cannot be read at all is kept beside it as
+``pins.json.damaged-N`` before a new one is started; each is said in one line.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,48 +80,111 @@ def pins_path() -> Path:
     return Path(user_data_dir("annplay", appauthor=False)) / "pins.json"
 
 
-def load_pins(path: Path | None = None) -> tuple[list[Pin], str]:
-    """The pinned runs, oldest first, and a one-line problem ('' when fine; a damaged file gives no pins)."""
-    path = path or pins_path()
+def _read(path: Path) -> tuple[list[Any], str, bool]:
+    """The file's raw pin entries, a one-line problem ('' when fine) and whether the whole file is unreadable."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return [], f"{path}: too large to be a pins file; not read"
+            return [], f"{path}: too large to be a pins file; not read", True
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return [], ""
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return [], f"{path}: could not read the pinned runs ({getattr(error, 'strerror', None) or error})"
+        return [], "", False
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        return [], f"{path}: could not read the pinned runs ({getattr(error, 'strerror', None) or error})", True
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("pins"), list):
-        return [], f"{path}: not an annplay pins file; not read"
-    pins, problem = [], ""
-    for i, item in enumerate(data["pins"]):
+        return [], f"{path}: not an annplay pins file; not read", True
+    return list(data["pins"]), "", False
+
+
+def _parse(items: Sequence[Any], path: Path) -> tuple[list[Pin], str]:
+    """The pins among the raw entries that this version can read, and a line about the others ('' if none)."""
+    pins, unread = [], []
+    for i, item in enumerate(items):
         try:
             pins.append(Pin.from_json(item, f"{path}: pin {i + 1}"))
         except ValueError as error:
-            problem = problem or str(error)
-    return pins, problem
+            unread.append(str(error))
+    if not unread:
+        return pins, ""
+    more = f" (and {len(unread) - 1} more)" if len(unread) > 1 else ""
+    return pins, f"{unread[0]}{more}; kept in the file as it is"
+
+
+def load_pins(path: Path | None = None) -> tuple[list[Pin], str]:
+    """The pinned runs this version can read, oldest first, and a one-line problem ('' when fine)."""
+    path = path or pins_path()
+    items, problem, _damaged = _read(path)
+    pins, unread = _parse(items, path)
+    return pins, problem or unread
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``PATH.lock`` for a read-change-write of the pins file (no lock where fcntl is missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:                                  # pragma: no cover - Windows: no lock
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def _write(items: Sequence[Any], path: Path) -> Path:
+    data = {"format": FORMAT, "version": VERSION, "pins": list(items)[-MAX_PINS:]}
+    return atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"), what="pins")
 
 
 def save_pins(pins: Sequence[Pin], path: Path | None = None) -> Path:
     """Write the pins atomically (the newest MAX_PINS); OSError/ValueError say why not."""
     path = path or pins_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"format": FORMAT, "version": VERSION, "pins": [p.to_json() for p in list(pins)[-MAX_PINS:]]}
-    return atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"), what="pins")
+    return _write([p.to_json() for p in pins], path)
+
+
+def _keep_damaged(path: Path) -> Path:
+    """Copy an unreadable pins file to ``pins.json.damaged-N`` (a new N) before a new file replaces it."""
+    n = 1
+    while path.with_name(f"{path.name}.damaged-{n}").exists():
+        n += 1
+    kept = path.with_name(f"{path.name}.damaged-{n}")
+    shutil.copy2(path, kept)
+    return kept
+
+
+def pin_run(pin: Pin, path: Path | None = None) -> tuple[list[Pin], str]:
+    """Add a pin under the lock; the pins readable now, and a line about what was kept aside ('' when nothing).
+
+    Pins this version cannot read stay in the file; an unreadable file is first kept as ``pins.json.damaged-N``."""
+    path = path or pins_path()
+    with _locked(path):
+        items, problem, damaged = _read(path)
+        note = ""
+        if damaged:
+            if path.exists():
+                kept = _keep_damaged(path)
+                note = f"{problem}; kept as {kept.name}, a new pins file started"
+            items = []
+        items.append(pin.to_json())
+        _write(items, path)
+        pins, unread = _parse(items[-MAX_PINS:], path)
+    return pins, note or unread
 
 
 def add_pin(pin: Pin, path: Path | None = None) -> list[Pin]:
-    """Add a pin to the stored ones (a damaged file is replaced) and return them all."""
-    pins, _problem = load_pins(path)
-    pins.append(pin)
-    save_pins(pins, path)
-    return pins[-MAX_PINS:]
+    """Add a pin to the stored ones and return the readable ones (see :func:`pin_run`, which also says what was
+    kept aside)."""
+    return pin_run(pin, path)[0]
 
 
 def clear_pins(path: Path | None = None) -> None:
-    """Forget every pinned run."""
+    """Forget every pinned run (under the lock)."""
     path = path or pins_path()
-    with contextlib.suppress(FileNotFoundError):
+    with _locked(path), contextlib.suppress(FileNotFoundError):
         os.remove(path)
 
 

@@ -160,6 +160,7 @@ class Session(ModelFiles):
         names = tuple(k for k in changes if new[k] != self._setup[k])
         if not names:
             return Change("none", ())
+        self.check_unlocked(*names)
         kind = max((SETTINGS[n].apply for n in names), key=APPLY_ORDER.index)
         old = self._setup
         if kind == "data" and self.drawn is not None and set(names) <= {"noise", "train_ratio", "points"}:
@@ -186,8 +187,16 @@ class Session(ModelFiles):
             self.last_codes = None
         return Change(kind, names)
 
+    def check_unlocked(self, *names: str) -> None:
+        """Refuse (SettingError) a change to a setting the opening link hid (TF Playground's ``*_hide`` fields):
+        a hidden control is locked, not only out of sight, so a class link keeps what the teacher fixed."""
+        for name in names:
+            if name in self.hidden:
+                raise SettingError(name, "locked: the link that opened this set-up hides this control")
+
     def choose_data(self, name: str) -> Change:
         """Switch to a data choice: a built-in set, the CSV file given at start, or 'drawn' (the last drawing)."""
+        self.check_unlocked("dataset")
         if name == DRAWN:
             self.set_drawn(self.drawing)
             return Change("data", ("dataset",))
@@ -214,6 +223,7 @@ class Session(ModelFiles):
 
     def add_point(self, x1: float, x2: float, label: int) -> None:
         """Draw a point; the first one turns the current training points (of a 2-D classification) into a drawing."""
+        self.check_unlocked("dataset")
         if self.drawn is not None:
             points = self.drawn
         elif self.prep.kind != "regression" and self.prep.plottable:

@@ -124,7 +124,7 @@ def run_one(code: str, epochs: int | None = None, history_points: int = HISTORY_
     start = time.perf_counter()
     row = _failed(code)
     try:
-        setup = decode(code)
+        setup = decode(code, files=True)
         row["seed"] = setup.seed
         setup = with_limit(setup, epochs)
         row["setup"] = encode(setup)
@@ -335,7 +335,7 @@ def rank(rows: Iterable[Row]) -> list[Ranked]:
 def _group_of(code: str) -> str:
     """The share code of a row's set-up without its seed (rows read back from a file)."""
     try:
-        return encode(decode(code).with_(seed=SETTINGS["seed"].default))
+        return encode(decode(code, files=True).with_(seed=SETTINGS["seed"].default))
     except SettingError:
         return code
 

@@ -81,6 +81,33 @@ def expand_user(path: PathLike, what: str = "file") -> Path:
     return Path(expanded)
 
 
+def inside(folder: PathLike, name: PathLike, what: str = "file") -> Path:
+    """``name`` as a path inside ``folder`` that cannot leave it; a one-line ValueError otherwise.
+
+    Refused: an absolute path, ``~``, any ``..`` part, an empty name, and a name that resolves (through
+    symlinks, now) outside the folder. For names that come from someone else: a set-up file's CSV and model,
+    and every file name typed in the browser (``annplay serve``'s per-session folder).
+    """
+    text = os.fspath(name).strip()
+    if not text:
+        raise ValueError(f"{_label(what, name)}: the file name is empty")
+    if "\0" in text:
+        raise ValueError(f"{_label(what, name)}: a file name cannot hold a NUL character")
+    if text.startswith("~"):
+        raise ValueError(f"{_label(what, name)}: '~' is not allowed here; give a name inside the folder")
+    relative = Path(text)
+    if relative.is_absolute() or os.path.isabs(text) or text.startswith(("/", "\\")):
+        raise ValueError(f"{_label(what, name)}: an absolute path is not allowed here; give a name inside the folder")
+    if ".." in relative.parts or ".." in text.replace("\\", "/").split("/"):
+        raise ValueError(f"{_label(what, name)}: '..' is not allowed here; give a name inside the folder")
+    base = Path(os.path.realpath(os.fspath(folder)))
+    path = base / relative
+    real = Path(os.path.realpath(path))
+    if real != base and base not in real.parents:
+        raise ValueError(f"{_label(what, name)}: leads outside its folder (a symlink); not used")
+    return path
+
+
 def _limits(folder: str) -> tuple[int, int]:
     """(NAME_MAX, PATH_MAX) for the file system holding ``folder`` (or an existing ancestor)."""
     probe = folder or "."

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .safefile import atomic_write_bytes, check_save_target, open_regular
+from .safefile import atomic_write_bytes, check_save_target, inside, open_regular
 from .settings import SETTINGS, SettingError
 from .setup import Setup
 from .tflink import shown
@@ -168,7 +168,18 @@ def parse_setup_text(text: str, source: str = "setup", folder: Path | None = Non
     section = data["setup"]
     lines = {key: n for key in section if (n := _line_of(text, "setup", key))} if isinstance(section, dict) else {}
     setup = setup_from_section(section, source, lines)
+    if setup.csv is not None:
+        setup = setup.with_(csv=str(_beside(folder, setup.csv, f"{_where(source, lines, 'csv')}: csv")))
     return SetupFile(setup, _model_ref(data.get("model"), source, folder))
+
+
+def _beside(folder: Path | None, name: str, what: str) -> Path:
+    """A file a set-up file names: relative to the file's folder and inside it (no absolute path, ``~``, ``..`` or
+    symlink out), so a set-up file from someone else cannot make annplay read this machine's other files."""
+    if folder is None:
+        raise ValueError(f"{what} {name}: a set-up given as text cannot name a file; "
+                         "save it as a .toml file beside the file")
+    return inside(folder, name, what)
 
 
 def _model_ref(model: Any, source: str, folder: Path | None) -> Path | None:
@@ -180,8 +191,7 @@ def _model_ref(model: Any, source: str, folder: Path | None) -> Path | None:
     file = model.get("file")
     if not isinstance(file, str) or not file.strip():
         raise ValueError(f"{source}: [model] file must be a file name, got {file!r}")
-    ref = Path(file)
-    return ref if ref.is_absolute() or folder is None else folder / ref
+    return _beside(folder, file, f"{source}: [model] file")
 
 
 def _line_of(text: str, table: str | None, key: str) -> int | None:
@@ -229,27 +239,57 @@ def resolve_setup(text: str) -> tuple[Setup, list[str], set[str]]:
     return loaded.setup, [], set()
 
 
+def resolve_text(text: str) -> tuple[Setup, list[str], set[str]]:
+    """A set-up handed over as text, never as a file name: a share code or a TF Playground link (a browser's
+    ``?setup=``); ValueError otherwise. Returns what :func:`resolve_setup` returns."""
+    from .sharecode import decode, looks_like_code
+    from .tflink import from_tf_link, looks_like_tf_link
+    if looks_like_code(text):
+        return decode(text), [], set()
+    if looks_like_tf_link(text):
+        return from_tf_link(text)
+    raise ValueError(f"'{shown(text)}' is neither a share code (ap1:…) nor a TF Playground link")
+
+
 # --- writing ------------------------------------------------------------------------------
 
-def toml_text(setup: Setup, *, model: PathLike | None = None) -> str:
-    """The TOML text of a set-up file for ``setup`` (and a model reference)."""
+def toml_text(setup: Setup, *, model: PathLike | None = None, folder: PathLike | None = None) -> str:
+    """The TOML text of a set-up file for ``setup`` (and a model reference).
+
+    ``folder``: where the file goes; its CSV and model are then written relative to it, and must be inside it."""
     from .sharecode import encode
-    lines = [f"# annplay set-up · share code: {_comment(encode(setup))}",
+    lines = [f"# annplay set-up · share code: {_comment(encode(setup, files=False))}",
              f"format = {_toml(FORMAT)}", f"version = {VERSION}", "", "[setup]"]
     for name, value in setup_section(setup).items():
+        if name == "csv" and folder is not None and setup.csv is not None:
+            value = _relative(folder, setup.csv, "its CSV")
         lines.append(f"{name} = {_toml(value)}")
     if model is not None:
-        lines += ["", "[model]", f"file = {_toml(os.fspath(model))}"]
+        ref = _relative(folder, model, "its model") if folder is not None else os.fspath(model)
+        lines += ["", "[model]", f"file = {_toml(ref)}"]
     return "\n".join(lines) + "\n"
+
+
+def _relative(folder: PathLike, target: PathLike, what: str) -> str:
+    """``target`` relative to ``folder`` (a set-up file's folder); ValueError when it is not inside it."""
+    base = Path(os.path.abspath(folder))
+    full = Path(os.path.abspath(base / target)) if not os.path.isabs(target) else Path(os.path.abspath(target))
+    try:
+        return full.relative_to(base).as_posix()
+    except ValueError:
+        raise ValueError(f"{what} {os.fspath(target)} is not in the set-up file's folder {base}; a set-up file "
+                         "names its files relative to itself (put them beside it)") from None
 
 
 def write_setup(path: PathLike, setup: Setup, *, model: PathLike | None = None,
                 what: str = "--save-setup") -> Path:
-    """Write ``setup`` as a TOML set-up file atomically; never replaces a file that is not annplay's."""
+    """Write ``setup`` as a TOML set-up file atomically; never replaces a file that is not annplay's.
+
+    ``model`` (and the set-up's CSV) must be in the file's folder or below: relative names are relative to it."""
     check_save_target(path, what=what)
     check_replaceable(path, what=what)
     try:
-        data = toml_text(setup, model=model).encode("utf-8")
+        data = toml_text(setup, model=model, folder=Path(path).parent).encode("utf-8")
     except ValueError as exc:
         raise ValueError(f"{what} {path}: {exc}") from None
     return atomic_write_bytes(path, data, what=what)
@@ -350,4 +390,5 @@ def _is_model_npz(f: BinaryIO) -> bool:
 
 
 __all__ = ["FORMAT", "VERSION", "SetupFile", "SetupFileError", "setup_section", "setup_from_section", "read_setup",
-           "read_setup_file", "parse_setup_text", "resolve_setup", "toml_text", "write_setup", "check_replaceable"]
+           "read_setup_file", "parse_setup_text", "resolve_setup", "resolve_text", "toml_text", "write_setup",
+           "check_replaceable"]

@@ -32,6 +32,9 @@ _STEPS = 4096                   # grid steps per coordinate: two characters
 _PER_UNIT = _STEPS / (2 * DRAWN_RANGE)   # 256 steps a unit: 1/256 resolution, whole and half numbers exact
 _DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 Point = tuple[float, float, float]
+FILE_SETTINGS = ("csv",)         # a file path: never carried by a code from elsewhere
+NO_FILES = ("share codes cannot name files (a path on one machine means nothing on another, and a code from "
+            "a stranger must not read this machine's files); load the CSV yourself with --data")
 
 
 def format_value(entry: Setting, value: Any) -> str:
@@ -42,11 +45,13 @@ def format_value(entry: Setting, value: Any) -> str:
     return entry.format(value)
 
 
-def encode(setup: Setup, drawn: tuple[Point, ...] | None = None) -> str:
+def encode(setup: Setup, drawn: tuple[Point, ...] | None = None, *, files: bool = True) -> str:
     """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order;
-    with ``drawn`` points, then ``pts=…`` (SettingError when there are too many or they cannot be carried)."""
+    with ``drawn`` points, then ``pts=…`` (SettingError when there are too many or they cannot be carried).
+
+    ``files=False``: the code to hand to someone else, without the CSV file (see FILE_SETTINGS)."""
     parts = [f"{SETTINGS[name].code}={_quote(format_value(SETTINGS[name], value))}"
-             for name, value in setup.changed().items()]
+             for name, value in setup.changed().items() if files or name not in FILE_SETTINGS]
     if drawn is not None:
         parts.append(f"{POINTS_KEY}={encode_points(drawn)}")
     return PREFIX + ";".join(parts)
@@ -98,19 +103,21 @@ def looks_like_code(text: str) -> bool:
     return body[:2].lower() == "ap" and ":" in body[:8] and body.split(":", 1)[0][2:].isdigit()
 
 
-def decode(text: str) -> Setup:
+def decode(text: str, *, files: bool = False) -> Setup:
     """The set-up a share code describes; SettingError names the bad key or value and what is allowed.
 
-    A code that carries drawn points is refused here (training it on the set-up's data set would drop the
-    drawing); :func:`decode_drawing` reads both."""
-    setup, drawn = decode_drawing(text)
+    A code naming a CSV file is refused unless ``files`` (only for codes annplay wrote itself, such as a sweep's
+    rows): a code is text from someone else, and a path in it would read this machine's files.  A code that
+    carries drawn points is refused too (training it on the set-up's data set would drop the drawing);
+    :func:`decode_drawing` reads both."""
+    setup, drawn = decode_drawing(text, files=files)
     if drawn is not None:
         raise SettingError(POINTS_KEY, f"this share code carries {len(drawn)} drawn point(s), which only the "
                                        f"playground trains on; open it there (annplay play CODE, or i)")
     return setup
 
 
-def decode_drawing(text: str) -> tuple[Setup, tuple[Point, ...] | None]:
+def decode_drawing(text: str, *, files: bool = False) -> tuple[Setup, tuple[Point, ...] | None]:
     """The set-up a share code describes and its drawn points (None: the code has no drawing)."""
     if not isinstance(text, str):
         raise SettingError(CODE_ERROR, f"expected text like {PREFIX}ds=xor;lr=0.1, got {type(text).__name__}")
@@ -151,7 +158,11 @@ def decode_drawing(text: str) -> tuple[Setup, tuple[Point, ...] | None]:
         try:
             values[entry.name] = _parse(entry, value_text)
         except SettingError as exc:
+            if entry.name in FILE_SETTINGS and not files:
+                raise SettingError(entry.name, NO_FILES) from None
             raise SettingError(entry.name, f"bad value in {entry.code}={shown(value_text)}: {exc.message}") from None
+        if entry.name in FILE_SETTINGS and values[entry.name] is not None and not files:
+            raise SettingError(entry.name, NO_FILES)                 # 'csv=none' (no file) is fine
     return Setup(**values).validate(), drawn
 
 
@@ -171,5 +182,6 @@ def _unwrap(text: str) -> str:
     return body.strip(_QUOTES).strip()
 
 
-__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "encode", "decode", "decode_drawing",
-           "encode_points", "decode_points", "format_value", "looks_like_code", "MAX_DRAWN_POINTS", "POINTS_KEY"]
+__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "FILE_SETTINGS", "NO_FILES", "encode", "decode",
+           "decode_drawing", "encode_points", "decode_points", "format_value", "looks_like_code", "MAX_DRAWN_POINTS",
+           "POINTS_KEY"]

@@ -1,143 +1,176 @@
-"""The playground screen: layout and event handlers over a Session; training runs in a thread worker."""
+"""The playground screen: composes the map, the numbers, the side panels and the key bar, lays them out for the
+terminal's size, and routes keys, taps and messages to the features that own them (``screens/feature.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.screen import Screen
+from textual.widgets import Button
 
 from annplay import boundary as bd
-from annplay.core.session import DRAWN
+from annplay.core.session import Session
+from annplay.engine.setup import Setup
+from annplay.messages import Progress
 from annplay.screens import describe
-from annplay.screens.help import as_bindings
+from annplay.screens.explain_flow import ExplainFlow
+from annplay.screens.feature import Feature, action_names
+from annplay.screens.file_flows import FileFlows
 from annplay.screens.layout import WIDE_COLUMNS, narrow_layout
-from annplay.screens.panels import PANELS
-from annplay.screens.run_actions import RunActions
+from annplay.screens.lesson_flow import LessonFlow
+from annplay.screens.look import Look
+from annplay.screens.painter import Painter
+from annplay.screens.panel_switch import PanelSwitch
+from annplay.screens.run_controls import RunControls
+from annplay.screens.setting_changes import SettingChanges
+from annplay.screens.setup_flows import SetupFlows
+from annplay.screens.side_panels import CONTROLS_WIDTH, PANELS
+from annplay.screens.tapsafe import TapSafe
 from annplay.widgets.chart import LossChart
 from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.heatmap import HeatMap
-from annplay.widgets.keybar import Key, KeyBar
+from annplay.widgets.keybar import BarBinding, Key, KeyBar
 from annplay.widgets.messageline import MessageLine
-from annplay.widgets.netview import NetView, columns_width, plan
 from annplay.widgets.stats import Legend, StatsPanel
-from annplay.widgets.weights import WeightEditor
 
-CONTROLS_WIDTH = 38             # the controls column when side by side
 STATS_MIN_WIDTH = 20            # the numbers beside the heat map
-EDITOR_MAX_WIDTH = 58           # the weight editor scrolls sideways beyond this (wide layout)
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
 
+# The features, in key bar order: attribute name and class. Each owns its BINDINGS and their action_* methods.
+FEATURES: tuple[tuple[str, type[Feature]], ...] = (
+    ("run", RunControls), ("panels", PanelSwitch), ("look", Look), ("changes", SettingChanges),
+    ("setups", SetupFlows), ("files", FileFlows), ("lessons", LessonFlow), ("explain", ExplainFlow),
+)
 
-class PlaygroundScreen(RunActions):
+
+def _routes() -> dict[str, str]:
+    """Action name → the feature attribute that owns it (an action owned twice is a mistake caught here)."""
+    routes: dict[str, str] = {}
+    for attribute, feature in FEATURES:
+        for action in action_names(feature.BINDINGS):
+            assert action not in routes, f"action {action!r} is owned by {routes[action]} and {attribute}"
+            routes[action] = attribute
+    return routes
+
+
+class PlaygroundScreen(TapSafe, Screen[None]):
     """TensorFlow Playground in a terminal: press space to train."""
 
-    DEFAULT_CSS = """
-    PlaygroundScreen { layout: vertical; }
-    PlaygroundScreen Toast { display: none; }          /* notifications show on the message line instead */
-    #body { height: 1fr; layout: vertical; }
-    #view { height: 10; layout: vertical; }
-    #view > HeatMap { width: 1fr; height: 1fr; }
-    #view > StatsPanel { width: 1fr; height: 1fr; }
-    PlaygroundScreen.-chart #view > HeatMap { display: none; }
-    PlaygroundScreen.-chart #stats-legend { display: none; }   /* it names the map's colours */
-    #side { height: 1fr; border-top: solid $primary 40%; }
-    #panel-tabs { height: 1; }
-    #panel-tabs > Button { margin: 0 1 0 0; min-width: 4; }
-    #panel-tabs > Button.-active { text-style: bold reverse; }
-    #network-panel { height: 1fr; display: none; }
-    #network-info { height: auto; max-height: 2; color: $text-muted; }
-    #editor { display: none; }
-    #section-data { margin-top: 0; }                   /* narrow: every row of the lower area counts */
-    PlaygroundScreen.-wide #section-data { margin-top: 1; }
-    PlaygroundScreen.-wide #run-buttons > #btn-help { display: none; }   /* no room; the key bar shows ? Help */
-    PlaygroundScreen.-wide #body { layout: horizontal; }
-    PlaygroundScreen.-wide #side { dock: left; width: CONTROLS_WIDTH; height: 1fr; border-top: none;
-                                    border-right: solid $primary 40%; }
-    PlaygroundScreen.-wide #view { height: 1fr; width: 1fr; layout: horizontal; }
-    PlaygroundScreen.-wide #view > StatsPanel { min-width: 18; }
-    """.replace("CONTROLS_WIDTH", str(CONTROLS_WIDTH))
+    DEFAULT_CSS = f"""
+    PlaygroundScreen {{ layout: vertical; }}
+    PlaygroundScreen Toast {{ display: none; }}          /* notifications show on the message line instead */
+    PlaygroundScreen .body {{ height: 1fr; layout: vertical; }}
+    PlaygroundScreen .view {{ height: 10; layout: vertical; }}
+    PlaygroundScreen .view > HeatMap {{ width: 1fr; height: 1fr; }}
+    PlaygroundScreen .view > StatsPanel {{ width: 1fr; height: 1fr; }}
+    PlaygroundScreen.-chart .view > HeatMap {{ display: none; }}
+    PlaygroundScreen.-chart .view > StatsPanel > Legend {{ display: none; }}   /* it names the map's colours */
+    PlaygroundScreen .side {{ height: 1fr; border-top: solid $primary 40%; }}
+    PlaygroundScreen .tabs {{ height: 1; }}
+    PlaygroundScreen .tabs > Button {{ margin: 0 1 0 0; min-width: 4; }}
+    PlaygroundScreen .tabs > Button.-active {{ text-style: bold reverse; }}
+    PlaygroundScreen .side-panel {{ height: 1fr; }}
+    PlaygroundScreen.-wide .body {{ layout: horizontal; }}
+    PlaygroundScreen.-wide .side {{ dock: left; width: {CONTROLS_WIDTH}; height: 1fr; border-top: none;
+                                    border-right: solid $primary 40%; }}
+    PlaygroundScreen.-wide .view {{ height: 1fr; width: 1fr; layout: horizontal; }}
+    PlaygroundScreen.-wide .view > StatsPanel {{ min-width: 18; }}
+    """
 
-    BINDINGS = [
-        Binding("space", "play", "Play", key_display="␣", tooltip="start or pause training"),
-        Binding("n", "step", "Step", tooltip="pause and train exactly one epoch"),
-        Binding("r", "reset", "Reset", tooltip="pause; new random weights, epoch 0"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys"),
-        Binding("v", "toggle_network", "Net",
-                tooltip="the network view: every neuron's map and weights (v again: controls)"),
-        Binding("w", "toggle_weights", "Weights",
-                tooltip="edit the weights by hand; pauses training (w again: controls)"),
-        Binding("g", "regenerate", "New data", tooltip="regenerate the data set (the weights stay)"),
-        Binding("t", "flip('show_test')", "Test data", tooltip="show or hide the test points (◆)"),
-        Binding("d", "flip('discretize')", "Discrete", tooltip="hard class colours instead of confidence"),
-        Binding("p", "flip('show_points')", "Points", tooltip="hide or show the data points (the map under them)"),
-        Binding("c", "next_class", "Draw class", show=False, tooltip="switch the class a tap on the map adds"),
-        Binding("x", "clear_points", "Clear drawn", show=False, tooltip="start an empty drawing"),
-        Binding("m", "focus_controls", "Controls", show=False, tooltip="back to the controls and focus them"),
-        Binding("e", "export_json", "Export JSON", show=False, tooltip="write the weights as JSON (asks a file name)"),
-        Binding("s", "export_npz", "Save .npz", show=False, tooltip="write the network as .npz (asks a file name)"),
-        Binding("o", "import_npz", "Load .npz", show=False, tooltip="read weights of the same architecture from .npz"),
-        Binding("k", "share", "Share", show=False, priority=True,       # priority: the controls use k as up
-                tooltip="the share code (copied) and the TF Playground link"),
-        Binding("i", "open_setup", "Open set-up", show=False,
-                tooltip="open a share code, TF Playground link or set-up file (.toml)"),
-        Binding("a", "save_setup", "Save set-up", show=False,
-                tooltip="write the set-up as a TOML file, optionally with the weights .npz"),
-        Binding("b", "pin", "Pin run", show=False, tooltip="pin this run to compare it in the Runs view"),
-        Binding("u", "runs", "Runs", show=False, tooltip="pinned runs beside the live one; enter restores one"),
-        Binding("z", "sweep", "Sweep", show=False, tooltip="vary settings, train a small grid, rank it"),
-        Binding("comma", "slower", "Slower", key_display=",", show=False,
-                tooltip="fewer epochs per second (1, 3, 10, 30, 100, 300, max)"),
-        Binding("full_stop", "faster", "Faster", key_display=".", show=False, tooltip="more epochs per second"),
-        Binding("y", "chart_log", "Log chart", show=False, tooltip="the loss chart on a log scale, or linear again"),
-        Binding("C", "toggle_chart", "Chart", show=False,
-                tooltip="the loss chart, full size, in place of the map (C again: the map)"),
-        Binding("L", "lessons", "Lessons", show=False, tooltip="the lessons: pick one, see its goal checked"),
-        Binding("E", "explain", "Explain", show=False,
-                tooltip="the selected layer's equations with real numbers; s there takes that step (one mini-batch)"),
-        Binding("K", "look", "Colours", show=False,
-                tooltip="next colour scheme: standard, colour-blind, high-contrast, plain map (remembered)"),
-        Binding("f", "screenshot", "Screenshot", show=False,
-                tooltip="save the screen as an SVG file (never overwrites)"),
-        Binding("escape", "back", "Back", show=False, tooltip="show the output map again, then close the panel"),
+    BINDINGS: ClassVar[list[Any]] = [
+        *(binding for _attribute, feature in FEATURES for binding in feature.BINDINGS),
+        BarBinding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys", rank=2),
     ]
+    ROUTES: ClassVar[dict[str, str]] = _routes()
+
+    def __init__(self, setup: Setup | None = None, *, session: Session | None = None) -> None:
+        super().__init__()
+        self.session = session or Session(setup)
+        self.run = RunControls(self)
+        self.panels = PanelSwitch(self)
+        self.look = Look(self)
+        self.changes = SettingChanges(self)
+        self.setups = SetupFlows(self)
+        self.files = FileFlows(self)
+        self.lessons = LessonFlow(self)
+        self.explain = ExplainFlow(self)
+        self.painter = Painter(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """Route ``action_x`` to the feature whose BINDINGS own x (Textual looks actions up on the screen)."""
+        if name.startswith("action_") and name[7:] in type(self).ROUTES:
+            return getattr(getattr(self, type(self).ROUTES[name[7:]]), name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    # --- reading (tests, the palette, the app) ----------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.session.running
+
+    @property
+    def epoch(self) -> int:
+        """Epochs (or generations) trained by the current network."""
+        return self.session.epoch
+
+    @property
+    def picture(self) -> tuple[int, int]:
+        return self.session.view.width, self.session.view.height
+
+    @property
+    def neuron(self) -> tuple[int, int] | None:
+        return self.session.view.neuron
+
+    @property
+    def panel(self) -> str:
+        """The open panel's name: controls, network or weights."""
+        return self.panels.name
+
+    @property
+    def frames(self) -> int:
+        """Snapshots shown so far."""
+        return self.painter.frames
+
+    def features(self) -> Iterator[Feature]:
+        for attribute, _feature in FEATURES:
+            yield getattr(self, attribute)
 
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="body"):
-            with Horizontal(id="view"):
+        with Vertical(id="body", classes="body"):
+            with Horizontal(id="view", classes="view"):
                 yield HeatMap(id="heatmap")
                 yield StatsPanel(id="stats")
-            with Vertical(id="side"):
-                with Horizontal(id="panel-tabs"):
-                    for name in PANELS:
-                        tab = Button(name.title(), id=f"btn-panel-{name}", compact=True,
-                                     classes="-active" if name == "controls" else None)
+            with Vertical(id="side", classes="side"):
+                with Horizontal(id="panel-tabs", classes="tabs"):
+                    for panel in PANELS:
+                        tab = Button(panel.name.title(), id=f"btn-panel-{panel.name}", compact=True,
+                                     classes="-active" if panel is PANELS[0] else None)
                         tab.can_focus = False            # taps; the keys are m, v and w (space stays Play)
                         yield tab
                 yield MessageLine(id="message")           # notifications: in the layout, never over the map
-                yield ControlPanel(self.session, id="controls")
-                with Vertical(id="network-panel"):
-                    yield Static(id="network-info")
-                    yield NetView(id="netview")
-        yield KeyBar(self.bar_keys(), id="keybar")
+                controls = PANELS[0].build(self.session)
+                controls.add_class("side-panel", f"panel-{PANELS[0].name}")
+                yield controls
+        yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
-        self._apply_layout()
-        self.call_after_refresh(self._refresh_everything)
+        self.apply_layout()
+        self.call_after_refresh(self.refresh_everything)
 
     def on_resize(self) -> None:
-        self._apply_layout()
+        self.apply_layout()
 
     def on_unmount(self) -> None:
         self.session.stop()
 
-    def _apply_layout(self) -> None:
+    def apply_layout(self) -> None:
         """Side by side when wide; stacked when narrow: the map as wide as the terminal, the numbers folded into
         two lines under it (with the legend and a small chart), the controls scrolling below."""
         width, height = self.size
@@ -145,12 +178,14 @@ class PlaygroundScreen(RunActions):
             return
         wide = width >= WIDE_COLUMNS
         self.set_class(wide, "-wide")
+        self.query_one(ControlPanel).set_class(wide, "-wide")   # side by side: a roomier column of controls
         heatmap, stats, view = self.query_one(HeatMap), self.query_one(StatsPanel), self.query_one("#view")
         side_width = self._side_width(width)
         self.query_one("#side").styles.width = side_width if wide else None
         heatmap.set_stretch(not wide)
         stats.set_compact(not wide)
-        stats.set_chart_full(self.has_class("-chart"))   # C: the chart takes the map's room, not the big digits
+        chart_shown = self.has_class("-chart")
+        stats.set_chart_full(chart_shown)               # C: the chart takes the map's room, not the big digits
         chart = stats.query_one(LossChart)
         if wide:
             rows = max(1, height - 1)                   # the key bar takes one row
@@ -158,123 +193,147 @@ class PlaygroundScreen(RunActions):
             view.styles.height = "1fr"
             heatmap.styles.width, heatmap.styles.height = pw, None
             chart.styles.height, chart.display = None, True
-            for editor in self.query(WeightEditor):
-                editor.set_narrow(False)
+            for editor in self.query(".panel-weights"):
+                editor.set_narrow(False)   # type: ignore[attr-defined]
         else:
             legend_rows = min(2, len(stats.query_one(Legend).lines(width)))
-            goal_rows, captioned = (1 if self.lesson is not None else 0), bool(heatmap.caption)
+            goal_rows, captioned = (1 if self.lessons.lesson is not None else 0), bool(heatmap.caption)
             lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
                                 captioned=captioned)
-            if self.panel != "controls":                 # a small network or layer: the rest goes to the map
+            wanted = self.panels.panel.rows(self, width, lay.side - self._chrome_rows())
+            if wanted is not None:                       # a small network or layer: the rest goes to the map
                 lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
-                                    captioned=captioned, panel_rows=self._panel_rows(width, lay.side))
+                                    captioned=captioned, panel_rows=self._chrome_rows() + wanted)
             view.styles.height = lay.view
             heatmap.styles.width, heatmap.styles.height = None, lay.map
-            in_place = self.has_class("-chart")          # C: the chart in the map's place
-            chart.styles.height = "1fr" if in_place else lay.chart
-            chart.display = in_place or lay.chart > 0
-        self._show_keys()
+            chart.styles.height = "1fr" if chart_shown else lay.chart
+            chart.display = chart_shown or lay.chart > 0
+        self.show_keys()
 
-    def _panel_rows(self, width: int, most: int) -> int:
-        """Rows the open panel (network view or weight editor) fills in the lower area, at most ``most``."""
-        tabs = 2                                         # the border and the panel tabs
-        for line in self.query(MessageLine):
-            tabs += line.size.height if line.display else 0
-        if self.panel == "weights":
-            for editor in self.query(WeightEditor):
-                editor.set_narrow(True)
-                layers = self.session.net.layers
-                return tabs + editor.rows_needed(layers[min(len(layers) - 1, editor.shown_layer + 1)])
-            return most
-        info = self.query_one("#network-info", Static)
-        info_rows = max(1, info.size.height)
-        view = self.query_one(NetView)
-        rows = plan(self.session.net.layers, view.shown_layer, width, most - tabs - info_rows)[3].height
-        return tabs + info_rows + rows
+    def _chrome_rows(self) -> int:
+        """Rows of the lower area that are not the panel's: its border, the tabs and a shown message line."""
+        line = self.query_one(MessageLine)
+        return 2 + (line.size.height if line.display else 0)
 
     def _side_width(self, width: int) -> int:
-        """Width of the side column when wide: the controls' width, more for the network view or the editor."""
-        layers = self.session.net.layers
-        need = CONTROLS_WIDTH
-        if self.panel == "network":
-            need = columns_width(len(layers)) + 2
-        elif self.panel == "weights":
-            need = min(EDITOR_MAX_WIDTH, 8 + (max(layers[:-1]) + 1) * 10)
+        """Width of the side column when wide: the controls' width, more for a panel that wants it."""
+        need = self.panels.panel.width(self.session.net.layers)
         cap = max(CONTROLS_WIDTH, width - STATS_MIN_WIDTH - MIN_HEAT_WIDTH - 2)
         return min(cap, max(CONTROLS_WIDTH, need))
 
-    # --- the key bar, the chart, the lesson ------------------------------------------
+    # --- the key bar, generated from the bindings -------------------------------------
+
+    def key_bindings(self) -> Iterator[tuple[Binding, Any]]:
+        """Every binding of the playground with the widget that owns it (None: the screen's features), in the key
+        bar's order: the features', the open panel's focused widget's after the panel keys, then the app's."""
+        from annplay.screens.help_view import as_bindings
+
+        panel_widget = self.panels.focus_widget()
+        for feature in self.features():
+            yield from ((binding, None) for binding in feature.BINDINGS)
+            if feature is self.panels and panel_widget is not None:
+                yield from ((binding, panel_widget) for binding in as_bindings(panel_widget.BINDINGS))
+        yield from ((binding, None) for binding in as_bindings(type(self).BINDINGS[-1:]))
+        yield from ((binding, self.app) for binding in as_bindings(self.app.BINDINGS))
 
     def bar_keys(self) -> list[Key]:
-        """The key bar's keys, in order; the lowest ranks stay longest on narrow screens ('␣ Pause' while training)."""
-        chart = self.has_class("-chart")
-        panel_keys = [Key(self.app.get_key_display(b), b.description, b.action, 9, widget=widget.id or "",
-                          tip=b.tooltip) for widget in self.panel_widgets() for b in as_bindings(widget.BINDINGS)
-                      if b.show and b.description]
-        tips = {b.action: b.tooltip for b in as_bindings([*self.BINDINGS, *self.app.BINDINGS])}
-        keys = [Key("␣", "Pause" if self.running else "Play", "play", 0), Key("n", "Step", "step", 3),
-                Key("r", "Reset", "reset", 4), Key("m", "Controls", "focus_controls", 7),
-                Key("v", "Net", "toggle_network", 5), Key("w", "Weights", "toggle_weights", 6), *panel_keys,
-                Key("C", "Map" if chart else "Chart", "toggle_chart", 9), Key("g", "New data", "regenerate", 10),
-                Key("t", "Test data", "flip('show_test')", 11), Key("d", "Discrete", "flip('discretize')", 12),
-                Key("p", "Points", "flip('show_points')", 13), Key("?", "Help", "help", 2),
-                Key("q", "Quit", "quit", 1, app=True), Key("^p", "Commands", "command_palette", 8, app=True)]
-        return [replace(key, tip=key.tip or tips.get(key.action, "")) for key in keys]
+        """The key bar's keys: the shown bindings, with the words their feature uses now ('␣ Pause')."""
+        keys = []
+        for binding, owner in self.key_bindings():
+            if not binding.show or not binding.description:
+                continue
+            action = binding.action.split("(", 1)[0]
+            label = None
+            if owner is None and action in self.ROUTES:
+                label = getattr(self, self.ROUTES[action]).label(action)
+            keys.append(Key(self.app.get_key_display(binding), label or binding.description, binding.action,
+                            getattr(binding, "rank", 9), app=owner is self.app,
+                            widget=(owner.id or "") if owner is not None and owner is not self.app else "",
+                            tip=binding.tooltip))
+        return keys
 
-    def action_toggle_chart(self) -> None:
-        """The loss chart, full size, in place of the map; again: the map."""
-        self.toggle_class("-chart")
-        self._apply_layout()
+    def show_keys(self) -> None:
+        """The key bar again, after a change of state (a redraw only when a key or word changed)."""
+        for bar in self.query(KeyBar):
+            bar.set_keys(self.bar_keys())
 
-    _lesson: Any = None
+    def action_help(self) -> None:
+        """Show every key and setting."""
+        from annplay.screens.help_view import HelpScreen
 
-    @property
-    def lesson(self) -> Any:
-        """The open lesson (set by the Lessons view): its goal line shows under the numbers in every frame."""
-        return self._lesson
+        self.app.push_screen(HelpScreen(self.help_groups()))
 
-    @lesson.setter
-    def lesson(self, lesson: Any) -> None:
-        self._lesson = lesson
-        if self.is_mounted:
-            self.call_after_refresh(self._lesson_opened)
+    def help_groups(self) -> list[tuple[str, list[Any]]]:
+        """The help's key groups, from the same bindings as the key bar."""
+        from annplay.widgets.controls import ChipSet, Choice
+        from annplay.widgets.netview import NetView
+        from annplay.widgets.weights import WeightTable
 
-    def _lesson_opened(self) -> None:
-        """Room for the goal line, and a frame that shows it."""
-        self._apply_layout()
-        self._show_now(record=False)
+        return [("Playground", list(type(self).BINDINGS)), ("App", list(self.app.BINDINGS)),
+                ("Focused control (◀ value ▶)", list(Choice.BINDINGS)),
+                ("Focused feature chips", list(ChipSet.BINDINGS)),
+                ("Network view", list(NetView.BINDINGS)), ("Weight editor", list(WeightTable.BINDINGS))]
 
     # --- showing --------------------------------------------------------------------
 
-    def _refresh_everything(self) -> None:
+    def refresh_everything(self) -> None:
         """After a change: controls, layout, legend, problem line and a new picture, from the session."""
-        session, heatmap = self.session, self.query_one(HeatMap)
+        session, heatmap, painter = self.session, self.query_one(HeatMap), self.painter
         if self.neuron is not None and not session.has_neuron(self.neuron):
-            self._request(neuron=None)
+            painter.request(neuron=None)
         panel = self.query_one(ControlPanel)
         panel.sync()
         panel.show_problem(describe.problem_text(session))
         panel.show_running(self.running)
         stats = self.query_one(StatsPanel)
-        stats.show_legend(describe.legend(session, self.neuron, color=self.colour))   # before the layout (its lines)
+        stats.show_legend(describe.legend(session, self.neuron, color=self.look.colour))   # before the layout
         stats.show_network(session.net.layers)
-        self._apply_layout()
+        self.apply_layout()
         heatmap.bounds_changed(session.bounds)
-        self._request(width=heatmap.picture_size()[0], height=heatmap.picture_size()[1])
-        self._show_now(record=False)
+        painter.request(width=heatmap.picture_size()[0], height=heatmap.picture_size()[1])
+        painter.show_now(record=False)
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True, line: bool = True) -> None:
+        """A notification on the screen's message line (a toast would cover the map or the weights); thread-safe.
+
+        The app still records it. line=False: the screen shows it elsewhere already (the weight editor's line)."""
+        if line:
+            self.post_message(MessageLine.Show(str(message), title, severity, timeout, markup))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    # --- routing: messages to the features ----------------------------------------------
+
+    def on_message_line_show(self, note: MessageLine.Show) -> None:
+        for line in self.query(MessageLine):
+            line.show(note.message, title=note.title, severity=note.severity, timeout=note.timeout,
+                      markup=note.markup)
+
+    def on_progress(self, message: Progress) -> None:
+        """Show the latest snapshot of the live run (older ones were simply overwritten). Under a pop-up nothing is
+        drawn: the snapshot waits in the mailbox (the worker goes on) and shows when the screen is back on top."""
+        if not self.is_current:
+            return
+        item = self.run.take()
+        if item is not None:
+            self.painter.show(*item)
+
+    def on_screen_resume(self) -> None:
+        """Back on top: the snapshot that waited under the pop-up."""
+        if self.is_mounted:
+            self.on_progress(Progress())
 
     @on(StatsPanel.LegendResized)
-    @on(WeightEditor.LayerChanged)
     def _legend_resized(self) -> None:
-        self._apply_layout()
+        self.apply_layout()
 
     @on(ControlPanel.Changed)
     def _panel_changed(self, event: ControlPanel.Changed) -> None:
-        self.change_settings(event.changes)
+        self.changes.change_settings(event.changes)
 
     @on(ControlPanel.DataChosen)
     def _data_chosen(self, event: ControlPanel.DataChosen) -> None:
-        self.choose_data(event.name)
+        self.changes.choose_data(event.name)
 
     @on(ControlPanel.DrawClassChosen)
     def _draw_class(self, event: ControlPanel.DrawClassChosen) -> None:
@@ -286,40 +345,34 @@ class PlaygroundScreen(RunActions):
 
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:
-        name = (event.button.id or "").removeprefix("btn-")
-        if name.removeprefix("panel-") in PANELS:
+        if await self.panels.tapped(event.button):
             event.stop()
-            await self._show_panel(name.removeprefix("panel-"))
-        elif name in ("export-json", "export-npz", "import-npz"):
+            return
+        name = (event.button.id or "").removeprefix("btn-")
+        if name in ("export-json", "export-npz", "import-npz"):
             event.stop()
             await self.run_action(name.replace("-", "_"))
 
     def on_heat_map_tapped(self, message: HeatMap.Tapped) -> None:
-        """Add a point of the selected class; the first tap turns the current data into a drawing."""
-        draw_class = self.query_one(ControlPanel).draw_class
-
-        def tap() -> str:
-            self.session.add_point(message.x1, message.x2, draw_class)
-            if not self.session.setup.show_points:
-                self.session.apply(show_points=True)     # show the point just drawn
-            return "data"
-
-        self._change(tap, True)
+        self.changes.add_point(message.x1, message.x2)
 
     def on_heat_map_picture_resized(self, message: HeatMap.PictureResized) -> None:
         """A new picture size: the worker picks it up; when paused, redraw now."""
         if (message.width, message.height) == self.picture:
             return
-        self._request(width=message.width, height=message.height)
+        self.painter.request(width=message.width, height=message.height)
         if not self.running:
-            self._show_now(record=False)
+            self.painter.show_now(record=False)
 
-    async def action_focus_controls(self) -> None:
-        """Back to the controls, focus on the first one."""
-        if self.panel != "controls":
-            await self._show_panel("controls")
-        self.query_one("#choice-dataset").focus()
+    def on_net_view_neuron_selected(self, message: Any) -> None:
+        """The network view selected a neuron (or none): show its map in the heat map."""
+        self.panels.set_neuron(message.neuron)
+
+    def on_weight_editor_edit(self, message: Any) -> None:
+        self.panels.edit_weight(message)
+
+    def on_weight_editor_layer_changed(self) -> None:
+        self.apply_layout()
 
 
-
-__all__ = ["PlaygroundScreen", "DRAWN"]
+__all__ = ["PlaygroundScreen", "FEATURES"]

@@ -252,7 +252,7 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         self.codes = []
         varied = list(self.widths)
         for place, ranked in enumerate(rank(list(rows)), start=1):
-            setup = decode(ranked.group)
+            setup = decode(ranked.group, files=True)
             what = " ".join(f"{n}={SETTINGS[n].format(setup[n])}" for n in varied if n != "seed")
             loss = "–" if ranked.loss_mean is None else f"{ranked.loss_mean:.4g}"
             acc = "" if ranked.acc_mean is None else f" test acc {ranked.acc_mean * 100:.1f}%"
@@ -264,7 +264,7 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
     @on(OptionList.OptionSelected, "#sweep-board")
     def _result_selected(self, event: OptionList.OptionSelected) -> None:
         """Open this row's set-up in the playground (the epoch limit as the base had it)."""
-        setup = decode(self.codes[event.option_index]).with_(epochs=self.base.epochs).validate()
+        setup = decode(self.codes[event.option_index], files=True).with_(epochs=self.base.epochs).validate()
         self.dismiss(setup)
 
     @on(TunePanel.Chosen)

@@ -137,6 +137,9 @@ class ControlPanel(VerticalScroll, can_focus=False):
     ControlPanel > #run-buttons { height: 1; width: 1fr; }
     ControlPanel > #run-buttons > Button { margin: 0 1 0 0; min-width: 4; }
     ControlPanel > #run-buttons > #btn-play { width: 9; }
+    ControlPanel > #section-data { margin-top: 0; }          /* narrow: every row of the lower area counts */
+    ControlPanel.-wide > #section-data { margin-top: 1; }
+    ControlPanel.-wide > #run-buttons > #btn-help { display: none; }   /* no room; the key bar shows ? Help */
     ControlPanel .layer-row { height: 1; }
     ControlPanel .layer-row > Choice { width: auto; margin-right: 1; }
     """
@@ -194,6 +197,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
                 for widget in self._controls_for(entry):
                     if entry.name != "dataset" and entry.kind != "per_layer":   # rows: one per hidden layer
                         widget.display = self.session.applies(entry.name)
+                    elif entry.name == "dataset":
+                        widget.display = "dataset" not in self.session.hidden
                     yield widget
             if group == "data":
                 yield Choice("draw_class", "Draw", list(range(DRAW_CLASSES)), 0, wrap=True, key="draw_class",
@@ -262,7 +267,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
             key = choice.key
             if key == "dataset":
                 choice.set_values(list(session.data_choices()), session.data_name)
-                choice.display = True
+                choice.display = "dataset" not in session.hidden       # dataset_hide: locked and out of sight
             elif key == "draw_class":
                 labels = draw_labels(session)
                 if choice.labels != labels:

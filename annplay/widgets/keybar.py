@@ -7,9 +7,17 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 
 GAP = 1                          # cells between two keys
+
+
+@dataclass(frozen=True)
+class BarBinding(Binding):
+    """A Textual binding with a rank: shown ones (``show=True``) are the key bar's, the lowest rank kept longest."""
+
+    rank: int = 9
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annplay.app import PlaygroundApp
-from annplay.screens.live import SPEEDS
+from annplay.screens.run_controls import SPEEDS
 from annplay.widgets.chart import MAX_POINTS, LossChart, LossRecord, chart_lines, shared_scale
 from annplay.widgets.stats import StatsPanel
 
@@ -71,24 +71,24 @@ async def test_slow_speed_shows_every_epoch(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         screen.action_slower()
-        assert screen.speed == SPEEDS[-2]
-        screen.set_speed(10)
+        assert screen.run.speed == SPEEDS[-2]
+        screen.run.set_speed(10)
         assert "speed 10/s" in "\n".join(screen_text(app))
         delivered: list[int] = []
-        put = screen.mailbox.put
+        put = screen.run.mailbox.put
 
         def record(snap, rows):                     # every snapshot the worker hands over (none are skipped here)
             delivered.append(snap.metrics.epoch)
             return put(snap, rows)
 
-        screen.mailbox.put = record
+        screen.run.mailbox.put = record
         await pilot.press("space")
         await wait_until(pilot, lambda: len(delivered) >= 4, "four frames")
         await pilot.press("space")
         assert delivered[:4] == [1, 2, 3, 4]                           # one epoch per frame
         await wait_until(pilot, lambda: screen.query_one(StatsPanel).epoch >= 4, "frames shown")
         with pytest.raises(ValueError, match="speed: 7 is not one of 1, 3, 10"):
-            screen.set_speed(7)
+            screen.run.set_speed(7)
 
 
 @pytest.mark.parametrize("size, big", [((40, 20), False), ((80, 24), False), ((100, 30), True), ((120, 40), True)],

@@ -109,18 +109,18 @@ async def test_the_choice_is_remembered(size, private_prefs):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        said = screen.set_look(scheme="high-contrast", colour="plain")
+        said = screen.look.set_look(scheme="high-contrast", colour="plain")
         assert "high-contrast" in said and str(private_prefs) in said
         assert not screen.query_one(HeatMap).color
     assert prefs.load() == prefs.Prefs(scheme="high-contrast", colour="plain")
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        assert screen.prefs.scheme == "high-contrast" and not screen.query_one(HeatMap).color
+        assert screen.look.prefs.scheme == "high-contrast" and not screen.query_one(HeatMap).color
 
 
 def test_terminal_colours_from_the_environment():
-    from annplay.screens.live import terminal_colours
+    from annplay.screens.look import terminal_colours
 
     assert terminal_colours({"COLORTERM": "truecolor", "TERM": "xterm"}) == 1 << 24
     assert terminal_colours({"TERM": "tmux-256color"}) == 256

@@ -12,8 +12,8 @@ from annplay.cli import main
 from annplay.cli import play as play_cli
 from annplay.core.lessons import LESSONS, goal_status
 from annplay.engine.setup import Setup
-from annplay.screens.explain import ExplainScreen
-from annplay.screens.lessons import LessonsScreen
+from annplay.screens.explain_view import ExplainScreen
+from annplay.screens.lessons_view import LessonsScreen
 from annplay.screens.playground import PlaygroundScreen
 
 from .conftest import SIZES, ready, record_notifications, screen_text, wait_until
@@ -148,11 +148,11 @@ async def test_play_lesson_2_opens_on_the_lesson_card(size, monkeypatch):
         text = " ".join(line.strip() for line in screen_text(app))
         assert lesson.title in text and f"Goal: {lesson.goal_text}" in text and "Not yet" in text
         playground = next(s for s in app.screen_stack if isinstance(s, PlaygroundScreen))
-        assert playground.lesson == lesson and playground.session.setup == lesson.setup
+        assert playground.lessons.lesson == lesson and playground.session.setup == lesson.setup
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is playground, "the playground")
-        assert playground.lesson == lesson                       # still open: its goal is tracked
-        reached, status = goal_status(playground.lesson, playground.session.setup, playground.session.metrics())
+        assert playground.lessons.lesson == lesson                       # still open: its goal is tracked
+        reached, status = goal_status(playground.lessons.lesson, playground.session.setup, playground.session.metrics())
         assert not reached and "Not yet" in status
 
 
@@ -178,7 +178,7 @@ async def test_play_lesson_file_with_markup_opens_on_its_own_card(size, monkeypa
         await pilot.press("escape")
         playground = next(s for s in app.screen_stack if isinstance(s, PlaygroundScreen))
         await wait_until(pilot, lambda: app.screen is playground, "the playground")
-        assert playground.lesson.number == 42 and playground.session.setup.dataset == "xor"
+        assert playground.lessons.lesson.number == 42 and playground.session.setup.dataset == "xor"
 
 
 async def test_the_open_lesson_is_in_view_in_the_list(size):

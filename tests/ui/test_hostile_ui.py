@@ -13,7 +13,7 @@ import textual.pilot
 
 from annplay.app import PlaygroundApp
 from annplay.screens.dialogs import FileNameDialog
-from annplay.screens.help import HelpScreen
+from annplay.screens.help_view import HelpScreen
 from tests.ui.conftest import ready, wait_until
 
 

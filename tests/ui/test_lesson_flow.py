@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from annplay.app import PlaygroundApp
 from annplay.core.lessons import LESSONS, load_lesson
 from annplay.engine.setup import Setup
-from annplay.screens.lessons import LessonsScreen
+from annplay.screens.lessons_view import LessonsScreen
 from annplay.screens.playground import PlaygroundScreen
 
 from .conftest import SIZES, ready, record_notifications, screen_text, wait_until
@@ -55,7 +55,7 @@ async def test_opening_another_set_up_closes_the_lesson(size):
         await pilot.press("i")
         await pilot.press(*"ap1:ds=xor;h=4;lr=0.1", "enter")
         await wait_until(pilot, lambda: screen.session.setup.dataset == "xor", "the set-up opened")
-        assert screen.lesson is None
+        assert screen.lessons.lesson is None
         assert any("Lesson 3 closed" in note.message for note in notes)
         await wait_until(pilot, lambda: "Goal" not in "\n".join(screen_text(app)), "the goal line gone")
         assert "Lesson 3 closed" in "\n".join(screen_text(app)).replace("\n", " ") or size[0] < 60
@@ -67,9 +67,9 @@ async def test_a_pinned_run_or_sweep_row_closes_the_lesson_too():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_with_lesson(pilot, app)
         notes = record_notifications(app)
-        assert screen.adopt(Setup(dataset="circle"))                    # what the Runs and Sweep views hand back
-        assert screen.lesson is None and any("Lesson 2 closed" in note.message for note in notes)
-        assert screen.adopt(Setup(dataset="xor"))
+        assert screen.setups.adopt(Setup(dataset="circle"))                    # what the Runs and Sweep views hand back
+        assert screen.lessons.lesson is None and any("Lesson 2 closed" in note.message for note in notes)
+        assert screen.setups.adopt(Setup(dataset="xor"))
         assert not any("closed" in note.message for note in notes[-1:])   # no lesson open: nothing to close
 
 
@@ -83,7 +83,7 @@ async def test_dash_dash_lesson_and_L_enter_announce_the_lesson_alike(size):
         await pilot.press("escape")
         await wait_until(pilot, lambda: any(note.title.startswith("Lesson 2:") for note in notes), "the banner")
         screen = await ready(pilot)
-        assert screen.lesson is lesson
+        assert screen.lessons.lesson is lesson
         from_cli = [note for note in notes if note.title.startswith("Lesson 2:")]
         await wait_until(pilot, lambda: "Goal" in goal_text(screen), "the goal line")
         notes.clear()
@@ -94,7 +94,7 @@ async def test_dash_dash_lesson_and_L_enter_announce_the_lesson_alike(size):
         await wait_until(pilot, lambda: any(note.title.startswith("Lesson 2:") for note in notes), "the banner")
         from_keys = [note for note in notes if note.title.startswith("Lesson 2:")]
         assert [(n.title, n.message) for n in from_keys] == [(n.title, n.message) for n in from_cli]
-        assert screen.lesson is lesson and "Goal" in goal_text(screen)
+        assert screen.lessons.lesson is lesson and "Goal" in goal_text(screen)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=ids)

@@ -265,7 +265,7 @@ async def test_step_activation_needs_neuroevolution(size):
         assert "step" not in activation.values                      # back-propagation cannot train it
         assert "step" not in screen.query_one("#choice-layer_act-0", Choice).values
         notes = record_notifications(app)
-        screen.change_settings({"activation": "step"})              # e.g. from a script: refused, with the way out
+        screen.changes.change_settings({"activation": "step"})   # e.g. from a script: refused, with the way out
         assert screen.session.setup.activation == "tanh" and activation.value == "tanh"
         assert any("ga or es" in n.message for n in notes)
         screen.query_one("#choice-trainer", Choice).select("ga", notify=True)

@@ -8,8 +8,8 @@ import pytest
 from annplay.app import PlaygroundApp
 from annplay.core import explain
 from annplay.core.lessons import LESSONS
-from annplay.screens.explain import ExplainScreen, explanation_for
-from annplay.screens.lessons import LessonsScreen, lesson_changes
+from annplay.screens.explain_view import ExplainScreen, explanation_for
+from annplay.screens.lessons_view import LessonsScreen, lesson_changes
 
 from .conftest import SIZES, ready, screen_text, wait_until
 
@@ -54,12 +54,12 @@ async def test_lessons_screen_picks_a_lesson_and_checks_its_goal(size):
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: chosen == [LESSONS[1]], "lesson 2 chosen")
         changes = lesson_changes(screen.session.setup, LESSONS[1])
-        screen.change_settings(changes)
+        screen.changes.change_settings(changes)
         assert screen.session.setup == LESSONS[1].setup
 
 
 async def test_screenshot_never_overwrites(size, tmp_path, monkeypatch):
-    from annplay.screens.live import screenshot_path
+    from annplay.screens.look import screenshot_path
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "annplay-1.svg").write_text("mine")

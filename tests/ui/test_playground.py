@@ -221,7 +221,7 @@ async def test_help_lists_every_key(size):
         screen = await ready(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        from annplay.screens.help import HelpScreen, as_bindings
+        from annplay.screens.help_view import HelpScreen, as_bindings
 
         assert isinstance(app.screen, HelpScreen)
         from rich.console import Console
@@ -240,7 +240,7 @@ async def test_palette_has_every_action(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         titles = [c.title for c in app.get_system_commands(screen)]
-        from annplay.screens.help import as_bindings
+        from annplay.screens.help_view import as_bindings
 
         for binding in as_bindings(screen.BINDINGS):
             if binding.description:

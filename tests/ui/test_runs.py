@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from annplay.app import PlaygroundApp
 from annplay.core.pins import load_pins
 from annplay.engine.setup import Setup
-from annplay.screens.runs import RunsScreen, shared_scale, sparkline
+from annplay.screens.runs_view import RunsScreen, shared_scale, sparkline
 
 from .conftest import SIZES, ready, screen_text, wait_until
 
@@ -37,7 +37,7 @@ async def test_pin_then_runs_view_shows_it_and_restores_it(size):
         await wait_until(pilot, lambda: len(load_pins()[0]) == 1, "the pin stored")
         pin = load_pins()[0][0]
         assert pin.epochs == 3 and pin.setup.lr == 0.3 and pin.curves[0]
-        screen.change_settings({"lr": 0.03})
+        screen.changes.change_settings({"lr": 0.03})
         await pilot.press("u")
         await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen), "the Runs view")
         text = "\n".join(screen_text(app))

@@ -31,7 +31,7 @@ async def test_app_steps_match_the_cli(trainer: str, opened: bool) -> None:
         screen = await ready(pilot)
         if opened:
             await pilot.press("n", "n")                    # a run in progress is replaced by the opened set-up
-            assert screen.open_setup(code)
+            assert screen.setups.open_setup(code)
         await pilot.press(*["n"] * STEPS)
         metrics = screen.session.metrics()
     assert metrics.epoch == cli["epochs"] == STEPS

@@ -53,10 +53,10 @@ async def test_hidden_and_offered_follow_the_table():
         assert not panel.query_one("#choice-noise").display              # real data: no noise
         assert not panel.query_one("#choice-momentum").display           # sgd: no momentum β
         assert "step" not in panel.query_one("#choice-activation", Choice).values
-        screen.change_settings({"optimizer": "momentum"})
+        screen.changes.change_settings({"optimizer": "momentum"})
         await pilot.pause()
         assert panel.query_one("#choice-momentum").display and not panel.query_one("#choice-beta1").display
-        screen.choose_data("drawn")
+        screen.changes.choose_data("drawn")
         await pilot.pause()
         assert not panel.query_one("#choice-train_ratio").display       # a drawing has no split
 
@@ -84,7 +84,7 @@ async def test_the_help_lists_every_control_setting():
         await ready(pilot)
         from rich.console import Console
 
-        from annplay.screens.help import settings_table
+        from annplay.screens.help_view import settings_table
 
         with open("/dev/null", "w") as sink:
             console = Console(width=100, record=True, file=sink)

@@ -11,7 +11,7 @@ from annplay.app import PlaygroundApp
 from annplay.engine.setup import Setup
 from annplay.engine.setupfile import read_setup_file
 from annplay.engine.sharecode import decode, encode
-from annplay.screens.share import ShareScreen
+from annplay.screens.share_view import ShareScreen
 
 from .conftest import SIZES, ready, record_notifications, screen_text, wait_until
 
@@ -85,17 +85,17 @@ async def test_a_saves_the_setup_and_the_weights_and_i_reads_them_back(size, tmp
         screen = await ready(pilot)
         await pilot.press("n", "n")
         toml, npz = tmp_path / "run.toml", tmp_path / "run.npz"
-        assert screen.save_setup(str(toml), str(npz)) == toml
+        assert screen.setups.save_setup(str(toml), str(npz)) == toml
         loaded = read_setup_file(toml)
         assert loaded.setup == screen.session.setup and loaded.model == npz and npz.exists()
         weights = screen.session.net.weights[0].copy()
         await pilot.press("r")                                # new weights
         assert not (screen.session.net.weights[0] == weights).all()
-        assert screen.open_setup(str(toml))
+        assert screen.setups.open_setup(str(toml))
         assert (screen.session.net.weights[0] == weights).all()
         (tmp_path / "foreign.toml").write_text("not mine\n")
         notes = record_notifications(app)
-        assert screen.save_setup(str(tmp_path / "foreign.toml")) is None
+        assert screen.setups.save_setup(str(tmp_path / "foreign.toml")) is None
         assert notes and notes[-1].severity == "error" and (tmp_path / "foreign.toml").read_text() == "not mine\n"
 
 

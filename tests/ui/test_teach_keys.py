@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from annplay.app import PlaygroundApp
-from annplay.screens.explain import ExplainScreen
-from annplay.screens.lessons import LessonsScreen
+from annplay.screens.explain_view import ExplainScreen
+from annplay.screens.lessons_view import LessonsScreen
 
 from .conftest import SIZES, ready, wait_until
 
@@ -19,14 +19,14 @@ async def test_comma_and_full_stop_change_the_speed(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        assert screen.speed is None                       # max
+        assert screen.run.speed is None                       # max
         await pilot.press("comma")
-        slower = screen.speed
+        slower = screen.run.speed
         assert slower is not None
         await pilot.press("comma")
-        assert screen.speed is not None and screen.speed < slower
+        assert screen.run.speed is not None and screen.run.speed < slower
         await pilot.press("full_stop", "full_stop")
-        assert screen.speed is None
+        assert screen.run.speed is None
 
 
 async def test_L_opens_the_lessons_and_E_explains(size):
@@ -47,8 +47,8 @@ async def test_K_cycles_the_colours_and_f_saves_a_screenshot(size, tmp_path: Pat
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        before = (screen.prefs.scheme, screen.prefs.colour)
+        before = (screen.look.prefs.scheme, screen.look.prefs.colour)
         await pilot.press("K")
-        assert (screen.prefs.scheme, screen.prefs.colour) != before
+        assert (screen.look.prefs.scheme, screen.look.prefs.colour) != before
         await pilot.press("f")
         await wait_until(pilot, lambda: any(tmp_path.glob("annplay-*.svg")), "the screenshot file")

@@ -9,7 +9,7 @@ from annplay.app import PlaygroundApp
 from annplay.core.session import DRAWN
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import MAX_DRAWN_POINTS, decode_drawing
-from annplay.screens.share import ShareScreen
+from annplay.screens.share_view import ShareScreen
 
 from .conftest import SIZES, ready, screen_text, wait_until
 
@@ -23,7 +23,7 @@ async def test_a_drawing_goes_into_the_code_and_comes_back(size):
     app.copy_to_clipboard = copied.append                    # type: ignore[method-assign]
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        screen.choose_data(DRAWN)
+        screen.changes.choose_data(DRAWN)
         screen.session.set_drawn(POINTS)
         await pilot.pause()
         await pilot.press("k")

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]
 
 async def highlight(pilot, name: str) -> None:
     settings = pilot.app.screen.query_one("#sweep-settings", OptionList)
+    await wait_until(pilot, lambda: settings.option_count > 0, "the settings list")
     settings.highlighted = next(i for i in range(settings.option_count) if settings.get_option_at_index(i).id == name)
 
 

@@ -118,22 +118,15 @@ class HelpScreen(TapSafe, ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark", "dismiss", "Close help", tooltip="q quits annplay")]
 
-    def compose(self) -> ComposeResult:
-        from annplay.screens.playground import PlaygroundScreen
-        from annplay.widgets.controls import ChipSet, Choice
-        from annplay.widgets.netview import NetView
-        from annplay.widgets.weights import WeightTable
+    def __init__(self, groups: Sequence[tuple[str, Iterable[BindingType]]] = ()) -> None:
+        """``groups``: (title, bindings) per part of the calling screen (the playground passes its own), so this
+        view imports no screen."""
+        super().__init__()
+        self.groups = list(groups)
 
+    def compose(self) -> ComposeResult:
         app = self.app
-        groups = [
-            ("Playground", PlaygroundScreen.BINDINGS),
-            ("App", app.BINDINGS),
-            ("Focused control (◀ value ▶)", Choice.BINDINGS),
-            ("Focused feature chips", ChipSet.BINDINGS),
-            ("Network view", NetView.BINDINGS),
-            ("Weight editor", WeightTable.BINDINGS),
-            ("This help", self.BINDINGS),
-        ]
+        groups = [*self.groups, ("This help", self.BINDINGS)]
         self.table = keys_table(groups, app.get_key_display)
         with VerticalScroll():
             yield Static(Text("annplay keys", style="bold"))

@@ -27,7 +27,8 @@ def share_texts(setup: Setup, hidden: frozenset[str] = frozenset(),
             return "", None, f"no share code: {error.message}"
         return code, None, "TF Playground has no drawn data"
     link = to_tf_link(setup, hidden)
-    return encode(setup), link, "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
+    why = "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
+    return encode(setup, files=False), link, why           # the code to hand on never names a file
 
 
 class ShareScreen(TapSafe, ModalScreen[None]):

@@ -1,0 +1,102 @@
+"""The painter: draws the session's snapshots into the map, the numbers and the open panel (no keys of its own)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from annplay.core.fields import Snapshot
+from annplay.core.session import Session
+from annplay.engine.trainer import Metrics
+from annplay.screens import describe
+from annplay.screens.feature import Feature, Host
+from annplay.widgets.control_panel import ControlPanel
+from annplay.widgets.heatmap import HeatMap, axis_caption, picture_rows, target_range
+from annplay.widgets.stats import StatsPanel
+
+
+def session_scale(session: Session) -> tuple[float, float] | None:
+    """The regression map's fixed colour scale: the target's real min and max (None for classification)."""
+    prep = session.prep
+    return target_range(prep.dataset.y) if prep.kind == "regression" else None
+
+
+def picture_rows_for(session: Session, snap: Snapshot, colour: bool) -> Any:
+    """(Worker thread) the snapshot's picture as rows of segments, drawn off the UI thread (None: no new field)."""
+    if snap.field is None:
+        return None
+    scale = session_scale(session) if snap.view.neuron is None else None
+    return picture_rows(snap.field, snap.points, snap.bounds, snap.kind, snap.discretize, scale, colour)
+
+
+class Painter(Feature):
+    """Owns the view request the worker reads, the frame count and the last state shown."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.frames = 0                          # snapshots shown (tests wait on this)
+        self._last_state = "ready"               # the state last shown (a new diverged/stopped is announced)
+        self._running_shown = False              # the run button and the key bar say Pause
+
+    @property
+    def colour(self) -> bool:
+        return self.host.look.colour
+
+    def request(self, **changes: Any) -> None:
+        """A new frozen view request for the session (the worker reads it; nobody changes it)."""
+        self.session.view = replace(self.session.view, **changes)
+
+    def show_now(self, *, record: bool = True) -> None:
+        """(Training paused, or a forced frame) show the session's numbers and picture at once."""
+        self.request(maps=self.host.panels.wants_maps)
+        self.show(self.session.snapshot(changed_only=False, record=record))
+
+    def show_running(self, running: bool) -> None:
+        """The run button and the key bar say Play or Pause; the status says running."""
+        self._running_shown = running
+        self.host.query_one(ControlPanel).show_running(running)
+        if running:
+            self.host.query_one(StatsPanel).show_state("running", self.session.epoch)
+        self.host.show_keys()
+
+    def show_pace(self, speed: int | None) -> None:
+        self.host.query_one(StatsPanel).set_pace(speed)
+
+    def show(self, snap: Snapshot, rows: Any = None) -> None:
+        """Draw one snapshot: the picture (if it changed), numbers, curves, state, and the open panel."""
+        session, host = self.session, self.host
+        stats = host.query_one(StatsPanel)
+        stats.set_evolution(snap.family == "evolution")
+        if snap.state == "no data":                      # an empty drawing: none of the old run's numbers
+            snap = replace(snap, metrics=Metrics(0, float("nan")), history=((), ()))
+        heatmap = host.query_one(HeatMap)
+        scale = session_scale(session) if snap.view.neuron is None else None
+        if scale != heatmap.scale:
+            heatmap.scale = scale
+            rows = None                                  # drawn on another scale: draw again on this one
+        if heatmap.color != self.colour:
+            heatmap.color, rows = self.colour, None
+        prep = session.prep
+        stats.show_legend(describe.legend(session, snap.view.neuron, color=self.colour))   # follows K
+        ds = prep.dataset
+        heatmap.show_caption(axis_caption(snap.bounds, ds.feature_names, ds.x_mean, ds.x_std)
+                             if prep.plottable else "")
+        if snap.field is not None and snap.view.neuron == session.view.neuron:
+            heatmap.show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
+                         points=snap.points, bounds=snap.bounds)
+        stats.show_metrics(snap.metrics)
+        stats.show_history(snap.history)
+        stats.show_network(session.net.layers)
+        stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
+        stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
+        if snap.maps is not None:
+            host.panels.show_maps(snap)
+        host.lessons.show_goal(snap.metrics)
+        self.frames += 1
+        if snap.state in ("diverged", "stopped") and snap.state != self._last_state:
+            title = "Training diverged" if snap.state == "diverged" else "Stopped"
+            self.notify(snap.message, title=title, severity="warning" if snap.state == "diverged" else "information",
+                        timeout=8, markup=False)
+        if snap.state != "running" and self._running_shown:
+            self.show_running(False)
+        self._last_state = snap.state

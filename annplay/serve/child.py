@@ -1,0 +1,188 @@
+"""One browser session's process under ``annplay serve``: the playground, confined to the session's folder.
+
+The server starts it (``python -m annplay.serve.child``) with the session's folder as its working directory and
+these environment variables (the server sets them; a browser cannot):
+
+- ``ANNPLAY_SESSION_FOLDER``: the per-session folder. Saves and opens stay in its ``files/`` sub-folder
+  (:class:`annplay.core.filepolicy.FilePolicy`, every saved file becomes a browser download), and pins and
+  preferences live in it (``XDG_DATA_HOME``/``XDG_CONFIG_HOME`` point inside), so sessions never share them.
+- ``ANNPLAY_SETUP``: a share code or TF link to open (the class link's ``?setup=`` or ``--setup``); never a file.
+- ``ANNPLAY_LESSON``: a shipped lesson's number (``?lesson=``), or the teacher's ``--lesson FILE`` path.
+
+Every few seconds the session writes ``status.json`` in its folder (lesson, goal, epoch, test loss, the doctor's
+findings, the set-up's share code): the teacher's page reads it, and a reload of the page reopens that set-up and
+lesson. The process ends when the server goes (Linux: ``PR_SET_PDEATHSIG``; elsewhere a watchdog thread).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import math
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from annplay.app import PlaygroundApp, watch_terminal
+from annplay.core.filepolicy import FilePolicy, use
+from annplay.engine.safefile import atomic_write_bytes
+from annplay.engine.setup import Setup
+
+ENV_FOLDER = "ANNPLAY_SESSION_FOLDER"
+ENV_SETUP = "ANNPLAY_SETUP"
+ENV_LESSON = "ANNPLAY_LESSON"
+FILES = "files"                     # the sub-folder a student's saves go to (and opens read from)
+STATUS = "status.json"
+STATUS_EVERY = 2.0                  # seconds between status writes
+ORPHAN_GRACE = 3.0                  # seconds a session has to leave after its server is gone, then it is ended
+
+
+def die_with_parent() -> None:
+    """Ask Linux to send SIGTERM when the server dies (no-op elsewhere; the watchdog covers it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)        # PR_SET_PDEATHSIG = 1
+
+
+def watch_parent(app: PlaygroundApp, parent: int) -> None:
+    """A daemon thread: once the server is gone, leave like q; if that hangs, end the process."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        with contextlib.suppress(Exception):
+            app.call_from_thread(app.leave)
+        time.sleep(ORPHAN_GRACE)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="annplay-parent-watch", daemon=True).start()
+
+
+def read_status(folder: Path) -> dict[str, Any]:
+    """The session's last status (empty when there is none or it cannot be read)."""
+    try:
+        with (folder / STATUS).open("rb") as f:
+            data = json.loads(f.read(64 * 1024))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def start_point(env: dict[str, str], folder: Path) -> tuple[Setup | None, set[str], Any, list[str]]:
+    """(set-up, hidden controls, lesson, notes) to open with: the class link's or the server's choice, else where
+    this browser session was before a reload; a bad choice is a note and the default set-up."""
+    from annplay.core.lessons import LessonError, load_lesson
+    from annplay.engine.setupfile import resolve_text
+
+    notes: list[str] = []
+    status = {} if (env.get(ENV_SETUP) or env.get(ENV_LESSON)) else read_status(folder)
+    lesson_key = env.get(ENV_LESSON) or (str(status["lesson"]) if isinstance(status.get("lesson"), int) else "")
+    setup_text = env.get(ENV_SETUP) or (status.get("setup") if isinstance(status.get("setup"), str) else "")
+    setup: Setup | None = None
+    hidden: set[str] = set()
+    lesson = None
+    if lesson_key:
+        try:
+            lesson = load_lesson(int(lesson_key) if lesson_key.isdigit() else lesson_key)
+            setup = lesson.setup
+        except (LessonError, ValueError, OSError) as error:
+            notes.append(f"lesson not opened: {error}")
+    if setup_text:
+        try:
+            setup, warnings, hidden = resolve_text(setup_text)
+            notes += warnings
+        except ValueError as error:
+            notes.append(f"set-up not opened: {error}")
+    return setup, hidden, lesson, notes
+
+
+class SessionApp(PlaygroundApp):
+    """The playground as one browser session: writes its status for the teacher and for a reload."""
+
+    def __init__(self, folder: Path, setup: Setup | None = None, *, hidden: Iterable[str] = (), lesson: Any = None,
+                 notes: Iterable[str] = ()) -> None:
+        super().__init__(setup, hidden=hidden, lesson=lesson)
+        self.folder = folder
+        self.notes = list(notes)
+
+    def on_mount(self) -> None:
+        """After PlaygroundApp's own on_mount (Textual runs each class's handler: no super() call here)."""
+        self.set_interval(STATUS_EVERY, self.write_status)
+        for note in self.notes:
+            self.notify(note, title="Note", severity="warning", markup=False)
+
+    def status(self) -> dict[str, Any]:
+        """What the teacher's page shows for this session, and what a reload reopens."""
+        from annplay.core.lessons import goal_status
+        from annplay.engine.sharecode import encode
+        from annplay.screens.playground import PlaygroundScreen
+
+        screen = next((s for s in self.screen_stack if isinstance(s, PlaygroundScreen)), None)
+        if screen is None:
+            return {}
+        session = screen.session
+        metrics = session.metrics()
+        lesson = getattr(screen, "lesson", None)
+        goal = ""
+        if lesson is not None:
+            with contextlib.suppress(Exception):
+                passed, text = goal_status(lesson, session.setup, metrics)
+                goal = ("passed: " if passed else "") + text
+        loss = metrics.test_loss if metrics.test_loss is not None else metrics.train_loss
+        return {"time": time.time(), "lesson": getattr(lesson, "number", None),
+                "lesson_title": getattr(lesson, "title", None), "goal": goal, "epoch": session.epoch,
+                "state": session.state(), "test_loss": loss if loss is not None and math.isfinite(loss) else None,
+                "findings": findings(session), "setup": encode(session.setup, files=False)}
+
+    def write_status(self) -> None:
+        """Write status.json (atomically; a full disk only skips a beat)."""
+        with contextlib.suppress(OSError, ValueError):
+            data = self.status()
+            if data:
+                atomic_write_bytes(self.folder / STATUS, json.dumps(data).encode("utf-8"), what="status")
+
+    def leave(self) -> None:
+        self.write_status()
+        super().leave()
+
+
+def findings(session: Any) -> list[str]:
+    """The doctor's findings on the session's run (``Session.diagnosis``, issue 15), or [] where there is none."""
+    diagnosis = getattr(session, "diagnosis", None)
+    if not callable(diagnosis):
+        return []
+    try:
+        found = list(diagnosis())
+    except Exception:                                   # the doctor's view is optional: never stop a session
+        return []
+    out = []
+    for finding in found[:5]:
+        severity, message = getattr(finding, "severity", ""), getattr(finding, "message", None) or str(finding)
+        out.append((f"{severity}: " if severity else "") + str(message)[:160])
+    return out
+
+
+def main() -> None:
+    """Run one session (the server's command)."""
+    die_with_parent()
+    parent = os.getppid()
+    folder = Path(os.environ.get(ENV_FOLDER) or os.getcwd())
+    files = folder / FILES
+    files.mkdir(parents=True, exist_ok=True)
+    setup, hidden, lesson, notes = start_point(dict(os.environ), folder)
+    app = SessionApp(folder, setup, hidden=hidden, lesson=lesson, notes=notes)
+    use(FilePolicy(folder=files, deliver=lambda path: app.deliver_binary(path)))
+    watch_parent(app, parent)
+    watch_terminal(app)                                  # the server's pipe closing ends the session too
+    app.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,381 @@
+"""The class server: textual-serve's ``Server`` and ``AppService``, with what a class needs and they lack.
+
+textual-serve runs one app process per websocket and streams it to xterm.js; that part is used as it is (its
+page script, its download manager, its process protocol). Added here:
+
+- a token on every bind (a cookie once the link with ``?token=`` was opened), checked on the page, the websocket
+  and downloads; the websocket's ``Origin`` must be the page's own, and on loopback ``Host`` must be loopback too
+  (DNS rebinding); a separate teacher key for ``/teacher``;
+- every client message checked and bounded (:mod:`annplay.serve.limits`);
+- a session per browser session id (its own folder: pins, preferences, files), a cap on sessions, a lower frame
+  rate, children at lower priority with an address-space limit, and each child ended (quit, then SIGTERM, then
+  SIGKILL to its process group) however its websocket ends;
+- URLs in the page relative to the address the browser used;
+- start-up problems (busy port, bad address) as one-line errors, and a clean stop on SIGINT, SIGTERM, SIGHUP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import hmac
+import logging
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from annplay.serve import StartError, limits
+from annplay.serve.child import ENV_FOLDER, ENV_LESSON, ENV_SETUP, read_status
+from annplay.serve.limits import Config
+from annplay.serve.pages import message_page, playground_page, teacher_page
+
+log = logging.getLogger("annplay.serve")
+COOKIE = "annplay-token-{port}"     # per port: two servers on one machine keep their own tokens
+MAX_LAUNCHES = 2000                 # remembered class links (?lesson=, ?setup=) between page and websocket
+SESSION_ENV_DROP = ("ANNPLAY_SETUP", "ANNPLAY_LESSON", "ANNPLAY_SESSION_FOLDER", "TEXTUAL", "TEXTUAL_LOG")
+ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def child_limits(memory_mb: int) -> Callable[[], None]:
+    """What runs in each session's process before it starts: lower priority and an address-space limit."""
+    def apply() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(limits.SESSION_NICE)
+        with contextlib.suppress(ImportError, OSError, ValueError):
+            import resource
+
+            size = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    return apply
+
+
+class SessionService(AppService):
+    """One browser session's process (textual-serve's AppService): its own folder, limits and a sure end."""
+
+    def __init__(self, *, config: Config, sid: str, folder: Path, launch: dict[str, str], **kwargs: Any) -> None:
+        super().__init__("annplay session", **kwargs)
+        self.config = config
+        self.sid = sid
+        self.folder = folder
+        self.launch = launch
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        env = super()._build_environment(width, height)
+        for name in SESSION_ENV_DROP:
+            env.pop(name, None)
+        env["TEXTUAL_FPS"] = str(self.config.fps)
+        for name in ONE_THREAD:                        # one BLAS thread each: 30 sessions share the cores fairly
+            env[name] = "1"
+        env[ENV_FOLDER] = str(self.folder)
+        env["XDG_DATA_HOME"] = str(self.folder / "data")        # pins
+        env["XDG_CONFIG_HOME"] = str(self.folder / "config")    # preferences
+        env["XDG_CACHE_HOME"] = str(self.folder / "cache")
+        env["XDG_STATE_HOME"] = str(self.folder / "state")
+        if self.launch.get("lesson"):
+            env[ENV_LESSON] = self.launch["lesson"]
+        if self.launch.get("setup"):
+            env[ENV_SETUP] = self.launch["setup"]
+        return env
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        environment = self._build_environment(width=width, height=height)
+        self._process = process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "annplay.serve.child",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=environment, cwd=str(self.folder), preexec_fn=child_limits(self.config.memory_mb),
+            start_new_session=True)
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def run(self) -> None:
+        """textual-serve's loop over the session's output; when the session ends by itself (q, a crash, its
+        memory limit), the page is told at once: the websocket closes and the page offers a restart."""
+        await super().run()
+        with contextlib.suppress(Exception):
+            await self.remote_close()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    async def stop(self) -> None:
+        """Ask the session to quit; if it has not left within QUIT_GRACE s, SIGTERM then SIGKILL its group."""
+        process = self._process
+        if self._task is None or process is None:
+            return
+        task, self._task = self._task, None
+        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.send_meta({"type": "quit"}), 1.0)
+        for sig, grace in ((None, limits.QUIT_GRACE), (signal.SIGTERM, limits.KILL_GRACE), (signal.SIGKILL, 5.0)):
+            if sig is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, sig)
+            try:
+                await asyncio.wait_for(process.wait(), grace)
+                break
+            except asyncio.TimeoutError:
+                continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)        # anything the session itself started
+        with contextlib.suppress(asyncio.TimeoutError, Exception):
+            await asyncio.wait_for(task, 5.0)
+
+
+class ClassServer(Server):
+    """textual-serve's Server for a class: see the module docstring."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__("annplay session", host=config.host, port=config.port, title=config.title)
+        self.config = config
+        self.services: dict[str, SessionService] = {}          # app_service_id → live session
+        self.launches: OrderedDict[str, dict[str, str]] = OrderedDict()
+        self._own_state = config.state_dir is None
+        self.state_dir = Path(config.state_dir or tempfile.mkdtemp(prefix="annplay-serve-"))
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.cookie = COOKIE.format(port=config.port)
+
+    # --- checks ---------------------------------------------------------------------------
+
+    def token_ok(self, request: web.Request) -> bool:
+        """The class token, from ``?token=`` or the cookie (always true with --no-token)."""
+        if self.config.token is None:
+            return True
+        given = request.query.get("token") or request.cookies.get(self.cookie) or ""
+        return hmac.compare_digest(given.encode(), self.config.token.encode())
+
+    def host_ok(self, request: web.Request) -> bool:
+        """On a loopback bind, the Host header must name loopback too (a DNS-rebinding page cannot)."""
+        from annplay.serve import is_loopback
+
+        if not is_loopback(self.config.host):
+            return True
+        host = urlsplit(f"//{request.host}").hostname or ""
+        return is_loopback(host)
+
+    def origin_ok(self, request: web.Request) -> bool:
+        """The websocket's Origin is the page's own (scheme, host and port of this request)."""
+        origin = request.headers.get("Origin")
+        if not origin:
+            return False
+        parts = urlsplit(origin)
+        return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
+
+    def refuse(self, status: int, title: str, message: str) -> web.Response:
+        return web.Response(status=status, text=message_page(title, message), content_type="text/html")
+
+    # --- the app ------------------------------------------------------------------------------
+
+    async def _make_app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024)
+        app.add_routes([
+            web.get("/", self.handle_index, name="index"),
+            web.get("/ws/{launch}/{sid}", self.handle_websocket, name="websocket"),
+            web.get("/download/{key}", self.handle_download, name="download"),
+            web.get("/teacher", self.handle_teacher, name="teacher"),
+            web.static("/static", self.statics_path, show_index=False, name="static"),
+        ])
+        app.on_shutdown.append(self.on_shutdown)
+        return app
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        """The playground page (a class link's ?lesson= / ?setup= remembered for its websocket)."""
+        if not self.host_ok(request):
+            return self.refuse(403, "Wrong address", "Open this playground through the address it was started on.")
+        if not self.token_ok(request):
+            return self.refuse(403, "annplay: a link with its token is needed",
+                               "Open the link your teacher gave you (it ends in ?token=…); this address alone "
+                               "does not open the playground.")
+        if self.config.token is not None and "token" in request.query:
+            query = {k: v for k, v in request.query.items() if k != "token"}
+            response = web.HTTPFound(request.rel_url.with_query(query))
+            response.set_cookie(self.cookie, self.config.token, httponly=True, samesite="Strict", path="/")
+            raise response
+        if len(self.services) >= self.config.max_sessions:
+            return self.refuse(503, "The class is full",
+                               f"All {self.config.max_sessions} places are taken. Try again in a minute, or ask "
+                               "your teacher (annplay serve --max-sessions).")
+        launch = self._launch_of(request)
+        if isinstance(launch, str):
+            return self.refuse(400, "This link does not open", launch)
+        key = secrets.token_urlsafe(12)
+        self.launches[key] = launch
+        while len(self.launches) > MAX_LAUNCHES:
+            self.launches.popitem(last=False)
+        font = limits.clamp_size(request.query.get("fontsize", "16"), 20)
+        page = playground_page(self.config.title, key, secrets.token_urlsafe(16), font[0] if font else 16)
+        return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
+
+    def default_launch(self) -> dict[str, str]:
+        """What every session opens on: the server's --lesson and --setup."""
+        launch: dict[str, str] = {}
+        if self.config.lesson:
+            launch["lesson"] = self.config.lesson
+        if self.config.setup:
+            launch["setup"] = self.config.setup
+        return launch
+
+    def _launch_of(self, request: web.Request) -> dict[str, str] | str:
+        """What a class link asks for: a shipped lesson's number, a share code or TF link (never a file); the
+        server's --lesson / --setup otherwise. A str is why the link does not open."""
+        launch = self.default_launch()
+        lesson = request.query.get("lesson")
+        setup = request.query.get("setup")
+        if lesson is not None:
+            from annplay.core.lessons import LESSONS
+
+            numbers = [str(item.number) for item in LESSONS]
+            if lesson.strip() not in numbers:
+                return f"?lesson= takes a lesson number: {', '.join(numbers)}."
+            launch = {"lesson": lesson.strip()}
+        if setup is not None:
+            from annplay.engine.setupfile import resolve_text
+
+            try:
+                resolve_text(setup)
+            except ValueError as error:
+                return f"?setup=: {error}"
+            launch = {**({"lesson": launch["lesson"]} if lesson is not None else {}), "setup": setup}
+        return launch
+
+    async def handle_download(self, request: web.Request) -> web.StreamResponse:
+        """textual-serve's download, behind the token."""
+        if not (self.host_ok(request) and self.token_ok(request)):
+            return self.refuse(403, "Not allowed", "This download needs the class link's token.")
+        return await super().handle_download(request)
+
+    async def handle_teacher(self, request: web.Request) -> web.Response:
+        """One row per connected session (the teacher's key: ``/teacher?key=…``)."""
+        given = request.query.get("key", "")
+        if not (self.host_ok(request) and hmac.compare_digest(given.encode(), self.config.teacher_key.encode())):
+            return self.refuse(403, "The teacher's page needs its key",
+                               "Open the teacher's link that annplay serve printed when it started.")
+        return web.Response(text=teacher_page(self.rows(), sessions=len(self.services),
+                                              limit=self.config.max_sessions), content_type="text/html",
+                            headers={"Cache-Control": "no-store"})
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The teacher's rows: each live session's last status (session ids shortened, never shown whole)."""
+        rows = []
+        for number, service in enumerate(self.services.values(), start=1):
+            status = read_status(service.folder)
+            rows.append({**status, "name": f"#{number} ({service.sid[:4]}…)"})
+        return rows
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """Check the request, then run one session for this websocket and end it when the socket ends."""
+        sid = request.match_info["sid"]
+        launch = self.launches.get(request.match_info["launch"]) or self.default_launch()
+        if not (self.host_ok(request) and self.origin_ok(request) and self.token_ok(request)):
+            raise web.HTTPForbidden(text="annplay: this websocket needs the page's origin and the class token")
+        if not limits.SESSION_ID.match(sid):
+            raise web.HTTPBadRequest(text="annplay: not a session id")
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=limits.MAX_MESSAGE_BYTES)
+        await websocket.prepare(request)
+        if len(self.services) >= self.config.max_sessions:
+            await websocket.send_bytes(b"\r\n  The class is full: every place is taken. Try again in a minute.\r\n")
+            await websocket.close()
+            return websocket
+        folder = self.state_dir / sid
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        width, height = limits.size_from_query(request.query.get("width"), request.query.get("height"))
+        service = SessionService(config=self.config, sid=sid, folder=folder, launch=launch,
+                                 write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+                                 close=websocket.close, download_manager=self.download_manager)
+        self.services[service.app_service_id] = service
+        try:
+            await service.start(width, height)
+            await self._pump(websocket, service)
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:                               # a broken pipe to the child, and the like
+            log.debug("session ended: %r", error)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(service.stop())
+            self.services.pop(service.app_service_id, None)
+            with contextlib.suppress(Exception):
+                await websocket.close()
+        return websocket
+
+    async def _pump(self, websocket: web.WebSocketResponse, service: SessionService) -> None:
+        """Client messages to the session, each checked (:func:`annplay.serve.limits.parse_message`)."""
+        async for frame in websocket:
+            if frame.type != WSMsgType.TEXT:
+                if frame.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
+                    break
+                continue
+            message = limits.parse_message(frame.data)
+            if message is None:
+                continue
+            if message.kind == "stdin":
+                if not await service.send_bytes(message.text.encode("utf-8", "replace")):
+                    break
+            elif message.kind == "resize":
+                await service.set_terminal_size(message.width, message.height)
+            elif message.kind == "ping":
+                await websocket.send_json(["pong", message.text])
+            elif message.kind == "focus":
+                await service.focus()
+            elif message.kind == "blur":
+                await service.blur()
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """End every session (in parallel), then remove the temporary state folder."""
+        await asyncio.gather(*(service.stop() for service in list(self.services.values())),
+                             return_exceptions=True)
+        if self._own_state:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    # --- running --------------------------------------------------------------------------------
+
+    async def run(self, announce: Callable[[], None]) -> None:
+        """Listen (StartError, one line, when that fails), announce, then serve until SIGINT/SIGTERM/SIGHUP."""
+        app = await self._make_app()
+        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.config.host, self.config.port)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            if error.errno == errno.EADDRINUSE:
+                raise StartError(f"--port {self.config.port}: the port is in use on {self.config.host} (another "
+                                 "program, or another annplay serve); choose another --port") from None
+            if isinstance(error, socket.gaierror):
+                raise StartError(f"--host {self.config.host}: no such address or host name here") from None
+            reason = os.strerror(error.errno) if error.errno and error.errno > 0 else str(error)
+            raise StartError(f"cannot listen on {self.config.host} port {self.config.port}: {reason}") from None
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, stop.set)
+        announce()
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+    def serve(self, debug: bool = False, announce: Callable[[], None] = lambda: None) -> None:
+        """Serve until stopped; the event loop is closed only once everything on it has ended."""
+        logging.basicConfig(level=logging.WARNING, format="annplay serve: %(message)s")
+        asyncio.run(self.run(announce))
+
+
+__all__ = ["ClassServer", "SessionService", "Config", "child_limits"]
