@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from typing import Any
@@ -193,3 +194,16 @@ def test_the_code_to_hand_on_leaves_the_file_out() -> None:
     setup = Setup(csv="/home/me/data.csv", csv_y="species", lr=0.1)
     assert "csv=" not in encode(setup, files=False) and "lr=0.1" in encode(setup, files=False)
     assert decode(encode(setup), files=True) == setup           # annplay's own codes (sweeps) keep it
+
+
+def test_a_code_keeps_its_meaning_when_a_table_default_changes(monkeypatch):
+    """ap1 codes are written against a frozen baseline, not the live table defaults."""
+    from annplay.engine import settings as settings_module
+    from annplay.engine.sharecode import AP1_BASELINE
+
+    code = encode(Setup(dataset="spiral", hidden=(8, 8), lr=0.1))
+    assert code == "ap1:lr=0.1"
+    moved = dataclasses.replace(settings_module.SETTINGS["dataset"], default="circle")
+    monkeypatch.setitem(settings_module.SETTINGS, "dataset", moved)
+    assert decode(code)["dataset"] == "spiral" == AP1_BASELINE["dataset"]
+    assert encode(Setup(dataset="circle")).startswith("ap1:ds=circle")

@@ -1,7 +1,9 @@
 """Share codes: a set-up as one short, versioned line of text, like ``ap1:ds=spiral;h=8,8;lr=0.1;seed=7``.
 
-Only the values that differ from the table's defaults are written, in table order, each as
-``key=value`` with the setting's share-code key, so the same set-up always gives the same code.
+Only the values that differ from the ap1 baseline are written, in table order, each as ``key=value``
+with the setting's share-code key, so the same set-up always gives the same code.  The baseline is frozen
+(``AP1_BASELINE``): when a table default changes (the app's first set-up moved from spiral 8-8 to circle 4-2),
+every code already shared keeps its meaning.
 
 Hand-drawn points travel too, as a last part ``pts=…``: five URL-safe characters a point (x and y to 1/256
 from -8 to 8, then the class), at most :data:`MAX_DRAWN_POINTS` points.  A larger drawing is
@@ -32,6 +34,24 @@ _STEPS = 4096                   # grid steps per coordinate: two characters
 _PER_UNIT = _STEPS / (2 * DRAWN_RANGE)   # 256 steps a unit: 1/256 resolution, whole and half numbers exact
 _DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 Point = tuple[float, float, float]
+
+# What an ap1 code means by a setting it leaves out: the table's defaults when ap1 was made. Settings added
+# later are not listed and fall back to their table default, which then stays fixed for them in the same way.
+AP1_BASELINE: dict[str, Any] = {
+    "dataset": "spiral", "points": None, "noise": 0.0, "train_ratio": 50.0, "csv": None, "csv_x": None,
+    "csv_y": None, "features": ("x1", "x2"), "hidden": (8, 8), "activation": "tanh", "layer_activations": (),
+    "dtype": "float64", "trainer": "backprop", "lr": 0.03, "batch_size": 10, "optimizer": "sgd", "momentum": 0.9,
+    "nesterov": False, "beta1": 0.9, "beta2": 0.999, "eps": 1e-08, "regularization": "none", "reg_rate": 0.0,
+    "dropout": 0.0, "population": None, "sigma": None, "seed": 0, "epochs": None, "patience": None,
+    "target_loss": None, "target_acc": None, "show_test": False, "show_points": True, "discretize": False,
+}
+
+
+def baseline(name: str) -> Any:
+    """The value an ap1 code gives ``name`` when it leaves it out."""
+    return AP1_BASELINE[name] if name in AP1_BASELINE else SETTINGS[name].default
+
+
 FILE_SETTINGS = ("csv",)         # a file path: never carried by a code from elsewhere
 NO_FILES = ("share codes cannot name files (a path on one machine means nothing on another, and a code from "
             "a stranger must not read this machine's files); load the CSV yourself with --data")
@@ -46,12 +66,11 @@ def format_value(entry: Setting, value: Any) -> str:
 
 
 def encode(setup: Setup, drawn: tuple[Point, ...] | None = None, *, files: bool = True) -> str:
-    """The share code of ``setup``: the prefix, then key=value for each changed setting, in table order;
-    with ``drawn`` points, then ``pts=…`` (SettingError when there are too many or they cannot be carried).
-
+    """The share code of ``setup``: the prefix, then key=value for each setting off the ap1 baseline, in table
+    order; with ``drawn`` points, then ``pts=…`` (SettingError when there are too many or they cannot be carried).
     ``files=False``: the code to hand to someone else, without the CSV file (see FILE_SETTINGS)."""
     parts = [f"{SETTINGS[name].code}={_quote(format_value(SETTINGS[name], value))}"
-             for name, value in setup.changed().items() if files or name not in FILE_SETTINGS]
+             for name, value in setup.items() if value != baseline(name) and (files or name not in FILE_SETTINGS)]
     if drawn is not None:
         parts.append(f"{POINTS_KEY}={encode_points(drawn)}")
     return PREFIX + ";".join(parts)
@@ -135,6 +154,7 @@ def decode_drawing(text: str, *, files: bool = False) -> tuple[Setup, tuple[Poin
                                        f"like {PREFIX}ds=xor;lr=0.1")
     values: dict[str, Any] = {}
     drawn: tuple[Point, ...] | None = None
+    given: set[str] = set()
     for part in rest.split(";"):
         part = part.strip()
         if not part:
@@ -152,18 +172,24 @@ def decode_drawing(text: str, *, files: bool = False) -> tuple[Setup, tuple[Poin
         if entry is None:
             known = ", ".join(s.code for s in SETTINGS.values())
             raise SettingError(shown(key), f"unknown share-code key '{shown(key)}'; known keys: {known}")
-        if entry.name in values:
+        if entry.name in given:
             raise SettingError(entry.name, f"key {entry.code!r} given twice in the share code")
         value_text = unquote(raw.strip(), errors="surrogatepass")
         try:
             values[entry.name] = _parse(entry, value_text)
+            given.add(entry.name)
         except SettingError as exc:
             if entry.name in FILE_SETTINGS and not files:
                 raise SettingError(entry.name, NO_FILES) from None
             raise SettingError(entry.name, f"bad value in {entry.code}={shown(value_text)}: {exc.message}") from None
         if entry.name in FILE_SETTINGS and values[entry.name] is not None and not files:
             raise SettingError(entry.name, NO_FILES)                 # 'csv=none' (no file) is fine
-    return Setup(**values).validate(), drawn
+    return Setup(**{**_known_baseline(), **values}).validate(), drawn
+
+
+def _known_baseline() -> dict[str, Any]:
+    """The baseline for the settings this version has (a frozen name the table no longer has is left out)."""
+    return {name: value for name, value in AP1_BASELINE.items() if name in SETTINGS}
 
 
 def _parse(entry: Setting, text: str) -> Any:
@@ -182,6 +208,7 @@ def _unwrap(text: str) -> str:
     return body.strip(_QUOTES).strip()
 
 
-__all__ = ["PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "FILE_SETTINGS", "NO_FILES", "encode", "decode",
-           "decode_drawing", "encode_points", "decode_points", "format_value", "looks_like_code", "MAX_DRAWN_POINTS",
+__all__ = ["AP1_BASELINE", "baseline",
+           "PREFIX", "VERSION", "MAX_CODE_LENGTH", "CODE_ERROR", "FILE_SETTINGS", "NO_FILES", "encode", "decode",
+           "format_value", "looks_like_code", "decode_drawing", "encode_points", "decode_points", "MAX_DRAWN_POINTS",
            "POINTS_KEY"]
