@@ -1,11 +1,14 @@
 """The training doctor's cost: its share of training time on the default set-up (goal: ≤ 3 %).
 
-Two figures, both from the same run(s), with the machine's load from ``uptime``:
-- ``self``: time the instruments spent sampling / time the session spent training (one run, exact);
-- ``a/b``: wall time of a run with the doctor over one without it (instruments that never sample),
-  rounds interleaved so that load changes hit both alike; min–max over rounds.
+Times are CPU seconds of the training thread (``time.thread_time``), so that other processes on a shared,
+loaded machine do not count; ``uptime``'s load is printed with them.  Per round:
+- ``train``: CPU time inside the doctor (every ``Instruments.observe``/``finish`` call and the diagnosis at the
+  end) over the CPU time of the whole run, as ``annplay train`` runs it (Session.run_for);
+- ``app``: the same while the app's worker trains (Session.train, one snapshot of a 40×10 map per frame), with
+  the doctor's report built for each snapshot counted as doctor time.
+Min–max over rounds.
 
-    python benchmarks/doctor.py [--epochs 2000] [--rounds 5] [setting=value ...]
+    python benchmarks/doctor.py [--epochs 1000] [--rounds 5] [setting=value ...]
 """
 
 from __future__ import annotations
@@ -15,57 +18,104 @@ import os
 import time
 from typing import Any
 
+from annplay.core import doctor, session_view
+from annplay.core.fields import ViewRequest
 from annplay.core.session import Session
+from annplay.engine import instruments
+from annplay.engine.settings import SETTINGS
 from annplay.engine.setup import Setup
 
 
-class Off:
-    """Instruments that never sample: the session without the doctor."""
+class Meter:
+    """CPU seconds spent inside the doctor's entry points while installed."""
 
-    seconds = 0.0
-    samples: list[Any] = []
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.depth = 0                  # only the outermost call counts (doctor_report calls diagnosis, …)
+        self._saved: list[tuple[Any, str, Any]] = []
 
-    def next_epoch(self) -> int:
-        return 1 << 60
+    def wrap(self, owner: Any, name: str) -> None:
+        original = getattr(owner, name)
+        meter = self
 
-    def observe(self, epoch: int, state: str = "running") -> bool:
-        return False
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t = time.thread_time()
+            meter.depth += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                meter.depth -= 1
+                if meter.depth == 0:
+                    meter.seconds += time.thread_time() - t
+
+        self._saved.append((owner, name, original))
+        setattr(owner, name, timed)
+
+    def __enter__(self) -> Meter:
+        self.wrap(instruments.Instruments, "observe")
+        self.wrap(instruments.Instruments, "finish")
+        self.wrap(Session, "diagnosis")
+        self.wrap(session_view, "doctor_report")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for owner, name, original in reversed(self._saved):
+            setattr(owner, name, original)
 
 
-def run(setup: Setup, doctor: bool) -> tuple[float, float, int]:
-    """(training seconds, sampling seconds, samples) of one run to the epoch limit, as ``annplay train`` runs it."""
-    session = Session(setup)
-    if not doctor:
-        session.instruments = Off()  # type: ignore[assignment]
-    t0 = time.perf_counter()
-    while not session.done():
-        session.run_for(0.1, metrics=False)
-    wall = time.perf_counter() - t0
-    return wall, session.instruments.seconds, len(session.instruments.samples)
+def run_train(setup: Setup) -> tuple[float, float, int]:
+    """(CPU seconds of the run, CPU seconds in the doctor, samples) as ``annplay train`` trains and reports."""
+    with Meter() as meter:
+        t = time.thread_time()
+        session = Session(setup)
+        while not session.done():
+            session.run_for(0.1, metrics=False)
+        session.diagnosis()
+        total = time.thread_time() - t
+    return total, meter.seconds, len(session.instruments.samples)
+
+
+def run_app(setup: Setup) -> tuple[float, float, int]:
+    """(CPU seconds of the worker's run, CPU seconds in the doctor, frames) as the app's worker trains: without
+    an epoch limit, as the playground does, stopped (between frames) at the set-up's epochs."""
+    frames = [0]
+    limit = int(setup.epochs or 1000)
+    setup = setup.with_(epochs=None)
+
+    def publish(_snapshot: Any) -> None:
+        frames[0] += 1
+
+    with Meter() as meter:
+        t = time.thread_time()
+        session = Session(setup)
+        session.view = ViewRequest(40, 10)
+        session.train(session.start(), publish, lambda: session.epoch >= limit)
+        total = time.thread_time() - t
+    assert doctor.doctor_report is not None
+    return total, meter.seconds, frames[0]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=2000)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("settings", nargs="*", help="setting=value pairs (default: the default set-up)")
     args = parser.parse_args()
     values: dict[str, Any] = {"epochs": args.epochs}
     for pair in args.settings:
         key, _, value = pair.partition("=")
-        values[key] = Setup.__init__.__globals__["SETTINGS"][key].parse(value)
+        values[key] = SETTINGS[key].parse(value)
     setup = Setup(**values)
     print(f"set-up: {setup!r}; load before: {os.getloadavg()}")
-    selfs, ratios = [], []
-    for _ in range(args.rounds):
-        on, spent, samples = run(setup, True)
-        off, _, _ = run(setup, False)
-        selfs.append(spent / on)
-        ratios.append(on / off)
-        print(f"  with doctor {on:.3f} s ({samples} samples, {spent * 1000:.1f} ms sampling = {spent / on:.2%}); "
-              f"without {off:.3f} s; ratio {on / off:.3f}")
-    print(f"self share: min {min(selfs):.2%} max {max(selfs):.2%}; a/b ratio: min {min(ratios):.3f} "
-          f"max {max(ratios):.3f}; load after: {os.getloadavg()}")
+    for name, runner in (("train", run_train), ("app", run_app)):
+        shares = []
+        for _ in range(args.rounds):
+            total, spent, count = runner(setup)
+            shares.append(spent / total)
+            unit = "samples" if name == "train" else "frames"
+            print(f"  {name}: run {total:.3f} CPU s, doctor {spent * 1000:.1f} ms = {spent / total:.2%} "
+                  f"({count} {unit})")
+        print(f"{name}: doctor share min {min(shares):.2%} max {max(shares):.2%}; load now {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Set-ups the doctor was calibrated on: healthy ones (no warning allowed) and sick ones (expected codes).
 
-``python benchmarks/doctor_cases.py`` trains each through a Session (as ``annplay train`` does) and prints
-its warnings and infos, with the key numbers, so that the thresholds in engine/diagnosis.py can be checked.
+``python benchmarks/doctor_cases.py [--seeds N] [-v]`` trains each through a Session (as ``annplay train``
+does) and prints its warnings and infos, with the key numbers, so that the thresholds in engine/diagnosis.py
+can be checked.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ HEALTHY: list[dict] = [
     {"dataset": "sine", "epochs": 300}, {"dataset": "reg-maximum", "epochs": 300},
     {"dataset": "reg-argmax", "epochs": 300}, {"dataset": "penguins", "epochs": 300},
     {"dataset": "spiral", "hidden": (8,) * 6, "activation": "relu", "epochs": 300},
-    {"dataset": "spiral", "hidden": (16,) * 6, "activation": "elu", "lr": 0.3, "epochs": 300},
     {"dataset": "spiral", "lr": 0.1, "epochs": 300}, {"dataset": "circle", "lr": 0.3, "epochs": 300},
     {"dataset": "spiral", "epochs": 2000},
     {"dataset": "xor", "optimizer": "adam", "lr": 0.001, "epochs": 300},
@@ -51,6 +51,9 @@ HEALTHY: list[dict] = [
     {"dataset": "circle", "dropout": 0.2, "epochs": 300},
     {"dataset": "gauss", "trainer": "es", "epochs": 50},
     {"dataset": "spiral", "patience": 50, "epochs": 3000},
+    {"dataset": "circle", "trainer": "ga", "activation": "step", "population": 60, "sigma": 0.2, "epochs": 100},
+    {"dataset": "xor", "hidden": (4,), "lr": 0.1, "epochs": 300},
+    {"dataset": "spiral", "epochs": 2000, "batch_size": 10},
 ]
 SICK: list[tuple[dict, tuple[str, ...]]] = [
     ({"dataset": "spiral", "hidden": (8,) * 6, "activation": "logistic", "epochs": 300}, ("vanishing_gradients",)),
@@ -63,6 +66,11 @@ SICK: list[tuple[dict, tuple[str, ...]]] = [
     ({"dataset": "xor", "lr": 10.0, "activation": "relu", "epochs": 200}, ("dead_units", "lr_too_high")),
     ({"dataset": "xor", "hidden": (), "epochs": 300}, ("underfitting",)),
     ({"dataset": "spiral", "regularization": "l2", "reg_rate": 0.01, "epochs": 1000}, ("underfitting",)),
+    ({"dataset": "circle", "noise": 40, "train_ratio": 10, "hidden": (8, 8, 8), "lr": 0.1, "epochs": 1000},
+     ("overfitting",)),
+    ({"dataset": "sine", "lr": 1.0, "epochs": 200}, ("diverged", "exploding_gradients")),
+    ({"dataset": "xor", "hidden": (8, 8), "activation": "relu", "lr": 3.0, "epochs": 300},
+     ("dead_units", "lr_too_high")),
     ({"dataset": "reg-maximum", "lr": 3.0, "epochs": 200}, ("diverged",)),
     ({"dataset": "spiral", "optimizer": "adam", "lr": 0.3, "epochs": 300}, ("lr_too_high",)),
     ({"dataset": "spiral", "activation": "logistic", "lr": 3.0, "epochs": 300}, ("lr_too_high",)),
@@ -82,7 +90,11 @@ def run(settings: dict) -> tuple[list, float]:
 
 def main() -> int:
     bad = 0
-    for settings, expect in [(h, ()) for h in HEALTHY] + SICK:
+    seeds = int(sys.argv[sys.argv.index("--seeds") + 1]) if "--seeds" in sys.argv else 1
+    cases = [(h, ()) for h in HEALTHY] + SICK
+    cases = [({**settings, "seed": settings.get("seed", 0) + k}, expect) for k in range(seeds) for settings, expect
+             in cases]
+    for settings, expect in cases:
         found, secs = run(settings)
         warn = sorted(f.code for f in found if f.severity == "warning")
         info = sorted(f.code for f in found if f.severity == "info")

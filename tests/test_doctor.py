@@ -87,7 +87,8 @@ def test_schedule_probes_one_epoch_before_each_sample() -> None:
 
 def test_history_stays_bounded_and_keeps_the_start() -> None:
     net = MLP([2, 3, 1], ["tanh", "logistic"], seed=0)
-    inst = ins.Instruments(net, np.zeros((2, 4)), np.zeros((1, 4)), None, None, updates_per_epoch=1000)
+    inst = ins.Instruments(net, np.zeros((2, 4)), np.zeros((1, 4)), None, None,
+                           updates_per_epoch=ins.UPDATES_PER_SAMPLE)
     assert inst.interval == 1
     epoch = 0
     for _ in range(3 * ins.MAX_SAMPLES):
@@ -127,3 +128,13 @@ def test_fixes_carry_the_share_code_of_the_fixed_setup_and_skip_no_ops() -> None
     fixes = make_fixes(setup, {"activation": "leaky_relu"}, {"activation": "relu"}, {"lr": -1})
     assert [f.label for f in fixes] == ["activation=leaky_relu"]
     assert decode(fixes[0].code) == setup.with_(activation="leaky_relu")
+
+
+def test_a_live_change_restarts_the_doctors_history() -> None:
+    session = Session(Setup(dataset="xor", epochs=200))
+    session.step(100)
+    assert session.instruments.samples
+    session.apply(lr=0.1)
+    assert session.instruments.samples == [] and session.instruments.next_epoch() <= 100
+    session.step(100)
+    assert session.instruments.samples[0].epoch == 100

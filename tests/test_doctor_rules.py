@@ -138,6 +138,9 @@ SICK = [
     (("--dataset", "circle", "--lr", "0.00001", "--epochs", "300"), {"lr_too_low"}),
     (("--dataset", "reg-maximum", "--lr", "3", "--epochs", "200"), {"diverged"}),
     (("--dataset", "xor", "--layers", "none", "--epochs", "300"), {"underfitting"}),
+    (("--dataset", "sine", "--lr", "1", "--epochs", "200"), {"diverged", "exploding_gradients"}),
+    (("--dataset", "circle", "--noise", "40", "--train-ratio", "10", "--layers", "8,8,8", "--lr", "0.1"),
+     {"overfitting"}),
 ]
 HEALTHY = [
     ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"), ("--dataset", "circle", "--activation", "relu"),
@@ -146,6 +149,8 @@ HEALTHY = [
     ("--dataset", "xor", "--trainer", "es", "--epochs", "60"),
     ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--epochs", "60"),
     ("--dataset", "moons", "--batch-size", "256", "--lr", "0.3", "--epochs", "1000"),
+    ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--population", "60", "--sigma", "0.2",
+     "--epochs", "100"),
 ]
 
 
@@ -155,7 +160,7 @@ def test_sick_setups_are_diagnosed(capsys: pytest.CaptureFixture[str], args: tup
     assert expected <= warning_codes(result)
     for finding in result["diagnosis"]:
         assert finding["code"] in CODES
-        assert len(textwrap.wrap(finding["message"], 40)) <= 2, finding["message"]
+        assert len(textwrap.wrap(finding["message"], 39)) <= 2, finding["message"]
         for fix in finding["fixes"]:
             assert decode(fix["setup"]) is not None
 
@@ -190,5 +195,5 @@ def test_diagnose_never_raises_and_speaks_the_vocabulary(losses, grad, ratio, de
                  dead=[(dead, 0)] * n, saturated=[(0, dead)] * n, acts=("relu", "tanh"), state=state)
     for finding in diagnose(rep, Setup(activation="relu")):
         assert finding.code in CODES and finding.severity in ("warning", "info")
-        assert len(textwrap.wrap(finding.message, 40)) <= 2
+        assert len(textwrap.wrap(finding.message, 39)) <= 2
         json.dumps(finding.as_dict(), allow_nan=True)

@@ -95,17 +95,17 @@ def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_p
 
 
 def print_diagnosis(console: Any, findings: list[dict[str, Any]]) -> None:
-    """The doctor's findings: each warning or info in words with its best fix, or 'no problems found'."""
+    """The doctor's findings: each in words, its code, and its best two fixes with their share codes."""
     console.print("Diagnosis", style="bold", highlight=False)
-    warnings = [f for f in findings if f["severity"] == "warning"]
-    if not warnings:
+    if not any(f["severity"] == "warning" for f in findings):
         console.print("  no problems found", highlight=False, markup=False)
     for f in findings:
         mark = "!" if f["severity"] == "warning" else "i"
-        layer = f" (layer {f['layer']})" if f["layer"] else ""
-        console.print(f"  {mark} {f['code']}{layer}: {f['message']}", highlight=False, markup=False)
+        layer = f", layer {f['layer']}" if f["layer"] else ""
+        console.print(f"{mark} {f['message']}", highlight=False, markup=False)
+        console.print(f"  ({f['severity']}: {f['code']}{layer})", highlight=False, markup=False, style="dim")
         for fix in f["fixes"][:2]:
-            console.print(f"      try {fix['label']}  ({fix['setup']})", highlight=False, markup=False)
+            console.print(f"  try {fix['label']}: {fix['setup']}", highlight=False, markup=False)
 
 
 def _print_confusion(console: Any, result: dict[str, Any]) -> None:

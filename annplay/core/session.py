@@ -175,6 +175,7 @@ class Session(ModelFiles):
                     diff = {k: v for k, v in after.items() if before.get(k, object()) != v}
                     if diff:
                         self.trainer.configure(**diff)
+                        self._restart_doctor()     # a new rate is a new patient: judge it on its own samples
                 elif kind == "trainer":
                     self._new_trainer()
                 elif kind == "network":
@@ -296,7 +297,7 @@ class Session(ModelFiles):
             self._new_network()
         elif self.has_data:
             self.trainer.set_data(self.prep.X_train, self.prep.Y_train, self.prep.X_test, self.prep.Y_test)
-            self.instruments = instruments_for(self._setup, self.net, self.prep, self.family, self.trainer.epoch)
+            self._restart_doctor()
 
     def _new_network(self) -> None:
         self.prep = prepare(self._setup, drawn=self.drawn)    # features may have changed, drawing or not
@@ -442,6 +443,11 @@ class Session(ModelFiles):
                 return
 
     # --- the doctor (annplay.engine.doctor) ----------------------------------------------
+
+    def _restart_doctor(self) -> None:
+        """Fresh instruments from the current epoch on (after a live change such as the learning rate)."""
+        if self.has_data:
+            self.instruments = instruments_for(self._setup, self.net, self.prep, self.family, self.trainer.epoch)
 
     def _until_doctor(self) -> int:
         """Epochs until the doctor's next probe or sample (≥ 1): chunks end there, so every run samples alike."""

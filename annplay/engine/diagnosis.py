@@ -26,10 +26,11 @@ SEVERITIES = ("warning", "info")
 # "Stalled": the train loss is still at least this share of the chance loss (the loss of the best constant
 # guess).  CS231n's sanity check: a classifier starts at ln C; not getting well below it means no learning.
 STALLED = 0.85
-# Vanishing gradients: first layer's gradient norm / last layer's below this (AUTOTRAINER flags a ratio of
-# first- to last-layer gradients under 1e-3 in deep nets; our 2- to 8-layer nets stall from ~1e-2; healthy
-# runs measured ≥ 0.1 at the median, own measurement) — a warning only when the run also stalled.
-VANISHING_RATIO = 0.03
+# Vanishing gradients: first layer's gradient norm / last layer's below this, median over the second half of
+# the run (AUTOTRAINER flags first-to-last gradient ratios under 1e-3 in deep nets).  Own measurement: healthy
+# runs with 2 to 6 hidden layers had medians ≥ 0.42 (circle and xor with logistic layers 0.42–0.60, tanh and
+# ReLU 0.6–10); stalled 6-layer logistic nets 0.005–0.07.  A warning only when the run also stalled.
+VANISHING_RATIO = 0.1
 # Exploding gradients: a layer's gradient norm grows this many times over its starting value
 # (DeepDiagnosis "exploding tensor" checks growth; healthy runs grew ≤ 30×, own measurement), or the first
 # layer's is this many times the last's (the mirror image of VANISHING_RATIO).
@@ -59,11 +60,12 @@ OSCILLATING_SHARE = 0.4
 # the start (CS231n: with a too-high rate "as much as 40 % of your network can be dead" at once).
 CAUSE_UPS = 0.5
 EARLY_FLAT = 0.4
-# Overfitting: the test loss rose from its best by this factor and by this share of the chance loss
-# (Keras EarlyStopping watches val_loss stop improving; own measurement sets the size: healthy runs
-# rose ≤ 1.15× with min_delta under 0.05 × chance).
+# Overfitting: the test loss rose from its best by OVERFIT_RISE× and by OVERFIT_DELTA chance losses while the
+# train loss kept falling (Keras' EarlyStopping watches val_loss stop improving; the sizes are our own
+# measurement: the issue's spiral rose 0.25 → 0.63, i.e. 0.55 chance losses, the default spiral at 5000 epochs
+# by 0.41; iris at lr 0.1 rose by 0.16–0.21 at unchanged test accuracy, and gets an info).
 OVERFIT_RISE = 1.5
-OVERFIT_DELTA = 0.15
+OVERFIT_DELTA = 0.25
 OVERFIT_INFO_RISE = 1.2
 # Underfitting is a warning only after this many weight updates (the default spiral run sits on a plateau
 # near chance for its first ~4000 updates and then learns: own measurement).
@@ -195,7 +197,7 @@ def _diverged(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None
     else:
         fixes = make_fixes(setup, {"sigma": 0.05})
     return Finding("diverged", "warning", None,
-                   "Diverged: the loss or the weights became infinite. Lower the learning rate.",
+                   "Diverged: the loss or the weights became infinite. Lower the rate.",
                    {"epoch": c.report.epoch, "lr": setup.lr}, fixes)
 
 
@@ -274,7 +276,7 @@ def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
 
 def _saturated(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     last = c.report.last
-    if last is None or not any(last.saturated) or not c.enough:
+    if last is None or not any(last.saturated) or not c.enough or c.report.family != "backprop":
         return None
     idx = [i for i, a in enumerate(c.report.activations) if a in ("tanh", "logistic")]
     total = sum(last.units[i] for i in idx)
@@ -314,7 +316,7 @@ def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
         size = f"{upd:.0%}" if upd < 10 else f"{_num(upd)}×"
         msg = f"Learning rate too high: each step moves the weights by {size} of their size."
     else:
-        msg = "Learning rate too high: the first big steps pushed units into their flat zone."
+        msg = "Learning rate too high: its first big steps pushed units into flat zones."
     fixes = make_fixes(setup, lower_lr(setup), lower_lr(setup, 100))
     return Finding("lr_too_high", "warning", None, msg,
                    {"lr": setup.lr, "update_ratio": _r(upd), "early_update_ratio": _r(c.early_update),
@@ -333,7 +335,7 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     up = {"lr": 0.03} if setup.lr < 0.003 else higher_lr(setup)      # 0.03: the default, which trains
     fixes = make_fixes(setup, up, higher_lr(setup, 100), {"optimizer": "adam", "lr": 0.01})
     return Finding("lr_too_low", "warning", None,
-                   f"Learning rate too low: each step moves the weights by only {_num(upd)} of their size.",
+                   f"Learning rate too low: a step moves the weights by only {_num(upd)} of their size.",
                    {"lr": setup.lr, "update_ratio": _r(upd), "progress": _r(c.progress)}, fixes)
 
 
@@ -348,7 +350,10 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     falling = c.final_smooth <= 1.05 * train_then          # the train loss kept falling meanwhile
     if not (final >= OVERFIT_INFO_RISE * best and gap > 0 and falling):
         return None
-    severity = "warning" if final >= OVERFIT_RISE * best and final - best >= OVERFIT_DELTA * c.chance else "info"
+    big = final >= OVERFIT_RISE * best and final - best >= OVERFIT_DELTA * c.chance
+    # Neuroevolution's test loss jumps with each generation's best individual (the README's ga run on circle
+    # rose 1.4× at 96 % test accuracy): for it, overfitting is worth knowing but never a warning.
+    severity = "warning" if big and c.report.family == "backprop" else "info"
     fixes = make_fixes(setup, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01},
                        {"hidden": tuple(max(2, h // 2) for h in setup.hidden)} if setup.hidden else {})
     return Finding("overfitting", severity, None,

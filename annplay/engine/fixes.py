@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .settings import LEARNING_RATES, SETTINGS, SettingError
@@ -41,9 +42,16 @@ def label_of(changes: dict[str, Any]) -> str:
 
 def make_fixes(setup: Setup, *candidates: dict[str, Any]) -> tuple[Fix, ...]:
     """The candidates (best first) that change ``setup`` and pass its checks, each with its share code."""
+    return _fixes(setup, tuple(tuple(c.items()) for c in candidates))
+
+
+@lru_cache(maxsize=256)
+def _fixes(setup: Setup, candidates: tuple[tuple[tuple[str, Any], ...], ...]) -> tuple[Fix, ...]:
+    """make_fixes, remembered: the app asks again with each new sample, and checking a set-up is not free."""
     out: list[Fix] = []
     seen: set[Setup] = set()
-    for changes in candidates:
+    for items in candidates:
+        changes = dict(items)
         try:
             fixed = setup.with_(**changes).validate()
         except (SettingError, ValueError):

@@ -100,3 +100,4 @@ class Painter(Feature):
         if snap.state != "running" and self._running_shown:
             self.show_running(False)
         self._last_state = snap.state
+        host.doctor.show(snap)                           # after "Stopped": a new warning is the line to read

@@ -18,6 +18,7 @@ from annplay.core.session import Session
 from annplay.engine.setup import Setup
 from annplay.messages import Progress
 from annplay.screens import describe
+from annplay.screens.doctor_flow import DoctorFlow
 from annplay.screens.explain_flow import ExplainFlow
 from annplay.screens.feature import Feature, action_names
 from annplay.screens.file_flows import FileFlows
@@ -45,6 +46,7 @@ MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns 
 FEATURES: tuple[tuple[str, type[Feature]], ...] = (
     ("run", RunControls), ("panels", PanelSwitch), ("look", Look), ("changes", SettingChanges),
     ("setups", SetupFlows), ("files", FileFlows), ("lessons", LessonFlow), ("explain", ExplainFlow),
+    ("doctor", DoctorFlow),
 )
 
 
@@ -99,6 +101,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         self.files = FileFlows(self)
         self.lessons = LessonFlow(self)
         self.explain = ExplainFlow(self)
+        self.doctor = DoctorFlow(self)
         self.painter = Painter(self)
 
     def __getattr__(self, name: str) -> Any:
@@ -370,6 +373,9 @@ class PlaygroundScreen(TapSafe, Screen[None]):
 
     def on_weight_editor_edit(self, message: Any) -> None:
         self.panels.edit_weight(message)
+
+    def on_doctor_view_fix_chosen(self, message: Any) -> None:
+        self.doctor.apply(message)
 
     def on_weight_editor_layer_changed(self) -> None:
         self.apply_layout()

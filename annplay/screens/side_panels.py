@@ -150,4 +150,21 @@ class WeightsPanel(SidePanel):
         host.query_one(WeightEditor).show_message("Paused. + - nudge, ⏎ type a number")
 
 
-PANELS: tuple[SidePanel, ...] = (ControlsPanel(), NetworkPanel(), WeightsPanel())
+class DoctorPanel(SidePanel):
+    """The training doctor (annplay.widgets.doctor): findings with one-key fixes, per-layer instruments."""
+
+    name, key, label, rank, wants_maps = "doctor", "D", "Doctor", 8, False
+    tip = "the training doctor: what goes wrong, per-layer gradients and dead units, one-key fixes"
+
+    def build(self, session: Any) -> Widget:
+        from annplay.widgets.doctor import DoctorView
+
+        return DoctorView(id="doctor")
+
+    def focus_target(self, host: Any) -> Widget | None:
+        from annplay.widgets.doctor import DoctorView
+
+        return host.query_one(DoctorView)
+
+
+PANELS: tuple[SidePanel, ...] = (ControlsPanel(), NetworkPanel(), WeightsPanel(), DoctorPanel())

@@ -83,15 +83,15 @@ def offers(report: DoctorReport) -> list[Offer]:
     return out[:MAX_FIXES]
 
 
-class DoctorView(Vertical):
+class DoctorView(Vertical, can_focus=True):
     """The training doctor's view of the live run (owns its keys, CSS and the FixChosen message)."""
 
     DEFAULT_CSS = """
     DoctorView { height: 1fr; }
-    DoctorView > #doctor-scroll { height: 1fr; }
+    DoctorView > #doctor-scroll { height: 1fr; scrollbar-size-vertical: 1; }   /* 39 columns left at 40 */
     DoctorView #doctor-findings { height: auto; }
     DoctorView .doctor-finding { height: auto; }
-    DoctorView .doctor-finding.-warning { color: $text-error; }
+    DoctorView .doctor-finding.-warning { color: $text-error; text-style: bold; }   /* bold: plain screens too */
     DoctorView .doctor-finding.-info { color: $text-muted; }
     DoctorView .doctor-fix { height: 1; min-width: 10; margin: 0 0 0 2; }
     DoctorView #doctor-layers { height: auto; }
@@ -140,8 +140,7 @@ class DoctorView(Vertical):
             widgets.append(Static(words, classes="doctor-finding -info"))
         numbered = {id(o.fix): i for i, o in enumerate(self._offers)}
         for finding in report.findings:
-            mark = "!" if finding.severity == "warning" else "i"
-            widgets.append(Static(Text(f"{mark} {finding.message}"), classes=f"doctor-finding -{finding.severity}"))
+            widgets.append(Static(Text(finding.message), classes=f"doctor-finding -{finding.severity}"))
             if finding.fixes and id(finding.fixes[0]) in numbered:
                 i = numbered[id(finding.fixes[0])]
                 widgets.append(Button(f"{i + 1} try {finding.fixes[0].label}", id=f"doctor-fix-{i}",

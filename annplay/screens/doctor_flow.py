@@ -1,0 +1,54 @@
+"""The training doctor in the playground: draws its report in the Doctor panel, marks dead and saturated units
+in the network view, says in one line when a new warning appears, and applies a chosen fix (pinning the run
+first, so that the Runs view compares before and after from the same seed)."""
+
+from __future__ import annotations
+
+from annplay.core.doctor import DoctorReport
+from annplay.core.fields import Snapshot
+from annplay.engine.settings import SettingError
+from annplay.engine.sharecode import decode
+from annplay.screens.feature import Feature, Host
+from annplay.widgets.doctor import DoctorView, warning_line
+
+
+class DoctorFlow(Feature):
+    """Owns the last report shown (to tell a new warning from an old one); its key, D, is the Doctor panel's."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.report: DoctorReport | None = None
+        self.state = "ready"                     # the run's state last shown: an ended run repeats the warning
+
+    def show(self, snap: Snapshot) -> None:
+        """Draw the snapshot's report: the open Doctor panel, the network view's marks, a new warning's line."""
+        report = snap.doctor
+        if report is None:
+            return
+        for view in self.host.query(DoctorView):
+            if view.display:
+                view.show(report)
+        from annplay.widgets.netview import NetView
+
+        for net in self.host.query(NetView):
+            net.set_marks(report.marks())
+        ended = snap.state in ("stopped", "diverged") and snap.state != self.state
+        line = warning_line(report, None if ended else self.report)
+        self.report, self.state = report, snap.state
+        if line:
+            self.notify(line, severity="warning", markup=False)
+
+    def apply(self, message: DoctorView.FixChosen) -> None:
+        """Pin the run as it is, then load the fixed set-up (same seed: the Runs view compares the two)."""
+        fix = message.fix
+        try:
+            setup = decode(fix.code)
+        except (SettingError, ValueError) as error:
+            self.notify(f"The fix does not load: {error}", severity="error", markup=False)
+            return
+        self.host.setups.action_pin()
+        if self.host.setups.adopt(setup, lesson=self.host.lessons.lesson):
+            self.notify(f"Applied {fix.label}; the run before is pinned (u: Runs). ␣ trains.", markup=False)
+
+
+__all__ = ["DoctorFlow"]
