@@ -20,15 +20,17 @@ class SetupFlows(Feature):
     """Set-ups as text and files, pinned runs and sweeps; a set-up from any of them is adopted here."""
 
     BINDINGS = [
-        BarBinding("k", "share", "Share", show=False, priority=True,       # priority: the controls use k as up
+        BarBinding("k", "share", "Share", show=False, menu=True,
+                   priority=True,       # priority: the controls use k as up
                    tooltip="the share code (copied) and the TF Playground link"),
-        BarBinding("i", "open_setup", "Open set-up", show=False,
+        BarBinding("i", "open_setup", "Open set-up", show=False, menu=True,
                    tooltip="open a share code, TF Playground link or set-up file (.toml)"),
-        BarBinding("a", "save_setup", "Save set-up", show=False,
+        BarBinding("a", "save_setup", "Save set-up", show=False, menu=True,
                    tooltip="write the set-up as a TOML file, optionally with the weights .npz"),
-        BarBinding("b", "pin", "Pin run", show=False, tooltip="pin this run to compare it in the Runs view"),
-        BarBinding("u", "runs", "Runs", show=False, tooltip="pinned runs beside the live one; enter restores one"),
-        BarBinding("z", "sweep", "Sweep", show=False, tooltip="vary settings, train a small grid, rank it"),
+        BarBinding("b", "pin", "Pin run", show=False, menu=True, tooltip="pin this run to compare it in the Runs view"),
+        BarBinding("u", "runs", "Runs", show=False, menu=True,
+                   tooltip="pinned runs beside the live one; enter restores one"),
+        BarBinding("z", "sweep", "Sweep", show=False, menu=True, tooltip="vary settings, train a small grid, rank it"),
     ]
 
     # --- share and open -------------------------------------------------------------

@@ -9,10 +9,9 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -21,6 +20,7 @@ from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
 from annplay.screens.tapsafe import TapSafe
+from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
 from annplay.widgets.safe_list import SafeOptionList
 from annplay.widgets.tune_panel import TunePanel
 
@@ -58,13 +58,13 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("space", "vary", "Vary", key_display="␣"),
-        Binding("plus,equals_sign", "widen", "More", key_display="+"),
-        Binding("minus", "narrow", "Fewer", key_display="-"),
-        Binding("g", "go", "Run"),
-        Binding("t", "tune_mode", "Tune"),
-        Binding("tab", "switch", "Results", show=False),
+        BarBinding("escape", "close", "Back", rank=1),
+        BarBinding("space", "vary", "Vary", key_display="␣", rank=2),
+        BarBinding("plus,equals_sign", "widen", "More", key_display="+", rank=3),
+        BarBinding("minus", "narrow", "Fewer", key_display="-", rank=4),
+        BarBinding("g", "go", "Run", rank=0),
+        BarBinding("t", "tune_mode", "Tune", rank=1),
+        BarBinding("tab", "switch", "Results", show=False),
     ]
 
     class RowDone(Message):
@@ -87,7 +87,7 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         yield Static("Nothing run yet", id="sweep-status")
         yield SafeOptionList(id="sweep-board")
         yield TunePanel(id="tune-panel")
-        yield Footer(compact=True)
+        yield KeyBar(screen_keys(self))        # whole keys only, generated from the bindings
 
     def on_mount(self) -> None:
         self.query_one(TunePanel).display = False
