@@ -408,6 +408,10 @@ _ENTRIES = (
     # run
     Setting("seed", label="Seed", kind="int", default=0, help="seed for data, weights and shuffling", group="run",
             apply="data", flag="--seed", code="seed", values=tuple(range(10)), lo=0, hi=MAX_SEED),
+    Setting("tf_seed", label="TF seed", kind="text", default=None,
+            help="TF Playground's seed text (like 0.12345), kept from a TF link and written back while the seed "
+                 "matches it",
+            group="run", apply="view", flag="--tf-seed", code="tfs", optional=True, control=False, commands=()),
     Setting("epochs", label="Stop after", kind="int", default=None,
             help="stop after this many epochs (generations for ga/es); auto: 1000 for train, no limit in the "
                  "playground",

@@ -4,7 +4,8 @@ Every field of TF Playground's ``State`` (``src/state.ts``) is read: the ones an
 become settings, the ``*_hide`` fields name controls to hide, and each field annplay cannot honour
 gives one warning line naming it.  TF's defaults (circle, [4, 2], tanh, lr 0.03, batch 10, noise 0,
 50 % train) apply to the fields a link leaves out.  TF keeps the seed as a string: a whole number up
-to 2³²−1 is used as it is, any other string is hashed (first 4 bytes of its SHA-256).
+to 2³²−1 is used as it is, any other string is hashed (first 4 bytes of its SHA-256) and kept as the
+set-up's ``tf_seed``, so that the link written back carries the same string and TF shows the same sample.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .datasets import DATASETS
 from .features import FEATURES
@@ -61,7 +62,7 @@ HIDE_BACK = {"show_test": "showTestData", "discretize": "discretize", "lr": "lea
              "hidden": "numHiddenLayers"}
 # Settings a TF link carries; every other setting must keep its default for a set-up to fit TF.
 TF_SETTINGS = ("dataset", "features", "hidden", "activation", "lr", "batch_size", "regularization", "reg_rate",
-               "noise", "train_ratio", "seed", "show_test", "discretize")
+               "noise", "train_ratio", "seed", "tf_seed", "show_test", "discretize")
 
 
 def shown(text: str, limit: int = 40) -> str:
@@ -100,6 +101,15 @@ def _check_address(address: str) -> None:
     if parts.path not in ("", "/") or parts.query:
         raise SettingError(LINK_ERROR, f"a TF Playground link keeps its settings after '#', with no path or "
                                        f"?query before it: {shown(address)}")
+
+
+def tf_seed(setup: Setup) -> str:
+    """The seed a link writes: the TF seed text the set-up came with while --seed is still the number it maps
+    to, else the seed as a number."""
+    kept = setup.tf_seed
+    if kept is not None and seed_from_tf(kept) == setup.seed:
+        return str(quote(kept, safe=".-_~"))
+    return str(setup.seed)
 
 
 def tf_fields(url: str) -> dict[str, str]:
@@ -143,6 +153,8 @@ def from_tf_link(url: str) -> tuple[Setup, list[str], set[str]]:
     values["discretize"] = state["discretize"]
     if "seed" in state:
         values["seed"] = seed_from_tf(state["seed"])
+        if state["seed"].strip() != str(values["seed"]):      # kept, so the link written back has it
+            values["tf_seed"] = state["seed"].strip() or None
     values["dataset"] = _dataset(state, warnings)
     hidden_inputs = _hidden_controls(fields, hidden, warnings)
     values["features"] = _features(state, hidden_inputs, warnings)
@@ -312,7 +324,7 @@ def to_tf_link(setup: Setup, hidden: set[str] | frozenset[str] = frozenset()) ->
         "dataset": "circle" if is_regression else setup.dataset,
         "regDataset": regress[setup.dataset] if is_regression else "reg-plane",
         "learningRate": _number(setup.lr), "regularizationRate": _number(setup.reg_rate),
-        "noise": _number(setup.noise), "networkShape": ",".join(map(str, setup.hidden)), "seed": str(setup.seed),
+        "noise": _number(setup.noise), "networkShape": ",".join(map(str, setup.hidden)), "seed": tf_seed(setup),
         "showTestData": _bool(setup.show_test), "discretize": _bool(setup.discretize),
         "percTrainData": _number(setup.train_ratio),
         **{tf: _bool(FEATURES_TF[tf] in feats) for tf in FEATURES_TF},
@@ -337,5 +349,5 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-__all__ = ["TF_URL", "TF_FIELDS", "TF_DEFAULTS", "looks_like_tf_link", "seed_from_tf", "tf_fields",
+__all__ = ["TF_URL", "TF_FIELDS", "TF_DEFAULTS", "looks_like_tf_link", "seed_from_tf", "tf_seed", "tf_fields",
            "from_tf_link", "to_tf_link", "why_not_tf"]

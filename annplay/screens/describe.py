@@ -9,7 +9,6 @@ from rich.style import Style
 from rich.text import Text
 
 from annplay import boundary as bd
-from annplay.core.lessons import Lesson, goal_status, without_goals
 from annplay.core.session import Session
 from annplay.core.textsafe import markup_safe, plain
 from annplay.widgets.heatmap import legend_entries, target_range
@@ -67,9 +66,11 @@ def network_info(session: Session, neuron: tuple[int, int] | None) -> str:
     return "Arrows or a tap: show a neuron's map"
 
 
-def goal_line(lesson: Lesson, setup: Any, metrics: Any) -> tuple[tuple[str, ...], bool]:
+def goal_line(lesson: Any, setup: Any, metrics: Any) -> tuple[tuple[str, ...], bool]:
     """A lesson's goal line for this frame, longest first (the narrow screen takes the first that fits), and whether
     it is reached: 'Goal: test loss < 0.05 … ✓', or 'Goal: test loss < 0.05 … (now test loss 0.231)'."""
+    from annplay.core.lessons import goal_status, without_goals  # lessons (and their TOML) load on first use
+
     reached, status = goal_status(lesson, setup, metrics)
     goal = plain(lesson.goal_text)
     if reached:

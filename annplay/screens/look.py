@@ -42,9 +42,9 @@ class Look(Feature):
         BarBinding("C", "toggle_chart", "Chart", show=True, rank=9,
                    tooltip="the loss chart, full size, in place of the map (C again: the map)"),
         BarBinding("y", "chart_log", "Log chart", show=False, tooltip="the loss chart on a log scale, or linear again"),
-        BarBinding("K", "look", "Colours", show=False,
+        BarBinding("K", "look", "Colours", show=False, menu=True,
                    tooltip="next colour scheme: standard, colour-blind, high-contrast, plain map (remembered)"),
-        BarBinding("f", "screenshot", "Screenshot", show=False,
+        BarBinding("f", "screenshot", "Screenshot", show=False, menu=True,
                    tooltip="save the screen as an SVG file (never overwrites)"),
     ]
 
