@@ -109,8 +109,9 @@ class PlaygroundApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, setup: Setup | None = None, *, hidden: Iterable[str] = (), model: str | None = None,
-                 lesson: Lesson | None = None) -> None:
+                 lesson: Lesson | None = None, drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
         super().__init__()
+        self.drawn = drawn                       # drawn points a share code carried: the data to train on
         self.setup = setup if setup is not None else Setup()
         self.hidden = frozenset(hidden)          # settings a TF link hid (the control panel leaves them out)
         self.model = model                       # weights a set-up file names, loaded once the network is built
@@ -121,6 +122,8 @@ class PlaygroundApp(App[None]):
 
         screen = PlaygroundScreen(self.setup)
         screen.session.hidden = self.hidden
+        if self.drawn is not None:
+            screen.session.set_drawn(self.drawn)
         self.push_screen(screen)
         if self.model is not None:
             screen.call_after_refresh(screen.setups.load_weights, self.model)
@@ -203,10 +206,11 @@ class PlaygroundApp(App[None]):
 
 
 def run(setup: Setup | None = None, hidden: Iterable[str] = (), *, model: str | None = None,
-        lesson: Lesson | None = None) -> None:
+        lesson: Lesson | None = None, drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
     """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid;
-    ``model``: weights to load (a set-up file's [model]); ``lesson``: the lesson to open with (its card first)."""
-    app = PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson)
+    ``model``: weights to load (a set-up file's [model]); ``lesson``: the lesson to open with (its card first);
+    ``drawn``: drawn points to train on (a share code's)."""
+    app = PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson, drawn=drawn)
     watch_terminal(app)
     app.run()
 

@@ -12,8 +12,8 @@ import statistics
 import time
 
 from annplay.app import PlaygroundApp
-from annplay.engine.setup import Setup
 from annplay.core.session import Session
+from annplay.engine.setup import Setup
 
 
 def headless_rate(setup: Setup, epochs: int) -> float:

@@ -37,6 +37,7 @@ from servekit import Chromium, Page, Served, has, key_to_frame, open_tab  # noqa
 
 READY = "Dataset"
 FOCUSED = "document.activeElement && document.activeElement.classList.contains('xterm-helper-textarea')"
+CLASS_TAB = (480, 360)              # CSS pixels of each other student's tab
 TOGGLES = (("Loss chart: log", "y"), ("Loss chart: linear", "y"))
 
 
@@ -144,6 +145,10 @@ async def one_round(sessions: int, presses: int, folder: Path) -> dict[str, obje
             tabs = []
             for _ in range(sessions - 1):
                 tab = await open_tab(client, browser.port)
+                # the other students' tabs are small, so one 2-core machine can draw 30 of them (their browsers
+                # are on their own machines in a class); the measured tab keeps its full size
+                await tab.call("Emulation.setDeviceMetricsOverride", width=CLASS_TAB[0], height=CLASS_TAB[1],
+                               deviceScaleFactor=1, mobile=False)
                 await tab.call("Page.navigate", url=served.url)
                 tabs.append(tab)
             for tab in tabs:

@@ -1,68 +1,136 @@
-"""Time to first frame of the playground: a fresh interpreter, headless, measured from process spawn.
+"""Start-up against a bare Textual app: time to the first frame and idle memory, on two cores and on one.
 
-Prints the time until the first frame is painted, until the network is built and the boundary drawn,
-and whether any heavy module (pandas, scipy, matplotlib) was imported.  Usage:
-    python benchmarks/startup.py [--repeat 5]
+Each round starts a fresh interpreter for a bare Textual app (one ``Static``) and one for annplay, side by side,
+headless at 120×40, on all cores and pinned to one (``taskset -c 0``, a phone's proxy). The ratios of the two
+(annplay ÷ bare) are the figures that count: the machine's load hits both alike. Also prints the time until the
+playground has its first trained-ready picture, the heavy modules imported (none expected), and the load.
+    python benchmarks/startup.py [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
+import shutil
 import subprocess
 import sys
 import time
 
-CHILD = r"""
-import sys, time
+REPORT = r"""
+import sys, time, resource
+
+def rss_mib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+BARE = REPORT + r"""
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("Hello")
+
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)
+
+    def first_frame(self):
+        print("FIRST_FRAME", time.perf_counter(), flush=True)
+        self.set_timer(1.0, self.idle)
+
+    def idle(self):
+        print("IDLE_RSS", rss_mib(), flush=True)
+        self.exit()
+
+Bare().run(headless=True, size=(120, 40))
+"""
+
+ANNPLAY = REPORT + r"""
 from annplay.app import PlaygroundApp
 
 class Timed(PlaygroundApp):
     def on_mount(self):
         super().on_mount()
-        self.call_after_refresh(self.first_frame)
+        self.screen.call_after_refresh(self.first_frame)     # the playground screen's first paint
 
     def first_frame(self):
         print("FIRST_FRAME", time.perf_counter(), flush=True)
-        self.set_interval(0.005, self.check_built)
+        self.poll = self.set_interval(0.005, self.check_built)
 
     def check_built(self):
         screen = self.screen
         if getattr(screen, "frames", 0) and screen.picture[0]:
-            heavy = [m for m in ("pandas", "scipy", "matplotlib", "sklearn") if m in sys.modules]
+            self.poll.stop()
+            heavy = [m for m in ("pandas", "scipy", "matplotlib", "sklearn", "optuna", "dask") if m in sys.modules]
             print("BUILT", time.perf_counter(), ",".join(heavy) or "-", flush=True)
-            self.exit()
+            self.set_timer(1.0, self.idle)
+
+    def idle(self):
+        print("IDLE_RSS", rss_mib(), flush=True)
+        self.exit()
 
 Timed().run(headless=True, size=(120, 40))
 """
 
 
-def one_run() -> tuple[float, float, str]:
-    """Seconds from spawn to first frame and to a built playground, and heavy modules seen."""
+def one_run(code: str, pin: bool) -> dict[str, float | str]:
+    """Seconds from spawn to the first frame (and to a built playground), idle RSS in MiB."""
+    command = [sys.executable, "-c", code]
+    if pin:
+        command = ["taskset", "-c", "0", *command]
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=60)
-    # perf_counter is system-wide monotonic on Linux, so child stamps compare with ours
-    stamps = {}
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NO_COLOR": ""})
+    out: dict[str, float | str] = {}
     for line in proc.stdout.splitlines():
         parts = line.split()
-        if parts and parts[0] in ("FIRST_FRAME", "BUILT"):
-            stamps[parts[0]] = (float(parts[1]), parts[2] if len(parts) > 2 else "")
-    if "FIRST_FRAME" not in stamps or "BUILT" not in stamps:
-        raise SystemExit(f"the app did not report its frames:\n{proc.stdout}\n{proc.stderr}")
-    return stamps["FIRST_FRAME"][0] - start, stamps["BUILT"][0] - start, stamps["BUILT"][1]
+        if parts and parts[0] in ("FIRST_FRAME", "BUILT"):   # perf_counter is system-wide monotonic on Linux
+            out[parts[0]] = float(parts[1]) - start
+            if len(parts) > 2:
+                out["heavy"] = parts[2]
+        elif parts and parts[0] == "IDLE_RSS":
+            out["rss"] = float(parts[1])
+    if "FIRST_FRAME" not in out or "rss" not in out:
+        raise SystemExit(f"no frame reported:\n{proc.stdout}\n{proc.stderr}")
+    return out
+
+
+def span(values: list[float], fmt: str = "{:.2f}") -> str:
+    return f"{fmt.format(min(values))}–{fmt.format(max(values))}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    runs = [one_run() for _ in range(args.repeat)]
-    first = statistics.median(r[0] for r in runs)
-    built = statistics.median(r[1] for r in runs)
-    fastest = 1000 * min(r[0] for r in runs)
-    print(f"time to first frame: {1000 * first:.0f} ms (median of {args.repeat}; min {fastest:.0f} ms)")
-    print(f"time to trained-ready playground: {1000 * built:.0f} ms")
-    print(f"heavy modules imported: {runs[-1][2]}")
+    pins = [False] + ([True] if shutil.which("taskset") else [])
+    load_before = os.getloadavg()[0]
+    for pin in pins:
+        ratios, rss_ratios, bare_ff, app_ff, built, bare_rss, app_rss = [], [], [], [], [], [], []
+        heavy = "-"
+        for _ in range(args.rounds):
+            bare, app = one_run(BARE, pin), one_run(ANNPLAY, pin)
+            bare_ff.append(float(bare["FIRST_FRAME"]))
+            app_ff.append(float(app["FIRST_FRAME"]))
+            built.append(float(app["BUILT"]))
+            bare_rss.append(float(bare["rss"]))
+            app_rss.append(float(app["rss"]))
+            ratios.append(app_ff[-1] / bare_ff[-1])
+            rss_ratios.append(app_rss[-1] / bare_rss[-1])
+            heavy = str(app.get("heavy", "-"))
+        where = "one core (taskset -c 0)" if pin else "all cores"
+        print(f"{where}, {args.rounds} rounds:")
+        print(f"  first frame: annplay {span(app_ff)} s, bare Textual {span(bare_ff)} s, "
+              f"ratio {span(ratios)} (median {sorted(ratios)[len(ratios) // 2]:.2f})")
+        print(f"  trained-ready picture: {span(built)} s")
+        print(f"  idle memory: annplay {span(app_rss, '{:.0f}')} MiB, bare {span(bare_rss, '{:.0f}')} MiB, "
+              f"ratio {span(rss_ratios)}")
+        print(f"  heavy modules imported: {heavy}")
+    print(f"load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -283,8 +283,11 @@ def test_json_setup_code_and_setup_file_repeat_the_run_exactly(tmp_path: Path) -
     assert first["setup"] == "ap1:ds=xor;h=4;lr=0.1;seed=3;ep=30"
     again = json.loads(ok(annplay(tmp_path, "train", "--setup", first["setup"], "--json")).stdout)
     from_file = json.loads(ok(annplay(tmp_path, "train", "--setup", "run.toml", "--json")).stdout)
-    for run in (again, from_file):
-        assert (run["setup"], run["epochs"], run["test_loss"]) == (first["setup"], 30, first["test_loss"])
+    assert (again["setup"], again["epochs"], again["test_loss"]) == (first["setup"], 30, first["test_loss"])
+    assert again["weights"] == "new, drawn from seed 3"
+    # the file names the saved model: like `annplay play run.toml`, training goes on from those weights
+    assert from_file["setup"] == first["setup"] and "m.npz" in from_file["weights"]
+    assert from_file["test_loss"] < first["test_loss"]
     assert 'file = "m.npz"' in (tmp_path / "run.toml").read_text()
     # flags override the set-up; flags that do not apply to the result are refused
     changed = json.loads(ok(annplay(tmp_path, "train", "--setup", "run.toml", "--epochs", "5", "--trainer", "es",

@@ -177,3 +177,21 @@ async def test_locally_a_set_up_saved_to_an_unknown_users_home_is_one_line(tmp_p
         await wait_until(pilot, lambda: bool(notes), "a line")
         assert notes[-1].severity == "error" and "no user" in notes[-1].message
         assert app.is_running and screen.is_current
+
+
+async def test_a_set_up_save_on_a_full_disk_names_the_file(tmp_path: Path, monkeypatch) -> None:
+    """Issue 19, 3.9: the set-up save's 'No space left on device' named no file."""
+    import annplay.engine.setupfile as setupfile
+
+    def full(*args: object, **kwargs: object) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(setupfile, "write_setup", full)
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        notes = record_notifications(app)
+        assert screen.setups.save_setup("class.toml") is None
+        assert notes[-1].severity == "error" and "class.toml" in notes[-1].message
+        assert "No space left" in notes[-1].message

@@ -220,3 +220,22 @@ def _alive(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+async def test_sessions_end_when_their_server_is_killed(served: Served) -> None:
+    """kill -9 on the server: each session notices (parent-death signal, its closed pipe) and ends."""
+    headers = {**cookie(served), **origin(served)}
+    async with browser() as client:
+        ws = await client.ws_connect(ws_url(served), headers=headers)
+        deadline = Deadline()
+        while not children(served.proc.pid):
+            deadline.check("no session started")
+            await asyncio.sleep(0.2)
+        kids = children(served.proc.pid)
+        served.proc.kill()
+        await asyncio.get_running_loop().run_in_executor(None, served.proc.wait, 60)
+        await ws.close()
+    deadline = Deadline(GONE)
+    while any(_alive(pid) for pid in kids):
+        deadline.check(f"sessions outlived their killed server: {kids}")
+        await asyncio.sleep(0.2)

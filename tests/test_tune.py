@@ -294,3 +294,14 @@ def test_tune_takes_the_same_setting_flags_as_sweep() -> None:
            "--jobs", "--executor", "--scheduler", "--json", "--no-plot"}
     assert options["tune"] - own == options["sweep"] - {"--vary", "--csv", "--seeds", "--jobs", "--json",
                                                          "--executor", "--scheduler"}
+
+
+def test_tpe_study_in_an_rdb_url(tmp_path: Path) -> None:
+    pytest.importorskip("optuna", reason="the tune extra (optuna) is not installed")
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    tuner = _tuner(1, method="tpe", budget=200, storage=url, study="rdb")
+    tuner.run()
+    assert tuner.study_info is not None and tuner.study_info["trials_in_study"] == len(tuner.trials) > 0
+    import optuna
+
+    assert len(optuna.load_study(study_name="rdb", storage=url).trials) == len(tuner.trials)

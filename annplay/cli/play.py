@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_MISUSE, EXIT_OK, UsageError, flag_of, say_error, usage_from
 from annplay.cli.flags import setup_from_args
@@ -58,7 +58,8 @@ def open_lesson(choice: str) -> Lesson:
 def run(args: argparse.Namespace) -> int:
     """Check the flags and the data, then open the app on that set-up (with --lesson: the lesson's set-up, and the
     app opens on the lesson's card with its goal tracked)."""
-    base, hidden = base_setup(args)
+    drawing: list[Any] = []                       # a share code's drawn points, if it has some
+    base, hidden = base_setup(args, drawing)
     lesson = None
     if getattr(args, "lesson", None) is not None:
         lesson = open_lesson(args.lesson)
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_MISUSE
     from annplay.app import run as run_app
 
-    run_app(setup, hidden, model=setup_model(args), lesson=lesson)
+    run_app(setup, hidden, model=setup_model(args), lesson=lesson, drawn=drawing[0] if drawing else None)
     return EXIT_OK
 
 

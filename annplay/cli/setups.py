@@ -8,6 +8,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from annplay.cli.common import UsageError
 from annplay.core.textsafe import plain
@@ -34,14 +35,23 @@ def setup_text(args: argparse.Namespace) -> str | None:
     return flag if flag is not None else positional
 
 
-def base_setup(args: argparse.Namespace) -> tuple[Setup | None, set[str]]:
-    """The set-up --setup names (None when not given) and the settings a TF link hides; notes go to stderr."""
+def base_setup(args: argparse.Namespace, drawing: list[Any] | None = None) -> tuple[Setup | None, set[str]]:
+    """The set-up --setup names (None when not given) and the settings a TF link hides; notes go to stderr.
+
+    ``drawing``: a command that trains on drawn points (play) passes a list, which gets a share code's points;
+    other commands refuse such a code (their runs would drop the drawing)."""
     text = setup_text(args)
     if text is None:
         return None, set()
     from annplay.engine.setupfile import resolve_setup
+    from annplay.engine.sharecode import decode_drawing, looks_like_code
 
     try:
+        if drawing is not None and looks_like_code(text):
+            setup, points = decode_drawing(text)
+            if points is not None:
+                drawing.append(points)
+                return setup, set()
         setup, warnings, hidden = resolve_setup(text)
     except ValueError as exc:                       # SettingError, SetupFileError, a file that cannot be read
         message = str(exc)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
 from annplay.cli.flags import setup_from_args
 from annplay.cli.report import finite, fmt, json_default, per_second, print_report
-from annplay.cli.setups import base_setup, check_setup_target, save_setup
+from annplay.cli.setups import base_setup, check_setup_target, save_setup, setup_model
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 
@@ -74,6 +74,17 @@ def open_session(setup: Setup, typed: dict[str, str]) -> Session:
         return Session(setup)
     except ValueError as exc:                  # SettingError, a CSV's DataError, a trainer's refusal
         raise usage_from(exc, typed) from None
+
+
+def start_weights(session: Session, model: str | None, setup: Setup) -> str:
+    """Load the weights a set-up file's [model] names, as ``annplay play FILE`` does; say where a run starts."""
+    if model is None:
+        return f"new, drawn from seed {setup.seed}"
+    try:
+        session.import_npz(model)
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"--setup: the [model] weights {model} cannot be loaded: {exc}") from None
+    return f"loaded from {model} (the set-up file's [model])"
 
 
 class Loop:
@@ -138,7 +149,8 @@ def warn_numeric_label(ds: Any) -> None:
     from annplay.core.textsafe import plain_join
 
     if ds.kind != "regression" and all(name.lstrip("-").replace(".", "", 1).isdigit() for name in ds.class_names):
-        sys.stderr.write(f"note: the label is the last column, whose values {plain_join(ds.class_names[:6])} "
+        names = [name if len(name) <= 20 else name[:19] + "…" for name in ds.class_names[:6]]   # one short line
+        sys.stderr.write(f"note: the label is the last column, whose values {plain_join(names)} "
                          f"were taken as classes; choose another label column with --y\n")
 
 
@@ -172,6 +184,9 @@ def run(args: argparse.Namespace) -> int:
     if args.save_setup is not None:
         check_setup_target(args.save_setup, {"--save": args.save, "--data": setup.csv})
     session = open_session(setup, typed)
+    weights = start_weights(session, setup_model(args), setup)
+    if not args.json:
+        sys.stderr.write(f"weights: {weights}\n")
     if setup.csv is not None and setup.csv_y is None and not args.json:
         warn_numeric_label(session.prep.dataset)
     stop = Stop()
@@ -204,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved,
         "message": trainer.message or None,
-        "settings": setup.to_dict(), "setup": encode(setup),
+        "settings": setup.to_dict(), "setup": encode(setup), "weights": weights,
         "diagnosis": [f.as_dict() for f in session.diagnosis()],
     }
     if args.json:

@@ -82,10 +82,11 @@ def doctor_report(session: Session) -> DoctorReport:
     acts = [a.name for a in session.net.activations]
     if samples:
         last = samples[-1]
+        moved = next((x.update_ratios for x in reversed(samples) if x.update_ratios), None)   # the latest measured
         n = len(last.grad_norms)
         for i in range(n):
             hidden = i < n - 1
-            ratio = last.update_ratios[i] if last.update_ratios else None
+            ratio = moved[i] if moved else None
             layers.append(LayerStatus(
                 str(i + 1) if hidden else "out", acts[i], session.net.layers[i + 1],
                 tuple(s.grad_norms[i] for s in samples if math.isfinite(s.grad_norms[i])), ratio,

@@ -44,6 +44,7 @@ VERSION = 1
 FACTOR = 3
 MAX_TRIALS = 10_000
 METHODS = ("halving", "tpe")
+FLAT = 0.05                # first-rung losses within 5 % of each other: the rung says little
 
 
 # --- the plan ----------------------------------------------------------------------------------------
@@ -362,9 +363,16 @@ class Tuner:
         return top[0] if top and top[0].loss is not None else None
 
     def warnings(self) -> list[str]:
-        """Edge warnings for the best trial (the space may be too narrow there), and the notes."""
+        """Edge warnings for the best trial (the space may be too narrow there), a first rung that hardly
+        separates the trials (pruning there is close to chance), and the notes."""
         best = self.best()
-        return [*self.notes, *(self.space.edges(best.point) if best is not None else [])]
+        notes = [*self.notes, *(self.space.edges(best.point) if best is not None else [])]
+        first = [t.losses[0][1] for t in self.trials if t.losses and t.losses[0][1] is not None]
+        if len(first) >= 3 and max(first) - min(first) < FLAT * max(min(first), 1e-12):
+            notes.append(f"the first rung ({self.plan.rungs[0]} epochs) hardly separates the trials (test losses "
+                         f"{min(first):.3g} to {max(first):.3g}); pruning there is close to chance: raise "
+                         f"--min-epochs or --epochs")
+        return notes
 
     def result(self) -> dict[str, Any]:
         """The JSON object of ``annplay tune --json``."""

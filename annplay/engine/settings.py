@@ -8,6 +8,7 @@ setting means one entry here plus the code that uses it (see ``docs/architecture
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -147,22 +148,37 @@ def _check_choice(s: Setting, value: Any) -> str:
     return str(key)
 
 
+_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+MAX_NUMBER_TEXT = 40         # characters: more is never a sensible setting, and int() of 5000 digits is slow
+
+
+def plain_float(text: str) -> float:
+    """A number in ASCII digits (``1.5``, ``-2e3``); ValueError for ``1_0``, ``１``, ``inf`` or 40+ characters."""
+    text = text.strip()
+    if len(text) > MAX_NUMBER_TEXT or not _FLOAT.fullmatch(text):
+        raise ValueError(f"not a plain number: {text[:MAX_NUMBER_TEXT]!r}")
+    return float(text)
+
+
 def _number(s: Setting, value: Any, whole: bool) -> float:
     shown = value.strip() if isinstance(value, str) else value      # errors quote what was typed
     if isinstance(value, bool):
         raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     if isinstance(value, str):
         text = value.strip()
-        try:
-            value = int(text) if whole else float(text)
-        except ValueError:
-            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
+        if len(text) > MAX_NUMBER_TEXT:
+            raise SettingError(s.name, f"{s.allowed()}, got a number {len(text):,} characters long")
+        # Plain ASCII digits only: Python's int()/float() also take 1_0 and full-width or Arabic-Indic digits.
+        if not (_INT if whole else _FLOAT).fullmatch(text):
+            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
+        value = int(text) if whole else float(text)
     if whole and not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())) \
             and not hasattr(value, "__index__"):
         raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
     ok = math.isfinite(number)
     if ok and s.lo is not None:
@@ -196,7 +212,7 @@ def _check_bool(s: Setting, value: Any) -> bool:
 def _check_layers(s: Setting, value: Any) -> tuple[int, ...]:
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in ("", "0", "none", "-"):
+        if text in ("", "none"):
             return ()
         parts: Sequence[Any] = [p.strip() for p in text.replace("/", ",").split(",")]
     elif isinstance(value, (list, tuple)):
@@ -392,6 +408,10 @@ _ENTRIES = (
     # run
     Setting("seed", label="Seed", kind="int", default=0, help="seed for data, weights and shuffling", group="run",
             apply="data", flag="--seed", code="seed", values=tuple(range(10)), lo=0, hi=MAX_SEED),
+    Setting("tf_seed", label="TF seed", kind="text", default=None,
+            help="TF Playground's seed text (like 0.12345), kept from a TF link and written back while the seed "
+                 "matches it",
+            group="run", apply="view", flag="--tf-seed", code="tfs", optional=True, control=False, commands=()),
     Setting("epochs", label="Stop after", kind="int", default=None,
             help="stop after this many epochs (generations for ga/es); auto: 1000 for train, no limit in the "
                  "playground",
@@ -457,4 +477,4 @@ _check_table()
 
 __all__ = ["SETTINGS", "Setting", "SettingError", "GROUPS", "setting", "by_code", "is_trainable",
            "LEARNING_RATES", "REG_RATES", "BATCH_SIZES", "POPULATIONS", "SIGMAS", "REGULARIZATIONS",
-           "MAX_HIDDEN_LAYERS", "MAX_NEURONS", "MAX_POINTS", "BACKPROP", "EVOLUTION", "ALL_TRAINERS"]
+           "MAX_HIDDEN_LAYERS", "MAX_NEURONS", "MAX_POINTS", "plain_float", "BACKPROP", "EVOLUTION", "ALL_TRAINERS"]

@@ -4,7 +4,8 @@ Every field of TF Playground's ``State`` (``src/state.ts``) is read: the ones an
 become settings, the ``*_hide`` fields name controls to hide, and each field annplay cannot honour
 gives one warning line naming it.  TF's defaults (circle, [4, 2], tanh, lr 0.03, batch 10, noise 0,
 50 % train) apply to the fields a link leaves out.  TF keeps the seed as a string: a whole number up
-to 2³²−1 is used as it is, any other string is hashed (first 4 bytes of its SHA-256).
+to 2³²−1 is used as it is, any other string is hashed (first 4 bytes of its SHA-256) and kept as the
+set-up's ``tf_seed``, so that the link written back carries the same string and TF shows the same sample.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import math
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from .datasets import DATASETS
 from .features import FEATURES
-from .settings import LEARNING_RATES, MAX_SEED, REG_RATES, SETTINGS, SettingError
+from .settings import LEARNING_RATES, MAX_SEED, REG_RATES, SETTINGS, SettingError, plain_float
 from .setup import Setup
 
 TF_URL = "https://playground.tensorflow.org/"
@@ -60,7 +62,7 @@ HIDE_BACK = {"show_test": "showTestData", "discretize": "discretize", "lr": "lea
              "hidden": "numHiddenLayers"}
 # Settings a TF link carries; every other setting must keep its default for a set-up to fit TF.
 TF_SETTINGS = ("dataset", "features", "hidden", "activation", "lr", "batch_size", "regularization", "reg_rate",
-               "noise", "train_ratio", "seed", "show_test", "discretize")
+               "noise", "train_ratio", "seed", "tf_seed", "show_test", "discretize")
 
 
 def shown(text: str, limit: int = 40) -> str:
@@ -78,9 +80,36 @@ def looks_like_tf_link(text: str) -> bool:
 def seed_from_tf(seed: str) -> int:
     """An integer seed from TF's string seed: a whole number in range as is, anything else hashed."""
     text = seed.strip()
-    if text.isascii() and text.isdigit() and int(text) <= MAX_SEED:
+    if len(text) <= 10 and text.isascii() and text.isdigit() and int(text) <= MAX_SEED:
         return int(text)
     return int.from_bytes(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:4], "big")
+
+
+def _check_address(address: str) -> None:
+    """The part before ``#``: empty, or TF Playground's own https address with no ?query (SettingError)."""
+    if not address:
+        return
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise SettingError(LINK_ERROR, f"not a web address: {shown(address)}") from None
+    if host != "playground.tensorflow.org" or port is not None or parts.username or parts.password:
+        raise SettingError(LINK_ERROR, f"not TF Playground's address ({TF_URL}): {shown(address)}")
+    if parts.scheme != "https":
+        raise SettingError(LINK_ERROR, f"TF Playground links start with {TF_URL}, got {shown(parts.scheme)}://")
+    if parts.path not in ("", "/") or parts.query:
+        raise SettingError(LINK_ERROR, f"a TF Playground link keeps its settings after '#', with no path or "
+                                       f"?query before it: {shown(address)}")
+
+
+def tf_seed(setup: Setup) -> str:
+    """The seed a link writes: the TF seed text the set-up came with while --seed is still the number it maps
+    to, else the seed as a number."""
+    kept = setup.tf_seed
+    if kept is not None and seed_from_tf(kept) == setup.seed:
+        return str(quote(kept, safe=".-_~"))
+    return str(setup.seed)
 
 
 def tf_fields(url: str) -> dict[str, str]:
@@ -91,8 +120,10 @@ def tf_fields(url: str) -> dict[str, str]:
         raise SettingError(LINK_ERROR, f"too long ({len(url)} characters; at most {MAX_LINK_LENGTH})")
     body = url.strip().strip("'\"<>").strip()
     if "#" in body:
-        body = body.split("#", 1)[1]
+        address, body = body.split("#", 1)
+        _check_address(address)
     elif "playground.tensorflow.org" in body:
+        _check_address(body)
         body = ""                                     # a link with no state: TF's defaults
     fields: dict[str, str] = {}
     for pair in body.split("&"):
@@ -122,6 +153,8 @@ def from_tf_link(url: str) -> tuple[Setup, list[str], set[str]]:
     values["discretize"] = state["discretize"]
     if "seed" in state:
         values["seed"] = seed_from_tf(state["seed"])
+        if state["seed"].strip() != str(values["seed"]):      # kept, so the link written back has it
+            values["tf_seed"] = state["seed"].strip() or None
     values["dataset"] = _dataset(state, warnings)
     hidden_inputs = _hidden_controls(fields, hidden, warnings)
     values["features"] = _features(state, hidden_inputs, warnings)
@@ -159,6 +192,8 @@ def _tf_state(fields: dict[str, str], warnings: list[str]) -> dict[str, Any]:
         if not value:                                 # TF's hasKey: an empty value keeps the default
             continue
         state[name] = _field_value(name, value)
+        if state[name] is True and value != "true":
+            warnings.append(f"{name}={shown(value)}: not true or false; read as true, as TF Playground does")
     return state
 
 
@@ -174,9 +209,9 @@ def _field_value(name: str, value: str) -> Any:
     if name in ("seed", "tutorial"):
         return value
     if name in ("showTestData", "discretize", "initZero", "hideText", "collectStats") or name in FEATURES_TF:
-        return value != "false"                       # TF: anything but "false" is true
+        return value != "false"                       # TF: anything but "false" is true (_tf_state says so)
     try:
-        number = float(value)
+        number = plain_float(value)                   # ASCII digits only: float() also reads 1_0 and ４
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
@@ -195,7 +230,7 @@ def _shape(value: str) -> tuple[int, ...]:
     sizes = []
     for part in value.split(","):
         part = part.strip()
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()) or len(part) > 6:
             raise SettingError("hidden", f"TF link field networkShape={shown(value)}: neuron counts like 4,2")
         sizes.append(int(part))
     return tuple(sizes)
@@ -289,7 +324,7 @@ def to_tf_link(setup: Setup, hidden: set[str] | frozenset[str] = frozenset()) ->
         "dataset": "circle" if is_regression else setup.dataset,
         "regDataset": regress[setup.dataset] if is_regression else "reg-plane",
         "learningRate": _number(setup.lr), "regularizationRate": _number(setup.reg_rate),
-        "noise": _number(setup.noise), "networkShape": ",".join(map(str, setup.hidden)), "seed": str(setup.seed),
+        "noise": _number(setup.noise), "networkShape": ",".join(map(str, setup.hidden)), "seed": tf_seed(setup),
         "showTestData": _bool(setup.show_test), "discretize": _bool(setup.discretize),
         "percTrainData": _number(setup.train_ratio),
         **{tf: _bool(FEATURES_TF[tf] in feats) for tf in FEATURES_TF},
@@ -314,5 +349,5 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-__all__ = ["TF_URL", "TF_FIELDS", "TF_DEFAULTS", "looks_like_tf_link", "seed_from_tf", "tf_fields",
+__all__ = ["TF_URL", "TF_FIELDS", "TF_DEFAULTS", "looks_like_tf_link", "seed_from_tf", "tf_seed", "tf_fields",
            "from_tf_link", "to_tf_link", "why_not_tf"]

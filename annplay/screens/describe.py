@@ -9,7 +9,6 @@ from rich.style import Style
 from rich.text import Text
 
 from annplay import boundary as bd
-from annplay.core.lessons import Lesson, goal_status, without_goals
 from annplay.core.session import Session
 from annplay.core.textsafe import markup_safe, plain
 from annplay.widgets.heatmap import legend_entries, target_range
@@ -72,15 +71,17 @@ def unit_of(setup: Any) -> str:
     return "epoch" if getattr(setup, "trainer", "backprop") == "backprop" else "generation"
 
 
-def passed_line(lesson: Lesson, epoch: int, setup: Any) -> tuple[str, ...]:
+def passed_line(lesson: Any, epoch: int, setup: Any) -> tuple[str, ...]:
     """The goal line once the lesson is passed (it stays so while the run goes on), longest first."""
     at = f"passed at {unit_of(setup)} {epoch:,}"
     return f"Goal: {plain(lesson.goal_text)} ✓ {at}", f"Goal ✓ {at}", "Goal ✓ passed"
 
 
-def goal_line(lesson: Lesson, setup: Any, metrics: Any) -> tuple[tuple[str, ...], bool]:
+def goal_line(lesson: Any, setup: Any, metrics: Any) -> tuple[tuple[str, ...], bool]:
     """A lesson's goal line for this frame, longest first (the narrow screen takes the first that fits), and whether
     it is reached: 'Goal: test loss < 0.05 … ✓', or 'Goal: test loss < 0.05 … (now test loss 0.231)'."""
+    from annplay.core.lessons import goal_status, without_goals  # lessons (and their TOML) load on first use
+
     reached, status = goal_status(lesson, setup, metrics)
     goal = plain(lesson.goal_text)
     if reached:

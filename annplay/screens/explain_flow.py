@@ -12,7 +12,7 @@ class ExplainFlow(Feature):
     """Owns the place in the pass (pass key, next batch, skipped one) while nothing else trains this network."""
 
     BINDINGS = [
-        BarBinding("E", "explain", "Explain", show=False,
+        BarBinding("E", "explain", "Explain", show=False, menu=True,
                    tooltip="the selected layer's equations with real numbers; s there takes that step (one "
                            "mini-batch)"),
     ]

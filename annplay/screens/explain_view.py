@@ -37,6 +37,7 @@ class ExplainScreen(TapSafe, ModalScreen[int]):
 
     DEFAULT_CSS = """
     ExplainScreen { align: center middle; }
+    ExplainScreen Toast { display: none; }   /* notes wait on the playground message line, never over the card */
     ExplainScreen > VerticalScroll { width: 100%; max-width: 100; height: 100%; background: $surface; padding: 0; }
     ExplainScreen.-framed > VerticalScroll { max-width: 118; border: round $accent; border-title-align: left;
                                              padding: 0 1; height: auto; max-height: 100%; }

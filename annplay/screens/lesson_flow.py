@@ -23,7 +23,8 @@ class LessonFlow(Feature):
     """Owns the open lesson (its goal is checked in every frame) and whether its passing was announced."""
 
     BINDINGS = [
-        BarBinding("L", "lessons", "Lessons", show=False, tooltip="the lessons: pick one, see its goal checked"),
+        BarBinding("L", "lessons", "Lessons", show=False, menu=True,
+                   tooltip="the lessons: pick one, see its goal checked"),
     ]
 
     def __init__(self, host: Host) -> None:

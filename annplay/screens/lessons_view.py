@@ -55,6 +55,7 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
 
     DEFAULT_CSS = """
     LessonsScreen { align: center middle; }
+    LessonsScreen Toast { display: none; }   /* notes wait on the playground message line, never over the card */
     LessonsScreen > Vertical { width: 100%; height: 100%; background: $surface; padding: 0; }
     LessonsScreen.-framed > Vertical { max-width: 84; border: round $accent; border-title-align: left;
                                        padding: 0 1; }

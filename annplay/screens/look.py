@@ -45,9 +45,9 @@ class Look(Feature):
                    tooltip="the map on the whole screen with one status line (M, esc or a tap on it: back)"),
         BarBinding("y", "chart_log", "Chart scale", show=False,
                    tooltip="the loss chart on a linear scale, or on the log scale again (log to start with)"),
-        BarBinding("K", "look", "Colours", show=False,
+        BarBinding("K", "look", "Colours", show=False, menu=True,
                    tooltip="next colour scheme: standard, colour-blind, high-contrast, plain map (remembered)"),
-        BarBinding("f", "screenshot", "Screenshot", show=False,
+        BarBinding("f", "screenshot", "Screenshot", show=False, menu=True,
                    tooltip="save the screen as an SVG file (never overwrites)"),
     ]
 

@@ -37,6 +37,7 @@ class Painter(Feature):
         self.frames = 0                          # snapshots shown (tests wait on this)
         self._last_state = "ready"               # the state last shown (a new diverged/stopped is announced)
         self._running_shown = False              # the run button and the key bar say Pause
+        self._drawn: dict[str, object] = {}      # what the legend and the caption were last drawn from
 
     @property
     def colour(self) -> bool:
@@ -66,6 +67,17 @@ class Painter(Feature):
     def show_pace(self, speed: int | None) -> None:
         self.host.query_one(StatsPanel).set_pace(speed)
 
+    def _changed(self, part: str, key: object) -> bool:
+        """Whether ``part`` must be drawn again: its inputs differ from the last time (then remembered)."""
+        if self._drawn.get(part) == key:
+            return False
+        self._drawn[part] = key
+        return True
+
+    def forget(self) -> None:
+        """Draw every part again on the next frame (after a change the keys do not capture)."""
+        self._drawn.clear()
+
     def show(self, snap: Snapshot, rows: Any = None) -> None:
         """Draw one snapshot: the picture (if it changed), numbers, curves, state, and the open panel."""
         session, host = self.session, self.host
@@ -81,10 +93,13 @@ class Painter(Feature):
         if heatmap.color != self.colour:
             heatmap.color, rows = self.colour, None
         prep = session.prep
-        stats.show_legend(describe.legend(session, snap.view.neuron, color=self.colour))   # follows K
         ds = prep.dataset
-        heatmap.show_caption(axis_caption(snap.bounds, ds.feature_names, ds.x_mean, ds.x_std)
-                             if prep.plottable else "")
+        legend_key = (id(prep), snap.view.neuron, self.colour, session.setup.show_test, self.host.look.prefs.scheme)
+        if self._changed("legend", legend_key):                               # follows K, the data, the neuron
+            stats.show_legend(describe.legend(session, snap.view.neuron, color=self.colour))
+        if self._changed("caption", (id(prep), snap.bounds)):
+            heatmap.show_caption(axis_caption(snap.bounds, ds.feature_names, ds.x_mean, ds.x_std)
+                                 if prep.plottable else "")
         if snap.field is not None and snap.view.neuron == session.view.neuron:
             heatmap.show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
                          points=snap.points, bounds=snap.bounds)

@@ -42,6 +42,7 @@ from annplay.widgets.stats import Legend, StatsPanel
 
 STATS_MIN_WIDTH = 20            # the numbers beside the heat map
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
+PANEL_KEY_RANK = 2              # an open panel's own keys stay on a narrow key bar after ␣ and q
 
 # The features, in key bar order: attribute name and class. Each owns its BINDINGS and their action_* methods.
 FEATURES: tuple[tuple[str, type[Feature]], ...] = (
@@ -77,6 +78,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
     PlaygroundScreen .tabs {{ height: 1; }}
     PlaygroundScreen .tabs > Button {{ margin: 0 1 0 0; min-width: 4; }}
     PlaygroundScreen .tabs > Button.-active {{ text-style: bold reverse; }}
+    PlaygroundScreen.-wide .tabs > Button {{ margin: 0; }}         /* four tabs in the 37 columns beside the map */
     PlaygroundScreen .side-panel {{ height: 1fr; }}
     PlaygroundScreen.-wide .body {{ layout: horizontal; }}
     PlaygroundScreen.-wide .side {{ dock: left; width: {CONTROLS_WIDTH}; height: 1fr; border-top: none;
@@ -172,6 +174,13 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         self.painter.show_pace(self.run.speed)
         self.apply_layout()
         self.call_after_refresh(self.refresh_everything)
+        self.call_after_refresh(self._add_more_keys)
+
+    async def _add_more_keys(self) -> None:
+        """After the first frame: the controls' MORE buttons, one per binding marked ``menu`` (tappable keys)."""
+        keys = [(self.app.get_key_display(b), b.description, b.action, b.tooltip)
+                for b in type(self).BINDINGS if getattr(b, "menu", False)]
+        await self.query_one(ControlPanel).add_more(keys)
 
     def on_resize(self) -> None:
         self.apply_layout()
@@ -265,8 +274,10 @@ class PlaygroundScreen(TapSafe, Screen[None]):
             label = None
             if owner is None and action in self.ROUTES:
                 label = getattr(self, self.ROUTES[action]).label(action)
+            panel_key = owner is not None and owner is not self.app
+            rank = PANEL_KEY_RANK if panel_key else getattr(binding, "rank", 9)   # an open panel's keys come first
             keys.append(Key(self.app.get_key_display(binding), label or binding.description, binding.action,
-                            getattr(binding, "rank", 9), app=owner is self.app,
+                            rank, app=owner is self.app,
                             widget=(owner.id or "") if owner is not None and owner is not self.app else "",
                             tip=binding.tooltip))
         return keys

@@ -9,15 +9,15 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annplay.core.pins import Pin, clear_pins, differences, load_pins, pin_of
 from annplay.core.session import Session
 from annplay.engine.setup import Setup
 from annplay.screens.tapsafe import TapSafe
+from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
 from annplay.widgets.messageline import MessageLine
 from annplay.widgets.safe_list import SafeOptionList
 
@@ -73,9 +73,9 @@ class RunsScreen(TapSafe, Screen[Setup | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("u", "close", "Back", show=False),
-        Binding("c", "clear", "Clear pins"),
+        BarBinding("escape", "close", "Back", rank=0),
+        BarBinding("u", "close", "Back", show=False),
+        BarBinding("c", "clear", "Clear pins", rank=2),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -88,7 +88,7 @@ class RunsScreen(TapSafe, Screen[Setup | None]):
         yield Static(self.problem, id="runs-note", markup=False)
         yield MessageLine(id="runs-message")
         yield SafeOptionList(id="runs-list")
-        yield Footer(compact=True)
+        yield KeyBar(screen_keys(self))        # whole keys only, generated from the bindings
 
     def on_mount(self) -> None:
         self.fill()

@@ -20,15 +20,17 @@ class SetupFlows(Feature):
     """Set-ups as text and files, pinned runs and sweeps; a set-up from any of them is adopted here."""
 
     BINDINGS = [
-        BarBinding("k", "share", "Share", show=False, priority=True,       # priority: the controls use k as up
+        BarBinding("k", "share", "Share", show=False, menu=True,
+                   priority=True,       # priority: the controls use k as up
                    tooltip="the share code (copied) and the TF Playground link"),
-        BarBinding("i", "open_setup", "Open set-up", show=False,
+        BarBinding("i", "open_setup", "Open set-up", show=False, menu=True,
                    tooltip="open a share code, TF Playground link or set-up file (.toml)"),
-        BarBinding("a", "save_setup", "Save set-up", show=False,
+        BarBinding("a", "save_setup", "Save set-up", show=False, menu=True,
                    tooltip="write the set-up as a TOML file, optionally with the weights .npz"),
-        BarBinding("b", "pin", "Pin run", show=False, tooltip="pin this run to compare it in the Runs view"),
-        BarBinding("u", "runs", "Runs", show=False, tooltip="pinned runs beside the live one; enter restores one"),
-        BarBinding("z", "sweep", "Sweep", show=False, tooltip="vary settings, train a small grid, rank it"),
+        BarBinding("b", "pin", "Pin run", show=False, menu=True, tooltip="pin this run to compare it in the Runs view"),
+        BarBinding("u", "runs", "Runs", show=False, menu=True,
+                   tooltip="pinned runs beside the live one; enter restores one"),
+        BarBinding("z", "sweep", "Sweep", show=False, menu=True, tooltip="vary settings, train a small grid, rank it"),
     ]
 
     # --- share and open -------------------------------------------------------------
@@ -37,7 +39,7 @@ class SetupFlows(Feature):
         """Show the share code (copied to the clipboard where allowed) and the TF Playground link."""
         from annplay.screens.share_view import ShareScreen
 
-        self.host.app.push_screen(ShareScreen(self.session.setup, self.session.hidden))
+        self.host.app.push_screen(ShareScreen(self.session.setup, self.session.hidden, self.session.drawn))
 
     def action_open_setup(self) -> None:
         """Ask for a share code, TF link or set-up file, and adopt it."""
@@ -60,22 +62,30 @@ class SetupFlows(Feature):
     def open_setup(self, text: str) -> bool:
         """Adopt a set-up from text (a bad one: one line naming what is wrong, nothing changes); True if adopted."""
         from annplay.engine.setupfile import read_setup_file, resolve_setup
-        from annplay.engine.sharecode import looks_like_code
+        from annplay.engine.sharecode import decode_drawing, looks_like_code
         from annplay.engine.tflink import looks_like_tf_link
 
         text = text.strip()
         model: Path | None = None
+        drawn = None
+        warnings: list[str] = []
+        hidden: set[str] = set()
         try:
-            if looks_like_code(text) or looks_like_tf_link(text):
+            if looks_like_code(text):
+                setup, drawn = decode_drawing(text)
+            elif looks_like_tf_link(text):
                 setup, warnings, hidden = resolve_setup(text)
             else:
                 loaded = read_setup_file(policy().path(text, "set-up file"))
-                setup, warnings, hidden, model = loaded.setup, [], set(), loaded.model
+                setup, model = loaded.setup, loaded.model
         except (SettingError, ValueError, OSError) as error:
             self.notify(plain(policy().clean(str(error))), title="Not opened", severity="error", markup=False)
             return False
         if not self.adopt(setup, hidden):
             return False
+        if drawn is not None:                       # the code's drawing is the data
+            self.session.set_drawn(drawn)
+            self.host.refresh_everything()
         if model is not None:
             self.load_weights(str(model))
         for warning in warnings:

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
+from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 from annplay.engine.tflink import to_tf_link, why_not_tf
 from annplay.screens.tapsafe import TapSafe
 
 
-def share_texts(setup: Setup, hidden: frozenset[str] = frozenset()) -> tuple[str, str | None, str]:
-    """The share code, the TF Playground link (None when there is none) and why there is none ('' if there is)."""
+def share_texts(setup: Setup, hidden: frozenset[str] = frozenset(),
+                drawn: tuple[tuple[float, float, float], ...] | None = None) -> tuple[str, str | None, str]:
+    """The share code (with the drawn points, if any), the TF Playground link (None when there is none) and why
+    there is none ('' if there is).  A drawing too large for a code gives a code of '' and the reason."""
+    if drawn is not None:
+        try:
+            code = encode(setup, drawn)
+        except SettingError as error:
+            return "", None, f"no share code: {error.message}"
+        return code, None, "TF Playground has no drawn data"
     link = to_tf_link(setup, hidden)
     why = "" if link else (why_not_tf(setup) or "no TF Playground link for this set-up")
     return encode(setup, files=False), link, why           # the code to hand on never names a file
@@ -31,33 +41,60 @@ class ShareScreen(TapSafe, ModalScreen[None]):
     ShareScreen .title { text-style: bold; }
     ShareScreen .hint { color: $text-muted; }
     ShareScreen TextArea { height: auto; max-height: 12; }
+    ShareScreen #share-link { max-height: 4; }
+    ShareScreen Button { width: auto; min-width: 0; margin: 0 0; }
     """
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("k", "close", "Close", show=False)]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("k", "close", "Close", show=False),
+                Binding("l", "copy_link", "Copy link", tooltip="copy the TF Playground link to the clipboard"),
+                Binding("c", "copy_code", "Copy code", show=False, tooltip="copy the share code again")]
 
-    def __init__(self, setup: Setup, hidden: frozenset[str] = frozenset()) -> None:
+    def __init__(self, setup: Setup, hidden: frozenset[str] = frozenset(),
+                 drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
         super().__init__()
-        self.code, self.link, self.why_no_link = share_texts(setup, hidden)
+        self.code, self.link, self.why_no_link = share_texts(setup, hidden, drawn)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("Share code (copied to the clipboard if the terminal allows)", classes="title")
-            yield TextArea(self.code, id="share-code", read_only=True, soft_wrap=True, compact=True,
-                           show_line_numbers=False)
-            yield Static("Open it with i, or: annplay play CODE", classes="hint")
+            if self.code:
+                yield Static("Share code (copied to the clipboard if the terminal allows)", classes="title")
+                yield TextArea(self.code, id="share-code", read_only=True, soft_wrap=True, compact=True,
+                               show_line_numbers=False)
+                yield Static("Open it with i, or: annplay play CODE", classes="hint")
+            else:
+                yield Static(self.why_no_link, id="share-code-why", markup=False)
             if self.link:
                 yield Static("TF Playground link", classes="title")
                 yield TextArea(self.link, id="share-link", read_only=True, soft_wrap=True, compact=True,
                                show_line_numbers=False)
+                yield Button("Copy link (l)", id="copy-link", compact=True)
             else:
                 yield Static(f"No TF Playground link: {self.why_no_link}", id="share-link-why", markup=False)
             yield Static("escape: close", classes="hint")
 
     def on_mount(self) -> None:
+        if not self.code:
+            return
         self.app.copy_to_clipboard(self.code)
         area = self.query_one("#share-code", TextArea)
         area.focus()
         area.select_all()
+
+    def action_copy_link(self) -> None:
+        """Put the TF Playground link on the clipboard (a phone cannot select 15 wrapped lines by hand)."""
+        if self.link:
+            self.app.copy_to_clipboard(self.link)
+            self.notify("TF Playground link copied (where the terminal allows)", timeout=3)
+
+    def action_copy_code(self) -> None:
+        if self.code:
+            self.app.copy_to_clipboard(self.code)
+            self.notify("share code copied (where the terminal allows)", timeout=3)
+
+    @on(Button.Pressed, "#copy-link")
+    def _copy_link_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_copy_link()
 
     def action_close(self) -> None:
         """Back to the playground."""

@@ -166,5 +166,8 @@ class DoctorPanel(SidePanel):
 
         return host.query_one(DoctorView)
 
+    def width(self, layers: list[int]) -> int:
+        return 42                       # 40 columns of findings and layer lines, plus the border and scrollbar
+
 
 PANELS: tuple[SidePanel, ...] = (ControlsPanel(), NetworkPanel(), WeightsPanel(), DoctorPanel())

@@ -1,4 +1,5 @@
-"""The Sweep view (z): pick settings to vary and their values from the table's steps, train the grid, rank it."""
+"""The Sweep view (z): pick settings to vary and their values from the table's steps, train the grid, rank it;
+t switches to Tune mode (successive halving over the same values, with a live leaderboard and plots)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -20,7 +20,9 @@ from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
 from annplay.screens.tapsafe import TapSafe
+from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
 from annplay.widgets.safe_list import SafeOptionList
+from annplay.widgets.tune_panel import TunePanel
 
 CANDIDATES = ("lr", "hidden", "activation", "batch_size", "optimizer", "regularization", "reg_rate", "dropout",
               "trainer", "noise", "seed")
@@ -30,9 +32,14 @@ SWEEP_EPOCHS = 200           # each run's epoch limit when the set-up has none
 MAX_GRID = 64                # the app's grids stay small
 
 
+def choices(name: str) -> list[Any]:
+    """The values a sweep offers for ``name``: the table's steps, or the shapes for layer sizes."""
+    return list(SETTINGS[name].steps()) or list(SHAPES.get(name, ()))
+
+
 def around(name: str, value: Any, width: int) -> list[Any]:
     """``width`` values of the table's steps for ``name``, centred on ``value`` where it is a step."""
-    steps = list(SETTINGS[name].steps()) or list(SHAPES.get(name, ()))
+    steps = choices(name)
     if not steps:
         return [value]
     at = steps.index(value) if value in steps else 0
@@ -51,12 +58,13 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("space", "vary", "Vary", key_display="␣"),
-        Binding("plus,equals_sign", "widen", "More", key_display="+"),
-        Binding("minus", "narrow", "Fewer", key_display="-"),
-        Binding("g", "go", "Run"),
-        Binding("tab", "switch", "Results", show=False),
+        BarBinding("escape", "close", "Back", rank=1),
+        BarBinding("space", "vary", "Vary", key_display="␣", rank=2),
+        BarBinding("plus,equals_sign", "widen", "More", key_display="+", rank=3),
+        BarBinding("minus", "narrow", "Fewer", key_display="-", rank=4),
+        BarBinding("g", "go", "Run", rank=0),
+        BarBinding("t", "tune_mode", "Tune", rank=1),
+        BarBinding("tab", "switch", "Results", show=False),
     ]
 
     class RowDone(Message):
@@ -74,13 +82,15 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         self.codes: list[str] = []           # the leaderboard's set-ups, best first
 
     def compose(self) -> ComposeResult:
-        yield Static("Sweep: ␣ vary a setting, + - values, g run, ⏎ on a result opens it", id="sweep-help")
+        yield Static("Sweep: ␣ vary a setting, + - values, g run, t tune, ⏎ on a result opens it", id="sweep-help")
         yield SafeOptionList(id="sweep-settings")
         yield Static("Nothing run yet", id="sweep-status")
         yield SafeOptionList(id="sweep-board")
-        yield Footer(compact=True)
+        yield TunePanel(id="tune-panel")
+        yield KeyBar(screen_keys(self))        # whole keys only, generated from the bindings
 
     def on_mount(self) -> None:
+        self.query_one(TunePanel).display = False
         self.show_settings()
         self.query_one("#sweep-settings", OptionList).focus()
 
@@ -117,6 +127,10 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         settings.highlighted = min(keep, settings.option_count - 1)
         runs = self.run_count()
         plural = "s" if runs != 1 else ""
+        if self.tuning:
+            self.query_one("#sweep-status", Static).update(f"Tune {runs} set-up{plural}, ⅓ of "
+                                                           f"{runs * self.epochs()} epochs: g")
+            return
         self.query_one("#sweep-status", Static).update(f"{runs} run{plural} × {self.epochs()} epochs; g runs them")
 
     def epochs(self) -> int:
@@ -136,7 +150,7 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         if name in self.widths:
             del self.widths[name]
         else:
-            self.widths[name] = min(3, len(SETTINGS[name].steps()) or 1)
+            self.widths[name] = min(3, len(choices(name)) or 1)
         self.show_settings()
 
     @on(OptionList.OptionSelected, "#sweep-settings")
@@ -147,7 +161,7 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         """One more value for the highlighted varied setting."""
         name = self._current()
         if name in self.widths:
-            self.widths[name] = min(len(SETTINGS[name].steps()) or 1, self.widths[name] + 1)
+            self.widths[name] = min(len(choices(name)) or 1, self.widths[name] + 1)
             self.show_settings()
 
     def action_narrow(self) -> None:
@@ -159,7 +173,7 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
 
     def action_switch(self) -> None:
         """Move between the settings and the results."""
-        board = self.query_one("#sweep-board", OptionList)
+        board = self.query_one("#tune-board" if self.tuning else "#sweep-board", OptionList)
         (self.query_one("#sweep-settings", OptionList) if board.has_focus else board).focus()
 
     # --- running ----------------------------------------------------------------------
@@ -171,8 +185,31 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         return [self.base.with_(**dict(zip(names, combo, strict=True))).validate()
                 for combo in itertools.product(*grid.values())]
 
+    @property
+    def tuning(self) -> bool:
+        """True in Tune mode: g tunes the chosen values instead of running the whole grid."""
+        return bool(self.query_one(TunePanel).display)
+
+    def action_tune_mode(self) -> None:
+        """Switch between the grid (every combination) and Tune (successive halving, a third of the epochs)."""
+        panel = self.query_one(TunePanel)
+        panel.display = not panel.display
+        self.query_one("#sweep-board").display = not panel.display
+        self.show_settings()
+
     def action_go(self) -> None:
-        """Run the grid in the background (a running sweep is cancelled first)."""
+        """Run the grid, or tune it in Tune mode, in the background (a running one is cancelled first)."""
+        if self.tuning:
+            if not self.widths:
+                self.notify("vary a setting first (␣)", severity="warning")
+                return
+            try:
+                self.setups()
+            except SettingError as error:
+                self.notify(str(error), title="Not possible", severity="error", markup=False)
+                return
+            self.query_one(TunePanel).start(self.base, self.grid(), self.epochs())
+            return
         if self.run_count() > min(MAX_GRID, MAX_RUNS):
             self.notify(f"{self.run_count()} runs: at most {MAX_GRID} here (use annplay sweep for more)",
                         severity="warning")
@@ -230,8 +267,15 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         setup = decode(self.codes[event.option_index], files=True).with_(epochs=self.base.epochs).validate()
         self.dismiss(setup)
 
+    @on(TunePanel.Chosen)
+    def _trial_chosen(self, message: TunePanel.Chosen) -> None:
+        """Open a tuned trial's set-up in the playground (the epoch limit as the base had it)."""
+        self.query_one(TunePanel).stop()
+        self.dismiss(message.setup.with_(epochs=self.base.epochs).validate())
+
     def action_close(self) -> None:
-        """Back to the playground (a running sweep is cancelled)."""
+        """Back to the playground (a running sweep or tuning is cancelled)."""
+        self.query_one(TunePanel).stop()
         if self.sweep is not None:
             self.sweep.cancel()
         self.dismiss(None)

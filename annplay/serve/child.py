@@ -129,7 +129,8 @@ class SessionApp(PlaygroundApp):
             return {}
         session = screen.session
         metrics = session.metrics()
-        lesson = getattr(screen, "lesson", None)
+        flow = getattr(screen, "lessons", None)          # the playground's lesson feature (LessonFlow)
+        lesson = getattr(flow, "lesson", None) if flow is not None else getattr(screen, "lesson", None)
         goal = ""
         if lesson is not None:
             with contextlib.suppress(Exception):

@@ -22,6 +22,8 @@ DEFAULT_MAX_SESSIONS = 40           # a class of 30, a few reloads and the teach
 DEFAULT_MEMORY_MB = 1024            # address space per session (RLIMIT_AS): a session uses about 150 MB
 DEFAULT_FPS = 20                    # Textual draws at most this many frames a second per session (textual-serve: 60)
 SESSION_NICE = 10                   # sessions run below the server, so the server stays responsive
+HEARTBEAT = 60.0                    # seconds between websocket pings; a dead connection is closed after 1.5× this
+                                    # (textual-serve's 15 s closed live sessions of a busy class: pong late)
 QUIT_GRACE = 3.0                    # seconds a session has to leave after "quit" before it is terminated
 KILL_GRACE = 2.0                    # then seconds after SIGTERM before SIGKILL
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")   # a browser's session id (secrets.token_urlsafe(16) or longer)

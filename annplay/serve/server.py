@@ -285,7 +285,7 @@ class ClassServer(Server):
             raise web.HTTPForbidden(text="annplay: this websocket needs the page's origin and the class token")
         if not limits.SESSION_ID.match(sid):
             raise web.HTTPBadRequest(text="annplay: not a session id")
-        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=limits.MAX_MESSAGE_BYTES)
+        websocket = web.WebSocketResponse(heartbeat=limits.HEARTBEAT, max_msg_size=limits.MAX_MESSAGE_BYTES)
         await websocket.prepare(request)
         if len(self.services) >= self.config.max_sessions:
             await websocket.send_bytes(b"\r\n  The class is full: every place is taken. Try again in a minute.\r\n")
@@ -304,8 +304,11 @@ class ClassServer(Server):
         except asyncio.CancelledError:
             pass
         except Exception as error:                               # a broken pipe to the child, and the like
-            log.debug("session ended: %r", error)
+            log.debug("session %s…: %r", sid[:4], error)
         finally:
+            process = service._process
+            log.info("session %s… ended: socket close code %s, session exit code %s", sid[:4], websocket.close_code,
+                     None if process is None else process.returncode)
             with contextlib.suppress(Exception):
                 await asyncio.shield(service.stop())
             self.services.pop(service.app_service_id, None)
@@ -374,7 +377,8 @@ class ClassServer(Server):
 
     def serve(self, debug: bool = False, announce: Callable[[], None] = lambda: None) -> None:
         """Serve until stopped; the event loop is closed only once everything on it has ended."""
-        logging.basicConfig(level=logging.WARNING, format="annplay serve: %(message)s")
+        level = logging.INFO if os.environ.get("ANNPLAY_SERVE_LOG") == "info" else logging.WARNING
+        logging.basicConfig(level=level, format="annplay serve: %(message)s")
         asyncio.run(self.run(announce))
 
 

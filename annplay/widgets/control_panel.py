@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static
@@ -140,6 +140,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
     ControlPanel > #section-data { margin-top: 0; }          /* narrow: every row of the lower area counts */
     ControlPanel.-wide > #section-data { margin-top: 1; }
     ControlPanel.-wide > #run-buttons > #btn-help { display: none; }   /* no room; the key bar shows ? Help */
+    ControlPanel > #more-keys { height: auto; layout: grid; grid-size: 2; grid-gutter: 0 1; grid-rows: 1; }
+    ControlPanel > #more-keys > Button { width: 1fr; min-width: 4; }
     ControlPanel .layer-row { height: 1; }
     ControlPanel .layer-row > Choice { width: auto; margin-right: 1; }
     """
@@ -176,6 +178,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.session = session
         self.draw_class = 0
+        self._more: dict[str, str] = {}          # MORE buttons' ids → the actions they run
         self._sizes: list[int] = list(session.setup.hidden)    # sizes to restore when layers come back
         assert set(SECTIONS) == set(GROUPS), "every group of the table needs a section"
 
@@ -353,12 +356,28 @@ class ControlPanel(VerticalScroll, can_focus=False):
         event.stop()
         self.post_message(self.Changed({event.chips.setting: event.value}))
 
+    async def add_more(self, keys: list[tuple[str, str, str, str]]) -> None:
+        """A MORE section at the end: one button per (key, words, action, tooltip) the key bar has no room for, so
+        every key can be tapped on a phone (added after the first frame)."""
+        if self.query("#more-keys") or not keys:
+            return
+        buttons = []
+        for index, (key, words, action, tip) in enumerate(keys):
+            button = Button(f"{key} {words}", id=f"btn-more-{index}", compact=True, tooltip=tip or None)
+            button.can_focus = False                  # taps; the keyboard has the keys themselves
+            self._more[button.id or ""] = action
+            buttons.append(button)
+        await self.mount(Static("MORE", classes="section", id="section-more"), Grid(*buttons, id="more-keys"))
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         action = (event.button.id or "").removeprefix("btn-")
-        if action in {a for _label, a in RUN_BUTTONS} | {"clear_points"}:
-            event.stop()
-            self.post_message(self.ActionPressed(action))
+        if event.button.id in self._more:
+            action = self._more[event.button.id]
+        elif action not in {a for _label, a in RUN_BUTTONS} | {"clear_points"}:
+            return
+        event.stop()
+        self.post_message(self.ActionPressed(action))
 
     def walkable(self) -> list[Widget]:
         """Every control a person can reach now, in screen order (what ↑/↓ walk)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -18,6 +19,7 @@ class BarBinding(Binding):
     """A Textual binding with a rank: shown ones (``show=True``) are the key bar's, the lowest rank kept longest."""
 
     rank: int = 9
+    menu: bool = False           # also a button under MORE in the controls (a key the bar has no room for)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,22 @@ def fit_keys(keys: Sequence[Key], width: int) -> list[Key]:
             chosen.add(index)
             used += need
     return [key for i, key in enumerate(keys) if i in chosen]
+
+
+def keys_of(node: Any, bindings: Iterable[Any], *, app: bool = False) -> list[Key]:
+    """Key bar keys for the shown bindings of ``node`` (a screen, or the app with ``app=True``), in their order."""
+    keys = []
+    for binding in bindings:
+        binding = binding if isinstance(binding, Binding) else Binding(*binding)
+        if binding.show and binding.description:
+            keys.append(Key(node.app.get_key_display(binding), binding.description, binding.action,
+                            getattr(binding, "rank", 9), app=app, tip=binding.tooltip))
+    return keys
+
+
+def screen_keys(screen: Any) -> list[Key]:
+    """A pushed screen's key bar: its own shown bindings, then the app's (q Quit), generated, never listed twice."""
+    return keys_of(screen, screen.BINDINGS) + keys_of(screen.app, screen.app.BINDINGS, app=True)
 
 
 class KeyBar(Widget, can_focus=False):

@@ -1,4 +1,7 @@
-"""The message line: the playground's notifications in the layout (never over the map or the weights), for a while."""
+"""The message line: the playground's notifications in the layout (never over the map or the weights), for a while.
+
+Docked at the bottom of its area: when it comes and goes, nothing above it moves (a tap aimed at a control lands
+on that control)."""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ class MessageLine(Widget, can_focus=False):
     """The last notification (title, message) in its severity's colour; gone after its timeout or a tap."""
 
     DEFAULT_CSS = f"""
-    MessageLine {{ height: auto; max-height: {MAX_LINES}; width: 1fr; display: none; }}
+    MessageLine {{ height: auto; max-height: {MAX_LINES}; width: 1fr; display: none; dock: bottom; }}
     MessageLine.-shown {{ display: block; }}
     MessageLine.-warning {{ color: $text-warning; }}
     MessageLine.-error {{ color: $text-error; }}
