@@ -207,6 +207,15 @@ class Palette:
             style = self._points[key] = Style(color=_color(point_rgb(cls)), bgcolor=_color(POINT_BG), bold=True)
         return style
 
+    def value_point_style(self, code: int) -> Style:
+        """Style of a regression point glyph: the colour of its value (code on the map's scale) on POINT_BG, so a
+        value near the middle is a pale dot and only a strong value a strong one."""
+        key = (-1, code)
+        style = self._points.get(key)
+        if style is None:
+            style = self._points[key] = Style(color=self.colors[code], bgcolor=_color(POINT_BG), bold=True)
+        return style
+
     def class_style(self, cls: int) -> Style:
         """Style showing a class's full colour (for legends)."""
         return Style(color=_color(class_rgb(cls if self.kind == "multiclass" else min(cls, 1))))
@@ -261,8 +270,14 @@ def render_rows(
     glyphs: list[tuple[str, Style]] = []
     glyph_keys: dict[tuple[str, Style], int] = {}
     mid = _regression_mid(f, kind, vmin, vmax)
-    for col, prow, cls, test in _overlay(points, bounds, width, pixel_rows, kind, n_classes, mid):
-        item = (TEST_GLYPH if test else TRAIN_GLYPH, palette.point_style(cls, int(codes[prow, col])))
+    overlay = _overlay(points, bounds, width, pixel_rows, kind, n_classes, mid)
+    shades: list[int] = []
+    if kind == "regression" and overlay:       # a dot's colour is its value on the map's scale, as in TF
+        lo, hi = value_range(f, vmin, vmax)
+        shades = quantize(np.array([[o[4] for o in overlay]]), kind, levels, vmin=lo, vmax=hi)[0].tolist()
+    for i, (col, prow, cls, test, _value) in enumerate(overlay):
+        style = palette.value_point_style(shades[i]) if shades else palette.point_style(cls, int(codes[prow, col]))
+        item = (TEST_GLYPH if test else TRAIN_GLYPH, style)
         key = glyph_keys.get(item)
         if key is None:
             key = glyph_keys[item] = overlay_base + len(glyphs)
@@ -314,7 +329,7 @@ def plain_lines(
     palette = get_palette(kind, n_classes, levels)
     chars = np.array(palette.chars, dtype="<U1")[codes]
     mid = _regression_mid(f, kind, vmin, vmax)
-    for col, prow, cls, test in _overlay(points, bounds, width, 2 * height, kind, n_classes, mid):
+    for col, prow, cls, test, _value in _overlay(points, bounds, width, 2 * height, kind, n_classes, mid):
         chars[prow // 2, col] = (TEST_CHARS if test else TRAIN_CHARS)[cls % 10]
     return ["".join(row) for row in chars]
 
@@ -325,6 +340,9 @@ def _class_names(kind: str, n_classes: int, class_names: Sequence[str]) -> list[
         return ["low", "high"]
     names = [str(n) for n in class_names][:n_classes]
     return names + [str(i) for i in range(len(names), n_classes)]
+
+
+RAMP_SWATCHES = 5          # the regression legend's colour ramp
 
 
 def legend(
@@ -347,8 +365,10 @@ def legend(
         known = vmin is not None and vmax is not None     # no range given: say low/high, never invent numbers
         lo, hi = (f"{vmin:.3g}", f"{vmax:.3g}") if known else ("low", "high")
         parts.append((f"{lo} ", None))
-        if color:
-            parts += [("█", Style(color=c)) for c in palette.colors]
+        if color:                                  # five swatches: min and max fit a phone's column beside the map
+            top = len(palette.colors) - 1
+            parts += [("█", Style(color=palette.colors[round(i * top / (RAMP_SWATCHES - 1))]))
+                      for i in range(RAMP_SWATCHES)]
         else:
             parts.append((f"{REGION_CHARS[0]}{REGION_CHARS[0]}{UNSURE_CHAR}{REGION_CHARS[1]}{REGION_CHARS[1]}", None))
         parts.append((f" {hi}", None))

@@ -1,7 +1,10 @@
-"""CSV loading time and peak memory: the streamed loader against the pre-issue-12 one, side by side.
+"""CSV loading time and peak memory: the loader against pandas.read_csv and earlier loaders, side by side.
 
-    python benchmarks/csvload.py                    # 1M rows: old and new, 3 runs each
-    python benchmarks/csvload.py --mb 200 --no-old  # a 200 MB file, new loader only (the old one needs ~7 GB)
+    python benchmarks/csvload.py                    # 1M rows: pandas, pre-19, new (and pre-12 with --old), 3 runs
+    python benchmarks/csvload.py --mb 200           # a 200 MB file
+
+pandas is only this benchmark's anchor (skipped without it), never a dependency of annplay.  The pre-19 loader
+is csvdata.py before issue 19's fast path (commit BEFORE_19); the pre-12 one needs ~7 GB for 200 MB.
 
 Each load runs in a fresh subprocess (Linux); memory is its peak RSS (VmHWM) above its RSS just before the
 load, time is the wall time of ``load_csv``. The old loader is read from git (commit OLD_COMMIT).
@@ -22,6 +25,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD_COMMIT = "f322206"          # the last commit before the streamed loader
+BEFORE_19 = "3e431f9"           # the streamed loader before issue 19's quote-free fast path
 
 CHILD = r"""
 import importlib.util, json, sys, time
@@ -30,10 +34,18 @@ def status(key):
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith(key))
 which, path, src = sys.argv[1], sys.argv[2], sys.argv[3]
-if which == "old":
+if which == "pandas":
+    import pandas
+    before = status("VmRSS:")
+    t, cpu = time.perf_counter(), time.process_time()
+    df = pandas.read_csv(path)
+    elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+    print(json.dumps({"seconds": elapsed, "cpu": cpu, "mb": (status("VmHWM:") - before) / 1024, "rows": len(df)}))
+    sys.exit(0)
+if which != "new":
     spec = importlib.util.spec_from_file_location("annplay.engine._old_csvdata", src)
     mod = importlib.util.module_from_spec(spec); mod.__package__ = "annplay.engine"
-    spec.loader.exec_module(mod)
+    sys.modules[spec.name] = mod; spec.loader.exec_module(mod)
 else:
     mod = new
 before = status("VmRSS:")
@@ -74,25 +86,40 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--mb", type=float, help="make the file about this many MB instead of --rows")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-old", action="store_true", help="skip the old loader")
+    parser.add_argument("--old", action="store_true", help="also the pre-issue-12 loader (slow, memory-hungry)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        old_source = Path(tmp) / "old_csvdata.py"
-        old_source.write_text(subprocess.run(["git", "show", f"{OLD_COMMIT}:annplay/engine/csvdata.py"],
-                                             capture_output=True, text=True, check=True, cwd=ROOT).stdout)
+        sources = {}
+        for which, commit in (("pre-12", OLD_COMMIT), ("pre-19", BEFORE_19)):
+            sources[which] = Path(tmp) / f"{which}_csvdata.py"
+            sources[which].write_text(subprocess.run(["git", "show", f"{commit}:annplay/engine/csvdata.py"],
+                                                     capture_output=True, text=True, check=True, cwd=ROOT).stdout)
         path = Path(tmp) / "big.csv"
         rows = args.rows if args.mb is None else int(args.mb * 1e6 / 48)
         write_csv(path, rows)
         size = os.path.getsize(path) / 1e6
         print(f"{path.name}: {rows:,} rows, {size:.0f} MB; load average {os.getloadavg()[0]:.1f} "
               f"on {os.cpu_count()} CPUs")
-        for which in ("new",) if args.no_old else ("old", "new"):
-            results = [measure(which, path, old_source) for _ in range(args.runs)]
-            secs = [r["seconds"] for r in results]
-            mbs = [r["mb"] for r in results]
-            cpus = [r["cpu"] for r in results]
+        try:
+            import pandas  # noqa: F401
+            anchors = ["pandas"]
+        except ImportError:
+            anchors = []
+        contenders = [*anchors, "pre-19", "new", *(["pre-12"] if args.old else [])]
+        results: dict[str, list[dict]] = {w: [] for w in contenders}
+        for _ in range(args.runs):                      # interleaved: each run measures everyone under the same load
+            for which in contenders:
+                results[which].append(measure(which, path, sources.get(which, Path("-"))))
+        for which in contenders:
+            secs = [r["seconds"] for r in results[which]]
+            mbs = [r["mb"] for r in results[which]]
+            cpus = [r["cpu"] for r in results[which]]
+            ratio = ""
+            if anchors and which != "pandas":
+                r = [a["seconds"] / b["seconds"] for a, b in zip(results["pandas"], results[which], strict=True)]
+                ratio = f"; ×{min(r):.2f}–{max(r):.2f} pandas's speed"
             print(f"  {which}: {min(secs):.2f}–{max(secs):.2f} s wall, {min(cpus):.2f}–{max(cpus):.2f} s CPU, "
-                  f"peak +{min(mbs):.0f}–{max(mbs):.0f} MB ({results[0]['rows']:,} rows kept)")
+                  f"peak +{min(mbs):.0f}–{max(mbs):.0f} MB ({results[which][0]['rows']:,} rows){ratio}")
 
 
 if __name__ == "__main__":

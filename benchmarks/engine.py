@@ -1,12 +1,14 @@
 """Engine speed and memory, side by side in one run: the hand-tuned loop, PyTorch and scikit-learn.
 
-Workloads (500 points of the `circle` data set, plain SGD, lr 0.1, one BLAS thread for everyone):
+Workloads (500 points of the `circle` data set, plain SGD, lr 0.1, one BLAS thread for everyone; JAX and XLA
+on one thread too):
   W1: [2, 8, 8, 1]   tanh → logistic
   W2: [2, 32, 32, 1] relu → logistic
 each in float32 and float64, full batch and batch 10.  Contenders: `Trainer.step` (no loss
 recorded), `MLP.fit` (loss recorded every epoch, as scikit-learn does), `benchmarks/handloop.py`,
-PyTorch (1 thread, BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier.
-Rounds are interleaved; a ratio is the median over rounds of the two contenders' times in the same
+JAX (optional: a whole epoch in one jitted ``lax.scan``; skipped without jax), PyTorch (1 thread,
+BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier (both optional too).
+Rounds are interleaved; a ratio is given as min–max over rounds of the two contenders' times in the same
 round (measured moments apart, so a busy machine hurts both alike); times shown are best rounds.
 Peak memory: n = 500,000, W2 float32, full batch, each library in its own subprocess; the figure is
 the peak RSS above the RSS once the library is imported and the data made.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -29,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")  # 1 thread
 
 import handloop  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
@@ -37,8 +41,8 @@ from annplay.engine import MLP, Trainer, make_dataset  # noqa: E402
 
 WORKLOADS = {"W1": (8, "tanh"), "W2": (32, "relu")}
 LR = 0.1
-TARGETS = ("targets: step and fit ≥ 0.95× hand loop; fit W1 float32 ≥ 5× scikit-learn; ≥ 10× PyTorch; "
-           "memory ≤ 1.1× PyTorch")
+TARGETS = ("targets: fit ≥ step ≥ 1.0× hand loop; ≥ 0.8× the JAX scan at batch 10; fit W1 float32 ≥ 5× "
+           "scikit-learn; ≥ 10× PyTorch; memory ≤ 1.1× PyTorch.  Ratios: min–max over rounds, > 1 = annplay faster")
 
 
 def data(dtype: type, n: int = 500) -> tuple[np.ndarray, np.ndarray]:
@@ -106,6 +110,59 @@ def torch_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[
     return run
 
 
+def jax_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[int], None] | None:
+    """The compiled anchor: a whole epoch (shuffle and every mini-batch's SGD step) in one jitted ``lax.scan``."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)              # float64 rows need it; float32 arrays stay float32
+    X, Y = data(dtype)
+    Xr, Yr = jnp.asarray(X.T), jnp.asarray(Y.T)            # one instance per row, as JAX code is written
+    n = X.shape[1]
+    b = batch or n
+    g = jnp.tanh if act == "tanh" else jax.nn.relu
+    rng = np.random.default_rng(0)
+    sizes = [(2, h), (h, h), (h, 1)]
+    params = [(jnp.asarray(rng.uniform(-0.5, 0.5, s).astype(dtype)), jnp.zeros(s[1], dtype)) for s in sizes]
+
+    def loss(p: list, xb: jax.Array, yb: jax.Array) -> jax.Array:
+        z = xb
+        for W, c in p[:-1]:
+            z = g(z @ W + c)
+        z = z @ p[-1][0] + p[-1][1]
+        return jnp.mean(jax.nn.softplus(z) - yb * z)       # BCE from the logits
+
+    grad = jax.grad(loss)
+
+    def sgd(p: list, xy: tuple) -> tuple[list, None]:
+        d = grad(p, *xy)
+        return jax.tree_util.tree_map(lambda a, da: a - LR * da, p, d), None
+
+    @jax.jit
+    def epoch(p: list, key: jax.Array) -> list:
+        if b < n:
+            perm = jax.random.permutation(key, n)
+            xs, ys = Xr[perm], Yr[perm]
+        else:
+            xs, ys = Xr, Yr
+        batches = (xs[: n // b * b].reshape(n // b, b, -1), ys[: n // b * b].reshape(n // b, b, -1))
+        return jax.lax.scan(sgd, p, batches)[0]
+
+    state = {"p": params, "key": jax.random.PRNGKey(0)}
+
+    def run(k: int) -> None:
+        p, key = state["p"], state["key"]
+        for _ in range(k):
+            key, sub = jax.random.split(key)
+            p = epoch(p, sub)
+        jax.block_until_ready(p)
+        state["p"], state["key"] = p, key
+    run(1)                                                  # compile outside the timing
+    return run
+
+
 def sklearn_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[int], None] | None:
     try:
         from sklearn.neural_network import MLPClassifier
@@ -123,9 +180,12 @@ def sklearn_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable
     return run
 
 
-def paired_ratio(t: dict[str, np.ndarray], slow: str, fast: str) -> float:
-    """Median over rounds of slow/fast, both timed moments apart in the same round (under the same load)."""
-    return float(np.median(t[slow] / t[fast])) if slow in t and fast in t else float("nan")
+def paired_ratio(t: dict[str, np.ndarray], slow: str, fast: str) -> tuple[float, float]:
+    """(min, max) over rounds of slow/fast, both timed moments apart in the same round (under the same load)."""
+    if slow not in t or fast not in t:
+        return (float("nan"), float("nan"))
+    r = t[slow] / t[fast]
+    return (round(float(r.min()), 2), round(float(r.max()), 2))
 
 
 def speed(rounds: int, seconds: float) -> list[dict]:
@@ -137,6 +197,7 @@ def speed(rounds: int, seconds: float) -> list[dict]:
                            "step": annplay_runner(h, act, dtype, batch, fit=False),
                            "fit": annplay_runner(h, act, dtype, batch, fit=True),
                            "torch": torch_runner(h, act, dtype, batch),
+                           "jax": jax_runner(h, act, dtype, batch),
                            "sklearn": sklearn_runner(h, act, dtype, batch)}
                 runners = {k: v for k, v in runners.items() if v is not None}
                 epochs = {k: max(2, int(seconds / max(timed(v, 2), 1e-7))) for k, v in runners.items()}
@@ -150,7 +211,9 @@ def speed(rounds: int, seconds: float) -> list[dict]:
                 rows.append({"workload": name, "dtype": np.dtype(dtype).name, "batch": batch or "full",
                              **{f"{k} µs/epoch": round(float(v.min()) * 1e6, 1) for k, v in t.items()},
                              "step/hand": ratio("hand", "step"), "fit/hand": ratio("hand", "fit"),
-                             "step/torch": ratio("torch", "step"), "fit/sklearn": ratio("sklearn", "fit")})
+                             "fit/step": ratio("step", "fit"), "step/jax": ratio("jax", "step"),
+                             "fit/jax": ratio("jax", "fit"), "step/torch": ratio("torch", "step"),
+                             "fit/sklearn": ratio("sklearn", "fit")})
     return rows
 
 
@@ -213,12 +276,13 @@ def main() -> None:
         print(json.dumps({"speed": rows, "memory": mem}))
         return
     print(TARGETS)
-    print(f"{'load':4} {'dtype':7} {'batch':5} {'hand µs':>8} {'step µs':>8} {'fit µs':>8} {'step/hand':>9} "
-          f"{'fit/hand':>8} {'×torch':>7} {'fit×sklearn':>11}")
+    with open("/proc/loadavg") as f:
+        print(f"load average: {f.read().split()[0]}  rounds: {args.rounds}")
+    keys = ("step/hand", "fit/hand", "fit/step", "step/jax", "fit/jax", "step/torch", "fit/sklearn")
+    print(f"{'load':4} {'dtype':7} {'batch':5} {'step µs':>8} " + " ".join(f"{k:>11}" for k in keys))
     for r in rows:
-        print(f"{r['workload']:4} {r['dtype']:7} {r['batch']!s:5} {r['hand µs/epoch']:8.1f} {r['step µs/epoch']:8.1f} "
-              f"{r['fit µs/epoch']:8.1f} {r['step/hand']:9.2f} {r['fit/hand']:8.2f} {r['step/torch']:7.1f} "
-              f"{r['fit/sklearn']:11.1f}")
+        cells = " ".join(f"{r[k][0]:>5.2f}–{r[k][1]:<5.2f}" for k in keys)
+        print(f"{r['workload']:4} {r['dtype']:7} {r['batch']!s:5} {r['step µs/epoch']:8.1f} {cells}")
     if mem:
         line = ", ".join(f"{k}: peak {v['peak']:.0f} MiB, {v['above']:.0f} MiB above baseline" for k, v in mem.items())
         print(f"memory, n=500,000 W2 float32 full batch: {line}")

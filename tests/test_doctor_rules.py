@@ -131,19 +131,20 @@ SICK = [
      {"vanishing_gradients"}),
     (("--dataset", "circle", "--layers", "8,8", "--activation", "relu", "--lr", "2", "--epochs", "300"),
      {"dead_units", "lr_too_high"}),
-    (("--dataset", "spiral", "--epochs", "5000"), {"overfitting"}),
+    (("--dataset", "spiral", "--layers", "8,8", "--epochs", "5000"), {"overfitting"}),   # the old start
     (("--dataset", "circle", "--layers", "6,6,6", "--activation", "relu", "--lr", "1", "--seed", "2",
       "--epochs", "200"), {"dead_units"}),
     (("--dataset", "spiral", "--optimizer", "adam", "--lr", "0.3", "--epochs", "300"), {"lr_too_high"}),
     (("--dataset", "circle", "--lr", "0.00001", "--epochs", "300"), {"lr_too_low"}),
     (("--dataset", "reg-maximum", "--lr", "3", "--epochs", "200"), {"diverged"}),
     (("--dataset", "xor", "--layers", "none", "--epochs", "300"), {"underfitting"}),
-    (("--dataset", "sine", "--lr", "1", "--epochs", "200"), {"diverged", "exploding_gradients"}),
+    (("--dataset", "sine", "--layers", "8,8", "--lr", "1", "--epochs", "200"), {"diverged", "exploding_gradients"}),
     (("--dataset", "circle", "--noise", "40", "--train-ratio", "10", "--layers", "8,8,8", "--lr", "0.1"),
      {"overfitting"}),
 ]
 HEALTHY = [
-    ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"), ("--dataset", "circle", "--activation", "relu"),
+    ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"),
+    ("--dataset", "circle", "--layers", "8,8", "--activation", "relu"),
     ("--dataset", "spiral", "--optimizer", "adam", "--lr", "0.01", "--epochs", "500"),
     ("--dataset", "iris", "--lr", "0.1", "--epochs", "300"), ("--dataset", "sine", "--epochs", "300"),
     ("--dataset", "xor", "--trainer", "es", "--epochs", "60"),

@@ -12,7 +12,6 @@ import pytest
 from annplay.core.textsafe import markup_safe, plain
 from annplay.engine import MLP
 from annplay.engine.csvdata import load_csv
-from annplay.engine.modelio import load_model_json
 
 DATA = Path(__file__).resolve().parent / "data"
 FOLDER = DATA / "hostile"
@@ -24,7 +23,7 @@ def load(name: str, loader: str) -> Any:
     if loader == "model":
         return MLP.load(path)
     if loader == "json":
-        return load_model_json(path)
+        return MLP.load_json(path)
     return load_csv(path)
 
 

@@ -12,9 +12,10 @@ import pytest
 
 from annplay.engine import MLP, Trainer
 from annplay.engine import kernels as kernels_module
+from annplay.engine.activations import ACTIVATIONS, ActivationSpec
 from annplay.engine.kernels import not_covered
 
-HIDDEN = ["relu", "leaky_relu", "elu", "tanh", "logistic", "linear"]
+HIDDEN = [name for name, spec in ACTIVATIONS.items() if spec.trainable_by_backprop and not spec.output_only]
 OPTIMIZERS = [("sgd", {}), ("momentum", {"beta": 0.8}), ("momentum", {"nesterov": True}),
               ("adam", {}), ("adam", {"eps_style": "keras", "eps": 1e-4})]
 PENALTIES = [{}, {"l1": 1e-3}, {"l2": 1e-2}, {"l1": 1e-3, "l2": 1e-2}]
@@ -163,3 +164,84 @@ def test_the_recorded_loss_survives_logits_whose_exp_overflows(dtype) -> None:
     history = net.fit(X, Y, 1, 1e-9)
     assert net.last_trainer.state == "running"
     assert history["loss"][0] == pytest.approx(start, rel=1e-6) and 100 < start < 1e6
+
+
+def test_every_trainable_activation_runs_on_the_kernel() -> None:
+    for name in HIDDEN:
+        net = MLP([3, 4, 1], [name, "logistic"], seed=0)
+        assert not_covered(net, 0.0) is None, name
+        X, Y, _ = data("logistic", "bce")
+        t = Trainer(net, X, Y, lr=0.1, batch_size=5)
+        assert t._fast() is not None, name
+
+
+def _softplus(z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, z, out=out)
+
+
+def _softplus_deriv(a: np.ndarray, delta: np.ndarray, z: np.ndarray | None) -> None:
+    np.negative(a, out=a)
+    np.expm1(a, out=a)
+    delta *= a
+    np.negative(delta, out=delta)           # g′ = σ(z) = 1 − exp(−a)
+
+
+def test_a_new_registry_entry_runs_on_the_kernel_and_matches_the_generic_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An activation added to the registry alone (no kernel edit) takes the fast path, with the same weights."""
+    monkeypatch.setitem(ACTIVATIONS, "softplus_test", ActivationSpec("softplus_test", "Softplus", _softplus,
+                                                                    _softplus_deriv))
+    net = MLP([3, 5, 4, 1], ["softplus_test", "softplus_test", "logistic"], seed=3)
+    assert not_covered(net, 0.0) is None
+    X, Y, _ = data("logistic", "bce")
+    runs = []
+    for use_kernel in (True, False):
+        t = Trainer(net.copy() if use_kernel else net, X, Y, lr=0.05, batch_size=6, seed=7)
+        t.use_kernel = use_kernel
+        t.record = {"loss": [], "val_loss": []}
+        t.step(EPOCHS, metrics=False)
+        runs.append(t)
+    assert runs[0]._kernel is not None and runs[1]._kernel is None
+    assert_same(*runs)
+
+
+@pytest.mark.parametrize("use_kernel", [True, False], ids=["kernel", "generic"])
+@pytest.mark.parametrize("batch", [None, 4])
+def test_a_deadline_stops_mid_epoch_and_the_run_is_the_same_as_without(use_kernel: bool, batch: int | None) -> None:
+    """A passed deadline stops after one batch; stepping on to the same epoch gives the same weights and losses."""
+    X, Y, _ = data("logistic", "bce")
+    runs = []
+    for deadline in (None, 0.0):
+        net = MLP([3, 5, 4, 1], "tanh", seed=3)
+        t = Trainer(net, X, Y, lr=0.05, batch_size=batch, seed=7, dropout=0.0 if use_kernel else 0.1)
+        t.record = {"loss": [], "val_loss": []}
+        calls = 0
+        while t.epoch < 5:
+            t.step(5 - t.epoch, metrics=False, deadline=deadline)
+            calls += 1
+            if deadline is not None and batch is not None:
+                assert t.mid_epoch or t.epoch == 5 or calls % 6 == 0
+        assert (t._kernel is not None) == use_kernel
+        runs.append((t, calls))
+    (plain, one), (cut, many) = runs
+    assert one == 1 and many == 5 * (6 if batch else 1)       # 23 columns: 6 batches of 4
+    np.testing.assert_array_equal(plain.net.get_flat(), cut.net.get_flat())
+    np.testing.assert_allclose(plain.record["loss"], cut.record["loss"], rtol=1e-13)
+
+
+def test_fit_measures_no_loss_per_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recording losses (fit) adds no work per mini-batch: they come from the kept outputs once per stretch."""
+    asked: list[bool] = []
+    original = kernels_module.Kernel._make_gradient
+
+    def spy(self: kernels_module.Kernel):  # type: ignore[no-untyped-def]
+        inner = original(self)
+
+        def gradient(chunk, want_loss):  # type: ignore[no-untyped-def]
+            asked.append(want_loss)
+            return inner(chunk, want_loss)
+        return gradient
+    monkeypatch.setattr(kernels_module.Kernel, "_make_gradient", spy)
+    X, Y, _ = data("logistic", "bce")
+    history = MLP([3, 5, 1], "tanh", seed=0).fit(X, Y, 4, 0.1, batch_size=5)
+    assert len(history["loss"]) == 4 and all(np.isfinite(history["loss"]))
+    assert asked and not any(asked)

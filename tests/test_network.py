@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annplay.engine import MLP, Trainer, pyann
+from annplay.engine import ACTIVATIONS, MLP, Trainer, pyann
 
 
 def moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -193,15 +193,15 @@ def test_loss_can_be_overridden() -> None:
         MLP([2, 4, 1], ["relu", "logistic"], loss="hinge")
 
 
-@pytest.mark.parametrize("act,var", [("relu", 2 / 400), ("leaky_relu", 2 / 400), ("elu", 2 / 400),
-                                     ("tanh", 2 / 800), ("logistic", 2 / 800), ("linear", 2 / 800)])
+@pytest.mark.parametrize("act,var", [(n, 2 / 400 if s.relu_family else 2 / 800) for n, s in ACTIVATIONS.items()
+                                     if s.trainable_by_backprop and not s.output_only])
 def test_default_init_is_he_for_the_relu_family_and_xavier_otherwise(act: str, var: float) -> None:
     net = MLP([400, 400, 1], [act, "logistic"], seed=0)
     w = net.weights[0]
     # 160 000 draws: the sample variance is within ~1 % of the truth
     assert w.mean() == pytest.approx(0.0, abs=1e-3)
     assert w.var() == pytest.approx(var, rel=0.03)
-    if act in ("tanh", "logistic", "linear"):      # Glorot uniform: bounded by sqrt(6/(s+r))
+    if not ACTIVATIONS[act].relu_family:           # Glorot uniform: bounded by sqrt(6/(s+r))
         assert np.abs(w).max() <= np.sqrt(6 / 800)
     else:                                          # He normal: unbounded tails
         assert np.abs(w).max() > np.sqrt(6 / 800)

@@ -439,11 +439,10 @@ def test_from_dict_type_errors_are_value_errors() -> None:
 
 
 def test_load_model_json_round_trip_and_hostile_files(tmp_path: Path) -> None:
-    from annplay.engine.modelio import load_model_json
     net = trained_net()
     good = tmp_path / "m.json"
     good.write_text(json.dumps(net.to_dict()))
-    np.testing.assert_array_equal(load_model_json(good).get_flat(), net.get_flat())
+    np.testing.assert_array_equal(MLP.load_json(good).get_flat(), net.get_flat())
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
     cases = {deep: "nested too deeply", tmp_path / "nope.json": "no such file"}
@@ -455,7 +454,7 @@ def test_load_model_json_round_trip_and_hostile_files(tmp_path: Path) -> None:
     cases[fifo] = "FIFO"
     for path, words in cases.items():
         with pytest.raises(ValueError, match=words) as info:
-            load_model_json(path)
+            MLP.load_json(path)
         assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
     with pytest.raises(ValueError, match="over 1,000 bytes"):
-        load_model_json(tmp_path / "big.json", max_bytes=1000)
+        MLP.load_json(tmp_path / "big.json", max_bytes=1000)

@@ -12,6 +12,8 @@ from ui.conftest import ready, record_notifications
 from annplay.app import PlaygroundApp
 from annplay.core.session import Session
 from annplay.engine.settings import SettingError
+from annplay.engine.setup import Setup
+from annplay.engine.sharecode import encode
 from annplay.engine.tflink import from_tf_link
 from annplay.serve.child import start_point
 from annplay.widgets.controls import Choice
@@ -79,7 +81,7 @@ async def test_a_session_reports_its_live_run(tmp_path: Path) -> None:
             await pilot.pause(0.005)
         app.write_status()
         status = json.loads((tmp_path / "status.json").read_text())
-        assert status["epoch"] > 0 and status["state"] == "running" and status["setup"] == "ap1:"
+        assert status["epoch"] > 0 and status["state"] == "running" and status["setup"] == encode(Setup())
 
 
 def test_the_doctors_findings_reach_the_status_when_there_are_some() -> None:

@@ -78,7 +78,7 @@ def test_applicability_follows_the_table():
 
 def test_data_choices_drawing_and_back():
     s = Session()
-    assert s.data_choices()[-1] == DRAWN and "spiral" in s.data_choices() and s.data_name == "spiral"
+    assert s.data_choices()[-1] == DRAWN and "spiral" in s.data_choices() and s.data_name == "circle"
     n = s.prep.train.n
     s.add_point(1.0, -2.0, 1)
     assert s.data_name == DRAWN and s.prep.train.n == n + 1 and s.drawn[-1] == (1.0, -2.0, 1.0)
@@ -86,8 +86,8 @@ def test_data_choices_drawing_and_back():
     assert s.prep.kind == "multiclass" and s.net.layers[-1] == 3
     s.set_drawn(())
     assert not s.has_data and s.state() == "no data" and s.done()
-    s.choose_data("circle")
-    assert s.data_name == "circle" and s.has_data and s.net.layers[-1] == 1
+    s.choose_data("xor")
+    assert s.data_name == "xor" and s.has_data and s.net.layers[-1] == 1
     s.choose_data(DRAWN)                              # the last drawing comes back (empty here)
     assert s.drawn == () and s.data_name == DRAWN
     with pytest.raises(SettingError):
@@ -106,7 +106,7 @@ def test_a_csv_stays_a_data_choice(tmp_path):
 
 
 def test_weight_edits_are_exact_and_checked():
-    s = Session()
+    s = Session(Setup(hidden=(8, 8)))
     W = s.net.weights[1]
     before = float(W[2, 3])
     edit = s.edit_weight(1, 2, 3, delta=0.25)

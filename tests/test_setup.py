@@ -15,7 +15,7 @@ from annplay.engine.setup import Setup, step_activations
 def test_defaults_are_the_playground_start() -> None:
     s = Setup()
     assert (s.dataset, s.hidden, s.activation, s.lr, s.batch_size, s.trainer) == \
-        ("spiral", (8, 8), "tanh", 0.03, 10, "backprop")
+        ("circle", (4, 2), "tanh", 0.03, 10, "backprop")          # TF Playground's own start
     assert s.changed() == {}
 
 

@@ -167,7 +167,7 @@ def test_resolve_setup_reads_codes_links_and_files(tmp_path: Path) -> None:
     path = tmp_path / "run.toml"
     write_setup(path, SETUP)
     assert resolve_setup(str(path)) == (SETUP, [], set())
-    assert resolve_setup(" 'ap1:ds=xor;lr=0.1' ")[0] == Setup(dataset="xor", lr=0.1)
+    assert resolve_setup(" 'ap1:ds=xor;lr=0.1' ")[0] == Setup(dataset="xor", lr=0.1, hidden=(8, 8))   # ap1's baseline
     setup, warnings, hidden = resolve_setup("https://playground.tensorflow.org/#dataset=xor&initZero=true&noise_hide=true")
     assert setup.dataset == "xor" and len(warnings) == 1 and hidden == {"noise"}
     with pytest.raises(ValueError, match="no such file"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -83,9 +84,39 @@ def test_regression_uses_reg_dataset() -> None:
 
 
 def test_booleans_read_like_tf() -> None:
-    setup, _, _ = from_tf_link("#showTestData=1&discretize=false&x=false&xTimesY=yes")
+    setup, warnings, _ = from_tf_link("#showTestData=1&discretize=false&x=false&xTimesY=yes")
     assert setup.show_test and not setup.discretize
     assert setup.features == ("x2", "x1x2")
+    assert [w for w in warnings if "read as true" in w] == [
+        "showTestData=1: not true or false; read as true, as TF Playground does",
+        "xTimesY=yes: not true or false; read as true, as TF Playground does"]
+
+
+def test_discretize_maybe_is_not_taken_without_comment() -> None:
+    setup, warnings, _ = from_tf_link("#discretize=maybe")
+    assert setup.discretize and any(w.startswith("discretize=maybe:") for w in warnings)
+
+
+@pytest.mark.parametrize("link,words", [
+    ("http://playground.tensorflow.org/#dataset=xor", "start with https://playground.tensorflow.org/"),
+    ("https://playground.tensorflow.org/?x=1#dataset=xor", "?query"),
+    ("https://playground.tensorflow.org.evil.com/#dataset=xor", "not TF Playground's address"),
+    ("https://evil.com/playground.tensorflow.org#dataset=xor", "not TF Playground's address"),
+    ("https://user@playground.tensorflow.org/#dataset=xor", "not TF Playground's address"),
+    ("https://playground.tensorflow.org:8080/#dataset=xor", "not TF Playground's address"),
+    ("http://playground.tensorflow.org.evil.com", "not TF Playground's address"),
+])
+def test_links_that_are_not_tf_playground_are_refused(link: str, words: str) -> None:
+    with pytest.raises(SettingError, match=re.escape(words)):
+        from_tf_link(link)
+
+
+def test_tf_numbers_are_plain_ascii_and_short() -> None:
+    for field in ("learningRate=1_0", "learningRate=\uff11", "batchSize=\uff11\uff10", "networkShape=\uff14",
+                  "networkShape=" + "1" * 5000):
+        with pytest.raises(SettingError):
+            from_tf_link("#" + field.encode().decode("unicode_escape"))
+    assert seed_from_tf("1" * 5000) == seed_from_tf("1" * 5000) <= 2**32 - 1     # hashed, not int()
 
 
 def test_network_shape_empty_means_no_hidden_layer() -> None:

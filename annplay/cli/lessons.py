@@ -1,4 +1,4 @@
-"""``annplay lessons``: the shipped lessons, one line each (number, title, goal); ``--json`` for tools."""
+"""``annplay lessons``: the shipped lessons, one line each (✓ when passed, number, title, goal); ``--json``."""
 
 from __future__ import annotations
 
@@ -11,16 +11,20 @@ from annplay.cli.common import EXIT_OK
 def run(args: argparse.Namespace) -> int:
     """Print every shipped lesson and how to open one."""
     from annplay.core.lessons import LESSONS
+    from annplay.core.progress import lesson_key, load_passed
     from annplay.core.textsafe import plain
 
+    passed = load_passed()
     if getattr(args, "json", False):
         rows = [{"number": lesson.number, "title": lesson.title, "goal": lesson.goal_text,
-                 "text": list(lesson.text)} for lesson in LESSONS]
+                 "text": list(lesson.text), "passed": lesson_key(lesson) in passed} for lesson in LESSONS]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return EXIT_OK
     for lesson in LESSONS:
-        print(plain(lesson.summary))
-    print("\nOpen one with: annplay play --lesson N  (or --lesson FILE.toml for your own)")
+        print(("✓ " if lesson_key(lesson) in passed else "  ") + plain(lesson.summary))
+    done = sum(lesson_key(lesson) in passed for lesson in LESSONS)
+    print(f"\n{done} of {len(LESSONS)} passed (✓). Open one with: annplay play --lesson N"
+          "  (or --lesson FILE.toml for your own)")
     return EXIT_OK
 
 

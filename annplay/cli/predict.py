@@ -32,13 +32,14 @@ def inputs(args: argparse.Namespace, columns: list[str]) -> Any:
     import numpy as np
 
     if args.point is not None:
-        try:
-            values = [float(v) for v in args.point.split(",")]
+        from annplay.engine.settings import plain_float
+        try:                                      # ASCII digits only: float() also reads 1_0 and full-width digits
+            values = [plain_float(v) for v in args.point.split(",")]
         except ValueError:
             values = []
         if len(values) != len(columns) or not all(math.isfinite(v) for v in values):
             raise UsageError(f"--point needs {len(columns)} numbers separated by commas "
-                             f"({plain_join(columns)}), got {args.point!r}")
+                             f"({plain_join(columns)}), got {plain(args.point[:80], one_line=True)!r}")
         return np.array(values, dtype=float).reshape(-1, 1)
     from annplay.engine.csvdata import read_columns
     from annplay.engine.safefile import check_regular_file

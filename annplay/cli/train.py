@@ -149,7 +149,8 @@ def warn_numeric_label(ds: Any) -> None:
     from annplay.core.textsafe import plain_join
 
     if ds.kind != "regression" and all(name.lstrip("-").replace(".", "", 1).isdigit() for name in ds.class_names):
-        sys.stderr.write(f"note: the label is the last column, whose values {plain_join(ds.class_names[:6])} "
+        names = [name if len(name) <= 20 else name[:19] + "…" for name in ds.class_names[:6]]   # one short line
+        sys.stderr.write(f"note: the label is the last column, whose values {plain_join(names)} "
                          f"were taken as classes; choose another label column with --y\n")
 
 

@@ -182,7 +182,8 @@ def options_for(setup: Any) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Equation:
-    """One equation: the formula, its shapes, and a few (label, numbers) rows."""
+    """One equation: the formula, its shapes, and (label, numbers) rows; a matrix's label has '{i}' for its row
+    number (row 1 on a small screen, more where there is room)."""
 
     formula: str
     shapes: str
@@ -201,38 +202,38 @@ def equations(e: Explanation) -> list[Equation]:
     out = [
         Equation(f"Z({ell}) = W({ell})·A({prev}) + b({ell})",
                  f"{rn} = {_shape(e.W)} · {_shape(e.A_prev)} + {r}×1",
-                 (("W row 1", e.W[0]), ("b", e.b[:, 0]), ("Z row 1", e.Z[0]))),
-        Equation(f"A({ell}) = g(Z({ell})), g = {e.activation}", f"{rn} = g({rn})", (("A row 1", e.A[0]),)),
+                 (("W row {i}", e.W), ("b", e.b[:, 0]), ("Z row {i}", e.Z))),
+        Equation(f"A({ell}) = g(Z({ell})), g = {e.activation}", f"{rn} = g({rn})", (("A row {i}", e.A),)),
     ]
     if e.is_output and e.g_prime is None and e.loss in ("bce", "cross_entropy"):
         out.append(Equation(f"dZ({ell}) = A({ell}) − Y  ({e.loss}, from Z)", f"{rn} = {rn} − {rn}",
-                            (("Y row 1", e.Y[0]), ("dZ row 1", e.dZ[0]))))
+                            (("Y row {i}", e.Y), ("dZ row {i}", e.dZ))))
     elif e.g_prime is None:
         out.append(Equation(f"dZ({ell}) = A ∘ (dA − Σ dA∘A)  (softmax)", f"{rn} = {rn} ∘ {rn}",
-                            (("dA row 1", e.dA[0]), ("dZ row 1", e.dZ[0]))))
+                            (("dA row {i}", e.dA), ("dZ row {i}", e.dZ))))
     else:
         out.append(Equation(f"dZ({ell}) = dA({ell}) ∘ g′(Z({ell}))", f"{rn} = {rn} ∘ {rn}",
-                            (("dA row 1", e.dA[0]), ("g′ row 1", e.g_prime[0]), ("dZ row 1", e.dZ[0]))))
+                            (("dA row {i}", e.dA), ("g′ row {i}", e.g_prime), ("dZ row {i}", e.dZ))))
     out += [
         Equation(f"dW({ell}) = (1/{n})·dZ({ell})·A({prev})ᵀ", f"{_shape(e.dW)} = {rn} · {n}×{e.A_prev.shape[0]}",
-                 (("dW row 1", e.dW[0]),)),
+                 (("dW row {i}", e.dW),)),
         Equation(f"db({ell}) = (1/{n})·Σ dZ({ell})", f"{r}×1 = sum of {n} columns of {rn}",
                  (("db", e.db[:, 0]),)),
         Equation(f"dA({prev}) = W({ell})ᵀ·dZ({ell})" + ("  (dX: unused)" if e.layer == 1 else ""),
-                 f"{_shape(e.dA_prev)} = {e.W.shape[1]}×{r} · {rn}", (("dA row 1", e.dA_prev[0]),)),
+                 f"{_shape(e.dA_prev)} = {e.W.shape[1]}×{r} · {rn}", (("dA row {i}", e.dA_prev),)),
     ]
     penalty = "".join(part for part, rate in ((" + l2·W", e.l2), (" + l1·sign W", e.l1)) if rate)
     rule = f"W({ell}) ← W({ell}) − lr·(dW({ell}){penalty})" if penalty else f"W({ell}) ← W({ell}) − lr·dW({ell})"
     out.append(Equation(rule, f"{_shape(e.W)}, lr = {e.lr:g}" + "".join(
         f", {name} = {rate:g}" for name, rate in (("l2", e.l2), ("l1", e.l1)) if rate),
-        (("W row 1 old", e.W[0]), ("W row 1 new", e.W_new[0]), ("b new", e.b_new[:, 0]))))
+        (("W row {i} old", e.W), ("W row {i} new", e.W_new), ("b new", e.b_new[:, 0]))))
     return out
 
 
-def _numbers(label: str, values: Array, width: int) -> str:
-    """'  label: v1 v2 v3 …': as many of the first FEW values as fit in ``width``."""
+def _numbers(label: str, values: Array, width: int, few: int = FEW) -> str:
+    """'  label: v1 v2 v3 …': as many of the first ``few`` values as fit in ``width``."""
     head = f"  {label}:"
-    parts = [f"{v:.3g}" for v in values[:FEW]]
+    parts = [f"{v:.3g}" for v in values[:few]]
     while parts:
         text = head + " " + " ".join(parts) + (" …" if len(parts) < len(values) else "")
         if len(text) <= width:
@@ -259,10 +260,15 @@ def wrap(text: str, width: int) -> list[str]:
     return _wrap(text, max(int(width), 1))
 
 
-def _block(eq: Equation, width: int) -> list[str]:
+def _block(eq: Equation, width: int, rows: int = 1, few: int = FEW) -> list[str]:
     one = f"{eq.formula}  ({eq.shapes})"
     head = [one] if len(one) <= width else _wrap(eq.formula, width) + _wrap(f"({eq.shapes})", width)
-    return head + [_numbers(label, values, width) for label, values in eq.numbers]
+    out = []
+    for label, values in eq.numbers:
+        matrix = np.atleast_2d(values) if "{i}" in label else np.asarray(values).reshape(1, -1)
+        for i in range(min(max(1, rows), matrix.shape[0])):
+            out.append(_numbers(label.format(i=i + 1), matrix[i], width, few))
+    return head + out
 
 
 def pages(e: Explanation) -> int:
@@ -270,8 +276,9 @@ def pages(e: Explanation) -> int:
     return len(equations(e))
 
 
-def lines(e: Explanation, width: int, page: int = 0) -> list[str]:
-    """The equations as text lines of at most ``width`` columns; at width ≤ 40 only equation ``page``."""
+def lines(e: Explanation, width: int, page: int = 0, rows: int = 1, few: int = FEW) -> list[str]:
+    """The equations as text lines of at most ``width`` columns; at width ≤ 40 only equation ``page``.
+    With room: ``rows`` rows of each matrix and ``few`` numbers of each row."""
     width = max(int(width), 20)
     eqs = equations(e)
     where = "output" if e.is_output else "hidden"
@@ -281,7 +288,7 @@ def lines(e: Explanation, width: int, page: int = 0) -> list[str]:
         return _wrap(f"Layer {e.layer}/{e.depth}, n = {e.n}  [{k + 1}/{len(eqs)}]", width) + _block(eqs[k], width)
     out = _wrap(title, width)
     for eq in eqs:
-        out += _block(eq, width)
+        out += _block(eq, width, rows, few)
     return out
 
 

@@ -326,8 +326,9 @@ MAX_POINT_SHARE = 1 / 3        # dots may hide at most about this share of the m
 
 def _overlay(
     points: Any, bounds: Bounds | None, width: int, rows: int, kind: str, n_classes: int, mid: float
-) -> list[tuple[int, int, int, bool]]:
-    """(col, pixel_row, class, is_test) for each point inside the bounds, in drawing order."""
+) -> list[tuple[int, int, int, bool, float]]:
+    """(col, pixel_row, class, is_test, label) for each point inside the bounds, in drawing order (the label is
+    a regression point's value, which shades its dot)."""
     pts = as_points(points)
     if not len(pts):
         return []
@@ -341,7 +342,9 @@ def _overlay(
     while np.unique(cols[keep] * rows + prow[keep] // 2).size > limit:    # thin the dots: the map stays readable
         keep = idx[:: int(np.ceil(idx.size / max(1, keep.size - 1)))]
     idx = keep
-    return list(zip(cols[idx].tolist(), prow[idx].tolist(), cls[idx].tolist(), test[idx].tolist(), strict=True))
+    label = np.asarray(pts.label, dtype=np.float64)
+    return list(zip(cols[idx].tolist(), prow[idx].tolist(), cls[idx].tolist(), test[idx].tolist(),
+                    label[idx].tolist(), strict=True))
 
 
 def _regression_mid(field: np.ndarray, kind: str, vmin: float | None, vmax: float | None) -> float:

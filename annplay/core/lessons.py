@@ -470,11 +470,11 @@ def without_goals(text: str) -> str:
     return re.sub(r" \(goal [^)]*\)", "", text)
 
 
-def _missed(budget: int, epoch: int, problems: list[str], unmet: list[str]) -> str:
-    """The epoch budget is spent without the goal: what fell short, when, and how to try again."""
+def _missed(budget: int, epoch: int, problems: list[str], unmet: list[str], unit: str = "epoch") -> str:
+    """The epoch budget is spent without the goal: what fell short, when (in the trainer's unit), how to retry."""
     over = [p for p in problems if not p.startswith("epochs ")]
     short = "; ".join([*over, *(without_goals(u) for u in unmet)] or ["goal met too late"])
-    when = f"at epoch {epoch:,}" if epoch <= budget else f"at epoch {epoch:,}, past the {budget:,} allowed"
+    when = f"at {unit} {epoch:,}" if epoch <= budget else f"at {unit} {epoch:,}, past the {budget:,} allowed"
     return f"Missed: {short} {when} — press r to try again"
 
 
@@ -491,7 +491,8 @@ def goal_status(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> tuple[
     unmet, met = _metric_problems(lesson, metrics)
     budget = lesson.goal.get("max_epochs")
     if budget is not None and metrics is not None and metrics.epoch >= budget and (problems or unmet):
-        return False, _missed(budget, metrics.epoch, problems, unmet)
+        unit = "epoch" if setup.trainer == "backprop" else "generation"
+        return False, _missed(budget, metrics.epoch, problems, unmet, unit)
     if problems or unmet:
         return False, "Not yet: " + "; ".join(problems + unmet)
     return True, "Goal reached: " + "; ".join(met or [lesson.goal_text])

@@ -34,7 +34,8 @@ FORMAT = "annplay-pins"
 VERSION = 1
 MAX_PINS = 50                 # the oldest pins go beyond this
 MAX_FILE_BYTES = 4 << 20
-CURVE_POINTS = 120            # values kept per pinned loss curve
+CURVE_POINTS = 120            # values kept per pinned loss curve, at most …
+MIN_CURVE_POINTS = 64         # … and at least (resampled), however fast the run was
 
 
 @dataclass(frozen=True)
@@ -193,12 +194,18 @@ def _finite(value: float | None) -> float | None:
 
 
 def _thin(curve: Sequence[float]) -> tuple[float, ...]:
-    """At most CURVE_POINTS values, evenly picked, the last one kept."""
-    values = [float(v) for v in curve]
-    if len(values) <= CURVE_POINTS:
+    """The curve resampled to between MIN_CURVE_POINTS and CURVE_POINTS values over its whole length, first and
+    last kept: a fast run's few frames are joined by straight lines, a long run's many are averaged in buckets."""
+    values = [float(v) for v in curve if math.isfinite(v)]
+    n = len(values)
+    if n < 2 or MIN_CURVE_POINTS <= n <= CURVE_POINTS:
         return tuple(values)
-    step = len(values) / CURVE_POINTS
-    return tuple(values[min(len(values) - 1, int(i * step))] for i in range(CURVE_POINTS - 1)) + (values[-1],)
+    if n < MIN_CURVE_POINTS:
+        at = [i * (n - 1) / (MIN_CURVE_POINTS - 1) for i in range(MIN_CURVE_POINTS)]
+        return tuple(values[int(x)] + (values[min(n - 1, int(x) + 1)] - values[int(x)]) * (x - int(x)) for x in at)
+    edges = [round(i * (n - 2) / (CURVE_POINTS - 2)) + 1 for i in range(CURVE_POINTS - 1)]
+    middle = [sum(values[a:b]) / (b - a) for a, b in zip(edges, edges[1:], strict=False)]
+    return (values[0], *middle, values[-1])
 
 
 def pin_of(session: Session) -> Pin:

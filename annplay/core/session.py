@@ -34,7 +34,8 @@ from annplay.engine.stopping import needs_every_epoch, stop_reason
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
 
-CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk
+CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk (a deadline cuts an epoch that runs longer)
+FRAME_MACS = 5_000_000          # a frame's metrics measure at most about this many multiply-adds per data set
 FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
 HISTORY = 240                   # values kept per curve of the history
 FINISHED = ("diverged", "stopped")
@@ -128,6 +129,12 @@ class Session(ModelFiles):
         """The trainer's numbers now (taken under the lock)."""
         with self._lock:
             return self.trainer.metrics()
+
+    def frame_metrics(self) -> Metrics:
+        """The numbers a frame shows: exact up to about FRAME_MACS of work per data set, estimated on evenly
+        spaced points beyond (a million points through a wide network take seconds to measure)."""
+        with self._lock:
+            return self.trainer.metrics(columns=max(256, FRAME_MACS // max(1, self.net.n_params)))
 
     @property
     def data_name(self) -> str:
@@ -409,11 +416,13 @@ class Session(ModelFiles):
                 k = 1 if every else self._chunk if limit is None else min(self._chunk, limit - self.trainer.epoch)
                 k = min(k, self._until_doctor())
                 t0 = time.perf_counter()
-                self.trainer.step(k, metrics=False)
+                self.trainer.step(k, metrics=False, deadline=t0 + 2 * CHUNK_SECONDS)
                 elapsed = time.perf_counter() - t0
                 self.seconds += elapsed
-                self._observe()
-                goal = self.goal_reached(self.trainer.metrics()) if every else ""
+                whole = not self.trainer.mid_epoch       # goals and the doctor's samples: whole epochs only
+                if whole:
+                    self._observe()
+                goal = self.goal_reached(self.trainer.metrics()) if every and whole else ""
                 if goal:                           # a goal stops at the same epoch in the app, CLI and sweeps
                     self.trainer.state, self.trainer.message, self._goal_stop = "stopped", goal, True
             # Aim for CHUNK_SECONDS of work per chunk; never grow more than 4× at once.
@@ -432,7 +441,7 @@ class Session(ModelFiles):
             with self._lock:
                 if stop():
                     return
-                metrics = self.trainer.metrics()
+                metrics = self.frame_metrics()
                 finished = self.done()
                 if finished:
                     self._note_divergence()

@@ -53,7 +53,7 @@ def snapshot(session: Session, view: ViewRequest | None = None, *, metrics: Metr
     view = session.view if view is None else view
     with session.lock:
         if metrics is None:
-            metrics = session.trainer.metrics()
+            metrics = session.frame_metrics()
         if record_it and session.has_data:
             record(session, metrics)
         prep = session.prep

@@ -7,9 +7,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from annplay.engine.modelio import load_model_json
+import numpy as np
+
+from annplay.engine.modelio import check_finite
 from annplay.engine.network import MLP
 from annplay.engine.safefile import atomic_write_bytes, check_save_target, expand_user
+from annplay.engine.settings import plain_float
 from annplay.engine.setup import Setup
 from annplay.engine.setupfile import setup_section
 
@@ -23,11 +26,13 @@ def parse_weight(text: str) -> float:
     if not cleaned:
         raise ValueError("Type a number (e.g. -0.5 or 1e-2); nothing changed")
     try:
-        value = float(cleaned)
+        value = plain_float(cleaned)                 # ASCII digits only: no 1_0, full-width digits or inf
     except ValueError:
-        raise ValueError(f"Not a number: {text.strip()!r}; nothing changed") from None
+        if cleaned.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"A weight must be a finite number, not {text.strip()!r}; nothing changed") from None
+        raise ValueError(f"Not a number: {text.strip()[:40]!r}; nothing changed") from None
     if not math.isfinite(value):
-        raise ValueError(f"A weight must be a finite number, not {text.strip()!r}; nothing changed")
+        raise ValueError(f"A weight must be a finite number, not {text.strip()[:40]!r}; nothing changed")
     return value
 
 
@@ -54,6 +59,10 @@ def set_weight(net: MLP, layer: int, row: int, col: int, *, delta: float = 0.0, 
     value = parse_weight(text) if text is not None else old + delta
     if not math.isfinite(value):
         raise ValueError(f"{where} would not be finite; nothing changed")
+    limit = float(np.finfo(net.dtype).max)
+    if abs(value) > limit:                 # 1e308 is a float64, but infinity in float32
+        raise ValueError(f"{where}: {value:g} is too large for {net.dtype.name} (|value| ≤ {limit:.3g}); "
+                         "nothing changed")
     if bias:
         b[row, 0] = value
     else:
@@ -81,7 +90,7 @@ def _is_annplay_file(path: Path) -> bool:
 
     Both readers refuse FIFOs unopened and bound what they read (a huge or deeply nested file is not annplay's).
     """
-    for load in (MLP.load, load_model_json):
+    for load in (MLP.load, MLP.load_json):
         try:
             load(path)
             return True
@@ -108,10 +117,11 @@ def export_json(net: MLP, path: str | Path, setup: Setup | None = None) -> Path:
     """Write net.to_dict() (plus the set-up's every setting, when given) as JSON, atomically (see check_target)."""
     path = file_path(path)
     check_target(path)
+    check_finite(net, path)                # JSON has no infinity: json.dumps would write the token Infinity
     data = net.to_dict()
     if setup is not None:
         data["setup"] = setup_section(setup)
-    atomic_write_bytes(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+    atomic_write_bytes(path, (json.dumps(data, indent=1, allow_nan=False) + "\n").encode("utf-8"))
     return path
 
 

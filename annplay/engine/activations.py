@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -21,12 +22,19 @@ Array = np.ndarray
 
 # --- the functions, textbook style ------------------------------------------------
 
+# Forward: ``f(z, out, **params)`` writes g(z) into ``out`` (``out`` may be ``z`` itself).
+# Derivative: ``d(a, delta, z, **params)`` multiplies ``delta`` in place by g′(z), as scikit-learn's
+# ``inplace_*_derivative`` do: from the output ``a`` = g(z) where that determines g′ (then ``z`` may be
+# None: the fast kernel keeps no Z), from ``z`` where it does not (see ``needs_z``).  ``a`` may be
+# overwritten: callers pass a buffer they no longer need.
+
 def _relu(z: Array, out: Array) -> Array:
     return np.maximum(z, 0, out=out)
 
 
-def _relu_deriv(z: Array, a: Array, out: Array) -> Array:
-    return np.greater(z, 0, out=out)
+def _relu_deriv(a: Array, delta: Array, z: Array | None) -> None:
+    np.greater(a, 0, out=a)             # a > 0 exactly where z > 0
+    delta *= a
 
 
 def _leaky_relu(z: Array, out: Array, slope: float = 0.01) -> Array:
@@ -34,11 +42,12 @@ def _leaky_relu(z: Array, out: Array, slope: float = 0.01) -> Array:
     return np.maximum(z, scaled, out=out) if slope <= 1 else np.minimum(z, scaled, out=out)
 
 
-def _leaky_relu_deriv(z: Array, a: Array, out: Array, slope: float = 0.01) -> Array:
-    np.greater(z, 0, out=out)          # 1 where z > 0, else 0
-    out *= 1.0 - slope
-    out += slope                        # 1 where z > 0, else slope
-    return out
+def _leaky_relu_deriv(a: Array, delta: Array, z: Array | None, slope: float = 0.01) -> None:
+    src = a if slope >= 0 or z is None else z      # slope ≥ 0: a > 0 exactly where z > 0 (needs_z otherwise)
+    np.greater(src, 0, out=a)
+    a *= 1.0 - slope
+    a += slope                          # 1 where z > 0, else slope
+    delta *= a
 
 
 def _elu(z: Array, out: Array, alpha: float = 1.0) -> Array:
@@ -52,20 +61,29 @@ def _elu(z: Array, out: Array, alpha: float = 1.0) -> Array:
     return out
 
 
-def _elu_deriv(z: Array, a: Array, out: Array, alpha: float = 1.0) -> Array:
-    # 1 for z > 0, alpha * exp(z) = a + alpha otherwise.
-    np.add(a, alpha, out=out)
-    np.copyto(out, 1.0, where=z > 0)
-    return out
+def _elu_deriv(a: Array, delta: Array, z: Array | None, alpha: float = 1.0) -> None:
+    # 1 for z > 0, alpha * exp(z) = a + alpha otherwise (alpha > 0: a > 0 exactly where z > 0).
+    if alpha > 0:
+        positive = a > 0
+        a += alpha
+    else:
+        assert z is not None
+        positive = z > 0
+        np.minimum(z, 0, out=a)
+        np.exp(a, out=a)
+        a *= alpha
+    np.copyto(a, 1.0, where=positive)
+    delta *= a
 
 
 def _tanh(z: Array, out: Array) -> Array:
     return np.tanh(z, out=out)
 
 
-def _tanh_deriv(z: Array, a: Array, out: Array) -> Array:
-    np.multiply(a, a, out=out)
-    return np.subtract(1.0, out, out=out)      # 1 - tanh(z)^2
+def _tanh_deriv(a: Array, delta: Array, z: Array | None) -> None:
+    np.multiply(a, a, out=a)
+    np.subtract(1.0, a, out=a)           # 1 - tanh(z)^2
+    delta *= a
 
 
 def _logistic(z: Array, out: Array) -> Array:
@@ -75,9 +93,10 @@ def _logistic(z: Array, out: Array) -> Array:
     return np.reciprocal(out, out=out)
 
 
-def _logistic_deriv(z: Array, a: Array, out: Array) -> Array:
-    np.subtract(1.0, a, out=out)
-    return np.multiply(out, a, out=out)       # a (1 - a)
+def _logistic_deriv(a: Array, delta: Array, z: Array | None) -> None:
+    delta *= a
+    np.subtract(1.0, a, out=a)
+    delta *= a                                 # a (1 - a)
 
 
 def _linear(z: Array, out: Array) -> Array:
@@ -86,9 +105,8 @@ def _linear(z: Array, out: Array) -> Array:
     return out
 
 
-def _linear_deriv(z: Array, a: Array, out: Array) -> Array:
-    out.fill(1.0)
-    return out
+def _linear_deriv(a: Array, delta: Array, z: Array | None) -> None:
+    return None                                # g′ = 1
 
 
 def _softmax(z: Array, out: Array) -> Array:
@@ -102,9 +120,12 @@ def _step(z: Array, out: Array) -> Array:
     return np.greater(z, 0, out=out)
 
 
-def _step_deriv(z: Array, a: Array, out: Array) -> Array:
-    out.fill(0.0)                               # zero almost everywhere: no gradient signal
-    return out
+def _step_deriv(a: Array, delta: Array, z: Array | None) -> None:
+    delta.fill(0.0)                             # zero almost everywhere: no gradient signal
+
+
+def _never(params: dict[str, float]) -> bool:
+    return False
 
 
 # --- the registry -----------------------------------------------------------------
@@ -115,14 +136,15 @@ class ActivationSpec:
 
     name: str
     label: str                               # for people: "Leaky ReLU"
-    function: Callable[..., Array]
-    derivative: Callable[..., Array] | None  # None: softmax (handled with its loss)
+    function: Callable[..., Array]           # f(z, out, **params): out = g(z); out may be z
+    derivative: Callable[..., None] | None   # d(a, delta, z, **params): delta *= g′(z); None: softmax (with its loss)
     defaults: dict[str, float] = field(default_factory=dict)
     description: str = ""
     output_only: bool = False                # softmax
     smooth: bool = True                      # False where g' has kinks
     trainable_by_backprop: bool = True       # False for step
     relu_family: bool = False                # picks He initialisation
+    needs_z: Callable[[dict[str, float]], bool] = _never   # True: g′ cannot be told from the output alone
 
 
 ACTIVATIONS: dict[str, ActivationSpec] = {
@@ -131,9 +153,11 @@ ACTIVATIONS: dict[str, ActivationSpec] = {
         ActivationSpec("relu", "ReLU", _relu, _relu_deriv,
                        description="max(0, z)", smooth=False, relu_family=True),
         ActivationSpec("leaky_relu", "Leaky ReLU", _leaky_relu, _leaky_relu_deriv,
-                       {"slope": 0.01}, "z if z > 0 else slope*z", smooth=False, relu_family=True),
+                       {"slope": 0.01}, "z if z > 0 else slope*z", smooth=False, relu_family=True,
+                       needs_z=lambda p: p["slope"] < 0),
         ActivationSpec("elu", "ELU", _elu, _elu_deriv, {"alpha": 1.0},
-                       "z if z > 0 else alpha*(exp(z)-1)", smooth=False, relu_family=True),
+                       "z if z > 0 else alpha*(exp(z)-1)", smooth=False, relu_family=True,
+                       needs_z=lambda p: p["alpha"] <= 0),
         ActivationSpec("tanh", "Tanh", _tanh, _tanh_deriv, description="tanh(z)"),
         ActivationSpec("logistic", "Logistic", _logistic, _logistic_deriv,
                        description="1/(1+exp(-z)), also called sigmoid"),
@@ -184,14 +208,34 @@ class Activation:
         with np.errstate(over="ignore", invalid="ignore"):
             return self.spec.function(z, out, **self.params)
 
-    def derivative(self, z: Array, a: Array, out: Array | None = None) -> Array:
-        """g'(Z) elementwise, from Z and the output A = g(Z)."""
-        if self.spec.derivative is None:
+    @property
+    def from_output(self) -> bool:
+        """True when g′ follows from the output A alone (the fast kernel keeps no Z)."""
+        return self.spec.derivative is not None and not self.spec.needs_z(self.params)
+
+    def backward(self) -> Callable[[Array, Array, Array | None], None]:
+        """The registry's in-place derivative with the parameters bound: ``d(a, delta, z)`` does
+        delta *= g′(z) and may overwrite ``a`` (``z`` may be None when :attr:`from_output`)."""
+        d = self.spec.derivative
+        if d is None:
             raise ValueError(f"{self.name} has no elementwise derivative; "
                              "it is paired with the cross-entropy loss")
+        return partial(d, **self.params) if self.params else d
+
+    def forward(self) -> Callable[[Array, Array], Array]:
+        """The registry's function with the parameters bound: ``f(z, out)``, ``out`` may be ``z``."""
+        f = self.spec.function
+        return partial(f, **self.params) if self.params else f
+
+    def derivative(self, z: Array, a: Array, out: Array | None = None) -> Array:
+        """g'(Z) elementwise, from Z and the output A = g(Z) (the registry's one derivative applied to ones)."""
+        back = self.backward()
         if out is None:
             out = np.empty_like(z)
-        return self.spec.derivative(z, a, out, **self.params)
+        out.fill(1.0)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            back(np.array(a, copy=True), out, z)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "params": dict(self.params)}

@@ -17,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .datasets import Dataset
+from .dataset import Dataset
 from .safefile import open_regular
 
 MISSING = frozenset({"", "na", "nan", "n/a"})  # compared after strip().lower()
@@ -26,6 +26,7 @@ MAX_TEXT_CLASSES = 1000  # a text label column with more distinct values is refu
 CHUNK_ROWS = 1 << 14
 CHUNK_CHARS = 1 << 23  # a chunk ends after this many characters too (wide rows)
 MAX_LINE = 1 << 20  # characters in one line; longer lines are refused before they are held whole
+FAST_CHARS = 1 << 19  # a fast-path block (its cells are one Python string each: keep it small)
 _FAST_MISSING = frozenset({"", "NA", "na", "NaN", "nan", "N/A", "n/a", "NAN", "Na"})
 Array = np.ndarray
 
@@ -55,12 +56,29 @@ def _cell_error(fname: str, line: int, column: str, cell: str, what: str) -> Dat
 
 @dataclass
 class _Chunk:
-    """Non-blank data rows read together, with what is needed to name their lines."""
+    """Non-blank data rows read together, with what is needed to name their lines.
+
+    A block read on the fast path (see :meth:`_RowReader.chunks`) keeps its cells flat instead of as rows:
+    ``cells`` holds ``width`` cells per row, row after row, and ``rows`` is empty.
+    """
     rows: list[list[str]]
     raw: list[list[str]]                 # the rows as read, blank ones included
     start_line: int                      # csv line number before the first raw row
     single_lines: bool                   # every raw row took exactly one line
     positions: list[int] | None          # raw index of each row (None: rows is raw)
+    cells: list[str] | None = None       # the fast path's cells, ``width`` per row
+    width: int = 0
+
+    @property
+    def n(self) -> int:
+        """The number of data rows."""
+        return len(self.cells) // self.width if self.cells is not None else len(self.rows)
+
+    def column(self, j: int) -> list[str]:
+        """The cells of column ``j``, one per row."""
+        if self.cells is not None:
+            return self.cells[j::self.width]
+        return [r[j] for r in self.rows]
 
     def line(self, i: int) -> int:
         """The line where row ``i`` ends (like csv's line_num), counting line breaks inside quoted cells."""
@@ -86,8 +104,9 @@ def _make_chunk(raw: list[list[str]], start: int, single: bool, skip: int) -> _C
 
 class _RowReader:
     """csv rows of a file, in chunks; the header is the first non-blank row. Errors become DataError."""
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fold_missing: bool = False) -> None:
         self.path, self.fname = path, path.name
+        self.fold_missing = fold_missing    # fast blocks spell every missing marker "nan" (rows with one are dropped)
         try:                                            # FIFOs, devices and folders are refused unopened
             binary = open_regular(path, "--data")
         except ValueError as exc:
@@ -96,15 +115,36 @@ class _RowReader:
         self.reader = csv.reader(self._lines())
         self._first: _Chunk | None = None
         self.chars = 0
+        self.width = 0                  # the header's: blocks whose every line has this many cells go fast
+        self.offset = 0                 # lines read by the fast path, which csv's line_num does not count
+        self._pending = ""              # text the fast path read but handed back to csv (quotes, odd lines)
+        self._head = ""                 # the start of a line the fast path read past its block
 
     def _lines(self) -> Iterator[str]:
-        """The file's lines for csv, counted; a line over MAX_LINE characters is refused unread."""
+        """The file's lines for csv, counted; a line over MAX_LINE characters is refused unread.
+
+        Text the fast path read and handed back (``_pending``) comes first, split the way the file is.
+        """
         readline = self.fh.readline
-        while line := readline(MAX_LINE):
-            if len(line) == MAX_LINE and line[-1] not in "\r\n":
-                raise DataError(f"{self.fname} line {self.reader.line_num + 1}: a line over {MAX_LINE:,} characters")
-            self.chars += len(line)
-            yield line
+        while True:
+            if self._pending:
+                pending, self._pending = self._pending, ""
+                for line in io.StringIO(pending, newline=""):     # \n, \r and \r\n, as the file is read
+                    if line[-1] not in "\r\n" and len(line) < MAX_LINE:   # unfinished: the file holds the rest
+                        line += readline(MAX_LINE - len(line))
+                    yield self._counted(line)
+                continue
+            line = readline(MAX_LINE)
+            if not line:
+                return
+            yield self._counted(line)
+
+    def _counted(self, line: str) -> str:
+        if len(line) >= MAX_LINE and line[MAX_LINE - 1] not in "\r\n":
+            raise DataError(f"{self.fname} line {self.offset + self.reader.line_num + 1}: a line over "
+                            f"{MAX_LINE:,} characters")
+        self.chars += len(line)
+        return line
 
     def first_rows(self) -> list[list[str]]:
         """The first chunk's data rows (read by :meth:`header`): what column typing looks at."""
@@ -122,10 +162,10 @@ class _RowReader:
         except UnicodeDecodeError as exc:
             raise DataError(f"{self.fname}: not a UTF-8 text file ({exc.reason})") from None
         except csv.Error as exc:
-            raise DataError(f"{self.fname} line {self.reader.line_num}: not valid CSV ({exc})") from None
+            raise DataError(f"{self.fname} line {self.offset + self.reader.line_num}: not valid CSV ({exc})") from None
         except OSError as exc:
             raise DataError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
-        return raw, start, self.reader.line_num - start == len(raw)
+        return raw, self.offset + start, self.reader.line_num - start == len(raw)
 
     def header(self) -> list[str]:
         """The stripped header cells; an empty file is a DataError."""
@@ -135,6 +175,7 @@ class _RowReader:
                 raise DataError(f"{self.fname} is empty: a header row of column names is required")
             for i, row in enumerate(raw):
                 if not _is_blank(row):
+                    self.width = len(row)
                     self._first = _make_chunk(raw, start, single, i + 1)
                     while not self._first.rows and raw:          # blank lines only so far: find data
                         raw, start, single = self._read()
@@ -142,11 +183,60 @@ class _RowReader:
                             self._first = _make_chunk(raw, start, single, 0)
                     return [c.strip() for c in row]
 
+    def _block(self) -> _Chunk | None | bool:
+        """The next block of whole lines as a fast chunk; None at the end; False when csv must read it.
+
+        Fast: no quote, NUL or lone carriage return, every line ``width`` cells and at most MAX_LINE long;
+        then the cells are exactly what csv would give, found by two C-level string operations.  Anything
+        else goes back to csv (the block text is handed to its line reader), which reads it as before.
+        """
+        data = self._head + self.fh.read(FAST_CHARS)
+        if not data:
+            return None
+        cut = data.rfind("\n") + 1
+        data, self._head = data[:cut], data[cut:]          # the start of the next line waits for the next block
+        text = data
+        if "\r" in data and data.count("\r") == data.count("\r\n"):
+            data = data.replace("\r\n", "\n")
+        if not data or "\r" in data or '"' in data or "\x00" in data or not self._regular(data):
+            self._pending, self._head = text + self._head, ""
+            return False
+        flat = "," + data.replace("\n", ",")               # every cell between two commas
+        if self.fold_missing:                              # NumPy then parses a column in one call
+            for marker in _FAST_MISSING - {"nan"}:
+                if f",{marker}," in flat:
+                    flat = flat.replace(f",{marker},", ",nan,").replace(f",{marker},", ",nan,")   # neighbours too
+        cells = flat[1:-1].split(",")
+        chunk = _Chunk([], [], self.offset + self.reader.line_num, True, None, cells, self.width)
+        self.offset += data.count("\n")
+        return chunk
+
+    def _regular(self, data: str) -> bool:
+        """True when every line of ``data`` has ``width`` cells, none is blank and none is over MAX_LINE."""
+        if self.width < 2:
+            return False
+        raw = np.frombuffer(data.encode("utf-8", "surrogatepass"), np.uint8)
+        ends = np.flatnonzero(raw == 10)
+        commas = np.searchsorted(np.flatnonzero(raw == 44), ends)
+        per_line = np.diff(commas, prepend=0)
+        lengths = np.diff(ends, prepend=-1)                # bytes with the line end: ≥ characters
+        return bool(per_line.min() == per_line.max() == self.width - 1 and lengths.max() <= MAX_LINE)
+
     def chunks(self) -> Iterator[_Chunk]:
-        """Chunks of non-blank data rows, in file order."""
+        """Chunks of non-blank data rows, in file order: quote-free regular blocks on the fast path, the rest
+        through csv, line by line."""
         if self._first is not None and self._first.rows:
             yield self._first
         self._first = None
+        fast = True
+        while fast:
+            block = self._block()
+            if block is None:
+                return
+            if isinstance(block, bool):
+                fast = False
+                break
+            yield block
         while True:
             raw, start, single = self._read()
             if not raw:
@@ -223,6 +313,10 @@ class _Labels:
     def _codes(self, cells: list[str]) -> Array | None:
         """A code per cell (new distinct cells get new codes), or None once there are too many to be classes."""
         get = self.texts.get
+        try:                                                # every cell known: one C-level pass
+            return np.fromiter(map(get, cells), dtype=np.int64, count=len(cells))
+        except TypeError:                                   # a new cell (get gave None)
+            pass
         codes = [get(c, -1) for c in cells]
         if -1 in codes:
             for c in cells:
@@ -356,28 +450,28 @@ def _stream(reader: _RowReader, header: list[str], feat_idx: list[int], label_id
     labels = None if label_idx is None else _Labels(_Grow(1, capacity, np.float64), _Grow(1, capacity, np.int64))
     dropped = total = 0
     while chunk is not None:
-        rows = chunk.rows
-        lengths = list(map(len, rows))
+        lengths = list(map(len, chunk.rows))            # a fast chunk has no rows: its widths were checked
         wrong = None if lengths.count(width) == len(lengths) else next(i for i, n in enumerate(lengths) if n != width)
-        use = rows if wrong is None else rows[:wrong]
-        total += len(use)
-        if use:
-            dropped += _add_rows(fname, header, chunk, use, feat_idx, label_idx, X, labels, drop_missing)
+        if wrong is not None:
+            chunk.rows = chunk.rows[:wrong]
+        total += chunk.n
+        if chunk.n:
+            dropped += _add_rows(fname, header, chunk, feat_idx, label_idx, X, labels, drop_missing)
         if wrong is not None:
             raise DataError(f"{fname} line {chunk.line(wrong)}: expected {width} columns (as in the header), "
                             f"found {lengths[wrong]}")
-        del rows, use, chunk                           # freed before the next chunk is read
+        del chunk                                      # freed before the next chunk is read
         chunk = next(chunks, None)
     return X.result(), labels, dropped, total
 
 
-def _add_rows(fname: str, header: list[str], chunk: _Chunk, rows: list[list[str]], feat_idx: list[int],
+def _add_rows(fname: str, header: list[str], chunk: _Chunk, feat_idx: list[int],
               label_idx: int | None, X: _Grow, labels: _Labels | None, drop_missing: bool) -> int:
     """Type one chunk's chosen columns and store its kept rows; returns the rows dropped for missing values."""
     chosen = feat_idx + ([label_idx] if label_idx is not None else [])
-    cols = [[r[j] for r in rows] for j in chosen]
+    cols = [chunk.column(j) for j in chosen]
     parsed = [(v, m, t | i) for v, m, t, i in (_floats(c) for c in cols[:len(feat_idx)])]
-    missing = np.zeros(len(rows), dtype=bool)
+    missing = np.zeros(chunk.n, dtype=bool)
     for _, miss, _ in parsed:
         missing |= miss
     if labels is not None:
@@ -428,7 +522,7 @@ def load_csv(path: str | Path, x: Sequence[str] | str | None = None, y: str | No
     """
     path = Path(path)
     fname = path.name
-    reader = _RowReader(path)
+    reader = _RowReader(path, fold_missing=True)
     try:
         header = reader.header()
         _check_header(fname, header)

@@ -16,13 +16,14 @@ Because every activation works here, so does ``step`` (Heaviside), which back-pr
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, ClassVar
 
 import numpy as np
 
 from .cmaes import CMA, default_population
 from .network import MLP
-from .trainer import Metrics
+from .trainer import Metrics, evenly
 
 Array = np.ndarray
 
@@ -306,8 +307,11 @@ class EvolutionTrainer:
             self._best, self._best_fitness = cands[i].astype(self.net.dtype), fit[i]
         return fit
 
-    def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None:
-        """Run ``epochs`` generations; the network then holds the best individual so far."""
+    def step(self, epochs: int = 1, *, metrics: bool = True, deadline: float | None = None) -> Metrics | None:
+        """Run ``epochs`` generations; the network then holds the best individual so far.
+
+        A generation is never cut: ``deadline`` (a ``time.perf_counter()`` value) stops between generations.
+        """
         epochs = int(epochs)
         if epochs < 0:
             raise ValueError(f"generations must be ≥ 0, got {epochs}")
@@ -326,6 +330,8 @@ class EvolutionTrainer:
             self.mean_history.append(self._mean_fitness)
             if len(self.best_history) > 2000:
                 del self.best_history[:1000], self.mean_history[:1000]
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
         self.net.set_flat(self._best)
         return self.metrics() if metrics else None
 
@@ -337,13 +343,24 @@ class EvolutionTrainer:
     def mean_fitness(self) -> float:
         return self._mean_fitness
 
-    def metrics(self) -> Metrics:
-        """Measure train (and test) loss and accuracy of the best individual now."""
+    @property
+    def mid_epoch(self) -> bool:
+        """Always False: a generation is never cut."""
+        return False
+
+    def metrics(self, columns: int | None = None) -> Metrics:
+        """Measure train (and test) loss and accuracy of the best individual now (on at most ``columns``
+        evenly spaced columns of each set when given)."""
         best = self._best[None, :]
-        train_loss, train_acc = population_scores(self.net, best, self.X, self.Y)
+        X, Y, Xt, Yt = self.X, self.Y, self.X_test, self.Y_test
+        if columns is not None:
+            X, Y = evenly(X, columns), evenly(Y, columns)
+            if Xt is not None and Yt is not None:
+                Xt, Yt = evenly(Xt, columns), evenly(Yt, columns)
+        train_loss, train_acc = population_scores(self.net, best, X, Y)
         test_loss = test_acc = None
-        if self.X_test is not None and self.Y_test is not None:
-            tl, ta = population_scores(self.net, best, self.X_test, self.Y_test)
+        if Xt is not None and Yt is not None:
+            tl, ta = population_scores(self.net, best, Xt, Yt)
             test_loss, test_acc = float(tl[0]), None if ta is None else float(ta[0])
         return Metrics(self.epoch, float(train_loss[0]), test_loss,
                        None if train_acc is None else float(train_acc[0]), test_acc, self.state,

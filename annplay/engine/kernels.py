@@ -1,25 +1,28 @@
 """The fast training kernel: full-batch and mini-batch gradient descent with every buffer bound once.
 
 One :class:`Kernel` serves one trainer configuration (network, data, batch size, optimiser,
-penalties).  Per batch it makes the same NumPy calls a hand-written loop would: ``np.dot`` into
-preallocated buffers, activations and their derivatives in place, and one check of the weights.
+penalties; see :class:`Rules`).  Per batch it makes only the NumPy calls the arithmetic needs: ``np.dot``
+into preallocated buffers, the registry's activations and derivatives in place, the optimiser's update.
 
 Memory per hidden layer of width r for a batch of b columns: A (r+1)×b, with a row of ones, and
 dZ r×b.  g′ is computed in place of A once A has served its gradient, and Wᵀ·dZ is written straight
 into dZ.  A full batch wider than :data:`CHUNK_BYTES` allows is processed in column chunks whose
 gradients are summed, so memory stays bounded whatever n is.
 
-Divergence contract: after every update the kernel computes Σw² in one call.  If it is not
-≤ :data:`SQUARED_LIMIT` (NaN, ∞, or some |w| > 1e100; in float32, Σw² overflowing), the weights
-before that update are restored and the run stops.  When losses are recorded, a batch loss that is
-not finite or above ``loss_limit`` stops the run too, before the update.
+Divergence contract: when Σw² is not ≤ :data:`SQUARED_LIMIT` after an update (NaN, ∞, or some
+|w| > 1e100; in float32, Σw² overflowing), the weights before that update are restored and the run
+stops.  When losses are recorded, a batch loss that is not finite or above ``loss_limit`` stops the
+run too, before the update.  The check runs once per stretch of batches (see :class:`Kernel`), and a
+failed check replays the stretch batch by batch, so the weights kept are the same as checking every
+batch (a weight that passes 1e100 and comes back within one epoch is the one case it misses).
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
-from functools import partial
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,112 +44,17 @@ def weights_ok(flat: Array) -> bool:
     return float(np.dot(flat, flat)) <= SQUARED_LIMIT
 
 
-class Workspace:
-    """The generic path's buffers for one batch size (``MLP._forward``/``_backward``, dropout included).
-
-    Hidden outputs live in "augmented" arrays with a last row of ones, so that one
-    matmul with the layer's [W | b] block gives W·A + b, and one more gives [dW | db].
-    """
-
-    def __init__(self, layers: list[int], n: int, dtype: type, dropout: bool) -> None:
-        sizes = layers[1:]
-        self.n = n
-        self.Z: list[Array] = [np.empty((r, n), dtype) for r in sizes]
-        self.Aaug = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]]
-        self.A = [a[:-1] for a in self.Aaug] + [np.empty((sizes[-1], n), dtype)]
-        self.D: list[Array] = [np.empty((r, n), dtype) for r in sizes]      # g'(Z)
-        self.dZ: list[Array] = [np.empty((r, n), dtype) for r in sizes]
-        self.dA: list[Array] = [np.empty((r, n), dtype) for r in sizes[:-1]]
-        # Inverted dropout: the masked outputs feed the next layer; A keeps g(Z) for g'.
-        self.mask: list[Array] = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else []
-        self.Adrop: list[Array] = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]] if dropout else []
-        self.sign: Array = np.empty((sizes[-1], n), dtype)    # 2Y − 1 for the fused logistic+BCE output
-        self.sign_of: Array | None = None
-
-
-def _ones_row(a: Array) -> Array:
-    a[-1] = 1.0
-    return a
-
-
-# --- hidden activations: forward in place, and dZ(ℓ−1) = (Wᵀ·dZ(ℓ)) ∘ g′ from the outputs A alone ---------
-
-BackFn = Callable[[Callable[..., Array], Array, Array, Array, Array], None]
-
-
-def _back_tanh(mm: Callable[..., Array], WT: Array, dZ: Array, dZp: Array, A: Array) -> None:
-    np.multiply(A, A, out=A)
-    np.subtract(1.0, A, out=A)                 # 1 − a², as the registry computes it
-    mm(WT, dZ, out=dZp)
-    dZp *= A
-
-
-def _back_logistic(mm: Callable[..., Array], WT: Array, dZ: Array, dZp: Array, A: Array) -> None:
-    np.subtract(1.0, A, out=dZp)
-    A *= dZp                                   # (1 − a)·a, as the registry computes it
-    mm(WT, dZ, out=dZp)
-    dZp *= A
-
-
-def _back_relu(mm: Callable[..., Array], WT: Array, dZ: Array, dZp: Array, A: Array) -> None:
-    np.greater(A, 0.0, out=A)                  # a > 0 exactly where z > 0
-    mm(WT, dZ, out=dZp)
-    dZp *= A
-
-
-def _back_linear(mm: Callable[..., Array], WT: Array, dZ: Array, dZp: Array, A: Array) -> None:
-    mm(WT, dZ, out=dZp)
-
-
-def _back_leaky(mm: Callable[..., Array], WT: Array, dZ: Array, dZp: Array, A: Array, slope: float) -> None:
-    np.greater(A, 0.0, out=A)                  # slope ≥ 0: a > 0 exactly where z > 0
-    A *= 1.0 - slope
-    A += slope
-    mm(WT, dZ, out=dZp)
-    dZp *= A
-
-
-def _back_elu(mm: Callable[..., Array], WT: Array, dZ: Array, dZp: Array, A: Array, alpha: float) -> None:
-    positive = A > 0.0                         # alpha > 0: a > 0 exactly where z > 0
-    A += alpha                                 # α·eᶻ = a + α where z ≤ 0
-    np.copyto(A, 1.0, where=positive)
-    mm(WT, dZ, out=dZp)
-    dZp *= A
-
-
-def _in_place(f: Callable[..., Array], params: dict[str, float], a: Array) -> Array:
-    return f(a, a, **params)
-
-
-INLINE = {"tanh": 1, "relu": 2}       # hidden activations the kernel's loop runs inline (no Python call)
-
-
-def _hidden_pieces(act: Any) -> tuple[Callable[[Array], Any], BackFn] | None:
-    """(in-place forward, backward) for a hidden activation, or None when g′ needs Z."""
-    name, params = act.name, act.params
-    forward = partial(_in_place, act.spec.function, params)
-    if name == "tanh":
-        return (lambda a: np.tanh(a, out=a)), _back_tanh
-    if name == "relu":
-        return (lambda a: np.maximum(a, 0.0, out=a)), _back_relu
-    if name == "logistic":
-        return forward, _back_logistic
-    if name == "linear":
-        return (lambda a: None), _back_linear
-    if name == "leaky_relu" and params["slope"] >= 0:
-        return forward, partial(_back_leaky, slope=params["slope"])
-    if name == "elu" and params["alpha"] > 0:
-        return forward, partial(_back_elu, alpha=params["alpha"])
-    return None
-
-
 def not_covered(net: MLP, dropout: float) -> str | None:
-    """Why the kernel cannot train this network (the generic path does), or None."""
+    """Why the kernel cannot train this network (the generic path does), or None.
+
+    The kernel computes each hidden layer in place and keeps no Z, so a hidden activation's g′ must
+    follow from its output (the registry's ``needs_z`` says when it does not).
+    """
     if dropout:
         return "dropout"
     for act in net.activations[:-1]:
-        if _hidden_pieces(act) is None:
-            return f"hidden activation {act!r}"
+        if not act.from_output:
+            return f"hidden activation {act!r}: its derivative needs Z, which the kernel does not keep"
     out = net.activations[-1]
     if net.loss_spec.output is None and out.spec.derivative is None:
         return f"output activation {out.name} with {net.loss_spec.name}"
@@ -176,10 +84,10 @@ class _Pass:
 
         mm = np.dot if b < SMALL else np.matmul
         self.b = b
-        self.hidden: list[tuple[Array, Array, Array, int, Callable[[Array], Any], Callable[..., Array]]] = []
-        self.back: list[tuple[Array, Array, Array, Array, Array, int, BackFn, Callable[..., Array]]] = []
+        self.hidden: list[tuple[Array, Array, Array, Callable[..., Any], Callable[..., Array]]] = []
+        self.back: list[tuple[Array, Array, Array, Array, Array, Callable[..., None], Callable[..., Array]]] = []
         augs, dzs = [], []
-        for i, act in enumerate(net.activations[:-1]):
+        for i in range(len(net.activations) - 1):
             r = net.layers[i + 1]
             aug = buffer(r + 1)
             aug[-1] = 1.0
@@ -187,171 +95,313 @@ class _Pass:
                 self.ones.append(aug[-1])
             augs.append(aug)
             dzs.append(buffer(r))
-            fw = _hidden_pieces(act)
-            assert fw is not None
-            self.hidden.append((plan[i][0], aug, aug[:-1], INLINE.get(act.name, 0), fw[0], mm))
+            self.hidden.append((plan[i][0], aug, aug[:-1], plan[i][2], mm))
         r_out = net.layers[-1]
         self.Zo, self.Ao, self.dZo, self.scratch = (buffer(r_out) for _ in range(4))
         self.dZ = [*dzs, self.dZo]
         for i in range(len(plan) - 1, 0, -1):
-            back = _hidden_pieces(net.activations[i - 1])
-            assert back is not None
             inner = net.layers[i + 1]
             self.back.append((net._grad_blocks[i], augs[i - 1].T, plan[i][1], self.dZ[i - 1], augs[i - 1][:-1],
-                              INLINE.get(net.activations[i - 1].name, 0), back[1],
-                              np.dot if inner == 1 or b < SMALL else np.matmul))
+                              plan[i - 1][3], np.dot if inner == 1 or b < SMALL else np.matmul))
         self.P_out = plan[-1][0]
 
 
-class Kernel:
-    """Gradient descent over X, Y (one instance per column) for one configuration of a trainer."""
+@dataclass(frozen=True)
+class Rules:
+    """How one :class:`Kernel` trains: what the trainer's options become (a change builds a new Kernel).
 
-    def __init__(self, net: MLP, Xa: Array, Y: Array, opt: Optimizer, batch: int, shuffle: bool,
-                 rng: np.random.Generator, l1: float, l2: float) -> None:
-        self.net, self.opt, self.rng = net, opt, rng
+    ``batch``: columns per mini-batch (n or more: full batch).  ``shuffle``: a new column order every
+    epoch, drawn from the trainer's generator (mini-batches only).  ``l1``, ``l2``: penalty rates on the
+    weights, never the biases, as :class:`~.trainer.Trainer` takes them.
+
+    ``fold`` (:attr:`Kernel.fold`): the gradient a linear optimiser (SGD, momentum) gets from the kernel
+    leaves out the constant factor ``fold`` = 1/b (0.5/b with the fused logistic+BCE output), and its
+    learning rate is multiplied by ``fold`` instead.  So anything compared with or added to that gradient
+    (the penalty rates here, a clipping threshold) must be divided by ``fold`` first.  Adam gets the
+    scaled gradient: fold = 1.
+    """
+
+    batch: int
+    shuffle: bool = True
+    l1: float = 0.0
+    l2: float = 0.0
+
+
+Chunk = tuple[Array, Array, Array, _Pass, Array, Array]     # Xb, Xbᵀ, targets, pass, Z out, A out
+
+
+class Kernel:
+    """Gradient descent over X, Y (one instance per column) for one configuration of a trainer.
+
+    Per batch it makes only the calls the arithmetic needs: no loss, no check.  Weights (and, when
+    recording, the batch losses, computed for the whole stretch at once from logits kept in an epoch-wide
+    buffer) are checked at the end of each stretch of batches: an epoch, or the part of one a deadline
+    allows.  When a check fails the stretch is run again from its start with a check after every update,
+    which stops before the offending update: the divergence contract of the module docstring, with the
+    same weights as checking every batch.  A deadline stops mid-epoch; the next :meth:`run` resumes at
+    the next batch with the same column order, so the weights are those of an uninterrupted run.
+    """
+
+    def __init__(self, net: MLP, Xa: Array, Y: Array, opt: Optimizer, rules: Rules,
+                 rng: np.random.Generator) -> None:
+        self.net, self.opt, self.rng, self.rules = net, opt, rng, rules
         n = Xa.shape[1]
         self.n = n
         self.fused = net._fused
         target = (1.0 - 2.0 * Y).astype(net.dtype) if self.fused else Y    # fused: t − (2y − 1) = t + (1 − 2y)
-        rows = Xa.shape[0]
+        rows, r_out = Xa.shape[0], net.layers[-1]
+        batch = rules.batch
         self.minibatch = batch < n
-        self.shuffle = shuffle and self.minibatch
+        self.shuffle = rules.shuffle and self.minibatch
         self.XY = self.XYs = Xa
         if self.minibatch:
             self.XY = np.concatenate([Xa, target])             # one gather per epoch shuffles inputs and targets
             self.XYs = np.empty_like(self.XY) if self.shuffle else self.XY
-            src = self.XYs
-            starts = list(range(0, n, batch))
-            groups = [[(s, min(s + batch, n))] for s in starts]
+            src: Array | None = self.XYs
+            groups = [[(s, min(s + batch, n))] for s in range(0, n, batch)]
+            self.targets = self.XYs[rows:]
         else:
             per_column = sum(2 * r + 1 for r in net.layers[1:-1]) + 4 * net.layers[-1]
             width = max(1, min(n, CHUNK_BYTES // max(1, per_column * net.dtype.itemsize)))
             src = None
             groups = [[(s, min(s + width, n)) for s in range(0, n, width)]]
+            self.targets = target
+        # Cheap recording: one output row with BCE (logits) or MSE (outputs) kept epoch-wide, losses per stretch.
+        mse = net.loss_spec.output is None
+        self.cheap = r_out == 1 and (self.fused or mse)
+        kept = np.empty((r_out, n), net.dtype) if self.cheap else None
         widest = max(e - s for group in groups for s, e in group)
         self.passes: dict[int, _Pass] = {widest: _Pass(net, widest)}
-        self.groups: list[tuple[list[tuple[Array, Array, Array, _Pass]], float]] = []
-        for group in groups:
-            chunks = []
-            for s, e in group:
-                if e - s not in self.passes:
-                    self.passes[e - s] = _Pass(net, e - s, base=self.passes[widest])
-                p = self.passes[e - s]
-                if src is not None:
-                    Xb, Tb = src[:rows, s:e], src[rows:, s:e]
-                else:
-                    Xb, Tb = Xa[:, s:e], target[:, s:e]
-                chunks.append((Xb, Xb.T, Tb, p))
-            m = group[-1][1] - group[0][0]
-            self.groups.append((chunks, net.grad_factor(m)))
+        self._layout = (src, Xa, target, rows, kept)
+        self._bounds = groups
+        # Each group's bound views are made on first use: a million points in batches of 10 are 100,000
+        # groups, and building them all up front would hold up the first step by a second.
+        self.groups: list[tuple[list[Chunk], float] | None] = [None] * len(groups)
+        self.kept = kept
+        self.each = np.empty_like(kept) if kept is not None else None     # per-element losses of a stretch
+        self.limit = math.inf                # the loss limit per column of the current run
+        self.starts = np.array([g[0][0] for g in groups], np.intp)
+        self.widths = np.array([g[-1][1] - g[0][0] for g in groups], float)
         # Linear optimisers take the constant factor 1/n (0.5/n fused) in the rate; a shorter last batch
-        # is rescaled to it.  Adam gets the scaled gradient.
+        # is rescaled to it.  Adam gets the scaled gradient.  See Rules for what this means for thresholds.
         full = net.grad_factor(min(batch, n))
         self.fold = full if opt.linear else 1.0
         mask = net._weight_mask
-        self.l1_mask = mask * (l1 / self.fold) if l1 else None
-        self.l2_mask = mask * (l2 / self.fold) if l2 else None
+        self.l1_mask = mask * (rules.l1 / self.fold) if rules.l1 else None
+        self.l2_mask = mask * (rules.l2 / self.fold) if rules.l2 else None
         self.acc = np.empty_like(net._grad) if len(groups[0]) > 1 else None
         self.tmp = np.empty_like(net._grad)
         self.last_good = np.empty_like(net._flat)
+        self.start_flat = np.empty_like(net._flat)
         self.loss_value = net.loss_spec.value
+        self.position = 0                     # the next batch (group) of the current epoch; 0: between epochs
+        self.total = 0.0                      # the current epoch's summed batch losses so far (recording)
+        self.diverged = False
+        self._gradient = self._make_gradient()
 
-    def run(self, epochs: int, lr: float, record: list[float] | None = None, loss_limit: float = math.inf) -> int:
-        """Train up to ``epochs`` epochs; return how many completed (fewer: it diverged and rolled back)."""
-        net, opt = self.net, self.opt
-        flat, grad, acc, tmp, last_good = net._flat, net._grad, self.acc, self.tmp, self.last_good
-        update, lr_eff, fold = opt.update, lr * self.fold, self.fold
-        l1_mask, l2_mask = self.l1_mask, self.l2_mask
-        fused, groups, n = self.fused, self.groups, self.n
-        mse = net.loss_spec.output is None
+    def _group(self, index: int) -> tuple[list[Chunk], float]:
+        """The bound views of batch group ``index`` (built once) and its gradient factor."""
+        src, Xa, target, rows, kept = self._layout
+        chunks: list[Chunk] = []
+        group = self._bounds[index]
+        widest = max(self.passes)
+        for s, e in group:
+            if e - s not in self.passes:
+                self.passes[e - s] = _Pass(self.net, e - s, base=self.passes[widest])
+            p = self.passes[e - s]
+            if src is not None:
+                Xb, Tb = src[:rows, s:e], src[rows:, s:e]
+            else:
+                Xb, Tb = Xa[:, s:e], target[:, s:e]
+            Zo = kept[:, s:e] if kept is not None and self.fused else p.Zo
+            Ao = kept[:, s:e] if kept is not None and not self.fused else p.Ao
+            chunks.append((Xb, Xb.T, Tb, p, Zo, Ao))
+        entry = (chunks, self.net.grad_factor(group[-1][1] - group[0][0]))
+        self.groups[index] = entry
+        return entry
+
+    @property
+    def mid_epoch(self) -> bool:
+        """True when a deadline stopped the current epoch part-way."""
+        return self.position > 0
+
+    def _make_gradient(self) -> Callable[[Chunk, bool], float]:
+        """The per-batch work as a closure (every name bound once): the gradient into ``net._grad``,
+        and the batch's summed loss when asked (before the backward pass changes the outputs)."""
+        net = self.net
+        fused, mse = self.fused, net.loss_spec.output is None
         out_f, out_d = net._layer_plan[-1][2], net._layer_plan[-1][3]
         chain = mse and net.activations[-1].name != "linear"      # MSE: dZ = (A − Y) ∘ g′(Z)
         dot, multiply, tanh, add, subtract, copyto = np.dot, np.multiply, np.tanh, np.add, np.subtract, np.copyto
-        logaddexp, add_reduce, vdot, sign = np.logaddexp, np.add.reduce, np.vdot, np.sign
-        exp, log1p, isfinite, maximum, greater = np.exp, np.log1p, math.isfinite, np.maximum, np.greater
+        logaddexp, add_reduce, vdot, exp, log1p = np.logaddexp, np.add.reduce, np.vdot, np.exp, np.log1p
+        isfinite, loss_value = math.isfinite, self.loss_value
         G0 = net._grad_blocks[0]
-        shuffle, XY, XYs, rng = self.shuffle, self.XY, self.XYs, self.rng
-        for epoch in range(epochs):
-            if shuffle:
-                np.take(XY, rng.permutation(n), axis=1, out=XYs)
-            total = 0.0
-            for chunks, factor in groups:
-                for index, (Xb, XbT, Tb, p) in enumerate(chunks):
-                    for row in p.ones:
-                        row.fill(1.0)
-                    A = Xb
-                    for P, aug, Av, code, f, mm in p.hidden:
-                        mm(P, A, out=Av)
-                        if code == 1:
-                            tanh(Av, out=Av)
-                        elif code == 2:
-                            maximum(Av, 0.0, out=Av)
-                        else:
-                            f(Av)
-                        A = aug
-                    Zo, Ao, dZo = p.Zo, p.Ao, p.dZo
-                    dot(p.P_out, A, out=Zo)
-                    if fused:
-                        multiply(Zo, 0.5, out=Ao)
-                        tanh(Ao, out=Ao)
-                        dZ = add(Ao, Tb, out=dZo)
+
+        def gradient(chunk: Chunk, want_loss: bool) -> float:
+            Xb, XbT, Tb, p, Zo, Ao = chunk
+            for row in p.ones:
+                row.fill(1.0)
+            A = Xb
+            for P, aug, Av, f, mm in p.hidden:
+                mm(P, A, out=Av)
+                f(Av, Av)
+                A = aug
+            dZ = p.dZo
+            dot(p.P_out, A, out=Zo)
+            if fused:
+                multiply(Zo, 0.5, out=Ao)
+                tanh(Ao, out=Ao)
+                add(Ao, Tb, out=dZ)
+            else:
+                out_f(Zo, Ao)
+                subtract(Ao, Tb, out=dZ)
+            loss = 0.0
+            if want_loss:
+                if fused:                        # Σ softplus(−s·z) = Σ log1p(exp(u)), u = z·(1 − 2y)
+                    u = multiply(Zo, Tb, out=p.scratch)
+                    loss = float(add_reduce(log1p(exp(u, out=u), out=u), axis=None))
+                    if not isfinite(loss):       # exp overflowed: the slower form that cannot
+                        u = multiply(Zo, Tb, out=p.scratch)
+                        loss = float(add_reduce(logaddexp(0.0, u, out=u), axis=None))
+                elif mse:
+                    loss = 0.5 * float(vdot(dZ, dZ))
+                else:
+                    loss = loss_value(Zo, Ao, Tb) * p.b
+            if chain:                            # dZ ∘= g′(Z) from a copy: Ao may be kept for the loss
+                copyto(p.scratch, Ao)
+                out_d(p.scratch, dZ, Zo)
+            for G, AT, WT, dZp, Ap, back, mm in p.back:
+                dot(dZ, AT, out=G)               # before g′ overwrites A, which AT views
+                mm(WT, dZ, out=dZp)
+                back(Ap, dZp, None)              # the registry's derivative, from the output
+                dZ = dZp
+            dot(dZ, XbT, out=G0)
+            return loss
+
+        return gradient
+
+    def _batches(self, start: int, stop: int, lr: float, deadline: float | None,
+                 careful: bool = False, record: bool = False, loss_limit: float = math.inf) -> tuple[int, bool]:
+        """Run batch groups start..stop−1 of the epoch; (the group reached, whether a check failed).
+
+        ``careful``: check the loss (when ``record``) before, and the weights after, every update.
+        """
+        net, gradient, update = self.net, self._gradient, self.opt.update
+        flat, grad, acc, tmp, last_good = net._flat, net._grad, self.acc, self.tmp, self.last_good
+        lr_eff, fold, l1_mask, l2_mask = lr * self.fold, self.fold, self.l1_mask, self.l2_mask
+        multiply, sign, copyto, dot, clock = np.multiply, np.sign, np.copyto, np.dot, time.perf_counter
+        groups = self.groups
+        for index in range(start, stop):
+            chunks, factor = groups[index] or self._group(index)
+            loss = 0.0
+            if acc is None:
+                loss = gradient(chunks[0], record)
+                g = grad
+            else:
+                for k, chunk in enumerate(chunks):
+                    loss += gradient(chunk, record)
+                    if k:
+                        acc += grad
                     else:
-                        out_f(Zo, Ao)
-                        dZ = subtract(Ao, Tb, out=dZo)
-                    if record is not None:
-                        if fused:                        # Σ softplus(−s·z) = Σ log1p(exp(u)), u = z·(1 − 2y)
-                            u = multiply(Zo, Tb, out=p.scratch)
-                            loss = float(add_reduce(log1p(exp(u, out=u), out=u), axis=None))
-                            if not isfinite(loss):       # exp overflowed: the slower form that cannot
-                                u = multiply(Zo, Tb, out=p.scratch)
-                                loss = float(add_reduce(logaddexp(0.0, u, out=u), axis=None))
-                        elif mse:
-                            loss = 0.5 * float(vdot(dZ, dZ))
-                        else:
-                            loss = self.loss_value(Zo, Ao, Tb) * p.b
-                        if not loss <= loss_limit * p.b:
-                            return epoch
-                        total += loss
-                    if chain:
-                        dZ *= out_d(Zo, Ao, p.scratch)
-                    for G, AT, WT, dZp, Ap, code, back, mm in p.back:
-                        dot(dZ, AT, out=G)
-                        if code == 1:                    # as _back_tanh and _back_relu, without a call
-                            multiply(Ap, Ap, out=Ap)
-                            subtract(1.0, Ap, out=Ap)
-                        elif code == 2:
-                            greater(Ap, 0.0, out=Ap)
-                        else:
-                            back(mm, WT, dZ, dZp, Ap)
-                            dZ = dZp
-                            continue
-                        mm(WT, dZ, out=dZp)
-                        multiply(dZp, Ap, out=dZp)
-                        dZ = dZp
-                    dot(dZ, XbT, out=G0)
-                    if acc is not None:
-                        if index:
-                            acc += grad
-                        else:
-                            copyto(acc, grad)
-                g = acc if acc is not None else grad
-                if factor != fold:
-                    g *= factor / fold
-                if l2_mask is not None:
-                    multiply(flat, l2_mask, out=tmp)
-                    g += tmp
-                if l1_mask is not None:
-                    sign(flat, out=tmp)
-                    tmp *= l1_mask
-                    g += tmp
+                        copyto(acc, grad)
+                g = acc
+            if careful and record:
+                if not loss <= loss_limit * self.widths[index]:
+                    return index, True
+                self.total += loss
+            if factor != fold:
+                g *= factor / fold
+            if l2_mask is not None:
+                multiply(flat, l2_mask, out=tmp)
+                g += tmp
+            if l1_mask is not None:
+                sign(flat, out=tmp)
+                tmp *= l1_mask
+                g += tmp
+            if careful:
                 copyto(last_good, flat)
-                update(flat, g, lr_eff)
-                if not float(dot(flat, flat)) <= SQUARED_LIMIT:
-                    copyto(flat, last_good)
-                    return epoch
+            update(flat, g, lr_eff)
+            if careful and not float(dot(flat, flat)) <= SQUARED_LIMIT:
+                copyto(flat, last_good)
+                return index, True
+            if deadline is not None and clock() >= deadline:
+                return index + 1, False
+        return stop, False
+
+    def _stretch_losses(self, start: int, stop: int) -> tuple[float, bool]:
+        """(the summed loss of batch groups start..stop−1, whether each group's loss is ≤ loss_limit·width),
+        from the outputs kept epoch-wide: a few calls per stretch, none per batch."""
+        s, e = int(self.starts[start]), int(self.starts[stop]) if stop < len(self.starts) else self.n
+        kept, T, buffer = self.kept, self.targets[:, s:e], self.each
+        assert kept is not None and buffer is not None
+        each = buffer[:, :e - s]
+        for attempt in (0, 1):
+            if self.fused:                           # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
+                np.multiply(kept[:, s:e], T, out=each)    # form that cannot overflow when exp did
+                if attempt:
+                    np.logaddexp(0.0, each, out=each)
+                else:
+                    np.log1p(np.exp(each, out=each), out=each)
+            else:
+                np.subtract(kept[:, s:e], T, out=each)
+                np.multiply(each, each, out=each)
+                each *= 0.5
+            if stop - start == 1:
+                total = float(each.sum())
+                ok = total <= self.limit * self.widths[start]
+            else:
+                sums = np.add.reduceat(each[0], self.starts[start:stop] - s)
+                total = float(sums.sum())
+                ok = bool((sums <= self.limit * self.widths[start:stop]).all())
+            if math.isfinite(total) or not self.fused:
+                break
+        return total, ok
+
+    def run(self, epochs: int, lr: float, record: list[float] | None = None, loss_limit: float = math.inf,
+            deadline: float | None = None) -> int:
+        """Train up to ``epochs`` whole epochs and return how many completed.
+
+        Fewer when the run diverged (``diverged`` is then True and the weights are those before the
+        offending update) or when ``deadline`` (a ``time.perf_counter()`` value) passed: then mid-epoch.
+        ``record`` gets each completed epoch's mean batch loss, each measured before its batch's update.
+        """
+        net, opt = self.net, self.opt
+        flat = net._flat
+        self.diverged = False
+        ngroups, done = len(self.groups), 0
+        careful = record is not None and not self.cheap
+        while done < epochs:
+            if self.position == 0:
+                if self.shuffle:
+                    np.take(self.XY, self.rng.permutation(self.n), axis=1, out=self.XYs)
+                self.total = 0.0
+            start = self.position
+            np.copyto(self.start_flat, flat)
+            opt_state = opt.state()
+            reached, failed = self._batches(start, ngroups, lr, deadline, careful, careful, loss_limit)
+            if not careful:
+                self.limit = loss_limit
+                total, ok = self._stretch_losses(start, reached) if record is not None else (0.0, True)
+                failed = not (ok and weights_ok(flat))
+                if failed:                       # run the stretch again, checking every batch
+                    np.copyto(flat, self.start_flat)
+                    opt.set_state(opt_state)
+                    reached, failed = self._batches(start, reached, lr, None, True, record is not None, loss_limit)
+                else:
+                    self.total += total
+            if failed:
+                self.position = 0
+                self.diverged = True
+                return done
+            self.position = reached % ngroups
+            if reached < ngroups:
+                return done
+            done += 1
             if record is not None:
-                record.append(total / n)
-        return epochs
+                record.append(self.total / self.n)
+            if deadline is not None and time.perf_counter() >= deadline:
+                return done
+        return done
 
 
-__all__ = ["Kernel", "not_covered", "weights_ok", "SQUARED_LIMIT", "CHUNK_BYTES"]
+__all__ = ["Kernel", "Rules", "not_covered", "weights_ok", "SQUARED_LIMIT", "CHUNK_BYTES"]

@@ -13,17 +13,22 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import network as _network
-from .network import FORMAT_NAME, FORMAT_VERSION, MLP
+from .buffers import MAX_PARAMETERS
+from .features import FEATURES
 from .safefile import atomic_write_bytes, open_regular
+from .textdata import load_json
+
+if TYPE_CHECKING:
+    from .network import MLP
 
 Array = np.ndarray
 
-MAX_PARAMETERS: int = int(getattr(_network, "MAX_PARAMETERS", 2**28))   # the engine's own limit when it has one
+FORMAT_NAME = "annplay-mlp"
+FORMAT_VERSION = 1
 MAX_SMALL_MEMBER = 1 << 20          # format, version and config members: 1 MiB at most
 MAX_NPY_HEADER = 1 << 16            # an .npy header is ~128 bytes; more is not ours
 MAX_MEMBERS = 10_000                # members listed in the zip directory
@@ -109,55 +114,89 @@ def check_config(config: Any, source: str) -> dict[str, Any]:
 
 
 def check_meta(meta: Any, layers: list[int], source: str) -> None:
-    """``meta`` is null or an object; its known keys have the types, lengths and values predict relies on."""
-    bad = f"{source}: damaged annplay model: meta"
+    """``meta`` is null or an object whose known keys are as the format describes them (what predict relies on):
+
+    - ``features``: the input features the network's inputs are computed from, one per input;
+    - ``feature_names``: one name per raw input (two when there are features);
+    - ``x_mean`` and ``x_std``: both or neither, one finite number per raw input, every std positive;
+    - ``kind``: one of META_KINDS;
+    - ``class_names``: one name per class (two for one output, else one per output) unless a regression;
+    - ``dataset``: a name.
+    """
     if meta is None:
         return
+    bad = f"{source}: damaged annplay model: meta"
     if not isinstance(meta, dict):
         raise ModelError(f"{bad} must be an object, got {_type_name(meta)}")
+    n_raw = _meta_features(meta, layers, bad)
+    _meta_feature_names(meta, n_raw, bad)
+    _meta_scaling(meta, n_raw, bad)
+    _meta_classes(meta, layers, bad)
+    if meta.get("dataset") is not None and not isinstance(meta["dataset"], str):
+        raise ModelError(f"{bad} 'dataset' must be a string, got {_type_name(meta['dataset'])}")
+
+
+def _names_list(value: Any, types: tuple[type, ...] = (str,)) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, types) for v in value)
+
+
+def _meta_features(meta: dict[str, Any], layers: list[int], bad: str) -> int:
+    """``features``: known names, one per network input; returns how many raw inputs the model takes."""
     features = meta.get("features") or []
-    if not isinstance(features, (list, tuple)) or not all(isinstance(f, str) for f in features):
+    if not _names_list(features):
         raise ModelError(f"{bad} 'features' must be a list of names, got {_type_name(features)}")
-    if features:
-        from .features import FEATURES
-        unknown = [f for f in features if f not in FEATURES]
-        if unknown:
-            raise ModelError(f"{bad} 'features' has unknown {unknown[0][:40]!r}; known: {', '.join(FEATURES)}")
-        if len(features) != layers[0]:
-            raise ModelError(f"{bad} has {len(features)} features for {layers[0]} inputs")
-    n_raw = 2 if features else layers[0]          # the features are computed from two raw inputs
+    if not features:
+        return layers[0]
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown:
+        raise ModelError(f"{bad} 'features' has unknown {unknown[0][:40]!r}; known: {', '.join(FEATURES)}")
+    if len(features) != layers[0]:
+        raise ModelError(f"{bad} has {len(features)} features for {layers[0]} inputs")
+    return 2                                      # the features are computed from two raw inputs
+
+
+def _meta_feature_names(meta: dict[str, Any], n_raw: int, bad: str) -> None:
+    """``feature_names``: one name per raw input (or an empty list)."""
     names = meta.get("feature_names")
-    if names is not None:
-        if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
-            raise ModelError(f"{bad} 'feature_names' must be a list of names, got {_type_name(names)}")
-        if names and len(names) != n_raw:
-            raise ModelError(f"{bad} 'feature_names' has {len(names)} names; the model takes {n_raw} inputs")
+    if names is None:
+        return
+    if not _names_list(names):
+        raise ModelError(f"{bad} 'feature_names' must be a list of names, got {_type_name(names)}")
+    if names and len(names) != n_raw:
+        raise ModelError(f"{bad} 'feature_names' has {len(names)} names; the model takes {n_raw} inputs")
+
+
+def _meta_scaling(meta: dict[str, Any], n_raw: int, bad: str) -> None:
+    """``x_mean`` and ``x_std``: both or neither; one finite number per raw input; every std positive."""
     has_mean, has_std = meta.get("x_mean") is not None, meta.get("x_std") is not None
     if has_mean != has_std:
-        raise ModelError(f"{bad} has {'x_mean' if has_mean else 'x_std'} without "
-                         f"{'x_std' if has_mean else 'x_mean'}")
-    if has_mean:
-        for key in ("x_mean", "x_std"):
-            value = meta[key]
-            if not _finite_numbers(value):
-                raise ModelError(f"{bad} {key!r} must be a list of finite numbers, got {_type_name(value)}")
-            if len(value) != n_raw:
-                raise ModelError(f"{bad} {key!r} has {len(value)} values; the model takes {n_raw} inputs")
-        if any(s <= 0 for s in meta["x_std"]):
-            raise ModelError(f"{bad} 'x_std' must be positive (a zero std cannot standardise)")
+        given, missing = ("x_mean", "x_std") if has_mean else ("x_std", "x_mean")
+        raise ModelError(f"{bad} has {given} without {missing}")
+    if not has_mean:
+        return
+    for key in ("x_mean", "x_std"):
+        value = meta[key]
+        if not _finite_numbers(value):
+            raise ModelError(f"{bad} {key!r} must be a list of finite numbers, got {_type_name(value)}")
+        if len(value) != n_raw:
+            raise ModelError(f"{bad} {key!r} has {len(value)} values; the model takes {n_raw} inputs")
+    if any(s <= 0 for s in meta["x_std"]):
+        raise ModelError(f"{bad} 'x_std' must be positive (a zero std cannot standardise)")
+
+
+def _meta_classes(meta: dict[str, Any], layers: list[int], bad: str) -> None:
+    """``kind`` is one of META_KINDS; ``class_names`` has one name per class unless the model is a regression."""
     kind = meta.get("kind")
     if kind is not None and kind not in META_KINDS:
         raise ModelError(f"{bad} 'kind' must be one of {', '.join(META_KINDS)}, got {str(kind)[:40]!r}")
     classes = meta.get("class_names")
-    if classes is not None:
-        if not isinstance(classes, (list, tuple)) or not all(isinstance(c, (str, int)) for c in classes):
-            raise ModelError(f"{bad} 'class_names' must be a list of names, got {_type_name(classes)}")
-        outputs = layers[-1]
-        if classes and kind != "regression" and len(classes) != (2 if outputs == 1 else outputs):
-            raise ModelError(f"{bad} 'class_names' has {len(classes)} names for {outputs} outputs")
-    for key in ("dataset",):
-        if meta.get(key) is not None and not isinstance(meta[key], str):
-            raise ModelError(f"{bad} {key!r} must be a string, got {_type_name(meta[key])}")
+    if classes is None:
+        return
+    if not _names_list(classes, (str, int)):
+        raise ModelError(f"{bad} 'class_names' must be a list of names, got {_type_name(classes)}")
+    outputs = layers[-1]
+    if classes and kind != "regression" and len(classes) != (2 if outputs == 1 else outputs):
+        raise ModelError(f"{bad} 'class_names' has {len(classes)} names for {outputs} outputs")
 
 
 def _array(value: Any, shape: tuple[int, int], name: str, source: str) -> Array:
@@ -175,7 +214,7 @@ def _array(value: Any, shape: tuple[int, int], name: str, source: str) -> Array:
     return arr
 
 
-def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
+def model_from_dict(data: dict[str, Any], cls: type[MLP], source: str = "data") -> MLP:
     """Rebuild a network from :meth:`MLP.to_dict` output, every field checked first."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise ModelError(f"{source}: not an annplay model (no format {FORMAT_NAME!r})")
@@ -192,7 +231,7 @@ def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
     ws = [_array(w, (layers[i + 1], layers[i]), f"weights[{i}]", source) for i, w in enumerate(weights)]
     bs = [_array(b, (layers[i + 1], 1), f"biases[{i}]", source) for i, b in enumerate(biases)]
     try:
-        net = MLP(layers, config["activations"], loss=config["loss"], dtype=np.dtype(config.get("dtype", "float64")))
+        net = cls(layers, config["activations"], loss=config["loss"], dtype=np.dtype(config.get("dtype", "float64")))
         with np.errstate(over="ignore"):               # a float32 overflow is reported just below
             for i in range(n):
                 net.weights[i] = ws[i]
@@ -208,8 +247,18 @@ def model_from_dict(data: dict[str, Any], source: str = "data") -> MLP:
 
 # --- the .npz file --------------------------------------------------------------------------------
 
+def check_finite(net: MLP, path: str | os.PathLike[str]) -> None:
+    """Refuse (ValueError naming the file and the layer) to write weights that no reader would accept."""
+    for kind, arrays in (("W", net.weights), ("b", net.biases)):
+        for i, a in enumerate(arrays):
+            if not np.all(np.isfinite(a)):
+                raise ModelError(f"{path}: {kind}{i + 1} holds values that are not finite (inf or nan); "
+                                 f"nothing written")
+
+
 def save_model(net: MLP, path: str | os.PathLike[str]) -> Path:
-    """Write an ``.npz`` (architecture, activations, weights, format version) atomically."""
+    """Write an ``.npz`` (architecture, activations, weights, format version) atomically; finite weights only."""
+    check_finite(net, path)
     path = Path(path)
     arrays: dict[str, Array] = {"format": np.array(FORMAT_NAME), "version": np.array(FORMAT_VERSION),
                                 "config": np.array(json.dumps(net.config()))}
@@ -309,9 +358,10 @@ def _read_npz(f: IO[bytes], source: str) -> dict[str, Any]:
             raise ModelError(f"{source}: damaged annplay model: the config must be JSON text, "
                              f"got {_type_name(config_arr)}")
         try:
-            config = json.loads(str(config_arr))
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise ModelError(f"{source}: damaged annplay model: the config is not valid JSON ({exc})") from None
+            config = load_json(str(config_arr), "the config")
+        except ValueError as exc:
+            detail = str(exc).removeprefix("the config: ").removeprefix("not valid JSON ").strip("()")
+            raise ModelError(f"{source}: damaged annplay model: the config is not valid JSON ({detail})") from None
         config = check_config(config, source)
         config.pop("format", None)
         config.pop("version", None)
@@ -322,7 +372,7 @@ def _read_npz(f: IO[bytes], source: str) -> dict[str, Any]:
                 "biases": [_read_matrix(zf, f"b{i + 1}", (layers[i + 1], 1), source) for i in range(n)]}
 
 
-def load_model(path: str | os.PathLike[str]) -> MLP:
+def load_model(path: str | os.PathLike[str], cls: type[MLP]) -> MLP:
     """Read a model written by :func:`save_model`; a one-line ValueError names the file and the problem."""
     source = str(path)
     try:
@@ -339,10 +389,10 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
             RuntimeError, MemoryError, OverflowError) as exc:
         raise ModelError(f"{source}: truncated or damaged annplay model ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'})") from None
-    return model_from_dict(data, source=source)
+    return model_from_dict(data, cls, source=source)
 
 
-def load_model_json(path: str | os.PathLike[str], max_bytes: int | None = None) -> MLP:
+def load_model_json(path: str | os.PathLike[str], cls: type[MLP], max_bytes: int | None = None) -> MLP:
     """Read a model exported as JSON (:meth:`MLP.to_dict`); a one-line ValueError names the file and the problem.
 
     Regular files only (FIFOs refused unopened), at most ``max_bytes`` (MAX_JSON_BYTES) read, nesting bombs
@@ -359,13 +409,14 @@ def load_model_json(path: str | os.PathLike[str], max_bytes: int | None = None) 
     if len(raw) > limit:
         raise ModelError(f"{source}: over {limit:,} bytes; not an annplay model export")
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ModelError(f"{source}: not a UTF-8 text file ({exc.reason})") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ModelError(f"{source}: not an annplay model (not valid JSON: {what})") from None
-    return model_from_dict(data, source=source)
+    try:
+        data = load_json(text, source)
+    except ValueError as exc:
+        raise ModelError(f"{exc} (not an annplay model)") from None
+    return model_from_dict(data, cls, source=source)
 
 
 def _npz_bytes(arrays: dict[str, Array]) -> bytes:

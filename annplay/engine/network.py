@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation, parse_layer_activations
+from .buffers import MAX_PARAMETERS, Workspace, augment
 from .init import get_init
-from .kernels import Workspace
 from .losses import LossSpec, default_loss, get_loss
+from .modelio import FORMAT_NAME, FORMAT_VERSION, load_model, load_model_json, model_from_dict, save_model
+from .trainer import Trainer
 
 Array = np.ndarray
 
-MAX_PARAMETERS = 2 ** 28           # about 268 million: 6 GiB of float64 parameters, gradient and mask
-FORMAT_NAME = "annplay-mlp"
-FORMAT_VERSION = 1
 
 
 def assign_checked(target: Array, value: Any, name: str) -> None:
@@ -77,14 +75,6 @@ class ParamList(Sequence):
 
     def __repr__(self) -> str:
         return f"[{', '.join(repr(v) for v in self._views)}]"
-
-
-def augment(X: Array) -> Array:
-    """X with a row of ones appended: the input the [W | b] blocks multiply."""
-    out = np.empty((X.shape[0] + 1, X.shape[1]), X.dtype)
-    out[:-1] = X
-    out[-1] = 1.0
-    return out
 
 
 class MLP:
@@ -250,15 +240,9 @@ class MLP:
         return Z
 
     def _plan(self) -> list[tuple]:
-        """Per layer ([W | b], Wᵀ, g, g′) with parameters bound: the hot loops look nothing up."""
-        plan = []
-        for P, g in zip(self._blocks, self.activations, strict=True):
-            f, d = g.spec.function, g.spec.derivative
-            if g.params:
-                f = partial(f, **g.params)
-                d = partial(d, **g.params) if d is not None else None
-            plan.append((P, P[:, :-1].T, f, d))
-        return plan
+        """Per layer ([W | b], Wᵀ, g, in-place g′) with parameters bound: the hot loops look nothing up."""
+        return [(P, P[:, :-1].T, g.forward(), g.backward() if g.spec.derivative is not None else None)
+                for P, g in zip(self._blocks, self.activations, strict=True)]
 
     def _forward(self, Xa: Array, ws: Workspace, dropout: float = 0.0,
                  rng: np.random.Generator | None = None) -> None:
@@ -323,17 +307,18 @@ class MLP:
                 dZ -= s
                 dZ *= A_out
             else:
-                dZ *= d(ws.Z[last], A_out, ws.D[last])
+                np.copyto(ws.D[last], A_out)
+                d(ws.D[last], dZ, ws.Z[last])
         grads = self._grad_blocks
         inputs = ws.Adrop if dropout else ws.Aaug
         for i in range(last, 0, -1):
             np.matmul(dZ, inputs[i - 1].T, out=grads[i])   # [dW | db] in one call
-            dA = ws.dA[i - 1]
-            np.matmul(plan[i][1], dZ, out=dA)              # Wᵀ·dZ
-            if dropout:
-                dA *= ws.mask[i - 1]
             dZ_prev = ws.dZ[i - 1]
-            np.multiply(dA, plan[i - 1][3](ws.Z[i - 1], ws.A[i - 1], ws.D[i - 1]), out=dZ_prev)
+            np.matmul(plan[i][1], dZ, out=dZ_prev)         # Wᵀ·dZ
+            if dropout:
+                dZ_prev *= ws.mask[i - 1]
+            np.copyto(ws.D[i - 1], ws.A[i - 1])            # the derivative may overwrite its copy of A
+            plan[i - 1][3](ws.D[i - 1], dZ_prev, ws.Z[i - 1])    # ∘ g′(Z), the registry's one derivative
             dZ = dZ_prev
         np.matmul(dZ, Xa.T, out=grads[0])
         if scale:
@@ -409,8 +394,6 @@ class MLP:
         optimizer_options, l1, l2, dropout, validation=(X_val, Y_val), patience, seed, shuffle.  The
         recorded loss of an epoch is the mean loss of its batches, each measured before its update.
         """
-        from .trainer import Trainer
-
         allowed = {"batch_size", "optimizer", "optimizer_options", "l1", "l2", "dropout", "validation", "patience",
                    "seed", "shuffle"}
         unknown = sorted(set(options) - allowed)
@@ -457,19 +440,21 @@ class MLP:
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "data") -> MLP:
         """Rebuild a network from :meth:`to_dict` output (checked by :mod:`.modelio`)."""
-        from .modelio import model_from_dict
-        return model_from_dict(data, source)
+        return model_from_dict(data, cls, source)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write an ``.npz`` (architecture, activations, weights, format version) atomically."""
-        from .modelio import save_model
         return save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MLP:
         """Read a model written by :meth:`save`; a ValueError names the file and the problem."""
-        from .modelio import load_model
-        return load_model(path)
+        return load_model(path, cls)
+
+    @classmethod
+    def load_json(cls, path: str | os.PathLike, max_bytes: int | None = None) -> MLP:
+        """Read a model exported as JSON (:meth:`to_dict`); a ValueError names the file and the problem."""
+        return load_model_json(path, cls, max_bytes)
 
     def __repr__(self) -> str:
         acts = ", ".join(a.name for a in self.activations)

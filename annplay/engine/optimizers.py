@@ -59,6 +59,14 @@ class Optimizer:
     def reset(self) -> None:
         """Forget the running state (velocity, moments, step count)."""
 
+    def state(self) -> tuple:
+        """A copy of the running state (the kernel keeps one to replay a stretch of batches)."""
+        return ()
+
+    def set_state(self, state: tuple) -> None:
+        """Go back to a state from :meth:`state`."""
+        return None
+
 
 def _check(optimizer: str, key: str, value: Hyper, default: Hyper) -> Hyper:
     """One hyperparameter, of its default's type and in its range, or a ValueError naming it."""
@@ -114,6 +122,12 @@ class Momentum(Optimizer):
         self.v = np.zeros(self.size, self.dtype)
         self._step = np.empty(self.size, self.dtype)
 
+    def state(self) -> tuple:
+        return (self.v.copy(),)
+
+    def set_state(self, state: tuple) -> None:
+        np.copyto(self.v, state[0])
+
     def update(self, params: Array, grad: Array, lr: float) -> None:
         v, step = self.v, self._step
         v *= self.beta
@@ -142,6 +156,14 @@ class Adam(Optimizer):
         self.v = np.zeros(self.size, self.dtype)
         self.t = 0
         self._tmp = np.empty(self.size, self.dtype)
+
+    def state(self) -> tuple:
+        return self.m.copy(), self.v.copy(), self.t
+
+    def set_state(self, state: tuple) -> None:
+        np.copyto(self.m, state[0])
+        np.copyto(self.v, state[1])
+        self.t = state[2]
 
     def update(self, params: Array, grad: Array, lr: float) -> None:
         self.t += 1

@@ -8,6 +8,7 @@ setting means one entry here plus the code that uses it (see ``docs/architecture
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -147,22 +148,37 @@ def _check_choice(s: Setting, value: Any) -> str:
     return str(key)
 
 
+_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+MAX_NUMBER_TEXT = 40         # characters: more is never a sensible setting, and int() of 5000 digits is slow
+
+
+def plain_float(text: str) -> float:
+    """A number in ASCII digits (``1.5``, ``-2e3``); ValueError for ``1_0``, ``１``, ``inf`` or 40+ characters."""
+    text = text.strip()
+    if len(text) > MAX_NUMBER_TEXT or not _FLOAT.fullmatch(text):
+        raise ValueError(f"not a plain number: {text[:MAX_NUMBER_TEXT]!r}")
+    return float(text)
+
+
 def _number(s: Setting, value: Any, whole: bool) -> float:
     shown = value.strip() if isinstance(value, str) else value      # errors quote what was typed
     if isinstance(value, bool):
         raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     if isinstance(value, str):
         text = value.strip()
-        try:
-            value = int(text) if whole else float(text)
-        except ValueError:
-            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
+        if len(text) > MAX_NUMBER_TEXT:
+            raise SettingError(s.name, f"{s.allowed()}, got a number {len(text):,} characters long")
+        # Plain ASCII digits only: Python's int()/float() also take 1_0 and full-width or Arabic-Indic digits.
+        if not (_INT if whole else _FLOAT).fullmatch(text):
+            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
+        value = int(text) if whole else float(text)
     if whole and not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())) \
             and not hasattr(value, "__index__"):
         raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
     ok = math.isfinite(number)
     if ok and s.lo is not None:
@@ -196,7 +212,7 @@ def _check_bool(s: Setting, value: Any) -> bool:
 def _check_layers(s: Setting, value: Any) -> tuple[int, ...]:
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in ("", "0", "none", "-"):
+        if text in ("", "none"):
             return ()
         parts: Sequence[Any] = [p.strip() for p in text.replace("/", ",").split(",")]
     elif isinstance(value, (list, tuple)):
@@ -306,18 +322,18 @@ def _percent(v: Any) -> str:
 
 _ENTRIES = (
     # data
-    Setting("dataset", label="Dataset", kind="choice", default="spiral", help="the built-in data set", group="data",
+    Setting("dataset", label="Dataset", kind="choice", default="circle", help="the built-in data set", group="data",
             apply="data", flag="--dataset", code="ds", values=tuple(DATASETS)),
     Setting("points", label="Points", kind="int", default=None,
             help="number of points (auto: the data set's own; a CSV: all rows)", group="data", apply="data",
             flag="--points", code="n", values=(None, 100, 200, 500, 1000, 2000, 5000), lo=2, hi=MAX_POINTS,
             optional=True),
     Setting("noise", label="Noise %", kind="float", default=0.0,
-            help="noise in percent, 0 to 50 (generated data only)", group="data", apply="data", flag="--noise",
+            help="noise in percent (generated data only)", group="data", apply="data", flag="--noise",
             code="noise", values=tuple(float(v) for v in range(0, 51, 5)), lo=NOISE_RANGE[0], hi=NOISE_RANGE[1],
             data="noisy", labels=_percent),
     Setting("train_ratio", label="Train %", kind="float", default=50.0,
-            help="percent of points used for training, 10 to 90", group="data", apply="data", flag="--train-ratio",
+            help="percent of points used for training", group="data", apply="data", flag="--train-ratio",
             code="tr", values=tuple(float(v) for v in range(10, 91, 10)), lo=TRAIN_RATIO_RANGE[0],
             hi=TRAIN_RATIO_RANGE[1], data="split", labels=_percent),
     Setting("csv", label="CSV file", kind="text", default=None,
@@ -334,7 +350,7 @@ _ENTRIES = (
             help="input features for 2-D data, e.g. x1,x2,x1x2", group="features", apply="network", flag="--features",
             code="f", data="plane"),
     # network
-    Setting("hidden", label="Layers", kind="layers", default=(8, 8),
+    Setting("hidden", label="Layers", kind="layers", default=(4, 2),
             help="hidden layer sizes, e.g. 8,8 ('none' for no hidden layer)", group="network", apply="network",
             flag="--layers", code="h"),
     Setting("activation", label="Activation", kind="choice", default="tanh", help="the hidden layers' activation",
@@ -461,4 +477,4 @@ _check_table()
 
 __all__ = ["SETTINGS", "Setting", "SettingError", "GROUPS", "setting", "by_code", "is_trainable",
            "LEARNING_RATES", "REG_RATES", "BATCH_SIZES", "POPULATIONS", "SIGMAS", "REGULARIZATIONS",
-           "MAX_HIDDEN_LAYERS", "MAX_NEURONS", "MAX_POINTS", "BACKPROP", "EVOLUTION", "ALL_TRAINERS"]
+           "MAX_HIDDEN_LAYERS", "MAX_NEURONS", "MAX_POINTS", "plain_float", "BACKPROP", "EVOLUTION", "ALL_TRAINERS"]

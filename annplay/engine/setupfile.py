@@ -22,11 +22,9 @@ uses the same section: :func:`setup_section` and :func:`setup_from_section`.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +33,8 @@ from typing import Any, BinaryIO
 from .safefile import atomic_write_bytes, check_save_target, inside, open_regular
 from .settings import SETTINGS, SettingError
 from .setup import Setup
+from .textdata import load_json, load_toml
 from .tflink import shown
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:                                       # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 FORMAT = "annplay-setup"
 VERSION = 1
@@ -145,10 +139,7 @@ def read_setup_file(path: PathLike) -> SetupFile:
 
 def parse_setup_text(text: str, source: str = "setup", folder: Path | None = None) -> SetupFile:
     """A set-up file's content, checked; ``source`` names it in errors."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{source}: not valid TOML ({exc})") from None
+    data = load_toml(text, source)
     for key in data:
         if key not in TOP_KEYS:
             line = _line_of(text, None, key)
@@ -366,13 +357,13 @@ def _is_annplay_text(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     try:
-        parsed = json.loads(text)
+        parsed = load_json(text, "")
         return isinstance(parsed, dict) and parsed.get("format") in (MODEL_FORMAT, FORMAT)
     except ValueError:
         pass
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        doc = load_toml(text, "")
+    except ValueError:                      # not TOML either, or nested too deeply, or a huge number
         return False
     return doc.get("format") == FORMAT or (isinstance(doc.get("setup"), dict) and set(doc) <= set(TOP_KEYS))
 

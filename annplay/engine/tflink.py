@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import math
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .datasets import DATASETS
 from .features import FEATURES
-from .settings import LEARNING_RATES, MAX_SEED, REG_RATES, SETTINGS, SettingError
+from .settings import LEARNING_RATES, MAX_SEED, REG_RATES, SETTINGS, SettingError, plain_float
 from .setup import Setup
 
 TF_URL = "https://playground.tensorflow.org/"
@@ -80,9 +80,27 @@ def looks_like_tf_link(text: str) -> bool:
 def seed_from_tf(seed: str) -> int:
     """An integer seed from TF's string seed: a whole number in range as is, anything else hashed."""
     text = seed.strip()
-    if text.isascii() and text.isdigit() and int(text) <= MAX_SEED:
+    if len(text) <= 10 and text.isascii() and text.isdigit() and int(text) <= MAX_SEED:
         return int(text)
     return int.from_bytes(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:4], "big")
+
+
+def _check_address(address: str) -> None:
+    """The part before ``#``: empty, or TF Playground's own https address with no ?query (SettingError)."""
+    if not address:
+        return
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise SettingError(LINK_ERROR, f"not a web address: {shown(address)}") from None
+    if host != "playground.tensorflow.org" or port is not None or parts.username or parts.password:
+        raise SettingError(LINK_ERROR, f"not TF Playground's address ({TF_URL}): {shown(address)}")
+    if parts.scheme != "https":
+        raise SettingError(LINK_ERROR, f"TF Playground links start with {TF_URL}, got {shown(parts.scheme)}://")
+    if parts.path not in ("", "/") or parts.query:
+        raise SettingError(LINK_ERROR, f"a TF Playground link keeps its settings after '#', with no path or "
+                                       f"?query before it: {shown(address)}")
 
 
 def tf_seed(setup: Setup) -> str:
@@ -102,8 +120,10 @@ def tf_fields(url: str) -> dict[str, str]:
         raise SettingError(LINK_ERROR, f"too long ({len(url)} characters; at most {MAX_LINK_LENGTH})")
     body = url.strip().strip("'\"<>").strip()
     if "#" in body:
-        body = body.split("#", 1)[1]
+        address, body = body.split("#", 1)
+        _check_address(address)
     elif "playground.tensorflow.org" in body:
+        _check_address(body)
         body = ""                                     # a link with no state: TF's defaults
     fields: dict[str, str] = {}
     for pair in body.split("&"):
@@ -172,6 +192,8 @@ def _tf_state(fields: dict[str, str], warnings: list[str]) -> dict[str, Any]:
         if not value:                                 # TF's hasKey: an empty value keeps the default
             continue
         state[name] = _field_value(name, value)
+        if state[name] is True and value != "true":
+            warnings.append(f"{name}={shown(value)}: not true or false; read as true, as TF Playground does")
     return state
 
 
@@ -187,9 +209,9 @@ def _field_value(name: str, value: str) -> Any:
     if name in ("seed", "tutorial"):
         return value
     if name in ("showTestData", "discretize", "initZero", "hideText", "collectStats") or name in FEATURES_TF:
-        return value != "false"                       # TF: anything but "false" is true
+        return value != "false"                       # TF: anything but "false" is true (_tf_state says so)
     try:
-        number = float(value)
+        number = plain_float(value)                   # ASCII digits only: float() also reads 1_0 and ４
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
@@ -208,7 +230,7 @@ def _shape(value: str) -> tuple[int, ...]:
     sizes = []
     for part in value.split(","):
         part = part.strip()
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()) or len(part) > 6:
             raise SettingError("hidden", f"TF link field networkShape={shown(value)}: neuron counts like 4,2")
         sizes.append(int(part))
     return tuple(sizes)

@@ -11,18 +11,25 @@ kept, and nothing is raised.  Live changes go through :meth:`Trainer.configure`.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from .kernels import Kernel, not_covered, weights_ok
-from .network import MLP, Workspace, augment
+from .buffers import Workspace, augment
+from .kernels import Kernel, Rules, not_covered, weights_ok
 from .optimizers import OPTIMIZERS, Hyper, make_optimizer
+
+if TYPE_CHECKING:
+    from .network import MLP
 
 Array = np.ndarray
 
 STATES = ("ready", "running", "diverged", "stopped")
+# The options that may change between steps (Trainer.configure), besides the optimisers' hyperparameters:
+# the one list trainers.py, configure and the setters read.
+LIVE_OPTIONS = ("lr", "batch_size", "optimizer", "l1", "l2", "dropout")
 MEASURE_BYTES = 16 * 2 ** 20     # measuring works through the data in chunks of about this size per layer
 EXPLOSION = 1e6          # a loss this many times the starting one (or 1) means the run diverged
 
@@ -67,6 +74,12 @@ def _check_rate(name: str, value: Any, upper: float | None = None) -> float:
     return v
 
 
+def evenly(A: Array, columns: int) -> Array:
+    """At most ``columns`` evenly spaced columns of A (a view; A itself when it is narrow enough)."""
+    n = A.shape[1]
+    return A if n <= columns else A[:, :: -(-n // max(1, columns))]
+
+
 class _Diverged(Exception):
     """Raised inside the epoch loop when a gradient stops being finite."""
 
@@ -95,6 +108,7 @@ class Trainer:
                                  "(trainer 'ga' or 'es')")
         self.net = net
         self._kernel: tuple[bool, Kernel] | None = None      # (shuffle, kernel); see _fast
+        self._resume: tuple[Array, Array, int, float] | None = None    # the generic path's part-done epoch
         self.use_kernel = True                        # False: always the generic path (tests compare the two)
         self._workspaces: dict[int, Workspace] = {}
         self.lr = lr
@@ -208,7 +222,7 @@ class Trainer:
 
         Everything is checked before anything changes; an unknown key raises ValueError.
         """
-        plain = ("lr", "batch_size", "optimizer", "l1", "l2", "dropout")
+        plain = LIVE_OPTIONS
         known = {k for cls in OPTIMIZERS.values() for k in cls.HYPERPARAMETERS}
         unknown = sorted(set(changes) - set(plain) - known)
         if unknown:
@@ -223,7 +237,7 @@ class Trainer:
             make_optimizer(changes["optimizer"], 0)         # raises the listing error
         hyper = {k: v for k, v in changes.items() if k in known}
         self._remember_hyper(hyper)
-        for key in ("batch_size", "lr", "l1", "l2", "dropout"):       # batch_size first: it checks itself
+        for key in ("batch_size", *(k for k in plain if k not in ("batch_size", "optimizer"))):  # batch_size first
             if key in changes:
                 setattr(self, key, changes[key])
         if "optimizer" in changes and changes["optimizer"] != self.optimizer:
@@ -262,6 +276,7 @@ class Trainer:
             self.X_test = net.check_X(X_test, "X_test")
             self.Y_test = net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
         self._Xa = augment(self.X)          # with a row of ones: see network.augment
+        self._resume = None
         if hasattr(self, "_requested_batch"):
             self.batch_size = self._requested_batch
         self._workspaces = {}
@@ -285,8 +300,8 @@ class Trainer:
         if not self.use_kernel or not_covered(self.net, self._dropout) is not None:
             return None
         if self._kernel is None or self._kernel[0] != self.shuffle:      # the setters drop a stale kernel
-            kernel = Kernel(self.net, self._Xa, self.Y, self._optimizer, self._batch_size, self.shuffle,
-                            self.rng, self._l1, self._l2)
+            rules = Rules(batch=self._batch_size, shuffle=self.shuffle, l1=self._l1, l2=self._l2)
+            kernel = Kernel(self.net, self._Xa, self.Y, self._optimizer, rules, self.rng)
             self._kernel = (self.shuffle, kernel)
         return self._kernel[1]
 
@@ -303,21 +318,28 @@ class Trainer:
         w = self.net._flat * self.net._weight_mask
         return float(self._l1 * np.abs(w).sum() + 0.5 * self._l2 * (w @ w))
 
-    def _epoch(self, loss_limit: float) -> float:
+    def _epoch(self, loss_limit: float, deadline: float | None = None) -> float | None:
         """The generic path (dropout, and what the kernel does not cover): one pass over the data.
 
-        Returns the mean batch loss (nan unless recording).  Raises _Diverged with the weights of
-        before the offending update in place, under the same contract as the kernel.
+        Returns the mean batch loss (nan unless recording), or None when ``deadline`` passed mid-epoch:
+        the next call goes on with the next batch of the same order.  Raises _Diverged with the weights
+        of before the offending update in place, under the same contract as the kernel.
         """
         net, opt, lr = self.net, self._optimizer, self._lr
         bs, n = self._batch_size, self.n
-        X, Y = self._Xa, self.Y
         record = self.record is not None
-        total = 0.0
-        if bs < n and self.shuffle:
-            perm = self.rng.permutation(n)
-            X, Y = X[:, perm], Y[:, perm]
-        for start in range(0, n, bs):
+        if self._resume is not None and self._resume[0].shape[1] == self._Xa.shape[1]:
+            X, Y, first, total = self._resume
+        else:
+            X, Y, first, total = self._Xa, self.Y, 0, 0.0
+            if bs < n and self.shuffle:
+                perm = self.rng.permutation(n)
+                X, Y = X[:, perm], Y[:, perm]
+        self._resume = None
+        for start in range(first, n, bs):
+            if deadline is not None and start > first and time.perf_counter() >= deadline:
+                self._resume = (X, Y, start, total)
+                return None
             Xb, Yb = X[:, start:start + bs], Y[:, start:start + bs]
             m = Xb.shape[1]
             ws = self._workspace(m)
@@ -336,10 +358,12 @@ class Trainer:
                 raise _Diverged
         return total / n if record else math.nan
 
-    def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None:
+    def step(self, epochs: int = 1, *, metrics: bool = True, deadline: float | None = None) -> Metrics | None:
         """Advance up to ``epochs`` epochs; return Metrics when ``metrics`` (else None).
 
-        Stops early (and says so in ``state``) on divergence or early stopping.
+        Stops early (and says so in ``state``) on divergence or early stopping, and mid-epoch once
+        ``deadline`` (a ``time.perf_counter()`` value) has passed: the next step resumes with the next
+        batch, so the weights are those of an uninterrupted run (see :attr:`mid_epoch`).
         """
         epochs = int(epochs)
         if epochs < 0:
@@ -348,10 +372,16 @@ class Trainer:
             return self.metrics() if metrics else None
         if epochs:
             self.state = "running"
-            self._train(epochs)
+            self._train(epochs, deadline)
         return self.metrics() if metrics else None
 
-    def _train(self, epochs: int) -> None:
+    @property
+    def mid_epoch(self) -> bool:
+        """True when a deadline stopped the current epoch part-way (``epoch`` counts whole epochs)."""
+        kernel = self._kernel[1] if self._kernel is not None else None
+        return self._resume is not None or (kernel is not None and kernel.mid_epoch)
+
+    def _train(self, epochs: int, deadline: float | None = None) -> None:
         """Run the epochs on the kernel or the generic path; handle recording, validation, divergence."""
         net, record = self.net, self.record
         losses = record["loss"] if record is not None else None
@@ -366,20 +396,24 @@ class Trainer:
             left = epochs
             while left:
                 k = min(per_call, left)
+                diverged = False
                 try:
                     if kernel is not None:
-                        done = kernel.run(k, self._lr, losses, limit)
+                        done = kernel.run(k, self._lr, losses, limit, deadline)
+                        diverged = kernel.diverged
                     else:
-                        loss = self._epoch(limit)
-                        if losses is not None:
+                        loss = self._epoch(limit, deadline)
+                        if loss is not None and losses is not None:
                             losses.append(loss)
-                        done = 1
+                        done = 0 if loss is None else 1
                 except _Diverged:
-                    done = 0
+                    done, diverged = 0, True
                 self.epoch += done
                 left -= k
-                if done < k:
+                if diverged:
                     self._diverged()
+                    return
+                if done < k:                       # the deadline passed mid-epoch
                     return
                 if self.X_val is not None:
                     val = net.loss(self.X_val, self.Y_val)
@@ -387,6 +421,8 @@ class Trainer:
                         record["val_loss"].append(val)
                     if self.patience is not None and self._early_stop(val):
                         return
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return
 
     def _diverged(self) -> None:
         self.state = "diverged"
@@ -430,12 +466,18 @@ class Trainer:
         acc = right / (n * Y.shape[0] if net.task == "binary" else n) if net.task != "regression" else None
         return loss / n, acc
 
-    def metrics(self) -> Metrics:
-        """Measure train (and test) loss and accuracy now."""
-        train_loss, train_acc = self._measure(self.X, self.Y)
+    def metrics(self, columns: int | None = None) -> Metrics:
+        """Measure train (and test) loss and accuracy now; on at most ``columns`` evenly spaced columns
+        of each set when given (a live display's estimate: measuring a million points takes seconds)."""
+        X, Y, Xt, Yt = self.X, self.Y, self.X_test, self.Y_test
+        if columns is not None:
+            X, Y = evenly(X, columns), evenly(Y, columns)
+            if Xt is not None and Yt is not None:
+                Xt, Yt = evenly(Xt, columns), evenly(Yt, columns)
+        train_loss, train_acc = self._measure(X, Y)
         test_loss = test_acc = None
-        if self.X_test is not None and self.Y_test is not None:
-            test_loss, test_acc = self._measure(self.X_test, self.Y_test)
+        if Xt is not None and Yt is not None:
+            test_loss, test_acc = self._measure(Xt, Yt)
         if self._initial_loss is None and math.isfinite(train_loss):
             self._initial_loss = train_loss
         exploded = self._initial_loss is not None and train_loss > EXPLOSION * max(self._initial_loss, 1.0)
@@ -446,4 +488,4 @@ class Trainer:
         return Metrics(self.epoch, train_loss, test_loss, train_acc, test_acc, self.state)
 
 
-__all__ = ["Trainer", "Metrics", "check_lr", "STATES", "OPTIMIZERS"]
+__all__ = ["Trainer", "Metrics", "check_lr", "STATES", "OPTIMIZERS", "LIVE_OPTIONS", "evenly"]

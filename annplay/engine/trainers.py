@@ -14,7 +14,7 @@ import numpy as np
 
 from .evolution import METHODS, EvolutionTrainer
 from .network import MLP
-from .trainer import Metrics, Trainer
+from .trainer import LIVE_OPTIONS, Metrics, Trainer
 
 
 class TrainerProtocol(Protocol):
@@ -27,8 +27,10 @@ class TrainerProtocol(Protocol):
     state: str
     message: str
 
-    def step(self, epochs: int = 1, *, metrics: bool = True) -> Metrics | None: ...
-    def metrics(self) -> Metrics: ...
+    def step(self, epochs: int = 1, *, metrics: bool = True, deadline: float | None = None) -> Metrics | None: ...
+    @property
+    def mid_epoch(self) -> bool: ...
+    def metrics(self, columns: int | None = None) -> Metrics: ...
     def set_data(self, X: Any, Y: Any, X_test: Any = None, Y_test: Any = None) -> None: ...
     def reset_optimizer(self) -> None: ...
     def configure(self, **changes: Any) -> None: ...
@@ -48,7 +50,7 @@ def _backprop(net: MLP, X: Any, Y: Any, X_test: Any, Y_test: Any, options: dict[
               seed: int, patience: int | None) -> TrainerProtocol:
     opts = dict(options)
     optimizer = opts.pop("optimizer")
-    hyper = {k: opts.pop(k) for k in list(opts) if k not in ("lr", "batch_size", "l1", "l2", "dropout")}
+    hyper = {k: opts.pop(k) for k in list(opts) if k not in LIVE_OPTIONS}
     val = patience is not None and X_test is not None and np.asarray(X_test).size > 0   # patience watches test
     return Trainer(net, X, Y, X_test, Y_test, optimizer=optimizer, optimizer_options=hyper, seed=seed,
                    patience=patience, X_val=X_test if val else None, Y_val=Y_test if val else None, **opts)

@@ -66,6 +66,17 @@ def network_info(session: Session, neuron: tuple[int, int] | None) -> str:
     return "Arrows or a tap: show a neuron's map"
 
 
+def unit_of(setup: Any) -> str:
+    """The trainer's unit of time: 'epoch' for back-propagation, 'generation' for GA and ES."""
+    return "epoch" if getattr(setup, "trainer", "backprop") == "backprop" else "generation"
+
+
+def passed_line(lesson: Any, epoch: int, setup: Any) -> tuple[str, ...]:
+    """The goal line once the lesson is passed (it stays so while the run goes on), longest first."""
+    at = f"passed at {unit_of(setup)} {epoch:,}"
+    return f"Goal: {plain(lesson.goal_text)} ✓ {at}", f"Goal ✓ {at}", "Goal ✓ passed"
+
+
 def goal_line(lesson: Any, setup: Any, metrics: Any) -> tuple[tuple[str, ...], bool]:
     """A lesson's goal line for this frame, longest first (the narrow screen takes the first that fits), and whether
     it is reached: 'Goal: test loss < 0.05 … ✓', or 'Goal: test loss < 0.05 … (now test loss 0.231)'."""
@@ -76,7 +87,7 @@ def goal_line(lesson: Any, setup: Any, metrics: Any) -> tuple[tuple[str, ...], b
     if reached:
         return (f"Goal: {goal} ✓", f"Goal ✓ {plain(status.removeprefix('Goal reached: '))}"), True
     if not status.startswith("Not yet: "):                   # diverged or missed: the status says what to do
-        at = f"Goal ✗ missed at epoch {metrics.epoch:,}"
+        at = f"Goal ✗ missed at {unit_of(setup)} {metrics.epoch:,}"
         short = (f"{at} — press r to try again", f"{at} — press r") if status.startswith("Missed: ") else ()
         return (f"Goal: {goal} — {plain(status)}", f"Goal ✗ {plain(status)}", *short), False
     unmet = plain(status.removeprefix("Not yet: "))

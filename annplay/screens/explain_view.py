@@ -23,6 +23,8 @@ from annplay.core import explain
 from annplay.screens.tapsafe import TapSafe
 
 KEYS = "s step this batch · n skip it · ←/→ equation · ↑/↓ layer · esc back"
+FRAMED_WIDTH = 110              # from here on a framed box that uses the room: more rows and numbers
+MAX_NUMBERS = 10                # numbers of a matrix row shown at most
 
 
 def explanation_for(session: Any, layer: int, batch: int) -> explain.Explanation:
@@ -37,6 +39,8 @@ class ExplainScreen(TapSafe, ModalScreen[int]):
     ExplainScreen { align: center middle; }
     ExplainScreen Toast { display: none; }   /* notes wait on the playground message line, never over the card */
     ExplainScreen > VerticalScroll { width: 100%; max-width: 100; height: 100%; background: $surface; padding: 0; }
+    ExplainScreen.-framed > VerticalScroll { max-width: 118; border: round $accent; border-title-align: left;
+                                             padding: 0 1; height: auto; max-height: 100%; }
     ExplainScreen #explain-keys { color: $text-muted; }
     """
 
@@ -65,7 +69,8 @@ class ExplainScreen(TapSafe, ModalScreen[int]):
         self.message = ""                 # what the last s did, or why it did nothing
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll() as frame:
+            frame.border_title = "Explain mode"
             yield Static(id="explain-body")
             yield Static(Text(KEYS), id="explain-keys")
 
@@ -74,6 +79,7 @@ class ExplainScreen(TapSafe, ModalScreen[int]):
         self.redraw()
 
     def on_resize(self) -> None:
+        self.set_class(self.size.width >= FRAMED_WIDTH, "-framed")
         self.redraw()
 
     def compute(self) -> None:
@@ -86,8 +92,11 @@ class ExplainScreen(TapSafe, ModalScreen[int]):
             self.shown, self.error = None, str(exc)
 
     def text_lines(self) -> list[str]:
-        """What the screen shows now (for tests too)."""
-        width = max(20, min(self.size.width, 100) - 1) if self.size.width else explain.NARROW
+        """What the screen shows now (for tests too): on a projector, framed, with more rows of each matrix and
+        more numbers of each row, as many as the height and width hold."""
+        framed = self.size.width >= FRAMED_WIDTH
+        width = (min(self.size.width, 118) - 4 if framed else max(20, min(self.size.width, 100) - 1)) \
+            if self.size.width else explain.NARROW
         if self.shown is None:
             return explain.wrap(self.error, width)
         where = (f"Epoch {self.session.epoch} · batch {self.batch_index + 1} of {self.batches} "
@@ -97,7 +106,18 @@ class ExplainScreen(TapSafe, ModalScreen[int]):
             out += explain.wrap(self.message, width)
         for note in explain.notes(self.session.setup):
             out += explain.wrap(note, width)
-        return out + explain.lines(self.shown, width, self.page_index)
+        if not framed:
+            return out + explain.lines(self.shown, width, self.page_index)
+        few = max(explain.FEW, min(MAX_NUMBERS, (width - 16) // 9))
+        room = self.size.height - 3 - len(out)            # the frame and the key line
+        body = explain.lines(self.shown, width, self.page_index, 1, few)
+        most = max(self.shown.W.shape[0], self.shown.dA_prev.shape[0])
+        for rows in range(2, most + 1):                    # more rows of each matrix while they fit
+            more = explain.lines(self.shown, width, self.page_index, rows, few)
+            if len(more) > room:
+                break
+            body = more
+        return out + body
 
     def redraw(self) -> None:
         self.query_one("#explain-body", Static).update(Text("\n".join(self.text_lines())))

@@ -89,18 +89,29 @@ class LessonFlow(Feature):
 
     def show_goal(self, metrics: Any) -> None:
         """(Every frame) the open lesson's goal line; the goal reached the first time is announced."""
-        lesson = self.lesson
+        lesson, epoch = self.lesson, metrics.epoch
         texts, reached = describe.goal_line(lesson, self.session.setup, metrics) if lesson else ((), False)
-        self.host.query_one(StatsPanel).show_goal(texts, reached)
         if reached:
-            self.passed_now()
+            self.passed_now(epoch)
+        elif lesson is not None and self.passed is lesson and epoch >= self.passed_at:
+            texts, reached = describe.passed_line(lesson, self.passed_at, self.session.setup), True
+        self.host.query_one(StatsPanel).show_goal(texts, reached)     # passed stays passed while the run goes on
 
-    def passed_now(self) -> None:
-        """Once per opened lesson, when its goal is reached: 'Lesson 3 passed ✓ — L for lesson 4' (message line)."""
+    passed_at = 0                          # the epoch at which the open lesson was passed
+
+    def passed_now(self, epoch: int = 0) -> None:
+        """Once per opened lesson, when its goal is reached: 'Lesson 3 passed ✓ — L for lesson 4' (message line);
+        the pass is remembered in the person's lesson progress."""
+        import contextlib
+
+        from annplay.core.progress import mark_passed
+
         lesson = self.lesson
         if lesson is None or self.passed is lesson:
             return
-        self.passed = lesson
+        self.passed, self.passed_at = lesson, epoch
+        with contextlib.suppress(OSError, ValueError):   # a read-only home: it passes, only not remembered
+            mark_passed(lesson)
         following = next_lesson(lesson)
         then = f"L for lesson {following.number}" if following is not None else "that was the last lesson"
         self.notify(f"Lesson {lesson.number} passed ✓ — {then}", timeout=8, markup=False)

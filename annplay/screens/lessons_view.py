@@ -17,6 +17,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annplay.core.lessons import LESSONS, Lesson, goal_status
+from annplay.core.progress import lesson_key, load_passed
 from annplay.core.textsafe import plain
 from annplay.engine.settings import SETTINGS
 from annplay.screens.tapsafe import TapSafe
@@ -30,14 +31,22 @@ def lesson_changes(current: Any, lesson: Lesson) -> dict[str, Any]:
     return {name: lesson.setup[name] for name in SETTINGS if lesson.setup[name] != current[name]}
 
 
-def lesson_card(lesson: Lesson, reached: bool | None = None, status: str = "") -> Text:
-    """Title, text and goal of a lesson, as the student reads them (40 columns)."""
-    mark = "✓ " if reached else ""
-    card = Text(f"{mark}{lesson.number}. {plain(lesson.title)}\n", "bold")
+def lesson_label(lesson: Lesson) -> str:
+    """'3. Spiral', or a teacher's own lesson without a number: 'Own lesson: Title' (never '0.')."""
+    title = plain(lesson.title, one_line=True)
+    return f"{lesson.number}. {title}" if lesson.number else f"Own lesson: {title}"
+
+
+def lesson_card(lesson: Lesson, reached: bool | None = None, status: str = "", passed: bool = False) -> Text:
+    """Title, text and goal of a lesson, as the student reads them (40 columns); ✓ when reached or passed before."""
+    mark = "✓ " if reached or passed else ""
+    card = Text(f"{mark}{lesson_label(lesson)}\n", "bold")
     card.append("\n".join(plain(line) for line in lesson.text) + "\n")
     card.append(f"Goal: {plain(lesson.goal_text)}", "bold green" if reached else "bold")
     if status:
         card.append(f"\n{plain(status)}", "green" if reached else "yellow")
+    elif passed:
+        card.append("\nPassed before ✓", "green")
     return card
 
 
@@ -66,13 +75,14 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
         self.run_metrics = metrics
         # the shipped lessons, then the open one when it is a teacher's own file
         self.choices: tuple[Lesson, ...] = LESSONS if current is None or current in LESSONS else (*LESSONS, current)
+        self.passed = load_passed()                              # ✓ beside every lesson passed before
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
             frame.border_title = "Lessons"
             yield Static(id="lesson-card")
-            yield SafeOptionList(*[Option(Text(plain(f"{lesson.number}. {lesson.title}", one_line=True)),
-                                          id=f"lesson-{i}")
+            yield SafeOptionList(*[Option(Text(("✓ " if lesson_key(lesson) in self.passed else "  ")
+                                               + lesson_label(lesson)), id=f"lesson-{i}")
                                    for i, lesson in enumerate(self.choices)], id="lesson-list")
             yield Static(Text("↑/↓ choose · enter open · esc back"), id="lesson-keys")
 
@@ -93,7 +103,8 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
         reached, status = None, ""
         if lesson == self.open_lesson and self.run_setup is not None:
             reached, status = goal_status(lesson, self.run_setup, self.run_metrics)
-        self.query_one("#lesson-card", Static).update(lesson_card(lesson, reached, status))
+        self.query_one("#lesson-card", Static).update(lesson_card(lesson, reached, status,
+                                                                  passed=lesson_key(lesson) in self.passed))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.show(self.choices[event.option_index])
@@ -105,4 +116,4 @@ class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
         self.dismiss(None)
 
 
-__all__ = ["LessonsScreen", "lesson_changes", "lesson_card"]
+__all__ = ["LessonsScreen", "lesson_changes", "lesson_card", "lesson_label"]

@@ -41,7 +41,10 @@ class Look(Feature):
     BINDINGS = [
         BarBinding("C", "toggle_chart", "Chart", show=True, rank=9,
                    tooltip="the loss chart, full size, in place of the map (C again: the map)"),
-        BarBinding("y", "chart_log", "Log chart", show=False, tooltip="the loss chart on a log scale, or linear again"),
+        BarBinding("M", "map_only", "Map only", show=False,
+                   tooltip="the map on the whole screen with one status line (M, esc or a tap on it: back)"),
+        BarBinding("y", "chart_log", "Chart scale", show=False,
+                   tooltip="the loss chart on a linear scale, or on the log scale again (log to start with)"),
         BarBinding("K", "look", "Colours", show=False, menu=True,
                    tooltip="next colour scheme: standard, colour-blind, high-contrast, plain map (remembered)"),
         BarBinding("f", "screenshot", "Screenshot", show=False, menu=True,
@@ -65,6 +68,13 @@ class Look(Feature):
     def action_toggle_chart(self) -> None:
         """The loss chart, full size, in place of the map; again: the map."""
         self.host.set_class(not self.chart_shown, "-chart")
+        self.host.remove_class("-map-only")
+        self.host.apply_layout()
+
+    def action_map_only(self) -> None:
+        """The map on the whole screen, one status line under it; again (or esc, or a tap on it): all back."""
+        self.host.toggle_class("-map-only")
+        self.host.remove_class("-chart")
         self.host.apply_layout()
 
     def action_chart_log(self) -> None:

@@ -54,8 +54,12 @@ class Painter(Feature):
 
     def show_running(self, running: bool) -> None:
         """The run button and the key bar say Play or Pause; the status says running."""
+        from annplay.widgets.weights import WeightEditor
+
         self._running_shown = running
         self.host.query_one(ControlPanel).show_running(running)
+        for editor in self.host.query(WeightEditor):    # never 'Paused.' while ␣ (or a tap on it) trains
+            editor.show_running(running)
         if running:
             self.host.query_one(StatsPanel).show_state("running", self.session.epoch)
         self.host.show_keys()

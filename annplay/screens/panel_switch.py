@@ -55,8 +55,11 @@ class PanelSwitch(Feature):
                 control.focus()
 
     async def action_back(self) -> None:
-        """Escape: show the output map again if a neuron is shown, else go back to the controls."""
-        if self.session.view.neuron is not None:
+        """Escape: leave the map-only view; show the output map again if a neuron is shown, else the controls."""
+        if self.host.has_class("-map-only"):
+            self.host.remove_class("-map-only")
+            self.host.apply_layout()
+        elif self.session.view.neuron is not None:
             from annplay.widgets.netview import NetView
 
             for view in self.host.query(NetView):

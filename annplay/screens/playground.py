@@ -4,6 +4,7 @@ terminal's size, and routes keys, taps and messages to the features that own the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on
@@ -22,7 +23,7 @@ from annplay.screens.doctor_flow import DoctorFlow
 from annplay.screens.explain_flow import ExplainFlow
 from annplay.screens.feature import Feature, action_names
 from annplay.screens.file_flows import FileFlows
-from annplay.screens.layout import WIDE_COLUMNS, narrow_layout
+from annplay.screens.layout import WIDE_COLUMNS, narrow_layout, stats_width
 from annplay.screens.lesson_flow import LessonFlow
 from annplay.screens.look import Look
 from annplay.screens.painter import Painter
@@ -84,6 +85,10 @@ class PlaygroundScreen(TapSafe, Screen[None]):
                                     border-right: solid $primary 40%; }}
     PlaygroundScreen.-wide .view {{ height: 1fr; width: 1fr; layout: horizontal; }}
     PlaygroundScreen.-wide .view > StatsPanel {{ min-width: 18; }}
+    PlaygroundScreen.-beside .view {{ layout: horizontal; }}          /* narrow: the numbers beside a square map */
+    PlaygroundScreen.-map-only .side, PlaygroundScreen.-map-only KeyBar {{ display: none; }}
+    PlaygroundScreen.-map-only .view {{ layout: vertical; height: 1fr; }}
+    PlaygroundScreen.-map-only .view > StatsPanel {{ height: 1; }}
     """
 
     BINDINGS: ClassVar[list[Any]] = [
@@ -166,6 +171,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
+        self.painter.show_pace(self.run.speed)
         self.apply_layout()
         self.call_after_refresh(self.refresh_everything)
         self.call_after_refresh(self._add_more_keys)
@@ -194,14 +200,20 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         heatmap, stats, view = self.query_one(HeatMap), self.query_one(StatsPanel), self.query_one("#view")
         side_width = self._side_width(width)
         self.query_one("#side").styles.width = side_width if wide else None
-        heatmap.set_stretch(not wide)
         stats.set_compact(not wide)
         chart_shown = self.has_class("-chart")
         stats.set_chart_full(chart_shown)               # C: the chart takes the map's room, not the big digits
         chart = stats.query_one(LossChart)
-        if wide:
+        map_only = self.has_class("-map-only")           # M: the map and one status line, nothing else
+        stats.set_one_line(map_only)
+        if map_only:
+            self.set_class(False, "-beside")
+            view.styles.height, heatmap.styles.width, heatmap.styles.height = "1fr", None, "1fr"
+            chart.display = False
+        elif wide:
+            self.set_class(False, "-beside")
             rows = max(1, height - 1)                   # the key bar takes one row
-            pw, _ph = bd.fit_size(width - side_width - STATS_MIN_WIDTH - 2, rows, self.session.bounds.aspect)
+            pw, _ph = bd.fit_size(width - side_width - stats_width(width) - 2, rows, self.session.bounds.aspect)
             view.styles.height = "1fr"
             heatmap.styles.width, heatmap.styles.height = pw, None
             chart.styles.height, chart.display = None, True
@@ -210,16 +222,18 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         else:
             legend_rows = min(2, len(stats.query_one(Legend).lines(width)))
             goal_rows, captioned = (1 if self.lessons.lesson is not None else 0), bool(heatmap.caption)
-            lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
-                                captioned=captioned)
+            shape = partial(narrow_layout, height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
+                            captioned=captioned, width=width, aspect=self.session.bounds.aspect)
+            lay = shape()
             wanted = self.panels.panel.rows(self, width, lay.side - self._chrome_rows())
             if wanted is not None:                       # a small network or layer: the rest goes to the map
-                lay = narrow_layout(height, panel=self.panel, goal_rows=goal_rows, legend_rows=legend_rows,
-                                    captioned=captioned, panel_rows=self._chrome_rows() + wanted)
+                lay = shape(panel_rows=self._chrome_rows() + wanted)
+            self.set_class(lay.beside and not chart_shown, "-beside")   # C: two lines of numbers over the chart
+            stats.set_compact(not lay.beside or chart_shown)
             view.styles.height = lay.view
-            heatmap.styles.width, heatmap.styles.height = None, lay.map
-            chart.styles.height = "1fr" if chart_shown else lay.chart
-            chart.display = chart_shown or lay.chart > 0
+            heatmap.styles.width, heatmap.styles.height = (lay.map_width if lay.beside else None), lay.map
+            chart.styles.height = "1fr" if chart_shown or lay.beside else lay.chart
+            chart.display = chart_shown or lay.beside or lay.chart > 0
         self.show_keys()
 
     def _chrome_rows(self) -> int:
@@ -255,6 +269,8 @@ class PlaygroundScreen(TapSafe, Screen[None]):
             if not binding.show or not binding.description:
                 continue
             action = binding.action.split("(", 1)[0]
+            if owner is not None and owner is not self.app and owner.check_action(action, ()) is False:
+                continue                                 # e.g. the network view's ⏎: Show or Hide, as it will do
             label = None
             if owner is None and action in self.ROUTES:
                 label = getattr(self, self.ROUTES[action]).label(action)
@@ -336,6 +352,11 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         """Back on top: the snapshot that waited under the pop-up."""
         if self.is_mounted:
             self.on_progress(Progress())
+
+    @on(StatsPanel.Tapped)
+    def _stats_tapped(self) -> None:
+        if self.has_class("-map-only"):             # a phone has no M key: a tap on the status line goes back
+            self.look.action_map_only()
 
     @on(StatsPanel.LegendResized)
     def _legend_resized(self) -> None:

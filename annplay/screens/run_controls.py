@@ -15,6 +15,7 @@ from annplay.screens.feature import Feature, Host
 from annplay.widgets.keybar import BarBinding
 
 SPEEDS: tuple[int | None, ...] = (1, 3, 10, 30, 100, 300, None)   # epochs per second; None: as fast as it goes
+DEFAULT_SPEED: int | None = 30  # TF Playground's pace (an epoch a frame): the boundary forms in the first seconds
 MAX_FRAMES_PER_SECOND = 10      # paced training shows at most this many frames a second
 PACE_SLICE = 0.05               # a paced worker checks for cancellation at least this often (seconds)
 
@@ -34,7 +35,7 @@ class RunControls(Feature):
     def __init__(self, host: Host) -> None:
         super().__init__(host)
         self.mailbox = Mailbox()
-        self.speed: int | None = None            # epochs per second (None: max); , and . change it
+        self.speed: int | None = DEFAULT_SPEED   # epochs per second (None: max); , and . change it
 
     @property
     def running(self) -> bool:

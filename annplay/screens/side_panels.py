@@ -147,7 +147,7 @@ class WeightsPanel(SidePanel):
     def opened(self, host: Any) -> None:
         from annplay.widgets.weights import WeightEditor
 
-        host.query_one(WeightEditor).show_message("Paused. + - nudge, ⏎ type a number")
+        host.query_one(WeightEditor).show_running(host.session.running)
 
 
 class DoctorPanel(SidePanel):

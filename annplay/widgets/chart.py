@@ -1,5 +1,9 @@
 """The loss chart: train and test loss over the whole run on one shared scale, x-axis in epochs, log scale on y.
 
+Drawn as braille lines (2×4 dots a cell) with y ticks (decades on the log scale) and x ticks; our own ~150
+lines rather than plotext, whose import alone costs about 0.5 s of start-up on this machine (see the report in
+docs/benchmarks.md). Four rows or fewer: sparklines.
+
 The widget keeps its own record of (epoch, train, test) from every snapshot shown; when it grows past
 ``MAX_POINTS`` neighbouring pairs are merged (epochs and losses averaged), so old epochs are down-sampled,
 never dropped. A run that starts again (the epoch goes back) starts a new record.
@@ -19,6 +23,8 @@ MAX_POINTS = 512                 # the record is halved (pairs merged) beyond th
 TRAIN_MARK, TEST_MARK, BOTH_MARK = "•", "∘", "◉"
 SPARKS = "▁▂▃▄▅▆▇█"              # a sparkline's eight levels (compact charts of at most SPARK_ROWS rows)
 SPARK_ROWS = 4
+BRAILLE_MIN_ROWS = 3             # a line chart needs this many rows of plot, else sparklines
+SPARK_MIN = 6                    # a sparkline keeps at least this many columns (the 'log' word goes first)
 
 
 @dataclass
@@ -46,17 +52,23 @@ class LossRecord:
             self._halve()
 
     def _halve(self) -> None:
-        """Merge neighbouring pairs (the newest point stays as it is): half as many points, the same span."""
+        """Merge neighbouring pairs (the first and newest points stay as they are): half as many, the same span."""
         def pairs(values: list[float]) -> list[float]:
-            body, last = values[:-1], values[-1]
-            merged = [(body[i] + body[i + 1]) / 2 if i + 1 < len(body) else body[i] for i in range(0, len(body), 2)]
-            return [*merged, last]
+            first, body, last = values[0], values[1:-1], values[-1]      # the run's start and end stay exact
+            merged = [mean_of(body[i: i + 2]) for i in range(0, len(body), 2)]
+            return [first, *merged, last]
 
         self.epochs, self.train, self.test = pairs(self.epochs), pairs(self.train), pairs(self.test)
 
     def clear(self) -> None:
         """Forget the run."""
         self.epochs, self.train, self.test = [], [], []
+
+
+def mean_of(values: Sequence[float]) -> float:
+    """The mean of the finite values (NaN if none): a missing value never blots out its neighbour when merged."""
+    finite = [v for v in values if math.isfinite(v)]
+    return sum(finite) / len(finite) if finite else math.nan
 
 
 def shared_scale(curves: Sequence[Sequence[float]], log: bool) -> tuple[float, float] | None:
@@ -107,31 +119,35 @@ def filled(values: list[float]) -> list[float]:
 def header(record: LossRecord, log: bool = False, names: tuple[str, str] = ("trn", "tst")) -> Text:
     """The chart's first line: each curve's first and latest value ('• trn 0.73→0.05  ∘ tst 0.69→0.31')."""
     test_seen = any(math.isfinite(v) for v in record.test)
-    head = Text(no_wrap=True, overflow="ellipsis")
+    start = next((i for i, v in enumerate(record.test) if math.isfinite(v)), 0)   # both curves from one epoch:
+    head = Text(no_wrap=True, overflow="ellipsis")                                 # never a later start for one
     first_name, second_name = names
     head.append(f"{TRAIN_MARK} {first_name} ", "bold yellow")
-    head.append(f"{fmt(record.train[0])}→{fmt(record.train[-1])}")
+    head.append(f"{fmt(record.train[start])}→{fmt(record.train[-1])}")
     if test_seen:
-        first_test = next(v for v in record.test if math.isfinite(v))
+        last_test = next(v for v in reversed(record.test) if math.isfinite(v))
         head.append(f"  {TEST_MARK} {second_name} ", "bold cyan")
-        head.append(f"{fmt(first_test)}→{fmt(record.test[-1])}")
+        head.append(f"{fmt(record.test[start])}→{fmt(last_test)}")
     head.append("  log" if log else "", "dim")
     return head
 
 
-def epoch_axis(record: LossRecord, left: str, width: int) -> Text:
+def epoch_axis(record: LossRecord, left: str, width: int, unit: str = "epoch") -> Text:
     """The epoch axis under a chart: ``left``, the first epoch, and 'epoch N' at the right (a space between)."""
-    first, right = int(record.epochs[0]), f"epoch {int(record.epochs[-1]):,}"
+    first, right = int(record.epochs[0]), f"{unit} {int(record.epochs[-1]):,}"
     room = max(len(str(first)) + 1, width - len(left) - len(right))
     return Text(f"{left}{first:<{room}}{right}"[:width], "dim")
 
 
 def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
-                names: tuple[str, str] = ("trn", "tst")) -> list[Text]:
+                names: tuple[str, str] = ("trn", "tst"), unit: str = "epoch") -> list[Text]:
     """A chart of 1–4 rows: one sparkline per curve on their shared scale (side by side on one row), each with its
     latest value; a third row is the epoch axis, a fourth (on top) the header of the full chart."""
     if height >= 4:
-        return [header(record, log, names), *spark_lines(record, width, height - 1, log, names)]
+        head = header(record, log, names)
+        if head.cell_len > width:                 # a narrow column: the sparklines say it, each with its value
+            return spark_lines(record, width, 3, log, names, unit)
+        return [head, *spark_lines(record, width, height - 1, log, names, unit)]
     scale = shared_scale([record.train, record.test], log)
     curves = [(record.train, TRAIN_MARK, names[0], "yellow")]
     if any(math.isfinite(v) for v in record.test):
@@ -139,7 +155,8 @@ def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
     label_width = 2 + max(len(n) for n in names) + 1
     lasts = [next((v for v in reversed(values) if math.isfinite(v)), math.nan) for values, *_ in curves]
     value_width = 1 + max(len(fmt(v)) for v in lasts)
-    plot_width = max(1, width - label_width - value_width - (4 if log else 0))     # the same for every curve
+    say_log = log and width - label_width - value_width - 4 >= SPARK_MIN   # a narrow column: no room for 'log'
+    plot_width = max(1, width - label_width - value_width - (4 if say_log else 0))   # the same for every curve
     one_row = height == 1 and len(curves) == 2         # both curves side by side, each half as wide
     if one_row:
         plot_width = max(1, (width - 1) // 2 - label_width - value_width)
@@ -156,58 +173,151 @@ def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,
             level = min(len(SPARKS) - 1, max(0, int(round((y - lo) / (hi - lo) * (len(SPARKS) - 1)))))
             line.append(SPARKS[level], style)
         line.append(f"{value:<{value_width}}" if one_row else value)
-        line.append(" log" if log and not one_row else "", "dim")
+        line.append(" log" if say_log and not one_row else "", "dim")
         lines.append(line)
     if one_row:
         lines = [Text(" ", no_wrap=True, overflow="crop").join(lines)]
     if height >= 3:
-        lines.append(epoch_axis(record, " " * label_width, width))
+        lines.append(epoch_axis(record, " " * label_width, width, unit))
     return lines[:height]
 
 
+BRAILLE = 0x2800                 # braille cells: 2 dots wide, 4 high; a dot's bit by (column, row) below
+DOT_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
+CURVE_STYLES = ("yellow", "cyan")
+
+
+def nice_step(span: float, most: int) -> float:
+    """A 1, 2 or 5 × 10^k step that cuts span into at most ``most`` pieces."""
+    if span <= 0 or most < 1:
+        return 1.0
+    raw = span / most
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def y_ticks(lo: float, hi: float, log: bool, most: int) -> list[float]:
+    """Tick values (in the plotted unit: log10 of the loss on a log scale) inside [lo, hi], at most ``most``."""
+    if log and hi - lo >= 1:                       # whole decades: 1, 0.1, 0.01
+        every = max(1, math.ceil((math.floor(hi) - math.ceil(lo) + 1) / max(1, most)))
+        return [float(k) for k in range(math.ceil(lo), math.floor(hi) + 1, every)]
+    if log:
+        return [hi, lo]
+    step = nice_step(hi - lo, max(1, most - 1))
+    first = math.ceil(lo / step - 1e-9) * step
+    return [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def tick_label(value: float, log: bool) -> str:
+    """A y tick's label: the loss itself (10^value on a log scale), short."""
+    loss = 10 ** value if log else value
+    if log and abs(value - round(value)) < 1e-9 and not -3 <= round(value) <= 2:
+        return f"1e{round(value)}"
+    return fmt(loss)
+
+
+def x_axis(first: float, last: float, plot_width: int, left: str, width: int, unit: str) -> list[Text]:
+    """Two lines under the plot: the axis with ┬ at each tick, and the ticks' epochs with the unit at the right."""
+    span = max(last - first, 1e-9)
+    most = max(1, plot_width // 10)
+    step = max(1.0, nice_step(span, most))
+    ticks = [first] + ([] if last <= first else
+                       [math.ceil(first / step) * step + i * step for i in range(int(span / step) + 2)])
+    ticks = [t for t in ticks if first <= t <= last]
+    axis = ["─"] * plot_width
+    labels = [" "] * plot_width
+    right = f"{unit} {int(last):,}"                # the unit (with the latest epoch when it fits) at the right,
+    right = right if len(right) + 6 <= plot_width else unit   # never cut; tick labels keep clear of it
+    if len(right) + 6 <= plot_width:
+        labels[plot_width - len(right):] = list(right)
+    for t in ticks:
+        col = 0 if last <= first else min(plot_width - 1, round((t - first) / span * (plot_width - 1)))
+        label = f"{int(t):,}"
+        at = max(0, min(plot_width - len(label), col - len(label) // 2))
+        if all(c == " " for c in labels[max(0, at - 1): at + len(label) + 1]) and at + len(label) <= plot_width:
+            axis[col] = "┬"
+            labels[at: at + len(label)] = list(label)
+    text = "".join(labels).rstrip()
+    lines = [Text(f"{left[:-1]}└{''.join(axis)}"[:width], "dim"),
+             Text(f"{' ' * len(left)}{text}"[:width], "dim")]
+    return lines
+
+
+def braille_plot(curves: Sequence[Sequence[float]], rows: int, columns: int, lo: float, hi: float,
+                 log: bool) -> list[Text]:
+    """Curves (one value per dot column, NaN where none) as lines of braille cells, each curve joined dot to dot.
+
+    A cell takes the colour of the curve with most dots in it; cells of both curves, where they meet, are bold."""
+    dots_high = 4 * rows
+    cells = [[[0, 0, 0] for _ in range(columns)] for _ in range(rows)]     # bits, train dots, test dots
+    for index, values in enumerate(curves):
+        previous = None
+        for x, v in enumerate(values[: 2 * columns]):
+            if not math.isfinite(v) or (log and v <= 0):
+                previous = None
+                continue
+            y = math.log10(v) if log else v
+            dot = round((hi - y) / (hi - lo) * (dots_high - 1)) if hi > lo else dots_high // 2
+            dot = min(dots_high - 1, max(0, dot))
+            span = range(min(dot, previous), max(dot, previous) + 1) if previous is not None else (dot,)
+            for d in span:                          # a steep step is drawn as a vertical run: one line, no gaps
+                cell = cells[d // 4][x // 2]
+                cell[0] |= DOT_BITS[x % 2][d % 4]
+                cell[1 + index] += 1
+            previous = dot
+    lines = []
+    for row in cells:
+        line = Text(no_wrap=True, overflow="crop")
+        for bits, first, second in row:
+            style = "bold" if first and second else CURVE_STYLES[0] if first else CURVE_STYLES[1] if second else None
+            line.append(chr(BRAILLE + bits) if bits else " ", style)
+        lines.append(line)
+    return lines
+
+
 def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
-                names: tuple[str, str] = ("trn", "tst")) -> list[Text]:
-    """The chart as lines: a header (start → now), the plot with its top and bottom values, the epoch axis
-    (at most SPARK_ROWS rows: sparklines)."""
+                names: tuple[str, str] = ("trn", "tst"), unit: str = "epoch") -> list[Text]:
+    """The chart as lines: a header (start → now), a braille line chart of both curves with y ticks, and the x
+    axis with ticks and the unit (at most SPARK_ROWS rows: sparklines). The whole record is resampled to the width."""
     lines: list[Text] = []
     if not record.epochs:
         return [Text("loss chart: press space to train", "dim")][:height]
     if height <= SPARK_ROWS:
-        return spark_lines(record, width, height, log, names)
+        return spark_lines(record, width, height, log, names, unit)
     head = header(record, log, names)
     split = head.plain.find(f"  {TEST_MARK}")
     if head.cell_len > width and split > 0:       # a narrow column: one curve per line (a mark stays with its name)
         train_part, test_part = header(record, False, names).divide([split])
-        train_part.append("  log" if log else "", "dim")
-        lines += [train_part, test_part[2:]]
+        test_part = test_part[2:]
+        for part in (train_part, test_part) if log else ():     # 'log' where it fits, else left out
+            if part.cell_len + 5 <= width:
+                part.append("  log", "dim")
+                break
+        lines += [train_part, test_part]
     else:
         lines.append(head)
-    rows = height - 1 - len(lines)
+    rows = height - 2 - len(lines)
     scale = shared_scale([record.train, record.test], log)
-    if rows < 1 or scale is None:
+    if rows < BRAILLE_MIN_ROWS:                    # too short for lines with ticks: sparklines say more
+        return spark_lines(record, width, min(height, SPARK_ROWS), log, names, unit)
+    if scale is None:
         return lines[:height]
     lo, hi = scale
-    top, bottom = (10 ** hi, 10 ** lo) if log else (hi, lo)
-    label_width = max(6, 1 + len(fmt(top)), 1 + len(fmt(bottom)))     # the axis stays straight: 0.0665│
-    plot_width = max(1, width - label_width)
-    grid = [[" "] * plot_width for _ in range(rows)]
-    styles = [[""] * plot_width for _ in range(rows)]
-    for values, mark, style in ((record.train, TRAIN_MARK, "yellow"), (record.test, TEST_MARK, "cyan")):
-        for col, v in enumerate(column_values(record.epochs, values, plot_width)):
-            if not math.isfinite(v) or (log and v <= 0):
-                continue
-            y = math.log10(v) if log else v
-            row = rows - 1 - min(rows - 1, max(0, int(round((y - lo) / (hi - lo) * (rows - 1)))))
-            both = grid[row][col] not in (" ", mark)
-            grid[row][col] = BOTH_MARK if both else mark
-            styles[row][col] = "bold" if both else style
-    for r in range(rows):
-        label = fmt(top) if r == 0 else fmt(bottom) if r == rows - 1 else ""
-        line = Text(f"{label:>{label_width - 1}}│", "dim", no_wrap=True, overflow="crop")
-        for c in range(plot_width):
-            line.append(grid[r][c], styles[r][c] or None)
-        lines.append(line)
-    lines.append(epoch_axis(record, f"{'':>{label_width - 1}}└", width))
+    ticks = y_ticks(lo, hi, log, max(2, rows // 2 + 1))
+    labels = {0: fmt(10 ** hi if log else hi), rows - 1: fmt(10 ** lo if log else lo)}   # the range's ends …
+    for t in ticks:                                  # … and round ticks between them, a row apart at least
+        row = min(rows - 1, max(0, round((hi - t) / (hi - lo) * (rows - 1))))
+        if all(abs(row - r) >= 2 for r in labels):
+            labels[row] = tick_label(t, log)
+    label_width = max(5, *(len(v) + 1 for v in labels.values()))
+    plot_width = max(1, width - label_width - 1)
+    curves = [filled(column_values(record.epochs, values, 2 * plot_width)) for values in (record.train, record.test)]
+    plot = braille_plot(curves, rows, plot_width, lo, hi, log)
+    for r, cells in enumerate(plot):
+        label = labels.get(r, "")
+        line = Text(f"{label:>{label_width}}{'┤' if label else '│'}", "dim", no_wrap=True, overflow="crop")
+        lines.append(line + cells)
+    lines += x_axis(record.epochs[0], record.epochs[-1], plot_width, " " * (label_width + 1), width, unit)
     return lines[:height]
 
 
@@ -215,23 +325,25 @@ class LossChart(Widget):
     """Train and test loss over the whole run, on one shared scale (``y`` toggles a log scale)."""
 
     DEFAULT_CSS = """
-    LossChart { height: 1fr; min-height: 3; }
+    LossChart { height: 1fr; min-height: 3; text-wrap: nowrap; text-overflow: clip; }
     """
 
-    log_scale: reactive[bool] = reactive(False)
+    log_scale: reactive[bool] = reactive(True)     # losses fall over decades: log first, y for linear
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.record = LossRecord()
         self.names = ("trn", "tst")          # neuroevolution: ("best", "mean") loss of the population
+        self.unit = "epoch"                  # neuroevolution: generation
 
     def add(self, epoch: int, train: float | None, test: float | None) -> None:
         """One snapshot's losses; redraw."""
         self.record.add(epoch, train, test)
         self.refresh()
 
-    def set_names(self, names: tuple[str, str]) -> None:
-        """What the two curves are; another pair starts a new record."""
+    def set_names(self, names: tuple[str, str], unit: str = "epoch") -> None:
+        """What the two curves are and the trainer's unit of time; another pair starts a new record."""
+        self.unit = unit
         if names != self.names:
             self.names = names
             self.clear()
@@ -252,6 +364,6 @@ class LossChart(Widget):
     def render(self) -> Text:
         width, height = self.size
         text = Text("\n").join(chart_lines(self.record, max(1, width), max(1, height), self.log_scale,
-                                           self.names))
+                                           self.names, self.unit))
         text.no_wrap, text.overflow = True, "crop"            # a line never wraps into the next one's row
         return text

@@ -104,7 +104,6 @@ class HeatMap(Widget, can_focus=False):
         self.scale: tuple[float, float] | None = None     # the regression colour range (target min, max)
         self.color = True                                  # False: glyph density and digits, no colour
         self.caption = ""                                  # the axes in words, on the last row
-        self.stretch = False                               # fill the widget (wider pixels) instead of square ones
         self._rows: list[list[Segment]] = []
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
@@ -118,18 +117,12 @@ class HeatMap(Widget, can_focus=False):
         return self._rows
 
     def picture_size(self) -> tuple[int, int]:
-        """(width, height) in cells of the picture: square pixels that fit, or (stretched) the whole widget."""
+        """(width, height) in cells of the largest picture with square pixels that fits (never stretched)."""
         w, h = self.size
         h -= len(self.caption_lines())
         if w < 1 or h < 1:
             return (0, 0)
-        return (w, h) if self.stretch else bd.fit_size(w, h, self.bounds.aspect)
-
-    def set_stretch(self, stretch: bool) -> None:
-        """Fill the whole widget (narrow screens: the map as wide as the terminal), or keep pixels square."""
-        if stretch != self.stretch:
-            self.stretch = stretch
-            self.on_resize(events.Resize(self.size, self.size))
+        return bd.fit_size(w, h, self.bounds.aspect)
 
     def _captioned(self) -> bool:
         """The last row names the axes when there is a caption and room for it."""

@@ -120,7 +120,8 @@ class NetView(ScrollView, can_focus=True):
         Binding("right,l", "move(1, 0)", "Right", show=False),
         Binding("less_than_sign,comma", "layer(-1)", "Previous layer", show=False),
         Binding("greater_than_sign,full_stop", "layer(1)", "Next layer", show=False),
-        Binding("enter", "toggle_neuron", "Show neuron", key_display="⏎", tooltip="show or hide its map in the map"),
+        Binding("enter", "show_neuron", "Show neuron", key_display="⏎", tooltip="show its map in the big map"),
+        Binding("enter", "hide_neuron", "Hide neuron", key_display="⏎", tooltip="the network's output map again"),
         Binding("escape", "deselect", "Output map", key_display="esc", tooltip="back to the network's output"),
     ]
 
@@ -332,8 +333,10 @@ class NetView(ScrollView, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape deselects only when a neuron is shown (else it goes on to the screen: close the view)."""
-        if action == "deselect":
+        if action in ("deselect", "hide_neuron"):
             return self.selected is not None
+        if action == "show_neuron":                # ⏎ says what it does: Show, or Hide when a neuron is shown
+            return self.selected is None
         return True
 
     def action_move(self, dx: int, dy: int) -> None:
@@ -341,12 +344,11 @@ class NetView(ScrollView, can_focus=True):
         if self.hidden_layers == 0 or self.data is None:
             self.app.bell()
             return
-        layer, index = self.selected or self.cursor
-        if self.selected is None:                              # the first arrow selects the cursor's neuron
-            self.select((layer, index))
-            return
+        layer, index = self.selected or self.cursor            # from the highlighted neuron: the first ↓ moves
         if self.flow:
             per_line = max(1, sum(1 for b in self.boxes if b.y == self.boxes[0].y)) if self.boxes else 1
+            if dy and not 0 <= index + dy * per_line < self.data.layers[layer]:
+                per_line = 1                              # no line above or below: ↑↓ step to the neighbour
             index += dx + dy * per_line
             if index < 0 and dx and layer > 1:
                 layer -= 1
@@ -368,9 +370,13 @@ class NetView(ScrollView, can_focus=True):
         index = min((self.selected or self.cursor)[1], self.data.layers[layer] - 1)
         self.select((layer, index))
 
-    def action_toggle_neuron(self) -> None:
-        """Select the cursor's neuron, or deselect the selected one."""
-        self.select(None if self.selected is not None else self.cursor)
+    def action_show_neuron(self) -> None:
+        """Show the highlighted neuron's map in the big map."""
+        self.select(self.cursor)
+
+    def action_hide_neuron(self) -> None:
+        """Back to the network's output map (the neuron stays highlighted)."""
+        self.select(None)
 
     def action_deselect(self) -> None:
         """Back to the network's output in the heat map."""

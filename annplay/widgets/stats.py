@@ -78,7 +78,7 @@ class Legend(Widget):
     """Legend entries ("█ setosa") side by side, wrapping onto more lines between entries, never inside one."""
 
     DEFAULT_CSS = """
-    Legend { height: auto; max-height: 3; }
+    Legend { height: auto; max-height: 4; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -138,6 +138,7 @@ class CompactNumbers(Widget):
         self.network: tuple[int, ...] = ()
         self.metrics: Any = None
         self.note = ""
+        self.one_line = False           # the map-only view: everything on one line
 
     def update(self, **values: Any) -> None:
         """Change any of state, epoch, speed, pace, evolution, layers, metrics and note; redraw."""
@@ -193,8 +194,31 @@ class CompactNumbers(Widget):
                 break
         return text
 
+    def single_line(self, width: int) -> Text:
+        """State, count and both losses on one line (the map-only view), shortest words first to go."""
+        m = self.metrics
+        losses = (fmt_loss(getattr(m, "train_loss", None)), fmt_loss(getattr(m, "test_loss", None)))
+        label, style = STATE_LOOK.get(self.state, (self.state, "bold"))
+        short = "gen" if self.evolution else "ep"
+        for state, names, tail in ((label, ("trn ", "tst "), "  tap: back"), (label, ("trn ", "tst "), ""),
+                                   (STATE_MARK.get(self.state, label), ("trn ", "tst "), ""),
+                                   (STATE_MARK.get(self.state, label), ("", "/"), "")):
+            text = Text(no_wrap=True, overflow="ellipsis")
+            text.append(state, style)
+            text.append(f" {short} {self.epoch:,}  ")
+            text.append(names[0], "dim")
+            text.append(losses[0] + ("  " if names[0] else ""))
+            text.append(names[1], "dim")
+            text.append(losses[1])
+            text.append(tail, "dim")
+            if text.cell_len <= width:
+                break
+        return text
+
     def render(self) -> Text:
         width = max(1, self.size.width)
+        if self.one_line:
+            return self.single_line(width)
         return Text("\n").join([self.first_line(width), self.second_line(width)])
 
 
@@ -226,6 +250,8 @@ class StatsPanel(Vertical):
     StatsPanel.-compact > Legend { max-height: 2; }
     StatsPanel.-compact > #stats-goal { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     StatsPanel.-compact > LossChart { min-height: 0; }
+    StatsPanel.-one-line > * { display: none; }
+    StatsPanel.-one-line > CompactNumbers { display: block; height: 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -279,6 +305,19 @@ class StatsPanel(Vertical):
         """True when the numbers are folded into two lines under the map (narrow screens)."""
         return self.has_class("-compact")
 
+    class Tapped(Message):
+        """A tap on the numbers (the map-only view goes back on it: a phone has no keys)."""
+
+    def on_click(self) -> None:
+        self.post_message(self.Tapped())
+
+    def set_one_line(self, one_line: bool) -> None:
+        """Everything on one status line (the map-only view), or the usual numbers."""
+        numbers = self.query_one(CompactNumbers)
+        if one_line != numbers.one_line:
+            self.set_class(one_line, "-one-line")
+            numbers.update(one_line=one_line)
+
     def set_compact(self, compact: bool) -> None:
         """Two compact lines (narrow screens) or the column of numbers beside the map (wide ones)."""
         if compact != self.compact:
@@ -305,7 +344,8 @@ class StatsPanel(Vertical):
         """The goal's longest wording that fits one line when compact (else its shortest); wrapped when wide."""
         texts, reached = self.goal
         width = max(1, self.size.width)
-        text = next((t for t in texts if len(t) <= width), texts[-1]) if texts and self.compact else \
+        one_line = self.compact or width < 30                # a phone's column beside the map: one line too
+        text = next((t for t in texts if len(t) <= width), texts[-1]) if texts and one_line else \
             (texts[0] if texts else "")
         goal = self.query_one("#stats-goal", Static)
         goal.update(Text(text))
@@ -329,7 +369,8 @@ class StatsPanel(Vertical):
             return
         self.evolution = evolution
         self.set_class(evolution, "-evolution")
-        self.query_one(LossChart).set_names(("best", "mean") if evolution else ("trn", "tst"))
+        self.query_one(LossChart).set_names(("best", "mean") if evolution else ("trn", "tst"),
+                                            "generation" if evolution else "epoch")
         self.query_one(CompactNumbers).update(evolution=evolution)
         self.query_one("#big-label-epoch", Static).update("generation" if evolution else "epoch")
         self.show_state(self.state, self.epoch)
@@ -352,9 +393,10 @@ class StatsPanel(Vertical):
         elif room <= 0 or len(counter) + 2 + len(pace) <= room:
             text.append(f"\n{counter}")
             text.append(f"  {pace}", "dim")
-        else:                                             # a narrow column: the speed on a line of its own
-            text.append(f"\n{counter}\n")
-            text.append(pace, "dim")
+        else:                                             # a narrow column: the pace beside the state (three lines)
+            if not (state == "running" and speed > 0):    # (while training the rate there says it)
+                text.append(f"  {self.pace}", "dim")
+            text.append(f"\n{counter}")
         if self.network:
             text.append("\nnet ", "dim")
             text.append(architecture(self.network))
@@ -370,16 +412,20 @@ class StatsPanel(Vertical):
     def show_metrics(self, metrics: Any) -> None:
         """Numbers for train and test."""
         table = Text(no_wrap=True, overflow="ellipsis")
-        table.append("    loss    acc\n", "dim")
-        table.append("trn ", "dim")
-        table.append(f"{fmt_loss(metrics.train_loss):<7} {fmt_acc(metrics.train_acc):>6}\n")
-        table.append("tst ", "dim")
-        table.append(f"{fmt_loss(metrics.test_loss):<7} {fmt_acc(metrics.test_acc):>6}")
+        losses = (fmt_loss(metrics.train_loss), fmt_loss(metrics.test_loss))
+        accs = (fmt_acc(metrics.train_acc), fmt_acc(metrics.test_acc))
+        room = max(len(v) for v in losses)               # as narrow as the numbers: 17 columns beside a phone's map
+        table.append(f"    {'loss':<{room}} {'acc':>6}\n", "dim")
+        for i, name in enumerate(("trn", "tst")):
+            table.append(f"{name} ", "dim")
+            table.append(f"{losses[i]:<{room}} {accs[i]:>6}" + ("\n" if not i else ""))
         self.query_one("#stats-numbers", Static).update(table, layout=False)
         self.query_one(CompactNumbers).update(metrics=metrics)
         chart = self.query_one(LossChart)
         if self.evolution:                  # best and mean loss (−fitness) of the population per generation
             best, mean = metrics.best_fitness, metrics.mean_fitness
+            if metrics.epoch == 0 and (mean is None or not math.isfinite(mean)):
+                mean = best                 # generation 0 is the one starting network: its mean is its best
             chart.add(metrics.epoch, None if best is None else -best, None if mean is None else -mean)
         else:
             chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss)

@@ -223,6 +223,14 @@ class WeightEditor(Vertical):
         """No horizontal scrollbar on a narrow screen (the cursor scrolls the grid)."""
         self.query_one(WeightTable).set_class(narrow, "-narrow")
 
+    PAUSED = "Paused. + - nudge, ⏎ type a number"
+    RUNNING = "Training: the weights move as it learns; ␣ pauses"
+
+    def show_running(self, running: bool) -> None:
+        """Say whether training runs (␣ on the key bar starts it with the editor open), never 'Paused.' while it
+        does; a message of the person's last edit stays until the state changes."""
+        self.show_message(self.RUNNING if running else self.PAUSED)
+
     def show_message(self, message: str, *, error: bool = False) -> None:
         """A line under the grid (red when something was refused)."""
         widget = self.query_one("#editor-message", Static)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annplay.app import PlaygroundApp
-from annplay.screens.run_controls import SPEEDS
+from annplay.screens.run_controls import DEFAULT_SPEED, SPEEDS
 from annplay.widgets.chart import MAX_POINTS, LossChart, LossRecord, chart_lines, shared_scale
 from annplay.widgets.stats import StatsPanel
 
@@ -58,8 +58,9 @@ async def test_the_chart_follows_the_whole_run(size):
         chart = screen.query_one(LossChart)
         assert chart.record.epochs == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
         assert "trn" in "\n".join(screen_text(app))
+        assert chart.log_scale                              # losses fall over decades: log to start with
         screen.action_chart_log()
-        assert chart.log_scale
+        assert not chart.log_scale
         await pilot.press("r")
         await wait_until(pilot, lambda: chart.record.epochs == [0.0], "a new record after reset")
 
@@ -70,10 +71,11 @@ async def test_slow_speed_shows_every_epoch(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
+        assert screen.run.speed == DEFAULT_SPEED              # a watchable pace to start with
         screen.action_slower()
-        assert screen.run.speed == SPEEDS[-2]
+        assert screen.run.speed == SPEEDS[SPEEDS.index(DEFAULT_SPEED) - 1]
         screen.run.set_speed(10)
-        assert "speed 10/s" in "\n".join(screen_text(app))
+        assert "10/s" in "\n".join(screen_text(app))              # ('speed 10/s' where there is room)
         delivered: list[int] = []
         put = screen.run.mailbox.put
 
@@ -113,3 +115,40 @@ def test_evolution_curves_are_named_best_and_mean():
     record.add(0, 0.7, 0.9)
     head = chart_lines(record, 50, 6, names=("best", "mean"))[0].plain
     assert "best 0.7→0.7" in head and "mean 0.9→0.9" in head
+
+
+def test_a_merged_record_keeps_a_curve_without_gaps_where_some_frames_lack_it():
+    """Issue 17.2.5: GA/ES frames at max speed where the mean was missing blotted out its neighbours when merged."""
+    record = LossRecord()
+    for epoch in range(4 * MAX_POINTS):
+        record.add(epoch, 1.0 / (epoch + 1), math.nan if epoch % 3 == 0 else 2.0 / (epoch + 1))
+    missing = sum(math.isnan(v) for v in record.test) / len(record.test)
+    assert missing < 0.25            # only the newest, unmerged frames lack it (the old merge: nearly all NaN)
+
+
+def test_the_header_compares_both_curves_from_the_same_epoch():
+    """Issue 17.2.5: 'best 0.715→0.005 mean 0.206→0.18' read as if the mean beat the best at the start."""
+    record = LossRecord()
+    record.add(0, 0.715, None)                    # generation 0: no population mean yet
+    record.add(40, 0.07, 0.206)
+    record.add(80, 0.005, 0.18)
+    head = chart_lines(record, 60, 8, names=("best", "mean"), unit="generation")
+    assert "best 0.07→0.005" in head[0].plain and "mean 0.206→0.18" in head[0].plain
+    assert "generation" in head[-1].plain and "epoch" not in "\n".join(line.plain for line in head)
+
+
+def test_the_line_chart_spans_the_width_with_ticks_and_both_curves():
+    """Issue 17.2.4: a braille line chart over the whole history, resampled to the width, with y and x ticks."""
+    record = LossRecord()
+    for epoch in range(0, 5024):
+        record.add(epoch, 0.7 * math.exp(-epoch / 800) + 0.005, 0.25 + 0.3 * epoch / 5024)
+    lines = chart_lines(record, 80, 16, log=True)
+    plot = [line for line in lines if "┤" in line.plain or "│" in line.plain]
+    assert len(plot) == 16 - 3 and sum("┤" in line.plain for line in plot) >= 3          # y ticks
+    drawn = {i for line in plot for i, ch in enumerate(line.plain) if 0x2800 < ord(ch) <= 0x28FF}
+    width = 80 - plot[0].plain.index("┤") - 1
+    assert len(drawn) >= 0.95 * width                                # the whole run across the width, joined
+    styles = {span.style for line in plot for span in line.spans}
+    assert "yellow" in styles and "cyan" in styles                   # train and test lines
+    axis, labels = lines[-2].plain, lines[-1].plain
+    assert axis.count("┬") >= 3 and labels.rstrip().endswith("epoch 5,023") and "2,000" in labels

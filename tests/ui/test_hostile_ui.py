@@ -185,11 +185,10 @@ def test_export_json_with_the_setup_reads_back(tmp_path) -> None:
     import json
 
     from annplay.core.weightfiles import export_json
-    from annplay.engine.modelio import load_model_json
     from annplay.engine.network import MLP
     from annplay.engine.setup import Setup
 
     path = export_json(MLP([2, 3, 1]), tmp_path / "w.json", Setup())
     assert json.loads(path.read_text())["setup"]["dataset"] == Setup().dataset
-    assert load_model_json(path).layers == [2, 3, 1]
+    assert MLP.load_json(path).layers == [2, 3, 1]
     export_json(MLP([2, 3, 1]), path)                    # an annplay export may be replaced

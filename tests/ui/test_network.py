@@ -87,10 +87,16 @@ async def test_selecting_a_neuron_shows_its_map(size):
         await pilot.press("v")                           # on a phone the network view takes rows from the map
         await wait_until(pilot, lambda: len(heatmap.rows) == screen.picture[1], "the map at its new size")
         output_rows = list(heatmap.rows)
-        await pilot.press("down")                        # the first arrow selects the first hidden neuron
-        assert screen.neuron == (1, 0)
         view = screen.query_one(NetView)
-        await pilot.press("right" if view.flow else "down")   # arrows follow the picture: along the row / column
+        await pilot.press("right" if view.flow else "down")   # the first arrow moves on from the highlighted neuron
+        assert screen.neuron == (1, 1)                         # (issue 17.2.8: it used to select (1, 0) first)
+        labels = [key.label for key in screen.bar_keys()]
+        assert "Hide neuron" in labels and "Show neuron" not in labels      # ⏎ says what it does
+        await pilot.press("enter")                             # ⏎ Hide neuron
+        assert screen.neuron is None and view.cursor == (1, 1)
+        labels = [key.label for key in screen.bar_keys()]
+        assert "Show neuron" in labels and "Hide neuron" not in labels
+        await pilot.press("enter")                             # ⏎ Show neuron: the highlighted one, shown again
         assert screen.neuron == (1, 1)
         w, h = screen.picture
         expected = neuron_field(screen.session.net, screen.session.prep.inputs, screen.session.bounds, w, h, 1, 1)
@@ -277,3 +283,25 @@ async def test_step_activation_needs_neuroevolution(size):
         assert screen.session.trainer.method == "ga"
         await pilot.press("n")
         assert screen.epoch == 1
+
+
+async def test_the_weight_editor_never_says_paused_while_training_runs(size):
+    """Issue 17.2.9: a tap on the key bar's ␣ with the editor open trains; the editor says so, and Paused. after."""
+    from annplay.widgets.keybar import KeyBar
+
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: screen.panel == "weights" and screen.query(WeightEditor), "the editor")
+        message = screen.query_one("#editor-message")
+        await wait_until(pilot, lambda: str(message.render()).startswith("Paused."), "Paused. when paused")
+        bar = screen.query_one(KeyBar)
+        play = next(start for start, _end, key in bar.spans if key.action == "play")
+        await pilot.click(KeyBar, offset=(play, 0))
+        await wait_until(pilot, lambda: screen.running, "a tap on ␣ trains")
+        await pilot.pause()
+        assert "Paused" not in str(message.render()) and "Training" in str(message.render())
+        await pilot.click(KeyBar, offset=(play, 0))
+        await wait_until(pilot, lambda: not screen.running, "a tap pauses")
+        await wait_until(pilot, lambda: str(message.render()).startswith("Paused."), "Paused. again")

@@ -30,7 +30,7 @@ async def test_palette_offers_only_the_layers_the_network_has(size):
             absent = Choice("absent", "", [3, "relu"], key=key)
             panel.post_message(Choice.Changed(absent, absent.values[0 if key[0] == "neurons" else 1]))
         await pilot.pause()
-        assert screen.session.setup == experiment and screen.session.net.layers == [2, 8, 8, 1]
+        assert screen.session.setup == experiment and screen.session.net.layers == [2, 4, 2, 1]
         command = next(c for c in app.get_system_commands(screen) if c.title == "Layer 2 activation: relu")
         command.callback()
         await pilot.pause()
@@ -61,7 +61,7 @@ async def test_the_controls_say_what_the_data_set_is(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         problem = screen.query_one("#problem")
-        assert "Two interleaved spirals" in str(problem.render())
+        assert "Disc (r<2.5) inside a ring" in str(problem.render())
         screen.query_one("#choice-dataset", Choice).select("gauss", notify=True)
         await pilot.pause()
         assert "Two Gaussian clusters" in str(problem.render())

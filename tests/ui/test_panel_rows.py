@@ -19,7 +19,7 @@ async def open_editor(pilot, screen) -> None:
 
 
 async def test_the_weight_editor_uses_a_phones_rows():
-    app = PlaygroundApp()
+    app = PlaygroundApp(Setup(hidden=(8, 8)))                            # a layer of 8 neurons
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
         await open_editor(pilot, screen)
@@ -46,8 +46,8 @@ async def test_a_short_layer_gives_its_rows_back_to_the_map():
 
 
 def test_the_lower_area_takes_no_more_than_the_panel_fills():
-    full = narrow_layout(30, panel="network")
-    small = narrow_layout(30, panel="network", panel_rows=8)
+    full = narrow_layout(30, panel="network", width=60)
+    small = narrow_layout(30, panel="network", panel_rows=8, width=60)
     assert small.side == 8 and small.view == full.view + full.side - 8
     assert plan((2, 3, 1), 1, 60, 100)[3].height == 1 + 3 * 4          # 3 neurons of 6×3 maps and a strip
 

@@ -4,6 +4,8 @@ weights, a lesson's goal marked live, the loss chart at every size."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets._toast import Toast
 
@@ -41,22 +43,21 @@ def bar_line(app) -> str:
 
 
 @pytest.mark.parametrize("size", NARROW, ids=ids)
-async def test_the_map_is_as_wide_as_a_narrow_terminal(size):
+async def test_a_narrow_terminal_shows_the_numbers_beside_a_square_map(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         width, height = size
         heat = screen.query_one(HeatMap)
-        assert not screen.has_class("-wide")
-        assert heat.region.x == 0 and heat.region.width == width
-        assert screen.picture[0] == width and screen.picture[1] >= 5       # the old layout: 18–30 columns
+        assert not screen.has_class("-wide") and screen.has_class("-beside")
+        assert heat.region.x == 0 and screen.picture[1] >= 10                  # the old layout: 8 stretched rows
         text = "\n".join(screen_text(app))
         assert "↔ x1 −6…6  ↕ x2 −6…6" in text and "pale: less sure" in text
-        numbers = screen.query_one("#stats-compact").region
-        assert numbers.height == 2 and numbers.width == width and not numbers.overlaps(heat.region)
-        assert "trn 0.7" in text and "tst 0.6" in text and "epoch 0" in text
+        stats = screen.query_one("#stats").region
+        assert stats.x >= heat.region.right and stats.width >= 17 and not stats.overlaps(heat.region)
+        assert re.search(r"trn 0\.\d{4}", text) and re.search(r"tst 0\.\d{4}", text) and "epoch 0" in text
         chart = screen.query_one(LossChart).region
-        assert chart.height >= (2 if height >= 24 else 1) and not chart.overlaps(heat.region)   # the loss chart
+        assert chart.height >= 2 and not chart.overlaps(heat.region)          # the loss chart
 
 
 async def test_the_projector_keeps_the_map_beside_the_controls():
@@ -76,12 +77,12 @@ async def test_the_architecture_is_always_on_the_main_screen(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         controls = screen.query_one("#controls").region
-        rows = [i for i, line in enumerate(screen_text(app)) if "2→8→8→1" in line]
+        rows = [i for i, line in enumerate(screen_text(app)) if "2→4→2→1" in line]
         assert any(not controls.contains(0 if size[0] < 100 else controls.right + 1, row) for row in rows)
         screen.query_one("#choice-layers", Choice).select(1, notify=True)
-        await wait_until(pilot, lambda: screen.session.net.layers == [2, 8, 1], "one hidden layer")
+        await wait_until(pilot, lambda: screen.session.net.layers == [2, 4, 1], "one hidden layer")
         await pilot.pause()
-        assert "2→8→1" in "\n".join(screen_text(app))
+        assert "2→4→1" in "\n".join(screen_text(app))
 
 
 @pytest.mark.parametrize("size", ALL_SIZES, ids=ids)
@@ -193,7 +194,7 @@ async def test_C_shows_the_loss_chart_in_place_of_the_map(size):
         await pilot.press("C")
         await pilot.pause()
         assert not screen.query_one(HeatMap).display or screen.query_one(HeatMap).region.area == 0
-        assert chart.region.height >= 8 and chart.region.area >= 3 * before.area
+        assert chart.region.height >= 8 and chart.region.area >= 2 * before.area     # (beside the map: no stamp)
         assert "epoch 2" in "\n".join(screen_text(app))
         await pilot.press("C")
         await pilot.pause()
@@ -201,12 +202,13 @@ async def test_C_shows_the_loss_chart_in_place_of_the_map(size):
 
 
 def test_narrow_layout_gives_the_map_its_rows_first():
-    phone = narrow_layout(20)
-    assert (phone.view, phone.map, phone.chart, phone.side) == (13, 9, 1, 6)   # 8 map rows, a caption, sparklines
-    assert narrow_layout(24).chart == 3 and narrow_layout(30).chart == 4
-    with_goal = narrow_layout(20, goal_rows=1)
-    assert with_goal.map + with_goal.chart == phone.map + phone.chart - 1 and with_goal.view == phone.view
-    weights = narrow_layout(20, panel="weights")
+    phone = narrow_layout(20, width=40)
+    assert phone.beside and (phone.view, phone.map, phone.side) == (13, 13, 6)   # numbers beside the map
+    assert phone.map_width == 22 and 40 - phone.map_width >= 18                  # a square picture, 18 columns left
+    tall = narrow_layout(60, width=40)                   # too narrow for a column beside: stacked, map square
+    assert not tall.beside and tall.map - 1 == 20 and tall.chart == 4
+    assert tall.view + tall.side == 59                   # rows the square map cannot use go to the lower area
+    weights = narrow_layout(20, panel="weights", width=40)
     assert weights.side >= 9 and weights.view + weights.side == 19
 
 
@@ -234,13 +236,15 @@ async def test_a_longer_legend_takes_its_rows_from_the_map_and_chart_not_from_th
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
         legend = screen.query_one(Legend)
-        numbers, stats = screen.query_one("#stats-compact"), screen.query_one("#stats")
-        map_rows = screen.query_one(HeatMap).region.height + screen.query_one(LossChart).region.height
+        numbers, stats = screen.query_one("#stats-numbers"), screen.query_one("#stats")
+        heat, chart_rows = screen.query_one(HeatMap).region, screen.query_one(LossChart).region.height
         screen.query_one("#choice-dataset", Choice).select("iris", notify=True)
         await wait_until(pilot, lambda: "setosa" in "\n".join(screen_text(app)), "the iris legend")
         await pilot.pause()
-        assert len(legend.lines(legend.region.width)) == 2 and legend.region.height == 2
-        assert screen.query_one(HeatMap).region.height + screen.query_one(LossChart).region.height < map_rows
-        assert stats.region.contains_region(numbers.region) and numbers.region.height == 2
+        lines = len(legend.lines(legend.region.width))
+        assert lines >= 3 and legend.region.height == lines                 # the whole legend, in the column
+        assert screen.query_one(HeatMap).region == heat                       # the map keeps its rows …
+        assert screen.query_one(LossChart).region.height < chart_rows          # … the chart gives them
+        assert stats.region.contains_region(numbers.region) and numbers.region.height == 3
         text = "\n".join(screen_text(app))
-        assert "virginica" in text and "trn " in text and "2→8→8→3" in text
+        assert "virginica" in text and "trn " in text and "2→4→2→3" in text

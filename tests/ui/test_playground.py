@@ -23,7 +23,7 @@ async def test_default_experiment(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         exp = screen.session.setup
-        assert (exp.dataset, exp.hidden, exp.activation, exp.lr, exp.batch_size) == ("spiral", (8, 8), "tanh", 0.03, 10)
+        assert (exp.dataset, exp.hidden, exp.activation, exp.lr, exp.batch_size) == ("circle", (4, 2), "tanh", 0.03, 10)
         assert screen.epoch == 0 and not screen.running
 
 
@@ -80,11 +80,11 @@ async def test_changing_layers_resets_the_network(size):
         old_net = screen.session.net
         screen.query_one("#choice-layers", Choice).focus()
         await pilot.press("right")
-        assert screen.session.setup.hidden == (8, 8, 4)
-        assert screen.session.net is not old_net and screen.session.net.layers == [2, 8, 8, 4, 1]
+        assert screen.session.setup.hidden == (4, 2, 4)
+        assert screen.session.net is not old_net and screen.session.net.layers == [2, 4, 2, 4, 1]
         assert screen.epoch == 0
         await pilot.press("minus", "minus")
-        assert screen.session.setup.hidden == (8,)
+        assert screen.session.setup.hidden == (4,)
         assert screen.query_one("#layer-row-1").display is False
 
 
@@ -95,7 +95,7 @@ async def test_neurons_plus_minus_resets(size):
         await pilot.press("n")
         screen.query_one("#choice-neurons-0", Choice).focus()
         await pilot.press("plus")
-        assert screen.session.setup.hidden == (9, 8) and screen.epoch == 0
+        assert screen.session.setup.hidden == (5, 2) and screen.epoch == 0
 
 
 async def test_learning_rate_change_is_live(size):

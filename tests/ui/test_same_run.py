@@ -47,6 +47,7 @@ async def test_a_stop_condition_pauses_and_says_which(changes: dict, words: str)
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
         notes = record_notifications(app)
+        screen.run.set_speed(None)                             # max: the stop, not the pace, is tested here
         await pilot.press("space")
         await wait_until(pilot, lambda: any(n.title == "Stopped" for n in notes), "the stop notification",
                          limit=4000)

@@ -1,0 +1,51 @@
+"""The generic path's buffers and the input with its row of ones: shared by the network and the trainers.
+
+Its own module so that ``network`` (forward and backward passes) and ``trainer``/``kernels`` use the
+same buffers without importing each other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+MAX_PARAMETERS = 2 ** 28           # about 268 million: 6 GiB of float64 parameters, gradient and mask
+
+
+def augment(X: Array) -> Array:
+    """X with a row of ones appended: the input the [W | b] blocks multiply."""
+    out = np.empty((X.shape[0] + 1, X.shape[1]), X.dtype)
+    out[:-1] = X
+    out[-1] = 1.0
+    return out
+
+
+class Workspace:
+    """The generic path's buffers for one batch size (``MLP._forward``/``_backward``, dropout included).
+
+    Hidden outputs live in "augmented" arrays with a last row of ones, so that one
+    matmul with the layer's [W | b] block gives W·A + b, and one more gives [dW | db].
+    """
+
+    def __init__(self, layers: list[int], n: int, dtype: type, dropout: bool) -> None:
+        sizes = layers[1:]
+        self.n = n
+        self.Z: list[Array] = [np.empty((r, n), dtype) for r in sizes]
+        self.Aaug = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]]
+        self.A = [a[:-1] for a in self.Aaug] + [np.empty((sizes[-1], n), dtype)]
+        self.D: list[Array] = [np.empty((r, n), dtype) for r in sizes]      # a copy of A that g′ may overwrite
+        self.dZ: list[Array] = [np.empty((r, n), dtype) for r in sizes]
+        # Inverted dropout: the masked outputs feed the next layer; A keeps g(Z) for g'.
+        self.mask: list[Array] = [np.empty((r, n), dtype) for r in sizes[:-1]] if dropout else []
+        self.Adrop: list[Array] = [_ones_row(np.empty((r + 1, n), dtype)) for r in sizes[:-1]] if dropout else []
+        self.sign: Array = np.empty((sizes[-1], n), dtype)    # 2Y − 1 for the fused logistic+BCE output
+        self.sign_of: Array | None = None
+
+
+def _ones_row(a: Array) -> Array:
+    a[-1] = 1.0
+    return a
+
+
+__all__ = ["Workspace", "augment", "MAX_PARAMETERS"]
