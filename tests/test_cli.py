@@ -678,3 +678,19 @@ def test_the_same_setup_gives_byte_identical_json_metrics(tmp_path: Path, traine
         return json.dumps(result, sort_keys=True)
 
     assert metrics() == metrics()
+
+
+def test_setting_flags_without_a_command_open_the_playground(monkeypatch):
+    """`annplay --dataset xor` means `annplay play --dataset xor`, as a bare `annplay` means play."""
+    import annplay.cli.play as play_module
+    from annplay.cli import main
+
+    seen = {}
+
+    def fake_run(args):
+        seen["dataset"] = getattr(args, "setting:dataset")
+        return 0
+
+    monkeypatch.setattr(play_module, "run", fake_run)
+    assert main(["--dataset", "xor"]) == 0
+    assert seen == {"dataset": "xor"}

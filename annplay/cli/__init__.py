@@ -18,11 +18,15 @@ from annplay.cli.parser import build_parser
 COMMANDS = {"play": "play", "train": "train", "predict": "predict", "datasets": "datasets", "settings": "table",
             "sweep": "sweep", "tune": "tune", "lessons": "lessons", "serve": "serve"}
 
+_TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``annplay`` console script and ``python -m annplay``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv or ["play"])
+    if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
+        argv = ["play", *argv]          # `annplay --dataset xor` opens the playground, as `annplay` does
+    args = build_parser().parse_args(argv)
     prog = f"annplay {args.command}"
     try:
         module = importlib.import_module(f"annplay.cli.{COMMANDS[args.command]}")

@@ -32,7 +32,8 @@ async def ready(pilot) -> PlaygroundScreen:
     """The playground screen once its first frame (numbers and picture) is shown."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, PlaygroundScreen)
                      and pilot.app.screen.frames > 0 and pilot.app.screen.picture[0] > 0
-                     and not pilot.app.screen.query("Lazy"), "first frame and every control")
+                     and not pilot.app.screen.query("Lazy") and pilot.app.screen.query("#more-keys"),
+                     "first frame and every control (the MORE buttons come a refresh later)")
     return pilot.app.screen
 
 
