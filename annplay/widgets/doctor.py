@@ -27,6 +27,9 @@ SPARK = 8                       # samples per sparkline (the latest ones)
 MAX_FIXES = 9                   # keys 1..9
 
 
+ENOUGH_SAMPLES = 4     # samples before a quiet report says "no problems" rather than "train a little"
+
+
 def sparkline(values: Sequence[float], low: float, high: float, width: int = SPARK) -> str:
     """The last ``width`` values as bars on a log scale from ``low`` to ``high`` (0 and non-finite: a blank)."""
     out = []
@@ -123,7 +126,8 @@ class DoctorView(Vertical, can_focus=True):
         """Draw a new report (findings are re-mounted only when they changed)."""
         report = report or EMPTY
         self.report = report
-        key = tuple((f.code, f.severity, f.message, tuple(x.code for x in f.fixes)) for f in report.findings)
+        key = (report.samples >= ENOUGH_SAMPLES,
+               tuple((f.code, f.severity, f.message, tuple(x.code for x in f.fixes)) for f in report.findings))
         if key != self._shown:
             self._shown = key
             self._mount_findings(report)
@@ -135,7 +139,7 @@ class DoctorView(Vertical, can_focus=True):
         self._offers = offers(report)
         widgets: list[Static | Button] = []
         if not report.findings:
-            words = ("No problems found so far." if report.samples >= 4 else
+            words = ("No problems found so far." if report.samples >= ENOUGH_SAMPLES else
                      "Train a little: the doctor looks every few epochs.")
             widgets.append(Static(words, classes="doctor-finding -info"))
         numbered = {id(o.fix): i for i, o in enumerate(self._offers)}

@@ -79,3 +79,20 @@ async def test_a_healthy_run_says_so() -> None:
         app.query_one(DoctorView).show(doctor_report(session))
         await pilot.pause()
         assert "No problems found" in "\n".join(screen_text(app))
+
+
+async def test_a_quiet_report_turns_from_wait_to_no_problems_once_enough_samples_arrived() -> None:
+    """The no-findings text depends on the sample count, so it must be redrawn when that count grows."""
+    import dataclasses
+
+    from annplay.core.doctor import EMPTY
+
+    app = Host()
+    async with app.run_test(size=(40, 20)) as pilot:
+        view = app.query_one(DoctorView)
+        view.show(dataclasses.replace(EMPTY, samples=1))
+        await pilot.pause()
+        assert "Train a little" in " ".join(screen_text(app))
+        view.show(dataclasses.replace(EMPTY, samples=5))
+        await pilot.pause()
+        assert "No problems found so far." in " ".join(screen_text(app))
