@@ -138,3 +138,11 @@ def test_a_live_change_restarts_the_doctors_history() -> None:
     assert session.instruments.samples == [] and session.instruments.next_epoch() <= 100
     session.step(100)
     assert session.instruments.samples[0].epoch == 100
+
+
+def test_fixes_that_do_not_apply_to_the_run_are_never_offered() -> None:
+    """Patience or L2 mean nothing to neuroevolution: an es run must not be told to try them."""
+
+    es = Setup(dataset="xor", trainer="es", epochs=100)
+    assert make_fixes(es, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01}) == ()
+    assert [f.label for f in make_fixes(es, {"hidden": (8,)})] != []

@@ -141,6 +141,9 @@ SICK = [
     (("--dataset", "sine", "--layers", "8,8", "--lr", "1", "--epochs", "200"), {"diverged", "exploding_gradients"}),
     (("--dataset", "circle", "--noise", "40", "--train-ratio", "10", "--layers", "8,8,8", "--lr", "0.1"),
      {"overfitting"}),
+    # from an outside check: at chance with a third of the ReLUs dead, once called lr_too_low
+    (("--dataset", "xor", "--noise", "5", "--layers", "16,16", "--activation", "relu", "--lr", "2", "--epochs",
+      "200", "--seed", "14"), {"dead_units"}),
 ]
 HEALTHY = [
     ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"),
@@ -152,6 +155,13 @@ HEALTHY = [
     ("--dataset", "moons", "--batch-size", "256", "--lr", "0.3", "--epochs", "1000"),
     ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--population", "60", "--sigma", "0.2",
      "--epochs", "100"),
+    # from an outside check of set-ups the doctor was not calibrated on
+    ("--dataset", "circle", "--noise", "5", "--activation", "leaky_relu", "--lr", "0.3", "--batch-size", "50",
+     "--epochs", "300", "--seed", "55"),
+    ("--dataset", "rings3", "--noise", "10", "--layers", "16,8", "--activation", "relu", "--lr", "0.1",
+     "--batch-size", "8", "--epochs", "600", "--seed", "21"),
+    ("--dataset", "gauss", "--noise", "40", "--points", "300", "--layers", "3", "--activation", "logistic",
+     "--lr", "0.1", "--epochs", "200", "--seed", "13"),
 ]
 
 

@@ -97,8 +97,10 @@ def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_p
 def print_diagnosis(console: Any, findings: list[dict[str, Any]]) -> None:
     """The doctor's findings: each in words, its code, and its best two fixes with their share codes."""
     console.print("Diagnosis", style="bold", highlight=False)
-    if not any(f["severity"] == "warning" for f in findings):
+    if not findings:
         console.print("  no problems found", highlight=False, markup=False)
+    elif not any(f["severity"] == "warning" for f in findings):
+        console.print("  no warnings; worth knowing:", highlight=False, markup=False)
     for f in findings:
         mark = "!" if f["severity"] == "warning" else "i"
         layer = f", layer {f['layer']}" if f["layer"] else ""

@@ -266,7 +266,9 @@ def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     whole = last.dead[worst] == last.units[worst]
     if share < DEAD_INFO_SHARE and not whole:
         return None
-    severity = "warning" if whole or share >= DEAD_SHARE else "info"
+    # Fewer dead units are still the cause when the run learned nothing (a stalled run with a fifth or more of
+    # its ReLUs dead: an outside check found xor 16-16 at lr 2 at chance with 12 of 16 units of layer 2 dead).
+    severity = "warning" if whole or share >= DEAD_SHARE or c.stalled else "info"
     fixes = make_fixes(setup, activation(setup, "leaky_relu"), lower_lr(setup), activation(setup, "elu"))
     where = f"all of layer {worst + 1}" if whole else f"{dead} of {total} units"
     return Finding("dead_units", severity, worst + 1,
@@ -328,6 +330,8 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     if c.report.family != "backprop" or not c.enough:
         return None
     if _codes(found) & {"diverged", "vanishing_gradients", "dead_units", "saturated_units", "lr_too_high"}:
+        return None
+    if "dead_units" in _codes(found, "info"):      # tiny steps because dead units pass no gradient, not the rate
         return None
     upd = _median_update(c)
     if not (upd < UPDATE_LOW and c.stalled):

@@ -56,6 +56,8 @@ def _fixes(setup: Setup, candidates: tuple[tuple[tuple[str, Any], ...], ...]) ->
             fixed = setup.with_(**changes).validate()
         except (SettingError, ValueError):
             continue
+        if not all(fixed.applies(name) for name in changes):     # e.g. patience on an es run means nothing
+            continue
         if fixed == setup or fixed in seen:
             continue
         seen.add(fixed)
