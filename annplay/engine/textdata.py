@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -57,25 +58,24 @@ def nested_message(source: str) -> str:
 
 def load_toml(text: str, source: str) -> dict[str, Any]:
     """``tomllib.loads(text)``; every failure is ValueError("SOURCE[:LINE]: what is wrong")."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{source}: not valid TOML ({exc})") from None
-    except RecursionError:
-        raise ValueError(nested_message(source)) from None
-    except ValueError:                       # int() refused a number with too many digits
-        raise ValueError(too_long_message(source, text)) from None
+    result: dict[str, Any] = _parse(tomllib.loads, tomllib.TOMLDecodeError, "TOML", text, source)
+    return result
 
 
 def load_json(text: str, source: str) -> Any:
     """``json.loads(text)``; every failure is ValueError("SOURCE[:LINE]: what is wrong")."""
+    return _parse(json.loads, json.JSONDecodeError, "JSON", text, source)
+
+
+def _parse(parse: Callable[[str], Any], syntax_error: type[ValueError], kind: str, text: str, source: str) -> Any:
+    """``parse(text)``, with its syntax errors, deep nesting and over-long integers each said in one line."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{source}: not valid JSON ({exc})") from None
+        return parse(text)
+    except syntax_error as exc:
+        raise ValueError(f"{source}: not valid {kind} ({exc})") from None
     except RecursionError:
         raise ValueError(nested_message(source)) from None
-    except ValueError:
+    except ValueError:                       # int() refused a number with too many digits
         raise ValueError(too_long_message(source, text)) from None
 
 
