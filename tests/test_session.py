@@ -161,6 +161,19 @@ def test_history_records_finite_metrics_and_clears_on_a_new_network():
     assert (len(s.history[0]), len(s.history[1])) == (0, 0)
 
 
+@pytest.mark.parametrize("trainer", ["backprop", "es"])
+def test_two_snapshots_of_one_epoch_add_one_point(trainer):
+    """The UI's snapshot after a pause and the worker's last one can see the same epoch: one point, not two."""
+    s = Session(Setup(trainer=trainer))
+    s.step(2)
+    s.snapshot(ViewRequest())
+    s.snapshot(ViewRequest())
+    assert len(s.history[0]) == 1
+    s.step(1)
+    s.snapshot(ViewRequest())
+    assert len(s.history[0]) == 2 and s.best
+
+
 def test_the_worker_loop_stops_between_chunks_and_publishes_snapshots():
     s = Session()
     got = []

@@ -212,7 +212,7 @@ def pin_of(session: Session) -> Pin:
     """The session's run now, as a pin."""
     with session.lock:
         m = session.trainer.metrics()
-        session.note_best(m)
+        session.record.note_best(m)
         final = {"train_loss": _finite(m.train_loss), "test_loss": _finite(m.test_loss),
                  "train_acc": _finite(m.train_acc), "test_acc": _finite(m.test_acc)}
         return Pin(session.setup, (_thin(session.history[0]), _thin(session.history[1])), final, dict(session.best),

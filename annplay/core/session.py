@@ -16,10 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from annplay.core import fields, session_view
 from annplay.core.fields import Snapshot, ViewRequest
+from annplay.core.run_record import RunRecord
 from annplay.core.session_files import ModelFiles
 from annplay.core.weightfiles import Edit
 from annplay.engine.build import OUTPUTS, Point, Prepared, build_network, prepare, trainer_for
@@ -37,7 +36,6 @@ from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk (a deadline cuts an epoch that runs longer)
 FRAME_MACS = 5_000_000          # a frame's metrics measure at most about this many multiply-adds per data set
 FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
-HISTORY = 240                   # values kept per curve of the history
 FINISHED = ("diverged", "stopped")
 DRAWN = "drawn"                 # the data choice for hand-drawn points
 PLACEHOLDER: tuple[Point, ...] = ((0.0, 0.0, 0.0),)   # builds a network for an empty drawing (never trained on)
@@ -67,15 +65,13 @@ class Session(ModelFiles):
         self.net_seed = self._setup.seed           # r (reset) draws new weights without touching the set-up
         self.view = ViewRequest()                  # what the worker draws (the UI swaps in a new frozen one)
         self.bounds = fields.DEFAULT_BOUNDS
-        self.history: tuple[deque[float], deque[float]] = (deque(maxlen=HISTORY), deque(maxlen=HISTORY))
+        self.record = RunRecord()                  # the run's curves, best test numbers and last field
         self._chunk = 1
         self._run = 0                              # bumped by start/stop/rebuilds: stale snapshots are dropped
         self._running = False
         self._diverged_at: dict[str, Any] | None = None   # live options when training diverged
         self._goal_stop = False                    # run_for stopped the trainer at the set-up's goal
-        self.last_codes: tuple[Any, np.ndarray] | None = None
         self.hidden: frozenset[str] = frozenset()  # settings a TF link hid: the control panel leaves them out
-        self.best: dict[str, float] = {}           # best test loss / accuracy of this run (for pinned runs)
         self.seconds = 0.0                         # training time of this run
         self._doctor_cache: tuple[Any, Any] | None = None   # (key, DoctorReport): see annplay.core.doctor
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
@@ -192,7 +188,7 @@ class Session(ModelFiles):
             except Exception:
                 self._setup = old              # refused by the engine: the set-up stays as it was
                 raise
-            self.last_codes = None
+            self.record.forget_field()
         return Change(kind, names)
 
     def check_unlocked(self, *names: str) -> None:
@@ -274,11 +270,15 @@ class Session(ModelFiles):
                 self.csv_source = {"csv": new.csv, "csv_x": new.csv_x, "csv_y": new.csv_y}
             self.hidden = frozenset(hidden)
 
-    def note_best(self, metrics: Metrics) -> None:
-        """Keep the best test loss and accuracy seen in this run."""
-        for key, value, better in (("test_loss", metrics.test_loss, min), ("test_acc", metrics.test_acc, max)):
-            if value is not None and math.isfinite(value):
-                self.best[key] = better(self.best.get(key, value), float(value))
+    @property
+    def history(self) -> tuple[deque[float], deque[float]]:
+        """The run's two curves: train and test loss (best and mean fitness for neuroevolution)."""
+        return self.record.history
+
+    @property
+    def best(self) -> dict[str, float]:
+        """The best test loss and accuracy of this run (for pinned runs)."""
+        return self.record.best
 
     def _fit_prep(self) -> Prepared:
         """The prepared data a network is built on: a placeholder point for an empty drawing."""
@@ -296,7 +296,7 @@ class Session(ModelFiles):
         self.prep = prepare(self._setup, drawn=self.drawn)
         self._chunk = 1                            # more points make an epoch slower: measure the pace again
         self._set_bounds()
-        self.last_codes = None
+        self.record.forget_field()
         fit = self._fit_prep()
         if self.net.layers[0] != fit.X_train.shape[0] or self.net.layers[-1] != fit.dataset.n_outputs \
                 or list(self.net.layers[1:-1]) != list(self._setup.hidden) \
@@ -317,11 +317,9 @@ class Session(ModelFiles):
         self.trainer = trainer_for(self._setup, self.net, self._fit_prep(), seed=self.net_seed)
         self._chunk = 1
         self._diverged_at, self._goal_stop = None, False
-        self.last_codes = None
-        self.best, self.seconds = {}, 0.0
+        self.record.clear()
+        self.seconds = 0.0
         self.instruments = instruments_for(self._setup, self.net, self._fit_prep(), self.family)
-        for curve in self.history:
-            curve.clear()
 
     # --- training ---------------------------------------------------------------------
 

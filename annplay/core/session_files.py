@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
+from annplay.core.run_record import RunRecord
 from annplay.core.weightfiles import Edit, export_json, export_npz, file_path, import_npz, set_weight
 from annplay.engine.network import MLP
 from annplay.engine.setup import Setup
@@ -19,7 +19,7 @@ class ModelFiles:
     _setup: Setup
     net: MLP
     trainer: TrainerProtocol
-    last_codes: Any
+    record: RunRecord
 
     def edit_weight(self, layer: int, row: int, col: int, *, delta: float = 0.0, text: str | None = None) -> Edit:
         """Nudge W(layer)[row, col] by delta, or set it to a typed number (col == its width: the bias).
@@ -29,7 +29,7 @@ class ModelFiles:
         with self._lock:
             edit = set_weight(self.net, layer, row, col, delta=delta, text=text)
             self.trainer.reset_optimizer()
-            self.last_codes = None
+            self.record.forget_field()
         return edit
 
     def export_json(self, name: str) -> Path:
@@ -47,5 +47,5 @@ class ModelFiles:
         with self._lock:
             import_npz(self.net, name)
             self.trainer.reset_optimizer()
-            self.last_codes = None
+            self.record.forget_field()
             return file_path(name)

@@ -5,7 +5,6 @@ Split out of session.py so each module keeps one job; no Textual or Rich here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -31,18 +30,6 @@ def points(session: Session) -> fields.Points:
     return pts
 
 
-def record(session: Session, metrics: Metrics) -> None:
-    """Add the metrics to the loss curves (best and mean fitness for neuroevolution) and to the best so far."""
-    first: float | None = metrics.train_loss
-    second = metrics.test_loss
-    if session.family == "evolution":
-        first, second = metrics.best_fitness, metrics.mean_fitness
-    for value, curve in ((first, session.history[0]), (second, session.history[1])):
-        if value is not None and math.isfinite(value):
-            curve.append(float(value))
-    session.note_best(metrics)
-
-
 def snapshot(session: Session, view: ViewRequest | None = None, *, metrics: Metrics | None = None,
              run: int | None = None, speed: float = 0.0, changed_only: bool = True,
              record_it: bool = True) -> Snapshot:
@@ -55,7 +42,7 @@ def snapshot(session: Session, view: ViewRequest | None = None, *, metrics: Metr
         if metrics is None:
             metrics = session.frame_metrics()
         if record_it and session.has_data:
-            record(session, metrics)
+            session.record.add(metrics, session.family)
         prep = session.prep
         neuron = view.neuron if view.neuron is not None and session.has_neuron(view.neuron) else None
         view = replace(view, neuron=neuron)
@@ -67,10 +54,10 @@ def snapshot(session: Session, view: ViewRequest | None = None, *, metrics: Metr
         if field is not None:
             codes = fields.field_codes(field, got.kind, discretize)
             key = (view, got.kind, discretize, id(prep))
-            last = session.last_codes
+            last = session.record.last_codes
             if changed_only and last is not None and last[0] == key and np.array_equal(last[1], codes):
                 field = None
-            session.last_codes = (key, codes)
+            session.record.last_codes = (key, codes)
         pts = points(session) if neuron is None or prep.kind == "binary" else fields.Points.empty()
         history = (tuple(session.history[0]), tuple(session.history[1]))
         return Snapshot(session.run_id if run is None else run, metrics, session.state(), session.message(),
