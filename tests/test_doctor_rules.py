@@ -141,6 +141,13 @@ SICK = [
     (("--dataset", "sine", "--layers", "8,8", "--lr", "1", "--epochs", "200"), {"diverged", "exploding_gradients"}),
     (("--dataset", "circle", "--noise", "40", "--train-ratio", "10", "--layers", "8,8,8", "--lr", "0.1"),
      {"overfitting"}),
+    # memorising: the train loss near zero, the test loss at or above chance without rising from a best
+    (("--dataset", "sine", "--points", "20", "--layers", "32,32", "--lr", "0.03", "--epochs", "5000"),
+     {"overfitting"}),
+    (("--dataset", "sine", "--points", "15", "--layers", "16,16", "--epochs", "3000"), {"overfitting"}),
+    # a classifier that levels off far above zero: too small a net (today's first net on the spiral)
+    (("--dataset", "spiral", "--layers", "4,2", "--epochs", "5000"), {"underfitting"}),
+    (("--dataset", "circle", "--layers", "4,2", "--activation", "relu", "--epochs", "300"), {"dead_units"}),
     # from an outside check: at chance with a third of the ReLUs dead, once called lr_too_low
     (("--dataset", "xor", "--noise", "5", "--layers", "16,16", "--activation", "relu", "--lr", "2", "--epochs",
       "200", "--seed", "14"), {"dead_units"}),
@@ -148,7 +155,7 @@ SICK = [
 HEALTHY = [
     ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"),
     ("--dataset", "circle", "--layers", "8,8", "--activation", "relu"),
-    ("--dataset", "spiral", "--optimizer", "adam", "--lr", "0.01", "--epochs", "500"),
+    ("--dataset", "spiral", "--layers", "8,8", "--optimizer", "adam", "--lr", "0.01", "--epochs", "500"),
     ("--dataset", "iris", "--lr", "0.1", "--epochs", "300"), ("--dataset", "sine", "--epochs", "300"),
     ("--dataset", "xor", "--trainer", "es", "--epochs", "60"),
     ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--epochs", "60"),
@@ -162,6 +169,9 @@ HEALTHY = [
      "--batch-size", "8", "--epochs", "600", "--seed", "21"),
     ("--dataset", "gauss", "--noise", "40", "--points", "300", "--layers", "3", "--activation", "logistic",
      "--lr", "0.1", "--epochs", "200", "--seed", "13"),
+    # the noisiest data levels off high, but well below the underfitting line
+    ("--dataset", "moons", "--noise", "50", "--layers", "4,2", "--epochs", "3000"),
+    ("--dataset", "circle", "--noise", "50", "--layers", "4,2", "--epochs", "3000"),
 ]
 
 
