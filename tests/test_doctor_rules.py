@@ -148,6 +148,9 @@ SICK = [
     # a classifier that levels off far above zero: too small a net (today's first net on the spiral)
     (("--dataset", "spiral", "--layers", "4,2", "--epochs", "5000"), {"underfitting"}),
     (("--dataset", "circle", "--layers", "4,2", "--activation", "relu", "--epochs", "300"), {"dead_units"}),
+    # levelled off with a third of its ReLUs dead: the dead units are named, not too small a net
+    (("--dataset", "xor", "--layers", "8,8", "--activation", "relu", "--lr", "3", "--epochs", "300", "--seed", "2"),
+     {"dead_units"}),
     # from an outside check: at chance with a third of the ReLUs dead, once called lr_too_low
     (("--dataset", "xor", "--noise", "5", "--layers", "16,16", "--activation", "relu", "--lr", "2", "--epochs",
       "200", "--seed", "14"), {"dead_units"}),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
+from .datasets import DATASETS
 from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes
 from .instruments import Report, Sample
 from .setup import Setup
@@ -79,6 +80,9 @@ UNDERFIT_UPDATES = 6000
 # its data (own measurement: spiral on 4-2 levels at 0.72, checkerboard 4-2 at 0.66, spiral 3 at 0.88; the
 # noisiest healthy runs, TF's noise 50 on gauss, circle, xor and moons with 8-8 or 4-2, level at 0.19–0.54).
 LEVELLED_OFF = 0.6
+# ... on generated data with at most this much noise (percent): noisier data, and real data (a CSV, iris, ...),
+# can have a floor this high of their own.
+LEVELLED_NOISE = 10.0
 MIN_SAMPLES = 4                 # no judgement on fewer samples than this (the run is too short to tell)
 
 
@@ -157,6 +161,13 @@ class _Context:
         early = [median(x.update_ratios) for x in s if x.update_ratios][:3]
         self.early_update = max((v for v in early if math.isfinite(v)), default=math.nan)
 
+    levelled = False            # set by diagnose(): see _levelled
+
+    @property
+    def hurt(self) -> bool:
+        """The run is failing: stalled near chance, or levelled off far above zero."""
+        return self.stalled or self.levelled
+
     def median_late(self, values: list[float]) -> float:
         vals = [v for v in values if math.isfinite(v)]
         return median(vals) if vals else math.nan
@@ -165,6 +176,7 @@ class _Context:
 def diagnose(report: Report, setup: Setup) -> list[Finding]:
     """Findings for a run, warnings first; a healthy run gets no warning."""
     c = _Context(report)
+    c.levelled = _levelled(c, setup)
     found: list[Finding] = []
     for rule in (_diverged, _exploding, _vanishing, _dead, _saturated, _lr_high, _lr_low, _overfitting,
                  _underfitting):
@@ -193,6 +205,23 @@ def _demoted(f: Finding, found: list[Finding]) -> Finding:
 
 def _codes(found: list[Finding], severity: str = "warning") -> set[str]:
     return {f.code for f in found if f.severity == severity}
+
+
+def _levelled(c: _Context, setup: Setup) -> bool:
+    """A back-propagation classifier whose train loss levelled off far above zero after enough updates."""
+    if not c.enough or c.report.kind == "regression" or c.report.family != "backprop" or c.stalled:
+        return False
+    if _real_data(setup) or setup.noise > LEVELLED_NOISE:      # a floor of the data's own may be this high
+        return False
+    late = [s.train_loss for s in c.late]
+    updates = c.report.epoch * c.report.updates_per_epoch
+    return (c.final_smooth >= LEVELLED_OFF * c.chance and bool(late) and late[0] - late[-1] <= 0.02 * c.chance
+            and updates >= UNDERFIT_UPDATES)
+
+
+def _real_data(setup: Setup) -> bool:
+    spec = DATASETS.get(setup.dataset)
+    return setup.csv is not None or (spec is not None and spec.real)
 
 
 # --- the rules ----------------------------------------------------------------------------------------
@@ -251,7 +280,7 @@ def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     if "dead_units" in _codes(found) or "diverged" in _codes(found):
         return None
     first = c.median_late([s.grad_norms[0] for s in c.late])
-    hurt = c.stalled
+    hurt = c.hurt
     acts = set(c.report.activations)
     candidates = []
     if acts & {"logistic", "tanh"}:
@@ -277,7 +306,7 @@ def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
         return None
     # Fewer dead units are still the cause when the run learned nothing (a stalled run with a fifth or more of
     # its ReLUs dead: an outside check found xor 16-16 at lr 2 at chance with 12 of 16 units of layer 2 dead).
-    severity = "warning" if whole or share >= DEAD_SHARE or c.stalled else "info"
+    severity = "warning" if whole or share >= DEAD_SHARE or c.hurt else "info"
     fixes = make_fixes(setup, activation(setup, "leaky_relu"), lower_lr(setup), activation(setup, "elu"))
     where = f"all of layer {worst + 1}" if whole else f"{dead} of {total} units"
     return Finding("dead_units", severity, worst + 1,
@@ -296,7 +325,7 @@ def _saturated(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     if share < SATURATED_SHARE:
         return None
     worst = max(idx, key=lambda i: last.saturated[i] / max(1, last.units[i]))
-    hurt = c.stalled
+    hurt = c.hurt
     fixes = make_fixes(setup, lower_lr(setup), activation(setup, "relu"),
                        {"regularization": "l2", "reg_rate": 0.01})
     return Finding("saturated_units", "warning" if hurt else "info", worst + 1,
@@ -380,17 +409,13 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
 
 def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     """Near chance after many updates (learned nothing), or a classifier levelled off far above zero."""
-    levelled = c.enough and c.report.kind != "regression" and c.final_smooth >= LEVELLED_OFF * c.chance
-    if not (c.stalled or levelled) or _codes(found) - {"underfitting"}:
+    if not c.hurt or _codes(found) - {"underfitting"}:
         return None
     late = [s.train_loss for s in c.late]
     if not late or (late[0] - late[-1]) > 0.02 * c.chance:         # still falling: not plateaued yet
         return None
     updates = c.report.epoch * c.report.updates_per_epoch
-    backprop = c.report.family == "backprop"
-    if not c.stalled and not (backprop and updates >= UNDERFIT_UPDATES):
-        return None                                               # levelled off, but too early to tell
-    severity = "warning" if backprop and updates >= UNDERFIT_UPDATES else "info"
+    severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES else "info"
     bigger = tuple(h * 2 for h in setup.hidden) if setup.hidden else (8,)
     wide = tuple(max(8, h * 2) for h in setup.hidden) or (8,)
     deeper = (*wide, wide[-1])                     # one more layer, every layer at least 8 wide
