@@ -15,7 +15,7 @@ from statistics import median
 from typing import Any
 
 from .datasets import DATASETS
-from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes
+from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes, nice
 from .instruments import Report, Sample
 from .setup import Setup
 
@@ -73,6 +73,10 @@ OVERFIT_INFO_RISE = 1.2
 # no rise from a best (20 sine points on a 32-32 net: test loss fell 0.50 → 0.29 against chance 0.087, train
 # 1e-5; own measurement). Healthy runs never reach it: their test loss ends well below chance.
 MEMORISE_TRAIN = 0.1
+# A weight penalty this strong, in a run that stalled near chance, is named as the cause of underfitting: it
+# pins the weights near zero (own measurement: spiral 8-8 with L2 0.1 and 0.01 stays at chance with
+# vanishing gradients, at 0.001 it learns; TF Playground offers rates 0.001 to 10).
+STRONG_PENALTY = 0.01
 # Underfitting is a warning only after this many weight updates (the default spiral run sits on a plateau
 # near chance for its first ~4000 updates and then learns: own measurement).
 UNDERFIT_UPDATES = 6000
@@ -178,8 +182,8 @@ def diagnose(report: Report, setup: Setup) -> list[Finding]:
     c = _Context(report)
     c.levelled = _levelled(c, setup)
     found: list[Finding] = []
-    for rule in (_diverged, _exploding, _vanishing, _dead, _saturated, _lr_high, _lr_low, _overfitting,
-                 _underfitting):
+    for rule in (_diverged, _exploding, _over_regularized, _vanishing, _dead, _saturated, _lr_high, _lr_low,
+                 _overfitting, _underfitting):
         f = rule(c, setup, found)
         if f is not None:
             found.append(f)
@@ -270,6 +274,20 @@ def _exploding(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
                    {"growth": _r(growth), "first_last_ratio": _r(top)}, fixes)
 
 
+def _over_regularized(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    """Underfitting whose cause is a too-strong weight penalty (it hides the vanishing gradients it makes)."""
+    if setup.regularization == "none" or setup.reg_rate < STRONG_PENALTY or not c.stalled or found:
+        return None
+    if c.report.family != "backprop":
+        return None
+    name = setup.regularization.upper()
+    fixes = make_fixes(setup, {"reg_rate": nice(setup.reg_rate / 10)},
+                       {"regularization": "none"})
+    return Finding("underfitting", "warning", None,
+                   f"Underfitting: {name} at {_num(setup.reg_rate)} pins the weights near zero; lower the rate.",
+                   {"train_loss": _r(c.final), "chance_loss": _r(c.chance), "reg_rate": setup.reg_rate}, fixes)
+
+
 def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     if c.report.family != "backprop" or len(setup.hidden) < 2 or not c.enough:
         return None
@@ -277,7 +295,7 @@ def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     ratio = c.median_late(ratios)
     if not ratio < VANISHING_RATIO:
         return None
-    if "dead_units" in _codes(found) or "diverged" in _codes(found):
+    if _codes(found) & {"dead_units", "diverged", "underfitting"}:
         return None
     first = c.median_late([s.grad_norms[0] for s in c.late])
     hurt = c.hurt
@@ -307,6 +325,8 @@ def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     # Fewer dead units are still the cause when the run learned nothing (a stalled run with a fifth or more of
     # its ReLUs dead: an outside check found xor 16-16 at lr 2 at chance with 12 of 16 units of layer 2 dead).
     severity = "warning" if whole or share >= DEAD_SHARE or c.hurt else "info"
+    if "underfitting" in _codes(found):            # a too-strong penalty came first: it is the cause
+        severity = "info"
     fixes = make_fixes(setup, activation(setup, "leaky_relu"), lower_lr(setup), activation(setup, "elu"))
     where = f"all of layer {worst + 1}" if whole else f"{dead} of {total} units"
     return Finding("dead_units", severity, worst + 1,
@@ -328,6 +348,7 @@ def _saturated(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     hurt = c.hurt
     fixes = make_fixes(setup, lower_lr(setup), activation(setup, "relu"),
                        {"regularization": "l2", "reg_rate": 0.01})
+    hurt = hurt and "underfitting" not in _codes(found)
     return Finding("saturated_units", "warning" if hurt else "info", worst + 1,
                    f"Saturated units: {sat} of {total} sit on the flat ends of {c.report.activations[worst]}.",
                    {"saturated": list(last.saturated), "units": list(last.units), "share": _r(share)}, fixes)
@@ -409,7 +430,7 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
 
 def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     """Near chance after many updates (learned nothing), or a classifier levelled off far above zero."""
-    if not c.hurt or _codes(found) - {"underfitting"}:
+    if not c.hurt or _codes(found):
         return None
     late = [s.train_loss for s in c.late]
     if not late or (late[0] - late[-1]) > 0.02 * c.chance:         # still falling: not plateaued yet
