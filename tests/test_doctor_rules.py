@@ -198,10 +198,27 @@ def test_healthy_setups_get_no_warning(capsys: pytest.CaptureFixture[str], args:
     assert warning_codes(train_json(capsys, *args)) == set()
 
 
+CURABLE = [
+    ("--dataset", "xor", "--activation", "relu", "--lr", "10", "--epochs", "200"),     # killed by the rate
+    ("--dataset", "spiral", "--layers", "8,8,8,8,8,8", "--activation", "linear", "--lr", "0.1", "--epochs", "300"),
+    ("--dataset", "spiral", "--layers", "4,2", "--epochs", "5000"),
+    ("--dataset", "spiral", "--layers", "8,8", "--l2", "0.1", "--epochs", "1000"),
+]
+
+
+@pytest.mark.parametrize("args", CURABLE, ids=" ".join)
+def test_the_first_fix_cures_the_first_warning(capsys: pytest.CaptureFixture[str], args: tuple) -> None:
+    """Following the doctor's first fix removes the warning, and brings no new one (a leaky ReLU at lr 10 diverged)."""
+    first = next(f for f in train_json(capsys, *args)["diagnosis"] if f["severity"] == "warning")
+    cured = train_json(capsys, "--setup", first["fixes"][0]["setup"])
+    assert warning_codes(cured) == set(), (first["code"], first["fixes"][0]["label"], cured["diagnosis"])
+    assert cured["train_loss"] < 0.7 * train_json(capsys, *args)["train_loss"]
+
+
 def test_a_too_strong_penalty_is_the_first_fix(capsys: pytest.CaptureFixture[str]) -> None:
     result = train_json(capsys, "--dataset", "spiral", "--layers", "8,8", "--l2", "0.1", "--epochs", "500")
     (finding,) = [f for f in result["diagnosis"] if f["severity"] == "warning"]
-    assert "L2 at 0.1" in finding["message"] and finding["fixes"][0]["changes"] == {"reg_rate": 0.01}
+    assert "L2 at 0.1" in finding["message"] and finding["fixes"][0]["changes"] == {"reg_rate": 0.001}
 
 
 def test_the_report_says_no_problems_found(capsys: pytest.CaptureFixture[str]) -> None:

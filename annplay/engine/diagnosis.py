@@ -281,7 +281,8 @@ def _over_regularized(c: _Context, setup: Setup, found: list[Finding]) -> Findin
     if c.report.family != "backprop":
         return None
     name = setup.regularization.upper()
-    fixes = make_fixes(setup, {"reg_rate": nice(setup.reg_rate / 10)},
+    weaker = nice(min(setup.reg_rate, STRONG_PENALTY) / 10)       # below the strong range in one step
+    fixes = make_fixes(setup, {"reg_rate": weaker},
                        {"regularization": "none"})
     return Finding("underfitting", "warning", None,
                    f"Underfitting: {name} at {_num(setup.reg_rate)} pins the weights near zero; lower the rate.",
@@ -327,7 +328,14 @@ def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     severity = "warning" if whole or share >= DEAD_SHARE or c.hurt else "info"
     if "underfitting" in _codes(found):            # a too-strong penalty came first: it is the cause
         severity = "info"
-    fixes = make_fixes(setup, activation(setup, "leaky_relu"), lower_lr(setup), activation(setup, "elu"))
+    # Killed by the rate's first big steps: a leaky ReLU at the same rate would only diverge (xor at lr 10),
+    # and a smaller rate alone still kills narrow layers (xor 4-2 at lr 1), so both come first: the rate at
+    # most 0.1 (a leaky ReLU at lr 1 diverged on xor 8-8).
+    if _rate_caused(c):
+        calm = {**activation(setup, "leaky_relu"), "lr": min(lower_lr(setup)["lr"], 0.1)}
+        fixes = make_fixes(setup, calm, lower_lr(setup), activation(setup, "leaky_relu"))
+    else:
+        fixes = make_fixes(setup, activation(setup, "leaky_relu"), lower_lr(setup), activation(setup, "elu"))
     where = f"all of layer {worst + 1}" if whole else f"{dead} of {total} units"
     return Finding("dead_units", severity, worst + 1,
                    f"Dead ReLU units: {where} output 0 on every point and get no gradient.",
@@ -354,6 +362,11 @@ def _saturated(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
                    {"saturated": list(last.saturated), "units": list(last.units), "share": _r(share)}, fixes)
 
 
+def _rate_caused(c: _Context) -> bool:
+    """The loss climbed, or the first steps were big or left many units flat: the rate did the damage."""
+    return c.ups >= CAUSE_UPS or c.early_update > UPDATE_EARLY_HIGH or c.early_flat >= EARLY_FLAT
+
+
 def _median_update(c: _Context) -> float:
     vals = [median(s.update_ratios) for s in c.samples if s.update_ratios]
     vals = [v for v in vals if math.isfinite(v)]
@@ -367,8 +380,7 @@ def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     upd = _median_update(c)
     rising = c.ups >= OSCILLATING_UPS and c.up_share >= OSCILLATING_SHARE
     big = upd > UPDATE_HIGH
-    dead_high = bool(warnings & {"dead_units", "saturated_units"}) and (
-        c.ups >= CAUSE_UPS or c.early_update > UPDATE_EARLY_HIGH or c.early_flat >= EARLY_FLAT)
+    dead_high = bool(warnings & {"dead_units", "saturated_units"}) and _rate_caused(c)
     if "diverged" in warnings or not (rising or big or dead_high):
         return None
     if rising:
@@ -440,7 +452,10 @@ def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | 
     bigger = tuple(h * 2 for h in setup.hidden) if setup.hidden else (8,)
     wide = tuple(max(8, h * 2) for h in setup.hidden) or (8,)
     deeper = (*wide, wide[-1])                     # one more layer, every layer at least 8 wide
-    if c.stalled:
+    if "linear" in c.report.activations:           # linear hidden layers draw only straight boundaries
+        fixes = make_fixes(setup, activation(setup, "tanh"), activation(setup, "relu"), {"hidden": bigger})
+        message = "Underfitting: linear layers draw only straight lines; use tanh or ReLU."
+    elif c.stalled:
         fixes = make_fixes(setup, {"hidden": bigger}, higher_lr(setup, 3), {"optimizer": "adam", "lr": 0.01})
         message = "Underfitting: the train loss stays near chance; the net learned almost nothing."
     else:
