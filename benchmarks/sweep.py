@@ -14,8 +14,8 @@ import os
 import sys
 import time
 
-from annplay.engine.setup import Setup
 from annplay.core.sweep import expand, run_sweep
+from annplay.engine.setup import Setup
 
 
 def grid(epochs: int) -> list[Setup]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 from typing import Any
 
 from annplay.core.textsafe import plain
@@ -81,7 +82,8 @@ def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_p
     table.add_row("time", f"{result['seconds']:.2f} s", f"{result['epochs_per_second'] or 0:,.0f} {per_second(unit)}")
     table.add_row("state", state, "")
     console.print(table)
-    print_diagnosis(console, result.get("diagnosis") or [])
+    csv = (result.get("settings") or {}).get("csv")
+    print_diagnosis(console, result.get("diagnosis") or [], data=shlex.quote(str(csv)) if csv else None)
     _print_confusion(console, result)
     if result["saved"]:
         console.print(_text(f"model saved to {result['saved']}"), highlight=False)
@@ -94,8 +96,11 @@ def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_p
     print_boundary(console, prep, net, plain_mode)
 
 
-def print_diagnosis(console: Any, findings: list[dict[str, Any]]) -> None:
-    """The doctor's findings: each in words, its code, and its best two fixes with their share codes."""
+def print_diagnosis(console: Any, findings: list[dict[str, Any]], data: str | None = None) -> None:
+    """The doctor's findings: each in words, its code, and its best two fixes with their share codes.
+
+    A code never names a file: for a run on a CSV file (``data``), each fix says to add ``--data`` again."""
+    extra = f" --data {data}" if data else ""
     console.print("Diagnosis", style="bold", highlight=False)
     if not findings:
         console.print("  no problems found", highlight=False, markup=False)
@@ -107,7 +112,7 @@ def print_diagnosis(console: Any, findings: list[dict[str, Any]]) -> None:
         console.print(f"{mark} {f['message']}", highlight=False, markup=False)
         console.print(f"  ({f['severity']}: {f['code']}{layer})", highlight=False, markup=False, style="dim")
         for fix in f["fixes"][:2]:
-            console.print(f"  try {fix['label']}: {fix['setup']}", highlight=False, markup=False)
+            console.print(f"  try {fix['label']}: {fix['setup']}{extra}", highlight=False, markup=False)
 
 
 def _print_confusion(console: Any, result: dict[str, Any]) -> None:

@@ -219,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved,
         "message": trainer.message or None,
-        "settings": setup.to_dict(), "setup": encode(setup), "weights": weights,
+        "settings": setup.to_dict(), "setup": encode(setup, files=False), "weights": weights,
         "diagnosis": [f.as_dict() for f in session.diagnosis()],
     }
     if args.json:

@@ -61,7 +61,7 @@ def _fixes(setup: Setup, candidates: tuple[tuple[tuple[str, Any], ...], ...]) ->
         if fixed == setup or fixed in seen:
             continue
         seen.add(fixed)
-        out.append(Fix(label_of(changes), tuple(changes.items()), encode(fixed)))
+        out.append(Fix(label_of(changes), tuple(changes.items()), encode(fixed, files=False)))   # never a path
     return tuple(out)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from annplay.core.doctor import DoctorReport
 from annplay.core.fields import Snapshot
 from annplay.engine.settings import SettingError
-from annplay.engine.sharecode import decode
 from annplay.screens.feature import Feature, Host
 from annplay.widgets.doctor import DoctorView, warning_line
 
@@ -39,15 +38,22 @@ class DoctorFlow(Feature):
             self.notify(line, severity="warning", markup=False)
 
     def apply(self, message: DoctorView.FixChosen) -> None:
-        """Pin the run as it is, then load the fixed set-up (same seed: the Runs view compares the two)."""
-        fix = message.fix
+        """Pin the run as it is, then load the set-up with the fix's changes (same seed: the Runs view compares
+        the two).  The changes go onto the session's own set-up, so a CSV file, a drawing and a link's locked
+        controls stay as they were; a fix that would touch a locked control is refused in one line."""
+        fix, session = message.fix, self.session
         try:
-            setup = decode(fix.code)
+            setup = session.setup.with_(**dict(fix.changes)).validate()
+            session.check_unlocked(*(name for name, _ in fix.changes if setup[name] != session.setup[name]))
         except (SettingError, ValueError) as error:
-            self.notify(f"The fix does not load: {error}", severity="error", markup=False)
+            self.notify(f"The fix does not apply: {error}", severity="error", markup=False)
             return
+        drawing = session.drawn
         self.host.setups.action_pin()
-        if self.host.setups.adopt(setup, lesson=self.host.lessons.lesson):
+        if self.host.setups.adopt(setup, session.hidden, lesson=self.host.lessons.lesson):
+            if drawing is not None:
+                session.set_drawn(drawing)         # the fixed network trains on the same hand-drawn points
+                self.host.refresh_everything()
             self.notify(f"Applied {fix.label}; the run before is pinned (u: Runs). ␣ trains.", markup=False)
 
 

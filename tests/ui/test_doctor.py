@@ -14,7 +14,7 @@ from annplay.widgets.doctor import DoctorView
 from annplay.widgets.messageline import MessageLine
 from annplay.widgets.netview import NetView
 
-from .conftest import SIZES, ready, screen_text, wait_until
+from .conftest import SIZES, ready, record_notifications, screen_text, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +48,26 @@ async def test_dead_units_found_marked_and_cured_by_one_key(size) -> None:
         pins = load_pins()[0]
         assert len(pins) == 1 and pins[0].setup.activation == "relu"       # the sick run, pinned first
         assert screen.session.setup.seed == pins[0].setup.seed and screen.session.epoch == 0
+
+
+async def test_a_fix_keeps_the_drawing_and_respects_a_locked_control() -> None:
+    app = PlaygroundApp(Setup(dataset="circle", hidden=(8, 8), activation="relu", lr=2.0, epochs=300))
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        await train_to_the_end(pilot, screen)
+        await pilot.press("D")
+        await wait_until(pilot, lambda: "1 try activation=leaky_relu" in doctor_text(app), "the fix offered")
+        notes = record_notifications(app)
+        screen.session.hidden = frozenset({"activation"})           # as a class link that hides the control
+        await pilot.press("1")
+        await wait_until(pilot, lambda: any("locked" in n.message for n in notes), "the lock named")
+        assert screen.session.setup.activation == "relu" and not load_pins()[0]
+        screen.session.hidden = frozenset()
+        drawing = ((1.0, 1.0, 1.0), (-1.0, -1.0, 0.0), (2.0, -1.0, 1.0))
+        screen.session.set_drawn(drawing)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: screen.session.setup.activation == "leaky_relu", "the fix applied")
+        assert screen.session.drawn == drawing and screen.session.setup.dataset == "circle"
 
 
 @pytest.mark.parametrize("size", [(40, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
