@@ -297,16 +297,12 @@ class Kernel:
         ``careful``: check the loss (when ``record``) before, and the weights after, every update.
         """
         net, gradient, update = self.net, self._gradient, self.opt.update
-        flat, grad, acc, tmp, last_good = net._flat, net._grad, self.acc, self.tmp, self.last_good
+        flat, grad, acc, last_good = net._flat, net._grad, self.acc, self.last_good
         lr_eff, fold, l1_mask, l2_mask = lr * self.fold, self.fold, self.l1_mask, self.l2_mask
-        multiply, sign, copyto, dot, clock = np.multiply, np.sign, np.copyto, np.dot, time.perf_counter
-        groups = self.groups
+        copyto, dot, clock = np.copyto, np.dot, time.perf_counter
+        groups, penalized = self.groups, l1_mask is not None or l2_mask is not None
         if not (careful or record) and deadline is None and acc is None and l1_mask is None and l2_mask is None:
-            plain = min(stop, self._plain)                          # the common case: nothing but the work
-            for index in range(start, plain):
-                gradient((groups[index] or self._group(index))[0][0], False)
-                update(flat, grad, lr_eff)
-            start = max(start, plain)
+            start = self._plain_batches(start, min(stop, self._plain), lr_eff)
         for index in range(start, stop):
             chunks, factor = groups[index] or self._group(index)
             loss = 0.0
@@ -327,13 +323,8 @@ class Kernel:
                 self.total += loss
             if factor != fold:
                 g *= factor / fold
-            if l2_mask is not None:
-                multiply(flat, l2_mask, out=tmp)
-                g += tmp
-            if l1_mask is not None:
-                sign(flat, out=tmp)
-                tmp *= l1_mask
-                g += tmp
+            if penalized:
+                self._penalize(g)
             if careful:
                 copyto(last_good, flat)
             update(flat, g, lr_eff)
@@ -343,6 +334,27 @@ class Kernel:
             if deadline is not None and clock() >= deadline:
                 return index + 1, False
         return stop, False
+
+    def _penalize(self, g: Array) -> None:
+        """Add the L2 and L1 penalties' gradients (weights only, pre-divided by ``fold``) to ``g``."""
+        flat, tmp = self.net._flat, self.tmp
+        if self.l2_mask is not None:
+            np.multiply(flat, self.l2_mask, out=tmp)
+            g += tmp
+        if self.l1_mask is not None:
+            np.sign(flat, out=tmp)
+            tmp *= self.l1_mask
+            g += tmp
+
+    def _plain_batches(self, start: int, stop: int, lr_eff: float) -> int:
+        """The common case of :meth:`_batches`: groups start..stop−1 with nothing but the work (no check, loss,
+        penalty, rescaling or deadline); returns the group reached."""
+        gradient, update, groups, group = self._gradient, self.opt.update, self.groups, self._group
+        flat, grad = self.net._flat, self.net._grad
+        for index in range(start, stop):
+            gradient((groups[index] or group(index))[0][0], False)
+            update(flat, grad, lr_eff)
+        return max(start, stop)
 
     def _stretch_losses(self, start: int, stop: int) -> tuple[float, bool]:
         """(the summed loss of batch groups start..stop−1, whether each group's loss is ≤ loss_limit·width),
