@@ -39,7 +39,7 @@ def _relu(z: Array, out: Array) -> Array:
 
 
 def _relu_deriv(a: Array, delta: Array, z: Array | None) -> None:
-    np.greater(a, _ZERO.get(a.dtype, 0), a)   # a > 0 exactly where z > 0
+    np.sign(a, a)                       # a ≥ 0: sign(a) is 1 exactly where z > 0, else 0 (no bool → float cast)
     np.multiply(delta, a, delta)
 
 
