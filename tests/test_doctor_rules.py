@@ -148,6 +148,13 @@ SICK = [
     # a classifier that levels off far above zero: too small a net (today's first net on the spiral)
     (("--dataset", "spiral", "--layers", "4,2", "--epochs", "5000"), {"underfitting"}),
     (("--dataset", "circle", "--layers", "4,2", "--activation", "relu", "--epochs", "300"), {"dead_units"}),
+    # a too-strong penalty is named as the cause of underfitting (not the vanishing gradients it makes)
+    (("--dataset", "spiral", "--layers", "8,8", "--l2", "0.1", "--epochs", "500"), {"underfitting"}),
+    (("--dataset", "circle", "--layers", "8,8", "--activation", "relu", "--l1", "0.1", "--epochs", "500"),
+     {"underfitting"}),
+    # levelled off with a third of its ReLUs dead: the dead units are named, not too small a net
+    (("--dataset", "xor", "--layers", "8,8", "--activation", "relu", "--lr", "3", "--epochs", "300", "--seed", "2"),
+     {"dead_units"}),
     # from an outside check: at chance with a third of the ReLUs dead, once called lr_too_low
     (("--dataset", "xor", "--noise", "5", "--layers", "16,16", "--activation", "relu", "--lr", "2", "--epochs",
       "200", "--seed", "14"), {"dead_units"}),
@@ -189,6 +196,29 @@ def test_sick_setups_are_diagnosed(capsys: pytest.CaptureFixture[str], args: tup
 @pytest.mark.parametrize("args", HEALTHY, ids=" ".join)
 def test_healthy_setups_get_no_warning(capsys: pytest.CaptureFixture[str], args: tuple) -> None:
     assert warning_codes(train_json(capsys, *args)) == set()
+
+
+CURABLE = [
+    ("--dataset", "xor", "--activation", "relu", "--lr", "10", "--epochs", "200"),     # killed by the rate
+    ("--dataset", "spiral", "--layers", "8,8,8,8,8,8", "--activation", "linear", "--lr", "0.1", "--epochs", "300"),
+    ("--dataset", "spiral", "--layers", "4,2", "--epochs", "5000"),
+    ("--dataset", "spiral", "--layers", "8,8", "--l2", "0.1", "--epochs", "1000"),
+]
+
+
+@pytest.mark.parametrize("args", CURABLE, ids=" ".join)
+def test_the_first_fix_cures_the_first_warning(capsys: pytest.CaptureFixture[str], args: tuple) -> None:
+    """Following the doctor's first fix removes the warning, and brings no new one (a leaky ReLU at lr 10 diverged)."""
+    first = next(f for f in train_json(capsys, *args)["diagnosis"] if f["severity"] == "warning")
+    cured = train_json(capsys, "--setup", first["fixes"][0]["setup"])
+    assert warning_codes(cured) == set(), (first["code"], first["fixes"][0]["label"], cured["diagnosis"])
+    assert cured["train_loss"] < 0.7 * train_json(capsys, *args)["train_loss"]
+
+
+def test_a_too_strong_penalty_is_the_first_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    result = train_json(capsys, "--dataset", "spiral", "--layers", "8,8", "--l2", "0.1", "--epochs", "500")
+    (finding,) = [f for f in result["diagnosis"] if f["severity"] == "warning"]
+    assert "L2 at 0.1" in finding["message"] and finding["fixes"][0]["changes"] == {"reg_rate": 0.001}
 
 
 def test_the_report_says_no_problems_found(capsys: pytest.CaptureFixture[str]) -> None:
