@@ -37,6 +37,8 @@ Array = np.ndarray
 SQUARED_LIMIT = 1e200                 # Σw² above this: some weight is beyond ±1e100, or not finite
 CHUNK_BYTES = 64 * 2 ** 20            # a full batch whose buffers would exceed this is chunked
 SMALL = 1024                          # below this many columns np.dot's lower overhead wins over matmul
+WIDE_W = 400                          # ... unless Wᵀ (a strided view) has more elements than this: matmul
+                                      # reads it in place, np.dot copies it (measured: 16×16 even, 24×24 −15 %)
 
 
 def weights_ok(flat: Array) -> bool:
@@ -101,8 +103,9 @@ class _Pass:
         self.dZ = [*dzs, self.dZo]
         for i in range(len(plan) - 1, 0, -1):
             inner = net.layers[i + 1]
+            wide = b >= SMALL or inner * net.layers[i] > WIDE_W     # np.dot copies a strided Wᵀ first
             self.back.append((net._grad_blocks[i], augs[i - 1].T, plan[i][1], self.dZ[i - 1], augs[i - 1][:-1],
-                              plan[i - 1][3], np.dot if inner == 1 or b < SMALL else np.matmul))
+                              plan[i - 1][3], np.matmul if wide and inner > 1 else np.dot))
         self.P_out = plan[-1][0]
 
 
@@ -172,6 +175,7 @@ class Kernel:
         kept = np.empty((r_out, n), net.dtype) if self.cheap else None
         widest = max(e - s for group in groups for s, e in group)
         self.passes: dict[int, _Pass] = {widest: _Pass(net, widest)}
+        self._widest = widest
         self._layout = (src, Xa, target, rows, kept)
         self._bounds = groups
         # Each group's bound views are made on first use: a million points in batches of 10 are 100,000
@@ -198,13 +202,17 @@ class Kernel:
         self.total = 0.0                      # the current epoch's summed batch losses so far (recording)
         self.diverged = False
         self._gradient = self._make_gradient()
+        # Groups 0.._plain−1 need no rescaling (factor == fold): all of them, or all but a shorter last batch,
+        # with a linear optimiser; none with Adam (fold 1).
+        same = [net.grad_factor(int(w)) == self.fold for w in self.widths[[0, -1]]]
+        self._plain = (len(groups) if same[1] else len(groups) - 1) if same[0] else 0
 
     def _group(self, index: int) -> tuple[list[Chunk], float]:
         """The bound views of batch group ``index`` (built once) and its gradient factor."""
         src, Xa, target, rows, kept = self._layout
         chunks: list[Chunk] = []
         group = self._bounds[index]
-        widest = max(self.passes)
+        widest = self._widest
         for s, e in group:
             if e - s not in self.passes:
                 self.passes[e - s] = _Pass(self.net, e - s, base=self.passes[widest])
@@ -237,24 +245,26 @@ class Kernel:
         isfinite, loss_value = math.isfinite, self.loss_value
         G0 = net._grad_blocks[0]
 
-        def gradient(chunk: Chunk, want_loss: bool) -> float:
+        half = np.array(0.5, net.dtype)        # 0-d, the net's dtype: cheaper in a ufunc than a Python float
+
+        def gradient(chunk: Chunk, want_loss: bool) -> float:   # outputs passed by position: cheaper
             Xb, XbT, Tb, p, Zo, Ao = chunk
             for row in p.ones:
                 row.fill(1.0)
             A = Xb
             for P, aug, Av, f, mm in p.hidden:
-                mm(P, A, out=Av)
+                mm(P, A, Av)
                 f(Av, Av)
                 A = aug
             dZ = p.dZo
-            dot(p.P_out, A, out=Zo)
+            dot(p.P_out, A, Zo)
             if fused:
-                multiply(Zo, 0.5, out=Ao)
-                tanh(Ao, out=Ao)
-                add(Ao, Tb, out=dZ)
+                multiply(Zo, half, Ao)
+                tanh(Ao, Ao)
+                add(Ao, Tb, dZ)
             else:
                 out_f(Zo, Ao)
-                subtract(Ao, Tb, out=dZ)
+                subtract(Ao, Tb, dZ)
             loss = 0.0
             if want_loss:
                 if fused:                        # Σ softplus(−s·z) = Σ log1p(exp(u)), u = z·(1 − 2y)
@@ -271,11 +281,11 @@ class Kernel:
                 copyto(p.scratch, Ao)
                 out_d(p.scratch, dZ, Zo)
             for G, AT, WT, dZp, Ap, back, mm in p.back:
-                dot(dZ, AT, out=G)               # before g′ overwrites A, which AT views
-                mm(WT, dZ, out=dZp)
+                dot(dZ, AT, G)                   # before g′ overwrites A, which AT views
+                mm(WT, dZ, dZp)
                 back(Ap, dZp, None)              # the registry's derivative, from the output
                 dZ = dZp
-            dot(dZ, XbT, out=G0)
+            dot(dZ, XbT, G0)
             return loss
 
         return gradient
@@ -287,10 +297,12 @@ class Kernel:
         ``careful``: check the loss (when ``record``) before, and the weights after, every update.
         """
         net, gradient, update = self.net, self._gradient, self.opt.update
-        flat, grad, acc, tmp, last_good = net._flat, net._grad, self.acc, self.tmp, self.last_good
+        flat, grad, acc, last_good = net._flat, net._grad, self.acc, self.last_good
         lr_eff, fold, l1_mask, l2_mask = lr * self.fold, self.fold, self.l1_mask, self.l2_mask
-        multiply, sign, copyto, dot, clock = np.multiply, np.sign, np.copyto, np.dot, time.perf_counter
-        groups = self.groups
+        copyto, dot, clock = np.copyto, np.dot, time.perf_counter
+        groups, penalized = self.groups, l1_mask is not None or l2_mask is not None
+        if not (careful or record) and deadline is None and acc is None and l1_mask is None and l2_mask is None:
+            start = self._plain_batches(start, min(stop, self._plain), lr_eff)
         for index in range(start, stop):
             chunks, factor = groups[index] or self._group(index)
             loss = 0.0
@@ -311,13 +323,8 @@ class Kernel:
                 self.total += loss
             if factor != fold:
                 g *= factor / fold
-            if l2_mask is not None:
-                multiply(flat, l2_mask, out=tmp)
-                g += tmp
-            if l1_mask is not None:
-                sign(flat, out=tmp)
-                tmp *= l1_mask
-                g += tmp
+            if penalized:
+                self._penalize(g)
             if careful:
                 copyto(last_good, flat)
             update(flat, g, lr_eff)
@@ -328,9 +335,44 @@ class Kernel:
                 return index + 1, False
         return stop, False
 
+    def _penalize(self, g: Array) -> None:
+        """Add the L2 and L1 penalties' gradients (weights only, pre-divided by ``fold``) to ``g``."""
+        flat, tmp = self.net._flat, self.tmp
+        if self.l2_mask is not None:
+            np.multiply(flat, self.l2_mask, out=tmp)
+            g += tmp
+        if self.l1_mask is not None:
+            np.sign(flat, out=tmp)
+            tmp *= self.l1_mask
+            g += tmp
+
+    def _plain_batches(self, start: int, stop: int, lr_eff: float) -> int:
+        """The common case of :meth:`_batches`: groups start..stop−1 with nothing but the work (no check, loss,
+        penalty, rescaling or deadline); returns the group reached."""
+        gradient, update, groups, group = self._gradient, self.opt.update, self.groups, self._group
+        flat, grad = self.net._flat, self.net._grad
+        for index in range(start, stop):
+            gradient((groups[index] or group(index))[0][0], False)
+            update(flat, grad, lr_eff)
+        return max(start, stop)
+
     def _stretch_losses(self, start: int, stop: int) -> tuple[float, bool]:
         """(the summed loss of batch groups start..stop−1, whether each group's loss is ≤ loss_limit·width),
         from the outputs kept epoch-wide: a few calls per stretch, none per batch."""
+        if start == 0 and stop == len(self.starts) and self.fused:     # a whole epoch (fit): fewest calls
+            kept, T, each = self.kept, self.targets, self.each
+            assert kept is not None and each is not None
+            np.multiply(kept, T, each)
+            np.log1p(np.exp(each, each), each)
+            if stop == 1:
+                total = float(np.add.reduce(each, None))
+                ok = total <= self.limit * self.n
+            else:
+                sums = np.add.reduceat(each[0], self.starts)
+                total = float(np.add.reduce(sums))
+                ok = bool(np.less_equal(sums, self.limit * self.widths).all())
+            if math.isfinite(total):
+                return total, ok
         s, e = int(self.starts[start]), int(self.starts[stop]) if stop < len(self.starts) else self.n
         kept, T, buffer = self.kept, self.targets[:, s:e], self.each
         assert kept is not None and buffer is not None

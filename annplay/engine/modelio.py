@@ -82,14 +82,33 @@ def check_version(version: Any, source: str) -> int:
 
 
 def check_config(config: Any, source: str) -> dict[str, Any]:
-    """The architecture part (layers, activations, loss, dtype, meta), every field checked, before any array."""
+    """The architecture part (layers, activations, loss, dtype, meta), every field checked, before any array:
+
+    - the config is an object with ``layers``, ``activations`` and ``loss``;
+    - ``layers``: at least 2 whole numbers ≥ 1, at most MAX_PARAMETERS parameters between them;
+    - ``activations``: a name, or a list of at most one per layer;
+    - ``loss``: a name; ``dtype``: float32 or float64 (float64 when absent);
+    - ``meta``: as :func:`check_meta` says.
+    """
     bad = f"{source}: damaged annplay model:"
     if not isinstance(config, dict):
         raise ModelError(f"{bad} the config must be an object, got {_type_name(config)}")
     for key in ("layers", "activations", "loss"):
         if key not in config:
             raise ModelError(f"{bad} the config has no {key!r}")
-    layers = config["layers"]
+    layers = _config_layers(config["layers"], bad)
+    _config_activations(config["activations"], layers, bad)
+    if not isinstance(config["loss"], str):
+        raise ModelError(f"{bad} 'loss' must be a name, got {_type_name(config['loss'])}")
+    dtype = config.get("dtype", "float64")
+    if dtype not in FLOAT_DTYPES:
+        raise ModelError(f"{bad} 'dtype' must be float32 or float64, got {str(dtype)[:40]!r}")
+    check_meta(config.get("meta"), layers, source)
+    return config
+
+
+def _config_layers(layers: Any, bad: str) -> list[int]:
+    """``layers``: a list of at least 2 whole numbers ≥ 1 whose parameters stay within MAX_PARAMETERS."""
     if not isinstance(layers, list) or len(layers) < 2:
         raise ModelError(f"{bad} 'layers' must be a list of at least 2 sizes, got {_type_name(layers)}")
     if not all(_whole(s) and s >= 1 for s in layers):
@@ -99,18 +118,15 @@ def check_config(config: Any, source: str) -> dict[str, Any]:
         count = f"{n_params:,}" if n_params < 10**15 else "over 10^15"
         raise ModelError(f"{bad} layers {str(layers)[:80]} mean {count} parameters "
                          f"(about {n_params // 2**27:,} GiB)"[:300] + f"; the limit is {MAX_PARAMETERS:,}")
-    activations = config["activations"]
+    return layers
+
+
+def _config_activations(activations: Any, layers: list[int], bad: str) -> None:
+    """``activations``: one name for every layer, or a list of at most one per layer."""
     if not isinstance(activations, (list, str)):
         raise ModelError(f"{bad} 'activations' must be a list, got {_type_name(activations)}")
     if isinstance(activations, list) and len(activations) > len(layers):
         raise ModelError(f"{bad} {len(activations)} activations for {len(layers)} layers")
-    if not isinstance(config["loss"], str):
-        raise ModelError(f"{bad} 'loss' must be a name, got {_type_name(config['loss'])}")
-    dtype = config.get("dtype", "float64")
-    if dtype not in FLOAT_DTYPES:
-        raise ModelError(f"{bad} 'dtype' must be float32 or float64, got {str(dtype)[:40]!r}")
-    check_meta(config.get("meta"), layers, source)
-    return config
 
 
 def check_meta(meta: Any, layers: list[int], source: str) -> None:

@@ -103,10 +103,13 @@ class SGD(Optimizer):
 
     def reset(self) -> None:
         self._step = np.empty(self.size, self.dtype)
+        self._lr, self._rate = math.nan, np.zeros((), self.dtype)   # lr as a 0-d array: a cheaper ufunc call
 
     def update(self, params: Array, grad: Array, lr: float) -> None:
-        np.multiply(grad, lr, out=self._step)
-        params -= self._step
+        if lr != self._lr:
+            self._lr, self._rate = lr, np.array(lr, self.dtype)
+        np.multiply(grad, self._rate, self._step)
+        np.subtract(params, self._step, params)
 
 
 class Momentum(Optimizer):
