@@ -153,6 +153,8 @@ class PlaygroundScreen(TapSafe, Screen[None]):
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        wide = self.app.size.width >= WIDE_COLUMNS       # set before the first styling: no restyle of everything
+        self.set_class(wide, "-wide")
         with Vertical(id="body", classes="body"):
             with Horizontal(id="view", classes="view"):
                 yield HeatMap(id="heatmap")
@@ -166,7 +168,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
                         yield tab
                 yield MessageLine(id="message")           # notifications: in the layout, never over the map
                 controls = PANELS[0].build(self.session)
-                controls.add_class("side-panel", f"panel-{PANELS[0].name}")
+                controls.add_class("side-panel", f"panel-{PANELS[0].name}", *(["-wide"] if wide else []))
                 yield controls
         yield KeyBar(id="keybar")
 
