@@ -11,6 +11,8 @@ does not import all of them.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 # name → the engine module that defines it (the one list of re-exports; __all__ is its keys)
@@ -32,6 +34,19 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = list(_EXPORTS)
+
+
+class _Engine(types.ModuleType):
+    """The package's module type: a submodule imported under a re-exported name (``build``) leaves the name to the
+    re-export (the function), as the old eager ``from .build import build`` did."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Engine
 
 
 def __getattr__(name: str) -> Any:

@@ -342,10 +342,11 @@ class LossChart(Widget):
         self._strips: list[Strip] = []
         self._drawn_size = Size(0, 0)
 
-    def add(self, epoch: int, train: float | None, test: float | None) -> None:
-        """One snapshot's losses; redraw the rows that changed."""
+    def add(self, epoch: int, train: float | None, test: float | None, *, draw: bool = True) -> None:
+        """One snapshot's losses; redraw the rows that changed (draw=False: recorded, drawn with a later one)."""
         self.record.add(epoch, train, test)
-        self.redraw()
+        if draw:
+            self.redraw()
 
     def set_names(self, names: tuple[str, str], unit: str = "epoch") -> None:
         """What the two curves are and the trainer's unit of time; another pair starts a new record."""

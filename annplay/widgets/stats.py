@@ -116,6 +116,16 @@ class Legend(Widget):
         return len(self.lines(max(1, width)))
 
 
+class SteadyDigits(Digits):
+    """Big digits as wide as their column: a new value repaints them (an unchanged one does nothing) and never asks
+    for a new layout of the screen, which Textual's Digits does whenever the text's width changes."""
+
+    def update(self, value: str) -> None:
+        if value != self.value:
+            self._value = value
+            self.refresh()
+
+
 def architecture(layers: Sequence[int]) -> str:
     """The network's layer sizes, inputs to outputs: '2→8→8→1'."""
     return "→".join(map(str, layers))
@@ -242,7 +252,7 @@ class StatsPanel(Vertical):
     StatsPanel > #stats-goal.-reached { color: $text-success; text-style: bold; }
     StatsPanel > CompactNumbers { display: none; }
     StatsPanel .big-label { color: $text-muted; height: 1; }
-    StatsPanel Digits { width: auto; text-style: bold; }
+    StatsPanel SteadyDigits { width: 1fr; text-style: bold; }
     StatsPanel.-big > #stats-numbers { display: none; }
     StatsPanel #stats-message { color: $warning; }
     StatsPanel.-compact { padding: 0; }
@@ -276,7 +286,7 @@ class StatsPanel(Vertical):
         with Vertical(id="stats-big"):              # the projector layout: numbers readable from the back
             for key, label in BIG_NUMBERS:
                 yield Static(label, classes="big-label", id=f"big-label-{key}")
-                yield Digits("—", id=f"big-{key}")
+                yield SteadyDigits("—", id=f"big-{key}")
         yield Legend(id="stats-legend")
         yield CompactNumbers(id="stats-compact")
         yield Static(id="stats-goal")
@@ -411,7 +421,7 @@ class StatsPanel(Vertical):
             self._set_text("stats-status", text)
         self.query_one(CompactNumbers).update(state=state, epoch=epoch, speed=speed, pace=self.pace)
         if self.big:
-            self.query_one("#big-epoch", Digits).update(f"{epoch:,}".replace(",", " "))
+            self.query_one("#big-epoch", SteadyDigits).update(f"{epoch:,}".replace(",", " "))
 
     def _set_text(self, id: str, text: Text) -> None:
         """Give the Static ``#id`` new text (a redraw only when the text differs)."""
@@ -432,18 +442,20 @@ class StatsPanel(Vertical):
         self.pace = "max" if speed is None else f"{speed}/s"
         self.show_state(self.state, self.epoch)
 
-    def show_metrics(self, metrics: Any) -> None:
-        """Numbers for train and test, and a new point of the loss chart."""
-        self.metrics = metrics
-        self._show_numbers(metrics)
+    def show_metrics(self, metrics: Any, *, draw: bool = True) -> None:
+        """Numbers for train and test, and a new point of the loss chart (draw=False: the point is only recorded;
+        the numbers and the chart are drawn with a later frame)."""
+        if draw:
+            self.metrics = metrics
+            self._show_numbers(metrics)
         chart = self.query_one(LossChart)
         if self.evolution:                  # best and mean loss (−fitness) of the population per generation
             best, mean = metrics.best_fitness, metrics.mean_fitness
             if metrics.epoch == 0 and (mean is None or not math.isfinite(mean)):
                 mean = best                 # generation 0 is the one starting network: its mean is its best
-            chart.add(metrics.epoch, None if best is None else -best, None if mean is None else -mean)
+            chart.add(metrics.epoch, None if best is None else -best, None if mean is None else -mean, draw=draw)
         else:
-            chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss)
+            chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss, draw=draw)
 
     def _show_numbers(self, metrics: Any) -> None:
         """The numbers in the form shown now: the table, the compact lines or the big digits."""
@@ -452,7 +464,7 @@ class StatsPanel(Vertical):
             acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
             for key, text in (("train", big_loss(metrics.train_loss)), ("test", big_loss(metrics.test_loss)),
                               ("acc", fmt_acc(acc).removesuffix("%").replace("—", "-"))):
-                self.query_one(f"#big-{key}", Digits).update(text)
+                self.query_one(f"#big-{key}", SteadyDigits).update(text)
             return
         if self.compact:
             return
