@@ -340,7 +340,7 @@ class LossChart(Widget):
         self.unit = "epoch"                  # neuroevolution: generation
         self._lines: list[Text] = []         # the chart's lines as last drawn, and their strips (render_line)
         self._strips: list[Strip] = []
-        self._drawn_size = Size(0, 0)
+        self._drawn_size = Size(-1, -1)       # the size the strips were built for (-1: none yet)
 
     def add(self, epoch: int, train: float | None, test: float | None, *, draw: bool = True) -> None:
         """One snapshot's losses; redraw the rows that changed (draw=False: recorded, drawn with a later one)."""
@@ -377,13 +377,13 @@ class LossChart(Widget):
     def redraw(self) -> None:
         """Lay the chart out again and refresh only the rows whose text changed (every frame: the numbers and the
         newest columns change, the rest of the chart mostly does not). Hidden or unsized: on its next render."""
-        if self._drawn_size != self.size or not self.display or not self.is_mounted:
-            self._drawn_size = Size(0, 0)
+        if self._drawn_size != self.size or not self.size.area or not self.display or not self.is_mounted:
+            self._drawn_size = Size(-1, -1)      # built again by the next render_line
             self.refresh()
             return
         old = self._lines
         self._build()
-        for y, (before, after) in enumerate(zip(old, self._lines, strict=True)):
+        for y, (before, after) in enumerate(zip(old, self._lines, strict=False)):
             if before != after:
                 self.refresh(Region(0, y, self.size.width, 1))
 
@@ -405,7 +405,7 @@ class LossChart(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._drawn_size = Size(0, 0)            # new colours (a theme): build the strips again
+        self._drawn_size = Size(-1, -1)            # new colours (a theme): build the strips again
 
     def render_line(self, y: int) -> Strip:
         """One row of the chart (built once per change, not once per frame)."""
