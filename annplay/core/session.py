@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annplay.core import fields, session_view
 from annplay.core.fields import Snapshot, ViewRequest
@@ -23,7 +23,6 @@ from annplay.core.session_files import ModelFiles
 from annplay.core.weightfiles import Edit
 from annplay.engine.build import OUTPUTS, Point, Prepared, build_network, prepare, trainer_for
 from annplay.engine.datasets import DATASETS
-from annplay.engine.diagnosis import Finding, diagnose
 from annplay.engine.features import FEATURES
 from annplay.engine.instruments import instruments_for
 from annplay.engine.network import MLP
@@ -32,6 +31,9 @@ from annplay.engine.setup import Setup
 from annplay.engine.stopping import needs_every_epoch, stop_reason
 from annplay.engine.trainer import Metrics
 from annplay.engine.trainers import TRAINERS, TrainerProtocol, live_options
+
+if TYPE_CHECKING:
+    from annplay.engine.diagnosis import Finding
 
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk (a deadline cuts an epoch that runs longer)
 FRAME_MACS = 5_000_000          # a frame's metrics measure at most about this many multiply-adds per data set
@@ -473,6 +475,8 @@ class Session(ModelFiles):
             if self.has_data and (not self.instruments.samples or self.done()):
                 self.instruments.finish(self.trainer.epoch, self.trainer.state)
             self.instruments.state = self.trainer.state
+            from annplay.engine.diagnosis import diagnose  # the doctor's rules: imported when first asked
+
             return diagnose(self.instruments.report(), self._setup)
 
     # --- divergence -------------------------------------------------------------------

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from annplay.core import fields
-from annplay.core.doctor import doctor_report
 from annplay.core.fields import Snapshot, ViewRequest
 from annplay.engine.trainer import Metrics
 
@@ -37,6 +36,8 @@ def snapshot(session: Session, view: ViewRequest | None = None, *, metrics: Metr
 
     With ``changed_only`` the field is left out (None) when its colours equal the last snapshot's.
     """
+    from annplay.core.doctor import doctor_report  # the doctor's rules: imported with the first snapshot
+
     view = session.view if view is None else view
     with session.lock:
         if metrics is None:

@@ -4,11 +4,14 @@ first, so that the Runs view compares before and after from the same seed)."""
 
 from __future__ import annotations
 
-from annplay.core.doctor import DoctorReport
+from typing import TYPE_CHECKING
+
 from annplay.core.fields import Snapshot
-from annplay.engine.settings import SettingError
 from annplay.screens.feature import Feature, Host
-from annplay.widgets.doctor import DoctorView, warning_line
+
+if TYPE_CHECKING:                                # the doctor's modules come with the first snapshot, not at start
+    from annplay.core.doctor import DoctorReport
+    from annplay.widgets.doctor import DoctorView
 
 
 class DoctorFlow(Feature):
@@ -24,13 +27,15 @@ class DoctorFlow(Feature):
         report = snap.doctor
         if report is None:
             return
-        for view in self.host.query(DoctorView):
-            if view.display:
-                view.show(report)
-        from annplay.widgets.netview import NetView
+        from annplay.widgets.doctor import warning_line
 
-        for net in self.host.query(NetView):
-            net.set_marks(report.marks())
+        built = self.host.panels.built                  # the panels opened so far (no DOM query per frame)
+        view = built.get("doctor")
+        if view is not None and view.display:
+            view.show(report)
+        network = built.get("network")
+        if network is not None:
+            network.view.set_marks(report.marks())
         ended = snap.state in ("stopped", "diverged") and snap.state != self.state
         line = warning_line(report, None if ended else self.report)
         self.report, self.state = report, snap.state
@@ -41,6 +46,8 @@ class DoctorFlow(Feature):
         """Pin the run as it is, then load the set-up with the fix's changes (same seed: the Runs view compares
         the two).  The changes go onto the session's own set-up, so a CSV file, a drawing and a link's locked
         controls stay as they were; a fix that would touch a locked control is refused in one line."""
+        from annplay.engine.settings import SettingError
+
         fix, session = message.fix, self.session
         try:
             setup = session.setup.with_(**dict(fix.changes)).validate()

@@ -21,8 +21,7 @@ CHART_MAX = 4                   # rows of loss chart under the numbers when stac
 BESIDE_MIN = 18                 # the numbers' column beside the map needs this many columns
 MAP_MIN_WIDTH = 16              # … and the map beside it at least this many
 MAX_ASPECT = 1.25               # the picture's width:height (as seen) stays within this, either way
-STATS_MIN_WIDTH = 20            # wide: the numbers beside the heat map …
-STATS_CHART_WIDTH = 32          # … and, with room (a projector), wide enough for a readable loss chart
+STATS_MIN_WIDTH = 20            # wide: the numbers beside the heat map keep at least this many columns
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,11 @@ def narrow_layout(height: int, *, panel: str = "controls", goal_rows: int = 0, l
     return Narrow(view=view, map=map_rows, chart=chart, side=side)
 
 
-def stats_width(width: int) -> int:
-    """Wide layouts: the numbers' column beside the map, from 20 columns at 100 to 32 from 112 on (the chart)."""
-    return max(STATS_MIN_WIDTH, min(STATS_CHART_WIDTH, STATS_MIN_WIDTH + width - 100))
+def wide_map_width(room: int, rows: int, aspect: float = 1.0) -> int:
+    """Wide layouts: the map's columns in ``room`` columns beside the side panel, as big as the rows allow while the
+    numbers keep STATS_MIN_WIDTH beside it (they and the loss chart take what the map leaves; C shows the chart
+    in the map's place)."""
+    return fit_size(max(1, room - STATS_MIN_WIDTH), rows, aspect)[0]
 
 
 def full_map(width: int, height: int, aspect: float = 1.0) -> tuple[int, int]:

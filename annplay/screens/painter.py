@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +15,8 @@ from annplay.screens.feature import Feature, Host
 from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.heatmap import HeatMap, axis_caption, picture_rows, target_range
 from annplay.widgets.stats import StatsPanel
+
+NUMBERS_SECONDS = 0.2           # training: the map at the worker's frame rate, numbers and chart ≤ 5 a second
 
 
 def session_scale(session: Session) -> tuple[float, float] | None:
@@ -38,6 +42,7 @@ class Painter(Feature):
         self._last_state = "ready"               # the state last shown (a new diverged/stopped is announced)
         self._running_shown = False              # the run button and the key bar say Pause
         self._drawn: dict[str, object] = {}      # what the legend and the caption were last drawn from
+        self._numbers_at = -math.inf             # when the numbers and the chart were last drawn (monotonic)
 
     @property
     def colour(self) -> bool:
@@ -103,11 +108,15 @@ class Painter(Feature):
         if snap.field is not None and snap.view.neuron == session.view.neuron:
             heatmap.show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
                          points=snap.points, bounds=snap.bounds)
-        stats.show_metrics(snap.metrics)
-        stats.show_history(snap.history)
-        stats.show_network(session.net.layers)
-        stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
-        stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
+        now = time.monotonic()
+        numbers = snap.state != "running" or now - self._numbers_at >= NUMBERS_SECONDS
+        stats.show_metrics(snap.metrics, draw=numbers)        # the chart records every frame's point
+        if numbers:                                           # while training, the numbers at a readable pace
+            self._numbers_at = now
+            stats.show_history(snap.history)
+            stats.show_network(session.net.layers)
+            stats.show_state(snap.state, snap.metrics.epoch, snap.speed)
+            stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
         if snap.maps is not None:
             host.panels.show_maps(snap)
         host.lessons.show_goal(snap.metrics)

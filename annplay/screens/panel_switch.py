@@ -33,6 +33,7 @@ class PanelSwitch(Feature):
     def __init__(self, host: Host) -> None:
         super().__init__(host)
         self.panel = PANELS[0]
+        self.built: dict[str, Any] = {}          # panel name → its widget, once mounted (per frame: no DOM query)
 
     @property
     def name(self) -> str:
@@ -77,6 +78,7 @@ class PanelSwitch(Feature):
             widget = panel.build(self.session)
             widget.add_class("side-panel", f"panel-{panel.name}")
             await host.query_one("#side").mount(widget)
+            self.built[panel.name] = widget
         self.panel = panel
         for other in PANELS:
             for widget in host.query(f"#side > .panel-{other.name}"):

@@ -14,7 +14,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button
 
-from annplay import boundary as bd
 from annplay.core.session import Session
 from annplay.engine.setup import Setup
 from annplay.messages import Progress
@@ -23,7 +22,7 @@ from annplay.screens.doctor_flow import DoctorFlow
 from annplay.screens.explain_flow import ExplainFlow
 from annplay.screens.feature import Feature, action_names
 from annplay.screens.file_flows import FileFlows
-from annplay.screens.layout import WIDE_COLUMNS, narrow_layout, stats_width
+from annplay.screens.layout import STATS_MIN_WIDTH, WIDE_COLUMNS, narrow_layout, wide_map_width
 from annplay.screens.lesson_flow import LessonFlow
 from annplay.screens.look import Look
 from annplay.screens.painter import Painter
@@ -40,7 +39,6 @@ from annplay.widgets.keybar import BarBinding, Key, KeyBar
 from annplay.widgets.messageline import MessageLine
 from annplay.widgets.stats import Legend, StatsPanel
 
-STATS_MIN_WIDTH = 20            # the numbers beside the heat map
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
 PANEL_KEY_RANK = 2              # an open panel's own keys stay on a narrow key bar after ␣ and q
 
@@ -153,6 +151,8 @@ class PlaygroundScreen(TapSafe, Screen[None]):
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        wide = self.app.size.width >= WIDE_COLUMNS       # set before the first styling: no restyle of everything
+        self.set_class(wide, "-wide")
         with Vertical(id="body", classes="body"):
             with Horizontal(id="view", classes="view"):
                 yield HeatMap(id="heatmap")
@@ -166,7 +166,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
                         yield tab
                 yield MessageLine(id="message")           # notifications: in the layout, never over the map
                 controls = PANELS[0].build(self.session)
-                controls.add_class("side-panel", f"panel-{PANELS[0].name}")
+                controls.add_class("side-panel", f"panel-{PANELS[0].name}", *(["-wide"] if wide else []))
                 yield controls
         yield KeyBar(id="keybar")
 
@@ -213,7 +213,7 @@ class PlaygroundScreen(TapSafe, Screen[None]):
         elif wide:
             self.set_class(False, "-beside")
             rows = max(1, height - 1)                   # the key bar takes one row
-            pw, _ph = bd.fit_size(width - side_width - stats_width(width) - 2, rows, self.session.bounds.aspect)
+            pw = wide_map_width(width - side_width - 2, rows, self.session.bounds.aspect)
             view.styles.height = "1fr"
             heatmap.styles.width, heatmap.styles.height = pw, None
             chart.styles.height, chart.display = None, True

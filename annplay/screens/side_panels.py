@@ -26,11 +26,15 @@ class NetworkInfoPanel(Vertical):
     NetworkInfoPanel > Static { height: auto; max-height: 2; color: $text-muted; }
     """
 
-    def compose(self) -> ComposeResult:
+    def __init__(self, *, id: str | None = None) -> None:
         from annplay.widgets.netview import NetView
 
-        yield Static(id="network-info")
-        yield NetView(id="netview")
+        super().__init__(id=id)
+        self.info, self.view = Static(id="network-info"), NetView(id="netview")
+
+    def compose(self) -> ComposeResult:
+        yield self.info
+        yield self.view
 
 
 class SidePanel:
@@ -94,11 +98,11 @@ class NetworkPanel(SidePanel):
 
     def draw(self, host: Any, snap: Snapshot) -> None:
         from annplay.screens import describe
-        from annplay.widgets.netview import NetView
 
         assert snap.maps is not None
-        host.query_one(NetView).show_maps(snap.maps)
-        host.query_one("#network-info").update(describe.network_info(host.session, host.session.view.neuron))
+        panel = host.panels.built[self.name]            # every frame: the widgets it keeps, no DOM query
+        panel.view.show_maps(snap.maps)
+        panel.info.update(describe.network_info(host.session, host.session.view.neuron))
 
     def width(self, layers: list[int]) -> int:
         from annplay.widgets.netview import columns_width
@@ -128,7 +132,7 @@ class WeightsPanel(SidePanel):
     def draw(self, host: Any, snap: Snapshot) -> None:
         from annplay.widgets.weights import WeightEditor
 
-        editor = host.query_one(WeightEditor)
+        editor: WeightEditor = host.panels.built[self.name]     # every frame: no DOM query
         if not editor.has_class("-typing") and snap.maps is not None:
             m = snap.maps
             editor.show_weights(m.layers, m.weights, m.biases, m.input_labels)

@@ -15,8 +15,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.geometry import Region, Size
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 MAX_POINTS = 512                 # the record is halved (pairs merged) beyond this
@@ -335,11 +338,15 @@ class LossChart(Widget):
         self.record = LossRecord()
         self.names = ("trn", "tst")          # neuroevolution: ("best", "mean") loss of the population
         self.unit = "epoch"                  # neuroevolution: generation
+        self._lines: list[Text] = []         # the chart's lines as last drawn, and their strips (render_line)
+        self._strips: list[Strip] = []
+        self._drawn_size = Size(-1, -1)       # the size the strips were built for (-1: none yet)
 
-    def add(self, epoch: int, train: float | None, test: float | None) -> None:
-        """One snapshot's losses; redraw."""
+    def add(self, epoch: int, train: float | None, test: float | None, *, draw: bool = True) -> None:
+        """One snapshot's losses; redraw the rows that changed (draw=False: recorded, drawn with a later one)."""
         self.record.add(epoch, train, test)
-        self.refresh()
+        if draw:
+            self.redraw()
 
     def set_names(self, names: tuple[str, str], unit: str = "epoch") -> None:
         """What the two curves are and the trainer's unit of time; another pair starts a new record."""
@@ -351,7 +358,7 @@ class LossChart(Widget):
     def clear(self) -> None:
         """A new run (reset, new data, an empty drawing)."""
         self.record.clear()
-        self.refresh()
+        self.redraw()
 
     def toggle_log(self) -> bool:
         """Flip the log scale; returns whether it is now on."""
@@ -359,11 +366,49 @@ class LossChart(Widget):
         return self.log_scale
 
     def watch_log_scale(self) -> None:
-        self.refresh()
+        self.redraw()
 
-    def render(self) -> Text:
+    def lines(self) -> list[Text]:
+        """The chart as it is drawn now (one Text per row; tests read it)."""
+        if self._drawn_size != self.size:
+            self._build()
+        return list(self._lines)
+
+    def redraw(self) -> None:
+        """Lay the chart out again and refresh only the rows whose text changed (every frame: the numbers and the
+        newest columns change, the rest of the chart mostly does not). Hidden or unsized: on its next render."""
+        if self._drawn_size != self.size or not self.size.area or not self.display or not self.is_mounted:
+            self._drawn_size = Size(-1, -1)      # built again by the next render_line
+            self.refresh()
+            return
+        old = self._lines
+        self._build()
+        for y, (before, after) in enumerate(zip(old, self._lines, strict=False)):
+            if before != after:
+                self.refresh(Region(0, y, self.size.width, 1))
+
+    def _build(self) -> None:
+        """The chart's lines for this size and their strips."""
         width, height = self.size
-        text = Text("\n").join(chart_lines(self.record, max(1, width), max(1, height), self.log_scale,
-                                           self.names, self.unit))
-        text.no_wrap, text.overflow = True, "crop"            # a line never wraps into the next one's row
-        return text
+        lines = chart_lines(self.record, max(1, width), max(1, height), self.log_scale, self.names, self.unit)
+        lines = (lines + [Text()] * height)[:height]
+        base, console = self.rich_style, self.app.console
+        old = dict(zip(map(id, self._lines), self._strips, strict=True)) if self._drawn_size == self.size else {}
+        strips = []
+        for before, line in zip(self._lines if old else [None] * height, lines, strict=False):
+            if before is not None and before == line:
+                strips.append(old[id(before)])
+                continue
+            strip = Strip(list(Segment.apply_style(line.render(console), base)))
+            strips.append(strip.crop(0, width).extend_cell_length(width, base))
+        self._lines, self._strips, self._drawn_size = lines, strips, self.size
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn_size = Size(-1, -1)            # new colours (a theme): build the strips again
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the chart (built once per change, not once per frame)."""
+        if self._drawn_size != self.size:
+            self._build()
+        return self._strips[y] if 0 <= y < len(self._strips) else Strip.blank(self.size.width, self.rich_style)

@@ -33,6 +33,7 @@ NEW_LAYER_NEURONS = 4           # TF Playground's size for an added layer
 SAME = "same"                   # a layer's activation choice meaning "the global one"
 RUN_BUTTONS = (("▶ Play", "play"), ("Step", "step"), ("Reset", "reset"), ("New data", "regenerate"), ("?", "help"))
 PALETTE_MAX_VALUES = 16         # longer lists (e.g. neurons 1…64) are left to the panel
+FIRST_SECTIONS = 1              # sections in the first frame (the rest are mounted a refresh later: see complete)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
         self.draw_class = 0
         self._more: dict[str, str] = {}          # MORE buttons' ids → the actions they run
         self._sizes: list[int] = list(session.setup.hidden)    # sizes to restore when layers come back
+        self._complete = False                   # the sections after the first frame's are mounted
         assert set(SECTIONS) == set(GROUPS), "every group of the table needs a section"
 
     # --- building ---------------------------------------------------------------------
@@ -189,13 +191,31 @@ class ControlPanel(VerticalScroll, can_focus=False):
             for label, action in RUN_BUTTONS:
                 yield Button(label, id=f"btn-{action}", compact=True,
                              variant="success" if action == "play" else "default")
-        for group in SECTIONS:
+        yield from self._sections(SECTIONS[:FIRST_SECTIONS])
+        yield Static(id="problem", classes="info")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.complete)
+
+    async def complete(self) -> None:
+        """Mount the sections the first frame left out (idempotent; the MORE buttons wait for them)."""
+        if self._complete:
+            return
+        self._complete = True
+        if not self.is_attached:
+            return
+        await self.mount_all(list(self._sections(SECTIONS[FIRST_SECTIONS:])), before="#problem")
+        self.sync()                                   # the set-up may have changed since the first frame
+
+    def _sections(self, groups: tuple[str, ...]) -> Iterator[Widget]:
+        """The title and controls of each group, in one flat list (fewer containers, faster to lay out)."""
+        for group in groups:
             entries = [s for s in SETTINGS.values() if s.group == group and s.control]
             if not entries:
                 continue
             title = Static(group.upper(), classes="section", id=f"section-{group}")
             title.display = group == "data" or any(self.session.applies(s.name) for s in entries)
-            yield title                               # one flat list: fewer containers, a faster first frame
+            yield title
             for entry in entries:
                 for widget in self._controls_for(entry):
                     if entry.name != "dataset" and entry.kind != "per_layer":   # rows: one per hidden layer
@@ -208,7 +228,6 @@ class ControlPanel(VerticalScroll, can_focus=False):
                              labels=draw_labels(self.session),
                              tooltip="tap the map to add a point of this class")
                 yield Button("Clear drawn points", id="btn-clear_points", compact=True)
-        yield Static(id="problem", classes="info")
 
     def _controls_for(self, entry: Setting) -> Iterator[Widget]:
         """The widget(s) for one table entry (the per-layer entry: a row per hidden layer)."""
@@ -300,7 +319,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
             chips.display = session.applies("features")
         count = len(setup.hidden)
         rows = list(self.query(".layer-row"))
-        for i in range(len(rows), count):            # layers the panel has no row for yet
+        for i in range(len(rows), count if rows else 0):     # layers the panel has no row for yet
             rows.append(self._layer_row(i))
             self.mount(rows[-1], after=rows[-2])
         for row in rows:
@@ -359,7 +378,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
     async def add_more(self, keys: list[tuple[str, str, str, str]]) -> None:
         """A MORE section at the end: one button per (key, words, action, tooltip) the key bar has no room for, so
         every key can be tapped on a phone (added after the first frame)."""
-        if self.query("#more-keys") or not keys:
+        await self.complete()                         # MORE comes last
+        if self.query("#more-keys") or not keys or not self.is_attached:
             return
         buttons = []
         for index, (key, words, action, tip) in enumerate(keys):

@@ -6,9 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.strip import Strip
 from textual.widget import Widget
 
 GAP = 1                          # cells between two keys
@@ -84,6 +86,8 @@ class KeyBar(Widget, can_focus=False):
         self.keys: list[Key] = list(keys)
         self.spans: list[tuple[int, int, Key]] = []        # (first cell, last cell + 1, key) as last drawn
         self.hover: Key | None = None
+        self._strip: Strip = Strip([])                      # the drawn bar and what it was drawn from
+        self._strip_key: tuple[Any, ...] | None = None
 
     def set_keys(self, keys: Sequence[Key]) -> None:
         """New keys or labels (a redraw only when something changed)."""
@@ -95,6 +99,17 @@ class KeyBar(Widget, can_focus=False):
     def shown(self, width: int | None = None) -> list[Key]:
         """The keys shown at this width (default: the bar's own)."""
         return fit_keys(self.keys, self.size.width if width is None else width)
+
+    def render_line(self, y: int) -> Strip:
+        """The bar as one strip, built again only when the keys, the hover, the width or the colours change (the
+        compositor may ask for it every frame: a training frame's dirty regions can include the bar's row)."""
+        width = self.size.width
+        key = (tuple(self.keys), self.hover, width, self.rich_style)
+        if key != self._strip_key:
+            strip = Strip(list(Segment.apply_style(self.render().render(self.app.console), self.rich_style)))
+            self._strip = strip.crop(0, width).extend_cell_length(width, self.rich_style)
+            self._strip_key = key
+        return self._strip if y == 0 else Strip.blank(width, self.rich_style)
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")

@@ -116,6 +116,16 @@ class Legend(Widget):
         return len(self.lines(max(1, width)))
 
 
+class SteadyDigits(Digits):
+    """Big digits as wide as their column: a new value repaints them (an unchanged one does nothing) and never asks
+    for a new layout of the screen, which Textual's Digits does whenever the text's width changes."""
+
+    def update(self, value: str) -> None:
+        if value != self.value:
+            self._value = value
+            self.refresh()
+
+
 def architecture(layers: Sequence[int]) -> str:
     """The network's layer sizes, inputs to outputs: '2→8→8→1'."""
     return "→".join(map(str, layers))
@@ -144,7 +154,8 @@ class CompactNumbers(Widget):
         """Change any of state, epoch, speed, pace, evolution, layers, metrics and note; redraw."""
         for name, value in values.items():
             setattr(self, name, value)
-        self.refresh()
+        if self.display:                 # hidden: no refresh (a dirty hidden widget costs Textual a full re-map);
+            self.refresh()               # the panel refreshes it when it shows it (StatsPanel._reshow)
 
     def first_line(self, width: int) -> Text:
         """State, epoch (or generation), speed while training, and the architecture on the right."""
@@ -241,7 +252,7 @@ class StatsPanel(Vertical):
     StatsPanel > #stats-goal.-reached { color: $text-success; text-style: bold; }
     StatsPanel > CompactNumbers { display: none; }
     StatsPanel .big-label { color: $text-muted; height: 1; }
-    StatsPanel Digits { width: auto; text-style: bold; }
+    StatsPanel SteadyDigits { width: 1fr; text-style: bold; }
     StatsPanel.-big > #stats-numbers { display: none; }
     StatsPanel #stats-message { color: $warning; }
     StatsPanel.-compact { padding: 0; }
@@ -265,6 +276,9 @@ class StatsPanel(Vertical):
         self.message = ""
         self.goal: tuple[tuple[str, ...], bool] = ((), False)   # a lesson's goal line (wordings) and if reached
         self.chart_full = False         # C: the chart in the map's place
+        self.speed = 0.0                # the training speed last shown, and the numbers
+        self.metrics: Any = None
+        self._texts: dict[str, Text] = {}    # what each Static was last given (unchanged: no redraw)
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-status")
@@ -272,7 +286,7 @@ class StatsPanel(Vertical):
         with Vertical(id="stats-big"):              # the projector layout: numbers readable from the back
             for key, label in BIG_NUMBERS:
                 yield Static(label, classes="big-label", id=f"big-label-{key}")
-                yield Digits("—", id=f"big-{key}")
+                yield SteadyDigits("—", id=f"big-{key}")
         yield Legend(id="stats-legend")
         yield CompactNumbers(id="stats-compact")
         yield Static(id="stats-goal")
@@ -291,7 +305,7 @@ class StatsPanel(Vertical):
         if big != self.big:
             self.set_class(big, "-big")
             self.query_one("#stats-big").display = big
-            self.show_state(self.state, self.epoch)
+            self._reshow()
         self._show_goal()
 
     def set_chart_full(self, full: bool) -> None:
@@ -317,12 +331,14 @@ class StatsPanel(Vertical):
         if one_line != numbers.one_line:
             self.set_class(one_line, "-one-line")
             numbers.update(one_line=one_line)
+            self._reshow()
 
     def set_compact(self, compact: bool) -> None:
         """Two compact lines (narrow screens) or the column of numbers beside the map (wide ones)."""
         if compact != self.compact:
             self.set_class(compact, "-compact")
             self.show_message(self.message)
+            self._reshow()
             self.on_resize()
 
     def show_network(self, layers: Sequence[int]) -> None:
@@ -400,17 +416,58 @@ class StatsPanel(Vertical):
         if self.network:
             text.append("\nnet ", "dim")
             text.append(architecture(self.network))
-        self.query_one("#stats-status", Static).update(text, layout=False)
+        self.speed = speed
+        if not self.compact:                             # each form of the numbers is drawn only while shown
+            self._set_text("stats-status", text)
         self.query_one(CompactNumbers).update(state=state, epoch=epoch, speed=speed, pace=self.pace)
-        self.query_one("#big-epoch", Digits).update(f"{epoch:,}".replace(",", " "))
+        if self.big:
+            self.query_one("#big-epoch", SteadyDigits).update(f"{epoch:,}".replace(",", " "))
+
+    def _set_text(self, id: str, text: Text) -> None:
+        """Give the Static ``#id`` new text (a redraw only when the text differs)."""
+        if self._texts.get(id) != text:
+            self._texts[id] = text
+            self.query_one(f"#{id}", Static).update(text, layout=False)
+
+    def _reshow(self) -> None:
+        """Draw the form of the numbers now shown (big digits, the table, the compact lines) from the last values:
+        hidden forms are not kept up to date while training."""
+        self.show_state(self.state, self.epoch, self.speed)
+        if self.metrics is not None:
+            self._show_numbers(self.metrics)
+        self.query_one(CompactNumbers).refresh()
 
     def set_pace(self, speed: int | None) -> None:
         """Show the chosen speed (epochs per second, None: max) on the status line."""
         self.pace = "max" if speed is None else f"{speed}/s"
         self.show_state(self.state, self.epoch)
 
-    def show_metrics(self, metrics: Any) -> None:
-        """Numbers for train and test."""
+    def show_metrics(self, metrics: Any, *, draw: bool = True) -> None:
+        """Numbers for train and test, and a new point of the loss chart (draw=False: the point is only recorded;
+        the numbers and the chart are drawn with a later frame)."""
+        if draw:
+            self.metrics = metrics
+            self._show_numbers(metrics)
+        chart = self.query_one(LossChart)
+        if self.evolution:                  # best and mean loss (−fitness) of the population per generation
+            best, mean = metrics.best_fitness, metrics.mean_fitness
+            if metrics.epoch == 0 and (mean is None or not math.isfinite(mean)):
+                mean = best                 # generation 0 is the one starting network: its mean is its best
+            chart.add(metrics.epoch, None if best is None else -best, None if mean is None else -mean, draw=draw)
+        else:
+            chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss, draw=draw)
+
+    def _show_numbers(self, metrics: Any) -> None:
+        """The numbers in the form shown now: the table, the compact lines or the big digits."""
+        self.query_one(CompactNumbers).update(metrics=metrics)
+        if self.big:
+            acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
+            for key, text in (("train", big_loss(metrics.train_loss)), ("test", big_loss(metrics.test_loss)),
+                              ("acc", fmt_acc(acc).removesuffix("%").replace("—", "-"))):
+                self.query_one(f"#big-{key}", SteadyDigits).update(text)
+            return
+        if self.compact:
+            return
         table = Text(no_wrap=True, overflow="ellipsis")
         losses = (fmt_loss(metrics.train_loss), fmt_loss(metrics.test_loss))
         accs = (fmt_acc(metrics.train_acc), fmt_acc(metrics.test_acc))
@@ -419,20 +476,7 @@ class StatsPanel(Vertical):
         for i, name in enumerate(("trn", "tst")):
             table.append(f"{name} ", "dim")
             table.append(f"{losses[i]:<{room}} {accs[i]:>6}" + ("\n" if not i else ""))
-        self.query_one("#stats-numbers", Static).update(table, layout=False)
-        self.query_one(CompactNumbers).update(metrics=metrics)
-        chart = self.query_one(LossChart)
-        if self.evolution:                  # best and mean loss (−fitness) of the population per generation
-            best, mean = metrics.best_fitness, metrics.mean_fitness
-            if metrics.epoch == 0 and (mean is None or not math.isfinite(mean)):
-                mean = best                 # generation 0 is the one starting network: its mean is its best
-            chart.add(metrics.epoch, None if best is None else -best, None if mean is None else -mean)
-        else:
-            chart.add(metrics.epoch, metrics.train_loss, metrics.test_loss)
-        acc = metrics.test_acc if metrics.test_acc is not None else metrics.train_acc
-        for key, text in (("train", big_loss(metrics.train_loss)), ("test", big_loss(metrics.test_loss)),
-                          ("acc", fmt_acc(acc).removesuffix("%").replace("—", "-"))):
-            self.query_one(f"#big-{key}", Digits).update(text)
+        self._set_text("stats-numbers", table)
 
     class LegendResized(Message):
         """The legend now takes another number of lines (a narrow layout gives the map's rows again)."""

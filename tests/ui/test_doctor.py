@@ -96,3 +96,17 @@ async def test_the_doctor_view_names_the_problem_or_none(setup, code, words) -> 
         await pilot.press("D")
         await wait_until(pilot, lambda: words in doctor_text(app), words)
         assert app.screen.query_one(DoctorView).display
+
+
+async def test_a_phone_reaches_the_doctor_by_a_tap_on_its_tab() -> None:
+    """40×20: D has no room on the key bar, but the Doctor tab is on screen and a tap opens it (no key needed)."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        tab = screen.query_one("#btn-panel-doctor")
+        assert tab.region.right <= 40 and tab.region.bottom <= 20 and tab.region.area > 0
+        assert "D Doctor" not in doctor_text(app).splitlines()[-1]           # not on the bar: the tab is the way
+        await pilot.click("#btn-panel-doctor")
+        await wait_until(pilot, lambda: screen.panel == "doctor", "the Doctor panel")
+        await pilot.pause()
+        assert screen.query_one(DoctorView).region.area > 0

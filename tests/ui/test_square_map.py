@@ -90,3 +90,15 @@ def test_a_tall_narrow_screen_stacks_a_square_map_and_gives_the_rest_to_the_cont
             assert lay.view + lay.side == height - 1
             if lay.beside:
                 assert width - lay.map_width >= 18
+
+
+async def test_a_projector_gives_the_map_its_room_before_the_numbers():
+    """120×40: the map is as big as the room beside the controls allows with 20 columns left for the numbers
+    (it once shrank to 48×24 so that the chart beside it could be wider; C shows the chart full size)."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.pause()
+        width, rows = screen.picture
+        assert width >= 60 and rows >= 30 and square(drawn_aspect(screen)), screen.picture
+        assert screen.query_one("#stats").region.width >= 20
