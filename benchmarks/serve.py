@@ -38,7 +38,7 @@ from servekit import Chromium, Page, Served, has, key_to_frame, open_tab  # noqa
 READY = "Dataset"
 FOCUSED = "document.activeElement && document.activeElement.classList.contains('xterm-helper-textarea')"
 CLASS_TAB = (480, 360)              # CSS pixels of each other student's tab
-TOGGLES = (("Loss chart: log", "y"), ("Loss chart: linear", "y"))
+TOGGLES = (("Loss chart: linear", "y"), ("Loss chart: log", "y"))   # the chart starts on a log scale
 
 
 def uptime() -> str:
@@ -172,6 +172,10 @@ async def one_round(sessions: int, presses: int, folder: Path) -> dict[str, obje
             result["server_rss_mb"] = rss_mb(served.proc.pid)
             result["load_class"] = uptime()
     finally:
+        ended = [line for line in served.output().splitlines() if " ended: " in line]
+        result["sessions_ended_early"] = len(ended)
+        for line in ended[:10]:
+            print(f"  {line}", flush=True)
         browser.stop()
         served.stop()
     return result
@@ -200,6 +204,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=12)
     parser.add_argument("--before", type=Path, help="a checkout of annplay before the change, for the orphan test")
     args = parser.parse_args()
+    os.environ.setdefault("ANNPLAY_SERVE_LOG", "info")      # the server logs each session's end and why
     print(f"cores: {os.cpu_count()}, load at start:{uptime()}", flush=True)
     rounds = []
     for n in range(args.rounds):
