@@ -71,6 +71,34 @@ def pss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def group(pgid: int) -> list[int]:
+    """The live processes of a process group (Chromium and its helpers)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                out.append(int(entry))
+    return out
+
+
 def rss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -158,9 +186,14 @@ async def one_round(sessions: int, presses: int, folder: Path) -> dict[str, obje
             late = await open_tab(client, browser.port)
             result["startup_class_s"] = await open_playground(late, served.url)
             await late.call("Page.close")
+            kids, browser_pids = children(served.proc.pid), group(browser.proc.pid)
+            used, used_browser, t0 = cpu_seconds(kids), cpu_seconds(browser_pids), time.monotonic()
             crowd = await latencies(probe, presses)
             result["class_p50_ms"], result["class_p95_ms"] = pct(crowd, 0.5), pct(crowd, 0.95)
             each = await rates(client, served, 20.0)
+            wall = time.monotonic() - t0
+            result["class_sessions_cores"] = (cpu_seconds(kids) - used) / wall        # cores the sessions used
+            result["class_chromium_cores"] = (cpu_seconds(browser_pids) - used_browser) / wall
             result["class_epochs_s_min"] = min(each) if each else 0.0
             result["class_epochs_s_median"] = statistics.median(each) if each else 0.0
             result["class_epochs_s_max"] = max(each) if each else 0.0
