@@ -13,6 +13,9 @@ import time
 from annplay.core.session import Session
 from annplay.engine.setup import Setup
 
+# The cases were calibrated on the old first set-up (spiral, 8-8): a case that names no data set or layers
+# runs on it, so that a change of the app's defaults doesn't change what a case means.
+CALIBRATION_BASE = {"dataset": "spiral", "hidden": (8, 8)}
 # (set-up settings, expected warning codes: () for healthy)
 HEALTHY: list[dict] = [
     {"epochs": 300}, {"epochs": 1000, "seed": 1}, {"dataset": "xor", "epochs": 300},
@@ -54,6 +57,12 @@ HEALTHY: list[dict] = [
     {"dataset": "circle", "trainer": "ga", "activation": "step", "population": 60, "sigma": 0.2, "epochs": 100},
     {"dataset": "xor", "hidden": (4,), "lr": 0.1, "epochs": 300},
     {"dataset": "spiral", "epochs": 2000, "batch_size": 10},
+    # today's first set-up (circle 4-2) and the noisiest data TF Playground offers, on the small nets
+    {"dataset": "circle", "hidden": (4, 2), "epochs": 300}, {"dataset": "circle", "hidden": (4, 2), "epochs": 3000},
+    {"dataset": "moons", "noise": 50, "hidden": (4, 2), "epochs": 3000},
+    {"dataset": "circle", "noise": 50, "hidden": (4, 2), "epochs": 3000},
+    {"dataset": "gauss", "noise": 50, "hidden": (4, 2), "epochs": 3000},
+    {"dataset": "sine", "points": 200, "hidden": (8, 8), "epochs": 2000},
 ]
 SICK: list[tuple[dict, tuple[str, ...]]] = [
     ({"dataset": "spiral", "hidden": (8,) * 6, "activation": "logistic", "epochs": 300}, ("vanishing_gradients",)),
@@ -77,11 +86,17 @@ SICK: list[tuple[dict, tuple[str, ...]]] = [
     ({"dataset": "spiral", "optimizer": "momentum", "lr": 1.0, "epochs": 300}, ("lr_too_high",)),
     ({"dataset": "circle", "activation": "tanh", "lr": 3.0, "epochs": 300}, ("lr_too_high",)),
     ({"dataset": "spiral", "hidden": (8,) * 6, "activation": "linear", "lr": 0.1, "epochs": 300}, ("underfitting",)),
+    # found on today's small first net: dead ReLUs in a 2-unit layer, a levelled-off spiral, memorised sine
+    ({"dataset": "circle", "hidden": (4, 2), "activation": "relu", "epochs": 300}, ("dead_units",)),
+    ({"dataset": "spiral", "hidden": (4, 2), "epochs": 5000}, ("underfitting",)),
+    ({"dataset": "checkerboard", "hidden": (4, 2), "epochs": 2000}, ("underfitting",)),
+    ({"dataset": "sine", "points": 20, "hidden": (32, 32), "epochs": 5000}, ("overfitting",)),
+    ({"dataset": "sine", "points": 15, "hidden": (16, 16), "epochs": 3000}, ("overfitting",)),
 ]
 
 
 def run(settings: dict) -> tuple[list, float]:
-    session = Session(Setup(**settings))
+    session = Session(Setup(**{**CALIBRATION_BASE, **settings}))
     t = time.perf_counter()
     while not session.done():
         session.run_for(1.0, metrics=False)

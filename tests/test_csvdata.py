@@ -363,7 +363,8 @@ def test_read_columns_missing_value_is_an_error(tmp_path: Path) -> None:
     assert read_columns(write(tmp_path, "a,b\n1,2\n3,4\n", "ok.csv"), ["b"]).tolist() == [[2.0, 4.0]]
 
 
-CELL = st.sampled_from(["1", "2.5", "-3", "NA", "", "x", "inf", "nan", " 4 ", "1e3", "y", "0"])
+CELL = st.sampled_from(["1", "2.5", "-3", "NA", "", "x", "inf", "nan", " 4 ", "1e3", "y", "0", "1_0", "٣", "-.5",
+                        "0.30000000000000004", "1e999", "-nan", "+7", "5."])
 
 
 @settings(max_examples=60, deadline=None)
@@ -453,3 +454,77 @@ def test_a_very_wide_header_is_quick_and_its_messages_short(tmp_path: Path) -> N
     with pytest.raises(DataError) as info:
         load_csv(path, x=["nope"])
     assert "99,970 more" in str(info.value) and len(str(info.value)) < 400
+
+
+# ---- the fast path (quote-free blocks typed on their bytes) --------------------------------------
+
+def _cells_as_bytes(cells: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One cell a line: (bytes, starts, ends), as a fast block hands them to ``_decimals``."""
+    raw = np.frombuffer(("\n".join(cells) + "\n").encode(), np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    return raw, np.r_[0, ends[:-1] + 1], ends
+
+
+def test_decimals_are_exactly_float_or_refused() -> None:
+    """Every cell the byte parser accepts is bit-for-bit float(cell); the rest are left to float()."""
+    rng = np.random.default_rng(7)
+    numbers = rng.normal(size=3000) * 10.0 ** rng.integers(-9, 9, 3000)
+    cells = [repr(float(v)) for v in numbers] + [f"{v:.{k}f}" for v, k in zip(numbers, rng.integers(0, 14, 3000))]
+    odd = ["-0", "-0.0", ".5", "-.5", "5.", "007", "123456789012345", "12345678901234.5", "1234567890123456",
+           "9007199254740993", "0.1", "0.3", "2.675", "1e5", "+1", " 4", "4 ", ".", "-", "", "1.2.3", "--1", "1-",
+           "NA", "nan", "inf", "1_0", "٣", "0x10"]
+    cells += odd
+    raw, start, end = _cells_as_bytes(cells)
+    values, ok = csvdata._decimals(raw, start, end)
+    for cell, value, good in zip(cells, values.tolist(), ok.tolist(), strict=True):
+        if good:
+            expected = float(cell)
+            assert value == expected and np.signbit(value) == np.signbit(expected), cell
+    accepted = {c for c, good in zip(cells, ok.tolist(), strict=True) if good}
+    assert {"-0", ".5", "-.5", "5.", "007", "123456789012345", "2.675"} <= accepted
+    assert not accepted & {"1234567890123456", "1e5", "+1", " 4", "4 ", ".", "-", "", "1.2.3", "--1", "1-",
+                           "NA", "nan", "inf", "1_0", "٣", "0x10"}
+    assert ok[3000:6000].mean() > 0.8                                # the common forms go fast
+
+
+NUMBER = st.one_of(st.floats(-1e6, 1e6).map(lambda v: f"{v:.3f}"), st.integers(-10**6, 10**6).map(str),
+                   st.floats(allow_nan=False, allow_infinity=False).map(repr), CELL)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(NUMBER, NUMBER, st.sampled_from(["x", "y", "é", "NA", "", " z ", "1", "2"])),
+                min_size=2, max_size=40))
+def test_fast_blocks_read_like_csv(rows: list) -> None:
+    """A file read with its blocks on the fast path gives what csv alone gives: data, or the same error."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.csv"
+        with path.open("w", newline="", encoding="utf-8") as f:
+            _csv.writer(f).writerows([["a", "b", "c"], *rows])
+
+        def outcome(fast: bool) -> object:
+            saved, rows = csvdata._RowReader._regular, csvdata.CHUNK_ROWS
+            try:
+                csvdata.CHUNK_ROWS = 1
+                if not fast:
+                    csvdata._RowReader._regular = lambda self, data: None   # type: ignore[method-assign]
+                ds = load_csv(path, x=["a", "b"], y="c", standardize=False)
+            except DataError as exc:
+                return str(exc)
+            finally:
+                csvdata._RowReader._regular = saved                        # type: ignore[method-assign]
+                csvdata.CHUNK_ROWS = rows
+            return (ds.X.tolist(), ds.y.tolist(), ds.class_names, ds.dropped, ds.kind)
+
+        assert outcome(True) == outcome(False)
+
+
+def test_big_files_take_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the first chunk, regular blocks are typed on bytes (a loader that lost its fast path trips this)."""
+    calls = []
+    real = csvdata._decimals
+    monkeypatch.setattr(csvdata, "_decimals", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(csvdata, "CHUNK_ROWS", 10)
+    ds = load_csv(write(tmp_path, big_text(3000)), standardize=False)
+    assert calls and ds.n == 3000 - 31 and ds.class_names == ("x", "y", "z")
+    assert ds.X[1, :3].tolist() == [float(line.split(",")[1]) for line in big_text(3).splitlines()[1:]]

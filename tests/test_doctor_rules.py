@@ -141,6 +141,20 @@ SICK = [
     (("--dataset", "sine", "--layers", "8,8", "--lr", "1", "--epochs", "200"), {"diverged", "exploding_gradients"}),
     (("--dataset", "circle", "--noise", "40", "--train-ratio", "10", "--layers", "8,8,8", "--lr", "0.1"),
      {"overfitting"}),
+    # memorising: the train loss near zero, the test loss at or above chance without rising from a best
+    (("--dataset", "sine", "--points", "20", "--layers", "32,32", "--lr", "0.03", "--epochs", "5000"),
+     {"overfitting"}),
+    (("--dataset", "sine", "--points", "15", "--layers", "16,16", "--epochs", "3000"), {"overfitting"}),
+    # a classifier that levels off far above zero: too small a net (today's first net on the spiral)
+    (("--dataset", "spiral", "--layers", "4,2", "--epochs", "5000"), {"underfitting"}),
+    (("--dataset", "circle", "--layers", "4,2", "--activation", "relu", "--epochs", "300"), {"dead_units"}),
+    # a too-strong penalty is named as the cause of underfitting (not the vanishing gradients it makes)
+    (("--dataset", "spiral", "--layers", "8,8", "--l2", "0.1", "--epochs", "500"), {"underfitting"}),
+    (("--dataset", "circle", "--layers", "8,8", "--activation", "relu", "--l1", "0.1", "--epochs", "500"),
+     {"underfitting"}),
+    # levelled off with a third of its ReLUs dead: the dead units are named, not too small a net
+    (("--dataset", "xor", "--layers", "8,8", "--activation", "relu", "--lr", "3", "--epochs", "300", "--seed", "2"),
+     {"dead_units"}),
     # from an outside check: at chance with a third of the ReLUs dead, once called lr_too_low
     (("--dataset", "xor", "--noise", "5", "--layers", "16,16", "--activation", "relu", "--lr", "2", "--epochs",
       "200", "--seed", "14"), {"dead_units"}),
@@ -148,7 +162,7 @@ SICK = [
 HEALTHY = [
     ("--epochs", "300"), ("--dataset", "xor", "--epochs", "300"),
     ("--dataset", "circle", "--layers", "8,8", "--activation", "relu"),
-    ("--dataset", "spiral", "--optimizer", "adam", "--lr", "0.01", "--epochs", "500"),
+    ("--dataset", "spiral", "--layers", "8,8", "--optimizer", "adam", "--lr", "0.01", "--epochs", "500"),
     ("--dataset", "iris", "--lr", "0.1", "--epochs", "300"), ("--dataset", "sine", "--epochs", "300"),
     ("--dataset", "xor", "--trainer", "es", "--epochs", "60"),
     ("--dataset", "circle", "--trainer", "ga", "--activation", "step", "--epochs", "60"),
@@ -162,6 +176,9 @@ HEALTHY = [
      "--batch-size", "8", "--epochs", "600", "--seed", "21"),
     ("--dataset", "gauss", "--noise", "40", "--points", "300", "--layers", "3", "--activation", "logistic",
      "--lr", "0.1", "--epochs", "200", "--seed", "13"),
+    # the noisiest data levels off high, but well below the underfitting line
+    ("--dataset", "moons", "--noise", "50", "--layers", "4,2", "--epochs", "3000"),
+    ("--dataset", "circle", "--noise", "50", "--layers", "4,2", "--epochs", "3000"),
 ]
 
 
@@ -179,6 +196,12 @@ def test_sick_setups_are_diagnosed(capsys: pytest.CaptureFixture[str], args: tup
 @pytest.mark.parametrize("args", HEALTHY, ids=" ".join)
 def test_healthy_setups_get_no_warning(capsys: pytest.CaptureFixture[str], args: tuple) -> None:
     assert warning_codes(train_json(capsys, *args)) == set()
+
+
+def test_a_too_strong_penalty_is_the_first_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    result = train_json(capsys, "--dataset", "spiral", "--layers", "8,8", "--l2", "0.1", "--epochs", "500")
+    (finding,) = [f for f in result["diagnosis"] if f["severity"] == "warning"]
+    assert "L2 at 0.1" in finding["message"] and finding["fixes"][0]["changes"] == {"reg_rate": 0.01}
 
 
 def test_the_report_says_no_problems_found(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,8 @@
-"""CSV loading, streamed: read once in chunks, only the chosen columns typed (NumPy's parser) into preallocated
-float arrays, missing values dropped, line-numbered errors. Memory: the kept values plus one chunk of rows.
-With no ``x`` given, the numeric feature columns are chosen from the first chunk of rows.
+"""CSV loading, streamed: read once in chunks, only the chosen columns typed into preallocated float arrays,
+missing values dropped, line-numbered errors. Memory: the kept values plus one chunk of rows.
+With no ``x`` given, the numeric feature columns are chosen from the first chunk of rows (read by csv).
+After it, quote-free regular blocks are typed on their bytes (:class:`_Block`: plain decimals by integer
+arithmetic, label columns by their distinct cells); anything else goes through csv, line by line.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -26,8 +29,10 @@ MAX_TEXT_CLASSES = 1000  # a text label column with more distinct values is refu
 CHUNK_ROWS = 1 << 14
 CHUNK_CHARS = 1 << 23  # a chunk ends after this many characters too (wide rows)
 MAX_LINE = 1 << 20  # characters in one line; longer lines are refused before they are held whole
-FAST_CHARS = 1 << 19  # a fast-path block (its cells are one Python string each: keep it small)
+FAST_CHARS = 1 << 20  # a fast-path block: typed column by column on its bytes, never split into strings
+FAST_CELL = 24        # fast-path cells longer than this are typed one by one
 _FAST_MISSING = frozenset({"", "NA", "na", "NaN", "nan", "N/A", "n/a", "NAN", "Na"})
+_POW10 = np.array([float(10 ** k) for k in range(23)])   # exact: 10**22 < 2**53 * 2**22
 Array = np.ndarray
 
 
@@ -58,27 +63,34 @@ def _cell_error(fname: str, line: int, column: str, cell: str, what: str) -> Dat
 class _Chunk:
     """Non-blank data rows read together, with what is needed to name their lines.
 
-    A block read on the fast path (see :meth:`_RowReader.chunks`) keeps its cells flat instead of as rows:
-    ``cells`` holds ``width`` cells per row, row after row, and ``rows`` is empty.
+    A block read on the fast path (see :meth:`_RowReader.chunks`) keeps its bytes instead (``fast``), and
+    ``rows`` is empty.
     """
     rows: list[list[str]]
     raw: list[list[str]]                 # the rows as read, blank ones included
     start_line: int                      # csv line number before the first raw row
     single_lines: bool                   # every raw row took exactly one line
     positions: list[int] | None          # raw index of each row (None: rows is raw)
-    cells: list[str] | None = None       # the fast path's cells, ``width`` per row
-    width: int = 0
+    fast: _Block | None = None           # the fast path's bytes
 
     @property
     def n(self) -> int:
         """The number of data rows."""
-        return len(self.cells) // self.width if self.cells is not None else len(self.rows)
+        return self.fast.n if self.fast is not None else len(self.rows)
 
     def column(self, j: int) -> list[str]:
         """The cells of column ``j``, one per row."""
-        if self.cells is not None:
-            return self.cells[j::self.width]
+        if self.fast is not None:
+            return self.fast.cells(j)
         return [r[j] for r in self.rows]
+
+    def cell(self, i: int, j: int) -> str:
+        """The cell of row ``i``, column ``j``."""
+        return self.fast.cell(i, j) if self.fast is not None else self.rows[i][j]
+
+    def floats(self, j: int) -> tuple[Array, Array, Array, Array]:
+        """:func:`_floats` of column ``j``."""
+        return self.fast.floats(j) if self.fast is not None else _floats(self.column(j))
 
     def line(self, i: int) -> int:
         """The line where row ``i`` ends (like csv's line_num), counting line breaks inside quoted cells."""
@@ -87,6 +99,111 @@ class _Chunk:
             return self.start_line + index + 1
         breaks = sum(c.count("\n") + c.count("\r") - c.count("\r\n") for r in self.raw[:index + 1] for c in r)
         return self.start_line + index + 1 + breaks
+
+
+def _decimals(raw: Array, start: Array, end: Array) -> tuple[Array, Array]:
+    """(values, ok) of cells ``raw[start:end]`` of the form [-]digits[.digits], 15 characters at most after the
+    sign, typed without a string per cell; ``ok`` is False where a cell has another form (typed one by one).
+
+    The cells are laid right-aligned in a characters×cells grid (the long axis inner, so NumPy's loops are
+    long), and their digits become one integer, a row at a time.  Every step is exact below 2**53, and the
+    last one divides by 10**decimals (an exact double), so the result is correctly rounded, as float()'s is.
+    """
+    neg = raw[start] == 45                                 # '-'; an empty cell's start is its comma or newline
+    start = start + neg
+    count = end - start
+    ok = (count >= 1) & (count <= 15)
+    width = int(count[ok].max(initial=1))
+    place = np.arange(width, dtype=np.uint8)[:, None]
+    index = (end - width) + place
+    np.maximum(index[:, 0], 0, out=index[:, 0])            # the first line's padding would start before the block
+    grid = raw[index]
+    grid[place < (width - count)] = 48                     # padding: leading '0's
+    grid -= 48                                             # uint8: every byte but a digit wraps to 10 or more
+    is_dot = grid == 254
+    dots = np.add.reduce(is_dot, axis=0, dtype=np.uint8)
+    grid[is_dot] = 0
+    ok &= (grid.max(axis=0) < 10) & (dots <= 1) & (count > dots)
+    whole = grid[0].astype(np.float64)
+    for row in grid[1:]:                                   # Horner, exact: no BLAS (its threads stall when busy)
+        whole *= 10.0
+        whole += row
+    scale = _POW10[np.where(dots, width - 1 - np.maximum.reduce(is_dot * place, axis=0), 0)]
+    low = np.fmod(whole, scale)                            # the digits after the dot ...
+    whole -= low
+    whole /= np.where(dots, 10.0, 1.0)                     # ... and those before it, one place down
+    whole += low
+    whole /= scale
+    whole *= 1.0 - 2.0 * neg
+    return whole, ok
+
+
+class _Block:
+    """A quote-free block of whole lines of ``width`` cells, kept as bytes: a cell is found from the positions
+    of the commas and line ends, and a column is typed without making a Python string per cell."""
+
+    def __init__(self, data: bytes, ends: Array, commas: Array, width: int) -> None:
+        self.data, self.raw = data, np.frombuffer(data, np.uint8)
+        self.n, self.width = len(ends), width
+        self.ends, self.commas = ends.astype(np.int32), commas.astype(np.int32).reshape(len(ends), width - 1)
+
+    def bounds(self, j: int) -> tuple[Array, Array]:
+        """Byte offsets (start, end) of column ``j``'s cells."""
+        if j:
+            start = self.commas[:, j - 1] + 1
+        else:
+            start = np.empty(self.n, np.int32)
+            start[0], start[1:] = 0, self.ends[:-1] + 1
+        return start, self.commas[:, j] if j < self.width - 1 else self.ends
+
+    def cell(self, i: int, j: int) -> str:
+        """The cell of row ``i``, column ``j``."""
+        start = int(self.commas[i, j - 1]) + 1 if j else (int(self.ends[i - 1]) + 1 if i else 0)
+        end = int(self.commas[i, j]) if j < self.width - 1 else int(self.ends[i])
+        return self.data[start:end].decode()
+
+    def cells(self, j: int, rows: Array | None = None) -> list[str]:
+        """The cells of column ``j`` (of ``rows`` only, if given) as strings."""
+        start, end = self.bounds(j)
+        if rows is not None:
+            start, end = start[rows], end[rows]
+        data = self.data
+        return [data[a:b].decode() for a, b in zip(start.tolist(), end.tolist(), strict=True)]
+
+    def floats(self, j: int) -> tuple[Array, Array, Array, Array]:
+        """:func:`_floats` of column ``j``: plain decimals on bytes, the other cells one by one."""
+        start, end = self.bounds(j)
+        values, ok = _decimals(self.raw, start, end)
+        flags = np.zeros((3, self.n), dtype=bool)         # missing, text, infinite
+        other = np.flatnonzero(~ok)
+        if other.size:                                    # e.g. 17 digits or an exponent: NumPy's parser
+            grid = self._grid(start[other], end[other])
+            try:
+                values[other] = np.inf if grid is None else grid.astype(np.float64)
+            except ValueError:                            # text or a missing marker among them
+                values[other] = np.inf
+            odd = other[~np.isfinite(values[other])]
+            if odd.size:                                  # missing, text, infinite: one by one
+                values[odd], flags[0, odd], flags[1, odd], flags[2, odd] = _floats(self.cells(j, odd))
+        return values, flags[0], flags[1], flags[2]
+
+    def _grid(self, start: Array, end: Array) -> Array | None:
+        """The cells ``raw[start:end]`` as a NumPy bytes array; None when one is longer than FAST_CELL."""
+        length = end - start
+        width = int(length.max(initial=0))
+        if width > FAST_CELL:
+            return None
+        place = np.arange(max(width, 1))
+        grid = np.where(place < length[:, None], self.raw[np.minimum(start[:, None] + place, self.raw.size - 1)], 0)
+        return grid.astype(np.uint8).view(f"S{place.size}").ravel()
+
+    def distinct(self, j: int) -> tuple[list[str], Array] | None:
+        """(the distinct cells of column ``j``, each row's index into them); None when a cell is long."""
+        grid = self._grid(*self.bounds(j))
+        if grid is None:
+            return None
+        cells, inverse = np.unique(grid, return_inverse=True)
+        return [c.decode() for c in cells.tolist()], inverse.ravel()
 
 
 def _is_blank(row: list[str]) -> bool:
@@ -104,9 +221,8 @@ def _make_chunk(raw: list[list[str]], start: int, single: bool, skip: int) -> _C
 
 class _RowReader:
     """csv rows of a file, in chunks; the header is the first non-blank row. Errors become DataError."""
-    def __init__(self, path: Path, fold_missing: bool = False) -> None:
+    def __init__(self, path: Path) -> None:
         self.path, self.fname = path, path.name
-        self.fold_missing = fold_missing    # fast blocks spell every missing marker "nan" (rows with one are dropped)
         try:                                            # FIFOs, devices and folders are refused unopened
             binary = open_regular(path, "--data")
         except ValueError as exc:
@@ -187,8 +303,8 @@ class _RowReader:
         """The next block of whole lines as a fast chunk; None at the end; False when csv must read it.
 
         Fast: no quote, NUL or lone carriage return, every line ``width`` cells and at most MAX_LINE long;
-        then the cells are exactly what csv would give, found by two C-level string operations.  Anything
-        else goes back to csv (the block text is handed to its line reader), which reads it as before.
+        then the cells are exactly what csv would give, found from the positions of commas and line ends.
+        Anything else goes back to csv (the block text is handed to its line reader), which reads it as before.
         """
         data = self._head + self.fh.read(FAST_CHARS)
         if not data:
@@ -198,29 +314,28 @@ class _RowReader:
         text = data
         if "\r" in data and data.count("\r") == data.count("\r\n"):
             data = data.replace("\r\n", "\n")
-        if not data or "\r" in data or '"' in data or "\x00" in data or not self._regular(data):
+        block = None
+        if data and "\r" not in data and '"' not in data and "\x00" not in data:
+            block = self._regular(data.encode())
+        if block is None:
             self._pending, self._head = text + self._head, ""
             return False
-        flat = "," + data.replace("\n", ",")               # every cell between two commas
-        if self.fold_missing:                              # NumPy then parses a column in one call
-            for marker in _FAST_MISSING - {"nan"}:
-                if f",{marker}," in flat:
-                    flat = flat.replace(f",{marker},", ",nan,").replace(f",{marker},", ",nan,")   # neighbours too
-        cells = flat[1:-1].split(",")
-        chunk = _Chunk([], [], self.offset + self.reader.line_num, True, None, cells, self.width)
-        self.offset += data.count("\n")
+        chunk = _Chunk([], [], self.offset + self.reader.line_num, True, None, block)
+        self.offset += block.n
         return chunk
 
-    def _regular(self, data: str) -> bool:
-        """True when every line of ``data`` has ``width`` cells, none is blank and none is over MAX_LINE."""
+    def _regular(self, data: bytes) -> _Block | None:
+        """``data`` as a block when every line has ``width`` cells, none is blank and none is over MAX_LINE."""
         if self.width < 2:
-            return False
-        raw = np.frombuffer(data.encode("utf-8", "surrogatepass"), np.uint8)
+            return None
+        raw = np.frombuffer(data, np.uint8)
         ends = np.flatnonzero(raw == 10)
-        commas = np.searchsorted(np.flatnonzero(raw == 44), ends)
-        per_line = np.diff(commas, prepend=0)
+        commas = np.flatnonzero(raw == 44)
+        per_line = np.diff(np.searchsorted(commas, ends), prepend=0)
         lengths = np.diff(ends, prepend=-1)                # bytes with the line end: ≥ characters
-        return bool(per_line.min() == per_line.max() == self.width - 1 and lengths.max() <= MAX_LINE)
+        if per_line.min() == per_line.max() == self.width - 1 and lengths.max() <= MAX_LINE:
+            return _Block(data, ends, commas, self.width)
+        return None
 
     def chunks(self) -> Iterator[_Chunk]:
         """Chunks of non-blank data rows, in file order: quote-free regular blocks on the fast path, the rest
@@ -331,16 +446,26 @@ class _Labels:
             codes = [get(c, -1) for c in cells]
         return np.array(codes, dtype=np.int64)
 
-    def read(self, cells: list[str]) -> Array:
-        """Type one chunk's label cells; returns which are missing (their rows are dropped)."""
-        codes = None if self.too_many else self._codes(cells)
+    def read(self, chunk: _Chunk, j: int) -> Array:
+        """Type one chunk's label cells (column ``j``); returns which are missing (their rows are dropped)."""
+        self._cell = partial(chunk.cell, j=j)
+        codes = None
+        if chunk.fast is not None and not self.too_many:   # each distinct cell typed once
+            found = chunk.fast.distinct(j)
+            if found is not None and len(found[0]) > MAX_TEXT_CLASSES:
+                self.too_many, self.texts = True, {}
+            elif found is not None:
+                known = self._codes(found[0])
+                codes = None if known is None else known[found[1]]
+        elif not self.too_many:
+            codes = self._codes(chunk.column(j))
         if codes is not None:
             self._kinds, self._values = np.array(self.kinds, np.int8)[codes], np.array(self.numbers)[codes]
         else:
-            values, missing, text, infinite = _floats(cells)
+            values, missing, text, infinite = chunk.floats(j)
             self._kinds = (text + 2 * infinite.astype(np.int8) + 3 * missing.astype(np.int8)).astype(np.int8)
             self._values = values
-        self._cells, self._row_codes = cells, codes
+        self._row_codes = codes
         return self._kinds == 3
 
     def add(self, chunk: _Chunk, keep: Array) -> None:
@@ -355,7 +480,7 @@ class _Labels:
             hits = np.flatnonzero(kinds == kind)
             if hits.size:
                 row = int(index[hits[0]])
-                self.first[kind] = (chunk.line(row), self._cells[row])
+                self.first[kind] = (chunk.line(row), self._cell(row))
 
 
 def _class_labels(fname: str, column: str, labels: _Labels, n: int) -> tuple[Array, str, tuple[str, ...]]:
@@ -468,14 +593,12 @@ def _stream(reader: _RowReader, header: list[str], feat_idx: list[int], label_id
 def _add_rows(fname: str, header: list[str], chunk: _Chunk, feat_idx: list[int],
               label_idx: int | None, X: _Grow, labels: _Labels | None, drop_missing: bool) -> int:
     """Type one chunk's chosen columns and store its kept rows; returns the rows dropped for missing values."""
-    chosen = feat_idx + ([label_idx] if label_idx is not None else [])
-    cols = [chunk.column(j) for j in chosen]
-    parsed = [(v, m, t | i) for v, m, t, i in (_floats(c) for c in cols[:len(feat_idx)])]
+    parsed = [(v, m, t | i) for v, m, t, i in map(chunk.floats, feat_idx)]
     missing = np.zeros(chunk.n, dtype=bool)
     for _, miss, _ in parsed:
         missing |= miss
     if labels is not None:
-        missing |= labels.read(cols[-1])
+        missing |= labels.read(chunk, label_idx if label_idx is not None else -1)
     if not drop_missing:                               # every row is wanted: a missing value is an error
         parsed = [(v, np.zeros_like(m), b | m) for v, m, b in parsed]
         missing[:] = False
@@ -487,7 +610,7 @@ def _add_rows(fname: str, header: list[str], chunk: _Chunk, feat_idx: list[int],
             first_bad = (int(hits[0]), k)
     if first_bad is not None:
         i, k = first_bad
-        cell = cols[k][i]
+        cell = chunk.cell(i, feat_idx[k])
         what = "is not a number" if _parse_float(cell) is None else "is not a finite number"
         raise _cell_error(fname, chunk.line(i), header[feat_idx[k]], cell, what)
     X.add(np.stack([values[keep] for values, _, _ in parsed]) if parsed else np.empty((0, int(keep.sum()))))
@@ -522,7 +645,7 @@ def load_csv(path: str | Path, x: Sequence[str] | str | None = None, y: str | No
     """
     path = Path(path)
     fname = path.name
-    reader = _RowReader(path, fold_missing=True)
+    reader = _RowReader(path)
     try:
         header = reader.header()
         _check_header(fname, header)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
-from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes
+from .datasets import DATASETS
+from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes, nice
 from .instruments import Report, Sample
 from .setup import Setup
 
@@ -67,9 +68,25 @@ EARLY_FLAT = 0.4
 OVERFIT_RISE = 1.5
 OVERFIT_DELTA = 0.25
 OVERFIT_INFO_RISE = 1.2
+# Memorising: the train loss fell below MEMORISE_TRAIN chance losses while the test loss stayed at or above
+# chance, i.e. new points are predicted worse than by always guessing the class shares or the mean. It needs
+# no rise from a best (20 sine points on a 32-32 net: test loss fell 0.50 → 0.29 against chance 0.087, train
+# 1e-5; own measurement). Healthy runs never reach it: their test loss ends well below chance.
+MEMORISE_TRAIN = 0.1
+# A weight penalty this strong, in a run that stalled near chance, is named as the cause of underfitting: it
+# pins the weights near zero (own measurement: spiral 8-8 with L2 0.1 and 0.01 stays at chance with
+# vanishing gradients, at 0.001 it learns; TF Playground offers rates 0.001 to 10).
+STRONG_PENALTY = 0.01
 # Underfitting is a warning only after this many weight updates (the default spiral run sits on a plateau
 # near chance for its first ~4000 updates and then learns: own measurement).
 UNDERFIT_UPDATES = 6000
+# A classifier whose train loss levelled off above this share of chance is too small or too constrained for
+# its data (own measurement: spiral on 4-2 levels at 0.72, checkerboard 4-2 at 0.66, spiral 3 at 0.88; the
+# noisiest healthy runs, TF's noise 50 on gauss, circle, xor and moons with 8-8 or 4-2, level at 0.19–0.54).
+LEVELLED_OFF = 0.6
+# ... on generated data with at most this much noise (percent): noisier data, and real data (a CSV, iris, ...),
+# can have a floor this high of their own.
+LEVELLED_NOISE = 10.0
 MIN_SAMPLES = 4                 # no judgement on fewer samples than this (the run is too short to tell)
 
 
@@ -148,6 +165,13 @@ class _Context:
         early = [median(x.update_ratios) for x in s if x.update_ratios][:3]
         self.early_update = max((v for v in early if math.isfinite(v)), default=math.nan)
 
+    levelled = False            # set by diagnose(): see _levelled
+
+    @property
+    def hurt(self) -> bool:
+        """The run is failing: stalled near chance, or levelled off far above zero."""
+        return self.stalled or self.levelled
+
     def median_late(self, values: list[float]) -> float:
         vals = [v for v in values if math.isfinite(v)]
         return median(vals) if vals else math.nan
@@ -156,9 +180,10 @@ class _Context:
 def diagnose(report: Report, setup: Setup) -> list[Finding]:
     """Findings for a run, warnings first; a healthy run gets no warning."""
     c = _Context(report)
+    c.levelled = _levelled(c, setup)
     found: list[Finding] = []
-    for rule in (_diverged, _exploding, _vanishing, _dead, _saturated, _lr_high, _lr_low, _overfitting,
-                 _underfitting):
+    for rule in (_diverged, _exploding, _over_regularized, _vanishing, _dead, _saturated, _lr_high, _lr_low,
+                 _overfitting, _underfitting):
         f = rule(c, setup, found)
         if f is not None:
             found.append(f)
@@ -184,6 +209,23 @@ def _demoted(f: Finding, found: list[Finding]) -> Finding:
 
 def _codes(found: list[Finding], severity: str = "warning") -> set[str]:
     return {f.code for f in found if f.severity == severity}
+
+
+def _levelled(c: _Context, setup: Setup) -> bool:
+    """A back-propagation classifier whose train loss levelled off far above zero after enough updates."""
+    if not c.enough or c.report.kind == "regression" or c.report.family != "backprop" or c.stalled:
+        return False
+    if _real_data(setup) or setup.noise > LEVELLED_NOISE:      # a floor of the data's own may be this high
+        return False
+    late = [s.train_loss for s in c.late]
+    updates = c.report.epoch * c.report.updates_per_epoch
+    return (c.final_smooth >= LEVELLED_OFF * c.chance and bool(late) and late[0] - late[-1] <= 0.02 * c.chance
+            and updates >= UNDERFIT_UPDATES)
+
+
+def _real_data(setup: Setup) -> bool:
+    spec = DATASETS.get(setup.dataset)
+    return setup.csv is not None or (spec is not None and spec.real)
 
 
 # --- the rules ----------------------------------------------------------------------------------------
@@ -232,6 +274,20 @@ def _exploding(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
                    {"growth": _r(growth), "first_last_ratio": _r(top)}, fixes)
 
 
+def _over_regularized(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
+    """Underfitting whose cause is a too-strong weight penalty (it hides the vanishing gradients it makes)."""
+    if setup.regularization == "none" or setup.reg_rate < STRONG_PENALTY or not c.stalled or found:
+        return None
+    if c.report.family != "backprop":
+        return None
+    name = setup.regularization.upper()
+    fixes = make_fixes(setup, {"reg_rate": nice(setup.reg_rate / 10)},
+                       {"regularization": "none"})
+    return Finding("underfitting", "warning", None,
+                   f"Underfitting: {name} at {_num(setup.reg_rate)} pins the weights near zero; lower the rate.",
+                   {"train_loss": _r(c.final), "chance_loss": _r(c.chance), "reg_rate": setup.reg_rate}, fixes)
+
+
 def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     if c.report.family != "backprop" or len(setup.hidden) < 2 or not c.enough:
         return None
@@ -239,10 +295,10 @@ def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     ratio = c.median_late(ratios)
     if not ratio < VANISHING_RATIO:
         return None
-    if "dead_units" in _codes(found) or "diverged" in _codes(found):
+    if _codes(found) & {"dead_units", "diverged", "underfitting"}:
         return None
     first = c.median_late([s.grad_norms[0] for s in c.late])
-    hurt = c.stalled
+    hurt = c.hurt
     acts = set(c.report.activations)
     candidates = []
     if acts & {"logistic", "tanh"}:
@@ -268,7 +324,9 @@ def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
         return None
     # Fewer dead units are still the cause when the run learned nothing (a stalled run with a fifth or more of
     # its ReLUs dead: an outside check found xor 16-16 at lr 2 at chance with 12 of 16 units of layer 2 dead).
-    severity = "warning" if whole or share >= DEAD_SHARE or c.stalled else "info"
+    severity = "warning" if whole or share >= DEAD_SHARE or c.hurt else "info"
+    if "underfitting" in _codes(found):            # a too-strong penalty came first: it is the cause
+        severity = "info"
     fixes = make_fixes(setup, activation(setup, "leaky_relu"), lower_lr(setup), activation(setup, "elu"))
     where = f"all of layer {worst + 1}" if whole else f"{dead} of {total} units"
     return Finding("dead_units", severity, worst + 1,
@@ -287,9 +345,10 @@ def _saturated(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     if share < SATURATED_SHARE:
         return None
     worst = max(idx, key=lambda i: last.saturated[i] / max(1, last.units[i]))
-    hurt = c.stalled
+    hurt = c.hurt
     fixes = make_fixes(setup, lower_lr(setup), activation(setup, "relu"),
                        {"regularization": "l2", "reg_rate": 0.01})
+    hurt = hurt and "underfitting" not in _codes(found)
     return Finding("saturated_units", "warning" if hurt else "info", worst + 1,
                    f"Saturated units: {sat} of {total} sit on the flat ends of {c.report.activations[worst]}.",
                    {"saturated": list(last.saturated), "units": list(last.units), "share": _r(share)}, fixes)
@@ -352,22 +411,26 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     gap = final - c.final
     train_then = next(s.train_loss for s in c.samples if s.epoch == best_epoch)
     falling = c.final_smooth <= 1.05 * train_then          # the train loss kept falling meanwhile
-    if not (final >= OVERFIT_INFO_RISE * best and gap > 0 and falling):
+    memorising = c.final <= MEMORISE_TRAIN * c.chance and final >= c.chance
+    if not (final >= OVERFIT_INFO_RISE * best and gap > 0 and falling) and not memorising:
         return None
-    big = final >= OVERFIT_RISE * best and final - best >= OVERFIT_DELTA * c.chance
+    big = memorising or (final >= OVERFIT_RISE * best and final - best >= OVERFIT_DELTA * c.chance)
     # Neuroevolution's test loss jumps with each generation's best individual (the README's ga run on circle
     # rose 1.4× at 96 % test accuracy): for it, overfitting is worth knowing but never a warning.
     severity = "warning" if big and c.report.family == "backprop" else "info"
     fixes = make_fixes(setup, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01},
                        {"hidden": tuple(max(2, h // 2) for h in setup.hidden)} if setup.hidden else {})
-    return Finding("overfitting", severity, None,
-                   f"Overfitting: test loss rose from {_num(best)} to {_num(final)} while train loss fell.",
+    message = (f"Overfitting: test loss rose from {_num(best)} to {_num(final)} while train loss fell."
+               if final >= OVERFIT_INFO_RISE * best else
+               f"Overfitting: train loss {_num(c.final)} but test loss {_num(final)}, worse than guessing.")
+    return Finding("overfitting", severity, None, message,
                    {"best_test_loss": _r(best), "best_epoch": best_epoch, "test_loss": _r(final),
                     "train_loss": _r(c.final), "gap": _r(gap)}, fixes)
 
 
 def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
-    if not c.stalled or _codes(found) - {"underfitting"}:
+    """Near chance after many updates (learned nothing), or a classifier levelled off far above zero."""
+    if not c.hurt or _codes(found):
         return None
     late = [s.train_loss for s in c.late]
     if not late or (late[0] - late[-1]) > 0.02 * c.chance:         # still falling: not plateaued yet
@@ -375,9 +438,15 @@ def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | 
     updates = c.report.epoch * c.report.updates_per_epoch
     severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES else "info"
     bigger = tuple(h * 2 for h in setup.hidden) if setup.hidden else (8,)
-    fixes = make_fixes(setup, {"hidden": bigger}, higher_lr(setup, 3), {"optimizer": "adam", "lr": 0.01})
-    return Finding("underfitting", severity, None,
-                   "Underfitting: the train loss stays near chance; the net learned almost nothing.",
+    wide = tuple(max(8, h * 2) for h in setup.hidden) or (8,)
+    deeper = (*wide, wide[-1])                     # one more layer, every layer at least 8 wide
+    if c.stalled:
+        fixes = make_fixes(setup, {"hidden": bigger}, higher_lr(setup, 3), {"optimizer": "adam", "lr": 0.01})
+        message = "Underfitting: the train loss stays near chance; the net learned almost nothing."
+    else:
+        fixes = make_fixes(setup, {"hidden": bigger}, {"hidden": deeper}, {"optimizer": "adam", "lr": 0.01})
+        message = f"Underfitting: the train loss levels off at {_num(c.final_smooth)}; the net may be too small."
+    return Finding("underfitting", severity, None, message,
                    {"train_loss": _r(c.final), "chance_loss": _r(c.chance), "updates": updates}, fixes)
 
 
