@@ -38,7 +38,7 @@ from servekit import Chromium, Page, Served, has, key_to_frame, open_tab  # noqa
 READY = "Dataset"
 FOCUSED = "document.activeElement && document.activeElement.classList.contains('xterm-helper-textarea')"
 CLASS_TAB = (480, 360)              # CSS pixels of each other student's tab
-TOGGLES = (("Loss chart: log", "y"), ("Loss chart: linear", "y"))
+TOGGLES = (("Loss chart: linear", "y"), ("Loss chart: log", "y"))   # the chart starts on a log scale
 
 
 def uptime() -> str:
@@ -69,6 +69,34 @@ def pss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def group(pgid: int) -> list[int]:
+    """The live processes of a process group (Chromium and its helpers)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                out.append(int(entry))
+    return out
 
 
 def rss_mb(pid: int) -> float:
@@ -158,9 +186,14 @@ async def one_round(sessions: int, presses: int, folder: Path) -> dict[str, obje
             late = await open_tab(client, browser.port)
             result["startup_class_s"] = await open_playground(late, served.url)
             await late.call("Page.close")
+            kids, browser_pids = children(served.proc.pid), group(browser.proc.pid)
+            used, used_browser, t0 = cpu_seconds(kids), cpu_seconds(browser_pids), time.monotonic()
             crowd = await latencies(probe, presses)
             result["class_p50_ms"], result["class_p95_ms"] = pct(crowd, 0.5), pct(crowd, 0.95)
             each = await rates(client, served, 20.0)
+            wall = time.monotonic() - t0
+            result["class_sessions_cores"] = (cpu_seconds(kids) - used) / wall        # cores the sessions used
+            result["class_chromium_cores"] = (cpu_seconds(browser_pids) - used_browser) / wall
             result["class_epochs_s_min"] = min(each) if each else 0.0
             result["class_epochs_s_median"] = statistics.median(each) if each else 0.0
             result["class_epochs_s_max"] = max(each) if each else 0.0
@@ -172,6 +205,10 @@ async def one_round(sessions: int, presses: int, folder: Path) -> dict[str, obje
             result["server_rss_mb"] = rss_mb(served.proc.pid)
             result["load_class"] = uptime()
     finally:
+        ended = [line for line in served.output().splitlines() if " ended: " in line]
+        result["sessions_ended_early"] = len(ended)
+        for line in ended[:10]:
+            print(f"  {line}", flush=True)
         browser.stop()
         served.stop()
     return result
@@ -200,6 +237,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=12)
     parser.add_argument("--before", type=Path, help="a checkout of annplay before the change, for the orphan test")
     args = parser.parse_args()
+    os.environ.setdefault("ANNPLAY_SERVE_LOG", "info")      # the server logs each session's end and why
     print(f"cores: {os.cpu_count()}, load at start:{uptime()}", flush=True)
     rounds = []
     for n in range(args.rounds):

@@ -195,3 +195,58 @@ async def test_a_set_up_save_on_a_full_disk_names_the_file(tmp_path: Path, monke
         assert screen.setups.save_setup("class.toml") is None
         assert notes[-1].severity == "error" and "class.toml" in notes[-1].message
         assert "No space left" in notes[-1].message
+
+
+async def test_served_error_lines_quote_no_file_content(served, tmp_path: Path) -> None:
+    """Issue 16: an error line never quotes a file's content in serve mode (a cell, a header); locally it may."""
+    from annplay.core.filepolicy import redact
+
+    folder, _ = served
+    (folder / "cells.csv").write_text("x1,x2,label\n1,hunter2,0\n2,3,1\n3,4,0\n4,5,1\n")
+    (folder / "header.csv").write_text("root:*:20228,label\nabc,0\ndef,1\n")
+    for name in ("cells", "header"):
+        (folder / f"{name}.toml").write_text(f'[setup]\ncsv = "{name}.csv"\n')
+    (folder / "keys.toml").write_text('[setup]\ndataset = "xor"\nhunter2 = 1\n')
+    app = PlaygroundApp(Setup(dataset="circle"))
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        notes = record_notifications(app)
+        for name in ("cells.toml", "header.toml", "keys.toml"):
+            assert not screen.setups.open_setup(name), name
+            assert notes[-1].severity == "error" and name.split(".")[0] in notes[-1].message, notes[-1].message
+            for secret in ("hunter2", "root:*", "20228"):
+                assert secret not in notes[-1].message, notes[-1].message
+        assert screen.session.setup.dataset == "circle"
+    local = "cells.csv line 2, column 'x2': 'hunter2' is not a number; available columns: x1, x2, label"
+    assert redact(local) == "cells.csv line 2, column '…': '…' is not a number; available columns: …"
+    assert redact("can't open the session's file") == "can't open the session's file"       # apostrophes stay
+    assert filepolicy.FilePolicy().clean(local) == local                                    # locally: as it is
+
+
+@pytest.mark.parametrize("serve", [True, False])
+async def test_a_set_ups_pasted_text_opens_in_the_open_dialog(serve: bool, tmp_path: Path, monkeypatch) -> None:
+    """Issue 16: opening reads what the student pastes: a share code, a TF link, or a set-up file's TOML text."""
+    from textual import events
+
+    from annplay.engine.setupfile import toml_text
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    old = filepolicy.use(FilePolicy(folder=folder, deliver=lambda path: None) if serve else FilePolicy())
+    try:
+        app = PlaygroundApp(Setup(dataset="circle"))
+        async with app.run_test(size=(40, 20)) as pilot:
+            screen = await ready(pilot)
+            notes = record_notifications(app)
+            for text, dataset in (("[setup]\r\ncsv = \"/etc/passwd\"\r\n", "circle"),
+                                  (toml_text(Setup(dataset="xor", hidden=(5,), lr=0.1)), "xor")):
+                await pilot.press("i")
+                await wait_until(pilot, lambda: bool(pilot.app.screen.query(Input)), "the open dialog")
+                pilot.app.screen.query_one(Input).post_message(events.Paste(text))
+                await wait_until(pilot, lambda: bool(notes), "a line saying what happened")
+                assert screen.is_current and screen.session.setup.dataset == dataset, notes[-1].message
+                notes.clear()
+            assert screen.session.setup.hidden == (5,) and screen.session.setup.lr == 0.1
+    finally:
+        filepolicy.use(old)

@@ -33,6 +33,9 @@ def add_parser(sub: Any, help_text: str) -> None:
                        help=f"address-space limit of each session in MB (default {limits.DEFAULT_MEMORY_MB})")
     serve.add_argument("--fps", type=int, default=limits.DEFAULT_FPS, metavar="N",
                        help=f"frames per second drawn per session (default {limits.DEFAULT_FPS})")
+    serve.add_argument("--frames", type=int, default=limits.DEFAULT_FRAMES, metavar="N",
+                       help=f"training frames per second per session (default {limits.DEFAULT_FRAMES}, so a class of "
+                            "30 shares 2 cores; the app alone shows 10)")
     serve.add_argument("--lesson", metavar="N|FILE", help="open every session on this lesson")
     serve.add_argument("--setup", dest="setup_text", metavar="CODE|LINK|FILE",
                        help="open every session on this set-up (a share code, TF Playground link or set-up file)")

@@ -7,12 +7,14 @@ and open actions through :func:`policy`:
   ``~nouser``); the file is written there.
 - **served** (``annplay serve``): every name is inside one per-session scratch folder (no absolute path, ``~``,
   ``..`` or symlink out: :func:`annplay.engine.safefile.inside`), and every saved file is handed to the browser
-  as a download through ``deliver`` (the app's ``deliver_binary``). Opening reads only from that folder.
+  as a download through ``deliver`` (the app's ``deliver_binary``). Opening reads only from that folder, and an
+  error line never quotes a file's content (:func:`redact`: quoted cells, keys and column names become ``…``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,19 @@ from annplay.engine.safefile import atomic_write_bytes, expand_user, inside
 LOCAL_HINT = "In the current directory unless you give a path"
 SERVED_SAVE_HINT = "Your browser downloads the file (a plain name: no folders)"
 SERVED_OPEN_HINT = "A name in this session's own folder (files you saved here)"
+HIDDEN = "…"
+# What an error line may carry of a file: a quoted cell, key or label ('x' or "x"; an apostrophe inside a word, as
+# in "can't", is not a quote), an unknown key, and the lists after "columns:" or "values in" (a CSV's header).
+_QUOTED = re.compile(r"(?<![\w'])'[^'\n]*'(?![\w'])" + r'|"[^"\n]*"')
+_LISTED = re.compile(r"(\bcolumns?:|\bvalues in|\blisted twice:)[ \t]+[^;\n]*")
+_KEY = re.compile(r"(?<=: )[^:\n]+(?=: unknown setting)")          # a set-up file's own unknown key
+
+
+def redact(message: str) -> str:
+    """``message`` without what it quotes from a file: quoted text and column lists become ``…``."""
+    message = _QUOTED.sub(lambda m: m.group(0)[0] + HIDDEN + m.group(0)[0], message)
+    message = _KEY.sub(HIDDEN, message)
+    return _LISTED.sub(lambda m: f"{m.group(1)} {HIDDEN}", message)
 
 
 @dataclass(frozen=True)
@@ -81,12 +96,13 @@ class FilePolicy:
             raise ValueError(f"{self.shown(path)}: {error.strerror or error}; nothing written") from None
 
     def clean(self, message: str) -> str:
-        """A message with the scratch folder's own path taken out (served), so no server path is shown."""
+        """A message as a served session may show it: the scratch folder's own path taken out (no server path is
+        shown) and nothing quoted from a file's content (:func:`redact`); locally ``message`` itself."""
         if self.folder is None:
             return message
         for form in {os.path.realpath(self.folder), os.path.abspath(self.folder)}:
             message = message.replace(form + os.sep, "").replace(form, ".")
-        return message
+        return redact(message)
 
     def saved(self, path: str | os.PathLike[str]) -> str:
         """Hand a just-written file on (a download when served) and say where it went, in a few words."""
@@ -111,4 +127,4 @@ def use(new: FilePolicy) -> FilePolicy:
     return old
 
 
-__all__ = ["FilePolicy", "policy", "use", "LOCAL_HINT", "SERVED_SAVE_HINT", "SERVED_OPEN_HINT"]
+__all__ = ["FilePolicy", "policy", "use", "redact", "LOCAL_HINT", "SERVED_SAVE_HINT", "SERVED_OPEN_HINT"]

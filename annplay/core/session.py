@@ -431,12 +431,16 @@ class Session(ModelFiles):
                 break
         return self.metrics() if metrics else None
 
-    def train(self, run: int, publish: Callable[[Snapshot], None], cancelled: Callable[[], bool]) -> None:
+    def train(self, run: int, publish: Callable[[Snapshot], None], cancelled: Callable[[], bool],
+              rest: Callable[[], None] | None = None) -> None:
         """The app's worker: train run ``run`` frame by frame, handing a snapshot to ``publish`` after each.
-        Reads only the session (and its frozen :attr:`view`); ends when stopped, cancelled, done or at the goal."""
+        Reads only the session (and its frozen :attr:`view`); ends when stopped, cancelled, done or at the goal.
+        ``rest``: called between frames, outside the lock (``annplay serve`` paces a class's workers there)."""
         started, first = time.perf_counter(), self.epoch
         stop = lambda: cancelled() or not self.is_current(run)   # noqa: E731
         while not stop():
+            if rest is not None:
+                rest()
             self.run_for(FRAME_SECONDS, metrics=False, stop=stop)
             with self._lock:
                 if stop():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +13,19 @@ from textual.widgets import Button, Input, Static
 from annplay.screens.tapsafe import TapSafe
 
 KEYS_HINT = "enter: OK · escape: cancel · ctrl+c: quit annplay (q is a letter here)"
+
+
+class WholePasteInput(Input):
+    """An Input that takes a pasted text of several lines (a set-up's TOML) whole, as the answer, instead of keeping
+    its first line (Textual's Input)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if "\n" in text:
+            event.stop()
+            self.post_message(self.Submitted(self, text))
+            return
+        super()._on_paste(event)
 
 
 class FileNameDialog(TapSafe, ModalScreen[str | None]):
@@ -33,11 +46,12 @@ class FileNameDialog(TapSafe, ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, default: str, hint: str = "") -> None:
+    def __init__(self, title: str, default: str, hint: str = "", *, whole_paste: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.default = default
         self.hint = hint
+        self.whole_paste = whole_paste          # a pasted text of several lines is the answer (a set-up's TOML)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -45,7 +59,7 @@ class FileNameDialog(TapSafe, ModalScreen[str | None]):
             if self.hint:
                 yield Static(Text(self.hint), id="dialog-hint")
             yield Static(Text(KEYS_HINT), id="dialog-keys")
-            yield Input(self.default, id="dialog-input", compact=True)
+            yield (WholePasteInput if self.whole_paste else Input)(self.default, id="dialog-input", compact=True)
             with Horizontal(id="dialog-buttons"):
                 yield Button("Cancel", id="dialog-cancel", compact=True)
                 yield Button("OK", id="dialog-ok", compact=True, variant="primary")

@@ -16,8 +16,27 @@ from annplay.widgets.keybar import BarBinding
 
 SPEEDS: tuple[int | None, ...] = (1, 3, 10, 30, 100, 300, None)   # epochs per second; None: as fast as it goes
 DEFAULT_SPEED: int | None = 30  # TF Playground's pace (an epoch a frame): the boundary forms in the first seconds
-MAX_FRAMES_PER_SECOND = 10      # paced training shows at most this many frames a second
+MAX_FRAMES_PER_SECOND = 10      # paced training shows at most this many frames a second (annplay serve: fewer)
 PACE_SLICE = 0.05               # a paced worker checks for cancellation at least this often (seconds)
+MAX_BUSY = 1.0                  # share of a core the training worker may use, at any pace (annplay serve lowers it,
+                                # so that no session of a class starves the others)
+
+
+class Rest:
+    """(Worker thread) rests between frames so that this thread uses at most ``share`` of a core (1: never rests)."""
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+        self.cpu, self.wall = time.thread_time(), time.perf_counter()
+
+    def __call__(self, stop: Any) -> None:
+        if self.share >= 1:
+            return
+        owed = (time.thread_time() - self.cpu) / self.share - (time.perf_counter() - self.wall)
+        end = time.perf_counter() + min(owed, 1.0)
+        while not stop() and (left := end - time.perf_counter()) > 0:     # pacing, not synchronisation
+            time.sleep(min(PACE_SLICE, left))
+        self.cpu, self.wall = time.thread_time(), time.perf_counter()
 
 
 class RunControls(Feature):
@@ -122,6 +141,7 @@ class RunControls(Feature):
         from annplay.screens.painter import picture_rows_for
 
         worker, post = get_current_worker(), self.host.post_message       # post_message is thread-safe
+        rest = Rest(MAX_BUSY)
 
         def deliver(snap: Snapshot) -> None:
             if mailbox.put(snap, picture_rows_for(session, snap, colour)):
@@ -130,12 +150,14 @@ class RunControls(Feature):
         # Small matrices train fastest on one BLAS thread, whose spinning then leaves the UI's core alone.
         with blas_threads(suggested_threads(session.net.layers, session.prep.X_train.shape[1])):
             if speed is None:
-                session.train(run, deliver, lambda: worker.is_cancelled)
+                session.train(run, deliver, lambda: worker.is_cancelled, rest=lambda: rest(lambda: worker.is_cancelled))
             else:
-                self._paced(run, session, deliver, lambda: worker.is_cancelled, speed)
+                self._paced(run, session, deliver, lambda: worker.is_cancelled, speed, rest)
 
-    def _paced(self, run: int, session: Session, deliver: Any, cancelled: Any, speed: int) -> None:
-        """(Worker thread) train ``speed`` epochs a second in frames of whole epochs, one snapshot per frame."""
+    def _paced(self, run: int, session: Session, deliver: Any, cancelled: Any, speed: int,
+               rest: Rest | None = None) -> None:
+        """(Worker thread) train ``speed`` epochs a second in frames of whole epochs, one snapshot per frame; ``rest``
+        keeps the thread within its share of a core (:data:`MAX_BUSY`)."""
         frame = 1 / min(speed, MAX_FRAMES_PER_SECOND)
         epochs = max(1, round(speed * frame))
         stop = lambda: cancelled() or not session.is_current(run)   # noqa: E731
@@ -154,6 +176,8 @@ class RunControls(Feature):
                     self.host.app.call_from_thread(self.notify, goal, title="Goal reached", markup=False)
                 return
             deliver(session.snapshot(session.view, metrics=metrics, run=run, speed=float(speed)))
+            if rest is not None:
+                rest(stop)
             next_frame += frame
             while not stop() and time.perf_counter() < next_frame:       # pacing, not synchronisation
                 time.sleep(min(PACE_SLICE, max(0.0, next_frame - time.perf_counter())))

@@ -13,7 +13,7 @@ from annplay.screens.feature import Feature
 from annplay.widgets.keybar import BarBinding
 
 DEFAULT_SETUP = "setup.toml"
-OPEN_HINT = "A share code (ap1:…), a TF Playground link or a set-up file (.toml)"
+OPEN_HINT = "A share code (ap1:…), a TF Playground link, a set-up file (.toml) or its pasted text"
 
 
 class SetupFlows(Feature):
@@ -49,19 +49,21 @@ class SetupFlows(Feature):
             if text:
                 self.open_setup(text)
 
-        self.host.app.push_screen(FileNameDialog("Open a set-up", "", OPEN_HINT), chosen)
+        self.host.app.push_screen(FileNameDialog("Open a set-up", "", OPEN_HINT, whole_paste=True), chosen)
 
     def load_weights(self, path: str) -> None:
         """Load weights of this architecture from an .npz (a set-up file's [model]); a problem is one note."""
         try:
             self.session.import_npz(path)
         except (ValueError, OSError) as error:
-            self.notify(plain(f"weights not loaded: {error}"), title="Note", severity="warning", markup=False)
+            self.notify(plain(policy().clean(f"weights not loaded: {error}")), title="Note", severity="warning",
+                        markup=False)
         self.host.painter.show_now(record=False)
 
     def open_setup(self, text: str) -> bool:
-        """Adopt a set-up from text (a bad one: one line naming what is wrong, nothing changes); True if adopted."""
-        from annplay.engine.setupfile import read_setup_file, resolve_setup
+        """Adopt a set-up from text: a share code, a TF link, a set-up file's name or a set-up file's pasted text
+        (several lines; naming no file). A bad one: one line naming what is wrong, nothing changes; True if adopted."""
+        from annplay.engine.setupfile import MAX_FILE_BYTES, parse_setup_text, read_setup_file, resolve_setup
         from annplay.engine.sharecode import decode_drawing, looks_like_code
         from annplay.engine.tflink import looks_like_tf_link
 
@@ -71,7 +73,11 @@ class SetupFlows(Feature):
         warnings: list[str] = []
         hidden: set[str] = set()
         try:
-            if looks_like_code(text):
+            if "\n" in text:                    # a set-up file's text, pasted (its comments may hold a code)
+                if len(text) > MAX_FILE_BYTES:
+                    raise ValueError(f"pasted set-up: over {MAX_FILE_BYTES // 1024} KiB; a set-up is a few lines")
+                setup = parse_setup_text(text, "pasted set-up").setup
+            elif looks_like_code(text):
                 setup, drawn = decode_drawing(text)
             elif looks_like_tf_link(text):
                 setup, warnings, hidden = resolve_setup(text)
@@ -100,7 +106,7 @@ class SetupFlows(Feature):
         try:
             self.session.load_setup(setup, hidden)
         except (SettingError, ValueError) as error:
-            self.notify(plain(str(error)), title="Not opened", severity="error", markup=False)
+            self.notify(plain(policy().clean(str(error))), title="Not opened", severity="error", markup=False)
             return False
         closed = self.host.lessons.switch_to(lesson)
         self.host.refresh_everything()

@@ -103,13 +103,14 @@ def config_from(args: argparse.Namespace) -> Config:
                          "other machines, so it always needs the token")
     for flag, value, low, high in (("--max-sessions", args.max_sessions, 1, 1000), ("--memory", args.memory, 256,
                                                                                     1 << 20),
-                                   ("--fps", args.fps, 1, 60)):
+                                   ("--fps", args.fps, 1, 60), ("--frames", args.frames, 1, 10)):
         if not low <= value <= high:
             raise UsageError(f"{flag}: {value} is out of range ({low}…{high})")
     lesson = _lesson(args.lesson) if args.lesson is not None else None
     setup = _setup(args.setup_text) if args.setup_text is not None else None
     return Config(host=host, port=port, token=None if args.no_token else secrets.token_urlsafe(24),
-                  max_sessions=args.max_sessions, memory_mb=args.memory, fps=args.fps, lesson=lesson, setup=setup)
+                  max_sessions=args.max_sessions, memory_mb=args.memory, fps=args.fps, frames=args.frames,
+                  lesson=lesson, setup=setup)
 
 
 def _lesson(choice: str) -> str:

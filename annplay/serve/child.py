@@ -8,6 +8,8 @@ these environment variables (the server sets them; a browser cannot):
   preferences live in it (``XDG_DATA_HOME``/``XDG_CONFIG_HOME`` point inside), so sessions never share them.
 - ``ANNPLAY_SETUP``: a share code or TF link to open (the class link's ``?setup=`` or ``--setup``); never a file.
 - ``ANNPLAY_LESSON``: a shipped lesson's number (``?lesson=``), or the teacher's ``--lesson FILE`` path.
+- ``ANNPLAY_FRAMES``, ``ANNPLAY_TRAIN_SHARE``: training frames a second, and the share of a core the training
+  worker may use (:func:`pace_for_class`), so that a class shares the server's cores fairly.
 
 Every few seconds the session writes ``status.json`` in its folder (lesson, goal, epoch, test loss, the doctor's
 findings, the set-up's share code): the teacher's page reads it, and a reload of the page reopens that set-up and
@@ -37,6 +39,8 @@ from annplay.engine.setup import Setup
 ENV_FOLDER = "ANNPLAY_SESSION_FOLDER"
 ENV_SETUP = "ANNPLAY_SETUP"
 ENV_LESSON = "ANNPLAY_LESSON"
+ENV_FRAMES = "ANNPLAY_FRAMES"
+ENV_SHARE = "ANNPLAY_TRAIN_SHARE"
 FILES = "files"                     # the sub-folder a student's saves go to (and opens read from)
 STATUS = "status.json"
 STATUS_EVERY = 2.0                  # seconds between status writes
@@ -170,6 +174,30 @@ def findings(session: Any) -> list[str]:
     return out
 
 
+def pace_for_class(env: dict[str, str]) -> tuple[int, float]:
+    """Fewer training frames a second, and a training worker that rests to stay within its share of a core, at any
+    pace ("max" too): a class of sessions shares the server's cores. Values the server did not set (or bad ones)
+    leave the app's own (10 frames, no rest). Returns (frames, share) in force."""
+    from annplay.core import session
+    from annplay.screens import run_controls
+
+    def number(name: str, low: float, high: float) -> float | None:
+        try:
+            value = float(env.get(name, ""))
+        except ValueError:
+            return None
+        return value if low <= value <= high else None
+
+    frames = number(ENV_FRAMES, 1, 10)
+    if frames is not None:
+        run_controls.MAX_FRAMES_PER_SECOND = int(frames)
+        session.FRAME_SECONDS = 1 / int(frames)
+    share = number(ENV_SHARE, 0.05, 1.0)
+    if share is not None:
+        run_controls.MAX_BUSY = share
+    return run_controls.MAX_FRAMES_PER_SECOND, run_controls.MAX_BUSY
+
+
 def main() -> None:
     """Run one session (the server's command)."""
     die_with_parent()
@@ -178,6 +206,7 @@ def main() -> None:
     files = folder / FILES
     files.mkdir(parents=True, exist_ok=True)
     setup, hidden, lesson, notes = start_point(dict(os.environ), folder)
+    pace_for_class(dict(os.environ))
     app = SessionApp(folder, setup, hidden=hidden, lesson=lesson, notes=notes)
     use(FilePolicy(folder=files, deliver=lambda path: app.deliver_binary(path)))
     watch_parent(app, parent)

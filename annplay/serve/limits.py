@@ -21,6 +21,11 @@ MAX_PING = 64                       # characters of a ping's payload echoed back
 DEFAULT_MAX_SESSIONS = 40           # a class of 30, a few reloads and the teacher's own tab
 DEFAULT_MEMORY_MB = 1024            # address space per session (RLIMIT_AS): a session uses about 150 MB
 DEFAULT_FPS = 20                    # Textual draws at most this many frames a second per session (textual-serve: 60)
+DEFAULT_FRAMES = 3                  # training frames a second per session (the app alone: 10); each frame costs a
+                                    # session about 1% of a core, so 30 sessions fit on 2 cores (benchmarks/serve.py)
+TRAIN_SHARE = 0.5                   # share of a core a session's training worker may use, even at pace "max"
+SEND_BUFFER = 64 * 1024             # bytes the kernel may hold for a session's socket (SO_SNDBUF): a slow browser
+                                    # slows its own session's drawing instead of queueing seconds of old frames
 SESSION_NICE = 10                   # sessions run below the server, so the server stays responsive
 HEARTBEAT = 60.0                    # seconds between websocket pings; a dead connection is closed after 1.5× this
                                     # (textual-serve's 15 s closed live sessions of a busy class: pong late)
@@ -94,12 +99,14 @@ class Config:
     max_sessions: int = DEFAULT_MAX_SESSIONS
     memory_mb: int = DEFAULT_MEMORY_MB
     fps: int = DEFAULT_FPS
+    frames: int = DEFAULT_FRAMES
     lesson: str | None = None        # a shipped lesson's number or the teacher's lesson file, for every session
     setup: str | None = None         # a share code or TF link, for every session
-    state_dir: Path | None = None    # where session folders go (default: a temporary folder, removed at exit)
+    state_dir: Path | None = None    # where session folders go (default: serve-sessions in the user data folder)
     title: str = "annplay"
 
 
 __all__ = ["Config", "Message", "parse_message", "clamp_size", "size_from_query", "MAX_MESSAGE_BYTES", "MAX_COLUMNS",
-           "MAX_ROWS", "DEFAULT_MAX_SESSIONS", "DEFAULT_MEMORY_MB", "DEFAULT_FPS", "SESSION_NICE", "QUIT_GRACE",
+           "MAX_ROWS", "DEFAULT_MAX_SESSIONS", "DEFAULT_MEMORY_MB", "DEFAULT_FPS", "DEFAULT_FRAMES", "TRAIN_SHARE",
+           "SEND_BUFFER", "SESSION_NICE", "QUIT_GRACE",
            "KILL_GRACE", "SESSION_ID"]

@@ -7,9 +7,11 @@ page script, its download manager, its process protocol). Added here:
   and downloads; the websocket's ``Origin`` must be the page's own, and on loopback ``Host`` must be loopback too
   (DNS rebinding); a separate teacher key for ``/teacher``;
 - every client message checked and bounded (:mod:`annplay.serve.limits`);
-- a session per browser session id (its own folder: pins, preferences, files), a cap on sessions, a lower frame
-  rate, children at lower priority with an address-space limit, and each child ended (quit, then SIGTERM, then
-  SIGKILL to its process group) however its websocket ends;
+- a session per browser session id (its own folder: pins, preferences, files, and its HOME and XDG folders, so
+  nothing of the server user's home is read or written), kept across server restarts under the user's data folder
+  (:mod:`annplay.serve.keeping`: expiry and size caps), a cap on sessions, a lower frame rate, children at lower
+  priority with an address-space and a file-size limit, and each child ended (quit, then SIGTERM, then SIGKILL to
+  its process group) however its websocket ends;
 - URLs in the page relative to the address the browser used;
 - start-up problems (busy port, bad address) as one-line errors, and a clean stop on SIGINT, SIGTERM, SIGHUP.
 """
@@ -23,11 +25,9 @@ import hmac
 import logging
 import os
 import secrets
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -38,28 +38,39 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from annplay.serve import StartError, limits
-from annplay.serve.child import ENV_FOLDER, ENV_LESSON, ENV_SETUP, read_status
+from annplay.serve import StartError, keeping, limits
+from annplay.serve.child import ENV_FOLDER, ENV_FRAMES, ENV_LESSON, ENV_SETUP, ENV_SHARE, read_status
 from annplay.serve.limits import Config
 from annplay.serve.pages import message_page, playground_page, teacher_page
 
 log = logging.getLogger("annplay.serve")
 COOKIE = "annplay-token-{port}"     # per port: two servers on one machine keep their own tokens
 MAX_LAUNCHES = 2000                 # remembered class links (?lesson=, ?setup=) between page and websocket
-SESSION_ENV_DROP = ("ANNPLAY_SETUP", "ANNPLAY_LESSON", "ANNPLAY_SESSION_FOLDER", "TEXTUAL", "TEXTUAL_LOG")
+SESSION_ENV_DROP = ("ANNPLAY_SETUP", "ANNPLAY_LESSON", "ANNPLAY_SESSION_FOLDER", "ANNPLAY_FRAMES",
+                    "ANNPLAY_TRAIN_SHARE", "TEXTUAL", "TEXTUAL_LOG", "XDG_RUNTIME_DIR", "PYTHONSTARTUP",
+                    "PYTHONUSERBASE")
+SESSION_DIRS = {"HOME": "home", "TMPDIR": "tmp", "XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "config",
+                "XDG_CACHE_HOME": "cache", "XDG_STATE_HOME": "state"}     # pins: data; preferences: config
 ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
 def child_limits(memory_mb: int) -> Callable[[], None]:
-    """What runs in each session's process before it starts: lower priority and an address-space limit."""
+    """What runs in each session's process before it starts: lower priority, an address-space limit and a
+    largest file (a bigger write fails with EFBIG: Python ignores SIGXFSZ)."""
     def apply() -> None:
         with contextlib.suppress(OSError, AttributeError):
             os.nice(limits.SESSION_NICE)
+        # Linux's autogroups: each session (setsid) is its own scheduling group, where a process's nice value
+        # counts only inside the group; the group's own nice is what ranks it against the server.
+        with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write(str(limits.SESSION_NICE))
         with contextlib.suppress(ImportError, OSError, ValueError):
             import resource
 
             size = memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
+            largest = keeping.FILE_MB * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_FSIZE, (largest, largest))
     return apply
 
 
@@ -78,13 +89,14 @@ class SessionService(AppService):
         for name in SESSION_ENV_DROP:
             env.pop(name, None)
         env["TEXTUAL_FPS"] = str(self.config.fps)
+        env[ENV_FRAMES] = str(self.config.frames)
+        env[ENV_SHARE] = str(limits.TRAIN_SHARE)
         for name in ONE_THREAD:                        # one BLAS thread each: 30 sessions share the cores fairly
             env[name] = "1"
         env[ENV_FOLDER] = str(self.folder)
-        env["XDG_DATA_HOME"] = str(self.folder / "data")        # pins
-        env["XDG_CONFIG_HOME"] = str(self.folder / "config")    # preferences
-        env["XDG_CACHE_HOME"] = str(self.folder / "cache")
-        env["XDG_STATE_HOME"] = str(self.folder / "state")
+        for name, sub in SESSION_DIRS.items():
+            env[name] = str(self.folder / sub)
+        env["PYTHONNOUSERSITE"] = "1"                  # nothing imported from the server user's ~/.local
         if self.launch.get("lesson"):
             env[ENV_LESSON] = self.launch["lesson"]
         if self.launch.get("setup"):
@@ -145,9 +157,7 @@ class ClassServer(Server):
         self.config = config
         self.services: dict[str, SessionService] = {}          # app_service_id → live session
         self.launches: OrderedDict[str, dict[str, str]] = OrderedDict()
-        self._own_state = config.state_dir is None
-        self.state_dir = Path(config.state_dir or tempfile.mkdtemp(prefix="annplay-serve-"))
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.state_dir = Path(config.state_dir or keeping.default_state_dir())
         self.cookie = COOKIE.format(port=config.port)
 
     # --- checks ---------------------------------------------------------------------------
@@ -287,12 +297,22 @@ class ClassServer(Server):
             raise web.HTTPBadRequest(text="annplay: not a session id")
         websocket = web.WebSocketResponse(heartbeat=limits.HEARTBEAT, max_msg_size=limits.MAX_MESSAGE_BYTES)
         await websocket.prepare(request)
+        connection = request.transport.get_extra_info("socket") if request.transport is not None else None
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, limits.SEND_BUFFER)
         if len(self.services) >= self.config.max_sessions:
             await websocket.send_bytes(b"\r\n  The class is full: every place is taken. Try again in a minute.\r\n")
             await websocket.close()
             return websocket
         folder = self.state_dir / sid
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            self.prepare_folder(folder)
+        except OSError as error:
+            log.warning("session folder %s…: %s", sid[:4], error.strerror or error)
+            await websocket.send_bytes(b"\r\n  This session cannot start: the server cannot write its folder.\r\n")
+            await websocket.close()
+            return websocket
         width, height = limits.size_from_query(request.query.get("width"), request.query.get("height"))
         service = SessionService(config=self.config, sid=sid, folder=folder, launch=launch,
                                  write_bytes=websocket.send_bytes, write_str=websocket.send_str,
@@ -307,14 +327,44 @@ class ClassServer(Server):
             log.debug("session %s…: %r", sid[:4], error)
         finally:
             process = service._process
-            log.info("session %s… ended: socket close code %s, session exit code %s", sid[:4], websocket.close_code,
-                     None if process is None else process.returncode)
+            log.info("session %s… ended: socket close code %s (%r), session exit code %s", sid[:4],
+                     websocket.close_code, websocket.exception(), None if process is None else process.returncode)
             with contextlib.suppress(Exception):
                 await asyncio.shield(service.stop())
             self.services.pop(service.app_service_id, None)
             with contextlib.suppress(Exception):
                 await websocket.close()
         return websocket
+
+    def prepare_folder(self, folder: Path) -> None:
+        """A session's folder and its HOME/XDG folders (a symlink in their place is refused), marked as used now,
+        with its saved files trimmed to the cap (:mod:`annplay.serve.keeping`)."""
+        self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.is_symlink():
+            raise OSError(errno.ELOOP, "a symlink where a session folder belongs")
+        folder.mkdir(mode=0o700, exist_ok=True)
+        for sub in (*SESSION_DIRS.values(), keeping.FILES):
+            path = folder / sub
+            if path.is_symlink():
+                raise OSError(errno.ELOOP, "a symlink where a session's own folder belongs")
+            path.mkdir(mode=0o700, exist_ok=True)
+        keeping.trim_files(folder)
+        os.utime(folder)
+
+    def tidy(self) -> keeping.Tidied:
+        """The keeping policy on every session folder but the live ones (blocking: run it in a thread)."""
+        done = keeping.tidy(self.state_dir, {service.sid for service in self.services.values()})
+        if done.expired or done.over_cap or done.files:
+            log.info("tidied session folders: %d expired, %d over the total cap, %d old files", done.expired,
+                     done.over_cap, done.files)
+        return done
+
+    async def tidy_now_and_then(self) -> None:
+        """Tidy the session folders every TIDY_EVERY seconds while serving."""
+        while True:
+            await asyncio.sleep(keeping.TIDY_EVERY)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.tidy)
 
     async def _pump(self, websocket: web.WebSocketResponse, service: SessionService) -> None:
         """Client messages to the session, each checked (:func:`annplay.serve.limits.parse_message`)."""
@@ -339,11 +389,9 @@ class ClassServer(Server):
                 await service.blur()
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """End every session (in parallel), then remove the temporary state folder."""
+        """End every session (in parallel); their folders stay for the next start (see :mod:`keeping`)."""
         await asyncio.gather(*(service.stop() for service in list(self.services.values())),
                              return_exceptions=True)
-        if self._own_state:
-            shutil.rmtree(self.state_dir, ignore_errors=True)
 
     # --- running --------------------------------------------------------------------------------
 
@@ -369,10 +417,14 @@ class ClassServer(Server):
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, stop.set)
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(self.tidy)
+        tidying = asyncio.create_task(self.tidy_now_and_then())
         announce()
         try:
             await stop.wait()
         finally:
+            tidying.cancel()
             await runner.cleanup()
 
     def serve(self, debug: bool = False, announce: Callable[[], None] = lambda: None) -> None:
