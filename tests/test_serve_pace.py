@@ -24,7 +24,7 @@ def test_a_served_session_draws_fewer_frames_and_its_worker_keeps_to_its_share(a
     assert pace_for_class({ENV_FRAMES: "0", ENV_SHARE: "nonsense"}) == (10, 1.0)         # bad values too
     frames, share = pace_for_class({ENV_FRAMES: str(limits.DEFAULT_FRAMES), ENV_SHARE: str(limits.TRAIN_SHARE)})
     assert (frames, share) == (limits.DEFAULT_FRAMES, limits.TRAIN_SHARE) and frames < 10 and share < 1
-    assert session.FRAME_SECONDS == pytest.approx(1 / limits.DEFAULT_FRAMES)   # "max" hands out as few frames
+    assert pytest.approx(1 / limits.DEFAULT_FRAMES) == session.FRAME_SECONDS   # "max" hands out as few frames
 
 
 class Clock:
