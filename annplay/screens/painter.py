@@ -109,7 +109,8 @@ class Painter(Feature):
             heatmap.show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
                          points=snap.points, bounds=snap.bounds)
         now = time.monotonic()
-        numbers = snap.state != "running" or now - self._numbers_at >= NUMBERS_SECONDS
+        numbers = (snap.state != "running" or self._last_state != "running"   # a start shows at once
+                   or now - self._numbers_at >= NUMBERS_SECONDS)
         stats.show_metrics(snap.metrics, draw=numbers)        # the chart records every frame's point
         if numbers:                                           # while training, the numbers at a readable pace
             self._numbers_at = now
