@@ -8,8 +8,12 @@ each in float32 and float64, full batch and batch 10.  Contenders: `Trainer.step
 recorded), `MLP.fit` (loss recorded every epoch, as scikit-learn does), `benchmarks/handloop.py`,
 JAX (optional: a whole epoch in one jitted ``lax.scan``; skipped without jax), PyTorch (1 thread,
 BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier (both optional too).
-Rounds are interleaved; a ratio is given as min–max over rounds of the two contenders' times in the same
-round (measured moments apart, so a busy machine hurts both alike); times shown are best rounds.
+Every timed call trains from the same initial weights (the hand loop and scikit-learn build theirs, the
+others reset theirs), so all contenders run the same stretch of training: late in a run float32 outputs
+saturate and some calls slow down.  Epochs per call are set to ~``--seconds`` in two passes, so a call's
+fixed cost (fit builds its trainer) is spread as in real use.  Rounds are interleaved; a ratio is given as
+min–max over rounds of the two contenders' times in the same round (measured moments apart, so a busy machine
+hurts both alike); times shown are best rounds.
 Peak memory: n = 500,000, W2 float32, full batch, each library in its own subprocess; the figure is
 the peak RSS above the RSS once the library is imported and the data made.
 
@@ -19,6 +23,7 @@ the peak RSS above the RSS once the library is imported and the data made.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import subprocess
@@ -64,8 +69,8 @@ def annplay_runner(h: int, act: str, dtype: type, batch: int | None, fit: bool) 
     trainer.step(1, metrics=False)                               # builds the kernel
 
     def run(k: int) -> None:
+        net.initialize(seed=0)                                   # every call from the same start (in place)
         if fit:
-            net.initialize(seed=0)
             net.fit(X, Y, k, LR, batch_size=batch)
         else:
             trainer.step(k, metrics=False)
@@ -94,8 +99,10 @@ def torch_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[
                                 torch.nn.Linear(h, 1, dtype=tdtype))
     loss_fn, opt = torch.nn.BCEWithLogitsLoss(), torch.optim.SGD(model.parameters(), lr=LR)
     n = Xt.shape[0]
+    start = copy.deepcopy(model.state_dict())
 
     def run(k: int) -> None:
+        model.load_state_dict(start)                          # every call from the same start
         for _ in range(k):
             if batch is None:
                 batches = [(Xt, Yt)]
@@ -153,7 +160,7 @@ def jax_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable[[in
     state = {"p": params, "key": jax.random.PRNGKey(0)}
 
     def run(k: int) -> None:
-        p, key = state["p"], state["key"]
+        p, key = params, state["key"]                           # every call from the same start
         for _ in range(k):
             key, sub = jax.random.split(key)
             p = epoch(p, sub)
@@ -201,6 +208,8 @@ def speed(rounds: int, seconds: float) -> list[dict]:
                            "sklearn": sklearn_runner(h, act, dtype, batch)}
                 runners = {k: v for k, v in runners.items() if v is not None}
                 epochs = {k: max(2, int(seconds / max(timed(v, 2), 1e-7))) for k, v in runners.items()}
+                # again at that length: a call's fixed cost (fit builds its trainer) weighs little in a long call
+                epochs = {k: max(2, int(seconds / max(timed(v, epochs[k]), 1e-7))) for k, v in runners.items()}
                 times: dict[str, list[float]] = {k: [] for k in runners}
                 order = list(runners)
                 for r in range(rounds):               # every other round in reverse, so no one always goes first
