@@ -126,7 +126,7 @@ class DoctorView(Vertical, can_focus=True):
         """Draw a new report (findings are re-mounted only when they changed)."""
         report = report or EMPTY
         self.report = report
-        key = (report.samples >= ENOUGH_SAMPLES,
+        key = (min(report.samples, ENOUGH_SAMPLES),
                tuple((f.code, f.severity, f.message, tuple(x.code for x in f.fixes)) for f in report.findings))
         if key != self._shown:
             self._shown = key
@@ -140,7 +140,8 @@ class DoctorView(Vertical, can_focus=True):
         widgets: list[Static | Button] = []
         if not report.findings:
             words = ("No problems found so far." if report.samples >= ENOUGH_SAMPLES else
-                     "Train a little: the doctor looks every few epochs.")
+                     f"No problems yet ({report.samples} of {ENOUGH_SAMPLES} looks before a verdict)."
+                     if report.samples else "Train a little: the doctor looks every few epochs.")
             widgets.append(Static(words, classes="doctor-finding -info"))
         numbered = {id(o.fix): i for i, o in enumerate(self._offers)}
         for finding in report.findings:
