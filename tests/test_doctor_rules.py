@@ -99,6 +99,15 @@ def test_overfitting_needs_test_loss_rising_while_train_loss_falls() -> None:
     assert "overfitting" not in warnings(report(FALLING[:10], tests=mild))
 
 
+def test_a_tiny_rise_near_zero_is_not_even_worth_knowing() -> None:
+    train = [0.7 * 0.45 ** i for i in range(10)]                                    # down to 5e-4
+    tests = [0.7, 0.1, 0.01, 0.004, 0.0032, 0.0035, 0.004, 0.0045, 0.005, 0.0052]   # 1.6× yet +0.002
+    assert not [f for f in diagnose(report(train, tests=tests), Setup()) if f.code == "overfitting"]
+    rising = [0.7, 0.1, 0.05, 0.03, 0.03, 0.035, 0.04, 0.045, 0.05, 0.052]          # +0.022: worth knowing
+    found = [f for f in diagnose(report(train, tests=rising), Setup()) if f.code == "overfitting"]
+    assert [f.severity for f in found] == ["info"]
+
+
 def test_underfitting_after_enough_updates() -> None:
     flat = [0.8, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693]
     assert "underfitting" in warnings(report(flat, every=100))
