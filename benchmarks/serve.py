@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 import aiohttp  # noqa: E402
 from killkit import app_argv, end_all, kill_terminal, reap  # noqa: E402
-from servekit import Chromium, Page, Served, has, key_to_frame, open_tab  # noqa: E402
+from servekit import Chromium, Page, Served, children, has, key_to_frame, open_tab, proc_stat  # noqa: E402
 
 READY = "Dataset"
 FOCUSED = "document.activeElement && document.activeElement.classList.contains('xterm-helper-textarea')"
@@ -43,20 +43,6 @@ TOGGLES = (("Loss chart: linear", "y"), ("Loss chart: log", "y"))   # the chart 
 
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip().split("load average:")[-1]
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.append(int(entry))
-    return out
 
 
 def pss_mb(pid: int) -> float:
@@ -86,17 +72,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def group(pgid: int) -> list[int]:
     """The live processes of a process group (Chromium and its helpers)."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid:
-                out.append(int(entry))
-    return out
+    return [pid for pid, fields in proc_stat() if int(fields[2]) == pgid]
 
 
 def rss_mb(pid: int) -> float:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,23 @@ COUNT_PIXELS = r"""
   return {counts: counts, total: canvas.width * canvas.height};
 })
 """
+
+
+def proc_stat() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the fields of ``/proc/PID/stat`` after the command name) of every live process (Linux)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            yield int(entry), fields
+
+
+def children(pid: int) -> list[int]:
+    """The live (not zombie) processes whose parent is ``pid``."""
+    return [child for child, fields in proc_stat() if int(fields[1]) == pid and fields[0] != "Z"]
 
 
 def chromium_path() -> str | None:

@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("textual_serve", reason='needs the web extra: pip install -e ".[test,web]"')
 aiohttp = pytest.importorskip("aiohttp")
 
-from servekit import Deadline, Served  # noqa: E402
+from servekit import Deadline, Served, children  # noqa: E402
 
 from annplay.serve import limits  # noqa: E402
 
@@ -32,21 +32,6 @@ def served(tmp_path: Path) -> Iterator[Served]:
     finally:
         server.stop()
         print(server.output()[-3000:])
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (Linux /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry))
-    return found
 
 
 async def until_no_children(served: Served) -> None:
