@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -18,6 +19,16 @@ from annplay.engine.sharecode import decode
 def test_layer_norms_read_the_weights_not_the_bias() -> None:
     P = np.array([[3.0, 4.0, 100.0]])
     assert ins.layer_norms([P]) == (5.0,)
+
+
+def test_layer_norms_of_huge_weights_are_true_and_silent() -> None:
+    P = np.array([[3e30, 4e30, 1.0]], dtype=np.float32)             # squares overflow float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                               # a RuntimeWarning would raise here
+        (norm,) = ins.layer_norms([P])
+        assert norm == pytest.approx(5e30, rel=1e-6)
+        assert ins.layer_norms([np.array([[np.inf, 1.0, 0.0]])]) == (math.inf,)
+        assert math.isnan(ins.layer_norms([np.array([[np.nan, 1.0, 0.0]])])[0])
 
 
 def test_update_ratio_is_the_step_over_the_weights_per_update() -> None:

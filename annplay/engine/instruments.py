@@ -91,9 +91,20 @@ class Report:
 # --- the measurements, each a small function (tested against hand-computed values) -----------------------
 
 def _norm(A: Array) -> float:
-    """The Frobenius norm (one BLAS call on a contiguous copy; cheaper than np.linalg.norm on small blocks)."""
+    """The Frobenius norm (one BLAS call on a contiguous copy; cheaper than np.linalg.norm on small blocks).
+
+    Weights past ~1e19 (float32) or ~1e154 (float64) overflow the sum of squares: then the block is scaled by
+    its largest magnitude first, so a run on its way to diverging gets a true norm and prints no warning."""
     flat = np.ravel(A)
-    return math.sqrt(float(np.dot(flat, flat)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        squared = float(np.dot(flat, flat))
+        if math.isfinite(squared):
+            return math.sqrt(squared)
+        big = float(np.max(np.abs(flat)))          # inf or nan: the norm is that too
+        if not math.isfinite(big):
+            return big
+        scaled = flat / big
+        return big * math.sqrt(float(np.dot(scaled, scaled)))
 
 
 def layer_norms(blocks: Sequence[Array]) -> tuple[float, ...]:
