@@ -47,6 +47,10 @@ SATURATED_SHARE = 0.5
 # run the weights hardly move (own measurement: healthy runs ≥ 6e-5, e.g. circle at lr 0.003; runs at
 # 1e-4 and below that stay near chance measured ≤ 6.3e-6).
 UPDATE_LOW = 1e-5
+# ... and a rate too low to learn barely moves the loss either: below LOW_PROGRESS of its start. A loss that fell
+# 99.6 % to the mean's level and then sat still is a stuck net, not a slow one (multigauss regression, ReLU 4-2,
+# momentum 0.01, batch 1: "raise the rate" made it worse, dead units; own measurement).
+LOW_PROGRESS = 0.5
 UPDATE_HIGH = 1e-1
 # Early steps this big (median over layers, first samples) saturate tanh/logistic or kill ReLU units: with
 # such a finding the rate is named as its cause (own measurement: healthy runs' early ratio ≤ 3e-3).
@@ -408,7 +412,7 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     if "dead_units" in _codes(found, "info"):      # tiny steps because dead units pass no gradient, not the rate
         return None
     upd = _median_update(c)
-    if not (upd < UPDATE_LOW and c.stalled):
+    if not (upd < UPDATE_LOW and c.stalled and c.progress < LOW_PROGRESS):
         return None
     up = {"lr": 0.03} if setup.lr < 0.003 else higher_lr(setup)      # 0.03: the default, which trains
     fixes = make_fixes(setup, up, higher_lr(setup, 100), {"optimizer": "adam", "lr": 0.01})
@@ -449,7 +453,8 @@ def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | 
     if not c.hurt or _codes(found):
         return None
     late = [s.train_loss for s in c.late]
-    if not late or (late[0] - late[-1]) > 0.02 * c.chance:         # still falling: not plateaued yet
+    third = max(1, len(late) // 3)                  # medians of thirds: a noisy (batch 1) loss is not "falling"
+    if not late or median(late[:third]) - median(late[-third:]) > 0.02 * c.chance:   # still falling
         return None
     updates = c.report.epoch * c.report.updates_per_epoch
     severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES else "info"
