@@ -90,6 +90,8 @@ def test_lr_too_high_from_a_jumping_loss() -> None:
 def test_lr_too_low_from_tiny_updates_and_no_progress() -> None:
     rep = report([0.7] + [0.699] * 9, ratios=[(1e-7, 1e-7, 1e-7)] * 10)
     assert warnings(rep) == {"lr_too_low"}
+    stuck = report([70.0] + [0.699] * 9, ratios=[(1e-7, 1e-7, 1e-7)] * 10)   # fell 99 %, then stuck: not slow
+    assert "lr_too_low" not in warnings(stuck)
 
 
 def test_overfitting_needs_test_loss_rising_while_train_loss_falls() -> None:
@@ -112,6 +114,9 @@ def test_underfitting_after_enough_updates() -> None:
     flat = [0.8, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693, 0.693]
     assert "underfitting" in warnings(report(flat, every=100))
     assert "underfitting" not in warnings(report(flat, every=1))     # 225 updates: too early to say
+    noisy = [0.8] + [0.70, 0.68, 0.69, 0.72, 0.68, 0.70, 0.69, 0.71, 0.68, 0.70] * 2   # batch-1 noise, level
+    noisy[len(noisy) // 2] = 0.75                                    # the late half starts on a high one
+    assert "underfitting" in warnings(report(noisy, every=100))
 
 
 def test_causes_demote_their_consequences() -> None:
