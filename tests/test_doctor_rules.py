@@ -74,6 +74,11 @@ def test_dead_units_when_a_whole_layer_or_most_units_died() -> None:
     assert warnings(at_once, Setup(activation="relu")) == {"dead_units", "lr_too_high"}
     few = report(FALLING[:10], dead=[(1, 0)] * 10, acts=("relu", "relu"))
     assert diagnose(few, Setup(activation="relu")) == []
+    half = [(4, 4)] * 10                                             # half the units, no whole layer
+    learned = report(FALLING[:10] + [0.01] * 6, dead=half + half[:6], acts=("relu", "relu"))
+    assert [(f.code, f.severity) for f in diagnose(learned, Setup(activation="relu"))] == [("dead_units", "info")]
+    stuck = report([0.693] * 16, dead=half + half[:6], acts=("relu", "relu"))
+    assert "dead_units" in warnings(stuck, Setup(activation="relu"))
 
 
 def test_saturated_units_warn_only_when_stalled() -> None:
