@@ -583,3 +583,16 @@ def test_configure_refuses_bad_changes_and_changes_nothing(changes: dict, messag
     with pytest.raises(ValueError, match=message):
         t.configure(**changes)
     assert (t.lr, t.batch_size, t.dropout, t.optimizer, t.optimizer_options["beta"]) == (0.1, 4, 0.0, "momentum", 0.9)
+
+
+def test_a_loss_grown_a_millionfold_but_finite_is_divergence_even_without_metrics_until_the_end() -> None:
+    """step() measures the starting loss itself, so the final metrics() can tell an explosion (ELU nets reach
+    losses of 1e18 with finite weights) from a finished run."""
+    X, Y = regression_data(50, 0)
+    net = MLP([X.shape[0], 4, 1], ["elu", "linear"], seed=0)
+    trainer = Trainer(net, X, Y, lr=0.01)
+    trainer.step(1, metrics=False)
+    net._flat *= 1e4                                     # weights still finite, the loss some 1e16× larger
+    assert math.isfinite(float(net._flat @ net._flat))
+    metrics = trainer.metrics()
+    assert math.isfinite(metrics.train_loss) and metrics.state == "diverged"

@@ -32,6 +32,7 @@ STATES = ("ready", "running", "diverged", "stopped")
 LIVE_OPTIONS = ("lr", "batch_size", "optimizer", "l1", "l2", "dropout")
 MEASURE_BYTES = 16 * 2 ** 20     # measuring works through the data in chunks of about this size per layer
 EXPLOSION = 1e6          # a loss this many times the starting one (or 1) means the run diverged
+START_COLUMNS = 2048      # the starting loss of a step()-driven run is measured on at most this many columns
 
 
 @dataclass(frozen=True)
@@ -390,6 +391,11 @@ class Trainer:
             if self._initial_loss is None:
                 self._initial_loss = self._measure(self.X, self.Y)[0]
             limit = EXPLOSION * max(self._initial_loss, 1.0) if math.isfinite(self._initial_loss) else math.inf
+        elif self._initial_loss is None and self.epoch == 0:
+            # step() with no metrics until the end: the starting loss, on a few columns, so that metrics()
+            # can tell a loss that grew a millionfold but stayed finite (ELU, 1e18) from a finished run
+            initial = self._measure(evenly(self.X, START_COLUMNS), evenly(self.Y, START_COLUMNS))[0]
+            self._initial_loss = initial if math.isfinite(initial) else None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             kernel = self._fast()                  # (a penalty of 1e300 overflows float32: diverges at once)
             per_call = 1 if self.X_val is not None or kernel is None else epochs
