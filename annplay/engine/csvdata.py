@@ -124,16 +124,12 @@ def _decimals(raw: Array, start: Array, end: Array) -> tuple[Array, Array]:
     dots = np.add.reduce(is_dot, axis=0, dtype=np.uint8)
     grid[is_dot] = 0
     ok &= (grid.max(axis=0) < 10) & (dots <= 1) & (count > dots)
+    step = np.where(is_dot, np.uint8(1), np.uint8(10))   # Horner's ×10, but ×1 at the dot (whose digit is 0)
     whole = grid[0].astype(np.float64)
-    for row in grid[1:]:                                   # Horner, exact: no BLAS (its threads stall when busy)
-        whole *= 10.0
+    for row, times in zip(grid[1:], step[1:], strict=True):  # exact: no BLAS (its threads stall when busy)
+        whole *= times
         whole += row
-    scale = _POW10[np.where(dots, width - 1 - np.maximum.reduce(is_dot * place, axis=0), 0)]
-    low = np.fmod(whole, scale)                            # the digits after the dot ...
-    whole -= low
-    whole /= np.where(dots, 10.0, 1.0)                     # ... and those before it, one place down
-    whole += low
-    whole /= scale
+    whole /= _POW10[np.where(dots, width - 1 - np.maximum.reduce(is_dot * place, axis=0), 0)]
     whole *= 1.0 - 2.0 * neg
     return whole, ok
 
