@@ -5,7 +5,9 @@ losses and accuracies.  The common cases run on :class:`~.kernels.Kernel`; dropo
 pairings it does not cover take the generic path (``_epoch``), which gives the same weights.
 Divergence contract (both paths): the state becomes ``diverged`` as soon as the loss or any weight
 is non-finite or astronomically large (Σw² > 1e200), the weights of before the offending update are
-kept, and nothing is raised.  Live changes go through :meth:`Trainer.configure`.
+kept, and nothing is raised.  A loss measured (by ``metrics()``) at over EXPLOSION times the starting one
+also ends the run as ``diverged``, with the weights as they are: ELU nets reach losses of 1e18 with finite
+weights.  Live changes go through :meth:`Trainer.configure`.
 """
 
 from __future__ import annotations
