@@ -97,6 +97,16 @@ def test_lr_too_low_from_tiny_updates_and_no_progress() -> None:
     assert warnings(rep) == {"lr_too_low"}
     stuck = report([70.0] + [0.699] * 9, ratios=[(1e-7, 1e-7, 1e-7)] * 10)   # fell 99 %, then stuck: not slow
     assert "lr_too_low" not in warnings(stuck)
+    assert "lr_too_low" not in warnings(rep, Setup(optimizer="adam", lr=0.001))   # Adam's default: never "low"
+    assert "lr_too_low" in warnings(rep, Setup(optimizer="adam", lr=1e-5))
+
+
+def test_a_high_first_to_last_ratio_with_weights_that_hardly_move_is_not_exploding() -> None:
+    lopsided = [(1e-1, 1e-3, 1e-6)] * 10                      # first/last 1e5, no growth
+    still = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-7, 1e-7, 1e-7)] * 10)
+    assert "exploding_gradients" not in warnings(still)
+    moving = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-2, 1e-2, 1e-2)] * 10)
+    assert "exploding_gradients" in warnings(moving)
 
 
 def test_overfitting_needs_test_loss_rising_while_train_loss_falls() -> None:

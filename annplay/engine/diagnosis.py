@@ -55,6 +55,10 @@ UPDATE_LOW = 1e-5
 # 99.6 % to the mean's level and then sat still is a stuck net, not a slow one (multigauss regression, ReLU 4-2,
 # momentum 0.01, batch 1: "raise the rate" made it worse, dead units; own measurement).
 LOW_PROGRESS = 0.5
+# Adam at its paper's default rate (Kingma & Ba: 0.001) or above is never "too low": its steps are normalised,
+# so tiny updates there come from noisy or vanishing gradients, not from the rate (checkerboard 4-2 ReLU, adam
+# 0.001, batch 1: raising the rate to 0.01–0.1 killed its units; own measurement).
+ADAM_DEFAULT_LR = 0.001
 UPDATE_HIGH = 1e-1
 # Early steps this big (median over layers, first samples) saturate tanh/logistic or kill ReLU units: with
 # such a finding the rate is named as its cause (own measurement: healthy runs' early ratio ≤ 3e-3).
@@ -274,6 +278,11 @@ def _exploding(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     top = max(ratios, default=0.0)
     if growth < EXPLODING_GROWTH and top < EXPLODING_RATIO:
         return None
+    # Only the first/last ratio is high, yet the weights hardly move: the last layer's gradient is small (its
+    # inputs are near zero), not the first's big; "lower the rate" would then contradict "too low" (checkerboard
+    # 4-2 ReLU, adam 0.001, batch 1: ratio 2e4 at updates of 5e-6, given both warnings; own measurement).
+    if growth < EXPLODING_GROWTH and _median_update(c) < UPDATE_LOW:
+        return None
     hurt = "diverged" in _codes(found) or c.stalled or c.ups >= OSCILLATING_UPS
     if growth >= EXPLODING_GROWTH:
         msg = f"Exploding gradients: layer {layer + 1}'s grew {_times(growth)} since the start. Lower the rate."
@@ -419,6 +428,8 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
         return None
     upd = _median_update(c)
     if not (upd < UPDATE_LOW and c.stalled and c.progress < LOW_PROGRESS):
+        return None
+    if setup.optimizer == "adam" and setup.lr >= ADAM_DEFAULT_LR:
         return None
     up = {"lr": 0.03} if setup.lr < 0.003 else higher_lr(setup)      # 0.03: the default, which trains
     fixes = make_fixes(setup, up, higher_lr(setup, 100), {"optimizer": "adam", "lr": 0.01})
