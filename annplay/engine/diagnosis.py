@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 from statistics import median
 from typing import Any
 
@@ -187,6 +188,13 @@ class _Context:
         """The run is failing: stalled near chance, or levelled off far above zero."""
         return self.stalled or self.levelled
 
+    @cached_property
+    def median_update(self) -> float:
+        """The run's typical update-to-weight ratio: the median over samples of each sample's median over layers."""
+        vals = [median(s.update_ratios) for s in self.samples if s.update_ratios]
+        vals = [v for v in vals if math.isfinite(v)]
+        return median(vals) if vals else math.nan
+
     def median_late(self, values: list[float]) -> float:
         vals = [v for v in values if math.isfinite(v)]
         return median(vals) if vals else math.nan
@@ -281,7 +289,7 @@ def _exploding(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     # Only the first/last ratio is high, yet the weights hardly move: the last layer's gradient is small (its
     # inputs are near zero), not the first's big; "lower the rate" would then contradict "too low" (checkerboard
     # 4-2 ReLU, adam 0.001, batch 1: ratio 2e4 at updates of 5e-6, given both warnings; own measurement).
-    if growth < EXPLODING_GROWTH and _median_update(c) < UPDATE_LOW:
+    if growth < EXPLODING_GROWTH and c.median_update < UPDATE_LOW:
         return None
     hurt = "diverged" in _codes(found) or c.stalled or c.ups >= OSCILLATING_UPS
     if growth >= EXPLODING_GROWTH:
@@ -389,17 +397,11 @@ def _rate_caused(c: _Context) -> bool:
     return c.ups >= CAUSE_UPS or c.early_update > UPDATE_EARLY_HIGH or c.early_flat >= EARLY_FLAT
 
 
-def _median_update(c: _Context) -> float:
-    vals = [median(s.update_ratios) for s in c.samples if s.update_ratios]
-    vals = [v for v in vals if math.isfinite(v)]
-    return median(vals) if vals else math.nan
-
-
 def _lr_high(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     if c.report.family != "backprop" or not c.enough:
         return None
     warnings = _codes(found)
-    upd = _median_update(c)
+    upd = c.median_update
     rising = c.ups >= OSCILLATING_UPS and c.up_share >= OSCILLATING_SHARE
     big = upd > UPDATE_HIGH
     dead_high = bool(warnings & {"dead_units", "saturated_units"}) and _rate_caused(c)
@@ -426,7 +428,7 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
         return None
     if "dead_units" in _codes(found, "info"):      # tiny steps because dead units pass no gradient, not the rate
         return None
-    upd = _median_update(c)
+    upd = c.median_update
     if not (upd < UPDATE_LOW and c.stalled and c.progress < LOW_PROGRESS):
         return None
     if setup.optimizer == "adam" and setup.lr >= ADAM_DEFAULT_LR:

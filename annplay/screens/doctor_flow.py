@@ -55,12 +55,8 @@ class DoctorFlow(Feature):
         except (SettingError, ValueError) as error:
             self.notify(f"The fix does not apply: {error}", severity="error", markup=False)
             return
-        drawing = session.drawn
         self.host.setups.action_pin()
-        if self.host.setups.adopt(setup, session.hidden, lesson=self.host.lessons.lesson):
-            if drawing is not None:
-                session.set_drawn(drawing)         # the fixed network trains on the same hand-drawn points
-                self.host.refresh_everything()
+        if self.host.setups.adopt(setup, session.hidden, lesson=self.host.lessons.lesson, drawn=session.drawn):
             self.notify(f"Applied {fix.label}; the run before is pinned (u: Runs). ␣ trains.", markup=False)
 
 

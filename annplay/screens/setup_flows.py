@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annplay.core.filepolicy import policy
 from annplay.core.textsafe import plain
@@ -11,6 +11,9 @@ from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.screens.feature import Feature
 from annplay.widgets.keybar import BarBinding
+
+if TYPE_CHECKING:
+    from annplay.engine.build import Point
 
 DEFAULT_SETUP = "setup.toml"
 OPEN_HINT = "A share code (ap1:…), a TF Playground link, a set-up file (.toml) or its pasted text"
@@ -87,27 +90,28 @@ class SetupFlows(Feature):
         except (SettingError, ValueError, OSError) as error:
             self.notify(plain(policy().clean(str(error))), title="Not opened", severity="error", markup=False)
             return False
-        if not self.adopt(setup, hidden):
+        if not self.adopt(setup, hidden, drawn=drawn):      # a code's drawing is the data
             return False
-        if drawn is not None:                       # the code's drawing is the data
-            self.session.set_drawn(drawn)
-            self.host.refresh_everything()
         if model is not None:
             self.load_weights(str(model))
         for warning in warnings:
             self.notify(plain(warning), title="Note", severity="warning", markup=False)
         return True
 
-    def adopt(self, setup: Setup, hidden: set[str] | frozenset[str] = frozenset(), lesson: Any = None) -> bool:
+    def adopt(self, setup: Setup, hidden: set[str] | frozenset[str] = frozenset(), lesson: Any = None,
+              drawn: tuple[Point, ...] | None = None) -> bool:
         """Make ``setup`` the session's (paused, new weights from its seed); True when the engine took it.
 
-        ``lesson``: the lesson this set-up starts (announced); any other set-up closes the open lesson."""
+        ``lesson``: the lesson this set-up starts (announced); any other set-up closes the open lesson.
+        ``drawn``: hand-drawn points that replace the set-up's data."""
         self.host.run.stop()
         try:
             self.session.load_setup(setup, hidden)
         except (SettingError, ValueError) as error:
             self.notify(plain(policy().clean(str(error))), title="Not opened", severity="error", markup=False)
             return False
+        if drawn is not None:
+            self.session.set_drawn(drawn)
         closed = self.host.lessons.switch_to(lesson)
         self.host.refresh_everything()
         if lesson is not None:

@@ -41,16 +41,22 @@ def default_state_dir() -> Path:
     return Path(user_data_dir("annplay", appauthor=False)) / "serve-sessions"
 
 
+def _files(folder: Path) -> list[tuple[float, int, Path]]:
+    """(modification time, size, path) of every file under ``folder``; symlinks are not followed and count 0 bytes,
+    as do other non-regular files; unreadable entries are left out."""
+    found: list[tuple[float, int, Path]] = []
+    for root, _dirs, names in os.walk(folder, followlinks=False):
+        for name in names:
+            path = Path(root) / name
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                found.append((info.st_mtime, info.st_size if stat.S_ISREG(info.st_mode) else 0, path))
+    return found
+
+
 def tree_size(folder: Path) -> int:
     """Bytes in the regular files under ``folder`` (symlinks not followed; unreadable entries count 0)."""
-    total = 0
-    for root, _dirs, files in os.walk(folder, followlinks=False):
-        for name in files:
-            with contextlib.suppress(OSError):
-                info = os.lstat(os.path.join(root, name))
-                if stat.S_ISREG(info.st_mode):
-                    total += info.st_size
-    return total
+    return sum(size for _, size, _ in _files(folder))
 
 
 def last_used(folder: Path) -> float:
@@ -66,13 +72,7 @@ def trim_files(folder: Path, cap_bytes: int = FILES_CAP_MB << 20) -> list[Path]:
     files = folder / FILES
     if files.is_symlink() or not files.is_dir():
         return []
-    found: list[tuple[float, int, Path]] = []
-    for root, _dirs, names in os.walk(files, followlinks=False):
-        for name in names:
-            path = Path(root) / name
-            with contextlib.suppress(OSError):
-                info = os.lstat(path)
-                found.append((info.st_mtime, info.st_size if stat.S_ISREG(info.st_mode) else 0, path))
+    found = _files(files)
     total = sum(size for _, size, _ in found)
     removed = []
     for _, size, path in sorted(found, key=lambda item: (item[0], str(item[2]))):

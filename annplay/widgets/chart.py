@@ -381,27 +381,27 @@ class LossChart(Widget):
             self._drawn_size = Size(-1, -1)      # built again by the next render_line
             self.refresh()
             return
-        old = self._lines
-        self._build()
-        for y, (before, after) in enumerate(zip(old, self._lines, strict=False)):
-            if before != after:
-                self.refresh(Region(0, y, self.size.width, 1))
+        for y in self._build():
+            self.refresh(Region(0, y, self.size.width, 1))
 
-    def _build(self) -> None:
-        """The chart's lines for this size and their strips."""
+    def _build(self) -> list[int]:
+        """The chart's lines for this size and their strips; returns the rows whose text changed (a strip is
+        rendered again only for those)."""
         width, height = self.size
         lines = chart_lines(self.record, max(1, width), max(1, height), self.log_scale, self.names, self.unit)
         lines = (lines + [Text()] * height)[:height]
         base, console = self.rich_style, self.app.console
-        old = dict(zip(map(id, self._lines), self._strips, strict=True)) if self._drawn_size == self.size else {}
-        strips = []
-        for before, line in zip(self._lines if old else [None] * height, lines, strict=False):
-            if before is not None and before == line:
-                strips.append(old[id(before)])
+        kept = self._lines if self._drawn_size == self.size else []
+        strips, changed = [], []
+        for y, line in enumerate(lines):
+            if y < len(kept) and kept[y] == line:
+                strips.append(self._strips[y])
                 continue
+            changed.append(y)
             strip = Strip(list(Segment.apply_style(line.render(console), base)))
             strips.append(strip.crop(0, width).extend_cell_length(width, base))
         self._lines, self._strips, self._drawn_size = lines, strips, self.size
+        return changed
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
