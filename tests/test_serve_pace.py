@@ -59,3 +59,13 @@ def test_a_worker_rests_so_its_busy_time_is_its_share(share: float, monkeypatch)
     before = clock.slept
     stopped(lambda: True)                                # a stopped run never rests
     assert clock.slept == before
+
+
+def test_a_busy_sessions_download_gets_time_to_send_its_chunks() -> None:
+    """textual-serve gives a download 4 s per chunk; a session of a busy class (nice 10) missed that, and the
+    student's screenshot never arrived."""
+    download_manager = pytest.importorskip("textual_serve.download_manager", reason="the web extra is not installed")
+    from annplay.serve import server
+
+    assert server.download_manager.DOWNLOAD_TIMEOUT == download_manager.DOWNLOAD_TIMEOUT == limits.DOWNLOAD_WAIT
+    assert limits.DOWNLOAD_WAIT >= 30

@@ -27,6 +27,8 @@ TRAIN_SHARE = 0.5                   # share of a core a session's training worke
 SEND_BUFFER = 64 * 1024             # bytes the kernel may hold for a session's socket (SO_SNDBUF): a slow browser
                                     # slows its own session's drawing instead of queueing seconds of old frames
 SESSION_NICE = 10                   # sessions run below the server, so the server stays responsive
+DOWNLOAD_WAIT = 30                  # seconds a download waits for each chunk from its session (textual-serve: 4; a
+                                    # busy class's session at nice 10 missed that, and the student got no file)
 HEARTBEAT = 60.0                    # seconds between websocket pings; a dead connection is closed after 1.5× this
                                     # (textual-serve's 15 s closed live sessions of a busy class: pong late)
 QUIT_GRACE = 3.0                    # seconds a session has to leave after "quit" before it is terminated
@@ -108,5 +110,5 @@ class Config:
 
 __all__ = ["Config", "Message", "parse_message", "clamp_size", "size_from_query", "MAX_MESSAGE_BYTES", "MAX_COLUMNS",
            "MAX_ROWS", "DEFAULT_MAX_SESSIONS", "DEFAULT_MEMORY_MB", "DEFAULT_FPS", "DEFAULT_FRAMES", "TRAIN_SHARE",
-           "SEND_BUFFER", "SESSION_NICE", "QUIT_GRACE",
+           "SEND_BUFFER", "DOWNLOAD_WAIT", "SESSION_NICE", "QUIT_GRACE",
            "KILL_GRACE", "SESSION_ID"]

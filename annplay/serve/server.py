@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
+from textual_serve import download_manager
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -44,6 +45,7 @@ from annplay.serve.limits import Config
 from annplay.serve.pages import message_page, playground_page, teacher_page
 
 log = logging.getLogger("annplay.serve")
+download_manager.DOWNLOAD_TIMEOUT = limits.DOWNLOAD_WAIT    # read at each chunk: a busy session gets the time
 COOKIE = "annplay-token-{port}"     # per port: two servers on one machine keep their own tokens
 MAX_LAUNCHES = 2000                 # remembered class links (?lesson=, ?setup=) between page and websocket
 SESSION_ENV_DROP = ("ANNPLAY_SETUP", "ANNPLAY_LESSON", "ANNPLAY_SESSION_FOLDER", "ANNPLAY_FRAMES",
