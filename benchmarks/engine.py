@@ -10,14 +10,18 @@ JAX (optional: a whole epoch in one jitted ``lax.scan``; skipped without jax), P
 BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier (both optional too).
 Every timed call trains from the same initial weights (the hand loop and scikit-learn build theirs, the
 others reset theirs), so all contenders run the same stretch of training: late in a run float32 outputs
-saturate and some calls slow down.  Epochs per call are set to ~``--seconds`` in two passes, so a call's
-fixed cost (fit builds its trainer) is spread as in real use.  Rounds are interleaved; a ratio is given as
-min–max over rounds of the two contenders' times in the same round (measured moments apart, so a busy machine
-hurts both alike); times shown are best rounds.
+saturate and some calls slow down.  Epochs per call are set to ~``--seconds`` (0.2 s: enough work that the
+timer and a call's fixed cost, such as fit building its trainer, weigh little) in two passes.  Rounds are
+interleaved, the contenders compared with each other next to each other (hand, step, fit, JAX), every other
+round in reverse order; a ratio is given as min–max (and median) over rounds of the two contenders' times in
+the same round (measured moments apart, so a busy machine hurts both alike); times shown are best rounds.
+The VM is noisy (its speed swings 2× within a minute): the load (``uptime``) before and after, and the CPU time
+the hypervisor stole meanwhile, are printed with the table.  Pin the run to one core to disturb others less
+(``taskset -c 1``); the CPUs the run may use are printed too.
 Peak memory: n = 500,000, W2 float32, full batch, each library in its own subprocess; the figure is
 the peak RSS above the RSS once the library is imported and the data made.
 
-    python benchmarks/engine.py [--rounds 15] [--seconds 0.05] [--no-memory] [--json]
+    python benchmarks/engine.py [--rounds 9] [--seconds 0.2] [--no-memory] [--json]
 """
 
 from __future__ import annotations
@@ -72,8 +76,12 @@ def annplay_runner(h: int, act: str, dtype: type, batch: int | None, fit: bool) 
         net.initialize(seed=0)                                   # every call from the same start (in place)
         if fit:
             net.fit(X, Y, k, LR, batch_size=batch)
+            state = net.last_trainer.state
         else:
             trainer.step(k, metrics=False)
+            state = trainer.state
+        if state != "running":                                   # a stopped run would time nothing
+            raise RuntimeError(f"annplay's run is {state}, not running")
     return run
 
 
@@ -187,12 +195,12 @@ def sklearn_runner(h: int, act: str, dtype: type, batch: int | None) -> Callable
     return run
 
 
-def paired_ratio(t: dict[str, np.ndarray], slow: str, fast: str) -> tuple[float, float]:
-    """(min, max) over rounds of slow/fast, both timed moments apart in the same round (under the same load)."""
+def paired_ratio(t: dict[str, np.ndarray], slow: str, fast: str) -> tuple[float, float, float]:
+    """(min, max, median) over rounds of slow/fast, both timed moments apart in the same round (same load)."""
     if slow not in t or fast not in t:
-        return (float("nan"), float("nan"))
+        return (float("nan"), float("nan"), float("nan"))
     r = t[slow] / t[fast]
-    return (round(float(r.min()), 2), round(float(r.max()), 2))
+    return (round(float(r.min()), 2), round(float(r.max()), 2), round(float(np.median(r)), 2))
 
 
 def speed(rounds: int, seconds: float) -> list[dict]:
@@ -200,11 +208,11 @@ def speed(rounds: int, seconds: float) -> list[dict]:
     for name, (h, act) in WORKLOADS.items():
         for dtype in (np.float32, np.float64):
             for batch in (None, 10):
-                runners = {"hand": hand_runner(h, act, dtype, batch),
+                runners = {"hand": hand_runner(h, act, dtype, batch),          # compared ones next to each other
                            "step": annplay_runner(h, act, dtype, batch, fit=False),
                            "fit": annplay_runner(h, act, dtype, batch, fit=True),
-                           "torch": torch_runner(h, act, dtype, batch),
                            "jax": jax_runner(h, act, dtype, batch),
+                           "torch": torch_runner(h, act, dtype, batch),
                            "sklearn": sklearn_runner(h, act, dtype, batch)}
                 runners = {k: v for k, v in runners.items() if v is not None}
                 epochs = {k: max(2, int(seconds / max(timed(v, 2), 1e-7))) for k, v in runners.items()}
@@ -219,6 +227,7 @@ def speed(rounds: int, seconds: float) -> list[dict]:
                 ratio = partial(paired_ratio, t)
                 rows.append({"workload": name, "dtype": np.dtype(dtype).name, "batch": batch or "full",
                              **{f"{k} µs/epoch": round(float(v.min()) * 1e6, 1) for k, v in t.items()},
+                             **{f"{k} epochs/call": e for k, e in epochs.items()},
                              "step/hand": ratio("hand", "step"), "fit/hand": ratio("hand", "fit"),
                              "fit/step": ratio("step", "fit"), "step/jax": ratio("jax", "step"),
                              "fit/jax": ratio("jax", "fit"), "step/torch": ratio("torch", "step"),
@@ -271,27 +280,57 @@ def memory() -> dict[str, dict[str, float]]:
     return out
 
 
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages, as ``uptime`` prints them."""
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(all, stolen) CPU ticks of the machine so far, from /proc/stat (0, 0 where there is none)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return sum(fields[:8]), (fields[7] if len(fields) > 7 else 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--seconds", type=float, default=0.05, help="length of one timed round per contender")
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--seconds", type=float, default=0.2, help="length of one timed call per contender")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    before, ticks = load(), cpu_ticks()
     with threadpool_limits(1):
         rows = speed(args.rounds, args.seconds)
+    after, ticks_after = load(), cpu_ticks()
+    total = ticks_after[0] - ticks[0]
+    steal = 100.0 * (ticks_after[1] - ticks[1]) / total if total > 0 else float("nan")
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     mem = {} if args.no_memory else memory()
     if args.json:
-        print(json.dumps({"speed": rows, "memory": mem}))
+        print(json.dumps({"speed": rows, "memory": mem, "load_before": before, "load_after": after,
+                          "steal_percent": round(steal, 1), "cpus": cpus, "rounds": args.rounds,
+                          "seconds": args.seconds}))
         return
     print(TARGETS)
-    with open("/proc/loadavg") as f:
-        print(f"load average: {f.read().split()[0]}  rounds: {args.rounds}")
+    print(f"load average (1, 5, 15 min) before: {before}, after: {after};  stolen CPU time: {steal:.1f} %;  "
+          f"rounds: {args.rounds} of ~{args.seconds:g} s per contender;  CPUs: {cpus} of {os.cpu_count()}")
     keys = ("step/hand", "fit/hand", "fit/step", "step/jax", "fit/jax", "step/torch", "fit/sklearn")
-    print(f"{'load':4} {'dtype':7} {'batch':5} {'step µs':>8} " + " ".join(f"{k:>11}" for k in keys))
+    print("ratios over rounds, min–max (median):")
+    print(f"{'work':4} {'dtype':7} {'batch':5} " + " ".join(f"{k:>17}" for k in keys))
     for r in rows:
-        cells = " ".join(f"{r[k][0]:>5.2f}–{r[k][1]:<5.2f}" for k in keys)
-        print(f"{r['workload']:4} {r['dtype']:7} {r['batch']!s:5} {r['step µs/epoch']:8.1f} {cells}")
+        cells = " ".join(f"{r[k][0]:>5.2f}–{r[k][1]:<5.2f}({r[k][2]:4.2f})" for k in keys)
+        print(f"{r['workload']:4} {r['dtype']:7} {r['batch']!s:5} {cells}")
+    names = ("step", "fit", "hand", "jax", "torch", "sklearn")
+    print("µs per epoch, best round:")
+    print(f"{'work':4} {'dtype':7} {'batch':5} " + " ".join(f"{k:>9}" for k in names))
+    for r in rows:
+        cells = " ".join(f"{r.get(f'{k} µs/epoch', float('nan')):9.1f}" for k in names)
+        print(f"{r['workload']:4} {r['dtype']:7} {r['batch']!s:5} {cells}")
     if mem:
         line = ", ".join(f"{k}: peak {v['peak']:.0f} MiB, {v['above']:.0f} MiB above baseline" for k, v in mem.items())
         print(f"memory, n=500,000 W2 float32 full batch: {line}")

