@@ -245,3 +245,29 @@ def test_fit_measures_no_loss_per_batch(monkeypatch: pytest.MonkeyPatch) -> None
     history = MLP([3, 5, 1], "tanh", seed=0).fit(X, Y, 4, 0.1, batch_size=5)
     assert len(history["loss"]) == 4 and all(np.isfinite(history["loss"]))
     assert asked and not any(asked)
+
+
+@pytest.mark.parametrize("record", [False, True], ids=["step", "fit"])
+def test_a_full_batch_diverging_inside_a_span_of_epochs_keeps_the_generic_paths_weights(record: bool) -> None:
+    """Full batch checks once per span of epochs; a run that diverges inside one ends where checking every
+    update ends: the same epoch, weights and recorded losses as the generic path."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 12))
+    Y = 3 * X[:1] - X[1:]
+    runs = []
+    for use_kernel in (True, False):
+        net = MLP([2, 1], ["linear"], loss="mse", seed=0)
+        t = Trainer(net, X, Y, lr=1.7)                   # just past stable: the weights grow slowly
+        t.use_kernel = use_kernel
+        if record:
+            t.record = {"loss": [], "val_loss": []}
+        t.step(3000, metrics=False)
+        runs.append(t)
+    fast, slow = runs
+    span = fast._kernel[1].span if fast._kernel else 0
+    assert fast.state == slow.state == "diverged" and fast.epoch == slow.epoch
+    assert span > 1 and fast.epoch > span and fast.epoch % span != 0       # inside a span, not at its end
+    np.testing.assert_allclose(fast.net.get_flat(), slow.net.get_flat(), rtol=1e-9)
+    if record:
+        assert len(fast.record["loss"]) == fast.epoch
+        np.testing.assert_allclose(fast.record["loss"], slow.record["loss"], rtol=1e-9)

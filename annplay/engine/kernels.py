@@ -16,7 +16,7 @@ Divergence contract: when Σw² is not ≤ :data:`SQUARED_LIMIT` after an update
 stops.  When losses are recorded, a batch loss that is not finite or above ``loss_limit`` stops the
 run too, before the update.  The check runs once per stretch of batches (see :class:`Kernel`), and a
 failed check replays the stretch batch by batch, so the weights kept are the same as checking every
-batch (a weight that passes 1e100 and comes back within one epoch is the one case it misses).
+batch (a weight that passes 1e100 and comes back within one stretch is the one case it misses).
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ Array = np.ndarray
 SQUARED_LIMIT = 1e200                 # Σw² above this: some weight is beyond ±1e100, or not finite
 CHUNK_BYTES = 64 * 2 ** 20            # a full batch whose buffers would exceed this is chunked
 SMALL = 1024                          # below this many columns np.dot's lower overhead wins over matmul
+SPAN = 64                             # full batch: at most this many epochs between two checks ...
+SPAN_BYTES = 256 * 2 ** 10            # ... whose kept output rows take at most this much memory
 
 
 def weights_ok(flat: Array) -> bool:
@@ -157,8 +159,9 @@ class Kernel:
     Per batch it makes only the calls the arithmetic needs: no loss, no check.  Weights (and, when
     recording, the batch losses, computed for the whole stretch at once from logits kept in an epoch-wide
     buffer) are checked at the end of each stretch of batches: an epoch, or the part of one a deadline
-    allows.  When a check fails the stretch is run again from its start with a check after every update,
-    which stops before the offending update: the divergence contract of the module docstring, with the
+    allows; with a full batch in one chunk, up to ``span`` epochs (one update each, :data:`SPAN`).  When a
+    check fails the stretch is run again from its start with a check after every update, which stops
+    before the offending update: the divergence contract of the module docstring, with the
     same weights as checking every batch.  A deadline stops mid-epoch; the next :meth:`run` resumes at
     the next batch with the same column order, so the weights are those of an uninterrupted run.
     """
@@ -190,7 +193,12 @@ class Kernel:
         # Cheap recording: one output row with BCE (logits) or MSE (outputs) kept epoch-wide, losses per stretch.
         mse = net.loss_spec.output is None
         self.cheap = r_out == 1 and (self.fused or mse)
-        kept = np.empty((r_out, n), net.dtype) if self.cheap else None
+        # A full batch in one chunk is one update per epoch: up to ``span`` epochs run between two checks, each
+        # keeping its output row in its own row of ``kept``, so checking and recording cost a few calls per span.
+        single = not self.minibatch and len(groups[0]) == 1
+        self.span = max(1, min(SPAN, SPAN_BYTES // (n * net.dtype.itemsize))) if single else 1
+        kept = np.empty((self.span, n), net.dtype) if self.cheap else None
+        self._slots: list[Chunk] = []         # span > 1: the one chunk, with its output in row j of kept
         widest = max(e - s for group in groups for s, e in group)
         self.passes: dict[int, _Pass] = {widest: _Pass(net, widest)}
         self._widest = widest
@@ -239,8 +247,8 @@ class Kernel:
                 Xb, Tb = src[:rows, s:e], src[rows:, s:e]
             else:
                 Xb, Tb = Xa[:, s:e], target[:, s:e]
-            Zo = kept[:, s:e] if kept is not None and self.fused else p.Zo
-            Ao = kept[:, s:e] if kept is not None and not self.fused else p.Ao
+            Zo = kept[:1, s:e] if kept is not None and self.fused else p.Zo
+            Ao = kept[:1, s:e] if kept is not None and not self.fused else p.Ao
             chunks.append((Xb, Xb.T, Tb, p, Zo, Ao))
         entry = (chunks, self.net.grad_factor(group[-1][1] - group[0][0]))
         self.groups[index] = entry
@@ -375,9 +383,9 @@ class Kernel:
     def _stretch_losses(self, start: int, stop: int) -> tuple[float, bool]:
         """(the summed loss of batch groups start..stop−1, whether each group's loss is ≤ loss_limit·width),
         from the outputs kept epoch-wide: a few calls per stretch, none per batch."""
+        assert self.kept is not None and self.each is not None
         if start == 0 and stop == len(self.starts) and self.fused:     # a whole epoch (fit): fewest calls
-            kept, T, each = self.kept, self.targets, self.each
-            assert kept is not None and each is not None
+            kept, T, each = self.kept[:1], self.targets, self.each[:1]
             np.multiply(kept, T, each)
             np.log1p(np.exp(each, each), each)
             if stop == 1:
@@ -390,9 +398,7 @@ class Kernel:
             if math.isfinite(total):
                 return total, ok
         s, e = int(self.starts[start]), int(self.starts[stop]) if stop < len(self.starts) else self.n
-        kept, T, buffer = self.kept, self.targets[:, s:e], self.each
-        assert kept is not None and buffer is not None
-        each = buffer[:, :e - s]
+        kept, T, each = self.kept[:1], self.targets[:, s:e], self.each[:1, :e - s]
         for attempt in (0, 1):
             if self.fused:                           # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
                 np.multiply(kept[:, s:e], T, out=each)    # form that cannot overflow when exp did
@@ -415,6 +421,73 @@ class Kernel:
                 break
         return total, ok
 
+    def _span(self, epochs: int, lr: float, record: list[float] | None, loss_limit: float,
+              deadline: float | None) -> tuple[int, bool]:
+        """Full batch, one chunk: up to ``epochs`` (≤ span) epochs, then one check of the weights and of the
+        losses of all of them; (epochs completed, whether the run diverged).  A failed check replays the span
+        epoch by epoch, checking every update, as :meth:`run` replays a stretch."""
+        net, opt = self.net, self.opt
+        flat, grad = net._flat, net._grad
+        if not self._slots:
+            chunk = (self.groups[0] or self._group(0))[0][0]
+            Xb, XbT, Tb, p, Zo, Ao = chunk
+            kept = self.kept
+            self._slots = [chunk if kept is None else
+                           (Xb, XbT, Tb, p, kept[j:j + 1], Ao) if self.fused else (Xb, XbT, Tb, p, Zo, kept[j:j + 1])
+                           for j in range(self.span)]
+        factor = self.groups[0][1] if self.groups[0] else 1.0
+        rescale = factor / self.fold if factor != self.fold else None
+        penalized = self.l1_mask is not None or self.l2_mask is not None
+        gradient, update, lr_eff, clock = self._gradient, opt.update, lr * self.fold, time.perf_counter
+        np.copyto(self.start_flat, flat)
+        opt_state = opt.state()
+        ran = 0
+        for slot in self._slots[:epochs]:
+            gradient(slot, False)
+            if rescale is not None:
+                grad *= rescale
+            if penalized:
+                self._penalize(grad)
+            update(flat, grad, lr_eff)
+            ran += 1
+            if deadline is not None and clock() >= deadline:
+                break
+        self.limit = loss_limit
+        sums, ok = self._span_losses(ran) if record is not None else (None, True)
+        if ok and weights_ok(flat):
+            if record is not None and sums is not None:
+                record.extend((sums / self.n).tolist())
+            return ran, False
+        np.copyto(flat, self.start_flat)           # replay, checking every update
+        opt.set_state(opt_state)
+        for done in range(ran):
+            self.total = 0.0
+            _, failed = self._batches(0, 1, lr, None, True, record is not None, loss_limit)
+            if failed:
+                return done, True
+            if record is not None:
+                record.append(self.total / self.n)
+        return ran, False
+
+    def _span_losses(self, epochs: int) -> tuple[Array, bool]:
+        """(each of the span's first ``epochs`` epochs' summed loss, whether each is ≤ loss_limit·n), from the
+        output rows kept in ``kept``: a few calls for the whole span."""
+        assert self.kept is not None and self.each is not None
+        kept, each, T = self.kept[:epochs], self.each[:epochs], self.targets
+        if self.fused:                               # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
+            np.multiply(kept, T, each)               # form that cannot overflow when exp did
+            np.log1p(np.exp(each, each), each)
+            sums = np.add.reduce(each, axis=1)
+            if not np.isfinite(sums).all():
+                np.multiply(kept, T, each)
+                np.logaddexp(0.0, each, out=each)
+                sums = np.add.reduce(each, axis=1)
+        else:
+            np.subtract(kept, T, each)
+            np.multiply(each, each, each)
+            sums = np.add.reduce(each, axis=1) * 0.5
+        return sums, bool(np.less_equal(sums, self.limit * self.n).all())
+
     def run(self, epochs: int, lr: float, record: list[float] | None = None, loss_limit: float = math.inf,
             deadline: float | None = None) -> int:
         """Train up to ``epochs`` whole epochs and return how many completed.
@@ -429,6 +502,15 @@ class Kernel:
         ngroups, done = len(self.groups), 0
         careful = record is not None and not self.cheap
         while done < epochs:
+            if self.span > 1 and not careful:
+                ran, failed = self._span(min(self.span, epochs - done), lr, record, loss_limit, deadline)
+                done += ran
+                if failed:
+                    self.diverged = True
+                    return done
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return done
+                continue
             if self.position == 0:
                 if self.shuffle:
                     np.take(self.XY, self.rng.permutation(self.n), axis=1, out=self.XYs)
