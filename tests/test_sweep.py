@@ -303,3 +303,15 @@ def test_workers_exit_when_the_sweep_is_killed(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     _wait_for(lambda: _gone(workers), "orphaned workers to notice their parent is gone")
+
+
+def test_a_varied_seed_shows_the_seeds_its_row_averages(capsys: pytest.CaptureFixture[str]) -> None:
+    """--vary seed=1,2,3: the runs are one set-up's replicates (one row, mean ± sd); its seed column names them,
+    not the group's placeholder seed 0, which no run used."""
+    from annplay.cli.sweep import leaderboard
+
+    group = encode(Setup(epochs=10))
+    rows = [_row(group, seed, 0.5 + seed / 100) for seed in (3, 1, 2)]
+    leaderboard(rows, ["seed"])
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("1 "))
+    assert "1,2,3" in line and " 0 " not in line

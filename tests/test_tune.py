@@ -232,6 +232,14 @@ def test_tpe_study_in_a_journal_file_resumes(tmp_path: Path) -> None:
     assert doc["method"] == "tpe" and doc["best"]["setup"].startswith("ap1:")
 
 
+@pytest.mark.parametrize("name, values", [("seed", (1, 2, 3)), ("epochs", (10, 20))])
+def test_a_tuner_refuses_to_search_what_it_sets_itself(name: str, values: tuple[int, ...]) -> None:
+    """Each trial gets its seeds and epochs from the tuner: searching them crashed in make_trials (a TypeError)."""
+    space = Space((Dimension("lr", (0.1, 1.0)), Dimension(name, values)))
+    with pytest.raises(SettingError, match=f"--search {name}:"):
+        Tuner(Setup(dataset="xor", epochs=27), space, make_plan(27, budget=None, space_size=2))
+
+
 # --- the command ----------------------------------------------------------------------------------------------
 
 def _annplay(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -266,6 +274,8 @@ def test_tune_command_table_code_and_plots(tmp_path: Path) -> None:
     (["--search", "lr=0.1|1", "--executor", "dask"], "--scheduler"),
     (["--search", "population=4|8"], "does not apply"),
     (["--search", "lr=0.1|1", "--factor", "1"], "--factor"),
+    (["--search", "seed=1..5"], "--search seed: a trial runs --seeds N seeds"),      # a tune sets these itself
+    (["--search", "epochs=10|20"], "--search epochs: the rungs set a trial's epochs"),
 ])
 def test_tune_command_misuse_is_one_line_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
     proc = _annplay("tune", "--dataset", "xor", "--epochs", "27", *args, cwd=tmp_path)

@@ -98,6 +98,12 @@ def _progress(total: int) -> tuple[Any, Any]:
     return progress, on_row
 
 
+def _seeds(rows: list[dict[str, Any]]) -> str:
+    """The seeds a row's runs used: a varied seed is averaged within its set-up's row (its group has none)."""
+    seeds = sorted({row["seed"] for row in rows if row.get("seed") is not None})
+    return ",".join(map(str, seeds)) or "?"
+
+
 def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     """The ranked set-ups as a table on stdout: varied values, mean ± sd test loss, accuracy, epochs, states."""
     from rich.console import Console
@@ -117,7 +123,7 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     for place, group in enumerate(ranked[:SHOWN_GROUPS], 1):
         try:
             setup = decode(group.group, files=True)
-            values = [SETTINGS[n].format(setup[n]) for n in varied]
+            values = [SETTINGS[n].format(setup[n]) if n != "seed" else _seeds(group.rows) for n in varied]
         except SettingError:
             values = ["?"] * len(varied)
         states = ", ".join(f"{count} {state}" for state, count in group.states.items())

@@ -27,12 +27,13 @@ MAX_BUDGET = 10**9
 def tuner_from_args(args: argparse.Namespace) -> Any:
     """The Tuner the command line describes, checked before any training."""
     from annplay.core.search import Space
-    from annplay.core.tune import Tuner, make_plan, make_trials, max_epochs_of
+    from annplay.core.tune import Tuner, check_space, make_plan, make_trials, max_epochs_of
 
     base, _hidden = base_setup(args)
     base, typed = setup_from_args(args, "sweep", headless=True, base=base)
     try:
         space = Space.parse(args.search)
+        check_space(space)
     except SettingError as exc:
         message = exc.message
         raise UsageError(message if message.startswith("--search") else f"--search: {message}") from None

@@ -44,6 +44,18 @@ VERSION = 1
 FACTOR = 3
 MAX_TRIALS = 10_000
 METHODS = ("halving", "tpe")
+# Settings a tune sets for each trial itself, so a search over them would mean nothing (and clash): why not.
+TUNER_SETS = {
+    "seed": "a trial runs --seeds N seeds counting up from --seed, so the seed is not searched",
+    "epochs": "the rungs set a trial's epochs, up to --epochs; give --epochs N instead",
+}
+
+
+def check_space(space: Space) -> None:
+    """SettingError when the space searches a setting the tuner sets itself (:data:`TUNER_SETS`)."""
+    for dim in space.dims:
+        if dim.name in TUNER_SETS:
+            raise SettingError(dim.name, f"--search {dim.name}: {TUNER_SETS[dim.name]}")
 FLAT = 0.05                # first-rung losses within 5 % of each other: the rung says little
 
 
@@ -279,6 +291,9 @@ class Tuner:
     study_info: dict[str, Any] | None = None
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     _runner: Runner | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        check_space(self.space)
 
     @property
     def max_epochs(self) -> int:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from annplay.core.sweep import MAX_RUNS, Sweep, rank
+from annplay.core.tune import TUNER_SETS
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
@@ -203,12 +204,16 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
             if not self.widths:
                 self.notify("vary a setting first (␣)", severity="warning")
                 return
+            fixed = [name for name in self.widths if name in TUNER_SETS]
+            if fixed:
+                self.notify(f"a tune sets the {fixed[0]} of each trial itself: ␣ on {fixed[0]} to stop varying it",
+                            title="Not possible", severity="warning", markup=False)
+                return
             try:
                 self.setups()
+                self.query_one(TunePanel).start(self.base, self.grid(), self.epochs())
             except SettingError as error:
                 self.notify(str(error), title="Not possible", severity="error", markup=False)
-                return
-            self.query_one(TunePanel).start(self.base, self.grid(), self.epochs())
             return
         if self.run_count() > min(MAX_GRID, MAX_RUNS):
             self.notify(f"{self.run_count()} runs: at most {MAX_GRID} here (use annplay sweep for more)",

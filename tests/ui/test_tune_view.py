@@ -72,3 +72,21 @@ async def test_tune_mode_tunes_shows_the_board_and_plots_and_opens_a_trial(size)
         best = tuner.best()
         assert best is not None and screen.session.setup.lr == best.point["lr"]
         assert screen.session.setup.activation == best.point["activation"] and screen.session.setup.epochs == 9
+
+
+async def test_tune_mode_refuses_a_varied_seed_in_one_line(size):
+    """A sweep may vary the seed (replicates), but a tune sets each trial's seeds itself: g says so, no crash."""
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(3,), points=40, epochs=9))
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("z")
+        await wait_until(pilot, lambda: isinstance(app.screen, SweepScreen), "the Sweep view")
+        sweep = app.screen
+        await highlight(pilot, "seed")
+        await pilot.press("space")
+        assert "seed" in sweep.grid()
+        await pilot.press("t", "g")
+        await pilot.pause()
+        assert sweep.query_one(TunePanel).tuner is None            # nothing started
+        assert any("sets the seed of each trial itself" in line for line in screen_text(app)) or \
+            "sets the seed" in " ".join(str(n.message) for n in app._notifications)
