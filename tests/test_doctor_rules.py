@@ -66,6 +66,17 @@ def test_vanishing_gradients_only_when_the_run_stalls() -> None:
     assert "vanishing_gradients" not in warnings(learning)
 
 
+def test_no_word_on_vanishing_gradients_once_the_run_has_learned() -> None:
+    """Small first-layer gradients in a run that reached a near-zero loss are no news (default gauss: 15× and
+    'it barely learns' on a solved problem); on a run still half-way they are an info that says 'slowly'."""
+    grads = [(1e-4, 1e-3, 1.5e-3)] * 20
+    learned = report([0.7 * 0.7 ** i for i in range(20)], grads=grads)       # ends at 0.0008: far below chance
+    assert not any(f.code == "vanishing_gradients" for f in diagnose(learned, Setup(hidden=(4, 2))))
+    halfway = report([0.7 - 0.015 * i for i in range(20)], grads=grads)      # still falling at 0.42
+    found = [f for f in diagnose(halfway, Setup(hidden=(4, 2))) if f.code == "vanishing_gradients"]
+    assert found and found[0].severity == "info" and "learns slowly" in found[0].message
+
+
 def test_dead_units_when_a_whole_layer_or_most_units_died() -> None:
     dead = [(0, 0)] * 3 + [(0, 8)] * 7
     rep = report([0.693] * 10, dead=dead, acts=("relu", "relu"))
