@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 
 CHUNK_SECONDS = 1 / 15          # target work per trainer.step(k) chunk (a deadline cuts an epoch that runs longer)
 FRAME_MACS = 5_000_000          # a frame's metrics measure at most about this many multiply-adds per data set
-FRAME_SECONDS = 1 / 10          # the app's worker hands out at most ~10 snapshots a second
+# At speed max the app's worker hands out a snapshot every FRAME_SECONDS: ~6 pictures a second still show the
+# boundary move, and drawing them (snapshot, picture rows, Textual's compositor) then costs the training ~3 % of
+# its speed where 10 a second cost ~7 % at 120×40 (benchmarks/live.py). Paced speeds draw up to 10 a second.
+FRAME_SECONDS = 1 / 6
 FINISHED = ("diverged", "stopped")
 DRAWN = "drawn"                 # the data choice for hand-drawn points
 PLACEHOLDER: tuple[Point, ...] = ((0.0, 0.0, 0.0),)   # builds a network for an empty drawing (never trained on)
