@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from annplay.cli.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready
@@ -98,7 +98,7 @@ def _progress(total: int) -> tuple[Any, Any]:
     return progress, on_row
 
 
-def _seeds(rows: list[dict[str, Any]]) -> str:
+def _seeds(rows: Sequence[dict[str, Any]]) -> str:
     """The seeds a row's runs used: a varied seed is averaged within its set-up's row (its group has none)."""
     seeds = sorted({row["seed"] for row in rows if row.get("seed") is not None})
     return ",".join(map(str, seeds)) or "?"
