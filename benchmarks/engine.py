@@ -10,11 +10,12 @@ JAX (optional: a whole epoch in one jitted ``lax.scan``; skipped without jax), P
 BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier (both optional too).
 Every timed call trains from the same initial weights (the hand loop and scikit-learn build theirs, the
 others reset theirs), so all contenders run the same stretch of training: late in a run float32 outputs
-saturate and some calls slow down.  Epochs per call are set to ~``--seconds`` (0.2 s: enough work that the
-timer and a call's fixed cost, such as fit building its trainer, weigh little) in two passes.  Rounds are
-interleaved, the contenders compared with each other next to each other (hand, step, fit, JAX), every other
-round in reverse order; a ratio is given as min–max (and median) over rounds of the two contenders' times in
-the same round (measured moments apart, so a busy machine hurts both alike); times shown are best rounds.
+saturate and some calls slow down.  A call's time is its CPU time, capped by its wall time (see ``timed``).
+Epochs per call are set to ~``--seconds`` (0.2 s: enough work that the timer and a call's fixed cost, such as
+fit building its trainer, weigh little) in two passes.  Rounds are interleaved, the contenders compared with
+each other next to each other (hand, step, fit, JAX), every other round in reverse order; a ratio is given as
+min–max (and median) over rounds of the two contenders' times in the same round (measured moments apart, so a
+busy machine hurts both alike); times shown are best rounds.
 The VM is noisy (its speed swings 2× within a minute): the load (``uptime``) before and after, the CPU time the
 hypervisor stole meanwhile, and the share of the wall time this process got the CPU are printed with the
 table.  Pin the run to one core to disturb others less (``taskset -c 1``); the CPUs it may use are printed too.
@@ -61,10 +62,15 @@ def data(dtype: type, n: int = 500) -> tuple[np.ndarray, np.ndarray]:
 
 
 def timed(run: Callable[[int], None], epochs: int) -> float:
-    """Seconds per epoch of one call."""
-    t = time.perf_counter()
+    """Seconds per epoch of one call: the process's CPU time, or the wall time if that is shorter.
+
+    CPU time leaves out the moments other processes hold this core (on the shared VM a run may get only 60 %
+    of it, in bursts that would land on one contender and not the other); the wall time caps it, so a
+    contender whose threads run in parallel is not charged for them.  On an idle core the two agree.
+    """
+    t, c = time.perf_counter(), time.process_time()
     run(epochs)
-    return (time.perf_counter() - t) / epochs
+    return min(time.process_time() - c, time.perf_counter() - t) / epochs
 
 
 def annplay_runner(h: int, act: str, dtype: type, batch: int | None, fit: bool) -> Callable[[int], None]:
