@@ -216,6 +216,7 @@ class Page:
         self.ws = ws
         self.last_id = 0
         self.browser: Page | None = None          # the browser's own connection (open_tab), kept open with the tab
+        self.context = ""                         # its browser context (open_tab): cookies and storage
 
     async def call(self, method: str, **params: Any) -> dict:
         """Send one command and return its result (an AssertionError for a protocol error)."""
@@ -284,12 +285,16 @@ def commonest_background(stream: str) -> tuple[int, int, int]:
 
 
 
-async def open_tab(client: Any, devtools: int, *, downloads: Path | None = None) -> Page:
-    """A new tab in its own browser context (its own cookies and local storage: another student), recording what
-    its terminal receives; ``downloads``: where its downloads go."""
+async def open_tab(client: Any, devtools: int, *, downloads: Path | None = None, beside: Page | None = None) -> Page:
+    """A new tab in its own browser context (its own cookies and local storage: another student), or in the context
+    of the tab ``beside`` (the same student's second tab), recording what its terminal receives; ``downloads``:
+    where its downloads go."""
     version = await (await client.get(f"http://127.0.0.1:{devtools}/json/version")).json()
     browser = Page(await client.ws_connect(version["webSocketDebuggerUrl"], max_msg_size=0))
-    context = (await browser.call("Target.createBrowserContext"))["browserContextId"]
+    if beside is not None:
+        context = beside.context
+    else:
+        context = (await browser.call("Target.createBrowserContext"))["browserContextId"]
     if downloads is not None:
         downloads.mkdir(parents=True, exist_ok=True)
         await browser.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads),
@@ -298,6 +303,7 @@ async def open_tab(client: Any, devtools: int, *, downloads: Path | None = None)
     ws = await client.ws_connect(f"ws://127.0.0.1:{devtools}/devtools/page/{target['targetId']}", max_msg_size=0)
     page = Page(ws)
     page.browser = browser
+    page.context = context
     await page.call("Page.enable")
     await page.call("Page.addScriptToEvaluateOnNewDocument", source=RECORD_TERMINAL)
     return page

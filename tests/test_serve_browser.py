@@ -139,3 +139,34 @@ async def test_the_playground_opens_answers_keys_keeps_pins_apart_and_downloads(
         await a.press("u", "KeyU", 85)
         await a.until(has("Pin 1"), "the reload lost session A's pin (its Runs view lists no 'Pin 1')")
         assert "No pinned runs yet" not in await a.terminal_text()
+
+
+async def test_two_tabs_of_one_browser_are_one_student_with_a_row_each(served: Served, chromium: int) -> None:
+    """QA probe: all tabs of one browser shared one status (the teacher's rows all read the same numbers)."""
+    async with aiohttp.ClientSession() as client:
+        first = await open_tab(client, chromium)
+        second = await open_tab(client, chromium, beside=first)            # the same student's second tab
+        await _open(first, served.url)
+        await _open(second, served.url)
+        student = "window.localStorage.getItem('annplay-session')"
+        tab = "window.sessionStorage.getItem('annplay-tab')"
+        assert await first.evaluate(student) == await second.evaluate(student)
+        assert await first.evaluate(tab) != await second.evaluate(tab)
+        await first.forget()
+        await first.press("b", "KeyB", 66)
+        await first.until(has("Run pinned (1 pinned)"), "b never pinned the run")
+        await second.forget()
+        await second.press("u", "KeyU", 85)
+        await second.until(has("Pin 1"), "the student's second tab does not list the first tab's pin")
+        await first.forget()
+        await first.press(" ", "Space", 32)
+        await first.until(has(STATE_LOOK["running"][0]), "space never started the first tab's training")
+        deadline = Deadline()
+        while True:
+            page = await (await client.get(served.teacher)).text()
+            rows = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr><td>#.*?</tr>", page, re.S)]
+            if sorted(row[3] for row in rows) == ["ready", "running"]:
+                break
+            deadline.check(f"the teacher's page has no row per tab with its own state: {rows}")
+            await asyncio.sleep(POLL)
+        assert sum(", tab 2" in row[0] for row in rows) == 1, rows
