@@ -172,8 +172,7 @@ async def test_locally_a_set_up_saved_to_an_unknown_users_home_is_one_line(tmp_p
         screen = await ready(pilot)
         notes = record_notifications(app)
         await pilot.press("a")
-        await _type_name(pilot, "~nouser-annplay/x.toml")
-        await _type_name(pilot, "")
+        await _type_name(pilot, "~nouser-annplay/x.toml")       # refused at once, before the weights question
         await wait_until(pilot, lambda: bool(notes), "a line")
         assert notes[-1].severity == "error" and "no user" in notes[-1].message
         assert app.is_running and screen.is_current

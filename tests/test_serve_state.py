@@ -93,11 +93,11 @@ async def test_a_sessions_home_is_its_own_and_its_folder_survives_a_restart(tmp_
         async with browser() as client:
             ws, pid = await _session_pid(server, client)
             env = _environ(pid)
-            folder = Path(env["ANNPLAY_SESSION_FOLDER"])
-            assert folder.name == SID and folder.parent.name == "serve-sessions"
+            folder = Path(env["ANNPLAY_SESSION_FOLDER"])                          # the student's first tab's
+            assert (folder.name, folder.parent.name, folder.parent.parent.name) == ("tab-1", SID, "serve-sessions")
             assert str(folder).startswith(str(tmp_path / ".local" / "share"))        # the server user's data folder
             for name in ("HOME", "TMPDIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-                assert Path(env[name]).parent == folder and Path(env[name]).is_dir(), name
+                assert Path(env[name]).parent == folder.parent and Path(env[name]).is_dir(), name   # the student's
             assert "XDG_RUNTIME_DIR" not in env and env.get("PYTHONNOUSERSITE") == "1"
             (folder / "files" / "mine.toml").write_text('[setup]\ndataset = "xor"\n')
             await ws.close()

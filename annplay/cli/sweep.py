@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from annplay.cli.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready
@@ -98,7 +98,7 @@ def _progress(total: int) -> tuple[Any, Any]:
     return progress, on_row
 
 
-def _seeds(rows: list[dict[str, Any]]) -> str:
+def _seeds(rows: Sequence[dict[str, Any]]) -> str:
     """The seeds a row's runs used: a varied seed is averaged within its set-up's row (its group has none)."""
     seeds = sorted({row["seed"] for row in rows if row.get("seed") is not None})
     return ",".join(map(str, seeds)) or "?"
@@ -195,8 +195,8 @@ def _write(kind: str, target: str, text: str, writer: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Expand the grid, run it with a progress bar, then print the leaderboard or write JSON / CSV."""
+    from annplay.core.results import check_result_targets
     from annplay.core.sweep import MAX_RUNS, Sweep, sweep_csv, sweep_json, write_csv, write_json
-    from annplay.engine.safefile import check_save_target
 
     if args.json == STDOUT and args.csv == STDOUT:
         raise UsageError("--json and --csv cannot both go to stdout; give one of them a FILE")
@@ -204,13 +204,11 @@ def run(args: argparse.Namespace) -> int:
 
     jobs = _whole("--jobs", args.jobs, 1, 256)
     open_executor_check(args)
-    _base, setups, varied = grid(args)
-    for kind, target in (("json", args.json), ("csv", args.csv)):
-        if target not in (None, STDOUT):
-            try:
-                check_save_target(target, what=f"--{kind}")
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
+    base, setups, varied = grid(args)
+    try:
+        check_result_targets((("--json", args.json), ("--csv", args.csv)), data=base.csv)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     assert len(setups) <= MAX_RUNS
     sweep = Sweep(setups, jobs=jobs, executor=args.executor, scheduler=args.scheduler)
     progress, on_row = _progress(len(setups))

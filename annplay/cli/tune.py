@@ -149,15 +149,14 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from annplay.core.executors import ExecutorError
+    from annplay.core.results import check_result_targets
     from annplay.core.tune import tune_json, write_json
-    from annplay.engine.safefile import check_save_target
 
     tuner = tuner_from_args(args)
-    if args.json not in (None, STDOUT):
-        try:
-            check_save_target(args.json, what="--json")
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    try:
+        check_result_targets((("--json", args.json),), data=tuner.base.csv)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     progress, on_update = _progress(tuner)
     stopped_by: list[int] = []
     try:

@@ -103,6 +103,8 @@ LEVELLED_OFF = 0.6
 # ... on generated data with at most this much noise (percent): noisier data, and real data (a CSV, iris, ...),
 # can have a floor this high of their own.
 LEVELLED_NOISE = 10.0
+# Overfitting with fewer points than this (the set-up's points): more points is the first fix.
+FEW_POINTS = 200
 MIN_SAMPLES = 4                 # no judgement on fewer samples than this (the run is too short to tell)
 
 
@@ -462,7 +464,11 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     # Neuroevolution's test loss jumps with each generation's best individual (the README's ga run on circle
     # rose 1.4× at 96 % test accuracy): for it, overfitting is worth knowing but never a warning.
     severity = "warning" if big and c.report.family == "backprop" else "info"
-    fixes = make_fixes(setup, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01},
+    # Few points are the cause a penalty or a smaller net can't cure (spiral with 20 points on 32-32 ReLU still
+    # overfit with L2 0.01 or 16-16, and early stopping kept its epoch-2 weights: a probe's check): more first.
+    more = ({"points": max(FEW_POINTS, 10 * setup.points)}
+            if setup.points is not None and setup.points < FEW_POINTS else {})
+    fixes = make_fixes(setup, more, {"patience": 50}, {"regularization": "l2", "reg_rate": 0.01},
                        {"hidden": tuple(max(2, h // 2) for h in setup.hidden)} if setup.hidden else {})
     message = (f"Overfitting: test loss rose from {_num(best)} to {_num(final)} while train loss fell."
                if rose else

@@ -49,7 +49,7 @@ def note(state: str) -> str:
     if state == "diverged":
         return "Lower the learn rate, or r: reset"
     if state == "no data":
-        return "Tap the map to add points (c: class)"
+        return "Tap to add points (c: class)"
     return ""
 
 

@@ -48,17 +48,22 @@ def _number(value: float | None, percent: bool = False) -> str:
     return f"{value * 100:.1f}%" if percent else f"{value:.4g}"
 
 
+LIVE = "Live"                   # the live run's title in the list
+
+
 def run_text(title: str, pin: Pin, live: Setup, scale: tuple[float, float] | None) -> Text:
     """One run's lines: what and how far, final and best test metrics, its curve, how it differs from live."""
     s = pin.setup
     layers = ",".join(map(str, s.hidden)) or "none"
-    head = f"{title}  {s.dataset} {layers} {s.trainer} · {pin.epochs} ep · {pin.seconds:.1f} s · {pin.state}"
+    took = f"{pin.seconds:.2g}" if pin.seconds < 10 else f"{pin.seconds:.0f}"   # 180 paced epochs: 0.04 s, not 0.0
+    head = f"{title}  {s.dataset} {layers} {s.trainer} · {pin.epochs} ep · {took} s · {pin.state}"
     final, best = pin.final, pin.best
     numbers = (f" test loss {_number(final.get('test_loss'))} (best {_number(best.get('test_loss'))})"
                f"  acc {_number(final.get('test_acc'), True)} (best {_number(best.get('test_acc'), True)})")
     curve = pin.curves[1] or pin.curves[0]
     diff = differences(s, live)
-    lines = [head, numbers, " " + sparkline(curve, scale), " " + ("; ".join(diff) if diff else "same set-up as live")]
+    same = "the playground's run now" if title == LIVE else "same set-up as live"
+    lines = [head, numbers, " " + sparkline(curve, scale), " " + ("; ".join(diff) if diff else same)]
     return Text("\n".join(lines), no_wrap=False)
 
 
@@ -102,7 +107,7 @@ class RunsScreen(TapSafe, Screen[Setup | None]):
     def fill(self) -> None:
         """List the live run first, then the pins newest first, all curves on one scale."""
         live_pin, live = pin_of(self.session), self.session.setup
-        runs = [("Live", live_pin), *((f"Pin {i + 1}", p) for i, p in reversed(list(enumerate(self.pins))))]
+        runs = [(LIVE, live_pin), *((f"Pin {i + 1}", p) for i, p in reversed(list(enumerate(self.pins))))]
         scale = shared_scale([p.curves[1] or p.curves[0] for _title, p in runs])
         options = self.query_one(OptionList)
         options.clear_options()

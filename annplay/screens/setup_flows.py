@@ -135,6 +135,11 @@ class SetupFlows(Feature):
         def toml_chosen(name: str | None) -> None:
             if not name:
                 return
+            try:
+                self._setup_target(name)                 # a refused name is said now, before the weights question
+            except (ValueError, OSError) as error:
+                self._not_saved(name, error)
+                return
             npz = str(Path(name).with_suffix(".npz"))
             self.host.app.push_screen(FileNameDialog("Also save the weights? (escape: no)", npz,
                                                      "The set-up file then names this .npz"),
@@ -152,19 +157,38 @@ class SetupFlows(Feature):
 
         files = policy()
         try:
-            target = files.path(toml, "set-up file")
-            model = None
+            target = self._setup_target(toml)      # both names are checked before anything is written: a refused
+            model = None                           # set-up must not leave weights behind
             if npz is not None:
-                model = Path(self.session.export_npz(str(files.path(npz, "weights file")))).absolute()
+                weights = files.path(npz, "weights file")
+                if weights.suffix.lower() != ".npz":
+                    raise ValueError(f"weights file {npz}: give a name ending in .npz (the set-up file is {toml})")
+                if weights.absolute() == target.absolute():
+                    raise ValueError(f"weights file {npz}: the set-up file has this name; give the weights their own")
+                model = Path(self.session.export_npz(str(weights))).absolute()
             path = write_setup(target, self.session.setup, model=model, what="set-up file")
             shown = files.saved(path) + (f" (weights: {files.saved(model)})" if model else "")
         except (SettingError, ValueError, OSError) as error:
-            reason = getattr(error, "strerror", None)
-            text = f"{toml}: {reason}" if reason else str(error)          # a full disk names the file too
-            self.notify(plain(files.clean(text)), title="Not saved", severity="error", markup=False)
+            self._not_saved(toml, error)
             return None
         self.notify(plain(f"Set-up written to {shown}"), title="Saved", markup=False)
         return path
+
+    @staticmethod
+    def _setup_target(toml: str) -> Path:
+        """The file a typed set-up name means, if a set-up may be written there (else a one-line ValueError)."""
+        from annplay.engine.safefile import check_save_target
+        from annplay.engine.setupfile import check_replaceable
+
+        target = policy().path(toml, "set-up file")
+        check_save_target(target, what="set-up file")
+        check_replaceable(target, what="set-up file")
+        return target
+
+    def _not_saved(self, toml: str, error: Exception) -> None:
+        reason = getattr(error, "strerror", None)
+        text = f"{toml}: {reason}" if reason else str(error)          # a full disk names the file too
+        self.notify(plain(policy().clean(text)), title="Not saved", severity="error", markup=False)
 
     # --- pins, runs, sweeps ---------------------------------------------------------
 

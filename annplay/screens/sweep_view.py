@@ -129,10 +129,23 @@ class SweepScreen(TapSafe, Screen[Setup | None]):
         runs = self.run_count()
         plural = "s" if runs != 1 else ""
         if self.tuning:
-            self.query_one("#sweep-status", Static).update(f"Tune {runs} set-up{plural}, ⅓ of "
-                                                           f"{runs * self.epochs()} epochs: g")
+            self.query_one("#sweep-status", Static).update(self._tune_status(runs))
             return
         self.query_one("#sweep-status", Static).update(f"{runs} run{plural} × {self.epochs()} epochs; g runs them")
+
+    def _tune_status(self, runs: int) -> str:
+        """What g will tune, in the numbers the tuner then reports: trials sampled of the set-ups, and epochs."""
+        grid_epochs = runs * self.epochs()
+        if not self.widths:
+            return "Tune: vary a setting (␣), then g"
+        fixed = [name for name in self.widths if name in TUNER_SETS]
+        if fixed:
+            return f"A tune sets the {fixed[0]} itself: ␣ on {fixed[0]} to stop varying it"
+        try:
+            plan = self.query_one(TunePanel).plan_for(self.base, self.grid(), self.epochs()).plan
+        except SettingError as error:
+            return f"Tune: {error}"
+        return f"Tune {plan.counts[0]} of {runs} set-ups in ≤{plan.cost} epochs (grid: {grid_epochs}): g"
 
     def epochs(self) -> int:
         return self.base.epochs or SWEEP_EPOCHS

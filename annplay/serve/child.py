@@ -3,15 +3,16 @@
 The server starts it (``python -m annplay.serve.child``) with the session's folder as its working directory and
 these environment variables (the server sets them; a browser cannot):
 
-- ``ANNPLAY_SESSION_FOLDER``: the per-session folder. Saves and opens stay in its ``files/`` sub-folder
-  (:class:`annplay.core.filepolicy.FilePolicy`, every saved file becomes a browser download), and pins and
-  preferences live in it (``XDG_DATA_HOME``/``XDG_CONFIG_HOME`` point inside), so sessions never share them.
+- ``ANNPLAY_SESSION_FOLDER``: this tab's own folder (``tab-N`` in its student's folder). Saves and opens stay in
+  its ``files/`` sub-folder (:class:`annplay.core.filepolicy.FilePolicy`, every saved file becomes a browser
+  download). Pins and preferences are the student's (``XDG_DATA_HOME``/``XDG_CONFIG_HOME`` point into the
+  student's folder), shared by the student's tabs and by nobody else.
 - ``ANNPLAY_SETUP``: a share code or TF link to open (the class link's ``?setup=`` or ``--setup``); never a file.
 - ``ANNPLAY_LESSON``: a shipped lesson's number (``?lesson=``), or the teacher's ``--lesson FILE`` path.
 - ``ANNPLAY_FRAMES``, ``ANNPLAY_TRAIN_SHARE``: training frames a second, and the share of a core the training
   worker may use (:func:`pace_for_class`), so that a class shares the server's cores fairly.
 
-Every few seconds the session writes ``status.json`` in its folder (lesson, goal, epoch, test loss, the doctor's
+Every few seconds the session writes ``status.json`` in its tab's folder (lesson, goal, epoch, test loss, the doctor's
 findings, the set-up's share code): the teacher's page reads it, and a reload of the page reopens that set-up and
 lesson. The process ends when the server goes (Linux: ``PR_SET_PDEATHSIG``; elsewhere a watchdog thread).
 """

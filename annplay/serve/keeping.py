@@ -1,12 +1,16 @@
 """How long ``annplay serve`` keeps a browser session's folder, and how much it may hold (no aiohttp here).
 
-Session folders live under the server user's data folder (:func:`default_state_dir`), one per browser session id,
-so a student's pins, preferences, files and place in a lesson survive a page reload and a server restart. They are
-tidied when the server starts and every :data:`TIDY_EVERY` seconds while it runs:
+Session folders live under the server user's data folder (:func:`default_state_dir`), one per browser session id
+(one student: every tab of one browser shares it), so a student's pins, preferences, files and place in a lesson
+survive a page reload and a server restart. Inside, each of the student's tabs open at once has its own place,
+``tab-1``, ``tab-2``, … (:func:`tab_folder`: its ``status.json`` and its saved ``files/``), so two tabs never write
+over each other's status or saves. They are tidied when the server starts and every :data:`TIDY_EVERY` seconds
+while it runs:
 
-- a folder unused for :data:`KEEP_DAYS` days is removed (its time is the folder's own modification time, which a
-  live session renews every few seconds with its status);
-- a session's ``files/`` keeps its newest files within :data:`FILES_CAP_MB` (older saves were downloads already);
+- a folder unused for :data:`KEEP_DAYS` days is removed (its time is the newest modification time of the folder
+  and its tab folders, which a live session renews every few seconds with its status);
+- a student's saved files (every tab's ``files/``) keep the newest within :data:`FILES_CAP_MB` (older saves were
+  downloads already);
 - all folders together stay within :data:`TOTAL_CAP_MB`: the least recently used go first.
 
 Live sessions are never touched. Only entries named like a session id are considered; symlinks are never followed.
@@ -15,7 +19,9 @@ Live sessions are never touched. Only entries named like a session id are consid
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import shutil
 import stat
 import time
@@ -32,6 +38,8 @@ FILE_MB = 16                    # the largest single file a session may write (R
                                 # is a few MB at annplay's size cap)
 TIDY_EVERY = 600.0              # seconds between tidy-ups while serving
 FILES = "files"
+STATUS = "status.json"
+TAB = re.compile(r"^tab-[1-9][0-9]{0,3}$")     # a tab's own folder inside a student's folder
 
 
 def default_state_dir() -> Path:
@@ -59,20 +67,63 @@ def tree_size(folder: Path) -> int:
     return sum(size for _, size, _ in _files(folder))
 
 
-def last_used(folder: Path) -> float:
-    """When a session folder was last used (its modification time; 0 when it cannot be read)."""
+def tab_folder(student: Path, slot: int) -> Path:
+    """The folder of a student's tab number ``slot`` (1, 2, …): its status and its saved files."""
+    return student / f"tab-{int(slot)}"
+
+
+def tab_folders(student: Path) -> list[Path]:
+    """The tab folders inside a student's folder (real folders named ``tab-N`` only; symlinks are never followed)."""
     try:
-        return os.lstat(folder).st_mtime
+        entries = list(os.scandir(student))
     except OSError:
-        return 0.0
+        return []
+    found = []
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if TAB.match(entry.name) and entry.is_dir(follow_symlinks=False):
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def prepare_tab(student: Path, slot: int) -> Path:
+    """A student's tab folder and its ``files/`` (OSError ELOOP for a symlink in their place), marked as used now.
+    Tab 1 takes over what an older annplay kept in the student's folder itself (its status and files)."""
+    tab = tab_folder(student, slot)
+    if tab.is_symlink():
+        raise OSError(errno.ELOOP, "a symlink where a tab's folder belongs")
+    if slot == 1 and not tab.exists():
+        tab.mkdir(mode=0o700)
+        for name in (STATUS, FILES):
+            old = student / name
+            if old.exists() and not old.is_symlink():
+                with contextlib.suppress(OSError):
+                    old.rename(tab / name)
+    tab.mkdir(mode=0o700, exist_ok=True)
+    if (tab / FILES).is_symlink():
+        raise OSError(errno.ELOOP, "a symlink where a tab's files belong")
+    (tab / FILES).mkdir(mode=0o700, exist_ok=True)
+    os.utime(tab)
+    return tab
+
+
+def last_used(folder: Path) -> float:
+    """When a student's folder was last used: the newest modification time of it and its tab folders (each live
+    tab renews its own with its status); 0 when none can be read."""
+    times = [0.0]
+    for path in (folder, *tab_folders(folder)):
+        with contextlib.suppress(OSError):
+            times.append(os.lstat(path).st_mtime)
+    return max(times)
 
 
 def trim_files(folder: Path, cap_bytes: int = FILES_CAP_MB << 20) -> list[Path]:
-    """Remove the oldest regular files of ``folder/files`` until the rest fit in ``cap_bytes``; what was removed."""
-    files = folder / FILES
-    if files.is_symlink() or not files.is_dir():
-        return []
-    found = _files(files)
+    """Remove the oldest regular files of a student's saved files (every tab's ``files/``, and ``files/`` of an
+    older annplay) until the rest fit in ``cap_bytes``; what was removed."""
+    found = []
+    for files in (folder / FILES, *(tab / FILES for tab in tab_folders(folder))):
+        if not files.is_symlink() and files.is_dir():
+            found += _files(files)
     total = sum(size for _, size, _ in found)
     removed = []
     for _, size, path in sorted(found, key=lambda item: (item[0], str(item[2]))):
@@ -130,5 +181,6 @@ def tidy(state_dir: Path, live: Collection[str] = (), *, now: float | None = Non
     return done
 
 
-__all__ = ["default_state_dir", "tidy", "trim_files", "tree_size", "last_used", "Tidied", "KEEP_DAYS",
+__all__ = ["default_state_dir", "tidy", "trim_files", "tree_size", "last_used", "tab_folder", "tab_folders",
+           "prepare_tab", "Tidied", "KEEP_DAYS",
            "FILES_CAP_MB", "TOTAL_CAP_MB", "FILE_MB", "TIDY_EVERY"]

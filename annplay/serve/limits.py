@@ -34,6 +34,7 @@ HEARTBEAT = 60.0                    # seconds between websocket pings; a dead co
 QUIT_GRACE = 3.0                    # seconds a session has to leave after "quit" before it is terminated
 KILL_GRACE = 2.0                    # then seconds after SIGTERM before SIGKILL
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")   # a browser's session id (secrets.token_urlsafe(16) or longer)
+TAB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")       # a tab's id in its session storage (secrets.token_urlsafe(12))
 
 
 @dataclass(frozen=True)
@@ -111,4 +112,4 @@ class Config:
 __all__ = ["Config", "Message", "parse_message", "clamp_size", "size_from_query", "MAX_MESSAGE_BYTES", "MAX_COLUMNS",
            "MAX_ROWS", "DEFAULT_MAX_SESSIONS", "DEFAULT_MEMORY_MB", "DEFAULT_FPS", "DEFAULT_FRAMES", "TRAIN_SHARE",
            "SEND_BUFFER", "DOWNLOAD_WAIT", "SESSION_NICE", "QUIT_GRACE",
-           "KILL_GRACE", "SESSION_ID"]
+           "KILL_GRACE", "SESSION_ID", "TAB_ID"]

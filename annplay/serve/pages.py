@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import secrets
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,9 +31,11 @@ table { border-collapse: collapse; margin: 16px; }
 td, th { border-bottom: 1px solid #345; padding: 4px 10px; text-align: left; vertical-align: top; }
 """
 
-# Session id kept in the browser (local storage), so a reload reopens this student's own session; the websocket
-# URL is built from the address the browser used; the first key works without a click, and the click that only
-# focuses the page never reaches the app (where it would add a point to the map).
+# The student's id kept in the browser (local storage: every tab of one browser is one student), so a reload reopens
+# this student's own folder, and the tab's id in its session storage (which a reload keeps and a new tab has not), so
+# each tab has its own place in that folder and a reload reopens the tab's own; the websocket URL is built from the
+# address the browser used; the first key works without a click, and the click that only focuses the page never
+# reaches the app (where it would add a point to the map).
 SCRIPT = """
 (() => {
   const KEY = "annplay-session";
@@ -43,9 +46,16 @@ SCRIPT = """
     sid = fresh;
     try { window.localStorage.setItem(KEY, sid); } catch (e) {}
   }
+  const TAB = "annplay-tab";
+  let tab = null;
+  try { tab = window.sessionStorage.getItem(TAB); } catch (e) {}
+  if (!tab || !/^[A-Za-z0-9_-]{16,64}$/.test(tab)) {
+    tab = %(tab)s;
+    try { window.sessionStorage.setItem(TAB, tab); } catch (e) {}
+  }
   const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   const terminal = document.getElementById("terminal");
-  terminal.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws/" + %(launch)s + "/" + sid;
+  terminal.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws/" + %(launch)s + "/" + sid + "/" + tab;
   const box = () => document.querySelector("#terminal .xterm-helper-textarea");
   const focused = () => document.hasFocus() && document.activeElement === box();
   let swallow = false;
@@ -90,9 +100,11 @@ SCRIPT = """
 """
 
 
-def playground_page(title: str, launch: str, sid: str, font_size: int = 16) -> str:
-    """The page a student opens: textual-serve's terminal (its script and style), wired to this session."""
-    script = SCRIPT % {"sid": json.dumps(sid), "launch": json.dumps(launch)}
+def playground_page(title: str, launch: str, sid: str, font_size: int = 16, tab: str | None = None) -> str:
+    """The page a student opens: textual-serve's terminal (its script and style), wired to this student's session
+    (``sid`` and ``tab``: fresh ids, used where the browser keeps none)."""
+    tab = secrets.token_urlsafe(12) if tab is None else tab
+    script = SCRIPT % {"sid": json.dumps(sid), "launch": json.dumps(launch), "tab": json.dumps(tab)}
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -7,9 +7,12 @@ page script, its download manager, its process protocol). Added here:
   and downloads; the websocket's ``Origin`` must be the page's own, and on loopback ``Host`` must be loopback too
   (DNS rebinding); a separate teacher key for ``/teacher``;
 - every client message checked and bounded (:mod:`annplay.serve.limits`);
-- a session per browser session id (its own folder: pins, preferences, files, and its HOME and XDG folders, so
-  nothing of the server user's home is read or written), kept across server restarts under the user's data folder
-  (:mod:`annplay.serve.keeping`: expiry and size caps), a cap on sessions, a lower frame rate, children at lower
+- a folder per student (a browser session id, kept in the browser's local storage: every tab of one browser is
+  one student) with the student's pins, preferences, HOME and XDG folders (nothing of the server user's home is
+  read or written), and in it a place per tab open at once (``tab-1``, ``tab-2``, …: its own status and saved
+  files, so a second tab never writes over the first one's; a reload keeps its tab's place), kept across server
+  restarts under the user's data folder (:mod:`annplay.serve.keeping`: expiry and size caps); one process per
+  tab (websocket), a cap on sessions, a lower frame rate, children at lower
   priority with an address-space and a file-size limit, and each child ended (quit, then SIGTERM, then SIGKILL to
   its process group) however its websocket ends;
 - URLs in the page relative to the address the browser used;
@@ -48,6 +51,7 @@ log = logging.getLogger("annplay.serve")
 download_manager.DOWNLOAD_TIMEOUT = limits.DOWNLOAD_WAIT    # read at each chunk: a busy session gets the time
 COOKIE = "annplay-token-{port}"     # per port: two servers on one machine keep their own tokens
 MAX_LAUNCHES = 2000                 # remembered class links (?lesson=, ?setup=) between page and websocket
+MAX_TABS = 4000                     # remembered tabs (a tab's id → its place in its student's folder)
 SESSION_ENV_DROP = ("ANNPLAY_SETUP", "ANNPLAY_LESSON", "ANNPLAY_SESSION_FOLDER", "ANNPLAY_FRAMES",
                     "ANNPLAY_TRAIN_SHARE", "TEXTUAL", "TEXTUAL_LOG", "XDG_RUNTIME_DIR", "PYTHONSTARTUP",
                     "PYTHONUSERBASE")
@@ -77,14 +81,19 @@ def child_limits(memory_mb: int) -> Callable[[], None]:
 
 
 class SessionService(AppService):
-    """One browser session's process (textual-serve's AppService): its own folder, limits and a sure end."""
+    """One tab's process (textual-serve's AppService): its student's folder (HOME, XDG: pins, preferences), its
+    tab's own folder (status, saved files; its working directory), limits and a sure end."""
 
-    def __init__(self, *, config: Config, sid: str, folder: Path, launch: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, *, config: Config, sid: str, student: Path, slot: int, launch: dict[str, str],
+                 **kwargs: Any) -> None:
         super().__init__("annplay session", **kwargs)
         self.config = config
         self.sid = sid
-        self.folder = folder
+        self.student = student
+        self.slot = slot
+        self.folder = keeping.tab_folder(student, slot)
         self.launch = launch
+        self.ending = False              # its websocket has ended: its tab's place is free for the tab's reload
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = super()._build_environment(width, height)
@@ -97,7 +106,7 @@ class SessionService(AppService):
             env[name] = "1"
         env[ENV_FOLDER] = str(self.folder)
         for name, sub in SESSION_DIRS.items():
-            env[name] = str(self.folder / sub)
+            env[name] = str(self.student / sub)
         env["PYTHONNOUSERSITE"] = "1"                  # nothing imported from the server user's ~/.local
         if self.launch.get("lesson"):
             env[ENV_LESSON] = self.launch["lesson"]
@@ -159,6 +168,7 @@ class ClassServer(Server):
         self.config = config
         self.services: dict[str, SessionService] = {}          # app_service_id → live session
         self.launches: OrderedDict[str, dict[str, str]] = OrderedDict()
+        self.tabs: OrderedDict[tuple[str, str], int] = OrderedDict()   # (student, tab id) → its place (tab-N)
         self.state_dir = Path(config.state_dir or keeping.default_state_dir())
         self.cookie = COOKIE.format(port=config.port)
 
@@ -198,6 +208,7 @@ class ClassServer(Server):
         app.add_routes([
             web.get("/", self.handle_index, name="index"),
             web.get("/ws/{launch}/{sid}", self.handle_websocket, name="websocket"),
+            web.get("/ws/{launch}/{sid}/{tab}", self.handle_websocket, name="websocket-tab"),
             web.get("/download/{key}", self.handle_download, name="download"),
             web.get("/teacher", self.handle_teacher, name="teacher"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
@@ -282,20 +293,38 @@ class ClassServer(Server):
                             headers={"Cache-Control": "no-store"})
 
     def rows(self) -> list[dict[str, Any]]:
-        """The teacher's rows: each live session's last status (session ids shortened, never shown whole)."""
+        """The teacher's rows: each live tab's own last status (student ids shortened, never shown whole; a
+        student's second tab says so)."""
         rows = []
         for number, service in enumerate(self.services.values(), start=1):
             status = read_status(service.folder)
-            rows.append({**status, "name": f"#{number} ({service.sid[:4]}…)"})
+            tab = f", tab {service.slot}" if service.slot > 1 else ""
+            rows.append({**status, "name": f"#{number} ({service.sid[:4]}…{tab})"})
         return rows
+
+    def place_of(self, sid: str, tab: str | None) -> int:
+        """The place (``tab-N``) of a student's tab: the one it had (a reload) unless another live tab holds it
+        now (a duplicated tab), else the lowest one no live tab of the student holds (so a student with one tab
+        at a time always finds tab 1, last week's work included)."""
+        held = {service.slot for service in self.services.values() if service.sid == sid and not service.ending}
+        slot = self.tabs.get((sid, tab)) if tab is not None else None
+        if slot is None or slot in held:
+            slot = next(n for n in range(1, len(held) + 2) if n not in held)
+        if tab is not None:
+            self.tabs[(sid, tab)] = slot
+            self.tabs.move_to_end((sid, tab))
+            while len(self.tabs) > MAX_TABS:
+                self.tabs.popitem(last=False)
+        return slot
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """Check the request, then run one session for this websocket and end it when the socket ends."""
         sid = request.match_info["sid"]
+        tab = request.match_info.get("tab")
         launch = self.launches.get(request.match_info["launch"]) or self.default_launch()
         if not (self.host_ok(request) and self.origin_ok(request) and self.token_ok(request)):
             raise web.HTTPForbidden(text="annplay: this websocket needs the page's origin and the class token")
-        if not limits.SESSION_ID.match(sid):
+        if not limits.SESSION_ID.match(sid) or (tab is not None and not limits.TAB_ID.match(tab)):
             raise web.HTTPBadRequest(text="annplay: not a session id")
         websocket = web.WebSocketResponse(heartbeat=limits.HEARTBEAT, max_msg_size=limits.MAX_MESSAGE_BYTES)
         await websocket.prepare(request)
@@ -307,16 +336,17 @@ class ClassServer(Server):
             await websocket.send_bytes(b"\r\n  The class is full: every place is taken. Try again in a minute.\r\n")
             await websocket.close()
             return websocket
-        folder = self.state_dir / sid
+        student = self.state_dir / sid
+        slot = self.place_of(sid, tab)
         try:
-            self.prepare_folder(folder)
+            self.prepare_folder(student, slot)
         except OSError as error:
             log.warning("session folder %s…: %s", sid[:4], error.strerror or error)
             await websocket.send_bytes(b"\r\n  This session cannot start: the server cannot write its folder.\r\n")
             await websocket.close()
             return websocket
         width, height = limits.size_from_query(request.query.get("width"), request.query.get("height"))
-        service = SessionService(config=self.config, sid=sid, folder=folder, launch=launch,
+        service = SessionService(config=self.config, sid=sid, student=student, slot=slot, launch=launch,
                                  write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                  close=websocket.close, download_manager=self.download_manager)
         self.services[service.app_service_id] = service
@@ -328,6 +358,7 @@ class ClassServer(Server):
         except Exception as error:                               # a broken pipe to the child, and the like
             log.debug("session %s…: %r", sid[:4], error)
         finally:
+            service.ending = True
             process = service._process
             log.info("session %s… ended: socket close code %s (%r), session exit code %s", sid[:4],
                      websocket.close_code, websocket.exception(), None if process is None else process.returncode)
@@ -338,18 +369,19 @@ class ClassServer(Server):
                 await websocket.close()
         return websocket
 
-    def prepare_folder(self, folder: Path) -> None:
-        """A session's folder and its HOME/XDG folders (a symlink in their place is refused), marked as used now,
-        with its saved files trimmed to the cap (:mod:`annplay.serve.keeping`)."""
+    def prepare_folder(self, folder: Path, slot: int = 1) -> None:
+        """A student's folder, its HOME/XDG folders and its tab ``slot``'s folder (a symlink in their place is
+        refused), marked as used now, with its saved files trimmed to the cap (:mod:`annplay.serve.keeping`)."""
         self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         if folder.is_symlink():
             raise OSError(errno.ELOOP, "a symlink where a session folder belongs")
         folder.mkdir(mode=0o700, exist_ok=True)
-        for sub in (*SESSION_DIRS.values(), keeping.FILES):
+        for sub in SESSION_DIRS.values():
             path = folder / sub
             if path.is_symlink():
                 raise OSError(errno.ELOOP, "a symlink where a session's own folder belongs")
             path.mkdir(mode=0o700, exist_ok=True)
+        keeping.prepare_tab(folder, slot)
         keeping.trim_files(folder)
         os.utime(folder)
 

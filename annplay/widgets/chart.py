@@ -12,6 +12,7 @@ never dropped. A run that starts again (the epoch goes back) starts a new record
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -284,7 +285,8 @@ def chart_lines(record: LossRecord, width: int, height: int, log: bool = False,
     axis with ticks and the unit (at most SPARK_ROWS rows: sparklines). The whole record is resampled to the width."""
     lines: list[Text] = []
     if not record.epochs:
-        return [Text("loss chart: press space to train", "dim")][:height]
+        words = textwrap.wrap("loss chart: press space to train", max(1, width))   # whole words on a narrow panel
+        return [Text(line, "dim") for line in words][:height]
     if height <= SPARK_ROWS:
         return spark_lines(record, width, height, log, names, unit)
     head = header(record, log, names)

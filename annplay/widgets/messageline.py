@@ -15,7 +15,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 DEFAULT_TIMEOUT = 5.0            # seconds, as Textual's toasts
-MAX_LINES = 3
+MAX_LINES = 5                    # a phone's 40 columns need 5 lines for a file name and its reason
 MARKS = {"information": ("▍", "green"), "warning": ("▍", "yellow"), "error": ("▍", "red")}
 
 

@@ -410,8 +410,8 @@ class StatsPanel(Vertical):
             text.append(f"\n{counter}")
             text.append(f"  {pace}", "dim")
         else:                                             # a narrow column: the pace beside the state (three lines)
-            if not (state == "running" and speed > 0):    # (while training the rate there says it)
-                text.append(f"  {self.pace}", "dim")
+            if not (state == "running" and speed > 0) and len(label) + 2 + len(self.pace) <= room:
+                text.append(f"  {self.pace}", "dim")      # (while training the rate there says it; never cut)
             text.append(f"\n{counter}")
         if self.network:
             text.append("\nnet ", "dim")

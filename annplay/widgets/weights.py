@@ -270,7 +270,7 @@ class WeightEditor(Vertical):
         i = (STEPS.index(self.step) + step) % len(STEPS) if self.step in STEPS else 0
         self.step = STEPS[i]
         self.query_one("#choice-edit_step", Choice).select(self.step)
-        self.show_message(f"Step {self.step:g}: + and - change the weight by {self.step:g}")
+        self.show_message(f"Step {self.step:g}: + and - nudge by {self.step:g}")   # fits 40 columns whole
 
     def change_layer(self, step: int) -> None:
         """Show the previous or next layer."""

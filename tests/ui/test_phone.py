@@ -72,3 +72,17 @@ async def test_screenshot_never_overwrites(size, tmp_path, monkeypatch):
     assert (tmp_path / "annplay-1.svg").read_text() == "mine"
     for name in ("annplay-2.svg", "annplay-3.svg"):
         assert (tmp_path / name).read_text().lstrip().startswith("<svg")
+
+
+async def test_draw_mode_shows_whole_words(size):
+    """At 40×20 draw mode read '✎ draw points  3…', 'loss chart: press' and 'Tap the map to / add points (c:'
+    (a probe's screenshots): the state, the chart's hint and the tap hint now show whole, or leave a part out."""
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        text = "\n".join(screen_text(app))
+        assert "✎ draw points" in text and "draw points  3…" not in text
+        assert "train" in text and "press" in text                  # the chart's hint, wrapped to its width
+        assert "Tap to add points" in text and "class)" in text       # wrapped between words, never cut

@@ -60,3 +60,16 @@ async def test_runs_view_clears_pins(size):
         assert load_pins() == ([], "") and app.screen.query_one(OptionList).option_count == 1
         await pilot.press("escape")
         assert not isinstance(app.screen, RunsScreen)
+
+
+def test_a_run_line_shows_short_training_times_and_the_live_row_is_not_compared_with_itself(size):
+    """A probe's Runs view: '0.0 s' after 180 paced epochs, and the Live row said 'same set-up as live'."""
+    from annplay.core.pins import Pin
+    from annplay.screens.runs_view import LIVE, run_text
+
+    setup = Setup()
+    pin = Pin(setup, ((0.5, 0.4), (0.6, 0.5)), {"test_loss": 0.5}, {"test_loss": 0.5}, 180, 0.04, "ready",
+              frozenset(), 0.0)
+    live = run_text(LIVE, pin, setup, (0.0, 1.0)).plain
+    assert "0.04 s" in live and "same set-up as live" not in live
+    assert "same set-up as live" in run_text("Pin 1", pin, setup, (0.0, 1.0)).plain

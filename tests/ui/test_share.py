@@ -116,3 +116,43 @@ async def test_the_app_passes_a_links_hidden_settings_to_the_session(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         assert screen.session.hidden == frozenset({"noise"})
+
+
+async def type_name(pilot, name: str) -> None:
+    """Replace the open file dialog's name with ``name`` and press enter."""
+    from annplay.screens.dialogs import FileNameDialog
+
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileNameDialog), "the file name dialog")
+    pilot.app.screen.query_one(Input).value = name
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_a_refused_setup_name_writes_nothing_and_one_name_never_takes_both_files(size, tmp_path: Path,
+                                                                                       monkeypatch):
+    """A probe's finds: a refused set-up name still wrote the weights first; the same name for both files left a
+    TOML that named itself as the model; a .toml name for the weights took a zip."""
+    from annplay.screens.dialogs import FileNameDialog
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.csv").write_text("x,y,label\n0,0,a\n")
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(3,)))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        notes = record_notifications(app)
+        await pilot.press("a")
+        await type_name(pilot, "data.csv")                 # not an annplay set-up: refused before the weights
+        assert not isinstance(app.screen, FileNameDialog) and app.screen is screen
+        assert notes[-1].severity == "error" and "data.csv" in str(notes[-1].message)
+        assert (tmp_path / "data.csv").read_text() == "x,y,label\n0,0,a\n" and not (tmp_path / "data.npz").exists()
+        for weights in ("same.toml", "other.toml"):
+            await pilot.press("a")
+            await type_name(pilot, "same.toml")
+            await type_name(pilot, weights)
+            assert notes[-1].severity == "error", notes[-1].message
+            assert not (tmp_path / "same.toml").exists() and not (tmp_path / "other.toml").exists()
+        await pilot.press("a")
+        await type_name(pilot, "good.toml")
+        await type_name(pilot, "good.npz")
+        assert notes[-1].severity == "information" and (tmp_path / "good.npz").exists()
+        assert read_setup_file(tmp_path / "good.toml").model == tmp_path / "good.npz"

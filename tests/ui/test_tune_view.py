@@ -90,3 +90,26 @@ async def test_tune_mode_refuses_a_varied_seed_in_one_line(size):
         assert sweep.query_one(TunePanel).tuner is None            # nothing started
         assert any("sets the seed of each trial itself" in line for line in screen_text(app)) or \
             "sets the seed" in " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_tune_mode_says_how_many_trials_and_epochs_before_it_runs(size):
+    """The status before g named 'Tune 5 set-ups, ⅓ of 1000 epochs', then the run said '3/3 trials, 333 epochs':
+    it now announces the trials it samples and the epochs it may spend, the numbers the run reports."""
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(3,), points=40, epochs=9))
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("z")
+        await wait_until(pilot, lambda: isinstance(app.screen, SweepScreen), "the Sweep view")
+        sweep = app.screen
+        await highlight(pilot, "lr")
+        await pilot.press("space", "plus", "plus", "t")
+        panel = sweep.query_one(TunePanel)
+        plan = panel.plan_for(sweep.base, sweep.grid(), sweep.epochs()).plan
+        status = str(sweep.query_one("#sweep-status", Static).render())
+        assert f"{plan.counts[0]} of {sweep.run_count()} set-ups" in status and f"≤{plan.cost} epochs" in status
+        await pilot.press("g")
+        await wait_until(pilot, lambda: panel.tuner is not None and not any(
+            t.state in ("running", "waiting") for t in panel.tuner.trials) and bool(panel.tuner.trials),
+            "the tuning run", limit=6000)
+        assert panel.tuner is not None and len(panel.tuner.trials) == plan.counts[0]
+        assert panel.tuner.epochs_total <= plan.cost
