@@ -28,9 +28,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
         argv = ["play", *argv]          # `annplay --dataset xor` opens the playground, as `annplay` does
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra:                           # the sub-command says so, and points to its own --help
-        command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:                       # the sub-command says so, and points to its own --help
+            command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as exc:           # --help, --version, or a usage error already reported in one line
+        return exc.code if isinstance(exc.code, int) else EXIT_MISUSE
     prog = f"annplay {args.command}"
     try:
         module = importlib.import_module(f"annplay.cli.{COMMANDS[args.command]}")

@@ -92,7 +92,7 @@ class Parser(argparse.ArgumentParser):
         is allowed.  A setting's word for none (auto, off, none) is how to ask for none, never an empty string."""
         if action.option_strings and any(not text.strip() for text in arg_strings):
             allowed = getattr(action, ALLOWED_ATTR, None) or f"give {action.metavar or action.dest.upper()}"
-            self.error(f"{action.option_strings[0]}: the value is empty; {allowed}")
+            self.error(f"{action.option_strings[0]}: empty value; {allowed}")
         return super()._get_values(action, arg_strings)
 
     def error(self, message: str) -> NoReturn:
