@@ -10,14 +10,15 @@ JAX (optional: a whole epoch in one jitted ``lax.scan``; skipped without jax), P
 BCE-with-logits, a hand-written batch loop) and scikit-learn's MLPClassifier (both optional too).
 Every timed call trains from the same initial weights (the hand loop and scikit-learn build theirs, the
 others reset theirs), so all contenders run the same stretch of training: late in a run float32 outputs
-saturate and some calls slow down.  Epochs per call are set to ~``--seconds`` (0.2 s: enough work that the
-timer and a call's fixed cost, such as fit building its trainer, weigh little) in two passes.  Rounds are
-interleaved, the contenders compared with each other next to each other (hand, step, fit, JAX), every other
-round in reverse order; a ratio is given as min–max (and median) over rounds of the two contenders' times in
-the same round (measured moments apart, so a busy machine hurts both alike); times shown are best rounds.
-The VM is noisy (its speed swings 2× within a minute): the load (``uptime``) before and after, and the CPU time
-the hypervisor stole meanwhile, are printed with the table.  Pin the run to one core to disturb others less
-(``taskset -c 1``); the CPUs the run may use are printed too.
+saturate and some calls slow down.  A call's time is its CPU time, capped by its wall time (see ``timed``).
+Epochs per call are set to ~``--seconds`` (0.2 s: enough work that the timer and a call's fixed cost, such as
+fit building its trainer, weigh little) in two passes.  Rounds are interleaved, the contenders compared with
+each other next to each other (hand, step, fit, JAX), every other round in reverse order; a ratio is given as
+min–max (and median) over rounds of the two contenders' times in the same round (measured moments apart, so a
+busy machine hurts both alike); times shown are best rounds.
+The VM is noisy (its speed swings 2× within a minute): the load (``uptime``) before and after, the CPU time the
+hypervisor stole meanwhile, and the share of the wall time this process got the CPU are printed with the
+table.  Pin the run to one core to disturb others less (``taskset -c 1``); the CPUs it may use are printed too.
 Peak memory: n = 500,000, W2 float32, full batch, each library in its own subprocess; the figure is
 the peak RSS above the RSS once the library is imported and the data made.
 
@@ -51,7 +52,8 @@ from annplay.engine import MLP, Trainer, make_dataset  # noqa: E402
 WORKLOADS = {"W1": (8, "tanh"), "W2": (32, "relu")}
 LR = 0.1
 TARGETS = ("targets: fit ≥ step ≥ 1.0× hand loop; ≥ 0.8× the JAX scan at batch 10; fit W1 float32 ≥ 5× "
-           "scikit-learn; ≥ 10× PyTorch; memory ≤ 1.1× PyTorch.  Ratios: min–max over rounds, > 1 = annplay faster")
+           "scikit-learn; ≥ 10× PyTorch; memory ≤ 1.1× PyTorch.  Ratios: min–max (median) over rounds, > 1 = annplay "
+           "faster")
 
 
 def data(dtype: type, n: int = 500) -> tuple[np.ndarray, np.ndarray]:
@@ -60,10 +62,15 @@ def data(dtype: type, n: int = 500) -> tuple[np.ndarray, np.ndarray]:
 
 
 def timed(run: Callable[[int], None], epochs: int) -> float:
-    """Seconds per epoch of one call."""
-    t = time.perf_counter()
+    """Seconds per epoch of one call: the process's CPU time, or the wall time if that is shorter.
+
+    CPU time leaves out the moments other processes hold this core (on the shared VM a run may get only 60 %
+    of it, in bursts that would land on one contender and not the other); the wall time caps it, so a
+    contender whose threads run in parallel is not charged for them.  On an idle core the two agree.
+    """
+    t, c = time.perf_counter(), time.process_time()
     run(epochs)
-    return (time.perf_counter() - t) / epochs
+    return min(time.process_time() - c, time.perf_counter() - t) / epochs
 
 
 def annplay_runner(h: int, act: str, dtype: type, batch: int | None, fit: bool) -> Callable[[int], None]:
@@ -303,27 +310,30 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
-    before, ticks = load(), cpu_ticks()
+    before, ticks, wall, cpu = load(), cpu_ticks(), time.perf_counter(), time.process_time()
     with threadpool_limits(1):
         rows = speed(args.rounds, args.seconds)
     after, ticks_after = load(), cpu_ticks()
+    got = (time.process_time() - cpu) / (time.perf_counter() - wall)   # < 1: other processes took our core
     total = ticks_after[0] - ticks[0]
     steal = 100.0 * (ticks_after[1] - ticks[1]) / total if total > 0 else float("nan")
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     mem = {} if args.no_memory else memory()
     if args.json:
         print(json.dumps({"speed": rows, "memory": mem, "load_before": before, "load_after": after,
-                          "steal_percent": round(steal, 1), "cpus": cpus, "rounds": args.rounds,
+                          "steal_percent": round(steal, 1), "cpu_per_wall": round(got, 3), "cpus": cpus,
+                          "rounds": args.rounds,
                           "seconds": args.seconds}))
         return
     print(TARGETS)
     print(f"load average (1, 5, 15 min) before: {before}, after: {after};  stolen CPU time: {steal:.1f} %;  "
-          f"rounds: {args.rounds} of ~{args.seconds:g} s per contender;  CPUs: {cpus} of {os.cpu_count()}")
+          f"CPU time / wall time of this run: {got:.2f};  rounds: {args.rounds} of ~{args.seconds:g} s per contender;  "
+          f"CPUs: {cpus} of {os.cpu_count()}")
     keys = ("step/hand", "fit/hand", "fit/step", "step/jax", "fit/jax", "step/torch", "fit/sklearn")
     print("ratios over rounds, min–max (median):")
-    print(f"{'work':4} {'dtype':7} {'batch':5} " + " ".join(f"{k:>17}" for k in keys))
+    print(f"{'work':4} {'dtype':7} {'batch':5} " + " ".join(f"{k:>19}" for k in keys))
     for r in rows:
-        cells = " ".join(f"{r[k][0]:>5.2f}–{r[k][1]:<5.2f}({r[k][2]:4.2f})" for k in keys)
+        cells = " ".join(f"{f'{r[k][0]:.2f}–{r[k][1]:.2f} ({r[k][2]:.2f})':>19}" for k in keys)
         print(f"{r['workload']:4} {r['dtype']:7} {r['batch']!s:5} {cells}")
     names = ("step", "fit", "hand", "jax", "torch", "sklearn")
     print("µs per epoch, best round:")

@@ -271,3 +271,13 @@ def test_a_full_batch_diverging_inside_a_span_of_epochs_keeps_the_generic_paths_
     if record:
         assert len(fast.record["loss"]) == fast.epoch
         np.testing.assert_allclose(fast.record["loss"], slow.record["loss"], rtol=1e-9)
+
+
+def test_wide_batches_bind_matmul_and_match_the_generic_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From SMALL columns on, the kernel binds np.matmul instead of the arrays' dot; same weights and losses."""
+    monkeypatch.setattr(kernels_module, "SMALL", 4)
+    for batch in (None, 6):                      # 23 columns: one pass of 23, or passes of 6 and 5
+        fast, slow = twin_runs("relu", "logistic", "bce", "momentum", {}, batch)
+        kernel = fast._kernel[1] if fast._kernel else None
+        assert kernel is not None and all(not hasattr(p.times_first, "__self__") for p in kernel.passes.values())
+        assert_same(fast, slow)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from annplay.screens.tapsafe import TapSafe
+from annplay.screens.safe_screen import SafeScreen
 
 KEYS_HINT = "enter: OK · escape: cancel · ctrl+c: quit annplay (q is a letter here)"
 
@@ -28,7 +28,7 @@ class WholePasteInput(Input):
         super()._on_paste(event)
 
 
-class FileNameDialog(TapSafe, ModalScreen[str | None]):
+class FileNameDialog(SafeScreen, ModalScreen[str | None]):
     """Ask for a file name (pre-filled with a default); enter or OK returns it, escape or Cancel returns None."""
 
     DEFAULT_CSS = """

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annplay.core import explain
-from annplay.screens.tapsafe import TapSafe
+from annplay.screens.safe_screen import SafeScreen
 
 KEYS = "s step this batch · n skip it · ←/→ equation · ↑/↓ layer · esc back"
 FRAMED_WIDTH = 110              # from here on a framed box that uses the room: more rows and numbers
@@ -32,7 +32,7 @@ def explanation_for(session: Any, layer: int, batch: int) -> explain.Explanation
     return explain.explain_session(session, layer, batch)[0]
 
 
-class ExplainScreen(TapSafe, ModalScreen[int]):
+class ExplainScreen(SafeScreen, ModalScreen[int]):
     """One layer, one mini-batch: Z = W·A + b … W ← W − lr·dW with the numbers the engine uses; s steps it."""
 
     DEFAULT_CSS = """

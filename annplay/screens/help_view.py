@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annplay.engine.settings import ALL_TRAINERS, SETTINGS
-from annplay.screens.tapsafe import TapSafe
+from annplay.screens.safe_screen import SafeScreen
 from annplay.widgets.control_panel import SECTIONS
 
 DRAWING_HELP = (
@@ -105,7 +105,7 @@ def keys_table(groups: Sequence[tuple[str, Iterable[BindingType]]], key_display:
     return Group(*parts)
 
 
-class HelpScreen(TapSafe, ModalScreen[None]):
+class HelpScreen(SafeScreen, ModalScreen[None]):
     """Every key of the playground (from the bindings) and how to draw."""
 
     DEFAULT_CSS = """

@@ -20,7 +20,7 @@ from annplay.core.lessons import LESSONS, Lesson, goal_status
 from annplay.core.progress import lesson_key, load_passed
 from annplay.core.textsafe import plain
 from annplay.engine.settings import SETTINGS
-from annplay.screens.tapsafe import TapSafe
+from annplay.screens.safe_screen import SafeScreen
 from annplay.widgets.safe_list import SafeOptionList
 
 FRAMED_WIDTH = 84                   # from this width the view is a framed box (80 columns inside) over the playground
@@ -50,7 +50,7 @@ def lesson_card(lesson: Lesson, reached: bool | None = None, status: str = "", p
     return card
 
 
-class LessonsScreen(TapSafe, ModalScreen[Lesson | None]):
+class LessonsScreen(SafeScreen, ModalScreen[Lesson | None]):
     """Pick a lesson (enter), or escape; the current lesson's goal is shown checked against the run."""
 
     DEFAULT_CSS = """

@@ -28,10 +28,10 @@ from annplay.screens.look import Look
 from annplay.screens.painter import Painter
 from annplay.screens.panel_switch import PanelSwitch
 from annplay.screens.run_controls import RunControls
+from annplay.screens.safe_screen import SafeScreen
 from annplay.screens.setting_changes import SettingChanges
 from annplay.screens.setup_flows import SetupFlows
 from annplay.screens.side_panels import CONTROLS_WIDTH, PANELS
-from annplay.screens.tapsafe import TapSafe
 from annplay.widgets.chart import LossChart
 from annplay.widgets.control_panel import ControlPanel
 from annplay.widgets.heatmap import HeatMap
@@ -60,7 +60,7 @@ def _routes() -> dict[str, str]:
     return routes
 
 
-class PlaygroundScreen(TapSafe, Screen[None]):
+class PlaygroundScreen(SafeScreen, Screen[None]):
     """TensorFlow Playground in a terminal: press space to train."""
 
     DEFAULT_CSS = f"""

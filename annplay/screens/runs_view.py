@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from annplay.core.pins import Pin, clear_pins, differences, load_pins, pin_of
 from annplay.core.session import Session
 from annplay.engine.setup import Setup
-from annplay.screens.tapsafe import TapSafe
+from annplay.screens.safe_screen import SafeScreen
 from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
 from annplay.widgets.messageline import MessageLine
 from annplay.widgets.safe_list import SafeOptionList
@@ -67,7 +67,7 @@ def run_text(title: str, pin: Pin, live: Setup, scale: tuple[float, float] | Non
     return Text("\n".join(lines), no_wrap=False)
 
 
-class RunsScreen(TapSafe, Screen[Setup | None]):
+class RunsScreen(SafeScreen, Screen[Setup | None]):
     """Pinned runs and the live run; enter restores the highlighted pin's set-up, c forgets every pin."""
 
     DEFAULT_CSS = """

@@ -13,7 +13,7 @@ from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
 from annplay.engine.tflink import to_tf_link, why_not_tf
-from annplay.screens.tapsafe import TapSafe
+from annplay.screens.safe_screen import SafeScreen
 
 
 def share_texts(setup: Setup, hidden: frozenset[str] = frozenset(),
@@ -31,7 +31,7 @@ def share_texts(setup: Setup, hidden: frozenset[str] = frozenset(),
     return encode(setup, files=False), link, why           # the code to hand on never names a file
 
 
-class ShareScreen(TapSafe, ModalScreen[None]):
+class ShareScreen(SafeScreen, ModalScreen[None]):
     """Shows the code (copied to the clipboard by OSC 52 where the terminal allows) and the TF link or why not."""
 
     DEFAULT_CSS = """

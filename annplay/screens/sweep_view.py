@@ -20,7 +20,7 @@ from annplay.core.tune import TUNER_SETS
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
-from annplay.screens.tapsafe import TapSafe
+from annplay.screens.safe_screen import SafeScreen
 from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
 from annplay.widgets.safe_list import SafeOptionList
 from annplay.widgets.tune_panel import TunePanel
@@ -48,7 +48,7 @@ def around(name: str, value: Any, width: int) -> list[Any]:
     return steps[lo:lo + width]
 
 
-class SweepScreen(TapSafe, Screen[Setup | None]):
+class SweepScreen(SafeScreen, Screen[Setup | None]):
     """Space picks a setting to vary, + and - widen or narrow its values, g runs, ⏎ on a result opens it."""
 
     DEFAULT_CSS = """

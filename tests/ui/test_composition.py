@@ -13,8 +13,8 @@ from textual.screen import Screen
 import annplay.screens
 from annplay.screens.feature import Feature, action_names
 from annplay.screens.playground import FEATURES, PlaygroundScreen
+from annplay.screens.safe_screen import SafeScreen
 from annplay.screens.side_panels import PANELS
-from annplay.screens.tapsafe import TapSafe
 from tests.ui.conftest import ready
 
 
@@ -33,7 +33,7 @@ def test_no_screen_inherits_from_another_annplay_class():
     assert PlaygroundScreen in classes and len(classes) >= 6
     for cls in classes:
         own = [base for base in cls.__mro__[1:] if base.__module__.startswith("annplay")]
-        assert own in ([], [TapSafe]), f"{cls.__name__} inherits {own}"
+        assert own in ([], [SafeScreen]), f"{cls.__name__} inherits {own}"
 
 
 def test_every_key_of_the_playground_runs_its_features_method():

@@ -14,7 +14,7 @@ import textual.pilot
 from annplay.app import PlaygroundApp
 from annplay.screens.dialogs import FileNameDialog
 from annplay.screens.help_view import HelpScreen
-from tests.ui.conftest import ready, wait_until
+from tests.ui.conftest import ready, screen_text, wait_until
 
 
 async def _no_idle_wait(*_args: object, **_kwargs: object) -> None:
@@ -192,3 +192,26 @@ def test_export_json_with_the_setup_reads_back(tmp_path) -> None:
     assert json.loads(path.read_text())["setup"]["dataset"] == Setup().dataset
     assert MLP.load_json(path).layers == [2, 3, 1]
     export_json(MLP([2, 3, 1]), path)                    # an annplay export may be replaced
+
+
+async def test_keys_typed_ahead_never_dismiss_the_playground(tmp_path, monkeypatch):
+    """A QA probe typed 10,000 characters into the open dialog, then enter, escape, i, a name and enter before the
+    app caught up: the dialog was dismissed twice and the second pop took the playground, leaving a blank screen.
+    Here the same keys are queued at once (as a terminal delivers them)."""
+    from textual import events
+
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        typed = [("left_square_bracket", "[") if c == "[" else (c, c) for c in "ab[" * 100]
+        typed += [("enter", None), ("escape", None), ("i", "i")] + [(c, c) for c in "t6"] + [("enter", None)]
+        for key, character in typed:
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: not app._message_queue.qsize() and app.screen is screen
+                         and not screen._message_queue.qsize(), "the keys handled")
+        await pilot.pause()
+        assert app.screen is screen and screen in app.screen_stack
+        assert any(line.strip() for line in screen_text(app))
