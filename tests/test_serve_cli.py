@@ -34,6 +34,17 @@ def test_serve_checks_its_address(capsys, no_serving) -> None:
     assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("host, words", [("999.1.1.1", "--host 999.1.1.1: no such address or host name here"),
+                                         ("no-such-host.invalid", "no such address"),
+                                         ("192.0.2.1", "--host 192.0.2.1: not an address of this machine")])
+def test_a_host_this_machine_does_not_have_is_one_line_before_any_warning(host: str, words: str, capsys,
+                                                                         no_serving) -> None:
+    """QA probe: --host 999.1.1.1 printed the 'anyone on the network' warning, then 'no such address'."""
+    assert main(["serve", "--host", host]) == 2 and no_serving == []
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "warning" not in err.lower(), err
+
+
 def test_a_token_is_made_for_every_bind_and_no_token_is_loopback_only(capsys, no_serving) -> None:
     assert main(["serve"]) == 0 and main(["serve", "--host", "0.0.0.0"]) == 0
     tokens = [config.token for config in no_serving]
@@ -104,12 +115,14 @@ def test_a_busy_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr + done.stdout
 
 
-@pytest.mark.parametrize("host, words", [("192.0.2.1", "cannot listen on 192.0.2.1")])   # TEST-NET: not ours
+@pytest.mark.parametrize("host, words", [("192.0.2.1", "--host 192.0.2.1: not an address of this machine"),  # TEST-NET
+                                         ("999.1.1.1", "--host 999.1.1.1: no such address or host name here")])
 def test_an_address_this_machine_lacks_is_one_line_and_exit_2(host: str, words: str, tmp_path: Path) -> None:
     pytest.importorskip("textual_serve")
     done = subprocess.run([sys.executable, "-m", "annplay", "serve", "--host", host, "--port", "8391"],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert done.returncode == 2 and done.stderr.count("\n") <= 2 and words in done.stderr, done.stderr
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and words in done.stderr, done.stderr
+    assert "warning" not in done.stderr.lower()                  # no warning about an address that is not served
     assert "Traceback" not in done.stderr + done.stdout
 
 

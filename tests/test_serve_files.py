@@ -164,6 +164,36 @@ async def test_served_opens_read_only_the_session_folder_and_codes_name_no_file(
         assert screen.setups.open_setup("mine.toml") and screen.session.setup.dataset == "xor"
 
 
+async def test_a_refused_name_is_shown_as_typed_in_open_save_and_export(served) -> None:
+    """QA probe: the open dialog said "'…' is not allowed here" for ../../../../../../tmp/probe/xor.toml (the
+    file-content redaction hid the '..' the student typed)."""
+    long = "d" * 50 + "/../" + "e" * 50 + ".toml"
+    app = PlaygroundApp(Setup(dataset="circle"))
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        notes = record_notifications(app)
+        markup: list[object] = []
+        recorded = app.notify
+        app.notify = lambda message, **kwargs: (markup.append(kwargs.get("markup", True)),  # type: ignore[method-assign]
+                                                recorded(message, **kwargs))
+        for name, why in (("../../../../../../tmp/probe/xor.toml", "'..' is not allowed"),
+                          ("~/x.toml", "'~' is not allowed"), ("/etc/x.toml", "an absolute path"),
+                          ("[b]x[/b]/'a'/../y.toml", "'..' is not allowed")):
+            assert not screen.setups.open_setup(name), name
+            assert notes[-1].message == f"set-up file {name}: {why} here; give a name inside the folder" \
+                if why != "an absolute path" else notes[-1].message.startswith(f"set-up file {name}: {why}")
+            assert markup[-1] is False                                   # [b] is shown, not drawn bold
+        assert not screen.setups.open_setup(long)
+        shown = notes[-1].message
+        assert shown.startswith("set-up file " + "d" * 39 + "…") and ("e" * 15 + ".toml: '..'") in shown, shown
+        assert screen.setups.save_setup("../up.toml", None) is None
+        assert notes[-1].message.startswith("set-up file ../up.toml: '..' is not allowed"), notes[-1].message
+        await pilot.press("e")
+        await _type_name(pilot, "../w.json")
+        await wait_until(pilot, lambda: "../w.json" in notes[-1].message, "the export's refusal")
+        assert "'..' is not allowed" in notes[-1].message, notes[-1].message
+
+
 async def test_locally_a_set_up_saved_to_an_unknown_users_home_is_one_line(tmp_path: Path, monkeypatch) -> None:
     """Issue 19, 3.2: a, '~nouser/x.toml', enter, enter exited the app (RuntimeError from expanduser)."""
     monkeypatch.chdir(tmp_path)

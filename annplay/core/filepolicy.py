@@ -8,7 +8,8 @@ and open actions through :func:`policy`:
 - **served** (``annplay serve``): every name is inside one per-session scratch folder (no absolute path, ``~``,
   ``..`` or symlink out: :func:`annplay.engine.safefile.inside`), and every saved file is handed to the browser
   as a download through ``deliver`` (the app's ``deliver_binary``). Opening reads only from that folder, and an
-  error line never quotes a file's content (:func:`redact`: quoted cells, keys and column names become ``…``).
+  error line never quotes a file's content (:func:`redact`: quoted cells, keys and column names become ``…``);
+  a refused name (:class:`RefusedName`) is shown as the student typed it, so they see what was refused.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from annplay.core.textsafe import plain
 from annplay.engine.safefile import atomic_write_bytes, expand_user, inside
 
 LOCAL_HINT = "In the current directory unless you give a path"
 SERVED_SAVE_HINT = "Your browser downloads the file (a plain name: no folders)"
 SERVED_OPEN_HINT = "A name in this session's own folder (files you saved here)"
 HIDDEN = "…"
+SHOWN_NAME = 60                     # characters of a refused name shown whole (a longer one: its start and end)
 # What an error line may carry of a file: a quoted cell, key or label ('x' or "x"; an apostrophe inside a word, as
 # in "can't", is not a quote), an unknown key, and the lists after "columns:" or "values in" (a CSV's header).
 _QUOTED = re.compile(r"(?<![\w'])'[^'\n]*'(?![\w'])" + r'|"[^"\n]*"')
@@ -37,6 +40,17 @@ def redact(message: str) -> str:
     message = _QUOTED.sub(lambda m: m.group(0)[0] + HIDDEN + m.group(0)[0], message)
     message = _KEY.sub(HIDDEN, message)
     return _LISTED.sub(lambda m: f"{m.group(1)} {HIDDEN}", message)
+
+
+class RefusedName(ValueError):
+    """A typed name a served session may not use. Its message names the file as typed (:func:`shown_name`) and
+    why; :meth:`FilePolicy.clean` leaves it whole (nothing in it comes from a file or the server)."""
+
+
+def shown_name(text: str, limit: int = SHOWN_NAME) -> str:
+    """A typed name as a message shows it: on one line, control characters visible, shortened only if long."""
+    text = plain(text, one_line=True)
+    return text if len(text) <= limit else f"{text[:limit - 21]}…{text[-20:]}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,11 @@ class FilePolicy:
         text = os.fspath(name).strip()
         if self.folder is None:
             return expand_user(text, what)
-        return inside(self.folder, text, what)
+        try:
+            return inside(self.folder, text, what)
+        except ValueError as error:         # "WHAT NAME: why" (no reason holds ": ", so the last one ends the name)
+            reason = str(error).rsplit(": ", 1)[-1]
+            raise RefusedName(f"{what} {shown_name(text) or repr('')}: {reason}") from None
 
     def folder_of(self, name: str | os.PathLike[str], what: str = "file") -> Path:
         """The folder a typed name's file goes into (the scratch folder itself when served)."""
@@ -95,9 +113,13 @@ class FilePolicy:
         except OSError as error:                      # e.g. a full disk: name the file
             raise ValueError(f"{self.shown(path)}: {error.strerror or error}; nothing written") from None
 
-    def clean(self, message: str) -> str:
-        """A message as a served session may show it: the scratch folder's own path taken out (no server path is
-        shown) and nothing quoted from a file's content (:func:`redact`); locally ``message`` itself."""
+    def clean(self, message: str | BaseException) -> str:
+        """A message (or an error's) as a served session may show it: the scratch folder's own path taken out (no
+        server path is shown) and nothing quoted from a file's content (:func:`redact`); a :class:`RefusedName`
+        whole (it shows the name as typed); locally the message itself."""
+        if isinstance(message, RefusedName):
+            return str(message)
+        message = str(message)
         if self.folder is None:
             return message
         for form in {os.path.realpath(self.folder), os.path.abspath(self.folder)}:
@@ -127,4 +149,5 @@ def use(new: FilePolicy) -> FilePolicy:
     return old
 
 
-__all__ = ["FilePolicy", "policy", "use", "redact", "LOCAL_HINT", "SERVED_SAVE_HINT", "SERVED_OPEN_HINT"]
+__all__ = ["FilePolicy", "RefusedName", "shown_name", "policy", "use", "redact", "LOCAL_HINT", "SERVED_SAVE_HINT",
+           "SERVED_OPEN_HINT"]

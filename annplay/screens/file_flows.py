@@ -58,7 +58,7 @@ class FileFlows(Feature):
                 path = do(str(files.path(name)))
                 where = files.saved(path) if saving else files.shown(path)
             except ValueError as error:
-                self.report(files.clean(str(error)), error=True)
+                self.report(files.clean(error), error=True)
                 return
             except (OSError, TypeError, RuntimeError) as error:
                 self.report(f"Could not use {name}: {files.clean(str(getattr(error, 'strerror', None) or error))}",

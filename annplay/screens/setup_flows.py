@@ -88,7 +88,7 @@ class SetupFlows(Feature):
                 loaded = read_setup_file(policy().path(text, "set-up file"))
                 setup, model = loaded.setup, loaded.model
         except (SettingError, ValueError, OSError) as error:
-            self.notify(plain(policy().clean(str(error))), title="Not opened", severity="error", markup=False)
+            self.notify(plain(policy().clean(error)), title="Not opened", severity="error", markup=False)
             return False
         if not self.adopt(setup, hidden, drawn=drawn):      # a code's drawing is the data
             return False
@@ -187,7 +187,7 @@ class SetupFlows(Feature):
 
     def _not_saved(self, toml: str, error: Exception) -> None:
         reason = getattr(error, "strerror", None)
-        text = f"{toml}: {reason}" if reason else str(error)          # a full disk names the file too
+        text = f"{toml}: {reason}" if reason else error               # a full disk names the file too
         self.notify(plain(policy().clean(text)), title="Not saved", severity="error", markup=False)
 
     # --- pins, runs, sweeps ---------------------------------------------------------

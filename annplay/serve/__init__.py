@@ -58,6 +58,24 @@ def check_host(host: str) -> str:
     return text.strip("[]")
 
 
+def check_bindable(host: str) -> None:
+    """``host`` names an address of this machine: it resolves, and a socket binds to it (on a free port, closed at
+    once), so that a bad --host is one line before any warning (ValueError naming --host otherwise)."""
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        raise ValueError(f"--host {host}: no such address or host name here") from None
+    reason = "cannot listen there"
+    for family, kind, proto, _name, address in found:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                probe.bind((address[0], 0, *address[2:]))
+            return
+        except OSError as error:
+            reason = error.strerror or str(error)
+    raise ValueError(f"--host {host}: not an address of this machine ({reason}); try 127.0.0.1 or 0.0.0.0")
+
+
 def url_host(host: str) -> str:
     """A host as it goes in a URL: IPv6 in brackets (``[::1]``)."""
     return f"[{host}]" if ":" in host else host
@@ -101,6 +119,10 @@ def config_from(args: argparse.Namespace) -> Config:
     if args.no_token and not is_loopback(host):
         raise UsageError(f"--no-token: only on a loopback address (127.0.0.1, ::1); {host} is reachable from "
                          "other machines, so it always needs the token")
+    try:
+        check_bindable(host)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     for flag, value, low, high in (("--max-sessions", args.max_sessions, 1, 1000), ("--memory", args.memory, 256,
                                                                                     1 << 20),
                                    ("--fps", args.fps, 1, 60), ("--frames", args.frames, 1, 10)):
@@ -183,4 +205,4 @@ def main(argv: Any = None) -> None:                     # pragma: no cover - pyt
 
 
 __all__ = ["serve", "is_loopback", "warning_for", "warnings_for", "check_port", "check_host", "config_from", "urls",
-           "url_host", "visible_host", "StartError", "LOOPBACK", "DEFAULT_PORT", "NEEDS_EXTRA"]
+           "url_host", "visible_host", "check_bindable", "StartError", "LOOPBACK", "DEFAULT_PORT", "NEEDS_EXTRA"]
