@@ -110,7 +110,7 @@ def test_a_network_with_infinite_weights_is_never_saved_or_exported(tmp_path: Pa
 
 @pytest.mark.parametrize("argv,words", [
     (["--lr", "1_0"], "--lr"), (["--lr", "１"], "--lr"), (["--seed", "٣"], "--seed"),
-    (["--layers", "0"], "--layers"), (["--batch-size", "1_0"], "--batch-size"),
+    (["--layers", "８"], "--layers"), (["--batch-size", "1_0"], "--batch-size"),
 ])
 def test_numbers_in_other_spellings_are_refused(capsys, argv: list[str], words: str) -> None:
     assert words in _one_line_exit_2(capsys, ["train", "--epochs", "1", *argv])

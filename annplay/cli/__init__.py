@@ -7,6 +7,7 @@ Heavy modules (Rich, Textual) load only for the command that needs them.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 from collections.abc import Sequence
@@ -26,7 +27,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
         argv = ["play", *argv]          # `annplay --dataset xor` opens the playground, as `annplay` does
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:                       # the sub-command says so, and points to its own --help
+            command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as exc:           # --help, --version, or a usage error already reported in one line
+        return exc.code if isinstance(exc.code, int) else EXIT_MISUSE
     prog = f"annplay {args.command}"
     try:
         module = importlib.import_module(f"annplay.cli.{COMMANDS[args.command]}")
@@ -39,6 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:   # Ctrl-C outside training (while loading, reporting): quietly
         sys.stderr.write(f"{prog}: interrupted\n")
         return EXIT_INTERRUPTED
+
+
+def command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of sub-command ``command`` (the top-level one when there is none)."""
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser
 
 
 __all__ = ["main", "build_parser", "UsageError"]

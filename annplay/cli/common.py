@@ -21,15 +21,31 @@ EXIT_DIVERGED = 1
 EXIT_MISUSE = 2
 EXIT_INTERRUPTED = 130
 READY_FILE_ENV = "ANNPLAY_READY_FILE"
+ALLOWED_ATTR = "allowed"      # an argparse action's words for what its flag allows (set where it is added)
 
 
 class UsageError(Exception):
     """Bad input from the command line or a file it names: reported in one line, exit code 2."""
 
 
+LONG_WORD = 80                # characters: a longer run without spaces in a message is user text, cut
+LONG_LINE = 600               # characters: a longer message is cut in the middle (its end says what is allowed)
+_LONG_RUN = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+
+
+def shorten(message: str) -> str:
+    """A message with every echoed user value short: a run of over LONG_WORD non-space characters keeps its
+    start and end around '…', and a line still over LONG_LINE characters keeps its start and its end."""
+    line = _LONG_RUN.sub(lambda m: f"{m.group()[:60]}…{m.group()[-15:]}", message)
+    if len(line) > LONG_LINE:
+        line = f"{line[:LONG_LINE - 200]} … {line[-190:]}"
+    return line
+
+
 def say_error(prog: str, message: object) -> None:
-    """Write ``<prog>: error: <message>`` as one line on stderr, control characters made visible."""
-    sys.stderr.write(f"{prog}: error: {plain(message, one_line=True)}\n")
+    """Write ``<prog>: error: <message>`` as one line on stderr: control characters made visible, user values
+    shortened (every CLI error passes here, so no value is ever echoed 10,000 characters long)."""
+    sys.stderr.write(f"{prog}: error: {shorten(plain(message, one_line=True))}\n")
 
 
 def flag_of(setting: str, typed: Mapping[str, str] | None = None) -> str:
@@ -71,6 +87,14 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-\.?\d")
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        """Refuse an empty value for any flag (``--layers=``, ``--epochs ''``): one line naming the flag and what
+        is allowed.  A setting's word for none (auto, off, none) is how to ask for none, never an empty string."""
+        if action.option_strings and any(not text.strip() for text in arg_strings):
+            allowed = getattr(action, ALLOWED_ATTR, None) or f"give {action.metavar or action.dest.upper()}"
+            self.error(f"{action.option_strings[0]}: empty value; {allowed}")
+        return super()._get_values(action, arg_strings)
+
     def error(self, message: str) -> NoReturn:
         """One line naming the flag (not argparse's usage dump), then exit 2."""
         message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: \1", r"\1", message)
@@ -80,4 +104,4 @@ class Parser(argparse.ArgumentParser):
 
 
 __all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_INTERRUPTED", "UsageError", "say_error", "flag_of",
-           "usage_from", "Parser", "signal_ready", "READY_FILE_ENV"]
+           "usage_from", "Parser", "shorten", "ALLOWED_ATTR", "signal_ready", "READY_FILE_ENV"]

@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Mapping
 from typing import Any
 
-from annplay.cli.common import UsageError, usage_from
+from annplay.cli.common import ALLOWED_ATTR, UsageError, usage_from
 from annplay.engine.settings import SETTINGS, Setting, SettingError
 from annplay.engine.setup import Setup
 
@@ -51,6 +51,14 @@ def help_text(s: Setting, headless: bool) -> str:
     return text.replace("%", "%%")
 
 
+def allowed_text(s: Setting) -> str:
+    """What a flag allows, in words, with the word that asks for none (the way to say none: never '')."""
+    text = s.allowed()
+    if s.optional and f"(or {s.none_word})" not in text:
+        text += f" (or {s.none_word})"
+    return text
+
+
 def metavar(s: Setting) -> str:
     """How the flag's value is shown in --help."""
     if s.kind == "choice":
@@ -70,13 +78,15 @@ def add_setting_flags(parser: argparse.ArgumentParser, command: str, *, headless
             group.add_argument(s.flag, dest=dest, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS,
                                help=help_text(s, headless))
         else:
-            group.add_argument(s.flag, dest=dest, default=argparse.SUPPRESS, metavar=metavar(s),
-                               help=help_text(s, headless))
+            action = group.add_argument(s.flag, dest=dest, default=argparse.SUPPRESS, metavar=metavar(s),
+                                        help=help_text(s, headless))
+            setattr(action, ALLOWED_ATTR, allowed_text(s))        # the words of Parser's empty-value message
     if any(s.name == "reg_rate" for s in entries_for(command)):
         group = groups.get("training") or parser
         for flag, kind in PENALTY_FLAGS.items():
-            group.add_argument(flag, dest=DEST_PREFIX + flag, default=argparse.SUPPRESS, metavar="RATE",
-                               help=f"shorthand for --regularization {kind} --reg-rate RATE")
+            action = group.add_argument(flag, dest=DEST_PREFIX + flag, default=argparse.SUPPRESS, metavar="RATE",
+                                        help=f"shorthand for --regularization {kind} --reg-rate RATE")
+            setattr(action, ALLOWED_ATTR, allowed_text(SETTINGS["reg_rate"]))
 
 
 def given_values(args: argparse.Namespace, command: str) -> tuple[dict[str, Any], dict[str, str]]:

@@ -63,7 +63,7 @@ def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
     for name in vary:
         reasons = [s.why_not(SETTINGS[name]) for s in setups]
         if all(r is not None for r in reasons):
-            raise UsageError(f"--vary {name} does not apply: {reasons[0]}")
+            raise UsageError(f"--vary {SETTINGS[name].flag.lstrip('-')} does not apply: {reasons[0]}")
     check_files({s.csv for s in setups if s.csv is not None}, typed.get("csv", "--data"))
     return base, setups, list(vary)
 

@@ -39,10 +39,11 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         raise UsageError(message if message.startswith("--search") else f"--search: {message}") from None
     for dim in space.dims:
         if dim.name in typed:
-            raise UsageError(f"--search {dim.name}: {typed[dim.name]} is given too; give its values in --search only")
+            raise UsageError(f"--search {dim.entry.flag.lstrip('-')}: {typed[dim.name]} is given too; "
+                             f"give its values in --search only")
         reason = base.why_not(SETTINGS[dim.name])
         if reason is not None and dim.name != "trainer":
-            raise UsageError(f"--search {dim.name} does not apply: {reason}")
+            raise UsageError(f"--search {dim.entry.flag.lstrip('-')} does not apply: {reason}")
     seeds = _whole("--seeds", args.seeds, 1, 1000) or 1
     factor = _whole("--factor", args.factor, 2, 100) or 3
     budget = _whole("--budget", args.budget, 1, MAX_BUDGET)
@@ -63,12 +64,15 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         raise UsageError(f"{flag}: {exc.message}" if flag else f"--search: {exc.message}") from None
     check_files({base.csv} if base.csv is not None else set(), typed.get("csv", "--data"))
     if args.method == "tpe":
-        from annplay.core.tune_optuna import _optuna
+        from annplay.core.tune_optuna import _optuna, check_storage
 
         try:
             _optuna()
+            check_storage(args.storage)
         except RuntimeError as exc:
             raise UsageError(str(exc)) from None
+        except ValueError as exc:
+            raise UsageError(f"--storage: {exc}") from None
     return Tuner(base, space, plan, executor=args.executor, jobs=jobs, scheduler=args.scheduler,
                  method=args.method, budget=budget, storage=args.storage, study=args.study)
 

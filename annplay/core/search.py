@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from annplay.core.sweep import find_setting
+from annplay.core.sweep import find_setting, typed_name
 from annplay.engine.settings import SETTINGS, Setting, SettingError
+from annplay.engine.textcut import quoted
 
 RANGE_KINDS = ("int", "float")
 MAX_LIST = 1000                    # values in one list: more is a typo
@@ -136,14 +137,17 @@ def parse_search(text: str) -> Dimension:
     """``lr=0.0001..1,log`` → a Dimension; SettingError naming the setting and what is allowed."""
     name, eq, spec = str(text).partition("=")
     if not eq or not name.strip():
-        raise SettingError("search", f"{text!r}: write NAME=SPEC, like lr=0.0001..1,log or layers=4|8|8,8")
+        raise SettingError("search", f"{quoted(text)}: write NAME=SPEC, like lr=0.0001..1,log or layers=4|8|8,8")
     entry = find_setting(name)
     spec = spec.strip()
     if not spec:
-        raise SettingError(entry.name, f"--search {entry.flag.lstrip('-')}: give a list A|B or a range LO..HI")
+        raise SettingError(entry.name, f"--search {typed_name(entry)}: give a list A|B or a range LO..HI")
     if ".." in spec:
         return _parse_range(entry, spec)
     parts = [p.strip() for p in spec.split("|")]
+    if not all(parts):                       # a setting's word for none (auto, off, none) says none, never ''
+        raise SettingError(entry.name, f"--search {typed_name(entry)}: an empty value in {quoted(spec)}; "
+                                       f"{entry.allowed()}")
     if len(parts) > MAX_LIST:
         raise SettingError(entry.name, f"--search: {len(parts)} values is more than {MAX_LIST}")
     values: list[Any] = []
@@ -151,9 +155,9 @@ def parse_search(text: str) -> Dimension:
         try:
             value = entry.parse(part)
         except SettingError as exc:
-            raise SettingError(entry.name, f"--search {entry.name}: {part!r}: {exc.message}") from None
+            raise SettingError(entry.name, f"--search {typed_name(entry)}: {quoted(part)}: {exc.message}") from None
         if value in values:
-            raise SettingError(entry.name, f"--search {entry.name}: value {part!r} given twice")
+            raise SettingError(entry.name, f"--search {typed_name(entry)}: value {quoted(part)} given twice")
         values.append(value)
     return Dimension(entry.name, tuple(values))
 
@@ -161,30 +165,31 @@ def parse_search(text: str) -> Dimension:
 def _parse_range(entry: Setting, spec: str) -> Dimension:
     """``LO..HI`` or ``LO..HI,log`` for a numeric setting."""
     if entry.kind not in RANGE_KINDS:
-        raise SettingError(entry.name, f"--search {entry.name}: a range needs a number setting; "
+        raise SettingError(entry.name, f"--search {typed_name(entry)}: a range needs a number setting; "
                                        f"give a list instead, like A|B ({entry.allowed()})")
     body, comma, scale = spec.partition(",")
     scale = scale.strip().lower()
     if comma and scale not in ("log", "linear"):
-        raise SettingError(entry.name, f"--search {entry.name}: after the range write ',log' or nothing, "
-                                       f"got {scale!r}")
+        raise SettingError(entry.name, f"--search {typed_name(entry)}: after the range write ',log' or nothing, "
+                                       f"got {quoted(scale)}")
     lo_text, _, hi_text = body.partition("..")
     bounds = []
     for part in (lo_text, hi_text):
         try:
             value = entry.parse(part)
         except SettingError as exc:
-            raise SettingError(entry.name, f"--search {entry.name}: {part.strip()!r}: {exc.message}") from None
+            raise SettingError(entry.name, f"--search {typed_name(entry)}: {quoted(part.strip())}: "
+                                           f"{exc.message}") from None
         if value is None or isinstance(value, bool) or not math.isfinite(value):
-            raise SettingError(entry.name, f"--search {entry.name}: a range needs two numbers, LO..HI")
+            raise SettingError(entry.name, f"--search {typed_name(entry)}: a range needs two numbers, LO..HI")
         bounds.append(value)
     lo, hi = bounds
     if not lo < hi:
-        raise SettingError(entry.name, f"--search {entry.name}: the range's low end must be below its high end, "
+        raise SettingError(entry.name, f"--search {typed_name(entry)}: the range's low end must be below its high end, "
                                        f"got {lo_text.strip()}..{hi_text.strip()}")
     log = scale == "log"
     if log and lo <= 0:
-        raise SettingError(entry.name, f"--search {entry.name}: a log range needs a low end above 0, got {lo}")
+        raise SettingError(entry.name, f"--search {typed_name(entry)}: a log range needs a low end above 0, got {lo}")
     integer = entry.kind == "int"
     return Dimension(entry.name, (), int(lo) if integer else float(lo), int(hi) if integer else float(hi), log,
                      integer)
@@ -202,7 +207,8 @@ class Space:
         for text in texts:
             dim = parse_search(text)
             if any(d.name == dim.name for d in dims):
-                raise SettingError(dim.name, f"--search {dim.name} given twice; give its values in one --search")
+                raise SettingError(dim.name, f"--search {typed_name(dim.entry)} given twice; "
+                                             f"give its values in one --search")
             dims.append(dim)
         if not dims:
             raise SettingError("search", "give at least one --search NAME=SPEC, like --search lr=0.001..1,log")

@@ -31,6 +31,7 @@ from annplay.engine.settings import SETTINGS, Setting, SettingError
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode, encode
 from annplay.engine.stopping import needs_every_epoch, stop_reason
+from annplay.engine.textcut import quoted
 from annplay.engine.trainers import TRAINERS
 
 DEFAULT_EPOCHS = 1000           # what `annplay train` uses when no epoch limit is set
@@ -55,18 +56,24 @@ def find_setting(name: str) -> Setting:
         if key in (entry.name, entry.flag.lstrip("-"), entry.flag.lstrip("-").replace("-", "_"), entry.code):
             return entry
     known = ", ".join(entry.flag.lstrip("-") for entry in SETTINGS.values())
-    raise SettingError(key or name, f"no setting {name!r} to vary; known (as flags, without --): {known}")
+    raise SettingError(key or name, f"no setting {quoted(name)} to vary; known (as flags, without --): {known}")
+
+
+def typed_name(entry: Setting) -> str:
+    """How messages of --vary and --search name a setting: its flag without '--' (``layers``, not ``hidden``)."""
+    return entry.flag.lstrip("-")
 
 
 def parse_vary(text: str) -> tuple[str, list[str]]:
     """``lr=0.01,0.1`` → ("lr", ["0.01", "0.1"]); in list settings '/' joins items: ``layers=4/8,16``."""
     name, eq, values = text.partition("=")
     if not eq or not name.strip():
-        raise SettingError("vary", f"{text!r}: write NAME=VALUE,VALUE…, like lr=0.01,0.1 or layers=4/8,16")
+        raise SettingError("vary", f"{quoted(text)}: write NAME=VALUE,VALUE…, like lr=0.01,0.1 or layers=4/8,16")
     entry = find_setting(name)
     parts = [v.strip() for v in values.split(",")]
-    if not any(parts):
-        raise SettingError(entry.name, f"--vary {text}: give at least one value; {entry.allowed()}")
+    if not all(parts):                       # a setting's word for none (auto, off, none) says none, never ''
+        what = "give at least one value" if not any(parts) else f"an empty value in {quoted(values)}"
+        raise SettingError(entry.name, f"--vary {typed_name(entry)}: {what}; {entry.allowed()}")
     if entry.kind in LIST_KINDS:
         parts = [p.replace("/", ",") for p in parts]
     return entry.name, parts
@@ -86,9 +93,9 @@ def expand(base: Setup, vary: dict[str, list[str]], seeds: int = 1) -> list[Setu
             try:
                 value = entry.parse(text) if isinstance(text, str) else entry.check(text)
             except SettingError as exc:
-                raise SettingError(entry.name, f"--vary {entry.name}={text}: {exc.message}") from None
+                raise SettingError(entry.name, f"--vary {typed_name(entry)}={text}: {exc.message}") from None
             if value in values:
-                raise SettingError(entry.name, f"--vary {entry.name}: value {text!r} given twice")
+                raise SettingError(entry.name, f"--vary {typed_name(entry)}: value {quoted(text)} given twice")
             values.append(value)
         axes.append((entry.name, values))
     count = seeds * math.prod(len(v) for _, v in axes)
@@ -104,7 +111,7 @@ def expand(base: Setup, vary: dict[str, list[str]], seeds: int = 1) -> list[Setu
             try:
                 setups.append(base.with_(**run).validate())
             except SettingError as exc:
-                shown = ", ".join(f"{n}={SETTINGS[n].format(v)}" for n, v in changed.items())
+                shown = ", ".join(f"{typed_name(SETTINGS[n])}={SETTINGS[n].format(v)}" for n, v in changed.items())
                 raise SettingError(exc.setting, f"in the combination {shown}: {exc.message}") from None
     return setups
 

@@ -55,7 +55,7 @@ def check_space(space: Space) -> None:
     """SettingError when the space searches a setting the tuner sets itself (:data:`TUNER_SETS`)."""
     for dim in space.dims:
         if dim.name in TUNER_SETS:
-            raise SettingError(dim.name, f"--search {dim.name}: {TUNER_SETS[dim.name]}")
+            raise SettingError(dim.name, f"--search {dim.entry.flag.lstrip('-')}: {TUNER_SETS[dim.name]}")
 FLAT = 0.05                # first-rung losses within 5 % of each other: the rung says little
 
 

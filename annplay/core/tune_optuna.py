@@ -10,7 +10,9 @@ or an RDB URL (``sqlite:///study.db``, ``postgresql://…``), so it can be resum
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annplay.core.search import Dimension
@@ -35,6 +37,61 @@ def _optuna() -> Any:
     return optuna
 
 
+JOURNAL_HINT = ("give a new file name, an Optuna journal file (as 'annplay tune --storage' writes) "
+                "or a database URL like sqlite:///study.db")
+FIRST_LINE_BYTES = 1 << 20        # a journal's first line (creating the study) is well under this
+
+
+def check_journal(path: str) -> None:
+    """Refuse a --storage path that is not an Optuna journal file (or a new one), before Optuna opens it to
+    append: a folder, a device, a CSV or any other file given by mistake is reported and never written to."""
+    from annplay.engine.textcut import shown
+
+    name = shown(path, 80)
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(f"{name} is a folder; {JOURNAL_HINT}")
+    if not target.exists():
+        folder = target.absolute().parent
+        if not folder.is_dir():
+            raise ValueError(f"{name}: the folder {shown(str(folder), 80)} does not exist; {JOURNAL_HINT}")
+        return
+    if not target.is_file():
+        raise ValueError(f"{name} is not a regular file; {JOURNAL_HINT}")
+    try:
+        with target.open("rb") as file:
+            first = file.readline(FIRST_LINE_BYTES)
+    except OSError as exc:
+        raise ValueError(f"{name} cannot be read ({exc.strerror or exc}); {JOURNAL_HINT}") from None
+    if not first.strip():
+        return                                   # empty: Optuna starts a new journal in it
+    try:
+        entry = json.loads(first)
+    except (ValueError, RecursionError):
+        entry = None
+    if not (isinstance(entry, dict) and "op_code" in entry and "worker_id" in entry):
+        raise ValueError(f"{name} is not an Optuna journal file (its first line is not a journal entry); "
+                         f"{JOURNAL_HINT}")
+
+
+def check_storage(text: str | None) -> None:
+    """A --storage value Optuna can use: a journal file (checked, not opened) or a database URL (opened now, so
+    that a wrong one is one line before any training, not a traceback after it)."""
+    if text is None:
+        return
+    if "://" not in text:
+        check_journal(text)
+        return
+    optuna = _optuna()
+    try:
+        optuna.storages.RDBStorage(text)
+    except Exception as exc:         # SQLAlchemy's and the drivers' errors have no common base but Exception
+        from annplay.engine.textcut import shown
+
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"cannot open the database ({shown(first, 160)}); {JOURNAL_HINT}") from None
+
+
 def storage_for(text: str | None) -> Any:
     """None (in memory), an RDB URL as given, or a journal file for any other text (a path)."""
     if text is None:
@@ -42,6 +99,7 @@ def storage_for(text: str | None) -> Any:
     optuna = _optuna()
     if "://" in text:
         return text
+    check_journal(text)
     from optuna.storages.journal import JournalFileBackend
 
     return optuna.storages.JournalStorage(JournalFileBackend(os.fspath(text)))
@@ -136,4 +194,5 @@ def _advance(optuna: Any, study: Any, tuner: Tuner, runner: Runner, live: dict[i
     return rungs[k + 1] * seeds
 
 
-__all__ = ["run_tpe", "storage_for", "distribution", "value_of", "open_study", "OptunaMissing", "HINT"]
+__all__ = ["run_tpe", "storage_for", "check_storage", "check_journal", "distribution",
+           "value_of", "open_study", "OptunaMissing", "HINT"]

@@ -102,7 +102,7 @@ DATASETS: dict[str, DatasetSpec] = {
         _spec("checkerboard", "binary", 500, "4×4 checkerboard over [-6,6]; noise mislabels points near square edges",
               gen_checkerboard),
         _spec("rings3", "multiclass", 600, "Three concentric rings, one class each; noise blurs the radii", gen_rings3),
-        _spec("blobs", "multiclass", 600, "k Gaussian blobs (default 4, option classes=k); noise widens them",
+        _spec("blobs", "multiclass", 600, "4 Gaussian blobs, one class each; noise widens them",
               gen_blobs, options=("classes", "k")),
         _spec("plane", "regression", 1200, "Tilted plane: y = (x1+x2)/10; noise blurs the label", gen_plane),
         _spec("multigauss", "regression", 1200, "Six ±1 Gaussian bumps; noise blurs the label", gen_multigauss),

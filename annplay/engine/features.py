@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .textcut import quoted
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -57,7 +59,7 @@ def canonical_feature(name: str) -> str:
     key = str(name).strip().lower().replace(" ", "")
     key = _ALIASES.get(key, key)
     if key not in FEATURES:
-        raise ValueError(f"unknown feature {name!r}; allowed: {_allowed()}")
+        raise ValueError(f"unknown feature {quoted(name)}; allowed: {_allowed()}")
     return key
 
 
@@ -69,10 +71,10 @@ def parse_features(spec: str | Sequence[str]) -> tuple[str, ...]:
     names: list[str] = []
     for part in parts:
         if not part.strip():
-            raise ValueError(f"empty feature name in {spec!r}; allowed: {_allowed()}")
+            raise ValueError(f"empty feature name in {quoted(spec)}; allowed: {_allowed()}")
         name = canonical_feature(part)
         if name in names:
-            raise ValueError(f"feature {name!r} given twice in {spec!r}; allowed: {_allowed()}")
+            raise ValueError(f"feature {name!r} given twice in {quoted(spec)}; allowed: {_allowed()}")
         names.append(name)
     return tuple(names)
 

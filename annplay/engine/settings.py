@@ -17,6 +17,7 @@ from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from .datasets import DATASETS, NOISE_RANGE, TRAIN_RATIO_RANGE
 from .features import DEFAULT_FEATURES, FEATURES, parse_features
 from .optimizers import OPTIMIZERS
+from .textcut import quoted
 from .trainers import TRAINERS
 
 # Which trainers a setting applies to.
@@ -114,7 +115,7 @@ class Setting:
         if self.kind in ("layers", "features", "columns"):
             return ",".join(str(v) for v in value) if value else "none"
         if self.kind == "per_layer":
-            return ",".join(v or "same" for v in value)
+            return ",".join(v or "same" for v in value) if value else "none"     # never '': a flag refuses it
         if self.kind == "bool":
             return "on" if value else "off"
         if self.kind == "float":
@@ -144,7 +145,7 @@ class Setting:
 def _check_choice(s: Setting, value: Any) -> str:
     key = str(value).strip().lower() if isinstance(value, str) else value
     if key not in s.values:
-        raise SettingError(s.name, f"unknown {value!r}; {s.allowed()}")
+        raise SettingError(s.name, f"unknown {quoted(value)}; {s.allowed()}")
     return str(key)
 
 
@@ -164,29 +165,29 @@ def plain_float(text: str) -> float:
 def _number(s: Setting, value: Any, whole: bool) -> float:
     shown = value.strip() if isinstance(value, str) else value      # errors quote what was typed
     if isinstance(value, bool):
-        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(shown)}")
     if isinstance(value, str):
         text = value.strip()
         if len(text) > MAX_NUMBER_TEXT:
             raise SettingError(s.name, f"{s.allowed()}, got a number {len(text):,} characters long")
         # Plain ASCII digits only: Python's int()/float() also take 1_0 and full-width or Arabic-Indic digits.
         if not (_INT if whole else _FLOAT).fullmatch(text):
-            raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
+            raise SettingError(s.name, f"{s.allowed()}, got {quoted(shown)}")
         value = int(text) if whole else float(text)
     if whole and not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())) \
             and not hasattr(value, "__index__"):
-        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(shown)}")
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}") from None
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(shown)}") from None
     ok = math.isfinite(number)
     if ok and s.lo is not None:
         ok = number > s.lo if s.lo_open else number >= s.lo
     if ok and s.hi is not None:
         ok = number < s.hi if s.hi_open else number <= s.hi
     if not ok:
-        raise SettingError(s.name, f"{s.allowed()}, got {shown!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(shown)}")
     return number
 
 
@@ -206,26 +207,32 @@ def _check_bool(s: Setting, value: Any) -> bool:
         return True
     if key in ("0", "false", "no", "off"):
         return False
-    raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+    raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
 
 
 def _check_layers(s: Setting, value: Any) -> tuple[int, ...]:
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in ("", "none"):
+        if text in ("", "none", "0"):           # 0 alone: no hidden layer, as the app's Layers control shows it
             return ()
         parts: Sequence[Any] = [p.strip() for p in text.replace("/", ",").split(",")]
     elif isinstance(value, (list, tuple)):
         parts = list(value)
+    elif isinstance(value, int) and not isinstance(value, bool) and value == 0:     # a set-up file's layers = 0
+        return ()
     else:
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
     sizes = []
     for p in parts:
-        if isinstance(p, bool) or not (isinstance(p, int) or (isinstance(p, str) and p.isdigit())):
-            raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        if isinstance(p, bool) or not (isinstance(p, int) or (isinstance(p, str) and p.isascii() and p.isdigit())):
+            raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
+        if isinstance(p, str) and len(p) > MAX_NUMBER_TEXT:     # int() of 5000 digits fails, of 4000 is echoed
+            raise SettingError(s.name, f"each hidden layer needs 1 to {MAX_NEURONS} neurons, got a number "
+                                       f"{len(p):,} digits long")
         size = int(p)
         if not 1 <= size <= MAX_NEURONS:
-            raise SettingError(s.name, f"each hidden layer needs 1 to {MAX_NEURONS} neurons, got {size}")
+            alone = " (0 alone means no hidden layer)" if size == 0 else ""
+            raise SettingError(s.name, f"each hidden layer needs 1 to {MAX_NEURONS} neurons, got {size}{alone}")
         sizes.append(size)
     if len(sizes) > MAX_HIDDEN_LAYERS:
         raise SettingError(s.name, f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}")
@@ -234,7 +241,7 @@ def _check_layers(s: Setting, value: Any) -> tuple[int, ...]:
 
 def _check_features(s: Setting, value: Any) -> tuple[str, ...]:
     if not isinstance(value, (str, list, tuple)):
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
     return parse_features(value)
 
 
@@ -245,7 +252,7 @@ def _check_per_layer(s: Setting, value: Any) -> tuple[str | None, ...]:
     elif isinstance(value, (list, tuple)):
         parts = list(value)
     else:
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
     out: list[str | None] = []
     for p in parts:
         if p is None or (isinstance(p, str) and p.strip().lower() in ("same", "-", "")):
@@ -253,7 +260,7 @@ def _check_per_layer(s: Setting, value: Any) -> tuple[str | None, ...]:
         elif isinstance(p, str) and p.strip().lower() in HIDDEN_ACTIVATIONS:
             out.append(p.strip().lower())
         else:
-            raise SettingError(s.name, f"unknown activation {p!r}; {s.allowed()}")
+            raise SettingError(s.name, f"unknown activation {quoted(p)}; {s.allowed()}")
     if len(out) > MAX_HIDDEN_LAYERS:
         raise SettingError(s.name, f"at most {MAX_HIDDEN_LAYERS} entries, got {len(out)}")
     return tuple(out) if any(out) else ()
@@ -261,17 +268,17 @@ def _check_per_layer(s: Setting, value: Any) -> tuple[str | None, ...]:
 
 def _check_text(s: Setting, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
     return value
 
 
 def _check_columns(s: Setting, value: Any) -> tuple[str, ...]:
     parts = value.split(",") if isinstance(value, str) else value
     if not isinstance(parts, (list, tuple)):
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
     cols = tuple(str(c).strip() for c in parts)
     if not cols or not all(cols):
-        raise SettingError(s.name, f"{s.allowed()}, got {value!r}")
+        raise SettingError(s.name, f"{s.allowed()}, got {quoted(value)}")
     return cols
 
 
@@ -305,10 +312,10 @@ _ALLOWED: dict[str, Callable[[Setting], str]] = {
     "float": lambda s: _range_words(s, "a number"),
     "bool": lambda s: "on or off",
     "layers": lambda s: f"hidden-layer sizes like 8,8 (each 1 to {MAX_NEURONS}, at most {MAX_HIDDEN_LAYERS}; "
-                        f"'none' for no hidden layer)",
+                        f"0 or 'none' for no hidden layer)",
     "features": lambda s: "input features, comma-separated, from: " + ", ".join(FEATURES),
-    "per_layer": lambda s: "one activation per hidden layer, like relu,same (same = the global one): "
-                           + ", ".join(HIDDEN_ACTIVATIONS),
+    "per_layer": lambda s: "one activation per hidden layer, like relu,same (same = the global one; 'none': the "
+                           "global one everywhere): " + ", ".join(HIDDEN_ACTIVATIONS),
     "text": lambda s: "a non-empty name",
     "columns": lambda s: "column names separated by commas",
 }
@@ -351,7 +358,7 @@ _ENTRIES = (
             code="f", data="plane"),
     # network
     Setting("hidden", label="Layers", kind="layers", default=(4, 2),
-            help="hidden layer sizes, e.g. 8,8 ('none' for no hidden layer)", group="network", apply="network",
+            help="hidden layer sizes, e.g. 8,8 (0 or 'none' for no hidden layer)", group="network", apply="network",
             flag="--layers", code="h"),
     Setting("activation", label="Activation", kind="choice", default="tanh", help="the hidden layers' activation",
             group="network", apply="network", flag="--activation", code="a", values=HIDDEN_ACTIVATIONS),

@@ -19,6 +19,7 @@ from .datasets import DATASETS
 from .features import FEATURES
 from .settings import LEARNING_RATES, MAX_SEED, REG_RATES, SETTINGS, SettingError, plain_float
 from .setup import Setup
+from .textcut import shown
 
 TF_URL = "https://playground.tensorflow.org/"
 MAX_LINK_LENGTH = 8192
@@ -63,12 +64,6 @@ HIDE_BACK = {"show_test": "showTestData", "discretize": "discretize", "lr": "lea
 # Settings a TF link carries; every other setting must keep its default for a set-up to fit TF.
 TF_SETTINGS = ("dataset", "features", "hidden", "activation", "lr", "batch_size", "regularization", "reg_rate",
                "noise", "train_ratio", "seed", "tf_seed", "show_test", "discretize")
-
-
-def shown(text: str, limit: int = 40) -> str:
-    """Text from a link as one safe line: control characters escaped, long text cut."""
-    line = text if text.isprintable() else repr(text)[1:-1]
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def looks_like_tf_link(text: str) -> bool:
@@ -130,6 +125,9 @@ def tf_fields(url: str) -> dict[str, str]:
         if not pair.strip():
             continue
         name, _, value = pair.partition("=")
+        if name.strip() in fields:                     # which one counts would be a guess: say so, as codes do
+            raise SettingError(LINK_ERROR, f"field '{shown(name.strip())}' given twice; a link gives each "
+                                           f"field once")
         fields[name.strip()] = value.split("=", 1)[0]   # TF keeps what is between the first and second '='
     return fields
 

@@ -434,7 +434,10 @@ class Trainer:
 
     def _diverged(self) -> None:
         self.state = "diverged"
-        self.message = (f"training diverged at epoch {self.epoch + 1} (the loss or weights became infinite "
+        # One number everywhere: ``epoch`` (whole epochs done) is what the report, the progress bar and the app
+        # show; the update that failed belonged to the next one, and its weights were not kept.
+        done = f"after {self.epoch} epoch{'s' if self.epoch != 1 else ''}" if self.epoch else "in the first epoch"
+        self.message = (f"training diverged {done} (the next update made the loss or weights infinite "
                         f"or astronomically large); the last finite weights are kept. Try a smaller learning "
                         f"rate than {self._lr:g} and start again")
 
@@ -491,7 +494,7 @@ class Trainer:
         exploded = self._initial_loss is not None and train_loss > EXPLOSION * max(self._initial_loss, 1.0)
         if (not math.isfinite(train_loss) or exploded) and self.state != "diverged":
             self.state = "diverged"
-            self.message = (f"the loss exploded at epoch {self.epoch}; try a smaller learning "
+            self.message = (f"the loss exploded after {self.epoch} epochs; try a smaller learning "
                             f"rate than {self._lr:g} and start again")
         return Metrics(self.epoch, train_loss, test_loss, train_acc, test_acc, self.state)
 
