@@ -73,15 +73,19 @@ async def test_tune_mode_tunes_shows_the_board_and_plots_and_opens_a_trial(size)
         assert best is not None and screen.session.setup.lr == best.point["lr"]
         assert screen.session.setup.activation == best.point["activation"] and screen.session.setup.epochs == 9
 
+async def open_sweep(pilot) -> SweepScreen:
+    """From the playground, the Sweep view (z), once it is on top."""
+    await ready(pilot)
+    await pilot.press("z")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SweepScreen), "the Sweep view")
+    return pilot.app.screen
+
 
 async def test_tune_mode_refuses_a_varied_seed_in_one_line(size):
     """A sweep may vary the seed (replicates), but a tune sets each trial's seeds itself: g says so, no crash."""
     app = PlaygroundApp(Setup(dataset="xor", hidden=(3,), points=40, epochs=9))
     async with app.run_test(size=size) as pilot:
-        await ready(pilot)
-        await pilot.press("z")
-        await wait_until(pilot, lambda: isinstance(app.screen, SweepScreen), "the Sweep view")
-        sweep = app.screen
+        sweep = await open_sweep(pilot)
         await highlight(pilot, "seed")
         await pilot.press("space")
         assert "seed" in sweep.grid()
@@ -97,10 +101,7 @@ async def test_tune_mode_says_how_many_trials_and_epochs_before_it_runs(size):
     it now announces the trials it samples and the epochs it may spend, the numbers the run reports."""
     app = PlaygroundApp(Setup(dataset="xor", hidden=(3,), points=40, epochs=9))
     async with app.run_test(size=size) as pilot:
-        await ready(pilot)
-        await pilot.press("z")
-        await wait_until(pilot, lambda: isinstance(app.screen, SweepScreen), "the Sweep view")
-        sweep = app.screen
+        sweep = await open_sweep(pilot)
         await highlight(pilot, "lr")
         await pilot.press("space", "plus", "plus", "t")
         panel = sweep.query_one(TunePanel)
