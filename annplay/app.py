@@ -206,13 +206,15 @@ class PlaygroundApp(App[None]):
 
 
 def run(setup: Setup | None = None, hidden: Iterable[str] = (), *, model: str | None = None,
-        lesson: Lesson | None = None, drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
+        lesson: Lesson | None = None, drawn: tuple[tuple[float, float, float], ...] | None = None) -> int:
     """Run the playground on a set-up (`annplay`, `annplay play`); ``hidden``: the settings a TF link hid;
     ``model``: weights to load (a set-up file's [model]); ``lesson``: the lesson to open with (its card first);
-    ``drawn``: drawn points to train on (a share code's)."""
+    ``drawn``: drawn points to train on (a share code's). Returns the app's exit code: an error that ended the
+    app is not 0 (a crash had ended `annplay play` with 0)."""
     app = PlaygroundApp(setup, hidden=hidden, model=model, lesson=lesson, drawn=drawn)
     watch_terminal(app)
     app.run()
+    return int(app.return_code or 0)
 
 
 if __name__ == "__main__":

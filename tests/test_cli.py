@@ -694,3 +694,15 @@ def test_setting_flags_without_a_command_open_the_playground(monkeypatch):
     monkeypatch.setattr(play_module, "run", fake_run)
     assert main(["--dataset", "xor"]) == 0
     assert seen == {"dataset": "xor"}
+
+
+def test_an_app_that_ended_in_an_error_gives_its_exit_code(monkeypatch) -> None:
+    """A crash in the app (DuplicateIds, found by a QA probe) had ended `annplay play` with exit code 0."""
+    import annplay.app
+
+    def crashed(self, *args, **kwargs):
+        self._return_code = 1                    # what Textual sets when an exception ended the app
+
+    monkeypatch.setattr(annplay.app.PlaygroundApp, "run", crashed)
+    monkeypatch.setattr(annplay.app, "watch_terminal", lambda app: None)
+    assert annplay.app.run() == 1

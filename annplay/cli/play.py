@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_MISUSE
     from annplay.app import run as run_app
 
-    run_app(setup, hidden, model=setup_model(args), lesson=lesson, drawn=drawing[0] if drawing else None)
-    return EXIT_OK
+    code = run_app(setup, hidden, model=setup_model(args), lesson=lesson, drawn=drawing[0] if drawing else None)
+    return code or EXIT_OK
 
 
 __all__ = ["run", "check_data", "has_terminal", "open_lesson"]

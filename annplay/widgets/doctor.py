@@ -148,8 +148,10 @@ class DoctorView(Vertical, can_focus=True):
             widgets.append(Static(Text(finding.message), classes=f"doctor-finding -{finding.severity}"))
             if finding.fixes and id(finding.fixes[0]) in numbered:
                 i = numbered[id(finding.fixes[0])]
-                widgets.append(Button(f"{i + 1} try {finding.fixes[0].label}", id=f"doctor-fix-{i}",
-                                      classes="doctor-fix", compact=True))
+                # named, not given an id: the old buttons are still leaving when a new report mounts its own
+                # (an id taken twice crashed the app when a fix was applied and training went on: a QA probe)
+                widgets.append(Button(f"{i + 1} try {finding.fixes[0].label}", name=f"doctor-fix-{i}",
+                                      classes=f"doctor-fix doctor-fix-{i}", compact=True))
         box.mount_all(widgets)
 
     def _draw_layers(self, report: DoctorReport) -> None:
@@ -174,9 +176,9 @@ class DoctorView(Vertical, can_focus=True):
             self.post_message(self.FixChosen(offer.code, offer.fix))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id and event.button.id.startswith("doctor-fix-"):
+        if event.button.name and event.button.name.startswith("doctor-fix-"):
             event.stop()
-            self.action_fix(int(event.button.id.rsplit("-", 1)[1]))
+            self.action_fix(int(event.button.name.rsplit("-", 1)[1]))
 
 
 def warning_line(report: DoctorReport | None, before: DoctorReport | None) -> str:

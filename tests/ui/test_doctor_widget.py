@@ -67,7 +67,7 @@ async def test_findings_show_and_a_key_or_tap_chooses_the_fix(size) -> None:
         first_fix = report.findings[0].fixes[0]
         assert first_fix.label.startswith("activation=leaky_relu")
         assert app.chosen and app.chosen[-1].fix == first_fix
-        await pilot.click("#doctor-fix-1")
+        await pilot.click(".doctor-fix-1")
         await pilot.pause()
         assert app.chosen[-1].code == report.findings[1].code
 
@@ -104,3 +104,21 @@ async def test_a_quiet_report_turns_from_wait_to_no_problems_once_enough_samples
         view.show(dataclasses.replace(EMPTY, samples=5))
         await pilot.pause()
         assert "No problems found so far." in " ".join(screen_text(app))
+
+
+async def test_two_reports_in_one_frame_never_crash() -> None:
+    """A fix applied and training going on: a new report came while the old fix buttons were still leaving, and
+    their ids were taken twice (DuplicateIds ended the app, a QA probe found in lesson 9)."""
+    import dataclasses
+
+    report = sick_report()
+    changed = dataclasses.replace(report, findings=tuple(
+        dataclasses.replace(f, message=f.message + " (again)") for f in report.findings))
+    app = Host()
+    async with app.run_test(size=(40, 20)) as pilot:
+        view = app.query_one(DoctorView)
+        view.show(report)
+        view.show(changed)                       # no pause: the first report's buttons are still there
+        await pilot.pause()
+        assert "(again)" in " ".join(screen_text(app))
+        assert len(view.query(".doctor-fix-0")) == 1
