@@ -441,6 +441,18 @@ def test_predict_accepts_negative_first_value(tmp_path: Path, model_dir: Path) -
     assert got["input"] == [-1.0, 2.0] and got["class"] == cls[0] and got["probability"] == pytest.approx(p[0])
 
 
+def test_predict_takes_every_point_given(tmp_path: Path, model_dir: Path) -> None:
+    """--point twice printed only the last point (a QA probe): each point gives its own row, in order."""
+    net = MLP.load(model_dir / "circle.npz")
+    cls, p = _expected(net, np.array([[-1.0, 3.0], [2.0, 4.0]]))
+    got = json.loads(ok(annplay(model_dir, "predict", "circle.npz", "--point", "-1,2", "--point", "3,4",
+                                "--json")).stdout)
+    assert [row["input"] for row in got] == [[-1.0, 2.0], [3.0, 4.0]]
+    assert [row["class"] for row in got] == list(cls) and [row["probability"] for row in got] == pytest.approx(p)
+    text = ok(annplay(model_dir, "predict", "circle.npz", "--point", "-1,2", "--point", "3,4")).stdout
+    assert "x1=-1, x2=2" in text and "x1=3, x2=4" in text
+
+
 def test_save_then_predict_iris_takes_raw_centimetres(tmp_path: Path) -> None:
     ok(annplay(tmp_path, "train", "--dataset", "iris", "--epochs", "60", "--lr", "0.1", "--save", "iris.npz",
                "--json"))

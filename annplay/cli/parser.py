@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("model", metavar="MODEL.npz")
     source = predict.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", metavar="FILE.csv", help="CSV with the model's input columns (header row)")
-    source.add_argument("--point", metavar="X1,X2", help="one point, its values separated by commas")
+    source.add_argument("--point", metavar="X1,X2", action="append",
+                        help="a point, its values separated by commas (repeat --point for more points)")
     predict.add_argument("--json", action="store_true", help="print JSON")
 
     _sweep_parser(sub)

@@ -1,4 +1,4 @@
-"""``annplay predict MODEL.npz --point X1,X2 | --data FILE.csv``: predictions of a saved model.
+"""``annplay predict MODEL.npz --point X1,X2 [--point ...] | --data FILE.csv``: predictions of a saved model.
 
 The model and the CSV must be regular files (a FIFO is refused before it is opened, so nothing
 blocks), and every name that came from a file is printed with its control characters made visible.
@@ -28,19 +28,23 @@ def load(path: str) -> Any:
 
 
 def inputs(args: argparse.Namespace, columns: list[str]) -> Any:
-    """The raw input points (m×n): one from --point, or every row of --data."""
+    """The raw input points (n×m, one column per point): each --point, or every row of --data."""
     import numpy as np
 
-    if args.point is not None:
-        from annplay.engine.settings import plain_float
-        try:                                      # ASCII digits only: float() also reads 1_0 and full-width digits
-            values = [plain_float(v) for v in args.point.split(",")]
-        except ValueError:
-            values = []
-        if len(values) != len(columns) or not all(math.isfinite(v) for v in values):
-            raise UsageError(f"--point needs {len(columns)} numbers separated by commas "
-                             f"({plain_join(columns)}), got {plain(args.point[:80], one_line=True)!r}")
-        return np.array(values, dtype=float).reshape(-1, 1)
+    if args.point is not None:                    # every --point given, in order (a repeated flag had kept only
+        from annplay.engine.settings import plain_float  # the last one: a QA probe)
+
+        points = []
+        for text in args.point:
+            try:                                  # ASCII digits only: float() also reads 1_0 and full-width digits
+                values = [plain_float(v) for v in text.split(",")]
+            except ValueError:
+                values = []
+            if len(values) != len(columns) or not all(math.isfinite(v) for v in values):
+                raise UsageError(f"--point needs {len(columns)} numbers separated by commas "
+                                 f"({plain_join(columns)}), got {plain(text[:80], one_line=True)!r}")
+            points.append(values)
+        return np.array(points, dtype=float).T
     from annplay.engine.csvdata import read_columns
     from annplay.engine.safefile import check_regular_file
     try:
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     X = inputs(args, columns)
     rows = predictions(net, X)
     if args.json:                  # json.dumps escapes control characters (ensure_ascii)
-        print(json.dumps(rows if args.data else rows[0]))
+        print(json.dumps(rows if args.data or len(rows) > 1 else rows[0]))   # one --point: one object
         return EXIT_OK
     for row in rows:
         print(line(row, columns))
