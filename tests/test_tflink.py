@@ -259,3 +259,14 @@ def test_any_link_gives_a_setup_or_one_setting_error(fields: dict[str, str]) -> 
         assert "\n" not in str(exc) and str(exc).startswith(exc.setting)
     else:
         assert setup.validate() is setup and all("\n" not in w for w in warnings)
+
+
+@pytest.mark.parametrize("seed", ["hello%20world", "0.12345", "a.b-c_d~e", "x%2Fy"])
+def test_seed_text_goes_back_into_the_link_as_it_came(seed: str) -> None:
+    """TF reads its seed text raw: 'hello%20world' grew to 'hello%2520world' on every round trip, and the data
+    sample changed with it (a QA probe). The link written back carries the text as it came, and the same seed."""
+    setup, _warnings, hidden = from_tf_link(f"https://playground.tensorflow.org/#dataset=xor&seed={seed}")
+    link = to_tf_link(setup, hidden)
+    assert link is not None and f"seed={seed}" in link.split("#", 1)[1].split("&")
+    again, _warnings, _hidden = from_tf_link(link)
+    assert again.seed == setup.seed and again.tf_seed == setup.tf_seed

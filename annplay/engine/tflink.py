@@ -103,7 +103,9 @@ def tf_seed(setup: Setup) -> str:
     to, else the seed as a number."""
     kept = setup.tf_seed
     if kept is not None and seed_from_tf(kept) == setup.seed:
-        return str(quote(kept, safe=".-_~"))
+        # TF reads and writes its seed text raw (no URL decoding): a link's 'hello%20world' is that text and goes
+        # back as it came; only what would break the link's fields is escaped (a QA probe saw %20 grow to %2520)
+        return str(quote(kept, safe=".-_~%!*'()+,;:@/?"))
     return str(setup.seed)
 
 
