@@ -475,6 +475,17 @@ def test_save_then_predict_csv_model(tmp_path: Path, csv_dir: Path) -> None:
     _check_predictions(tmp_path, "animals.npz", X, "new_animals.csv", ["height", "weight"])
 
 
+def test_predict_leaves_out_rows_with_missing_values_as_train_does(tmp_path: Path, csv_dir: Path) -> None:
+    """train dropped penguins' NA rows, then predict refused the same file ('NA' is not a number: a QA probe)."""
+    (tmp_path / "animals.csv").write_text((csv_dir / "animals.csv").read_text())
+    ok(annplay(tmp_path, "train", "--data", "animals.csv", "--x", "height,weight", "--y", "species",
+               "--epochs", "5", "--save", "animals.npz", "--json"))
+    (tmp_path / "new.csv").write_text("height,weight\n150,50\nNA,60\n182,81\n")
+    done = ok(annplay(tmp_path, "predict", "animals.npz", "--data", "new.csv", "--json"))
+    assert [row["input"] for row in json.loads(done.stdout)] == [[150.0, 50.0], [182.0, 81.0]]
+    assert "dropped 1 rows with missing values" in done.stderr
+
+
 # ----------------------------------------------------------------------- bad arguments
 
 BAD_ARGUMENTS = [

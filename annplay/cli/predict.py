@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from typing import Any
 
 from annplay.cli.common import EXIT_OK, UsageError
@@ -47,11 +48,15 @@ def inputs(args: argparse.Namespace, columns: list[str]) -> Any:
         return np.array(points, dtype=float).T
     from annplay.engine.csvdata import read_columns
     from annplay.engine.safefile import check_regular_file
+    dropped: list[int] = []
     try:
         check_regular_file(args.data, what="--data")
-        return read_columns(args.data, columns)
-    except (ValueError, OSError) as exc:
+        X = read_columns(args.data, columns, drop_missing=True, dropped=dropped)   # as train does: a CSV that
+    except (ValueError, OSError) as exc:                                         # trained also predicts
         raise UsageError(str(exc)) from None
+    if dropped and dropped[0]:
+        sys.stderr.write(f"note: dropped {dropped[0]} rows with missing values (no prediction for them)\n")
+    return X
 
 
 def predictions(net: Any, X: Any) -> list[dict[str, Any]]:

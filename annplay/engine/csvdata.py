@@ -676,8 +676,11 @@ def load_csv(path: str | Path, x: Sequence[str] | str | None = None, y: str | No
                    dropped=dropped)
 
 
-def read_columns(path: str | Path, columns: Sequence[str]) -> np.ndarray:
-    """The named numeric columns of a CSV as an m×n array (raw), e.g. for prediction: a missing value is an error."""
+def read_columns(path: str | Path, columns: Sequence[str], *, drop_missing: bool = False,
+                 dropped: list[int] | None = None) -> np.ndarray:
+    """The named numeric columns of a CSV as an m×n array (raw), e.g. for prediction: a missing value is an error,
+    or with ``drop_missing`` its row is left out, as training leaves it out (their count is appended to
+    ``dropped``)."""
     path = Path(path)
     fname = path.name
     reader = _RowReader(path)
@@ -687,7 +690,10 @@ def read_columns(path: str | Path, columns: Sequence[str]) -> np.ndarray:
             if name not in header:
                 raise DataError(f"{fname}: no column {name!r} (the model needs {', '.join(columns)}); "
                                 f"available columns: {_names(header)}")
-        X = _stream(reader, header, [header.index(c) for c in columns], None, drop_missing=False)[0]
+        X, _labels, left_out, _total = _stream(reader, header, [header.index(c) for c in columns], None,
+                                               drop_missing=drop_missing)
+        if dropped is not None:
+            dropped.append(left_out)
     finally:
         reader.fh.close()
     return X
