@@ -270,3 +270,12 @@ def test_seed_text_goes_back_into_the_link_as_it_came(seed: str) -> None:
     assert link is not None and f"seed={seed}" in link.split("#", 1)[1].split("&")
     again, _warnings, _hidden = from_tf_link(link)
     assert again.seed == setup.seed and again.tf_seed == setup.tf_seed
+
+
+def test_network_shape_0_alone_is_no_hidden_layer() -> None:
+    """networkShape=0 was refused with 'got 0 (0 alone means no hidden layer)' although 0 was alone (a QA probe);
+    it means no hidden layer, as --layers 0 does, while 0 inside a list stays refused."""
+    setup, _warnings, _hidden = from_tf_link("https://playground.tensorflow.org/#networkShape=0")
+    assert setup.hidden == ()
+    with pytest.raises(SettingError):
+        from_tf_link("https://playground.tensorflow.org/#networkShape=4,0")

@@ -224,8 +224,8 @@ def _field_value(name: str, value: str) -> Any:
 
 
 def _shape(value: str) -> tuple[int, ...]:
-    """networkShape: hidden-layer sizes separated by commas (empty: no hidden layer)."""
-    if not value:
+    """networkShape: hidden-layer sizes separated by commas (empty, or 0 alone as annplay writes it: none)."""
+    if not value or value.strip() == "0":
         return ()
     sizes = []
     for part in value.split(","):
