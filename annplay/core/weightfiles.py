@@ -138,7 +138,7 @@ def import_npz(net: MLP, path: str | Path) -> MLP:
     same_layers = list(loaded.layers) == list(net.layers)
     same_acts = [a.name for a in loaded.activations] == [a.name for a in net.activations]
     if not (same_layers and same_acts):
-        raise ValueError(f"{path}: a {describe(loaded)} network does not fit this one, {describe(net)}; "
-                         "change the network to match, then load again; nothing changed")
+        raise ValueError(f"{path}: its {describe(loaded)} network does not fit this {describe(net)}; "  # 3 lines
+                         "nothing loaded")                                                         # at 40 columns
     net.set_flat(loaded.get_flat().astype(net.dtype))
     return loaded
