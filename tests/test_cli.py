@@ -486,6 +486,17 @@ def test_predict_leaves_out_rows_with_missing_values_as_train_does(tmp_path: Pat
     assert "dropped 1 rows with missing values" in done.stderr
 
 
+def test_a_csv_runs_code_without_data_is_refused_not_trained_on_circle(tmp_path: Path, csv_dir: Path) -> None:
+    """A CSV run's share code names its columns, never its file: without --data it trained circle without a word
+    (a QA probe). It is refused in one line; with --data it trains the CSV."""
+    code = "ap1:cx=height,weight;cy=species;ep=3"
+    refused = annplay(tmp_path, "train", "--setup", code)
+    assert refused.returncode == 2 and "--data FILE" in refused.stderr and refused.stderr.count("\n") == 1
+    (tmp_path / "animals.csv").write_text((csv_dir / "animals.csv").read_text())
+    done = json.loads(ok(annplay(tmp_path, "train", "--setup", code, "--data", "animals.csv", "--json")).stdout)
+    assert done["dataset"] == "animals.csv" or "animals" in str(done["dataset"])
+
+
 # ----------------------------------------------------------------------- bad arguments
 
 BAD_ARGUMENTS = [

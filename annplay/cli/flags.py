@@ -155,6 +155,10 @@ def setup_from_args(args: argparse.Namespace, command: str, *, headless: bool,
         setup.validate()
     except SettingError as exc:
         raise usage_from(exc, typed) from None
+    if setup.csv is None and (setup.csv_x is not None or setup.csv_y is not None):
+        # a CSV run's share code names its columns, never its file: without --data it trained the code's
+        # baseline data set (circle or spiral) without a word (a QA probe)
+        raise UsageError("--setup: this set-up is a CSV run's (it names CSV columns); give the CSV with --data FILE")
     return setup, typed
 
 

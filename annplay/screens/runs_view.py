@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -56,7 +57,8 @@ def run_text(title: str, pin: Pin, live: Setup, scale: tuple[float, float] | Non
     s = pin.setup
     layers = ",".join(map(str, s.hidden)) or "none"
     took = f"{pin.seconds:.2g}" if pin.seconds < 10 else f"{pin.seconds:.0f}"   # 180 paced epochs: 0.04 s, not 0.0
-    head = f"{title}  {s.dataset} {layers} {s.trainer} · {pin.epochs} ep · {took} s · {pin.state}"
+    data = Path(s.csv).name if s.csv is not None else s.dataset          # a CSV run is not its code's circle
+    head = f"{title}  {data} {layers} {s.trainer} · {pin.epochs} ep · {took} s · {pin.state}"
     final, best = pin.final, pin.best
     numbers = (f" test loss {_number(final.get('test_loss'))} (best {_number(best.get('test_loss'))})"
                f"  acc {_number(final.get('test_acc'), True)} (best {_number(best.get('test_acc'), True)})")

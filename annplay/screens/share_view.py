@@ -53,6 +53,9 @@ class ShareScreen(SafeScreen, ModalScreen[None]):
                  drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
         super().__init__()
         self.code, self.link, self.why_no_link = share_texts(setup, hidden, drawn)
+        # a code never names a file: a CSV run's code opens with its data given again
+        self.open_hint = ("Open it with i (on the same CSV), or: annplay play CODE --data FILE"
+                          if setup.csv is not None else "Open it with i, or: annplay play CODE")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -60,7 +63,7 @@ class ShareScreen(SafeScreen, ModalScreen[None]):
                 yield Static("Share code (copied to the clipboard if the terminal allows)", classes="title")
                 yield TextArea(self.code, id="share-code", read_only=True, soft_wrap=True, compact=True,
                                show_line_numbers=False)
-                yield Static("Open it with i, or: annplay play CODE", classes="hint")
+                yield Static(self.open_hint, classes="hint", markup=False)
             else:
                 yield Static(self.why_no_link, id="share-code-why", markup=False)
             if self.link:

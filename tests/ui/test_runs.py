@@ -73,3 +73,14 @@ def test_a_run_line_shows_short_training_times_and_the_live_row_is_not_compared_
     live = run_text(LIVE, pin, setup, (0.0, 1.0)).plain
     assert "0.04 s" in live and "same set-up as live" not in live
     assert "same set-up as live" in run_text("Pin 1", pin, setup, (0.0, 1.0)).plain
+
+
+def test_a_csv_pin_is_named_by_its_file(size):
+    """The Runs view labelled a penguins run 'circle', its code's baseline data set (a QA probe)."""
+    from annplay.core.pins import Pin
+    from annplay.screens.runs_view import run_text
+
+    setup = Setup(csv="data/penguins.csv", csv_x=("bill_length_mm", "bill_depth_mm"), csv_y="species")
+    pin = Pin(setup, ((0.5,), (0.6,)), {}, {}, 10, 0.5, "ready")
+    head = run_text("Pin 1", pin, Setup(), (0.0, 1.0)).plain.splitlines()[0]
+    assert "penguins.csv" in head and "circle" not in head
