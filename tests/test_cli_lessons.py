@@ -67,3 +67,15 @@ def test_a_broken_lesson_file(tmp_path, capsys):
     assert main(["play", "--lesson", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(path) in err
+
+
+def test_a_lessons_epoch_budget_cannot_be_raised_by_a_flag(monkeypatch, capsys):
+    """play --lesson 4 --epochs 100 opened a run past the goal's 20-epoch budget, which could never pass (a QA
+    probe): one line, exit 2; within the budget it opens."""
+    opened = []
+    monkeypatch.setattr(play_cli, "has_terminal", lambda: True)
+    monkeypatch.setattr("annplay.app.run", lambda setup, *args, **kwargs: opened.append(setup))
+    budget = next(lesson for lesson in LESSONS if lesson.number == 4).goal["max_epochs"]
+    assert main(["play", "--lesson", "4", "--epochs", str(budget * 5)]) == 2
+    assert "at most" in capsys.readouterr().err and not opened
+    assert main(["play", "--lesson", "4", "--epochs", str(budget)]) == 0 and opened[-1].epochs == budget

@@ -364,3 +364,14 @@ def test_lesson_7s_claim_relu_layers_get_he_initialisation_on_their_own() -> Non
     xavier = MLP(net.layers, [a.name for a in net.activations], init="xavier", seed=net.seed)
     np.testing.assert_array_equal(net.weights[0], he.weights[0])
     assert not np.array_equal(net.weights[0], xavier.weights[0])
+
+
+@pytest.mark.parametrize("goal, words", [
+    ("max_hidden_layers = 0, min_hidden_layers = 2", "goal.min_hidden_layers 2 is above goal.max_hidden_layers 0"),
+    ("min_epochs = 50, max_epochs = 20", "goal.min_epochs 50 is above goal.max_epochs 20"),
+])
+def test_a_goal_no_run_can_meet_is_refused(goal: str, words: str) -> None:
+    """A lesson with min above max opened normally and could never be passed (a QA probe)."""
+    with pytest.raises(LessonError, match=words):
+        lesson_with(goal)
+    lesson_with("min_hidden_layers = 1, max_hidden_layers = 2")           # a range that can be met is fine

@@ -65,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
         lesson = open_lesson(args.lesson)
         base = lesson.setup
     setup, typed = setup_from_args(args, "play", headless=False, base=base)
+    budget = lesson.goal.get("max_epochs") if lesson is not None else None
+    if lesson is not None and budget is not None and (setup.epochs is None or setup.epochs > budget):
+        # the goal's epoch budget is the lesson's: a run past it could never pass (a QA probe opened ep=100)
+        flag = typed.get("epochs", "--epochs")
+        raise UsageError(f"{flag}: lesson {lesson.number} allows at most {budget} epochs (its goal's budget)")
     check_data(setup, typed)
     if not has_terminal():
         say_error("annplay", NEEDS_TERMINAL)

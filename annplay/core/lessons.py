@@ -252,6 +252,10 @@ class _Reader:
         goal: dict[str, Any] = {}
         for key, value in raw.items():
             goal[key] = self.condition(key, value)
+        for low, high in (("min_epochs", "max_epochs"), ("min_hidden_layers", "max_hidden_layers")):
+            if low in goal and high in goal and goal[low] > goal[high]:     # a goal no run can meet (a QA probe)
+                raise self.fail(f"goal.{low} {goal[low]} is above goal.{high} {goal[high]}: no run can meet "
+                                "both", "lesson.goal", low)
         return goal
 
     def condition(self, key: str, value: Any) -> Any:
