@@ -271,7 +271,11 @@ def _hidden_controls(fields: dict[str, str], hidden: set[str], warnings: list[st
 
 def _features(state: dict[str, Any], hidden_inputs: set[str], warnings: list[str]) -> tuple[str, ...]:
     """The chosen inputs in TF's input order; TF leaves hidden inputs out of the network, and so does annplay."""
-    chosen = [tf for tf in FEATURES_TF if state.get(tf) and tf not in hidden_inputs]
+    chosen = [tf for tf in TF_INPUTS if state.get(tf) and tf not in hidden_inputs]
+    unused = [tf for tf in FEATURES_TF if tf not in TF_INPUTS and state.get(tf)]
+    if unused:      # cosX/cosY live in TF's state, not in its network: a link with them trains without them there
+        warnings.append(f"{', '.join(unused)}: TF Playground's network has no such input (its state only); "
+                        "left out, as TF does")
     if hidden_inputs:
         fields = ", ".join(f"{tf}_hide" for tf in FEATURES_TF if tf in hidden_inputs)
         warnings.append(f"{fields}: annplay cannot hide single inputs; they are left out of the features")
