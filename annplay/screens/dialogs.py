@@ -42,6 +42,8 @@ class FileNameDialog(SafeScreen, ModalScreen[str | None]):
     FileNameDialog Input { margin: 1 0 0 0; }
     FileNameDialog #dialog-buttons { height: 1; margin-top: 1; align-horizontal: right; }
     FileNameDialog #dialog-buttons > Button { margin-left: 1; }
+    FileNameDialog Toast { display: none; }      /* the last note never covers the name or OK (it shows on the
+                                                    playground's message line) */
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

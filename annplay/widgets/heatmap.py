@@ -233,7 +233,7 @@ class HeatMap(Widget, can_focus=False):
         lines = self.caption_lines()
         dim = self.rich_style + Style(dim=True)
         for i, line in enumerate(lines if height >= len(lines) else []):
-            caption = line if len(line) <= width else line[: max(0, width - 1)] + "…"
+            caption = line if len(line) <= width else line[: max(0, width - 1)].rstrip("…") + "…"   # never "……"
             margin = Segment(" " * max(0, (width - len(caption)) // 2), self.rich_style)
             strip = Strip([margin, Segment(caption, dim)])
             self._strips[height - len(lines) + i] = strip.extend_cell_length(width, self.rich_style)
