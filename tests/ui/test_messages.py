@@ -114,15 +114,3 @@ async def test_file_names_that_cannot_or_must_not_be_written(size, tmp_path, mon
         assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
 
 
-
-async def test_a_note_never_covers_a_file_dialog() -> None:
-    """At 40×20 'Weights written to …' sat over the next dialog's name and OK for 3 s (a QA probe)."""
-    app = PlaygroundApp()
-    async with app.run_test(size=(40, 20)) as pilot:
-        await ready(pilot)
-        app.push_screen(FileNameDialog("Save", "x.npz"))
-        await pilot.pause()
-        app.notify("Weights written to annplay-weights.json", timeout=5)
-        await pilot.pause()
-        assert isinstance(app.screen, FileNameDialog)
-        assert not [toast for toast in app.screen.query(Toast) if toast.display and toast.region.area]
