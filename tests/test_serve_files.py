@@ -131,6 +131,7 @@ async def test_served_saves_stay_in_the_session_folder_and_download(served, tmp_
         assert screen.setups.save_setup("run.toml", "run.npz") == folder.resolve() / "run.toml"
         assert sorted(p.name for p in delivered) == ["run.npz", "run.toml"]
         assert "your browser downloads it" in notes[-1].message and str(folder) not in notes[-1].message
+        assert "it))" not in notes[-1].message                  # no nested '(… (your browser downloads it))'
         for key, name in (("e", "/tmp/annplay-escape.json"), ("s", "../w.npz"), ("e", "weights.json"),
                           ("s", "w.npz")):
             await pilot.press(key)

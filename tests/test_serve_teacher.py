@@ -60,3 +60,13 @@ async def test_the_teacher_sees_each_session_live(tmp_path: Path) -> None:
                 await asyncio.sleep(0.5)
     finally:
         served.stop()
+
+
+def test_a_teachers_own_lesson_is_listed_by_its_title() -> None:
+    """The teacher page listed a teacher's own lesson (number 0) as '0: <title>' (a QA probe)."""
+    from annplay.serve.pages import teacher_page
+
+    page = teacher_page([{"name": "#1", "lesson": 0, "lesson_title": "Our spiral"},
+                         {"name": "#2", "lesson": 3, "lesson_title": "The spiral"}], sessions=2, limit=30, now=0.0)
+    assert "<td>Our spiral</td>" in page and "0: Our spiral" not in page and "<td>3: The spiral</td>" in page
+

@@ -432,7 +432,7 @@ _ENTRIES = (
             help="stop when the test loss falls to this value (off: no goal)", group="run", apply="view",
             flag="--target-loss", code="tl", values=(None, 0.3, 0.1, 0.05, 0.02, 0.01, 0.001), lo=0.0, lo_open=True,
             optional=True, none_word="off"),
-    Setting("target_acc", label="Goal acc. %", kind="float", default=None,
+    Setting("target_acc", label="Goal acc %", kind="float", default=None,
             help="stop when the test accuracy reaches this percentage (off: no goal)", group="run", apply="view",
             flag="--target-acc", code="ta", values=(None, 80.0, 90.0, 95.0, 98.0, 99.0, 100.0), lo=0.0, hi=100.0,
             lo_open=True, optional=True, none_word="off", labels=lambda v: "off" if v is None else f"{v:g} %"),

@@ -167,7 +167,7 @@ class SetupFlows(Feature):
                     raise ValueError(f"weights file {npz}: the set-up file has this name; give the weights their own")
                 model = Path(self.session.export_npz(str(weights))).absolute()
             path = write_setup(target, self.session.setup, model=model, what="set-up file")
-            shown = files.saved(path) + (f" (weights: {files.saved(model)})" if model else "")
+            shown = files.saved(path) + (f"; weights: {files.saved(model)}" if model else "")   # no (…(…)) nests
         except (SettingError, ValueError, OSError) as error:
             self._not_saved(toml, error)
             return None

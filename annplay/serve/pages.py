@@ -153,7 +153,9 @@ def teacher_page(rows: Iterable[Mapping[str, Any]], *, sessions: int, limit: int
     for row in rows:
         age = now - float(row.get("time") or now)
         lesson = row.get("lesson")
-        lesson_text = f"{lesson}: {row.get('lesson_title') or ''}" if lesson is not None else None
+        title = row.get("lesson_title") or ""
+        # a teacher's own lesson has no number (0): its title alone, not "0: …"
+        lesson_text = (f"{lesson}: {title}" if lesson else title or None) if lesson is not None else None
         body.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in (
             row.get("name"), lesson_text, row.get("goal"), row.get("state"), row.get("epoch"),
             row.get("test_loss"), row.get("findings"), f"{age:.0f} s ago" if row.get("time") else None)) + "</tr>")

@@ -93,3 +93,12 @@ async def test_the_help_lists_every_control_setting():
         for entry in SETTINGS.values():
             if entry.control:
                 assert entry.label in text and entry.flag in text, entry.name
+
+
+def test_every_control_label_leaves_its_arrow_in_the_common_column() -> None:
+    """'Goal acc. %' (11 characters) pushed its ◀ one column right of every other control's (a QA probe)."""
+    from annplay.engine.settings import SETTINGS
+    from annplay.widgets.controls import Choice
+
+    widths = {Choice(s.name, s.label, ["a"]).label_width for s in SETTINGS.values() if s.label}
+    assert widths == {Choice("seed", "Seed", ["a"]).label_width}
