@@ -42,10 +42,10 @@ EXPLODING_RATIO = 1e2
 # your network can be dead" with a too-high rate; healthy runs here stay below 25 % (own measurement).
 DEAD_SHARE = 0.4
 DEAD_INFO_SHARE = 0.2
-# ... but a run whose train loss fell below DEAD_LEARNED chance losses learned with the units it kept: its dead
+# ... but a run whose train loss fell below LEARNED chance losses learned with the units it kept: its dead
 # units are worth knowing, not a warning (sine 8-8 ReLU, adam 0.01: 8 of 16 dead at a loss of 0.006 chance
 # losses; own measurement). A whole dead layer still warns: nothing passes it.
-DEAD_LEARNED = 0.1
+LEARNED = 0.1                  # (the same line also silences vanishing gradients: see _Context.learned)
 # Saturated tanh/logistic units: share of hidden units flat on ≥ 90 % of the points (see instruments).
 SATURATED_SHARE = 0.5
 # Update-to-weight ratio per update: CS231n says "somewhere around 1e-3"; with a median below 1e-5 over the
@@ -184,6 +184,11 @@ class _Context:
         self.early_update = max((v for v in early if math.isfinite(v)), default=math.nan)
 
     levelled = False            # set by diagnose(): see _levelled
+
+    @property
+    def learned(self) -> bool:
+        """The run learned anyway: its train loss fell below LEARNED chance losses (nan: never)."""
+        return self.final_smooth <= LEARNED * self.chance
 
     @property
     def hurt(self) -> bool:
@@ -332,7 +337,7 @@ def _vanishing(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     hurt = c.hurt
     # A run that learned anyway needs no word on it: the default gauss run (tanh 4-2) ends near a loss of 0 with
     # layer 1's gradient 15× below the output's, and was told "it barely learns" (own check).
-    if not hurt and c.final_smooth <= DEAD_LEARNED * c.chance:
+    if not hurt and c.learned:
         return None
     acts = set(c.report.activations)
     candidates = []
@@ -361,7 +366,7 @@ def _dead(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     # Fewer dead units are still the cause when the run learned nothing (a stalled run with a fifth or more of
     # its ReLUs dead: an outside check found xor 16-16 at lr 2 at chance with 12 of 16 units of layer 2 dead).
     severity = "warning" if whole or share >= DEAD_SHARE or c.hurt else "info"
-    if not whole and c.final_smooth <= DEAD_LEARNED * c.chance:      # it learned anyway (nan: never)
+    if not whole and c.learned:
         severity = "info"
     if "underfitting" in _codes(found):            # a too-strong penalty came first: it is the cause
         severity = "info"

@@ -133,12 +133,16 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
             return
         self.query_one("#sweep-status", Static).update(f"{runs} run{plural} × {self.epochs()} epochs; g runs them")
 
+    def _set_by_tuner(self) -> list[str]:
+        """The varied settings a tune sets for each trial itself (the seed): a tune can't vary them."""
+        return [name for name in self.widths if name in TUNER_SETS]
+
     def _tune_status(self, runs: int) -> str:
         """What g will tune, in the numbers the tuner then reports: trials sampled of the set-ups, and epochs."""
         grid_epochs = runs * self.epochs()
         if not self.widths:
             return "Tune: vary a setting (␣), then g"
-        fixed = [name for name in self.widths if name in TUNER_SETS]
+        fixed = self._set_by_tuner()
         if fixed:
             return f"A tune sets the {fixed[0]} itself: ␣ on {fixed[0]} to stop varying it"
         try:
@@ -217,7 +221,7 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
             if not self.widths:
                 self.notify("vary a setting first (␣)", severity="warning")
                 return
-            fixed = [name for name in self.widths if name in TUNER_SETS]
+            fixed = self._set_by_tuner()
             if fixed:
                 self.notify(f"a tune sets the {fixed[0]} of each trial itself: ␣ on {fixed[0]} to stop varying it",
                             title="Not possible", severity="warning", markup=False)
