@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import textwrap
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -301,3 +302,41 @@ def test_overfitting_on_few_points_offers_more_points_first() -> None:
     assert dict(few.fixes[0].changes) == {"points": FEW_POINTS}
     many = next(f for f in diagnose(rep, Setup(points=500, hidden=(32, 32))) if f.code == "overfitting")
     assert all("points" not in dict(fix.changes) for fix in many.fixes)
+
+
+def _overconfident_report(growth: float, test_acc: float) -> Report:
+    """Train loss to ~0, test loss above chance after a fall (no rise of 1.5×), weights grown ``growth``-fold."""
+    train = [0.7 * 0.1 ** i for i in range(10)]
+    tests = [0.7, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    base = report(train, tests=tests)
+    samples = [replace(s, weight_norms=(1.0 + (growth - 1.0) * i / 9,) * 3, test_acc=test_acc)
+               for i, s in enumerate(base.samples)]
+    return replace(base, samples=tuple(samples), chance_acc=0.5)
+
+
+def test_a_few_confident_errors_are_overconfidence_not_memorising() -> None:
+    """A probe's run: blobs at 99.7 % test accuracy was told it was 'worse than guessing' and to regularise."""
+    found = {f.code: f for f in diagnose(_overconfident_report(growth=3.0, test_acc=0.99), Setup())}
+    assert set(found) == {"overfitting"} and found["overfitting"].severity == "info"
+    assert found["overfitting"].message.startswith("Overconfident: 99.0%")
+    memorised = {f.code: f for f in diagnose(_overconfident_report(growth=3.0, test_acc=0.6), Setup())}
+    assert memorised["overfitting"].severity == "warning"
+    assert memorised["overfitting"].message.startswith("Overfitting:")
+
+
+def test_weights_blown_up_by_the_rate_name_the_rate() -> None:
+    found = diagnose(_overconfident_report(growth=60.0, test_acc=0.99), Setup(optimizer="adam", lr=3.0))
+    warned = [f for f in found if f.severity == "warning"]
+    assert [f.code for f in warned] == ["lr_too_high"] and "grew 60×" in warned[0].message
+    assert dict(warned[0].fixes[0].changes)["lr"] < 3.0
+    assert len(textwrap.wrap(warned[0].message, 39)) <= 2
+    assert "lr_too_high" not in warnings(_overconfident_report(growth=10.0, test_acc=0.99))
+
+
+def test_the_probes_overconfident_adam_run_is_told_to_lower_the_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    result = train_json(capsys, "--dataset", "blobs", "--activation", "elu", "--lr", "3", "--layers", "16",
+                        "--epochs", "300", "--seed", "35", "--optimizer", "adam")
+    assert warning_codes(result) == {"lr_too_high"}, result["diagnosis"]
+    cured = train_json(capsys, "--setup", next(f for f in result["diagnosis"]
+                                               if f["code"] == "lr_too_high")["fixes"][0]["setup"])
+    assert warning_codes(cured) == set() and cured["test_loss"] < 0.5 * result["test_loss"]
