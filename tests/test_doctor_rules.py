@@ -117,8 +117,18 @@ def test_a_high_first_to_last_ratio_with_weights_that_hardly_move_is_not_explodi
     lopsided = [(1e-1, 1e-3, 1e-6)] * 10                      # first/last 1e5, no growth
     still = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-7, 1e-7, 1e-7)] * 10)
     assert "exploding_gradients" not in warnings(still)
-    moving = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-2, 1e-2, 1e-2)] * 10)
+    deep = [(1e-1, 1e-2, 1e-3, 1e-6)] * 10
+    moving = report([0.7] + [0.699] * 9, grads=deep, ratios=[(1e-2,) * 4] * 10, units=(8, 8, 8),
+                    acts=("tanh",) * 3)
     assert "exploding_gradients" in warnings(moving)
+
+
+def test_a_high_first_to_last_ratio_in_a_shallow_net_is_not_exploding() -> None:
+    """Two hidden layers multiply too few factors to explode: the ratio is a small output gradient (spiral 4-2
+    tanh at lr 0.03 got 'lower the rate', which made it worse: a probe's find)."""
+    lopsided = [(1e-1, 1e-3, 1e-6)] * 10
+    moving = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-2, 1e-2, 1e-2)] * 10)
+    assert "exploding_gradients" not in {f.code for f in diagnose(moving, Setup())}
 
 
 def test_overfitting_needs_test_loss_rising_while_train_loss_falls() -> None:
@@ -340,3 +350,13 @@ def test_the_probes_overconfident_adam_run_is_told_to_lower_the_rate(capsys: pyt
     cured = train_json(capsys, "--setup", next(f for f in result["diagnosis"]
                                                if f["code"] == "lr_too_high")["fixes"][0]["setup"])
     assert warning_codes(cured) == set() and cured["test_loss"] < 0.5 * result["test_loss"]
+
+
+@pytest.mark.parametrize("seed", ["17", "99"])
+def test_a_net_too_small_that_still_crawls_is_told_so_and_not_to_lower_the_rate(
+        capsys: pytest.CaptureFixture[str], seed: str) -> None:
+    """The README's underfitting example on other seeds: the loss still falls slowly at 64 % accuracy."""
+    result = train_json(capsys, "--dataset", "spiral", "--layers", "4,2", "--epochs", "3000", "--seed", seed)
+    codes = {f["code"]: f for f in result["diagnosis"]}
+    assert "exploding_gradients" not in codes and "underfitting" in codes, result["diagnosis"]
+    assert codes["underfitting"]["fixes"][0]["changes"]["hidden"] == [8, 4]

@@ -38,6 +38,7 @@ VANISHING_RATIO = 0.1
 # layer's is this many times the last's (the mirror image of VANISHING_RATIO).
 EXPLODING_GROWTH = 1e3
 EXPLODING_RATIO = 1e2
+EXPLODING_DEPTH = 3           # hidden layers a net needs before the first/last ratio alone is evidence
 # Dead ReLU units: share of hidden units with z ≤ 0 on every training point.  CS231n: "as much as 40 % of
 # your network can be dead" with a too-high rate; healthy runs here stay below 25 % (own measurement).
 DEAD_SHARE = 0.4
@@ -274,6 +275,18 @@ def _levelled(c: _Context, setup: Setup) -> bool:
             and updates >= UNDERFIT_UPDATES)
 
 
+def _crawling(c: _Context, setup: Setup) -> bool:
+    """A back-propagation classifier still far above zero after enough updates, though its loss still falls
+    (spiral on 4-2 at 64 % after 75,000 updates, seeds 17 and 99: a probe's find; the same net levels off at
+    seed 0): it is worth knowing that a bigger net learns it, never a warning."""
+    if not c.enough or c.report.kind == "regression" or c.report.family != "backprop" or c.stalled:
+        return False
+    if _real_data(setup) or setup.noise > LEVELLED_NOISE:
+        return False
+    return (c.final_smooth >= LEVELLED_OFF * c.chance
+            and c.report.epoch * c.report.updates_per_epoch >= UNDERFIT_UPDATES)
+
+
 def _real_data(setup: Setup) -> bool:
     spec = DATASETS.get(setup.dataset)
     return setup.csv is not None or (spec is not None and spec.real)
@@ -318,6 +331,11 @@ def _exploding(c: _Context, setup: Setup, found: list[Finding]) -> Finding | Non
     # inputs are near zero), not the first's big; "lower the rate" would then contradict "too low" (checkerboard
     # 4-2 ReLU, adam 0.001, batch 1: ratio 2e4 at updates of 5e-6, given both warnings; own measurement).
     if growth < EXPLODING_GROWTH and c.median_update < UPDATE_LOW:
+        return None
+    # ... nor in a shallow net: with two hidden layers no product of many layers' factors can blow up, and a big
+    # first/last ratio means a small output gradient (spiral 4-2 tanh at lr 0.03: 254×, and "lower the rate" made
+    # it worse; a probe's find). Bengio et al. (1994) and Glorot & Bengio (2010) tie it to depth.
+    if growth < EXPLODING_GROWTH and len(c.report.activations) < EXPLODING_DEPTH:
         return None
     hurt = "diverged" in _codes(found) or c.stalled or c.ups >= OSCILLATING_UPS
     if growth >= EXPLODING_GROWTH:
@@ -513,15 +531,18 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
 
 
 def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
-    """Near chance after many updates (learned nothing), or a classifier levelled off far above zero."""
-    if not c.hurt or _codes(found):
+    """Near chance after many updates (learned nothing), or a classifier levelled off far above zero; as info, a
+    classifier still crawling down far above zero after as many updates (too small to learn it soon)."""
+    crawling = _crawling(c, setup)
+    if not (c.hurt or crawling) or _codes(found):
         return None
     late = [s.train_loss for s in c.late]
     third = max(1, len(late) // 3)                  # medians of thirds: a noisy (batch 1) loss is not "falling"
-    if not late or median(late[:third]) - median(late[-third:]) > 0.02 * c.chance:   # still falling
+    falling = not late or median(late[:third]) - median(late[-third:]) > 0.02 * c.chance
+    if falling and not crawling:
         return None
     updates = c.report.epoch * c.report.updates_per_epoch
-    severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES else "info"
+    severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES and not falling else "info"
     bigger = tuple(h * 2 for h in setup.hidden) if setup.hidden else (8,)
     wide = tuple(max(8, h * 2) for h in setup.hidden) or (8,)
     deeper = (*wide, wide[-1])                     # one more layer, every layer at least 8 wide
@@ -531,6 +552,9 @@ def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | 
     elif c.stalled:
         fixes = make_fixes(setup, {"hidden": bigger}, higher_lr(setup, 3), {"optimizer": "adam", "lr": 0.01})
         message = "Underfitting: the train loss stays near chance; the net learned almost nothing."
+    elif falling:
+        fixes = make_fixes(setup, {"hidden": bigger}, {"hidden": deeper}, {"optimizer": "adam", "lr": 0.01})
+        message = f"Underfitting: the train loss crawls down at {_num(c.final_smooth)}; the net may be too small."
     else:
         fixes = make_fixes(setup, {"hidden": bigger}, {"hidden": deeper}, {"optimizer": "adam", "lr": 0.01})
         message = f"Underfitting: the train loss levels off at {_num(c.final_smooth)}; the net may be too small."
