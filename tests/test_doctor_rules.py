@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import textwrap
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -116,8 +117,18 @@ def test_a_high_first_to_last_ratio_with_weights_that_hardly_move_is_not_explodi
     lopsided = [(1e-1, 1e-3, 1e-6)] * 10                      # first/last 1e5, no growth
     still = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-7, 1e-7, 1e-7)] * 10)
     assert "exploding_gradients" not in warnings(still)
-    moving = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-2, 1e-2, 1e-2)] * 10)
+    deep = [(1e-1, 1e-2, 1e-3, 1e-6)] * 10
+    moving = report([0.7] + [0.699] * 9, grads=deep, ratios=[(1e-2,) * 4] * 10, units=(8, 8, 8),
+                    acts=("tanh",) * 3)
     assert "exploding_gradients" in warnings(moving)
+
+
+def test_a_high_first_to_last_ratio_in_a_shallow_net_is_not_exploding() -> None:
+    """Two hidden layers multiply too few factors to explode: the ratio is a small output gradient (spiral 4-2
+    tanh at lr 0.03 got 'lower the rate', which made it worse: a probe's find)."""
+    lopsided = [(1e-1, 1e-3, 1e-6)] * 10
+    moving = report([0.7] + [0.699] * 9, grads=lopsided, ratios=[(1e-2, 1e-2, 1e-2)] * 10)
+    assert "exploding_gradients" not in {f.code for f in diagnose(moving, Setup())}
 
 
 def test_overfitting_needs_test_loss_rising_while_train_loss_falls() -> None:
@@ -301,3 +312,51 @@ def test_overfitting_on_few_points_offers_more_points_first() -> None:
     assert dict(few.fixes[0].changes) == {"points": FEW_POINTS}
     many = next(f for f in diagnose(rep, Setup(points=500, hidden=(32, 32))) if f.code == "overfitting")
     assert all("points" not in dict(fix.changes) for fix in many.fixes)
+
+
+def _overconfident_report(growth: float, test_acc: float) -> Report:
+    """Train loss to ~0, test loss above chance after a fall (no rise of 1.5×), weights grown ``growth``-fold."""
+    train = [0.7 * 0.1 ** i for i in range(10)]
+    tests = [0.7, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    base = report(train, tests=tests)
+    samples = [replace(s, weight_norms=(1.0 + (growth - 1.0) * i / 9,) * 3, test_acc=test_acc)
+               for i, s in enumerate(base.samples)]
+    return replace(base, samples=tuple(samples), chance_acc=0.5)
+
+
+def test_a_few_confident_errors_are_overconfidence_not_memorising() -> None:
+    """A probe's run: blobs at 99.7 % test accuracy was told it was 'worse than guessing' and to regularise."""
+    found = {f.code: f for f in diagnose(_overconfident_report(growth=3.0, test_acc=0.99), Setup())}
+    assert set(found) == {"overfitting"} and found["overfitting"].severity == "info"
+    assert found["overfitting"].message.startswith("Overconfident: 99.0%")
+    memorised = {f.code: f for f in diagnose(_overconfident_report(growth=3.0, test_acc=0.6), Setup())}
+    assert memorised["overfitting"].severity == "warning"
+    assert memorised["overfitting"].message.startswith("Overfitting:")
+
+
+def test_weights_blown_up_by_the_rate_name_the_rate() -> None:
+    found = diagnose(_overconfident_report(growth=60.0, test_acc=0.99), Setup(optimizer="adam", lr=3.0))
+    warned = [f for f in found if f.severity == "warning"]
+    assert [f.code for f in warned] == ["lr_too_high"] and "grew 60×" in warned[0].message
+    assert dict(warned[0].fixes[0].changes)["lr"] < 3.0
+    assert len(textwrap.wrap(warned[0].message, 39)) <= 2
+    assert "lr_too_high" not in warnings(_overconfident_report(growth=10.0, test_acc=0.99))
+
+
+def test_the_probes_overconfident_adam_run_is_told_to_lower_the_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    result = train_json(capsys, "--dataset", "blobs", "--activation", "elu", "--lr", "3", "--layers", "16",
+                        "--epochs", "300", "--seed", "35", "--optimizer", "adam")
+    assert warning_codes(result) == {"lr_too_high"}, result["diagnosis"]
+    cured = train_json(capsys, "--setup", next(f for f in result["diagnosis"]
+                                               if f["code"] == "lr_too_high")["fixes"][0]["setup"])
+    assert warning_codes(cured) == set() and cured["test_loss"] < 0.5 * result["test_loss"]
+
+
+@pytest.mark.parametrize("seed", ["17", "99"])
+def test_a_net_too_small_that_still_crawls_is_told_so_and_not_to_lower_the_rate(
+        capsys: pytest.CaptureFixture[str], seed: str) -> None:
+    """The README's underfitting example on other seeds: the loss still falls slowly at 64 % accuracy."""
+    result = train_json(capsys, "--dataset", "spiral", "--layers", "4,2", "--epochs", "3000", "--seed", seed)
+    codes = {f["code"]: f for f in result["diagnosis"]}
+    assert "exploding_gradients" not in codes and "underfitting" in codes, result["diagnosis"]
+    assert codes["underfitting"]["fixes"][0]["changes"]["hidden"] == [8, 4]

@@ -41,7 +41,7 @@ def _whole(flag: str, text: str | None, lo: int, hi: int) -> int | None:
 
 def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
     """The base set-up, every set-up of the grid, and the names of the varied settings."""
-    from annplay.core.sweep import expand, parse_vary
+    from annplay.core.sweep import distinct, expand, parse_vary
 
     base, _hidden = base_setup(args)
     base, typed = setup_from_args(args, "sweep", headless=True, base=base)
@@ -64,8 +64,13 @@ def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
         reasons = [s.why_not(SETTINGS[name]) for s in setups]
         if all(r is not None for r in reasons):
             raise UsageError(f"--vary {SETTINGS[name].flag.lstrip('-')} does not apply: {reasons[0]}")
-    check_files({s.csv for s in setups if s.csv is not None}, typed.get("csv", "--data"))
-    return base, setups, list(vary)
+    kept, why = distinct(base, setups, list(vary))
+    if len(kept) < len(setups):
+        said = "; ".join(f"--{SETTINGS[name].flag.lstrip('-')} {reason}" for name, reason in why.items())
+        sys.stderr.write(f"note: {len(setups) - len(kept)} of {len(setups)} runs left out: they would repeat "
+                         f"others ({said})\n")
+    check_files({s.csv for s in kept if s.csv is not None}, typed.get("csv", "--data"))
+    return base, kept, list(vary)
 
 
 def check_files(paths: set[str], what: str) -> None:
@@ -123,7 +128,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     for place, group in enumerate(ranked[:SHOWN_GROUPS], 1):
         try:
             setup = decode(group.group, files=True)
-            values = [SETTINGS[n].format(setup[n]) if n != "seed" else _seeds(group.rows) for n in varied]
+            values = [_seeds(group.rows) if n == "seed" else "–" if not setup.applies(n)    # lr with trainer ga
+                      else SETTINGS[n].format(setup[n]) for n in varied]
         except SettingError:
             values = ["?"] * len(varied)
         states = ", ".join(f"{count} {state}" for state, count in group.states.items())

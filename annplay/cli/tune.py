@@ -41,7 +41,8 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         if dim.name in typed:
             raise UsageError(f"--search {dim.entry.flag.lstrip('-')}: {typed[dim.name]} is given too; "
                              f"give its values in --search only")
-        reason = base.why_not(SETTINGS[dim.name])
+        trainers = next((d.all_values() for d in space.dims if d.name == "trainer"), [base.trainer])
+        reason = base.with_(trainer=trainers[0]).why_not(SETTINGS[dim.name])   # check_space: the other trainers
         if reason is not None and dim.name != "trainer":
             raise UsageError(f"--search {dim.entry.flag.lstrip('-')} does not apply: {reason}")
     seeds = _whole("--seeds", args.seeds, 1, 1000) or 1

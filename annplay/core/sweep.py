@@ -70,6 +70,9 @@ def parse_vary(text: str) -> tuple[str, list[str]]:
     if not eq or not name.strip():
         raise SettingError("vary", f"{quoted(text)}: write NAME=VALUE,VALUE…, like lr=0.01,0.1 or layers=4/8,16")
     entry = find_setting(name)
+    if "sweep" not in entry.commands:
+        raise SettingError(entry.name, f"--vary {typed_name(entry)}: it changes only what the playground shows, "
+                                       f"not training; every run would be the same")
     parts = [v.strip() for v in values.split(",")]
     if not all(parts):                       # a setting's word for none (auto, off, none) says none, never ''
         what = "give at least one value" if not any(parts) else f"an empty value in {quoted(values)}"
@@ -114,6 +117,26 @@ def expand(base: Setup, vary: dict[str, list[str]], seeds: int = 1) -> list[Setu
                 shown = ", ".join(f"{typed_name(SETTINGS[n])}={SETTINGS[n].format(v)}" for n, v in changed.items())
                 raise SettingError(exc.setting, f"in the combination {shown}: {exc.message}") from None
     return setups
+
+
+def distinct(base: Setup, setups: Sequence[Setup], varied: Sequence[str]) -> tuple[list[Setup], dict[str, str]]:
+    """The set-ups that train differently, and why the others were left out (varied setting → the reason).
+
+    A varied setting that does not apply to a combination (lr with trainer ga) would only repeat a run: each
+    combination counts with such a setting at the base's value, and the first of equal ones is kept."""
+    kept: list[Setup] = []
+    seen: set[str] = set()
+    why: dict[str, str] = {}
+    for setup in setups:
+        reasons = {name: setup.why_not(SETTINGS[name]) for name in varied}
+        idle = {name: reason for name, reason in reasons.items() if reason is not None}
+        key = encode(setup.with_(**{name: base[name] for name in idle}) if idle else setup)
+        if key in seen:
+            why.update((name, reason) for name, reason in idle.items() if name not in why)
+            continue
+        seen.add(key)
+        kept.append(setup)
+    return kept, why
 
 
 # --- one run ----------------------------------------------------------------------------------

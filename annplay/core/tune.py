@@ -56,6 +56,16 @@ def check_space(space: Space) -> None:
     for dim in space.dims:
         if dim.name in TUNER_SETS:
             raise SettingError(dim.name, f"--search {dim.entry.flag.lstrip('-')}: {TUNER_SETS[dim.name]}")
+        if "sweep" not in dim.entry.commands:
+            raise SettingError(dim.name, f"--search {dim.entry.flag.lstrip('-')}: it changes only what the "
+                                         f"playground shows, not training; every trial would be the same")
+    trainers = next((d.all_values() for d in space.dims if d.name == "trainer"), [])
+    for dim in space.dims:
+        idle = [t for t in trainers if t not in dim.entry.trainers]
+        if dim.name != "trainer" and idle:        # its values would only repeat those trainers' trials
+            raise SettingError(dim.name, f"--search {dim.entry.flag.lstrip('-')} does not apply to trainer "
+                                         f"{' or '.join(idle)}; search it only with trainer "
+                                         f"{' or '.join(sorted(dim.entry.trainers))}")
 FLAT = 0.05                # first-rung losses within 5 % of each other: the rung says little
 
 

@@ -619,12 +619,15 @@ def _add_rows(fname: str, header: list[str], chunk: _Chunk, feat_idx: list[int],
 def standardize_features(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Scale each feature row to mean 0 and std 1 (std 0 treated as 1); returns (X_std, mean, std) as m×1."""
     X = np.asarray(X, dtype=np.float64)
-    mean = X.mean(axis=1, keepdims=True)
-    std = X.std(axis=1, keepdims=True)
+    scale = np.abs(X).max(axis=1, keepdims=True) if X.size else np.ones((X.shape[0], 1))
+    scale[~(scale > 1e150)] = 1.0       # past 1e150 the squares overflow: such a row is scaled down first
+    scaled = X / scale if np.any(scale != 1.0) else X
+    mean = scaled.mean(axis=1, keepdims=True)
+    std = scaled.std(axis=1, keepdims=True)
     std[std == 0] = 1.0
-    out = X - mean
+    out = scaled - mean
     out /= std                                          # in place: one array the size of X, not two
-    return out, mean, std
+    return out, mean * scale, std * scale
 
 
 def _sample(n: int, points: int | None, seed: int | None) -> Array | None:

@@ -51,6 +51,7 @@ class Sample:
     saturated: tuple[int, ...]                # tanh/logistic units flat on ≥ SATURATED_SHARE of the points
     units: tuple[int, ...]                    # units per hidden layer
     which: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()   # per hidden layer: (dead, saturated) unit indices
+    test_acc: float | None = None             # share of test points classified right (None: regression, no test)
 
     @property
     def grad_ratio(self) -> float:
@@ -61,7 +62,8 @@ class Sample:
     def as_dict(self) -> dict[str, Any]:
         return {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss,
                 "grad_norms": list(self.grad_norms), "update_ratios": None if self.update_ratios is None
-                else list(self.update_ratios), "dead": list(self.dead), "saturated": list(self.saturated)}
+                else list(self.update_ratios), "dead": list(self.dead), "saturated": list(self.saturated),
+                "test_acc": self.test_acc}
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Report:
     has_test: bool = False
     updates_per_epoch: int = 1
     settings: dict[str, Any] = field(default_factory=dict)
+    chance_acc: float = math.nan              # the accuracy of always guessing the largest class (nan: regression)
 
     @property
     def last(self) -> Sample | None:
@@ -182,6 +185,27 @@ def measure(net: MLP, X: Array, Y: Array, ws: Workspace | None = None,
     return loss, grads, which
 
 
+def chance_accuracy(kind: str, Y: Array) -> float:
+    """The accuracy of always guessing the largest class (each output's own for binary), nan for regression."""
+    if Y.size == 0 or kind == "regression":
+        return math.nan
+    if kind == "binary":
+        share = Y.mean(axis=1)
+        return float(np.mean(np.maximum(share, 1 - share)))
+    return float(Y.mean(axis=1).max())
+
+
+def last_accuracy(net: MLP, ws: Workspace, Y: Array) -> float | None:
+    """The share of columns classified right by the last forward pass into ``ws`` (read from its logits: a
+    logistic output says 1 where z > 0, softmax picks the largest z), None for regression."""
+    if net.task == "regression" or Y.size == 0:
+        return None
+    Z = ws.Z[len(net.activations) - 1]
+    if net.task == "binary":
+        return float(np.count_nonzero((Z > 0) == (Y > 0.5))) / Y.size
+    return float(np.count_nonzero(Z.argmax(axis=0) == Y.argmax(axis=0))) / Y.shape[1]
+
+
 def forward_loss(net: MLP, Xa: Array, Y: Array, ws: Workspace) -> float:
     """The loss of augmented inputs Xa against Y (one forward pass into ``ws``; no input checks)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -222,6 +246,7 @@ class Instruments:
             interval = max(1, min(interval, epochs // MIN_SAMPLES))
         self.interval = interval
         self.chance = chance_loss(kind, Y)
+        self.chance_acc = chance_accuracy(kind, Y)
         self.activations = tuple(a.name for a in net.activations[:-1])
         self.settings = dict(settings or {})
         self.samples: list[Sample] = []
@@ -291,14 +316,15 @@ class Instruments:
         if self._probe is not None and self._probe[0] == epoch - 1:
             ratios = update_ratios(self._probe[1], net._blocks, self.updates_per_epoch)
         self._probe = None
-        test = None
+        test = test_acc = None
         if self._Xa_test is not None and self._ws_test is not None and self.Y_test is not None:
             test = forward_loss(net, self._Xa_test, self.Y_test, self._ws_test)
-        return Sample(epoch, loss, test, grads, weights, ratios, dead, saturated, units, which)
+            test_acc = last_accuracy(net, self._ws_test, self.Y_test)
+        return Sample(epoch, loss, test, grads, weights, ratios, dead, saturated, units, which, test_acc)
 
     def report(self) -> Report:
         return Report(self.family, self.kind, self.activations, self.chance, tuple(self.samples), self.state,
-                      self.epoch, self.X_test is not None, self.updates_per_epoch, self.settings)
+                      self.epoch, self.X_test is not None, self.updates_per_epoch, self.settings, self.chance_acc)
 
 
 def step_observed(inst: Instruments, trainer: Any, epochs: int) -> None:
@@ -328,5 +354,6 @@ def instruments_for(setup: Any, net: MLP, prep: Any, family: str, epoch: int = 0
 
 
 __all__ = ["Instruments", "instruments_for", "step_observed", "Sample", "Report", "layer_norms", "update_ratios",
-           "dead_units", "saturated_units", "dead_which", "saturated_which", "chance_loss", "measure",
+           "dead_units", "saturated_units", "dead_which", "saturated_which", "chance_loss", "chance_accuracy",
+           "last_accuracy", "measure",
            "SATURATION_EDGE", "SATURATED_SHARE", "UPDATES_PER_SAMPLE"]

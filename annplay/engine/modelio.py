@@ -376,7 +376,9 @@ def _read_npz(f: IO[bytes], source: str) -> dict[str, Any]:
         try:
             config = load_json(str(config_arr), "the config")
         except ValueError as exc:
-            detail = str(exc).removeprefix("the config: ").removeprefix("not valid JSON ").strip("()")
+            detail = str(exc).removeprefix("the config: ").removeprefix("not valid JSON ")
+            if detail.startswith("(") and detail.endswith(")"):         # one pair around it: not "(char 1)"'s
+                detail = detail[1:-1]
             raise ModelError(f"{source}: damaged annplay model: the config is not valid JSON ({detail})") from None
         config = check_config(config, source)
         config.pop("format", None)

@@ -52,7 +52,7 @@ Group = Literal["data", "features", "network", "training", "evolution", "run", "
 Apply = Literal["live", "trainer", "network", "data", "view"]      # what a change rebuilds
 DataRule = Literal["all", "noisy", "split", "plane", "file"]        # which data a setting applies to
 NoneWord = Literal["auto", "off", "none"]                          # how a setting spells None
-LEGACY_NONE = ("", "auto", "default")    # read as None too: files and codes written before none_word
+LEGACY_NONE = ("auto", "default")        # read as None too: files and codes written before none_word
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +104,8 @@ class Setting:
     def parse(self, text: str) -> Any:
         """A value from text (a flag, a share code, a set-up file): checked like :meth:`check`."""
         raw = str(text).strip()
+        if not raw:                  # never written for a value: a code or file cut short, so say so
+            raise SettingError(self.name, f"an empty value; {self.allowed()}")
         if self.optional and (raw.lower() == self.none_word or raw.lower() in LEGACY_NONE):
             return None
         return self.check(raw)

@@ -13,8 +13,9 @@ these environment variables (the server sets them; a browser cannot):
   worker may use (:func:`pace_for_class`), so that a class shares the server's cores fairly.
 
 Every few seconds the session writes ``status.json`` in its tab's folder (lesson, goal, epoch, test loss, the doctor's
-findings, the set-up's share code): the teacher's page reads it, and a reload of the page reopens that set-up and
-lesson. The process ends when the server goes (Linux: ``PR_SET_PDEATHSIG``; elsewhere a watchdog thread).
+findings, the set-up's share code) and, when the student drew points, ``drawing.npy``: the teacher's page reads the
+status, and a reload of the page reopens that set-up, lesson and drawing. The process ends when the server goes
+(Linux: ``PR_SET_PDEATHSIG``; elsewhere a watchdog thread).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ ENV_FRAMES = "ANNPLAY_FRAMES"
 ENV_SHARE = "ANNPLAY_TRAIN_SHARE"
 FILES = "files"                     # the sub-folder a student's saves go to (and opens read from)
 STATUS = "status.json"
+DRAWING = "drawing.npy"             # the tab's drawn points (x1, x2, class rows), for a reload to reopen
+MAX_DRAWING = 1_000_000             # rows a reload reads back: the most points a data set has
 STATUS_EVERY = 2.0                  # seconds between status writes
 ORPHAN_GRACE = 3.0                  # seconds a session has to leave after its server is gone, then it is ended
 
@@ -80,9 +83,45 @@ def read_status(folder: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def write_drawing(folder: Path, drawn: tuple[tuple[float, float, float], ...] | None) -> None:
+    """Keep the tab's drawing beside its status (atomically), or remove it when the tab trains on a data set."""
+    import io
+
+    import numpy as np
+
+    if drawn is None:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / DRAWING).unlink()
+        return
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(drawn, dtype=np.float64).reshape(-1, 3), allow_pickle=False)
+    atomic_write_bytes(folder / DRAWING, buffer.getvalue(), what="drawing")
+
+
+def read_drawing(folder: Path) -> tuple[tuple[float, float, float], ...] | None:
+    """The drawing a reload reopens: rows of finite (x1, x2, class), else None (none kept, or not readable)."""
+    import numpy as np
+
+    from annplay.engine.safefile import check_regular_file
+
+    path = folder / DRAWING
+    try:
+        if path.is_symlink() or check_regular_file(path).stat().st_size > 24 * MAX_DRAWING + 4096:
+            return None                                         # sizes checked before reading: rows of 3 doubles
+        points = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    if (points.dtype != np.float64 or points.ndim != 2 or points.shape[1] != 3 or not 0 < len(points) <= MAX_DRAWING
+            or not np.all(np.isfinite(points)) or np.any(points[:, 2] != np.round(points[:, 2]))
+            or np.any(points[:, 2] < 0)):
+        return None
+    return tuple((float(a), float(b), float(c)) for a, b, c in points)
+
+
 def start_point(env: dict[str, str], folder: Path) -> tuple[Setup | None, set[str], Any, list[str]]:
     """(set-up, hidden controls, lesson, notes) to open with: the class link's or the server's choice, else where
-    this browser session was before a reload; a bad choice is a note and the default set-up."""
+    this browser session was before a reload; a bad choice is a note and the default set-up (the drawing a
+    reload reopens: :func:`read_drawing`)."""
     from annplay.core.lessons import LessonError, load_lesson
     from annplay.engine.setupfile import resolve_text
 
@@ -108,14 +147,31 @@ def start_point(env: dict[str, str], folder: Path) -> tuple[Setup | None, set[st
     return setup, hidden, lesson, notes
 
 
+Drawing = tuple[tuple[float, float, float], ...]
+
+
+def reload_drawing(env: dict[str, str], folder: Path, setup: Setup | None) -> Drawing | None:
+    """The drawing to reopen: the tab's own when :func:`start_point` reopened its kept set-up (a reload without
+    a class link), else None."""
+    from annplay.engine.sharecode import encode
+
+    if env.get(ENV_SETUP) or env.get(ENV_LESSON) or setup is None:
+        return None
+    status = read_status(folder)
+    if not status.get("drawn") or status.get("setup") != encode(setup, files=False):
+        return None
+    return read_drawing(folder)
+
+
 class SessionApp(PlaygroundApp):
     """The playground as one browser session: writes its status for the teacher and for a reload."""
 
     def __init__(self, folder: Path, setup: Setup | None = None, *, hidden: Iterable[str] = (), lesson: Any = None,
-                 notes: Iterable[str] = ()) -> None:
-        super().__init__(setup, hidden=hidden, lesson=lesson)
+                 notes: Iterable[str] = (), drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
+        super().__init__(setup, hidden=hidden, lesson=lesson, drawn=drawn)
         self.folder = folder
         self.notes = list(notes)
+        self._drawing_kept: Any = drawn               # the drawing last written (identity: written once a change)
 
     def on_mount(self) -> None:
         """After PlaygroundApp's own on_mount (Textual runs each class's handler: no super() call here)."""
@@ -152,7 +208,18 @@ class SessionApp(PlaygroundApp):
         with contextlib.suppress(OSError, ValueError):
             data = self.status()
             if data:
+                drawn = self._drawn()
+                if drawn is not self._drawing_kept:
+                    write_drawing(self.folder, drawn)
+                    self._drawing_kept = drawn
+                data["drawn"] = len(drawn) if drawn is not None else 0
                 atomic_write_bytes(self.folder / STATUS, json.dumps(data).encode("utf-8"), what="status")
+
+    def _drawn(self) -> tuple[tuple[float, float, float], ...] | None:
+        from annplay.screens.playground import PlaygroundScreen
+
+        screen = next((s for s in self.screen_stack if isinstance(s, PlaygroundScreen)), None)
+        return screen.session.drawn if screen is not None else None
 
     def leave(self) -> None:
         self.write_status()
@@ -206,9 +273,11 @@ def main() -> None:
     folder = Path(os.environ.get(ENV_FOLDER) or os.getcwd())
     files = folder / FILES
     files.mkdir(parents=True, exist_ok=True)
-    setup, hidden, lesson, notes = start_point(dict(os.environ), folder)
-    pace_for_class(dict(os.environ))
-    app = SessionApp(folder, setup, hidden=hidden, lesson=lesson, notes=notes)
+    env = dict(os.environ)
+    setup, hidden, lesson, notes = start_point(env, folder)
+    pace_for_class(env)
+    app = SessionApp(folder, setup, hidden=hidden, lesson=lesson, notes=notes,
+                     drawn=reload_drawing(env, folder, setup))
     use(FilePolicy(folder=files, deliver=lambda path: app.deliver_binary(path)))
     watch_parent(app, parent)
     watch_terminal(app)                                  # the server's pipe closing ends the session too
