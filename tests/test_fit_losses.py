@@ -61,7 +61,7 @@ def test_fit_records_the_mean_batch_loss_measured_before_each_update(hidden, out
     X, Y, r = problem(out, loss, n, seed)
     net = MLP([2, 5, 4, r], [hidden, hidden, out], loss=loss, seed=seed, dtype=dtype)
     reference = net.copy()
-    epochs, lr = 4, 0.1
+    epochs, lr = 4, 0.02
     history = net.fit(X, Y, epochs, lr, batch_size=batch, shuffle=shuffle, seed=seed)
     assert net.last_trainer.state == "running"
     curve, weights = by_hand(reference, X, Y, epochs, lr, batch, shuffle, seed)

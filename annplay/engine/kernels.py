@@ -42,11 +42,24 @@ CHUNK_BYTES = 64 * 2 ** 20            # a full batch whose buffers would exceed 
 SMALL = 1024                          # below this many columns np.dot's lower overhead wins over matmul
 SPAN = 64                             # full batch: at most this many epochs between two checks ...
 SPAN_BYTES = 256 * 2 ** 10            # ... whose kept output rows take at most this much memory
+KEPT_BYTES = 16 * 2 ** 20             # several outputs: an epoch's kept outputs at most this big, else losses per batch
 
 
 def weights_ok(flat: Array) -> bool:
     """True when every weight is finite and Σw² ≤ SQUARED_LIMIT (one BLAS call)."""
     return float(np.dot(flat, flat)) <= SQUARED_LIMIT
+
+
+def cross_entropy_columns(Z: Array, T: Array, work: Array) -> Array:
+    """Each column's cross-entropy of softmax(Z) against T, for r×w blocks stacked as (…, r, w) (the loss's
+    own formula, from the logits); ``work``: a scratch buffer shaped like Z."""
+    zmax = Z.max(axis=-2, keepdims=True)
+    np.subtract(Z, zmax, out=work)
+    logsumexp = np.log(np.exp(work, out=work).sum(axis=-2, keepdims=True))
+    logsumexp += zmax
+    np.subtract(logsumexp, Z, out=work)
+    work *= T
+    return work.sum(axis=-2)
 
 
 def not_covered(net: MLP, dropout: float) -> str | None:
@@ -190,14 +203,31 @@ class Kernel:
             src = None
             groups = [[(s, min(s + width, n)) for s in range(0, n, width)]]
             self.targets = target
-        # Cheap recording: one output row with BCE (logits) or MSE (outputs) kept epoch-wide, losses per stretch.
-        mse = net.loss_spec.output is None
-        self.cheap = r_out == 1 and (self.fused or mse)
+        # Recording: each batch writes its output block (r×b logits for BCE and cross-entropy, outputs for MSE)
+        # straight into an epoch-wide row of ``kept``, batch after batch; a stretch's losses come from there in a
+        # few calls.  ``flat_targets``: the targets in the same order.  Several outputs and a huge n: per batch.
+        self.kind = "bce" if self.fused else "mse" if net.loss_spec.output is None else "ce"
+        self.r = r_out
+        self.cheap = r_out == 1 or r_out * n * net.dtype.itemsize <= KEPT_BYTES
         # A full batch in one chunk is one update per epoch: up to ``span`` epochs run between two checks, each
-        # keeping its output row in its own row of ``kept``, so checking and recording cost a few calls per span.
+        # keeping its outputs in its own row of ``kept``, so checking and recording cost a few calls per span.
         single = not self.minibatch and len(groups[0]) == 1
-        self.span = max(1, min(SPAN, SPAN_BYTES // (n * net.dtype.itemsize))) if single else 1
-        kept = np.empty((self.span, n), net.dtype) if self.cheap else None
+        self.span = max(1, min(SPAN, SPAN_BYTES // (r_out * n * net.dtype.itemsize))) if single else 1
+        kept = np.empty((self.span, r_out * n), net.dtype) if self.cheap else None
+        chunks = [chunk for group in groups for chunk in group]
+        w = chunks[0][1] - chunks[0][0]
+        m = sum(1 for s, e in chunks if e - s == w)     # every chunk but perhaps a shorter last one
+        self._runs = [(0, m, w)] + ([(m * w, 1, n - m * w)] if m * w < n else [])   # (first column, count, width)
+        self._target_source = np.ascontiguousarray(self.targets).reshape(-1)
+        self._target_order: Array | None = None
+        if r_out == 1 or len(chunks) == 1:             # one row, or one block: kept's order is the targets' own
+            self.flat_targets = self._target_source
+        else:
+            column = np.arange(r_out * n).reshape(r_out, n)
+            self._target_order = np.concatenate([column[:, c:c + k * b].reshape(r_out, k, b).transpose(1, 0, 2).ravel()
+                                                 for c, k, b in self._runs])
+            self.flat_targets = np.empty(r_out * n, net.dtype)
+            self._order_targets()
         self._slots: list[Chunk] = []         # span > 1: the one chunk, with its output in row j of kept
         widest = max(e - s for group in groups for s, e in group)
         self.passes: dict[int, _Pass] = {widest: _Pass(net, widest)}
@@ -209,8 +239,8 @@ class Kernel:
         self.groups: list[tuple[list[Chunk], float] | None] = [None] * len(groups)
         self.kept = kept
         self.each = np.empty_like(kept) if kept is not None else None     # per-element losses of a stretch
-        # a whole epoch's output row, target row and per-element losses (the views a stretch usually reads)
-        self._rows = (kept[0], self.targets[0], self.each[0]) if kept is not None and self.each is not None else None
+        # a whole epoch's outputs, targets and per-element losses (the views a stretch usually reads)
+        self._rows = (kept[0], self.flat_targets, self.each[0]) if kept is not None and self.each is not None else None
         self.limit = math.inf                # the loss limit per column of the current run
         self.starts = np.array([g[0][0] for g in groups], np.intp)
         self.widths = np.array([g[-1][1] - g[0][0] for g in groups], float)
@@ -250,12 +280,18 @@ class Kernel:
                 Xb, Tb = src[:rows, s:e], src[rows:, s:e]
             else:
                 Xb, Tb = Xa[:, s:e], target[:, s:e]
-            Zo = kept[:1, s:e] if kept is not None and self.fused else p.Zo
-            Ao = kept[:1, s:e] if kept is not None and not self.fused else p.Ao
+            block = kept[0, self.r * s:self.r * e].reshape(self.r, e - s) if kept is not None else None
+            Zo = block if block is not None and self.kind != "mse" else p.Zo
+            Ao = block if block is not None and self.kind == "mse" else p.Ao
             chunks.append((Xb, Xb.T, Tb, p, Zo, Ao))
         entry = (chunks, self.net.grad_factor(group[-1][1] - group[0][0]))
         self.groups[index] = entry
         return entry
+
+    def _order_targets(self) -> None:
+        """Copy the targets into kept's order (block after block), where that is not their own (after a shuffle)."""
+        if self._target_order is not None:
+            np.take(self._target_source, self._target_order, out=self.flat_targets)
 
     @property
     def mid_epoch(self) -> bool:
@@ -387,32 +423,55 @@ class Kernel:
         """(the summed loss of batch groups start..stop−1, whether each group's loss is ≤ loss_limit·width),
         from the outputs kept epoch-wide: a few calls per stretch, none per batch.
 
-        Every element's loss is ≥ 0, so no group's sum exceeds the total: when the total is within the
+        Every column's loss is ≥ 0, so no group's sum exceeds the total: when the total is within the
         narrowest group's limit, every group is, and the per-group sums are only needed otherwise.
         """
         assert self.kept is not None and self.each is not None
         s, e = int(self.starts[start]), int(self.starts[stop]) if stop < len(self.starts) else self.n
-        if e - s == self.n and self._rows is not None:
-            z, T, each = self._rows
+        r = self.r
+        if self.kind == "ce":
+            losses, offsets = self._cross_entropy(s, e), self.starts[start:stop] - s
+            total = float(np.add.reduce(losses))
         else:
-            z, T, each = self.kept[0, s:e], self.targets[0, s:e], self.each[0, :e - s]
-        if self.fused:                               # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
-            np.multiply(z, T, each)                  # form that cannot overflow when exp did
-            np.log1p(np.exp(each, each), each)
-            total = float(np.add.reduce(each))
-            if not math.isfinite(total):
-                np.multiply(z, T, each)
-                np.logaddexp(0.0, each, out=each)
-                total = float(np.add.reduce(each))
-        else:                                        # ½(a − y)²
+            if e - s == self.n and self._rows is not None:
+                z, T, each = self._rows
+            else:
+                z, T, each = self.kept[0, r * s:r * e], self.flat_targets[r * s:r * e], self.each[0, :r * (e - s)]
+            losses, offsets = self._elementwise(z, T, each), (self.starts[start:stop] - s) * r
+            total = float(np.add.reduce(losses))
+            if self.kind == "bce" and not math.isfinite(total):
+                total = float(np.add.reduce(self._elementwise(z, T, each, safe=True)))
+        if total <= self.limit * self.narrowest:
+            return total, True
+        sums = np.add.reduceat(losses, offsets)
+        return total, bool(np.less_equal(sums, self.limit * self.widths[start:stop]).all())
+
+    def _elementwise(self, z: Array, T: Array, each: Array, safe: bool = False) -> Array:
+        """Each element's loss into ``each``: BCE softplus(u), u = z·(1 − 2y), as log1p(exp(u)) or, ``safe``, the
+        slower form that cannot overflow; MSE ½(a − y)²."""
+        if self.kind == "mse":
             np.subtract(z, T, each)
             np.multiply(each, each, each)
             each *= 0.5
-            total = float(np.add.reduce(each))
-        if total <= self.limit * self.narrowest:
-            return total, True
-        sums = np.add.reduceat(each, self.starts[start:stop] - s)
-        return total, bool(np.less_equal(sums, self.limit * self.widths[start:stop]).all())
+        elif safe:
+            np.logaddexp(0.0, np.multiply(z, T, each), out=each)
+        else:
+            np.log1p(np.exp(np.multiply(z, T, each), each), each)
+        return each
+
+    def _cross_entropy(self, s: int, e: int) -> Array:
+        """Each column's cross-entropy over columns s..e−1 (whole batches), from the logits kept block by block."""
+        assert self.kept is not None
+        assert self.each is not None
+        kept, T, work, r = self.kept[0], self.flat_targets, self.each[0], self.r
+        parts = []
+        for c, k, w in self._runs:                  # blocks of one width, then perhaps a narrower last one
+            first, last = max(s, c), min(e, c + k * w)
+            if first < last:
+                shape, part = ((last - first) // w, r, w), slice(r * first, r * last)
+                parts.append(cross_entropy_columns(kept[part].reshape(shape), T[part].reshape(shape),
+                                                   work[part].reshape(shape)).ravel())
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _span(self, epochs: int, lr: float, record: list[float] | None, loss_limit: float,
               deadline: float | None) -> tuple[int, bool]:
@@ -424,10 +483,10 @@ class Kernel:
         if not self._slots:
             chunk = (self.groups[0] or self._group(0))[0][0]
             Xb, XbT, Tb, p, Zo, Ao = chunk
-            kept = self.kept
+            kept, shape = self.kept, (self.r, self.n)
             self._slots = [chunk if kept is None else
-                           (Xb, XbT, Tb, p, kept[j:j + 1], Ao) if self.fused else (Xb, XbT, Tb, p, Zo, kept[j:j + 1])
-                           for j in range(self.span)]
+                           (Xb, XbT, Tb, p, Zo, kept[j].reshape(shape)) if self.kind == "mse" else
+                           (Xb, XbT, Tb, p, kept[j].reshape(shape), Ao) for j in range(self.span)]
         factor = self.groups[0][1] if self.groups[0] else 1.0
         rescale = factor / self.fold if factor != self.fold else None
         penalized = self.l1_mask is not None or self.l2_mask is not None
@@ -464,21 +523,17 @@ class Kernel:
 
     def _span_losses(self, epochs: int) -> tuple[Array, bool]:
         """(each of the span's first ``epochs`` epochs' summed loss, whether each is ≤ loss_limit·n), from the
-        output rows kept in ``kept``: a few calls for the whole span."""
+        outputs kept in ``kept``, one row per epoch: a few calls for the whole span."""
         assert self.kept is not None and self.each is not None
-        kept, each, T = self.kept[:epochs], self.each[:epochs], self.targets
-        if self.fused:                               # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
-            np.multiply(kept, T, each)               # form that cannot overflow when exp did
-            np.log1p(np.exp(each, each), each)
-            sums = np.add.reduce(each, axis=1)
-            if not np.isfinite(sums).all():
-                np.multiply(kept, T, each)
-                np.logaddexp(0.0, each, out=each)
-                sums = np.add.reduce(each, axis=1)
+        kept, each, T = self.kept[:epochs], self.each[:epochs], self.flat_targets
+        if self.kind == "ce":
+            shape = (epochs, self.r, self.n)
+            sums = np.add.reduce(cross_entropy_columns(kept.reshape(shape), T.reshape(shape[1:]), each.reshape(shape)),
+                                 axis=1)
         else:
-            np.subtract(kept, T, each)
-            np.multiply(each, each, each)
-            sums = np.add.reduce(each, axis=1) * 0.5
+            sums = np.add.reduce(self._elementwise(kept, T, each), axis=1)
+            if self.kind == "bce" and not np.isfinite(sums).all():
+                sums = np.add.reduce(self._elementwise(kept, T, each, safe=True), axis=1)
         return sums, bool(np.less_equal(sums, self.limit * self.n).all())
 
     def run(self, epochs: int, lr: float, record: list[float] | None = None, loss_limit: float = math.inf,
@@ -507,6 +562,7 @@ class Kernel:
             if self.position == 0:
                 if self.shuffle:
                     np.take(self.XY, self.rng.permutation(self.n), axis=1, out=self.XYs)
+                    self._order_targets()
                 self.total = 0.0
             start = self.position
             np.copyto(self.start_flat, flat)
