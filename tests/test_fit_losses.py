@@ -18,18 +18,18 @@ from annplay.engine import MLP, Trainer
 from annplay.engine.activations import ACTIVATIONS
 
 HIDDEN = [name for name, spec in ACTIVATIONS.items() if spec.trainable_by_backprop and not spec.output_only]
-OUTPUTS = [("logistic", "bce"), ("linear", "mse"), ("tanh", "mse"), ("logistic", "mse"),
-           ("softmax", "cross_entropy")]
+OUTPUTS = [("logistic", "bce", 1), ("linear", "mse", 1), ("tanh", "mse", 1), ("logistic", "mse", 1),
+           ("softmax", "cross_entropy", 3), ("logistic", "bce", 2), ("linear", "mse", 2)]   # (output, loss, outputs)
 
 
-def problem(out: str, loss: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+def problem(out: str, loss: str, n: int, seed: int, r: int = 1) -> tuple[np.ndarray, np.ndarray, int]:
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(2, n))
     if loss == "cross_entropy":
         return X, np.eye(3)[(X[0] > 0).astype(int) + (X[1] > 0.5)].T, 3
     if out == "logistic":
-        return X, (X[0] * X[1] > 0).astype(float).reshape(1, n), 1
-    return X, np.tanh(X[:1] - 0.5 * X[1:]), 1
+        return X, np.vstack([X[0] * X[1] > 0, X[0] > 0.3][:r]).astype(float), r
+    return X, np.vstack([np.tanh(X[0] - 0.5 * X[1]), np.sin(X[1])][:r]), r
 
 
 def by_hand(net: MLP, X: np.ndarray, Y: np.ndarray, epochs: int, lr: float, batch: int | None,
@@ -57,8 +57,8 @@ def by_hand(net: MLP, X: np.ndarray, Y: np.ndarray, epochs: int, lr: float, batc
        batch=st.sampled_from([None, 1, 3, 7, 16]), shuffle=st.booleans(), seed=st.integers(0, 5))
 def test_fit_records_the_mean_batch_loss_measured_before_each_update(hidden, output, dtype, n, batch, shuffle,
                                                                       seed) -> None:
-    out, loss = output
-    X, Y, r = problem(out, loss, n, seed)
+    out, loss, outputs = output
+    X, Y, r = problem(out, loss, n, seed, outputs)
     net = MLP([2, 5, 4, r], [hidden, hidden, out], loss=loss, seed=seed, dtype=dtype)
     reference = net.copy()
     epochs, lr = 4, 0.02

@@ -206,14 +206,16 @@ def test_a_new_registry_entry_runs_on_the_kernel_and_matches_the_generic_path(mo
     assert_same(*runs)
 
 
+@pytest.mark.parametrize("out,loss", [("logistic", "bce"), ("softmax", "cross_entropy"), ("tanh", "mse")])
 @pytest.mark.parametrize("use_kernel", [True, False], ids=["kernel", "generic"])
 @pytest.mark.parametrize("batch", [None, 4])
-def test_a_deadline_stops_mid_epoch_and_the_run_is_the_same_as_without(use_kernel: bool, batch: int | None) -> None:
+def test_a_deadline_stops_mid_epoch_and_the_run_is_the_same_as_without(use_kernel: bool, batch: int | None,
+                                                                     out: str, loss: str) -> None:
     """A passed deadline stops after one batch; stepping on to the same epoch gives the same weights and losses."""
-    X, Y, _ = data("logistic", "bce")
+    X, Y, r = data(out, loss)
     runs = []
     for deadline in (None, 0.0):
-        net = MLP([3, 5, 4, 1], "tanh", seed=3)
+        net = MLP([3, 5, 4, r], ["tanh", "tanh", out], loss=loss, seed=3)
         t = Trainer(net, X, Y, lr=0.05, batch_size=batch, seed=7, dropout=0.0 if use_kernel else 0.1)
         t.record = {"loss": [], "val_loss": []}
         calls = 0
@@ -294,3 +296,19 @@ def test_wide_batches_bind_matmul_and_match_the_generic_path(monkeypatch: pytest
         kernel = fast._kernel[1] if fast._kernel else None
         assert kernel is not None and all(not hasattr(p.times_first, "__self__") for p in kernel.passes.values())
         assert_same(fast, slow)
+
+
+def test_several_outputs_beyond_the_kept_budget_measure_each_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past KEPT_BYTES, an epoch's outputs are not kept: each batch's loss is measured as it runs, the same losses."""
+    monkeypatch.setattr(kernels_module, "KEPT_BYTES", 0)
+    X, Y, r = data("softmax", "cross_entropy")
+    net = MLP([3, 5, r], ["tanh", "softmax"], seed=0)
+    reference = net.copy()
+    history = net.fit(X, Y, 4, 0.1, batch_size=5, seed=1)
+    kernel = net.last_trainer._kernel[1] if net.last_trainer._kernel else None
+    assert kernel is not None and not kernel.cheap and kernel.kept is None
+    generic = Trainer(reference, X, Y, lr=0.1, batch_size=5, seed=1)
+    generic.use_kernel = False
+    generic.record = {"loss": [], "val_loss": []}
+    generic.step(4, metrics=False)
+    np.testing.assert_allclose(history["loss"], generic.record["loss"], rtol=1e-12)

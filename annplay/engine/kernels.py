@@ -170,9 +170,10 @@ class Kernel:
     """Gradient descent over X, Y (one instance per column) for one configuration of a trainer.
 
     Per batch it makes only the calls the arithmetic needs: no loss, no check.  Weights (and, when
-    recording, the batch losses, computed for the whole stretch at once from logits kept in an epoch-wide
-    buffer) are checked at the end of each stretch of batches: an epoch, or the part of one a deadline
-    allows; with a full batch in one chunk, up to ``span`` epochs (one update each, :data:`SPAN`).  When a
+    recording, the batch losses, computed for the whole stretch at once from the output blocks each
+    batch wrote into an epoch-wide buffer) are checked at the end of each stretch of batches: an epoch,
+    or the part of one a deadline allows; with a full batch in one chunk, up to ``span`` epochs (one
+    update each, :data:`SPAN`).  When a
     check fails the stretch is run again from its start with a check after every update, which stops
     before the offending update: the divergence contract of the module docstring, with the
     same weights as checking every batch.  A deadline stops mid-epoch; the next :meth:`run` resumes at
