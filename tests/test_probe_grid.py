@@ -118,3 +118,18 @@ def test_a_damaged_model_config_message_has_balanced_parentheses(tmp_path: Path,
     assert main(["predict", str(bad), "--point", "0,0"]) == 2
     err = capsys.readouterr().err.strip()
     assert "not valid JSON" in err and err.count("(") == err.count(")"), err
+
+
+def test_serving_a_setup_file_with_a_model_says_its_weights_are_not_served(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from annplay.serve import _setup
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "--dataset", "xor", "--layers", "4", "--epochs", "3", "--save", "m.npz",
+                 "--save-setup", "m.toml"]) == 0
+    capsys.readouterr()
+    assert _setup("m.toml").startswith("ap1:") and "[model] weights are not served" in capsys.readouterr().err
+    assert main(["train", "--dataset", "xor", "--layers", "4", "--epochs", "3", "--save-setup", "plain.toml"]) == 0
+    capsys.readouterr()
+    _setup("plain.toml")
+    assert "not served" not in capsys.readouterr().err

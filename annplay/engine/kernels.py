@@ -209,9 +209,12 @@ class Kernel:
         self.groups: list[tuple[list[Chunk], float] | None] = [None] * len(groups)
         self.kept = kept
         self.each = np.empty_like(kept) if kept is not None else None     # per-element losses of a stretch
+        # a whole epoch's output row, target row and per-element losses (the views a stretch usually reads)
+        self._rows = (kept[0], self.targets[0], self.each[0]) if kept is not None and self.each is not None else None
         self.limit = math.inf                # the loss limit per column of the current run
         self.starts = np.array([g[0][0] for g in groups], np.intp)
         self.widths = np.array([g[-1][1] - g[0][0] for g in groups], float)
+        self.narrowest = float(self.widths.min())
         # Linear optimisers take the constant factor 1/n (0.5/n fused) in the rate; a shorter last batch
         # is rescaled to it.  Adam gets the scaled gradient.  See Rules for what this means for thresholds.
         full = net.grad_factor(min(batch, n))
@@ -382,44 +385,34 @@ class Kernel:
 
     def _stretch_losses(self, start: int, stop: int) -> tuple[float, bool]:
         """(the summed loss of batch groups start..stop−1, whether each group's loss is ≤ loss_limit·width),
-        from the outputs kept epoch-wide: a few calls per stretch, none per batch."""
+        from the outputs kept epoch-wide: a few calls per stretch, none per batch.
+
+        Every element's loss is ≥ 0, so no group's sum exceeds the total: when the total is within the
+        narrowest group's limit, every group is, and the per-group sums are only needed otherwise.
+        """
         assert self.kept is not None and self.each is not None
-        if start == 0 and stop == len(self.starts) and self.fused:     # a whole epoch (fit): fewest calls
-            kept, T, each = self.kept[:1], self.targets, self.each[:1]
-            np.multiply(kept, T, each)
-            np.log1p(np.exp(each, each), each)
-            if stop == 1:
-                total = float(np.add.reduce(each, None))
-                ok = total <= self.limit * self.n
-            else:
-                sums = np.add.reduceat(each[0], self.starts)
-                total = float(np.add.reduce(sums))
-                ok = bool(np.less_equal(sums, self.limit * self.widths).all())
-            if math.isfinite(total):
-                return total, ok
         s, e = int(self.starts[start]), int(self.starts[stop]) if stop < len(self.starts) else self.n
-        kept, T, each = self.kept[:1], self.targets[:, s:e], self.each[:1, :e - s]
-        for attempt in (0, 1):
-            if self.fused:                           # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
-                np.multiply(kept[:, s:e], T, out=each)    # form that cannot overflow when exp did
-                if attempt:
-                    np.logaddexp(0.0, each, out=each)
-                else:
-                    np.log1p(np.exp(each, out=each), out=each)
-            else:
-                np.subtract(kept[:, s:e], T, out=each)
-                np.multiply(each, each, out=each)
-                each *= 0.5
-            if stop - start == 1:
-                total = float(each.sum())
-                ok = total <= self.limit * self.widths[start]
-            else:
-                sums = np.add.reduceat(each[0], self.starts[start:stop] - s)
-                total = float(sums.sum())
-                ok = bool((sums <= self.limit * self.widths[start:stop]).all())
-            if math.isfinite(total) or not self.fused:
-                break
-        return total, ok
+        if e - s == self.n and self._rows is not None:
+            z, T, each = self._rows
+        else:
+            z, T, each = self.kept[0, s:e], self.targets[0, s:e], self.each[0, :e - s]
+        if self.fused:                               # softplus(u), u = z·(1 − 2y): log1p(exp(u)), or the slow
+            np.multiply(z, T, each)                  # form that cannot overflow when exp did
+            np.log1p(np.exp(each, each), each)
+            total = float(np.add.reduce(each))
+            if not math.isfinite(total):
+                np.multiply(z, T, each)
+                np.logaddexp(0.0, each, out=each)
+                total = float(np.add.reduce(each))
+        else:                                        # ½(a − y)²
+            np.subtract(z, T, each)
+            np.multiply(each, each, each)
+            each *= 0.5
+            total = float(np.add.reduce(each))
+        if total <= self.limit * self.narrowest:
+            return total, True
+        sums = np.add.reduceat(each, self.starts[start:stop] - s)
+        return total, bool(np.less_equal(sums, self.limit * self.widths[start:stop]).all())
 
     def _span(self, epochs: int, lr: float, record: list[float] | None, loss_limit: float,
               deadline: float | None) -> tuple[int, bool]:

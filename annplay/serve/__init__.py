@@ -11,6 +11,7 @@ This module checks the flags and says where to open the playground; it imports n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import secrets
 import socket
@@ -150,7 +151,7 @@ def _lesson(choice: str) -> str:
 
 def _setup(text: str) -> str:
     """--setup CODE|LINK|FILE as the text every session opens: a share code (a file is read here, once)."""
-    from annplay.engine.setupfile import resolve_setup
+    from annplay.engine.setupfile import read_setup_file, resolve_setup
     from annplay.engine.sharecode import encode, looks_like_code
     from annplay.engine.tflink import looks_like_tf_link
 
@@ -163,6 +164,10 @@ def _setup(text: str) -> str:
         return text.strip()
     if setup.csv is not None:
         raise UsageError("--setup: a served set-up cannot use a CSV file (sessions cannot read the server's files)")
+    with contextlib.suppress(ValueError, OSError):
+        if read_setup_file(text.strip()).model is not None:
+            sys.stderr.write("note: --setup: the file's [model] weights are not served (sessions cannot read the "
+                             "server's files); each session starts from new weights of this set-up\n")
     return encode(setup)
 
 
