@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 
+from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
 from annplay.widgets.keybar import BarBinding
 
@@ -120,7 +121,13 @@ class PlaygroundApp(App[None]):
     def on_mount(self) -> None:
         from annplay.screens.playground import PlaygroundScreen
 
-        screen = PlaygroundScreen(self.setup)
+        try:
+            screen = PlaygroundScreen(self.setup)
+        except (ValueError, SettingError) as error:  # valid settings that cannot build together (a class link's)
+            screen = PlaygroundScreen(Setup())
+            self.drawn, self.model = None, None
+            screen.call_after_refresh(self.notify, f"Set-up not opened: {error}", title="Not possible",
+                                      severity="error", markup=False, timeout=12)
         screen.session.hidden = self.hidden
         if self.drawn is not None:
             screen.session.set_drawn(self.drawn)

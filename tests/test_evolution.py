@@ -212,3 +212,19 @@ def test_es_on_a_large_network_uses_separable_cma_and_improves():
     tr.step(15)
     assert tr._cma is not None and tr._cma.diagonal and tr._cma.B is None
     assert tr.best_fitness > start
+
+
+@pytest.mark.parametrize("method", ["es", "ga"])
+def test_a_generation_too_big_for_memory_is_refused_before_allocating(method: str) -> None:
+    """10,000 individuals of a 6 × 64 net asked for 1.6 GiB an array and ended the app (a probe's find)."""
+    from annplay.engine.evolution import MAX_GENERATION_VALUES
+
+    net = MLP([2, *[64] * 6, 1], ["tanh"] * 6 + ["logistic"], seed=0)
+    X, Y = np.zeros((2, 8)), np.zeros((1, 8))
+    with pytest.raises(ValueError, match=r"population 10000 × 21,057 parameters .* at most 199"):
+        EvolutionTrainer(net, X, Y, method=method, population=10_000)
+    most = MAX_GENERATION_VALUES // net.n_params
+    trainer = EvolutionTrainer(net, X, Y, method=method, population=most)
+    with pytest.raises(ValueError, match="at most"):
+        trainer.configure(population=most + 1)
+    assert trainer.population == most

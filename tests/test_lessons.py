@@ -375,3 +375,51 @@ def test_a_goal_no_run_can_meet_is_refused(goal: str, words: str) -> None:
     with pytest.raises(LessonError, match=words):
         lesson_with(goal)
     lesson_with("min_hidden_layers = 1, max_hidden_layers = 2")           # a range that can be met is fine
+
+
+def test_a_pinned_setting_changed_after_training_does_not_pass_the_goal(tmp_path) -> None:
+    """A probe passed lesson 6 ('at learning rate 1') with a run trained at 0.1, the rate set back to 1 while paused;
+    and lesson 4 ('within 20 epochs') with weights loaded from a file at epoch 0."""
+    from annplay.core.session import Session
+
+    lesson = load_lesson(6)
+    session = Session(lesson.setup)
+    session.apply(lr=0.1)                                  # before training: a clean run at 0.1
+    assert session.tampered == set()
+    session.step(150)
+    assert session.metrics().test_acc >= 0.95
+    session.apply(lr=1.0)                                  # back to the pinned rate, weights kept
+    reached, status = goal_status(lesson, session.setup, session.metrics(), session.tampered)
+    assert not reached and "changed during the run: press r" in status, status
+    session.reset()                                        # new weights: a clean run again
+    assert session.tampered == set()
+    session.export_npz(str(tmp_path / "w.npz"))
+    session.import_npz(str(tmp_path / "w.npz"))
+    reached, status = goal_status(lesson, session.setup, session.metrics(), session.tampered)
+    assert not reached and "weights loaded" in status
+    plain_run = Session(load_lesson(4).setup)
+    plain_run.apply(lr=0.3)                                # a live change at epoch 0 is no tampering
+    plain_run.step(3)
+    plain_run.apply(patience=5)                            # a new trainer on trained weights is
+    assert plain_run.tampered == {"patience", "weights"}
+
+
+def test_the_doctors_fixes_keep_what_a_lesson_pins() -> None:
+    """Lesson 6 says 'keep rate 1 and apply its fix'; the doctor offered 'activation=leaky_relu lr=0.1', which failed
+    the lesson. With the lesson's pins the fix is 'activation=leaky_relu', and it passes (a probe's find)."""
+    from annplay.core.lessons import pinned_settings
+    from annplay.core.session import Session
+
+    lesson = load_lesson(6)
+    session = Session(lesson.setup)
+    session.pins = pinned_settings(lesson)
+    assert session.pins == {"lr": (1.0,)}
+    session.step(200)
+    fixes = [fix for finding in session.diagnosis() for fix in finding.fixes]
+    assert fixes and all(dict(fix.changes).get("lr", 1.0) == 1.0 for fix in fixes)
+    first = next(f for f in session.diagnosis() if f.code == "dead_units").fixes[0]
+    assert dict(first.changes) == {"activation": "leaky_relu"}
+    session.load_setup(session.setup.with_(**dict(first.changes)))
+    session.step(200)
+    assert goal_status(lesson, session.setup, session.metrics(), session.tampered)[0]
+    assert pinned_settings(load_lesson(5)) == {"patience": (None,)}     # early stopping would end it short of 500

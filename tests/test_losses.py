@@ -104,3 +104,14 @@ def test_sklearn_alpha_is_l2_times_the_batch_size() -> None:
     for W, b, cW, cb in zip(net.weights, net.biases, skl.coefs_, skl.intercepts_, strict=True):
         np.testing.assert_allclose(cW.T, W, rtol=1e-10)
         np.testing.assert_allclose(cb, b[:, 0], rtol=1e-10)
+
+
+def test_a_nan_logit_gives_a_nan_loss_not_zero() -> None:
+    """max(0.0, nan) is 0.0: a diverged float32 net read as a perfect one (loss 0.0000) until NaN was kept."""
+    import math
+
+    from annplay.engine.losses import bce_from_logits
+
+    assert math.isnan(bce_from_logits(np.array([[np.nan, 1.0]]), np.array([[0.0, 1.0]])))
+    assert math.isnan(bce_from_logits(np.array([[np.inf, 1.0]]), np.array([[1.0, 1.0]])))
+    assert bce_from_logits(np.array([[40.0, -40.0]]), np.array([[1.0, 0.0]])) >= 0.0

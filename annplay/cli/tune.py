@@ -64,18 +64,22 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         flag = {"budget": "--budget", "epochs": "--min-epochs", "factor": "--factor"}.get(exc.setting)
         raise UsageError(f"{flag}: {exc.message}" if flag else f"--search: {exc.message}") from None
     check_files({base.csv} if base.csv is not None else set(), typed.get("csv", "--data"))
+    tuner = Tuner(base, space, plan, executor=args.executor, jobs=jobs, scheduler=args.scheduler,
+                  method=args.method, budget=budget, storage=args.storage, study=args.study)
     if args.method == "tpe":
-        from annplay.core.tune_optuna import _optuna, check_storage
+        from annplay.core.tune_optuna import StudyMismatch, _optuna, check_storage, check_study
 
         try:
             _optuna()
             check_storage(args.storage)
+            check_study(tuner)
         except RuntimeError as exc:
+            raise UsageError(str(exc)) from None
+        except StudyMismatch as exc:
             raise UsageError(str(exc)) from None
         except ValueError as exc:
             raise UsageError(f"--storage: {exc}") from None
-    return Tuner(base, space, plan, executor=args.executor, jobs=jobs, scheduler=args.scheduler,
-                 method=args.method, budget=budget, storage=args.storage, study=args.study)
+    return tuner
 
 
 def _progress(tuner: Any) -> tuple[Any, Any]:
@@ -132,13 +136,27 @@ def summary(tuner: Any, console: Any, plot: bool) -> None:
     if grid:
         spent += f" ({tuner.epochs_total / grid:.0%} of the full grid's {grid})"
     console.print(spent, markup=False)
-    if best is None:
-        console.print("no trial finished with a finite test loss", markup=False)
-    else:
+    if best is not None:
         console.print(f"best: {best.code()}", markup=False, soft_wrap=True)
         console.print(f"  repeat it with: annplay train --setup '{best.code()}'", markup=False, soft_wrap=True)
+    elif any(t.loss is not None for t in tuner.trials):
+        why = ("the run was interrupted" if tuner.interrupted
+               else "every trial was pruned or diverged (a larger --budget lets more reach it)")
+        console.print(f"no trial was trained to the last rung ({tuner.max_epochs} epochs): {why}, so there is "
+                      f"no best set-up to repeat", markup=False)
+    elif tuner.trials:
+        console.print("no trial finished with a finite test loss", markup=False)
+    else:
+        console.print("no trial was trained in this run", markup=False)
+    study = tuner.study_info
+    if study is not None and study.get("trials_before"):
+        line = f"study {study['name']}: {study['trials_in_study']} trials, {study['trials_before']} from earlier runs"
+        if study.get("best_setup"):
+            line += f"; its best (test loss {fmt(study['best_value'])}): {study['best_setup']}"
+        console.print(plain(line, one_line=True), markup=False, soft_wrap=True)
     for warning in tuner.warnings():
-        console.print(f"warning: {plain(warning, one_line=True)}", markup=False)
+        kind = "note" if warning in tuner.notes else "warning"
+        console.print(f"{kind}: {plain(warning, one_line=True)}", markup=False)
     if plot and tuner.trials:
         width = max(30, min(console.width, 72))
         for line in plots(tuner.trials, tuner.space.dims, width=width, best=best):
@@ -152,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
     from annplay.core.executors import ExecutorError
     from annplay.core.results import check_result_targets
     from annplay.core.tune import tune_json, write_json
+    from annplay.core.tune_optuna import StudyMismatch
 
     tuner = tuner_from_args(args)
     try:
@@ -164,6 +183,8 @@ def run(args: argparse.Namespace) -> int:
         with stop_on_signals(stopped_by), progress:
             tuner.run(on_update)
     except ExecutorError as exc:
+        raise UsageError(str(exc)) from None
+    except StudyMismatch as exc:                   # made meanwhile by another process with other settings
         raise UsageError(str(exc)) from None
     except (ValueError, OSError) as exc:           # a storage that cannot be opened or written
         raise UsageError(f"--storage: {exc}" if args.storage else str(exc)) from None

@@ -16,7 +16,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -446,6 +446,29 @@ def _setup_problems(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> li
     return problems
 
 
+def pinned_settings(lesson: Lesson | None) -> dict[str, tuple[Any, ...]]:
+    """The settings a lesson's goal holds (``lr_in`` → lr: its values; a ``min_epochs`` goal holds patience off,
+    since early stopping would end the run short of it): the doctor's fixes keep them (Session.pins)."""
+    if lesson is None:
+        return {}
+    pins = {key[:-len(IN_SUFFIX)]: tuple(values) for key, values in lesson.goal.items()
+            if key.endswith(IN_SUFFIX) and key not in METRIC_GOALS}
+    if "min_epochs" in lesson.goal:
+        pins["patience"] = (None,)
+    return pins
+
+
+def _tamper_problems(lesson: Lesson, tampered: Collection[str]) -> list[str]:
+    """What makes this run's numbers not the goal's: weights it did not train from the start, or a pinned
+    setting changed while it trained (each says to press r, which draws new weights)."""
+    problems = ["weights loaded, edited or kept from another run: press r"] if "weights" in tampered else []
+    for key in lesson.goal:
+        name = key[:-len(IN_SUFFIX)]
+        if key.endswith(IN_SUFFIX) and key not in METRIC_GOALS and name in tampered:
+            problems.append(f"{SETTINGS[name].label.lower()} changed during the run: press r")
+    return problems
+
+
 def _metric_problems(lesson: Lesson, metrics: Metrics | None) -> tuple[list[str], list[str]]:
     """(unmet metric conditions, met ones), each as short text."""
     unmet: list[str] = []
@@ -482,16 +505,20 @@ def _missed(budget: int, epoch: int, problems: list[str], unmet: list[str], unit
     return f"Missed: {short} {when} — press r to try again"
 
 
-def goal_status(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> tuple[bool, str]:
+def goal_status(lesson: Lesson, setup: Setup, metrics: Metrics | None,
+                tampered: Collection[str] = ()) -> tuple[bool, str]:
     """(reached, one line for the student): does this set-up's run, at these metrics, meet the goal?
 
     The set-up conditions (layers, pinned settings) and epoch limits are checked first, then the
     metrics; a diverged run never meets a goal; once a max_epochs budget is spent short of the goal the
-    line says "Missed: … — press r to try again".  Pure: the app may keep "reached" once it was.
+    line says "Missed: … — press r to try again".  ``tampered`` (``Session.tampered``): settings changed
+    while the run's weights were kept, and "weights" for weights loaded, edited or carried over; a pinned
+    setting among them, or such weights, keep the goal unmet until new weights.  Pure: the app may keep
+    "reached" once it was.
     """
     if metrics is not None and metrics.state == "diverged":
         return False, "Diverged: lower the learning rate and reset"
-    problems = _setup_problems(lesson, setup, metrics)
+    problems = _setup_problems(lesson, setup, metrics) + _tamper_problems(lesson, tampered)
     unmet, met = _metric_problems(lesson, metrics)
     budget = lesson.goal.get("max_epochs")
     if budget is not None and metrics is not None and metrics.epoch >= budget and (problems or unmet):
@@ -503,4 +530,5 @@ def goal_status(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> tuple[
 
 
 __all__ = ["Lesson", "LessonError", "LESSONS", "GOAL_KEYS", "TEXT_LINES", "TEXT_COLUMNS", "load_lesson",
+           "pinned_settings",
            "load_lesson_file", "parse_lesson", "goal_status", "without_goals", "cell_width"]

@@ -79,6 +79,12 @@ class Session(ModelFiles):
         self.hidden: frozenset[str] = frozenset()  # settings a TF link hid: the control panel leaves them out
         self.seconds = 0.0                         # training time of this run
         self._doctor_cache: tuple[Any, Any] | None = None   # (key, DoctorReport): see annplay.core.doctor
+        # What this run's numbers owe to more than its set-up from epoch 0: settings changed while trained
+        # weights were kept, and "weights" when they were loaded, edited or carried into a new trainer. New
+        # weights (reset, a rebuild, a set-up) clear it; a lesson's goal reads it (a probe passed "at rate 1"
+        # with a run trained at 0.1, the rate set back while paused).
+        self.tampered: set[str] = set()
+        self.pins: dict[str, tuple[Any, ...]] = {}   # settings an open lesson pins: the doctor's fixes keep them
         self.prep: Prepared = prepare(self._setup, drawn=self.drawn)
         self._set_bounds()
         fit = self._fit_prep()
@@ -171,9 +177,11 @@ class Session(ModelFiles):
         self.check_unlocked(*names)
         kind = max((SETTINGS[n].apply for n in names), key=APPLY_ORDER.index)
         old = self._setup
+        trained = self.trainer.epoch > 0 or "weights" in self.tampered
         if kind == "data" and self.drawn is not None and set(names) <= {"noise", "train_ratio", "points"}:
             kind = "view"                      # a drawing has no generated data to change
         with self._lock:
+            net_before = self.net
             self._setup = new
             if kind != "view":
                 self._chunk = 1                # an epoch may now cost far more: measure the pace again
@@ -194,6 +202,10 @@ class Session(ModelFiles):
                 self._setup = old              # refused by the engine: the set-up stays as it was
                 raise
             self.record.forget_field()
+            if trained and kind in ("live", "data", "trainer") and self.net is net_before:   # weights kept
+                self.tampered.update(names)
+                if kind == "trainer":
+                    self.tampered.add("weights")       # trained weights, a new trainer's epoch 0
         return Change(kind, names)
 
     def check_unlocked(self, *names: str) -> None:
@@ -316,6 +328,7 @@ class Session(ModelFiles):
         if self.drawn is None:
             self._set_bounds()
         self.net = build_network(self._setup, self._fit_prep(), seed=self.net_seed)
+        self.tampered = set()                      # new weights: a clean run again
         self._new_trainer()
 
     def _new_trainer(self) -> None:
@@ -483,8 +496,12 @@ class Session(ModelFiles):
                 self.instruments.finish(self.trainer.epoch, self.trainer.state)
             self.instruments.state = self.trainer.state
             from annplay.engine.diagnosis import diagnose  # the doctor's rules: imported when first asked
+            from annplay.engine.fixes import within
 
-            return diagnose(self.instruments.report(), self._setup)
+            found = diagnose(self.instruments.report(), self._setup)
+            if self.pins:
+                found = [replace(f, fixes=within(self._setup, f.fixes, self.pins)) for f in found]
+            return found
 
     # --- divergence -------------------------------------------------------------------
 

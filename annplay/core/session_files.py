@@ -20,6 +20,7 @@ class ModelFiles:
     net: MLP
     trainer: TrainerProtocol
     record: RunRecord
+    tampered: set[str]
 
     def edit_weight(self, layer: int, row: int, col: int, *, delta: float = 0.0, text: str | None = None) -> Edit:
         """Nudge W(layer)[row, col] by delta, or set it to a typed number (col == its width: the bias).
@@ -28,6 +29,7 @@ class ModelFiles:
         """
         with self._lock:
             edit = set_weight(self.net, layer, row, col, delta=delta, text=text)
+            self.tampered.add("weights")
             self.trainer.reset_optimizer()
             self.record.forget_field()
         return edit
@@ -46,6 +48,7 @@ class ModelFiles:
         """Load the weights of an .npz of the same architecture into the network (the trainer starts afresh)."""
         with self._lock:
             import_npz(self.net, name)
+            self.tampered.add("weights")
             self.trainer.reset_optimizer()
             self.record.forget_field()
             return file_path(name)

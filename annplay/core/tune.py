@@ -339,14 +339,19 @@ class Tuner:
     def _halve(self, runner: Runner, on_update: OnUpdate | None) -> None:
         cohort = list(self.trials)
         for k, epochs in enumerate(self.plan.rungs):
+            last = k + 1 == len(self.plan.rungs)
             for trial in cohort:
                 if trial.final:                       # stopped early before: the same rows at this rung
                     trial.record(epochs, trial.rows, spent=False)
+                    if last and trial.loss is not None:
+                        trial.state = "complete"
                 else:
                     runner.add(trial, epochs)
             while runner.busy and not self._cancel.is_set():
                 for trial, rung_epochs, rows in runner.next_done():
                     trial.record(rung_epochs, rows)
+                    if last and trial.loss is not None:       # trained to the last rung: complete, even if
+                        trial.state = "complete"              # the run is cancelled before the others end
                     if on_update is not None:
                         on_update(self)
             if self._cancel.is_set():
@@ -384,8 +389,9 @@ class Tuner:
         return sum(t.epochs_spent for t in self.trials)
 
     def best(self) -> Trial | None:
-        top = ranked(self.trials)
-        return top[0] if top and top[0].loss is not None else None
+        """The best complete trial (trained to the last rung); None when none is: a trial pruned or interrupted
+        at a lower rung is never the best, whatever its loss there."""
+        return next((t for t in ranked(self.trials) if t.state == "complete" and t.loss is not None), None)
 
     def warnings(self) -> list[str]:
         """Edge warnings for the best trial (the space may be too narrow there), a first rung that hardly

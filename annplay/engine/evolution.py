@@ -34,6 +34,12 @@ METHODS = {
 FITNESS = ("loss", "accuracy")
 
 
+# A generation holds population × parameters values, in a few arrays at once (candidates, their noise, the
+# next generation): this many (32 MiB per float64 array) keeps a phone's memory and a served session's 1 GiB
+# limit safe; 10,000 individuals of a 6 × 64 net (21,057 parameters) asked for 1.6 GiB an array (a probe's find).
+MAX_GENERATION_VALUES = 1 << 22
+
+
 # --- the batched population forward pass ---------------------------------------------------
 
 def population_blocks(net: MLP, pop: Array) -> list[Array]:
@@ -193,10 +199,16 @@ class EvolutionTrainer:
         self._ga_pop: Array | None = None
         self._cma: CMA | None = None
 
-    @staticmethod
-    def _check_population(p: Any) -> int:
+    def _check_population(self, p: Any) -> int:
+        """A whole number from 4 to 10000 whose generation (population × parameters) fits MAX_GENERATION_VALUES."""
         if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or not 4 <= p <= 10_000:
             raise ValueError(f"population must be a whole number from 4 to 10000, got {p!r}")
+        dim = self.net.n_params
+        if int(p) * dim > MAX_GENERATION_VALUES:
+            most = max(4, MAX_GENERATION_VALUES // dim)
+            raise ValueError(f"population {int(p)} × {dim:,} parameters is more than a generation may hold "
+                             f"({MAX_GENERATION_VALUES:,} values); use a population of at most {most}, or a "
+                             f"smaller network")
         return int(p)
 
     @staticmethod

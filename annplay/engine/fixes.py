@@ -7,6 +7,7 @@ drops the ones that change nothing or that the set-up's checks refuse, so every 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -65,6 +66,17 @@ def _fixes(setup: Setup, candidates: tuple[tuple[tuple[str, Any], ...], ...]) ->
     return tuple(out)
 
 
+def within(setup: Setup, fixes: tuple[Fix, ...], pins: Mapping[str, tuple[Any, ...]]) -> tuple[Fix, ...]:
+    """The fixes that keep every pinned setting at an allowed value (a lesson's ``lr_in``): a change to a pinned
+    setting is left out of its fix, and a fix left with no change goes (lesson 6 pins the rate at 1 and offered
+    "activation=leaky_relu lr=0.1", which failed it; "activation=leaky_relu" alone passes: a probe's find)."""
+    if not pins:
+        return fixes
+    kept = tuple(tuple((name, value) for name, value in fix.changes if name not in pins or value in pins[name])
+                 for fix in fixes)
+    return _fixes(setup, tuple(changes for changes in kept if changes))
+
+
 def lower_lr(setup: Setup, factor: float = 10.0) -> dict[str, Any]:
     return {"lr": max(1e-5, nice(setup.lr / factor))}
 
@@ -88,4 +100,4 @@ def activation(setup: Setup, name: str) -> dict[str, Any]:
     return changes
 
 
-__all__ = ["Fix", "make_fixes", "nice", "label_of", "lower_lr", "higher_lr", "fewer_layers", "activation"]
+__all__ = ["Fix", "make_fixes", "within", "nice", "label_of", "lower_lr", "higher_lr", "fewer_layers", "activation"]

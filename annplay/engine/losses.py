@@ -20,7 +20,8 @@ def bce_from_logits(z: Array, y: Array) -> float:
     """Binary cross-entropy of logistic(z) against 0/1 labels y, from the logits."""
     # -[y log s(z) + (1-y) log(1-s(z))] = max(z,0) - z*y + log(1 + exp(-|z|))
     loss = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
-    return max(0.0, float(loss.sum() / z.shape[1]))   # never a rounding-error −1e-14
+    value = float(loss.sum() / z.shape[1])
+    return 0.0 if value < 0 else value      # never a rounding-error −1e-14, and NaN stays NaN (max(0.0, nan) is 0.0)
 
 
 def cross_entropy_from_logits(z: Array, y: Array) -> float:

@@ -77,12 +77,12 @@ def passed_line(lesson: Any, epoch: int, setup: Any) -> tuple[str, ...]:
     return f"Goal: {plain(lesson.goal_text)} ✓ {at}", f"Goal ✓ {at}", "Goal ✓ passed"
 
 
-def goal_line(lesson: Any, setup: Any, metrics: Any) -> tuple[tuple[str, ...], bool]:
+def goal_line(lesson: Any, setup: Any, metrics: Any, tampered: Any = ()) -> tuple[tuple[str, ...], bool]:
     """A lesson's goal line for this frame, longest first (the narrow screen takes the first that fits), and whether
     it is reached: 'Goal: test loss < 0.05 … ✓', or 'Goal: test loss < 0.05 … (now test loss 0.231)'."""
     from annplay.core.lessons import goal_status, without_goals  # lessons (and their TOML) load on first use
 
-    reached, status = goal_status(lesson, setup, metrics)
+    reached, status = goal_status(lesson, setup, metrics, tampered)
     goal = plain(lesson.goal_text)
     if reached:
         return (f"Goal: {goal} ✓", f"Goal ✓ {plain(status.removeprefix('Goal reached: '))}"), True

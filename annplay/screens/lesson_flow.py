@@ -39,7 +39,10 @@ class LessonFlow(Feature):
 
     @lesson.setter
     def lesson(self, lesson: Any) -> None:
+        from annplay.core.lessons import pinned_settings
+
         self._lesson = lesson
+        self.session.pins = pinned_settings(lesson)       # the doctor's fixes keep what the goal pins
         host = self.host
         if getattr(host, "is_mounted", False):
             host.call_after_refresh(self._opened)
@@ -80,7 +83,7 @@ class LessonFlow(Feature):
                 self.announce(lesson)
 
         self.host.app.push_screen(LessonsScreen(self.lesson, self.session.setup, self.session.metrics(),
-                                                start=start), opened)
+                                                start=start, tampered=set(self.session.tampered)), opened)
 
     def announce(self, lesson: Any) -> None:
         """The message line names the open lesson and its goal (the goal line under the numbers stays)."""
@@ -90,7 +93,8 @@ class LessonFlow(Feature):
     def show_goal(self, metrics: Any) -> None:
         """(Every frame) the open lesson's goal line; the goal reached the first time is announced."""
         lesson, epoch = self.lesson, metrics.epoch
-        texts, reached = describe.goal_line(lesson, self.session.setup, metrics) if lesson else ((), False)
+        texts, reached = (describe.goal_line(lesson, self.session.setup, metrics, self.session.tampered) if lesson
+                          else ((), False))
         if reached:
             self.passed_now(epoch)
         elif lesson is not None and self.passed is lesson and epoch >= self.passed_at:

@@ -67,12 +67,13 @@ class LessonsScreen(SafeScreen, ModalScreen[Lesson | None]):
     BINDINGS = [Binding("escape,l", "dismiss", "Back")]
 
     def __init__(self, current: Lesson | None = None, setup: Any = None, metrics: Any = None,
-                 start: Lesson | None = None) -> None:
+                 start: Lesson | None = None, tampered: Any = ()) -> None:
         super().__init__()
         self.open_lesson = current
         self.start = start if start is not None else current       # highlighted first (the next once one is passed)
         self.run_setup = setup
         self.run_metrics = metrics
+        self.run_tampered = tampered                               # Session.tampered: see goal_status
         # the shipped lessons, then the open one when it is a teacher's own file
         self.choices: tuple[Lesson, ...] = LESSONS if current is None or current in LESSONS else (*LESSONS, current)
         self.passed = load_passed()                              # ✓ beside every lesson passed before
@@ -102,7 +103,7 @@ class LessonsScreen(SafeScreen, ModalScreen[Lesson | None]):
         """The card of the highlighted lesson (with its goal checked when it is the open one)."""
         reached, status = None, ""
         if lesson == self.open_lesson and self.run_setup is not None:
-            reached, status = goal_status(lesson, self.run_setup, self.run_metrics)
+            reached, status = goal_status(lesson, self.run_setup, self.run_metrics, self.run_tampered)
         self.query_one("#lesson-card", Static).update(lesson_card(lesson, reached, status,
                                                                   passed=lesson_key(lesson) in self.passed))
 

@@ -63,6 +63,8 @@ def _routes() -> dict[str, str]:
 class PlaygroundScreen(SafeScreen, Screen[None]):
     """TensorFlow Playground in a terminal: press space to train."""
 
+    AUTO_FOCUS = "ControlPanel *"        # the first control (Play), not the map: its keys move a drawing cursor
+
     DEFAULT_CSS = f"""
     PlaygroundScreen {{ layout: vertical; }}
     PlaygroundScreen Toast {{ display: none; }}          /* notifications show on the message line instead */
@@ -302,7 +304,8 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
         return [("Playground", list(type(self).BINDINGS)), ("App", list(self.app.BINDINGS)),
                 ("Focused control (◀ value ▶)", list(Choice.BINDINGS)),
                 ("Focused feature chips", list(ChipSet.BINDINGS)),
-                ("Network view", list(NetView.BINDINGS)), ("Weight editor", list(WeightTable.BINDINGS))]
+                ("Network view", list(NetView.BINDINGS)), ("Weight editor", list(WeightTable.BINDINGS)),
+                ("Map with focus (P or tab)", list(HeatMap.BINDINGS))]
 
     # --- showing --------------------------------------------------------------------
 

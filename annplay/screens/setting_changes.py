@@ -8,6 +8,7 @@ from typing import Any
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.screens.feature import Feature
 from annplay.widgets.control_panel import DRAW_CLASSES, ControlPanel
+from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.keybar import BarBinding
 
 REBUILDS = ("trainer", "network", "data")
@@ -25,6 +26,8 @@ class SettingChanges(Feature):
                    rank=13),
         BarBinding("c", "next_class", "Draw class", show=False, tooltip="switch the class a tap on the map adds"),
         BarBinding("x", "clear_points", "Clear drawn", show=False, tooltip="start an empty drawing"),
+        BarBinding("P", "draw_keys", "Draw by keys", show=False,
+                   tooltip="a cursor on the map: arrows move it, enter draws a point of the Draw class"),
     ]
 
     def change_settings(self, changes: dict[str, Any]) -> None:
@@ -82,6 +85,11 @@ class SettingChanges(Feature):
         panel = self.host.query_one(ControlPanel)
         panel.select_draw_class((panel.draw_class + 1) % DRAW_CLASSES)
         self.notify(f"Taps add class {panel.draw_class}", timeout=2)
+
+    def action_draw_keys(self) -> None:
+        """Put the keyboard on the map: its cursor draws where a tap would."""
+        self.host.query_one(HeatMap).focus()
+        self.notify("Arrows move the cursor, enter draws (c: class, tab: leave)", timeout=3)
 
     def action_clear_points(self) -> None:
         """Start an empty drawing (the network keeps its weights)."""

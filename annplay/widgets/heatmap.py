@@ -9,6 +9,7 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -66,8 +67,19 @@ def regression_legend(scale: tuple[float, float], show_test: bool, color: bool =
     return legend_entries("regression", (), 2, show_test, scale=scale, color=color)
 
 
-class HeatMap(Widget, can_focus=False):
-    """Network output over the data's plane in half blocks (two pixels per cell), points on top."""
+class HeatMap(Widget, can_focus=True):
+    """Network output over the data's plane in half blocks (two pixels per cell), points on top.
+
+    Taps add points; with focus (Tab, or the playground's P) a cursor does the same from the keyboard:
+    arrows or h/j/k/l move it, enter draws a point of the Draw class under it."""
+
+    BINDINGS = [
+        Binding("left,h", "move(-1, 0)", "Cursor left", show=False),
+        Binding("right,l", "move(1, 0)", "Cursor right", show=False),
+        Binding("up,k", "move(0, -1)", "Cursor up", show=False),
+        Binding("down,j", "move(0, 1)", "Cursor down", show=False),
+        Binding("enter", "draw", "Draw a point here", show=False),
+    ]
 
     DEFAULT_CSS = """
     HeatMap {
@@ -108,6 +120,7 @@ class HeatMap(Widget, can_focus=False):
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
         self._picture = (0, 0)
+        self.cursor: tuple[int, int] | None = None         # (column, row) in the picture while the map has focus
 
     # --- geometry -------------------------------------------------------------------
 
@@ -154,6 +167,8 @@ class HeatMap(Widget, can_focus=False):
         size = self.picture_size()
         if size != self._picture:
             self._picture = size
+            if self.cursor is not None:                     # keep the cursor inside the new picture
+                self.cursor = (min(self.cursor[0], max(0, size[0] - 1)), min(self.cursor[1], max(0, size[1] - 1)))
             self.post_message(self.PictureResized(*size))
         self._build_strips()
         self.refresh()
@@ -239,10 +254,55 @@ class HeatMap(Widget, can_focus=False):
             self._strips[height - len(lines) + i] = strip.extend_cell_length(width, self.rich_style)
 
     def render_line(self, y: int) -> Strip:
-        """One terminal row: blank margins around the centred picture."""
+        """One terminal row: blank margins around the centred picture (and the keyboard cursor, in reverse)."""
         if len(self._strips) != self.size.height or self._blank.cell_length != self.size.width:
             self._build_strips()
-        return self._strips[y] if 0 <= y < len(self._strips) else self._blank
+        strip = self._strips[y] if 0 <= y < len(self._strips) else self._blank
+        left, top = self.origin()
+        if self.cursor is not None and self.has_focus and y == top + self.cursor[1]:
+            x = left + self.cursor[0]
+            before, cell, after = strip.divide([x, x + 1, strip.cell_length])[:3]
+            cell = Strip([Segment("+", (seg.style or Style()) + Style(reverse=True, bold=True))
+                          for seg in cell][:1], 1)
+            strip = Strip.join([before, cell, after])
+        return strip
+
+    # --- the keyboard cursor --------------------------------------------------------
+
+    def _cursor_row(self) -> None:
+        """Redraw the cursor's row (after it moved, appeared or went)."""
+        if self.cursor is not None:
+            self.refresh(Region(0, self.origin()[1] + self.cursor[1], self.size.width, 1))
+
+    def on_focus(self) -> None:
+        pw, ph = self._picture
+        if self.cursor is None and pw > 0 and ph > 0:
+            self.cursor = (pw // 2, ph // 2)
+        self._cursor_row()
+
+    def on_blur(self) -> None:
+        self._cursor_row()
+
+    def action_move(self, dx: int, dy: int) -> None:
+        """Move the cursor a cell, within the picture."""
+        pw, ph = self._picture
+        if pw < 1 or ph < 1:
+            return
+        col, row = self.cursor or (pw // 2, ph // 2)
+        self._cursor_row()
+        self.cursor = (min(pw - 1, max(0, col + dx)), min(ph - 1, max(0, row + dy)))
+        self._cursor_row()
+
+    def action_draw(self) -> None:
+        """Draw a point under the cursor, as a tap there would."""
+        if self.cursor is None:
+            self.on_focus()
+        if self.cursor is None:
+            return
+        left, top = self.origin()
+        point = self.point_at(left + self.cursor[0], top + self.cursor[1])
+        if point is not None:
+            self.post_message(self.Tapped(*point))
 
     # --- taps -----------------------------------------------------------------------
 
@@ -260,6 +320,10 @@ class HeatMap(Widget, can_focus=False):
         point = self.point_at(event.x, event.y)
         if point is not None:
             event.stop()
+            left, top = self.origin()
+            self._cursor_row()
+            self.cursor = (event.x - left, event.y - top)   # the keyboard goes on from the last tap
+            self._cursor_row()
             self.post_message(self.Tapped(*point))
 
 

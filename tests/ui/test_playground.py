@@ -264,3 +264,44 @@ async def test_resize_while_training(size):
             rows = screen.query_one(HeatMap).rows
             assert len(rows) == screen.picture[1]
         await pilot.press("space")
+
+
+async def test_points_are_drawn_from_the_keyboard_too(size):
+    """Every control by keys: P puts a cursor on the map, arrows move it, enter draws where a tap would."""
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        heatmap = screen.query_one(HeatMap)
+        w, h = heatmap.picture_size()
+        left, top = heatmap.origin()
+        await pilot.press("P")
+        await pilot.pause()
+        assert heatmap.has_focus and heatmap.cursor == (w // 2, h // 2)
+        assert "+" in heatmap.render_line(top + h // 2).text              # the cursor is drawn
+        await pilot.press("left", "left", "up", "enter")
+        x1, x2 = bd.cell_to_point(heatmap.bounds, w, h, w // 2 - 2, h // 2 - 1)
+        assert screen.session.data_name == "drawn" and screen.session.drawn[-1] == (x1, x2, 0.0)
+        await pilot.press("x", "c")
+        for _ in range(w + 5):                                             # held against the edge
+            await pilot.press("right")
+        await pilot.press("down", "enter")
+        x1, x2 = bd.cell_to_point(heatmap.bounds, w, h, w - 1, h // 2)
+        assert screen.session.drawn == ((x1, x2, 1.0),)
+        await pilot.press("tab")                                           # tab leaves: no cursor drawn
+        assert not heatmap.has_focus and "+" not in heatmap.render_line(top + h // 2).text
+
+
+async def test_a_setup_that_cannot_build_opens_the_default_with_a_note(size):
+    """A class link's es set-up of 10,000 individuals on a 6 × 64 net ended a served tab (a probe's find)."""
+    from annplay.engine.setup import Setup
+
+    app = PlaygroundApp(Setup(trainer="es", population=10_000, hidden=(64,) * 6))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        assert screen.session.setup == Setup()
+        await wait_until(pilot, lambda: any("Set-up not opened: population 10000" in str(n.message)
+                                            for n in app._notifications), "the note")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: screen.epoch > 0, "training the default")
+        await pilot.press("space")
+    assert app.return_code in (None, 0)
