@@ -305,3 +305,28 @@ async def test_a_setup_that_cannot_build_opens_the_default_with_a_note(size):
         await wait_until(pilot, lambda: screen.epoch > 0, "training the default")
         await pilot.press("space")
     assert app.return_code in (None, 0)
+
+
+async def test_the_map_cursor_survives_a_map_that_shrinks(size):
+    """P, the map alone (M), the cursor far right, the map back (M) or a smaller terminal ended the app (a probe's
+    ValueError in render_line): the cursor now stays inside the picture."""
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        heatmap = screen.query_one(HeatMap)
+        await pilot.press("P", "M")
+        await pilot.pause()
+        for _ in range(60):
+            await pilot.press("right")
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.resize_terminal(36, 18)
+        await pilot.pause()
+        w, h = heatmap.picture_size()
+        left, top = heatmap.origin()
+        cursor = heatmap._inside(heatmap.cursor)
+        assert cursor is not None and cursor[0] < w and cursor[1] < h
+        assert "+" in heatmap.render_line(top + cursor[1]).text
+        await pilot.press("enter")
+        assert screen.session.data_name == "drawn"
+    assert app.return_code in (None, 0)
