@@ -133,3 +133,25 @@ def test_serving_a_setup_file_with_a_model_says_its_weights_are_not_served(
     capsys.readouterr()
     _setup("plain.toml")
     assert "not served" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["train", "--epochs", "30"], ["settings"], ["train", "--epochs", "3", "--json"]])
+def test_a_closed_pipe_is_exit_141_quietly_and_a_full_disk_74_in_one_line(argv: list[str]) -> None:
+    """Exit 1 means 'training diverged': a script reading `annplay train | head -1` or a full disk got it."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "annplay", *argv]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(1)
+        proc.stdout.close()                                   # what `head -c 1` does
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code in (0, 141) and "Traceback" not in err, err    # 0: everything fitted in the pipe before it closed
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                  timeout=120, text=True)
+        assert done.returncode == 74, done.stderr
+        assert done.stderr.strip().splitlines()[-1].endswith("cannot write the output: No space left on device")
