@@ -360,3 +360,16 @@ def test_a_net_too_small_that_still_crawls_is_told_so_and_not_to_lower_the_rate(
     codes = {f["code"]: f for f in result["diagnosis"]}
     assert "exploding_gradients" not in codes and "underfitting" in codes, result["diagnosis"]
     assert codes["underfitting"]["fixes"][0]["changes"]["hidden"] == [8, 4]
+
+
+@pytest.mark.parametrize("args", [("--dataset", "spiral", "--sigma", "20", "--epochs", "300", "--seed", "5"),
+                                  ("--dataset", "circle", "--sigma", "50", "--epochs", "200", "--seed", "4")])
+def test_neuroevolution_stuck_near_chance_is_underfitting_with_sigma_auto_first(
+        capsys: pytest.CaptureFixture[str], args: tuple) -> None:
+    """A ga run at 0.98 of chance for 300 generations (σ 20) was told 'no problems found' (a probe's find)."""
+    result = train_json(capsys, "--trainer", "ga", *args)
+    (finding,) = [f for f in result["diagnosis"] if f["severity"] == "warning"]
+    assert finding["code"] == "underfitting" and len(textwrap.wrap(finding["message"], 39)) <= 2
+    assert finding["fixes"][0]["changes"] == {"sigma": None}
+    cured = train_json(capsys, "--setup", finding["fixes"][0]["setup"])
+    assert cured["train_loss"] < 0.9 * result["train_loss"]

@@ -109,6 +109,10 @@ UNDERFIT_UPDATES = 6000
 # its data (own measurement: spiral on 4-2 levels at 0.72, checkerboard 4-2 at 0.66, spiral 3 at 0.88; the
 # noisiest healthy runs, TF's noise 50 on gauss, circle, xor and moons with 8-8 or 4-2, level at 0.19–0.54).
 LEVELLED_OFF = 0.6
+# Neuroevolution still near chance (STALLED) after this many generations is stuck: the README's ga and es runs
+# on xor and circle are well below chance by generation 60 (own measurement); spiral with σ 20 sat at 0.98 of
+# chance for 300 generations and was told nothing (a probe's find).
+EVOLUTION_STUCK = 100
 # ... on generated data with at most this much noise (percent): noisier data, and real data (a CSV, iris, ...),
 # can have a floor this high of their own.
 LEVELLED_NOISE = 10.0
@@ -539,14 +543,24 @@ def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | 
     late = [s.train_loss for s in c.late]
     third = max(1, len(late) // 3)                  # medians of thirds: a noisy (batch 1) loss is not "falling"
     falling = not late or median(late[:third]) - median(late[-third:]) > 0.02 * c.chance
-    if falling and not crawling:
+    # neuroevolution moves in jumps: near chance after this many generations it is stuck, jumps or not
+    stuck = c.report.family == "evolution" and c.stalled and c.report.epoch >= EVOLUTION_STUCK
+    if falling and not (crawling or stuck):
         return None
     updates = c.report.epoch * c.report.updates_per_epoch
-    severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES and not falling else "info"
+    severity = ("warning" if stuck or (c.report.family == "backprop" and updates >= UNDERFIT_UPDATES and not falling)
+                else "info")
     bigger = tuple(h * 2 for h in setup.hidden) if setup.hidden else (8,)
     wide = tuple(max(8, h * 2) for h in setup.hidden) or (8,)
     deeper = (*wide, wide[-1])                     # one more layer, every layer at least 8 wide
-    if "linear" in c.report.activations:           # linear hidden layers draw only straight boundaries
+    if stuck:
+        population = setup.population or 50
+        fixes = make_fixes(setup, {"sigma": None} if setup.sigma is not None else {},
+                           {"population": min(10_000, population * 4)},
+                           {"trainer": "backprop"} if setup.activation != "step" else {})
+        at = f" at σ {setup.sigma:g}" if setup.sigma is not None else "; try a bigger population"
+        message = f"Underfitting: near chance after {c.report.epoch:,} generations{at}."
+    elif "linear" in c.report.activations:         # linear hidden layers draw only straight boundaries
         fixes = make_fixes(setup, activation(setup, "tanh"), activation(setup, "relu"), {"hidden": bigger})
         message = "Underfitting: linear layers draw only straight lines; use tanh or ReLU."
     elif c.stalled:
