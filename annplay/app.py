@@ -126,8 +126,8 @@ class PlaygroundApp(App[None]):
         except (ValueError, SettingError) as error:  # valid settings that cannot build together (a class link's)
             screen = PlaygroundScreen(Setup())
             self.drawn, self.model = None, None
-            screen.call_after_refresh(self.notify, f"Set-up not opened: {error}", title="Not possible",
-                                      severity="error", markup=False, timeout=12)
+            screen.call_after_refresh(screen.notify, f"Set-up not opened: {error}", title="Not possible",
+                                      severity="error", markup=False, timeout=15)     # on the message line
         screen.session.hidden = self.hidden
         if self.drawn is not None:
             screen.session.set_drawn(self.drawn)

@@ -4,12 +4,15 @@ and a damaged model's message (each test fails on the code before the fix)."""
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annplay.cli import main
 from annplay.core.search import Space
@@ -155,3 +158,23 @@ def test_a_closed_pipe_is_exit_141_quietly_and_a_full_disk_74_in_one_line(argv: 
                                   timeout=120, text=True)
         assert done.returncode == 74, done.stderr
         assert done.stderr.strip().splitlines()[-1].endswith("cannot write the output: No space left on device")
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+def test_a_weight_is_shown_in_at_most_6_characters_that_read_back_near_it(value: float) -> None:
+    """The grid's cells are 6 wide: 1e308 showed as '+1e+30', another number (a probe's find)."""
+    from annplay.widgets.weights import format_weight
+
+    text = format_weight(value)
+    assert len(text) <= 6, text
+    shown = float(text)                                          # +2e308 (1.5e308 rounded) reads as inf: past it
+    if value == 0:
+        assert shown == 0
+    elif not math.isinf(shown):
+        assert abs(shown - value) <= max(0.0005, 0.5 * 10 ** math.floor(math.log10(abs(value))))
+
+
+def test_play_refuses_a_generation_too_big_before_opening(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["play", "--trainer", "ga", "--population", "10000", "--layers", "64,64,64,64,64,64"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--population: population 10000 × 21,057 parameters" in err, err

@@ -299,8 +299,8 @@ async def test_a_setup_that_cannot_build_opens_the_default_with_a_note(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         assert screen.session.setup == Setup()
-        await wait_until(pilot, lambda: any("Set-up not opened: population 10000" in str(n.message)
-                                            for n in app._notifications), "the note")
+        await wait_until(pilot, lambda: "Set-up not opened" in "\n".join(screen_text(pilot.app)),
+                         "the note on the message line (toasts are hidden on the playground)")
         await pilot.press("space")
         await wait_until(pilot, lambda: screen.epoch > 0, "training the default")
         await pilot.press("space")
