@@ -8,6 +8,7 @@ import math
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -178,3 +179,18 @@ def test_play_refuses_a_generation_too_big_before_opening(capsys: pytest.Capture
     assert main(["play", "--trainer", "ga", "--population", "10000", "--layers", "64,64,64,64,64,64"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "--population: population 10000 × 21,057 parameters" in err, err
+
+
+def test_small_wording_of_a_probe(tmp_path: Path) -> None:
+    """An own lesson was announced as 'Lesson 0'; a refused .npz save said 'export fifo: …'."""
+    import os
+
+    from annplay.core.lessons import load_lesson
+    from annplay.core.weightfiles import check_target
+    from annplay.screens.lesson_flow import lesson_name
+
+    assert lesson_name(load_lesson(3)) == "Lesson 3"
+    assert lesson_name(SimpleNamespace(number=0)) == "Own lesson"
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(ValueError, match=r"^save to .*fifo: is a FIFO"):
+        check_target(tmp_path / "fifo")

@@ -18,6 +18,7 @@ from typing import Any
 from .datasets import DATASETS
 from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes, nice
 from .instruments import Report, Sample
+from .settings import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .setup import Setup
 
 CODES = ("diverged", "exploding_gradients", "vanishing_gradients", "dead_units", "saturated_units",
@@ -113,6 +114,7 @@ LEVELLED_OFF = 0.6
 # on xor and circle are well below chance by generation 60 (own measurement); spiral with σ 20 sat at 0.98 of
 # chance for 300 generations and was told nothing (a probe's find).
 EVOLUTION_STUCK = 100
+CRAWL_EPOCHS = 500          # a loss still crawling down is judged after this many epochs (see _crawling)
 # ... on generated data with at most this much noise (percent): noisier data, and real data (a CSV, iris, ...),
 # can have a floor this high of their own.
 LEVELLED_NOISE = 10.0
@@ -280,14 +282,16 @@ def _levelled(c: _Context, setup: Setup) -> bool:
 
 
 def _crawling(c: _Context, setup: Setup) -> bool:
-    """A back-propagation classifier still far above zero after enough updates, though its loss still falls
-    (spiral on 4-2 at 64 % after 75,000 updates, seeds 17 and 99: a probe's find; the same net levels off at
-    seed 0): it is worth knowing that a bigger net learns it, never a warning."""
+    """A back-propagation classifier still far above zero after enough updates and epochs, though its loss still
+    falls, on a net that could be bigger (spiral on 4-2 at 64 % after 3,000 epochs, seeds 17 and 99: a probe's
+    find; the same net levels off at seed 0): it is worth knowing that a bigger net learns it, never a warning.
+    (6 × 64 at batch 1 on 10,000 points passes 6,000 updates in its first epoch: too soon, and not small.)"""
     if not c.enough or c.report.kind == "regression" or c.report.family != "backprop" or c.stalled:
         return False
     if _real_data(setup) or setup.noise > LEVELLED_NOISE:
         return False
-    return (c.final_smooth >= LEVELLED_OFF * c.chance
+    can_grow = len(setup.hidden) < MAX_HIDDEN_LAYERS or any(h < MAX_NEURONS for h in setup.hidden)
+    return (can_grow and c.final_smooth >= LEVELLED_OFF * c.chance and c.report.epoch >= CRAWL_EPOCHS
             and c.report.epoch * c.report.updates_per_epoch >= UNDERFIT_UPDATES)
 
 
