@@ -373,3 +373,12 @@ def test_neuroevolution_stuck_near_chance_is_underfitting_with_sigma_auto_first(
     assert finding["fixes"][0]["changes"] == {"sigma": None}
     cured = train_json(capsys, "--setup", finding["fixes"][0]["setup"])
     assert cured["train_loss"] < 0.9 * result["train_loss"]
+
+
+def test_a_rate_too_low_is_named_though_the_run_crept_below_stalling(capsys: pytest.CaptureFixture[str]) -> None:
+    """moons on ReLU 8 at lr 3e-5: 86 % after 1,000 epochs, 'no problems found' (lr 0.03 reaches 100 %)."""
+    result = train_json(capsys, "--activation", "relu", "--layers", "8", "--lr", "3e-05", "--epochs", "1000",
+                        "--dataset", "moons", "--seed", "476722")
+    assert warning_codes(result) == {"lr_too_low"}, result["diagnosis"]
+    finding = next(f for f in result["diagnosis"] if f["code"] == "lr_too_low")
+    assert finding["fixes"][0]["changes"] == {"lr": 0.03}

@@ -271,3 +271,14 @@ def test_a_weight_edit_clears_a_divergence_so_the_run_goes_on() -> None:
     session.edit_weight(0, 0, 0, text=repr(old))
     assert session.metrics().state != "diverged" and session.resume() == ""
     assert session.step(2).state != "diverged" and session.epoch == 5
+
+
+def test_a_tap_on_regression_data_is_refused_and_keeps_the_data() -> None:
+    """One tap on sine's map turned its 600 points into a one-point classification drawing, silently."""
+    session = Session(Setup(dataset="sine"))
+    with pytest.raises(SettingError, match="points are drawn on 2-D classification data, not on sine"):
+        session.add_point(0.0, 0.0, 0)
+    assert session.data_name == "sine" and session.prep.train.n == 600 and session.prep.kind == "regression"
+    session.set_drawn(())                                    # x: an empty drawing, on purpose
+    session.add_point(0.0, 0.0, 1)
+    assert session.data_name == "drawn" and session.prep.train.n == 1
