@@ -201,7 +201,7 @@ class PlaygroundApp(App[None]):
                                 partial(target.run_action, binding.action))
         for entry in palette_entries(screen.session):
             action = partial(screen.changes.choose_data, entry.data) if entry.data is not None \
-                else partial(screen.changes.change_settings, entry.changes)
+                else partial(screen.changes.from_palette, entry.title, entry.changes)
             yield SystemCommand(entry.title, entry.help, action, discover=False)
         if screen.panel == "weights":                       # the editor's own choices while it is open
             from annplay.widgets.weights import WeightEditor

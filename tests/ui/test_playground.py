@@ -249,6 +249,10 @@ async def test_palette_has_every_action(size):
         command.callback()
         await pilot.pause()
         assert screen.session.setup.dataset == "circle"
+        rate = next(c for c in app.get_system_commands(screen) if c.title.startswith("Learn rate: 0.1"))
+        rate.callback()                                  # a setting from the palette is said on the message line
+        await wait_until(pilot, lambda: f"Set {rate.title}" in "\n".join(screen_text(pilot.app)), "the line")
+        assert screen.session.setup.lr == 0.1
 
 
 async def test_resize_while_training(size):
