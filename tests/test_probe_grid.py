@@ -194,3 +194,13 @@ def test_small_wording_of_a_probe(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo")
     with pytest.raises(ValueError, match=r"^save to .*fifo: is a FIFO"):
         check_target(tmp_path / "fifo")
+
+
+def test_a_sweep_row_that_never_trained_says_why_and_gets_no_doctors_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["sweep", "--trainer", "es", "--epochs", "1", "--points", "40", "--jobs", "1",
+                 "--vary", "population=10,10000", "--vary", "layers=64/64/64/64/64/64"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    failed = next(line for line in out.splitlines() if "1 failed" in line)
+    assert failed.split()[-1] == "–" and "ok" not in failed.split()
+    assert "failed: population 10000 × 21,057 parameters" in out

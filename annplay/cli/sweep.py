@@ -135,9 +135,10 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
             values = ["?"] * len(varied)
         states = ", ".join(f"{count} {state}" for state, count in group.states.items())
         sd = fmt(group.loss_sd) if len(group.rows) > 1 else "–"      # one seed: no spread to show
+        trained = any(r.get("state") != "failed" for r in group.rows)
         cells = [str(place), *values, fmt(group.loss_mean), sd,
                  fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states,
-                 " ".join(group.diagnosis) or "ok"]
+                 " ".join(group.diagnosis) or ("ok" if trained else "–")]      # a run that never trained: no word
         if not varied:
             cells.append(group.group)
         table.add_row(*(Text(plain(c, one_line=True)) for c in cells))
@@ -145,6 +146,11 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     console.print(table)
     if len(ranked) > SHOWN_GROUPS:
         console.print(f"({len(ranked) - SHOWN_GROUPS} more set-ups in --json or --csv output)", markup=False)
+    reasons = dict.fromkeys(r["reason"] for r in rows if r.get("state") == "failed" and r.get("reason"))
+    for reason in list(reasons)[:3]:              # why a run failed, not only in --json (a probe's find)
+        console.print(Text(f"failed: {plain(reason, one_line=True)}"[:300]))
+    if len(reasons) > 3:
+        console.print(f"({len(reasons) - 3} more reasons in --json or --csv output)", markup=False)
 
 
 class Stopped(KeyboardInterrupt):
