@@ -385,7 +385,12 @@ def legend(
         parts += [("   ", None), (TRAIN_GLYPH, mark), (" train  ", None), (TEST_GLYPH, mark), (" test", None)]
     else:
         shown = min(k, 10)
-        parts.append((f"   points: train {' '.join(TRAIN_CHARS[:shown])}, test {' '.join(TEST_CHARS[:shown])}", None))
+        if kind == "regression":                   # a point's mark says which half of the range its target is in
+            parts.append((f"   points: train {TRAIN_CHARS[0]} low {TRAIN_CHARS[1]} high, test {TEST_CHARS[0]} "
+                          f"{TEST_CHARS[1]}", None))
+        else:
+            parts.append((f"   points: train {' '.join(TRAIN_CHARS[:shown])}, test {' '.join(TEST_CHARS[:shown])}",
+                          None))
     return parts
 
 

@@ -376,3 +376,10 @@ def test_import_stays_lean():
     code = "import sys, annplay.boundary; print(sorted(m for m in ('textual', 'rich.console') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_regression_text_legend_says_what_its_point_marks_mean() -> None:
+    """'points: train 0 1' read as classes on a regression map (a probe's find): the marks are low and high halves."""
+    text = "".join(part for part, _ in bd.legend("regression", vmin=-1.0, vmax=1.0, color=False))
+    assert "train 0 low 1 high" in text
+    assert "train 0 1" in "".join(part for part, _ in bd.legend("binary", color=False))

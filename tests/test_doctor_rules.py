@@ -360,3 +360,25 @@ def test_a_net_too_small_that_still_crawls_is_told_so_and_not_to_lower_the_rate(
     codes = {f["code"]: f for f in result["diagnosis"]}
     assert "exploding_gradients" not in codes and "underfitting" in codes, result["diagnosis"]
     assert codes["underfitting"]["fixes"][0]["changes"]["hidden"] == [8, 4]
+
+
+@pytest.mark.parametrize("args", [("--dataset", "spiral", "--sigma", "20", "--epochs", "300", "--seed", "5"),
+                                  ("--dataset", "circle", "--sigma", "50", "--epochs", "200", "--seed", "4")])
+def test_neuroevolution_stuck_near_chance_is_underfitting_with_sigma_auto_first(
+        capsys: pytest.CaptureFixture[str], args: tuple) -> None:
+    """A ga run at 0.98 of chance for 300 generations (σ 20) was told 'no problems found' (a probe's find)."""
+    result = train_json(capsys, "--trainer", "ga", *args)
+    (finding,) = [f for f in result["diagnosis"] if f["severity"] == "warning"]
+    assert finding["code"] == "underfitting" and len(textwrap.wrap(finding["message"], 39)) <= 2
+    assert finding["fixes"][0]["changes"] == {"sigma": None}
+    cured = train_json(capsys, "--setup", finding["fixes"][0]["setup"])
+    assert cured["train_loss"] < 0.9 * result["train_loss"]
+
+
+def test_a_rate_too_low_is_named_though_the_run_crept_below_stalling(capsys: pytest.CaptureFixture[str]) -> None:
+    """moons on ReLU 8 at lr 3e-5: 86 % after 1,000 epochs, 'no problems found' (lr 0.03 reaches 100 %)."""
+    result = train_json(capsys, "--activation", "relu", "--layers", "8", "--lr", "3e-05", "--epochs", "1000",
+                        "--dataset", "moons", "--seed", "476722")
+    assert warning_codes(result) == {"lr_too_low"}, result["diagnosis"]
+    finding = next(f for f in result["diagnosis"] if f["code"] == "lr_too_low")
+    assert finding["fixes"][0]["changes"] == {"lr": 0.03}

@@ -4,12 +4,16 @@ and a damaged model's message (each test fails on the code before the fix)."""
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annplay.cli import main
 from annplay.core.search import Space
@@ -133,3 +137,70 @@ def test_serving_a_setup_file_with_a_model_says_its_weights_are_not_served(
     capsys.readouterr()
     _setup("plain.toml")
     assert "not served" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["train", "--epochs", "30"], ["settings"], ["train", "--epochs", "3", "--json"]])
+def test_a_closed_pipe_is_exit_141_quietly_and_a_full_disk_74_in_one_line(argv: list[str]) -> None:
+    """Exit 1 means 'training diverged': a script reading `annplay train | head -1` or a full disk got it."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "annplay", *argv]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(1)
+        proc.stdout.close()                                   # what `head -c 1` does
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code in (0, 141) and "Traceback" not in err, err    # 0: everything fitted in the pipe before it closed
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                  timeout=120, text=True)
+        assert done.returncode == 74, done.stderr
+        assert done.stderr.strip().splitlines()[-1].endswith("cannot write the output: No space left on device")
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+def test_a_weight_is_shown_in_at_most_6_characters_that_read_back_near_it(value: float) -> None:
+    """The grid's cells are 6 wide: 1e308 showed as '+1e+30', another number (a probe's find)."""
+    from annplay.widgets.weights import format_weight
+
+    text = format_weight(value)
+    assert len(text) <= 6, text
+    shown = float(text)                                          # +2e308 (1.5e308 rounded) reads as inf: past it
+    if value == 0:
+        assert shown == 0
+    elif not math.isinf(shown):
+        assert abs(shown - value) <= max(0.0005, 0.5 * 10 ** math.floor(math.log10(abs(value))))
+
+
+def test_play_refuses_a_generation_too_big_before_opening(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["play", "--trainer", "ga", "--population", "10000", "--layers", "64,64,64,64,64,64"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--population: population 10000 × 21,057 parameters" in err, err
+
+
+def test_small_wording_of_a_probe(tmp_path: Path) -> None:
+    """An own lesson was announced as 'Lesson 0'; a refused .npz save said 'export fifo: …'."""
+    import os
+
+    from annplay.core.lessons import load_lesson
+    from annplay.core.weightfiles import check_target
+    from annplay.screens.lesson_flow import lesson_name
+
+    assert lesson_name(load_lesson(3)) == "Lesson 3"
+    assert lesson_name(SimpleNamespace(number=0)) == "Own lesson"
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(ValueError, match=r"^save to .*fifo: is a FIFO"):
+        check_target(tmp_path / "fifo")
+
+
+def test_a_sweep_row_that_never_trained_says_why_and_gets_no_doctors_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["sweep", "--trainer", "es", "--epochs", "1", "--points", "40", "--jobs", "1",
+                 "--vary", "population=10,10000", "--vary", "layers=64/64/64/64/64/64"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    failed = next(line for line in out.splitlines() if "1 failed" in line)
+    assert failed.split()[-1] == "–" and "ok" not in failed.split()
+    assert "failed: population 10000 × 21,057 parameters" in out

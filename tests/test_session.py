@@ -258,3 +258,27 @@ def test_train_percent_applies_to_real_data_and_noise_does_not():
     assert (s.prep.X_train.shape[1], s.prep.X_test.shape[1]) == (120, 30)
     s.set_drawn(((0.0, 0.0, 0.0), (1.0, 1.0, 1.0)))
     assert not s.applies("train_ratio") and not s.applies("noise")
+
+
+def test_a_weight_edit_clears_a_divergence_so_the_run_goes_on() -> None:
+    """A typed weight that made the loss explode latched 'diverged' and blamed the rate; typing the old value back
+    still left nothing to train (a probe's find). An edit is judged afresh."""
+    session = Session(Setup(dataset="circle", hidden=(), lr=0.03))
+    session.step(3)
+    old = float(session.net.weights[0][0, 0])
+    session.edit_weight(0, 0, 0, text="1e308")
+    assert session.metrics().state == "diverged"           # its loss is not finite: nothing trains from it
+    session.edit_weight(0, 0, 0, text=repr(old))
+    assert session.metrics().state != "diverged" and session.resume() == ""
+    assert session.step(2).state != "diverged" and session.epoch == 5
+
+
+def test_a_tap_on_regression_data_is_refused_and_keeps_the_data() -> None:
+    """One tap on sine's map turned its 600 points into a one-point classification drawing, silently."""
+    session = Session(Setup(dataset="sine"))
+    with pytest.raises(SettingError, match="points are drawn on 2-D classification data, not on sine"):
+        session.add_point(0.0, 0.0, 0)
+    assert session.data_name == "sine" and session.prep.train.n == 600 and session.prep.kind == "regression"
+    session.set_drawn(())                                    # x: an empty drawing, on purpose
+    session.add_point(0.0, 0.0, 1)
+    assert session.data_name == "drawn" and session.prep.train.n == 1

@@ -8,11 +8,21 @@ Heavy modules (Rich, Textual) load only for the command that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
-from annplay.cli.common import EXIT_INTERRUPTED, EXIT_MISUSE, EXIT_OK, UsageError, say_error
+from annplay.cli.common import (
+    EXIT_CANNOT_WRITE,
+    EXIT_INTERRUPTED,
+    EXIT_MISUSE,
+    EXIT_PIPE_CLOSED,
+    UsageError,
+    say_error,
+)
 from annplay.cli.parser import build_parser
 
 # command → module of annplay.cli whose run(args) carries it out
@@ -37,15 +47,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     prog = f"annplay {args.command}"
     try:
         module = importlib.import_module(f"annplay.cli.{COMMANDS[args.command]}")
-        return int(module.run(args))
+        code = int(module.run(args))
+        sys.stdout.flush()              # a write that fails fails here, not unseen at exit
+        return code
     except UsageError as exc:
         say_error(prog, exc)
         return EXIT_MISUSE
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:             # `annplay train | head -1`: quietly, and nothing more to write
+        _quiet_stdout()
+        return EXIT_PIPE_CLOSED
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRORS:
+            raise
+        _quiet_stdout()
+        sys.stderr.write(f"{prog}: cannot write the output: {exc.strerror or exc}\n")
+        return EXIT_CANNOT_WRITE
     except KeyboardInterrupt:   # Ctrl-C outside training (while loading, reporting): quietly
         sys.stderr.write(f"{prog}: interrupted\n")
         return EXIT_INTERRUPTED
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}    # the output's disk, not the input
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail again (Python's advice for EPIPE)."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
 
 
 def command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:

@@ -20,6 +20,8 @@ EXIT_OK = 0
 EXIT_DIVERGED = 1
 EXIT_MISUSE = 2
 EXIT_INTERRUPTED = 130
+EXIT_CANNOT_WRITE = 74        # sysexits' EX_IOERR: the output could not be written (a full disk)
+EXIT_PIPE_CLOSED = 141        # 128 + SIGPIPE: whatever read the output stopped reading (| head), as shells say
 READY_FILE_ENV = "ANNPLAY_READY_FILE"
 ALLOWED_ATTR = "allowed"      # an argparse action's words for what its flag allows (set where it is added)
 
@@ -103,5 +105,19 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_MISUSE)
 
 
-__all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_INTERRUPTED", "UsageError", "say_error", "flag_of",
+def rich_console(*, stderr: bool = False) -> Any:
+    """A Rich console whose closed pipe (``| head``) reaches ``cli.main`` as BrokenPipeError (Rich's own ends the
+    process with exit 1, the code for a diverged run)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(stderr=stderr)
+
+
+__all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_INTERRUPTED", "EXIT_CANNOT_WRITE", "EXIT_PIPE_CLOSED",
+           "rich_console", "UsageError", "say_error", "flag_of",
            "usage_from", "Parser", "shorten", "ALLOWED_ATTR", "signal_ready", "READY_FILE_ENV"]

@@ -19,11 +19,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows))
         return EXIT_OK
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    from annplay.cli.common import rich_console
+
+    console = rich_console()
     if console.width < PHONE_WIDTH:
         for r in rows:
             console.print(Text.assemble((str(r["name"]), "bold"), f"  {r['kind']}, {r['points']} points"),

@@ -22,6 +22,19 @@ NEEDS_TERMINAL = ("the playground needs a terminal; for headless training use 'a
                   "(see 'annplay --help')")
 
 
+def check_generation(setup: Setup, typed: dict[str, str]) -> None:
+    """A ga/es population whose generation would not fit in memory: one line now, not a default set-up later."""
+    if setup.trainer == "backprop":
+        return                                   # (the start stays lean: backprop builds nothing here)
+    from annplay.engine.build import build_network, prepare, trainer_for
+
+    try:
+        prep = prepare(setup)
+        trainer_for(setup, build_network(setup, prep, seed=setup.seed), prep, seed=setup.seed)
+    except ValueError as exc:
+        raise UsageError(f"{flag_of('population', typed)}: {exc}") from None
+
+
 def check_data(setup: Setup, typed: dict[str, str]) -> None:
     """Load the set-up's CSV now (the playground draws 2-D data): one line for any problem."""
     if setup.csv is None:
@@ -71,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         flag = typed.get("epochs", "--epochs")
         raise UsageError(f"{flag}: lesson {lesson.number} allows at most {budget} epochs (its goal's budget)")
     check_data(setup, typed)
+    check_generation(setup, typed)
     if not has_terminal():
         say_error("annplay", NEEDS_TERMINAL)
         return EXIT_MISUSE

@@ -56,10 +56,11 @@ def _text(value: object) -> Any:
 
 def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_plot: bool) -> None:
     """Print the summary, the confusion matrix and (2-D data) the decision boundary to stdout."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from annplay.cli.common import rich_console
+
+    console = rich_console()
     plain_mode = not console.is_terminal or bool(os.environ.get("NO_COLOR"))
     state = result["state"]
     if result["message"]:

@@ -86,12 +86,13 @@ def check_files(paths: set[str], what: str) -> None:
 
 def _progress(total: int) -> tuple[Any, Any]:
     """A Rich progress bar on stderr and the callback that advances it as rows finish."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from annplay.cli.common import rich_console
 
     progress = Progress(TextColumn("runs"), MofNCompleteColumn(), BarColumn(bar_width=None),
                         TextColumn("{task.fields[last]}", markup=False), TimeElapsedColumn(),
-                        console=Console(stderr=True), transient=False)
+                        console=rich_console(stderr=True), transient=False)
     task = progress.add_task("sweep", total=total, last="")
 
     def on_row(row: dict[str, Any], finished: int, _total: int) -> None:
@@ -111,10 +112,10 @@ def _seeds(rows: Sequence[dict[str, Any]]) -> str:
 
 def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     """The ranked set-ups as a table on stdout: varied values, mean ± sd test loss, accuracy, epochs, states."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from annplay.cli.common import rich_console
     from annplay.core.sweep import rank
     from annplay.engine.sharecode import decode
 
@@ -134,16 +135,22 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
             values = ["?"] * len(varied)
         states = ", ".join(f"{count} {state}" for state, count in group.states.items())
         sd = fmt(group.loss_sd) if len(group.rows) > 1 else "–"      # one seed: no spread to show
+        trained = any(r.get("state") != "failed" for r in group.rows)
         cells = [str(place), *values, fmt(group.loss_mean), sd,
                  fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states,
-                 " ".join(group.diagnosis) or "ok"]
+                 " ".join(group.diagnosis) or ("ok" if trained else "–")]      # a run that never trained: no word
         if not varied:
             cells.append(group.group)
         table.add_row(*(Text(plain(c, one_line=True)) for c in cells))
-    console = Console()
+    console = rich_console()
     console.print(table)
     if len(ranked) > SHOWN_GROUPS:
         console.print(f"({len(ranked) - SHOWN_GROUPS} more set-ups in --json or --csv output)", markup=False)
+    reasons = dict.fromkeys(r["reason"] for r in rows if r.get("state") == "failed" and r.get("reason"))
+    for reason in list(reasons)[:3]:              # why a run failed, not only in --json (a probe's find)
+        console.print(Text(f"failed: {plain(reason, one_line=True)}"[:300]))
+    if len(reasons) > 3:
+        console.print(f"({len(reasons) - 3} more reasons in --json or --csv output)", markup=False)
 
 
 class Stopped(KeyboardInterrupt):

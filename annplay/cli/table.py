@@ -71,12 +71,13 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         print(markdown(), end="")
         return EXIT_OK
-    from rich.console import Console
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    from annplay.cli.common import rich_console
+
+    console = rich_console()
     if console.width < NARROW:
         for name, flag, default, allowed, applies, help_ in rows():
             console.print(Text.assemble((flag, "bold"), f"  {name}, default {default}"), highlight=False)

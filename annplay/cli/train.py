@@ -119,10 +119,11 @@ class Loop:
 
 def run_with_progress(loop: Loop, total: int | None) -> Metrics:
     """The loop under a Rich progress bar on stderr (so a redirected report stays clean)."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    console = Console(stderr=True)
+    from annplay.cli.common import rich_console
+
+    console = rich_console(stderr=True)
     unit = loop.session.unit
     columns: list[Any] = [TextColumn(unit, markup=False), MofNCompleteColumn(), BarColumn(bar_width=None)]
     if console.width >= 60:

@@ -84,13 +84,14 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
 
 def _progress(tuner: Any) -> tuple[Any, Any]:
     """A Rich progress bar of epochs on stderr, and the callback that advances it."""
-    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from annplay.cli.common import rich_console
 
     total = tuner.budget or tuner.plan.cost if tuner.method == "tpe" else tuner.plan.cost
     progress = Progress(TextColumn("epochs"), TextColumn("{task.completed:.0f}/{task.total:.0f}"),
                         BarColumn(bar_width=None), TextColumn("{task.fields[best]}", markup=False),
-                        TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+                        TimeElapsedColumn(), console=rich_console(stderr=True), transient=False)
     task = progress.add_task("tune", total=total, best="")
     started = [False]
 
@@ -165,8 +166,7 @@ def summary(tuner: Any, console: Any, plot: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Plan, tune with a progress bar, then print the leaderboard, the best code and the plots, or --json."""
-    from rich.console import Console
-
+    from annplay.cli.common import rich_console
     from annplay.core.executors import ExecutorError
     from annplay.core.results import check_result_targets
     from annplay.core.tune import tune_json, write_json
@@ -191,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json is not None:
         _write("json", args.json, tune_json(tuner), lambda: write_json(args.json, tuner))
     if args.json != STDOUT:
-        console = Console()
+        console = rich_console()
         leaderboard(tuner, console)
         summary(tuner, console, plot=not args.no_plot)
     if tuner.interrupted:

@@ -202,7 +202,7 @@ def equations(e: Explanation) -> list[Equation]:
     out = [
         Equation(f"Z({ell}) = W({ell})·A({prev}) + b({ell})",
                  f"{rn} = {_shape(e.W)} · {_shape(e.A_prev)} + {r}×1",
-                 (("W row {i}", e.W), ("b", e.b[:, 0]), ("Z row {i}", e.Z))),
+                 (("W row {i}", e.W), (f"A({prev}) row {{i}}", e.A_prev), ("b", e.b[:, 0]), ("Z row {i}", e.Z))),
         Equation(f"A({ell}) = g(Z({ell})), g = {e.activation}", f"{rn} = g({rn})", (("A row {i}", e.A),)),
     ]
     if e.is_output and e.g_prime is None and e.loss in ("bce", "cross_entropy"):
@@ -278,14 +278,15 @@ def pages(e: Explanation) -> int:
 
 def lines(e: Explanation, width: int, page: int = 0, rows: int = 1, few: int = FEW) -> list[str]:
     """The equations as text lines of at most ``width`` columns; at width ≤ 40 only equation ``page``.
-    With room: ``rows`` rows of each matrix and ``few`` numbers of each row."""
+    With room: ``rows`` rows of each matrix and ``few`` numbers of each row (narrow or not)."""
     width = max(int(width), 20)
     eqs = equations(e)
     where = "output" if e.is_output else "hidden"
     title = f"Layer {e.layer}/{e.depth} ({where}, {e.activation}), batch n = {e.n}"
     if width <= NARROW:
         k = page % len(eqs)
-        return _wrap(f"Layer {e.layer}/{e.depth}, n = {e.n}  [{k + 1}/{len(eqs)}]", width) + _block(eqs[k], width)
+        return (_wrap(f"Layer {e.layer}/{e.depth}, n = {e.n}  [{k + 1}/{len(eqs)}]", width)
+                + _block(eqs[k], width, rows, few))
     out = _wrap(title, width)
     for eq in eqs:
         out += _block(eq, width, rows, few)

@@ -245,14 +245,16 @@ class Session(ModelFiles):
     def add_point(self, x1: float, x2: float, label: int) -> None:
         """Draw a point; the first one turns the current training points (of a 2-D classification) into a drawing."""
         self.check_unlocked("dataset")
+        if self.drawn is None and (self.prep.kind == "regression" or not self.prep.plottable):
+            # a tap had turned sine's 600 points into a one-point drawing without a word (a probe's find)
+            raise SettingError("dataset", f"points are drawn on 2-D classification data, not on "
+                                          f"{self.data_name}; pick one like circle, or press x for an empty drawing")
         if self.drawn is not None:
             points = self.drawn
-        elif self.prep.kind != "regression" and self.prep.plottable:
+        else:
             train = self.prep.train
             points = tuple((float(a), float(b), float(c)) for a, b, c in zip(train.X[0], train.X[1], train.y,
                                                                              strict=True))
-        else:
-            points = ()
         self.set_drawn((*points, (float(x1), float(x2), float(label))))
 
     def reset(self) -> None:

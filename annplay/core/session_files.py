@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from annplay.core.run_record import RunRecord
 from annplay.core.weightfiles import Edit, export_json, export_npz, file_path, import_npz, set_weight
@@ -21,6 +22,7 @@ class ModelFiles:
     trainer: TrainerProtocol
     record: RunRecord
     tampered: set[str]
+    _diverged_at: dict[str, Any] | None
 
     def edit_weight(self, layer: int, row: int, col: int, *, delta: float = 0.0, text: str | None = None) -> Edit:
         """Nudge W(layer)[row, col] by delta, or set it to a typed number (col == its width: the bias).
@@ -30,7 +32,8 @@ class ModelFiles:
         with self._lock:
             edit = set_weight(self.net, layer, row, col, delta=delta, text=text)
             self.tampered.add("weights")
-            self.trainer.reset_optimizer()
+            self.trainer.reset_optimizer()             # judged afresh: a divergence before the edit is forgotten
+            self._diverged_at = None
             self.record.forget_field()
         return edit
 
@@ -50,5 +53,6 @@ class ModelFiles:
             import_npz(self.net, name)
             self.tampered.add("weights")
             self.trainer.reset_optimizer()
+            self._diverged_at = None
             self.record.forget_field()
             return file_path(name)

@@ -107,7 +107,7 @@ def check_target(path: Path) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise ValueError(f"{path}: there is no folder {folder}; nothing written")
-    check_save_target(path, what="export")
+    check_save_target(path, what="save to")
     if path.exists() and not _is_annplay_file(path):
         raise ValueError(f"{path} exists and is not an annplay model or export; choose another name "
                          "(nothing written)")

@@ -18,6 +18,7 @@ from typing import Any
 from .datasets import DATASETS
 from .fixes import Fix, activation, fewer_layers, higher_lr, lower_lr, make_fixes, nice
 from .instruments import Report, Sample
+from .settings import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .setup import Setup
 
 CODES = ("diverged", "exploding_gradients", "vanishing_gradients", "dead_units", "saturated_units",
@@ -51,8 +52,11 @@ LEARNED = 0.1                  # (the same line also silences vanishing gradient
 SATURATED_SHARE = 0.5
 # Update-to-weight ratio per update: CS231n says "somewhere around 1e-3"; with a median below 1e-5 over the
 # run the weights hardly move (own measurement: healthy runs ≥ 6e-5, e.g. circle at lr 0.003; runs at
-# 1e-4 and below that stay near chance measured ≤ 6.3e-6).
+# 1e-4 and below that stay near chance measured ≤ 6.3e-6; moons on ReLU 8 at lr 3e-5, 86 % after 1,000
+# epochs where lr 0.03 reaches 100 %, 1.01e-5: a probe's find, so a run still creeping down at a rate of
+# SLOW_RATE or less, without Adam, counts too; a net that learns and then slows, as 4-2 on spiral at 0.03, does not).
 UPDATE_LOW = 1e-5
+SLOW_RATE = 1e-4
 # ... and a rate too low to learn barely moves the loss either: below LOW_PROGRESS of its start. A loss that fell
 # 99.6 % to the mean's level and then sat still is a stuck net, not a slow one (multigauss regression, ReLU 4-2,
 # momentum 0.01, batch 1: "raise the rate" made it worse, dead units; own measurement).
@@ -109,6 +113,11 @@ UNDERFIT_UPDATES = 6000
 # its data (own measurement: spiral on 4-2 levels at 0.72, checkerboard 4-2 at 0.66, spiral 3 at 0.88; the
 # noisiest healthy runs, TF's noise 50 on gauss, circle, xor and moons with 8-8 or 4-2, level at 0.19–0.54).
 LEVELLED_OFF = 0.6
+# Neuroevolution still near chance (STALLED) after this many generations is stuck: the README's ga and es runs
+# on xor and circle are well below chance by generation 60 (own measurement); spiral with σ 20 sat at 0.98 of
+# chance for 300 generations and was told nothing (a probe's find).
+EVOLUTION_STUCK = 100
+CRAWL_EPOCHS = 500          # a loss still crawling down is judged after this many epochs (see _crawling)
 # ... on generated data with at most this much noise (percent): noisier data, and real data (a CSV, iris, ...),
 # can have a floor this high of their own.
 LEVELLED_NOISE = 10.0
@@ -177,6 +186,10 @@ class _Context:
         if report.kind == "regression":
             self.stalled = self.enough and rel >= STALLED
         self.progress = (self.start - self.best) / self.start if self.start and self.start > 0 else 0.0
+        late = [x.train_loss for x in half]
+        # still falling in the run's second half, by more than noise (a stuck net is flat there)
+        self.creeping = len(late) > 1 and late[0] - late[-1] > 0.02 * (self.chance if self.chance == self.chance
+                                                                       else max(self.start, 1e-12))
         losses = [x.train_loss for x in s]
         steps = [b - a for a, b in zip(losses, losses[1:], strict=False)]
         up = sum(d for d in steps if d > 0)
@@ -276,14 +289,16 @@ def _levelled(c: _Context, setup: Setup) -> bool:
 
 
 def _crawling(c: _Context, setup: Setup) -> bool:
-    """A back-propagation classifier still far above zero after enough updates, though its loss still falls
-    (spiral on 4-2 at 64 % after 75,000 updates, seeds 17 and 99: a probe's find; the same net levels off at
-    seed 0): it is worth knowing that a bigger net learns it, never a warning."""
+    """A back-propagation classifier still far above zero after enough updates and epochs, though its loss still
+    falls, on a net that could be bigger (spiral on 4-2 at 64 % after 3,000 epochs, seeds 17 and 99: a probe's
+    find; the same net levels off at seed 0): it is worth knowing that a bigger net learns it, never a warning.
+    (6 × 64 at batch 1 on 10,000 points passes 6,000 updates in its first epoch: too soon, and not small.)"""
     if not c.enough or c.report.kind == "regression" or c.report.family != "backprop" or c.stalled:
         return False
     if _real_data(setup) or setup.noise > LEVELLED_NOISE:
         return False
-    return (c.final_smooth >= LEVELLED_OFF * c.chance
+    can_grow = len(setup.hidden) < MAX_HIDDEN_LAYERS or any(h < MAX_NEURONS for h in setup.hidden)
+    return (can_grow and c.final_smooth >= LEVELLED_OFF * c.chance and c.report.epoch >= CRAWL_EPOCHS
             and c.report.epoch * c.report.updates_per_epoch >= UNDERFIT_UPDATES)
 
 
@@ -483,7 +498,11 @@ def _lr_low(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
     if "dead_units" in _codes(found, "info"):      # tiny steps because dead units pass no gradient, not the rate
         return None
     upd = c.median_update
-    if not (upd < UPDATE_LOW and c.stalled and c.progress < LOW_PROGRESS):
+    # a run that barely moved, or one still creeping down: moons on ReLU 8 at lr 3e-5 crept from 1.61 to 0.36
+    # (86 %) in 1,000 epochs with updates of 1e-5, where lr 0.03 reaches 100 % ("no problems found": a probe's find)
+    creeping = c.creeping and setup.lr <= SLOW_RATE and setup.optimizer != "adam"
+    slow = (upd < UPDATE_LOW and c.progress < LOW_PROGRESS) or creeping
+    if not slow or c.learned:
         return None
     if setup.optimizer == "adam" and setup.lr >= ADAM_DEFAULT_LR:
         return None
@@ -539,14 +558,24 @@ def _underfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | 
     late = [s.train_loss for s in c.late]
     third = max(1, len(late) // 3)                  # medians of thirds: a noisy (batch 1) loss is not "falling"
     falling = not late or median(late[:third]) - median(late[-third:]) > 0.02 * c.chance
-    if falling and not crawling:
+    # neuroevolution moves in jumps: near chance after this many generations it is stuck, jumps or not
+    stuck = c.report.family == "evolution" and c.stalled and c.report.epoch >= EVOLUTION_STUCK
+    if falling and not (crawling or stuck):
         return None
     updates = c.report.epoch * c.report.updates_per_epoch
-    severity = "warning" if c.report.family == "backprop" and updates >= UNDERFIT_UPDATES and not falling else "info"
+    severity = ("warning" if stuck or (c.report.family == "backprop" and updates >= UNDERFIT_UPDATES and not falling)
+                else "info")
     bigger = tuple(h * 2 for h in setup.hidden) if setup.hidden else (8,)
     wide = tuple(max(8, h * 2) for h in setup.hidden) or (8,)
     deeper = (*wide, wide[-1])                     # one more layer, every layer at least 8 wide
-    if "linear" in c.report.activations:           # linear hidden layers draw only straight boundaries
+    if stuck:
+        population = setup.population or 50
+        fixes = make_fixes(setup, {"sigma": None} if setup.sigma is not None else {},
+                           {"population": min(10_000, population * 4)},
+                           {"trainer": "backprop"} if setup.activation != "step" else {})
+        at = f" at σ {setup.sigma:g}" if setup.sigma is not None else "; try a bigger population"
+        message = f"Underfitting: near chance after {c.report.epoch:,} generations{at}."
+    elif "linear" in c.report.activations:         # linear hidden layers draw only straight boundaries
         fixes = make_fixes(setup, activation(setup, "tanh"), activation(setup, "relu"), {"hidden": bigger})
         message = "Underfitting: linear layers draw only straight lines; use tanh or ReLU."
     elif c.stalled:

@@ -286,8 +286,12 @@ class Trainer:
         self._kernel = None
 
     def reset_optimizer(self) -> None:
-        """Forget momentum/Adam state (after weights were changed by hand)."""
+        """Forget momentum/Adam state after weights were changed by hand, and any divergence: the hand, not the
+        rate, made these weights, so metrics() judges them afresh (an edit undone trains on, a probe's find)."""
         self._optimizer.reset()
+        self._initial_loss = None
+        if self.state == "diverged":
+            self.state, self.message = ("running" if self.epoch else "ready"), ""
 
     # --- the loop -----------------------------------------------------------------
 

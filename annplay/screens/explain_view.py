@@ -92,8 +92,8 @@ class ExplainScreen(SafeScreen, ModalScreen[int]):
             self.shown, self.error = None, str(exc)
 
     def text_lines(self) -> list[str]:
-        """What the screen shows now (for tests too): on a projector, framed, with more rows of each matrix and
-        more numbers of each row, as many as the height and width hold."""
+        """What the screen shows now (for tests too): as many rows of each matrix as the height holds (a phone's
+        40×20 showed one row and left half the screen empty), and on a projector, framed, more numbers a row."""
         framed = self.size.width >= FRAMED_WIDTH
         width = (min(self.size.width, 118) - 4 if framed else max(20, min(self.size.width, 100) - 1)) \
             if self.size.width else explain.NARROW
@@ -106,10 +106,8 @@ class ExplainScreen(SafeScreen, ModalScreen[int]):
             out += explain.wrap(self.message, width)
         for note in explain.notes(self.session.setup):
             out += explain.wrap(note, width)
-        if not framed:
-            return out + explain.lines(self.shown, width, self.page_index)
-        few = max(explain.FEW, min(MAX_NUMBERS, (width - 16) // 9))
-        room = self.size.height - 3 - len(out)            # the frame and the key line
+        few = max(explain.FEW, min(MAX_NUMBERS, (width - 16) // 9)) if framed else explain.FEW
+        room = self.size.height - (3 if framed else 0) - len(out)     # the frame and its key line
         body = explain.lines(self.shown, width, self.page_index, 1, few)
         most = max(self.shown.W.shape[0], self.shown.dA_prev.shape[0])
         for rows in range(2, most + 1):                    # more rows of each matrix while they fit

@@ -8,6 +8,7 @@ from pathlib import Path
 from annplay.core.filepolicy import policy
 from annplay.core.textsafe import plain
 from annplay.core.weightfiles import DEFAULT_JSON, DEFAULT_NPZ
+from annplay.engine.textcut import shown
 from annplay.screens.feature import Feature
 from annplay.widgets.keybar import BarBinding
 
@@ -61,8 +62,8 @@ class FileFlows(Feature):
                 self.report(files.clean(error), error=True)
                 return
             except (OSError, TypeError, RuntimeError) as error:
-                self.report(f"Could not use {name}: {files.clean(str(getattr(error, 'strerror', None) or error))}",
-                            error=True)
+                reason = files.clean(str(getattr(error, "strerror", None) or error))
+                self.report(f"Could not use {shown(name)}: {reason}", error=True)    # a long name hid the reason
                 return
             self.report(f"{done_text} {where}")
             self.host.painter.show_now(record=False)

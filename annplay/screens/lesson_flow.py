@@ -11,6 +11,11 @@ from annplay.widgets.keybar import BarBinding
 from annplay.widgets.stats import StatsPanel
 
 
+def lesson_name(lesson: Any) -> str:
+    """'Lesson 3', or 'Own lesson' for a teacher's file without a number (never 'Lesson 0')."""
+    return f"Lesson {lesson.number}" if lesson.number else "Own lesson"
+
+
 def next_lesson(lesson: Any) -> Any:
     """The shipped lesson after ``lesson`` (None after the last, or for a teacher's own file)."""
     from annplay.core.lessons import LESSONS
@@ -87,7 +92,7 @@ class LessonFlow(Feature):
 
     def announce(self, lesson: Any) -> None:
         """The message line names the open lesson and its goal (the goal line under the numbers stays)."""
-        self.notify(f"Goal: {plain(lesson.goal_text)}", title=f"Lesson {lesson.number}: {plain(lesson.title)}",
+        self.notify(f"Goal: {plain(lesson.goal_text)}", title=f"{lesson_name(lesson)}: {plain(lesson.title)}",
                     timeout=6, markup=False)
 
     def show_goal(self, metrics: Any) -> None:
@@ -118,4 +123,4 @@ class LessonFlow(Feature):
             mark_passed(lesson)
         following = next_lesson(lesson)
         then = f"L for lesson {following.number}" if following is not None else "that was the last lesson"
-        self.notify(f"Lesson {lesson.number} passed ✓ — {then}", timeout=8, markup=False)
+        self.notify(f"{lesson_name(lesson)} passed ✓ — {then}", timeout=8, markup=False)

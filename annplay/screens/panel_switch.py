@@ -137,5 +137,8 @@ class PanelSwitch(Feature):
             return
         if message.text is not None:
             editor.stop_typing()
-        editor.show_message(f"{edit.where} = {edit.value:g} (was {edit.old:g})")
+        shown = f"{edit.where} = {edit.value:g} (was {edit.old:g})"
+        if self.session.metrics().state == "diverged":      # the edit, not the rate: say how to undo it
+            shown = f"{edit.where} = {edit.value:g} makes the loss explode: type {edit.old:g} back, or r"
+        editor.show_message(shown, error=shown != f"{edit.where} = {edit.value:g} (was {edit.old:g})")
         host.painter.show_now()

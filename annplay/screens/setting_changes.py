@@ -35,6 +35,12 @@ class SettingChanges(Feature):
         rebuild = any(SETTINGS[name].apply in REBUILDS for name in changes)
         self.change(lambda: self.session.apply(**changes).kind, rebuild)
 
+    def from_palette(self, title: str, changes: dict[str, Any]) -> None:
+        """A setting value picked in the command palette: changed, and said (the palette closes without a word)."""
+        self.change_settings(changes)
+        if all(self.session.setup[name] == value for name, value in changes.items()):
+            self.notify(f"Set {title}", timeout=3, markup=False)
+
     def choose_data(self, name: str) -> None:
         """Switch the data: a data set, the CSV file, or the drawing."""
         self.change(lambda: self.session.choose_data(name).kind, True)

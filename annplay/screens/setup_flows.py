@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from annplay.core.filepolicy import policy
 from annplay.core.textsafe import plain
-from annplay.engine.settings import SettingError
+from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 from annplay.screens.feature import Feature
+from annplay.screens.lesson_flow import lesson_name
 from annplay.widgets.keybar import BarBinding
 
 if TYPE_CHECKING:
@@ -105,8 +106,11 @@ class SetupFlows(Feature):
         ``lesson``: the lesson this set-up starts (announced); any other set-up closes the open lesson.
         ``drawn``: hand-drawn points that replace the set-up's data."""
         self.host.run.stop()
+        locked = self.session.hidden           # a TF link's *_hide: the teacher's locks outlast any set-up opened
+        kept = {name: self.session.setup[name] for name in locked if setup[name] != self.session.setup[name]}
         try:
-            self.session.load_setup(setup, hidden)
+            setup = setup.with_(**kept).validate() if kept else setup
+            self.session.load_setup(setup, frozenset(hidden) | locked)
         except (SettingError, ValueError) as error:
             self.notify(plain(policy().clean(str(error))), title="Not opened", severity="error", markup=False)
             return False
@@ -119,8 +123,9 @@ class SetupFlows(Feature):
         else:
             self.notify(f"Set-up opened: {plain(self.session.data_name)}, layers "
                         f"{','.join(map(str, setup.hidden)) or 'none'}, {setup.trainer}"
-                        + (f" · Lesson {closed.number} closed" if closed is not None else ""),
-                        timeout=4 if closed is not None else 3, markup=False)
+                        + (f" · {lesson_name(closed)} closed" if closed is not None else "")
+                        + (f" · locked by the link: {', '.join(SETTINGS[n].label for n in kept)}" if kept else ""),
+                        timeout=4 if closed is not None or kept else 3, markup=False)
         return True
 
     # --- save -----------------------------------------------------------------------

@@ -138,9 +138,23 @@ def header(record: LossRecord, log: bool = False, names: tuple[str, str] = ("trn
 
 def epoch_axis(record: LossRecord, left: str, width: int, unit: str = "epoch") -> Text:
     """The epoch axis under a chart: ``left``, the first epoch, and 'epoch N' at the right (a space between)."""
-    first, right = int(record.epochs[0]), f"{unit} {int(record.epochs[-1]):,}"
+    first, last = int(record.epochs[0]), int(record.epochs[-1])
+    space = width - len(left) - len(str(first)) - 1          # what the right label may take
+    # never cut a number: 'epoch 12,' read as 12 and 'epoch 4,1' as 4.1 at 40×20 (a probe's find)
+    right = next((text for text in (f"{unit} {last:,}", f"{last:,}", _short(last)) if len(text) <= space), "")
     room = max(len(str(first)) + 1, width - len(left) - len(right))
     return Text(f"{left}{first:<{room}}{right}"[:width], "dim")
+
+
+def _short(n: int) -> str:
+    """A count in at most 4 characters: 950, 12k, 1.2M."""
+    if n < 1000:
+        return str(n)
+    for size, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")):
+        if n >= size:
+            value = n / size
+            return f"{value:.1f}{suffix}" if value < 9.95 else f"{value:.0f}{suffix}"
+    return str(n)
 
 
 def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,

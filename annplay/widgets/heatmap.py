@@ -258,21 +258,29 @@ class HeatMap(Widget, can_focus=True):
         if len(self._strips) != self.size.height or self._blank.cell_length != self.size.width:
             self._build_strips()
         strip = self._strips[y] if 0 <= y < len(self._strips) else self._blank
+        cursor = self._inside(self.cursor)
         left, top = self.origin()
-        if self.cursor is not None and self.has_focus and y == top + self.cursor[1]:
-            x = left + self.cursor[0]
+        if cursor is not None and self.has_focus and y == top + cursor[1] and left + cursor[0] < strip.cell_length:
+            x = left + cursor[0]
             before, cell, after = strip.divide([x, x + 1, strip.cell_length])[:3]
-            cell = Strip([Segment("+", (seg.style or Style()) + Style(reverse=True, bold=True))
-                          for seg in cell][:1], 1)
-            strip = Strip.join([before, cell, after])
+            style = next((seg.style for seg in cell if seg.style is not None), None) or Style()
+            strip = Strip.join([before, Strip([Segment("+", style + Style(reverse=True, bold=True))], 1), after])
         return strip
+
+    def _inside(self, cursor: tuple[int, int] | None) -> tuple[int, int] | None:
+        """The cursor moved inside the picture as it is now (a resize may shrink it first), None without one."""
+        pw, ph = self._picture
+        if cursor is None or pw < 1 or ph < 1:
+            return None
+        return min(cursor[0], pw - 1), min(cursor[1], ph - 1)
 
     # --- the keyboard cursor --------------------------------------------------------
 
     def _cursor_row(self) -> None:
         """Redraw the cursor's row (after it moved, appeared or went)."""
-        if self.cursor is not None:
-            self.refresh(Region(0, self.origin()[1] + self.cursor[1], self.size.width, 1))
+        cursor = self._inside(self.cursor)
+        if cursor is not None:
+            self.refresh(Region(0, self.origin()[1] + cursor[1], self.size.width, 1))
 
     def on_focus(self) -> None:
         pw, ph = self._picture
@@ -288,7 +296,7 @@ class HeatMap(Widget, can_focus=True):
         pw, ph = self._picture
         if pw < 1 or ph < 1:
             return
-        col, row = self.cursor or (pw // 2, ph // 2)
+        col, row = self._inside(self.cursor) or (pw // 2, ph // 2)
         self._cursor_row()
         self.cursor = (min(pw - 1, max(0, col + dx)), min(ph - 1, max(0, row + dy)))
         self._cursor_row()
@@ -297,10 +305,11 @@ class HeatMap(Widget, can_focus=True):
         """Draw a point under the cursor, as a tap there would."""
         if self.cursor is None:
             self.on_focus()
-        if self.cursor is None:
+        cursor = self._inside(self.cursor)
+        if cursor is None:
             return
         left, top = self.origin()
-        point = self.point_at(left + self.cursor[0], top + self.cursor[1])
+        point = self.point_at(left + cursor[0], top + cursor[1])
         if point is not None:
             self.post_message(self.Tapped(*point))
 

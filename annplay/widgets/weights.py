@@ -27,7 +27,8 @@ CELL_DIM = (0x30, 0x30, 0x30)     # background of a weight near zero
 
 
 def format_weight(value: float) -> str:
-    """A weight in at most 7 characters, with its sign."""
+    """A weight in at most 6 characters, with its sign (the grid's columns are as wide as "+0.000": a wider text
+    was cut into another number, 1e308 into "+1e+30")."""
     a = abs(value)
     if not math.isfinite(value):
         return str(value)
@@ -37,7 +38,8 @@ def format_weight(value: float) -> str:
         return f"{value:+.2f}"
     if a < 1000:
         return f"{value:+.1f}"
-    return f"{value:+.0e}"
+    mantissa, exponent = f"{value:+.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"                  # +1e4, -1e308
 
 
 def weight_cell(value: float, scale: float) -> Text:

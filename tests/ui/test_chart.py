@@ -152,3 +152,18 @@ def test_the_line_chart_spans_the_width_with_ticks_and_both_curves():
     assert "yellow" in styles and "cyan" in styles                   # train and test lines
     axis, labels = lines[-2].plain, lines[-1].plain
     assert axis.count("┬") >= 3 and labels.rstrip().endswith("epoch 5,023") and "2,000" in labels
+
+
+@pytest.mark.parametrize("unit", ["epoch", "generation"])
+def test_the_epoch_axis_never_cuts_its_number(unit: str) -> None:
+    """At 40×20 'epoch 12,396' was cut to 'epoch 12,' and 'epoch 4,122' to 'epoch 4,1' (read as 4.1): a probe's find."""
+    from types import SimpleNamespace
+
+    from annplay.widgets.chart import _short, epoch_axis
+
+    for last in (7, 300, 4_122, 12_396, 1_234_567):
+        for width in range(8, 41):
+            text = epoch_axis(SimpleNamespace(epochs=[0, last]), "  ", width, unit).plain
+            assert len(text) <= width
+            tail = text.split()[-1]
+            assert tail in (f"{last:,}", _short(last), "0"), (width, text)

@@ -40,3 +40,17 @@ async def test_a_phone_still_pages_one_equation_at_a_time():
         await wait_until(pilot, lambda: app.screen is explainer, "explain screen")
         await pilot.pause()
         assert not explainer.has_class("-framed") and "[1/" in "\n".join(screen_text(app))
+
+
+async def test_a_phone_shows_as_many_rows_as_fit_and_the_input_a0():
+    """At 40×20 explain mode showed one row of each matrix, half the screen empty, and never A(0) (a probe's find)."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        explainer = ExplainScreen(screen.session, 1)              # the first layer: 4 rows, its input A(0)
+        app.push_screen(explainer)
+        await wait_until(pilot, lambda: app.screen is explainer, "explain screen")
+        await pilot.pause()
+        text = "\n".join(screen_text(app))
+        assert "W row 4:" in text and "Z row 4:" in text and "A(0) row 2:" in text
+        assert len(explainer.text_lines()) <= 20

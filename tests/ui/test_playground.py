@@ -249,6 +249,10 @@ async def test_palette_has_every_action(size):
         command.callback()
         await pilot.pause()
         assert screen.session.setup.dataset == "circle"
+        rate = next(c for c in app.get_system_commands(screen) if c.title.startswith("Learn rate: 0.1"))
+        rate.callback()                                  # a setting from the palette is said on the message line
+        await wait_until(pilot, lambda: f"Set {rate.title}" in "\n".join(screen_text(pilot.app)), "the line")
+        assert screen.session.setup.lr == 0.1
 
 
 async def test_resize_while_training(size):
@@ -299,9 +303,34 @@ async def test_a_setup_that_cannot_build_opens_the_default_with_a_note(size):
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
         assert screen.session.setup == Setup()
-        await wait_until(pilot, lambda: any("Set-up not opened: population 10000" in str(n.message)
-                                            for n in app._notifications), "the note")
+        await wait_until(pilot, lambda: "Set-up not opened" in "\n".join(screen_text(pilot.app)),
+                         "the note on the message line (toasts are hidden on the playground)")
         await pilot.press("space")
         await wait_until(pilot, lambda: screen.epoch > 0, "training the default")
         await pilot.press("space")
+    assert app.return_code in (None, 0)
+
+
+async def test_the_map_cursor_survives_a_map_that_shrinks(size):
+    """P, the map alone (M), the cursor far right, the map back (M) or a smaller terminal ended the app (a probe's
+    ValueError in render_line): the cursor now stays inside the picture."""
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        heatmap = screen.query_one(HeatMap)
+        await pilot.press("P", "M")
+        await pilot.pause()
+        for _ in range(60):
+            await pilot.press("right")
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.resize_terminal(36, 18)
+        await pilot.pause()
+        w, h = heatmap.picture_size()
+        left, top = heatmap.origin()
+        cursor = heatmap._inside(heatmap.cursor)
+        assert cursor is not None and cursor[0] < w and cursor[1] < h
+        assert "+" in heatmap.render_line(top + cursor[1]).text
+        await pilot.press("enter")
+        assert screen.session.data_name == "drawn"
     assert app.return_code in (None, 0)

@@ -156,3 +156,19 @@ async def test_a_refused_setup_name_writes_nothing_and_one_name_never_takes_both
         await type_name(pilot, "good.npz")
         assert notes[-1].severity == "information" and (tmp_path / "good.npz").exists()
         assert read_setup_file(tmp_path / "good.toml").model == tmp_path / "good.npz"
+
+
+async def test_a_links_locks_outlast_a_code_opened_with_i(size):
+    """A class link's *_hide locks ended as soon as a student pasted any share code (a probe's find)."""
+    link = ("https://playground.tensorflow.org/#learningRate=0.03&learningRate_hide=true&activation=tanh"
+            "&activation_hide=true&networkShape=4,2")
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await open_text(pilot, link)
+        await wait_until(pilot, lambda: screen.session.hidden >= {"lr", "activation"}, "the link's locks")
+        await open_text(pilot, "ap1:ds=xor;h=8,8;a=relu;lr=3")
+        await wait_until(pilot, lambda: screen.session.setup.dataset == "xor", "the code adopted")
+        setup = screen.session.setup
+        assert (setup.lr, setup.activation, setup.hidden) == (0.03, "tanh", (8, 8))
+        assert screen.session.hidden >= {"lr", "activation"}

@@ -1,0 +1,29 @@
+"""The command palette's page keys while its list is being rebuilt: a probe's monkey (seed 16, 40×20) ended the
+app with KeyError: 0 in Textual's OptionList._move_page after ctrl+p, up, enter, pagedown."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandList
+
+from annplay.app import PlaygroundApp, SafeCommandPalette
+
+from .conftest import ready, wait_until
+
+
+async def test_a_page_key_that_meets_a_list_in_flux_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "the palette")
+        commands = app.screen.query_one(CommandList)
+
+        def in_flux(direction: int) -> None:
+            raise KeyError(0)                                # what _move_page raised as the list was rebuilt
+
+        monkeypatch.setattr(commands, "_move_page", in_flux)
+        await pilot.press("down")
+        for key in ("pagedown", "pageup", "pagedown"):
+            await pilot.press(key)
+        assert isinstance(app.screen, SafeCommandPalette) and app.is_running
