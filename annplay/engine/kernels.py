@@ -209,7 +209,7 @@ class Kernel:
         # few calls.  ``flat_targets``: the targets in the same order.  Several outputs and a huge n: per batch.
         self.kind = "bce" if self.fused else "mse" if net.loss_spec.output is None else "ce"
         self.r = r_out
-        self.cheap = r_out == 1 or r_out * n * net.dtype.itemsize <= KEPT_BYTES
+        self.cheap = r_out == 1 or r_out * n * 8 <= KEPT_BYTES     # 8: the bytes of a float64, or of an index
         # A full batch in one chunk is one update per epoch: up to ``span`` epochs run between two checks, each
         # keeping its outputs in its own row of ``kept``, so checking and recording cost a few calls per span.
         single = not self.minibatch and len(groups[0]) == 1
