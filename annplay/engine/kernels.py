@@ -227,8 +227,10 @@ class Kernel:
             column = np.arange(r_out * n).reshape(r_out, n)
             self._target_order = np.concatenate([column[:, c:c + k * b].reshape(r_out, k, b).transpose(1, 0, 2).ravel()
                                                  for c, k, b in self._runs])
-            self.flat_targets = np.empty(r_out * n, net.dtype)
+            # cross-entropy puts its logits back in the targets' order instead (its sums run down whole columns)
+            self.flat_targets = self._target_source if self.kind == "ce" else np.empty(r_out * n, net.dtype)
             self._order_targets()
+        self._columns = np.empty((r_out, n), net.dtype) if self.kind == "ce" and self.cheap else None   # its scratch
         self._slots: list[Chunk] = []         # span > 1: the one chunk, with its output in row j of kept
         widest = max(e - s for group in groups for s, e in group)
         self.passes: dict[int, _Pass] = {widest: _Pass(net, widest)}
@@ -291,7 +293,7 @@ class Kernel:
 
     def _order_targets(self) -> None:
         """Copy the targets into kept's order (block after block), where that is not their own (after a shuffle)."""
-        if self._target_order is not None:
+        if self._target_order is not None and self.kind != "ce":
             np.take(self._target_source, self._target_order, out=self.flat_targets)
 
     @property
@@ -461,18 +463,18 @@ class Kernel:
         return each
 
     def _cross_entropy(self, s: int, e: int) -> Array:
-        """Each column's cross-entropy over columns s..e−1 (whole batches), from the logits kept block by block."""
-        assert self.kept is not None
-        assert self.each is not None
-        kept, T, work, r = self.kept[0], self.flat_targets, self.each[0], self.r
-        parts = []
-        for c, k, w in self._runs:                  # blocks of one width, then perhaps a narrower last one
-            first, last = max(s, c), min(e, c + k * w)
-            if first < last:
-                shape, part = ((last - first) // w, r, w), slice(r * first, r * last)
-                parts.append(cross_entropy_columns(kept[part].reshape(shape), T[part].reshape(shape),
-                                                   work[part].reshape(shape)).ravel())
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        """Each column's cross-entropy over columns s..e−1 (whole batches), from the logits kept block by block,
+        put back in the targets' r×n order (one scatter) when there are several blocks."""
+        assert self.kept is not None and self.each is not None and self._columns is not None
+        kept, r, n = self.kept[0], self.r, self.n
+        if self._target_order is None:
+            Z = kept.reshape(r, n)
+        else:
+            Z = self.each[0]
+            Z[self._target_order[r * s:r * e]] = kept[r * s:r * e]
+            Z = Z.reshape(r, n)
+        T = self._target_source.reshape(r, n)
+        return cross_entropy_columns(Z[:, s:e], T[:, s:e], self._columns[:, :e - s])
 
     def _span(self, epochs: int, lr: float, record: list[float] | None, loss_limit: float,
               deadline: float | None) -> tuple[int, bool]:
