@@ -458,3 +458,31 @@ def test_load_model_json_round_trip_and_hostile_files(tmp_path: Path) -> None:
         assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
     with pytest.raises(ValueError, match="over 1,000 bytes"):
         MLP.load_json(tmp_path / "big.json", max_bytes=1000)
+
+
+def test_each_weights_save_replaces_only_its_own_kind(tmp_path) -> None:
+    """e over a trained .npz wrote JSON under the .npz name, s over an export a zip under .json (a probe's find)."""
+    import pytest
+
+    from annplay.core.weightfiles import export_json, export_npz
+    from annplay.engine import MLP
+
+    net = MLP([2, 3, 1], ["tanh", "logistic"], seed=0)
+    model, exported = tmp_path / "m.npz", tmp_path / "w.json"
+    export_npz(net, model)
+    export_json(net, exported)
+    before = (model.read_bytes(), exported.read_bytes())
+    renamed_model, renamed_export = tmp_path / "model.bin", tmp_path / "export.txt"
+    model.rename(renamed_model)
+    exported.rename(renamed_export)
+    with pytest.raises(ValueError, match=r"is an annplay model \(\.npz\), not an annplay weight export"):
+        export_json(net, renamed_model)
+    with pytest.raises(ValueError, match=r"is an annplay weight export \(JSON\), not an annplay model"):
+        export_npz(net, renamed_export)
+    with pytest.raises(ValueError, match="a name ending in .npz"):
+        export_json(net, tmp_path / "new.npz")
+    with pytest.raises(ValueError, match="a name ending in .json"):
+        export_npz(net, tmp_path / "new.json")
+    assert (renamed_model.read_bytes(), renamed_export.read_bytes()) == before
+    export_npz(net, renamed_model)                          # its own kind: replaced
+    export_json(net, renamed_export)

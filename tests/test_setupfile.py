@@ -117,23 +117,34 @@ def test_a_foreign_file_is_never_replaced(tmp_path: Path) -> None:
                        ("data.json", b'{"format": "other"}'), ("zip.npz", b"PK\x03\x04junk")):
         path = tmp_path / name
         path.write_bytes(data)
-        with pytest.raises(ValueError, match="exists and is not an annplay set-up or model"):
+        with pytest.raises(ValueError, match="exists and is not an annplay set-up|a set-up file is TOML"):
             write_setup(path, SETUP)
         assert path.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json", "notes.txt", "other.toml", "zip.npz"]
 
 
-def test_annplay_files_and_empty_files_may_be_replaced(tmp_path: Path) -> None:
+def test_set_up_files_and_empty_files_may_be_replaced_weights_never(tmp_path: Path) -> None:
+    """A set-up saved over a trained model or a weight export lost the weights (a probe's find): each save replaces
+    only its own kind, and a set-up never takes a weights' name."""
     net = MLP([2, 3, 1], ["tanh", "logistic"])
     npz, exported, setup_file, empty = (tmp_path / n for n in ("m.npz", "w.json", "s.toml", "e.toml"))
     net.save(npz)
     exported.write_text(json.dumps({**net.to_dict(), "setup": setup_section(SETUP)}))
     write_setup(setup_file, Setup())
     empty.touch()
-    for path in (npz, exported, setup_file, empty):
+    for path in (setup_file, empty):
         check_replaceable(path)
         write_setup(path, SETUP)
         assert read_setup(path) == SETUP
+    for path, words in ((npz, "a set-up file is TOML"), (exported, "a set-up file is TOML")):
+        before = path.read_bytes()
+        with pytest.raises(ValueError, match=words):
+            write_setup(path, SETUP)
+        assert path.read_bytes() == before
+    renamed = tmp_path / "model-as.toml"
+    npz.rename(renamed)
+    with pytest.raises(ValueError, match=r"is an annplay model \(trained weights\)"):
+        check_replaceable(renamed)
     check_replaceable(tmp_path / "new.toml")                 # a new name is fine
 
 

@@ -86,15 +86,18 @@ def check_setup_target(path: str, others: dict[str, str | None]) -> None:
 
     try:
         target = check_save_target(path, what="--save-setup")
-        check_replaceable(path, what="--save-setup")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    for flag, other in others.items():
+    for flag, other in others.items():               # the most telling refusal first
         if other is not None and target.exists() and Path(other).exists() \
                 and target.resolve() == Path(other).resolve():
             raise UsageError(f"--save-setup: {path} is the {flag} file; choose another name")
         if other is not None and not target.exists() and Path(other).absolute() == target.absolute():
             raise UsageError(f"--save-setup: {path} is also the {flag} file; choose another name")
+    try:
+        check_replaceable(path, what="--save-setup")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def save_setup(path: str, setup: Setup, model: str | None) -> str:

@@ -85,38 +85,53 @@ def file_path(name: str | Path) -> Path:
     return expand_user(text, "file")
 
 
-def _is_annplay_file(path: Path) -> bool:
-    """True when path holds an annplay model (.npz) or an annplay JSON export: safe to replace.
+def _kind_of(path: Path) -> str | None:
+    """'npz' for an annplay model, 'json' for an annplay weight export, None for anything else (or unreadable).
 
     Both readers refuse FIFOs unopened and bound what they read (a huge or deeply nested file is not annplay's).
     """
-    for load in (MLP.load, MLP.load_json):
+    for kind, load in (("npz", MLP.load), ("json", MLP.load_json)):
         try:
             load(path)
-            return True
+            return kind
         except (ValueError, OSError, RecursionError, MemoryError):
             pass
-    return False
+    return None
 
 
-def check_target(path: Path) -> None:
+KIND_WORDS = {"npz": "an annplay model (.npz)", "json": "an annplay weight export (JSON)"}
+
+
+def check_target(path: Path, kind: str = "npz") -> None:
     """Refuse (ValueError, nothing written) a folder, a missing folder, a special file (FIFO, device, socket) or an
-    existing file that is not annplay's; every message names the file as given."""
+    existing file that is not an annplay file of this ``kind`` ('npz' or 'json'): a model saved over a JSON export,
+    or an export over a model, left a file its name's reader refuses (a probe's find); every message names the
+    file as given."""
     if path.is_dir():
         raise ValueError(f"{path} is a folder; give a file name, like {path / DEFAULT_NPZ}; nothing written")
+    other = {"npz": ".json", "json": ".npz"}[kind]
+    if path.suffix.lower() == other:             # a zip named .json (or JSON named .npz) fools every reader
+        raise ValueError(f"{path}: a name ending in {other} for {KIND_WORDS[kind]}; give a "
+                         f".{kind} name (nothing written)")
     folder = path.parent
     if not folder.is_dir():
         raise ValueError(f"{path}: there is no folder {folder}; nothing written")
     check_save_target(path, what="save to")
-    if path.exists() and not _is_annplay_file(path):
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    found = _kind_of(path)
+    if found is None:
         raise ValueError(f"{path} exists and is not an annplay model or export; choose another name "
+                         "(nothing written)")
+    if found != kind:
+        raise ValueError(f"{path} is {KIND_WORDS[found]}, not {KIND_WORDS[kind]}; choose another name "
                          "(nothing written)")
 
 
 def export_json(net: MLP, path: str | Path, setup: Setup | None = None) -> Path:
     """Write net.to_dict() (plus the set-up's every setting, when given) as JSON, atomically (see check_target)."""
     path = file_path(path)
-    check_target(path)
+    check_target(path, "json")
     check_finite(net, path)                # JSON has no infinity: json.dumps would write the token Infinity
     data = net.to_dict()
     if setup is not None:

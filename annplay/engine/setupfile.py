@@ -325,47 +325,53 @@ def _toml_char(c: str) -> str:
 # --- replacing files ----------------------------------------------------------------------
 
 def check_replaceable(path: PathLike, *, what: str = "--save-setup") -> None:
-    """Refuse (ValueError) to replace an existing file unless it is empty or an annplay set-up or model.
+    """Refuse (ValueError) to replace an existing file unless it is empty or an annplay set-up or lesson (TOML).
 
-    Set-up files, lesson files, ``.npz`` models and the weight editor's JSON export may be replaced.
-    """
+    A trained model (``.npz``) or a weight export (JSON) is annplay's too, but not a set-up: a set-up written over
+    it lost the weights (a probe's find), so each save replaces only a file of its own kind."""
     target = Path(path)
+    if target.suffix.lower() in (".npz", ".json"):   # the weights' names: a set-up there fools their readers
+        raise ValueError(f"{what} {path}: a set-up file is TOML; give a .toml name")
     if not target.exists():
         return
     with open_regular(target, what) as f:
         head = f.read(4)
-        if head.startswith(b"PK"):
-            f.seek(0)
-            if _is_model_npz(f):
-                return
-        elif not head:
+        if not head:
             return
+        f.seek(0)
+        if head.startswith(b"PK"):
+            kind = "an annplay model (trained weights)" if _is_model_npz(f) else None
         else:
-            f.seek(0)
-            if _is_annplay_text(f.read(MAX_FILE_BYTES + 1)):
+            kind = _annplay_text_kind(f.read(MAX_FILE_BYTES + 1))
+            if kind == "setup":
                 return
-    raise ValueError(f"{what} {path}: exists and is not an annplay set-up or model; "
+    if kind is not None:
+        raise ValueError(f"{what} {path}: is {kind}, which a set-up file would replace; choose another name")
+    raise ValueError(f"{what} {path}: exists and is not an annplay set-up; "
                      f"choose another name or remove the file first")
 
 
-def _is_annplay_text(data: bytes) -> bool:
-    """True when the bytes are an annplay set-up or lesson (TOML) or a weight export (JSON)."""
+def _annplay_text_kind(data: bytes) -> str | None:
+    """'setup' for an annplay set-up or lesson (TOML), a phrase for a weight export (JSON), None for anything else."""
     if len(data) > MAX_FILE_BYTES:
-        return False
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return False
+        return None
     try:
         parsed = load_json(text, "")
-        return isinstance(parsed, dict) and parsed.get("format") in (MODEL_FORMAT, FORMAT)
+        if isinstance(parsed, dict) and parsed.get("format") == MODEL_FORMAT:
+            return "an annplay weight export (JSON)"
+        return "setup" if isinstance(parsed, dict) and parsed.get("format") == FORMAT else None
     except ValueError:
         pass
     try:
         doc = load_toml(text, "")
     except ValueError:                      # not TOML either, or nested too deeply, or a huge number
-        return False
-    return doc.get("format") == FORMAT or (isinstance(doc.get("setup"), dict) and set(doc) <= set(TOP_KEYS))
+        return None
+    setup = doc.get("format") == FORMAT or (isinstance(doc.get("setup"), dict) and set(doc) <= set(TOP_KEYS))
+    return "setup" if setup else None
 
 
 def _is_model_npz(f: BinaryIO) -> bool:

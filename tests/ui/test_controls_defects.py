@@ -96,7 +96,8 @@ async def test_taps_stop_at_the_ends_and_layer_sizes_come_back(size):
         layers = screen.query_one("#choice-layers", Choice)
         assert layers.value == 6
         layers.scroll_visible(animate=False)
-        await pilot.pause()
+        await wait_until(pilot, lambda: screen.region.contains_region(layers.region) and layers.region.height > 0,
+                         "the Layers control scrolled into view")      # under load a pause was not always enough
         await pilot.click(layers, offset=(layers.size.width - 1, 0))     # ▶ on the last value
         await pilot.pause()
         assert layers.value == 6 and screen.session.setup.hidden == (8, 16, 4, 4, 4, 4)
