@@ -12,8 +12,9 @@ import threading
 import time
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
@@ -74,6 +75,26 @@ def watch_terminal(app: PlaygroundApp, fd: int | None = None) -> None:
             app.call_from_thread(app.leave)
 
     threading.Thread(target=watch, name="annplay-terminal-watch", daemon=True).start()
+
+
+def _wrap_at_least_one_cell() -> None:
+    """Textual 8.2 wraps a label to width 0 in a grid cell narrower than its padding (a terminal 6–8 columns wide,
+    a window dragged narrow), and Rich's chop_cells then steps range() by 0 and ends the app (a probe's find):
+    wrap to at least one cell instead. Idempotent; touches only Rich's word wrapper."""
+    import rich._wrap
+
+    chop = rich._wrap.chop_cells
+    if getattr(chop, "annplay_guard", False):
+        return
+
+    def chop_cells(text: str, width: int, *args: Any, **kwargs: Any) -> list[str]:
+        return chop(text, max(1, width), *args, **kwargs)
+
+    chop_cells.annplay_guard = True  # type: ignore[attr-defined]
+    rich._wrap.chop_cells = chop_cells
+
+
+_wrap_at_least_one_cell()
 
 
 class SafeCommandPalette(CommandPalette):
@@ -141,6 +162,16 @@ class PlaygroundApp(App[None]):
             screen.lessons.lesson = self.lesson          # its goal is checked from the first frame
             screen.call_after_refresh(screen.lessons.show_lessons, self.lesson)
         self._handle_quit_signals(install=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below MIN_COLUMNS one line covers every screen (their grids cannot be laid out that narrow)."""
+        from annplay.screens.too_small import MIN_COLUMNS, TooSmallScreen
+
+        covered = isinstance(self.screen, TooSmallScreen)
+        if event.size.width < MIN_COLUMNS and not covered:
+            self.push_screen(TooSmallScreen())
+        elif event.size.width >= MIN_COLUMNS and covered:
+            self.pop_screen()
 
     def on_unmount(self) -> None:
         self._handle_quit_signals(install=False)
