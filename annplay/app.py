@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from annplay.engine.settings import SettingError
@@ -98,7 +99,14 @@ _wrap_at_least_one_cell()
 
 
 class SafeCommandPalette(CommandPalette):
-    """Textual's command palette, minus a crash: paging before the command list has its lines."""
+    """Textual's command palette, minus two crashes: paging before the command list has its lines, and a search
+    that ends after the palette closed (NoMatches for CommandList in its worker: a probe's monkey, seed 8503)."""
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        """Textual's own search (undecorated), quietly dropped when the palette is gone."""
+        with contextlib.suppress(NoMatches):
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
 
     def _action_command_list(self, action: str) -> None:
         """Pass the action on, except paging while the list is not laid out yet.

@@ -27,3 +27,26 @@ async def test_a_page_key_that_meets_a_list_in_flux_does_nothing(monkeypatch: py
         for key in ("pagedown", "pageup", "pagedown"):
             await pilot.press(key)
         assert isinstance(app.screen, SafeCommandPalette) and app.is_running
+
+
+async def test_a_search_that_ends_after_the_palette_closed_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A probe's monkey (seed 8503) ended the app with NoMatches for CommandList in the palette's search worker."""
+    from textual.css.query import NoMatches
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "the palette")
+        palette = app.screen
+
+        def gone(*_args: object, **_kwargs: object) -> None:
+            raise NoMatches("No nodes match 'CommandList'")         # as when the palette had closed meanwhile
+
+        monkeypatch.setattr(palette, "query_one", gone)
+        await pilot.press("h")                                       # a search starts in its worker
+        await pilot.pause()
+        monkeypatch.undo()
+        assert app.is_running
+        await pilot.press("escape")
+    assert app.return_code in (None, 0)
