@@ -142,7 +142,9 @@ def test_a_tiny_rise_near_zero_is_not_even_worth_knowing() -> None:
     train = [0.7 * 0.45 ** i for i in range(10)]                                    # down to 5e-4
     tests = [0.7, 0.1, 0.01, 0.004, 0.0032, 0.0035, 0.004, 0.0045, 0.005, 0.0052]   # 1.6× yet +0.002
     assert not [f for f in diagnose(report(train, tests=tests), Setup()) if f.code == "overfitting"]
-    rising = [0.7, 0.1, 0.05, 0.03, 0.03, 0.035, 0.04, 0.045, 0.05, 0.052]          # +0.022: worth knowing
+    bump = [0.7, 0.1, 0.05, 0.02, 0.016, 0.02, 0.025, 0.03, 0.031, 0.031]          # +0.015: the default circle's
+    assert not [f for f in diagnose(report(train, tests=bump), Setup()) if f.code == "overfitting"]
+    rising = [0.7, 0.1, 0.05, 0.03, 0.03, 0.04, 0.05, 0.055, 0.06, 0.062]           # +0.03: worth knowing
     found = [f for f in diagnose(report(train, tests=rising), Setup()) if f.code == "overfitting"]
     assert [f.severity for f in found] == ["info"]
 

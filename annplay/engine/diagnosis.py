@@ -87,8 +87,9 @@ OVERFIT_RISE = 1.5
 OVERFIT_DELTA = 0.25
 OVERFIT_INFO_RISE = 1.2
 # ... and even as info it must rise by OVERFIT_INFO_DELTA chance losses: near zero a rise of 0.003 → 0.005 is
-# 1.6× yet noise (circle 8-8 leaky ReLU at 100 % test accuracy was told it overfits; own measurement).
-OVERFIT_INFO_DELTA = 0.01
+# 1.6× yet noise (circle 8-8 leaky ReLU at 100 % test accuracy was told it overfits; own measurement), and so is
+# the default circle 4-2's 0.016 → 0.031 at epoch 230, back to 0.016 soon after (seen on the projector layout).
+OVERFIT_INFO_DELTA = 0.03
 # Memorising: the train loss fell below MEMORISE_TRAIN chance losses while the test loss stayed at or above
 # chance, i.e. new points are predicted worse than by always guessing the class shares or the mean. It needs
 # no rise from a best (20 sine points on a 32-32 net: test loss fell 0.50 → 0.29 against chance 0.087, train
