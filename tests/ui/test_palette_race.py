@@ -3,6 +3,8 @@ app with KeyError: 0 in Textual's OptionList._move_page after ctrl+p, up, enter,
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.command import CommandList
 
@@ -11,12 +13,17 @@ from annplay.app import PlaygroundApp, SafeCommandPalette
 from .conftest import ready, wait_until
 
 
+async def open_palette(pilot: Any) -> None:
+    """The playground's first frame, then ctrl+p until the palette is on top."""
+    await ready(pilot)
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SafeCommandPalette), "the palette")
+
+
 async def test_a_page_key_that_meets_a_list_in_flux_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     app = PlaygroundApp()
     async with app.run_test(size=(40, 20)) as pilot:
-        await ready(pilot)
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "the palette")
+        await open_palette(pilot)
         commands = app.screen.query_one(CommandList)
 
         def in_flux(direction: int) -> None:
@@ -35,9 +42,7 @@ async def test_a_search_that_ends_after_the_palette_closed_is_dropped(monkeypatc
 
     app = PlaygroundApp()
     async with app.run_test(size=(40, 20)) as pilot:
-        await ready(pilot)
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "the palette")
+        await open_palette(pilot)
         palette = app.screen
 
         def gone(*_args: object, **_kwargs: object) -> None:
