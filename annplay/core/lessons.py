@@ -420,6 +420,12 @@ def _show(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _goal_settings(lesson: Lesson) -> dict[str, Any]:
+    """The settings a goal's ``NAME_in`` keys hold, each to its allowed values: lr_in = [1.0] → {"lr": [1.0]}."""
+    return {key[:-len(IN_SUFFIX)]: values for key, values in lesson.goal.items()
+            if key.endswith(IN_SUFFIX) and key not in METRIC_GOALS}
+
+
 def _setup_problems(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> list[str]:
     """What the set-up or the epoch count does wrong for the goal (empty: nothing)."""
     problems = []
@@ -429,20 +435,18 @@ def _setup_problems(lesson: Lesson, setup: Setup, metrics: Metrics | None) -> li
             count = _count(what, setup, metrics)
             if not _compare(count, op, limit):
                 problems.append(f"{what} {count:,} (goal {op} {limit:,})")
-        elif key.endswith(IN_SUFFIX) and key not in METRIC_GOALS:
-            name = key[:-len(IN_SUFFIX)]
-            entry = SETTINGS[name]
-            have: str
-            if name == "activation":
-                have_all = setup.hidden_activations()
-                ok = bool(have_all) and all(a in limit for a in have_all)
-                have = ",".join(have_all) or "no hidden layer"
-            else:
-                ok = setup[name] in limit
-                have = _show(setup[name])
-            if not ok:
-                wanted = " or ".join(_show(v) for v in limit)
-                problems.append(f"{entry.label.lower()} {have} (goal {wanted})")
+    for name, limit in _goal_settings(lesson).items():
+        have: str
+        if name == "activation":
+            have_all = setup.hidden_activations()
+            ok = bool(have_all) and all(a in limit for a in have_all)
+            have = ",".join(have_all) or "no hidden layer"
+        else:
+            ok = setup[name] in limit
+            have = _show(setup[name])
+        if not ok:
+            wanted = " or ".join(_show(v) for v in limit)
+            problems.append(f"{SETTINGS[name].label.lower()} {have} (goal {wanted})")
     return problems
 
 
@@ -451,8 +455,7 @@ def pinned_settings(lesson: Lesson | None) -> dict[str, tuple[Any, ...]]:
     since early stopping would end the run short of it): the doctor's fixes keep them (Session.pins)."""
     if lesson is None:
         return {}
-    pins = {key[:-len(IN_SUFFIX)]: tuple(values) for key, values in lesson.goal.items()
-            if key.endswith(IN_SUFFIX) and key not in METRIC_GOALS}
+    pins = {name: tuple(values) for name, values in _goal_settings(lesson).items()}
     if "min_epochs" in lesson.goal:
         pins["patience"] = (None,)
     return pins
@@ -462,10 +465,8 @@ def _tamper_problems(lesson: Lesson, tampered: Collection[str]) -> list[str]:
     """What makes this run's numbers not the goal's: weights it did not train from the start, or a pinned
     setting changed while it trained (each says to press r, which draws new weights)."""
     problems = ["weights loaded, edited or kept from another run: press r"] if "weights" in tampered else []
-    for key in lesson.goal:
-        name = key[:-len(IN_SUFFIX)]
-        if key.endswith(IN_SUFFIX) and key not in METRIC_GOALS and name in tampered:
-            problems.append(f"{SETTINGS[name].label.lower()} changed during the run: press r")
+    problems += [f"{SETTINGS[name].label.lower()} changed during the run: press r"
+                 for name in _goal_settings(lesson) if name in tampered]
     return problems
 
 

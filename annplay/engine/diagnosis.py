@@ -277,11 +277,16 @@ def _codes(found: list[Finding], severity: str = "warning") -> set[str]:
     return {f.code for f in found if f.severity == severity}
 
 
+def _high_floor_judgeable(c: _Context, setup: Setup) -> bool:
+    """A back-propagation classifier on generated data of little noise, with enough samples, not stalled: one
+    whose loss far above zero says something of the net (real or noisy data may have a floor this high)."""
+    return (c.enough and c.report.kind != "regression" and c.report.family == "backprop" and not c.stalled
+            and not _real_data(setup) and setup.noise <= LEVELLED_NOISE)
+
+
 def _levelled(c: _Context, setup: Setup) -> bool:
     """A back-propagation classifier whose train loss levelled off far above zero after enough updates."""
-    if not c.enough or c.report.kind == "regression" or c.report.family != "backprop" or c.stalled:
-        return False
-    if _real_data(setup) or setup.noise > LEVELLED_NOISE:      # a floor of the data's own may be this high
+    if not _high_floor_judgeable(c, setup):
         return False
     late = [s.train_loss for s in c.late]
     updates = c.report.epoch * c.report.updates_per_epoch
@@ -294,9 +299,7 @@ def _crawling(c: _Context, setup: Setup) -> bool:
     falls, on a net that could be bigger (spiral on 4-2 at 64 % after 3,000 epochs, seeds 17 and 99: a probe's
     find; the same net levels off at seed 0): it is worth knowing that a bigger net learns it, never a warning.
     (6 × 64 at batch 1 on 10,000 points passes 6,000 updates in its first epoch: too soon, and not small.)"""
-    if not c.enough or c.report.kind == "regression" or c.report.family != "backprop" or c.stalled:
-        return False
-    if _real_data(setup) or setup.noise > LEVELLED_NOISE:
+    if not _high_floor_judgeable(c, setup):
         return False
     can_grow = len(setup.hidden) < MAX_HIDDEN_LAYERS or any(h < MAX_NEURONS for h in setup.hidden)
     return (can_grow and c.final_smooth >= LEVELLED_OFF * c.chance and c.report.epoch >= CRAWL_EPOCHS
@@ -519,7 +522,7 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     if len(tests) < MIN_SAMPLES or not math.isfinite(c.chance):
         return None
     best_epoch, best = min(tests, key=lambda t: t[1])
-    final = median(t[1] for t in tests[-3:])
+    final = c.test_final                                    # the median of the last three
     gap = final - c.final
     train_then = next(s.train_loss for s in c.samples if s.epoch == best_epoch)
     falling = c.final_smooth <= 1.05 * train_then          # the train loss kept falling meanwhile

@@ -183,9 +183,8 @@ class SessionApp(PlaygroundApp):
         """What the teacher's page shows for this session, and what a reload reopens."""
         from annplay.core.lessons import goal_status
         from annplay.engine.sharecode import encode
-        from annplay.screens.playground import PlaygroundScreen
 
-        screen = next((s for s in self.screen_stack if isinstance(s, PlaygroundScreen)), None)
+        screen = self._playground()
         if screen is None:
             return {}
         session = screen.session
@@ -207,19 +206,20 @@ class SessionApp(PlaygroundApp):
         """Write status.json (atomically; a full disk only skips a beat)."""
         with contextlib.suppress(OSError, ValueError):
             data = self.status()
-            if data:
-                drawn = self._drawn()
+            screen = self._playground()
+            if data and screen is not None:
+                drawn = screen.session.drawn
                 if drawn is not self._drawing_kept:
                     write_drawing(self.folder, drawn)
                     self._drawing_kept = drawn
                 data["drawn"] = len(drawn) if drawn is not None else 0
                 atomic_write_bytes(self.folder / STATUS, json.dumps(data).encode("utf-8"), what="status")
 
-    def _drawn(self) -> tuple[tuple[float, float, float], ...] | None:
+    def _playground(self) -> Any:
+        """The session's playground screen (under any dialog or view), None before it is pushed."""
         from annplay.screens.playground import PlaygroundScreen
 
-        screen = next((s for s in self.screen_stack if isinstance(s, PlaygroundScreen)), None)
-        return screen.session.drawn if screen is not None else None
+        return next((s for s in self.screen_stack if isinstance(s, PlaygroundScreen)), None)
 
     def leave(self) -> None:
         self.write_status()

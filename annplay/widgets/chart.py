@@ -148,13 +148,15 @@ def epoch_axis(record: LossRecord, left: str, width: int, unit: str = "epoch") -
 
 def _short(n: int) -> str:
     """A count in at most 4 characters: 950, 12k, 1.2M."""
+    text = str(n)
     if n < 1000:
-        return str(n)
-    for size, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")):
-        if n >= size:
-            value = n / size
-            return f"{value:.1f}{suffix}" if value < 9.95 else f"{value:.0f}{suffix}"
-    return str(n)
+        return text
+    for size, suffix in ((1_000, "k"), (1_000_000, "M"), (1_000_000_000, "G")):
+        value = n / size
+        text = f"{value:.1f}{suffix}" if value < 9.95 else f"{value:.0f}{suffix}"
+        if value < 999.5:                         # 999,999 is 1.0M, not 1000k
+            break
+    return text
 
 
 def spark_lines(record: LossRecord, width: int, height: int, log: bool = False,

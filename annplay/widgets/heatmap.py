@@ -258,9 +258,11 @@ class HeatMap(Widget, can_focus=True):
         if len(self._strips) != self.size.height or self._blank.cell_length != self.size.width:
             self._build_strips()
         strip = self._strips[y] if 0 <= y < len(self._strips) else self._blank
+        if self.cursor is None or not self.has_focus:            # every row of every frame: nothing more to do
+            return strip
         cursor = self._inside(self.cursor)
         left, top = self.origin()
-        if cursor is not None and self.has_focus and y == top + cursor[1] and left + cursor[0] < strip.cell_length:
+        if cursor is not None and y == top + cursor[1] and left + cursor[0] < strip.cell_length:
             x = left + cursor[0]
             before, cell, after = strip.divide([x, x + 1, strip.cell_length])[:3]
             style = next((seg.style for seg in cell if seg.style is not None), None) or Style()
