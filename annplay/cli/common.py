@@ -19,6 +19,7 @@ from annplay.core.textsafe import plain
 EXIT_OK = 0
 EXIT_DIVERGED = 1
 EXIT_MISUSE = 2
+EXIT_RUNS_FAILED = 3          # sweep/tune: some runs could not train (a bad column or file, a worker that died)
 EXIT_INTERRUPTED = 130
 EXIT_CANNOT_WRITE = 74        # sysexits' EX_IOERR: the output could not be written (a full disk)
 EXIT_PIPE_CLOSED = 141        # 128 + SIGPIPE: whatever read the output stopped reading (| head), as shells say
@@ -118,6 +119,6 @@ def rich_console(*, stderr: bool = False) -> Any:
     return _Console(stderr=stderr)
 
 
-__all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_INTERRUPTED", "EXIT_CANNOT_WRITE", "EXIT_PIPE_CLOSED",
-           "rich_console", "UsageError", "say_error", "flag_of",
+__all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_RUNS_FAILED", "EXIT_INTERRUPTED", "EXIT_CANNOT_WRITE",
+           "EXIT_PIPE_CLOSED", "rich_console", "UsageError", "say_error", "flag_of",
            "usage_from", "Parser", "shorten", "ALLOWED_ATTR", "signal_ready", "READY_FILE_ENV"]
