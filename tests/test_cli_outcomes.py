@@ -101,3 +101,27 @@ def test_data_replaces_the_file_a_code_names(csv_file: str, capsys: pytest.Captu
                                   "--data", csv_file, "--json"])
     assert code == 0, err
     assert json.loads(out)["dataset"] == "d"
+
+
+@pytest.mark.parametrize("name", ["m.json", "m.TOML", "new.csv", "m.npz.json"])
+def test_save_refuses_a_name_of_another_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """A model saved as m.json was a zip that predict and --setup read by its name (a probe's find)."""
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run(capsys, ["train", "--dataset", "xor", "--epochs", "2", "--save", name, "--force"])
+    assert code == 2 and f"--save {name}: a name ending in" in err and "give a .npz name" in err
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["train", "--help"]])
+def test_help_that_cannot_be_written_exits_74(argv: list[str]) -> None:
+    """argparse swallows OSError while printing help: `annplay --help > /dev/full` exited 0 with nothing written."""
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "annplay", *argv], stdout=full, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True, timeout=60)
+    assert proc.returncode == 74, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["annplay: cannot write the output: No space left on device"]

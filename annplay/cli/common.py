@@ -98,6 +98,12 @@ class Parser(argparse.ArgumentParser):
             self.error(f"{action.option_strings[0]}: empty value; {allowed}")
         return super()._get_values(action, arg_strings)
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """Write --help, --version or usage text; argparse's own swallows OSError, so help sent to a full disk
+        exited 0 with nothing written (``cli.main`` reports it: 74, or 141 for a closed pipe)."""
+        if message:
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> NoReturn:
         """One line naming the flag (not argparse's usage dump), then exit 2."""
         message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: \1", r"\1", message)

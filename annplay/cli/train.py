@@ -39,6 +39,9 @@ class Stop:
         self.requested = True
 
 
+OTHER_KINDS = {".json": "a weight export (JSON)", ".toml": "a set-up file (TOML)", ".csv": "a data file (CSV)"}
+
+
 def check_save(save: str, setup: Setup, force: bool) -> None:
     """Refuse a --save target that cannot be written, or would destroy data, before training."""
     from annplay.engine.safefile import check_save_target
@@ -49,6 +52,10 @@ def check_save(save: str, setup: Setup, force: bool) -> None:
         raise UsageError(str(exc)) from None
     if setup.csv is not None and target.exists() and target.resolve() == Path(setup.csv).resolve():
         raise UsageError(f"--save: {save} is the --data file; saving would destroy it")
+    kind = OTHER_KINDS.get(target.suffix.lower())
+    if kind is not None:                 # a zip named .json or .toml fools that name's reader (predict, --setup)
+        raise UsageError(f"--save {save}: a name ending in {target.suffix} is for {kind}; a model is an .npz "
+                         f"file: give a .npz name")
     if target.is_file() and not force:
         from annplay.engine.network import MLP
         try:
