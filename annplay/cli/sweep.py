@@ -72,7 +72,17 @@ def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
         sys.stderr.write(f"note: {len(setups) - len(kept)} of {len(setups)} runs left out: they would repeat "
                          f"others ({said})\n")
     check_files({s.csv for s in kept if s.csv is not None}, typed.get("csv", "--data"))
+    if args.executor == "dask":
+        kept = [for_cluster(s) for s in kept]
     return base, kept, list(vary)
+
+
+def for_cluster(setup: Setup) -> Setup:
+    """The set-up with its CSV named by its absolute path: a Dask worker reads it from its own folder (a relative
+    --data failed every run on a worker started elsewhere, even on this machine)."""
+    import os
+
+    return setup if setup.csv is None else setup.with_(csv=os.path.abspath(setup.csv))
 
 
 def check_files(paths: set[str], what: str) -> None:
@@ -274,4 +284,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 __all__ = ["run", "grid", "leaderboard", "STDOUT", "stop_on_signals", "exit_code", "outcome",
-           "open_executor_check"]
+           "open_executor_check", "for_cluster"]

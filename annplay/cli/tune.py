@@ -18,7 +18,16 @@ from annplay.cli.flags import setup_from_args
 from annplay.cli.parser import STDOUT
 from annplay.cli.report import fmt
 from annplay.cli.setups import base_setup
-from annplay.cli.sweep import _whole, _write, check_files, exit_code, open_executor_check, outcome, stop_on_signals
+from annplay.cli.sweep import (
+    _whole,
+    _write,
+    check_files,
+    exit_code,
+    for_cluster,
+    open_executor_check,
+    outcome,
+    stop_on_signals,
+)
 from annplay.core.textsafe import plain
 from annplay.engine.settings import SETTINGS, SettingError
 
@@ -66,6 +75,8 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         flag = {"budget": "--budget", "epochs": "--min-epochs", "factor": "--factor"}.get(exc.setting)
         raise UsageError(f"{flag}: {exc.message}" if flag else f"--search: {exc.message}") from None
     check_files({base.csv} if base.csv is not None else set(), typed.get("csv", "--data"))
+    if args.executor == "dask":
+        base = for_cluster(base)
     tuner = Tuner(base, space, plan, executor=args.executor, jobs=jobs, scheduler=args.scheduler,
                   method=args.method, budget=budget, storage=args.storage, study=args.study)
     if args.method == "tpe":
