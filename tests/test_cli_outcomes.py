@@ -125,3 +125,29 @@ def test_help_that_cannot_be_written_exits_74(argv: list[str]) -> None:
                               stdin=subprocess.DEVNULL, text=True, timeout=60)
     assert proc.returncode == 74, proc.stderr
     assert proc.stderr.strip().splitlines() == ["annplay: cannot write the output: No space left on device"]
+
+
+@pytest.mark.parametrize("rate, shown, kept", [(0.0383, "0.038", 0.0383), (2.5, "2.5", 2.5), (12.34, "12", 12.3),
+                                               (12345.6, "12,346", 12345.6)])
+def test_a_slow_runs_speed_is_not_zero(rate: float, shown: str, kept: float) -> None:
+    """One epoch of a million points in 26 s printed '0 ep/s' and "epochs_per_second": 0.0 in --json."""
+    from annplay.cli.report import rounded_speed, speed
+
+    assert speed(rate) == shown and rounded_speed(rate) == kept
+
+
+def test_the_report_shows_a_slow_speed(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import annplay.cli.train as train
+
+    real = train.Loop.run
+
+    def slow(self: train.Loop, update=None):     # the run as it is, then say it took 100 s of training
+        metrics = real(self, update)
+        self.training_seconds = 100.0
+        return metrics
+
+    monkeypatch.setattr(train.Loop, "run", slow)
+    code, out, _err = run(capsys, ["train", "--dataset", "xor", "--epochs", "4", "--no-plot"])
+    assert code == 0 and "0.04 ep/s" in out
+    code, out, _err = run(capsys, ["train", "--dataset", "xor", "--epochs", "4", "--json"])
+    assert json.loads(out)["epochs_per_second"] == 0.04

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
 from annplay.cli.flags import setup_from_args
-from annplay.cli.report import finite, fmt, json_default, per_second, print_report
+from annplay.cli.report import finite, fmt, json_default, per_second, print_report, rounded_speed, speed
 from annplay.cli.setups import base_setup, check_setup_target, save_setup, setup_model
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
@@ -142,10 +142,10 @@ def run_with_progress(loop: Loop, total: int | None) -> Metrics:
         task = progress.add_task("train", total=total, speed="", losses="")
 
         def update(m: Any, seconds: float) -> None:
-            speed = f"{m.epoch / seconds:,.0f} {per_second(unit)}" if seconds > 0 else ""
+            rate = f"{speed(m.epoch / seconds)} {per_second(unit)}" if seconds > 0 else ""
             losses = (f"train {fmt(m.train_loss)} test {fmt(m.test_loss)}" if console.width >= 60
                       else f"loss {fmt(m.train_loss)}")
-            progress.update(task, completed=m.epoch, speed=speed, losses=losses)
+            progress.update(task, completed=m.epoch, speed=rate, losses=losses)
 
         metrics = loop.run(update)
         progress.update(task, completed=metrics.epoch)
@@ -224,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
         "train_accuracy": metrics.train_acc, "test_accuracy": metrics.test_acc,
         "trainer": setup.trainer, "evaluations": metrics.evaluations,
         "seconds": round(loop.wall_seconds, 4),
-        "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
+        "epochs_per_second": rounded_speed(metrics.epoch / loop.training_seconds) if loop.training_seconds else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved,
         "message": trainer.message or None,
         "settings": setup.to_dict(), "setup": encode(setup, files=False), "weights": weights,
