@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
-from annplay.cli.flags import setup_from_args
+from annplay.cli.flags import check_goal, setup_from_args
 from annplay.cli.report import finite, fmt, json_default, per_second, print_report, rounded_speed, speed
 from annplay.cli.setups import base_setup, check_setup_target, save_setup, setup_model
 from annplay.engine.setup import Setup
@@ -78,9 +78,11 @@ def open_session(setup: Setup, typed: dict[str, str]) -> Session:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     try:
-        return Session(setup)
+        session = Session(setup)
     except ValueError as exc:                  # SettingError, a CSV's DataError, a trainer's refusal
         raise usage_from(exc, typed) from None
+    check_goal(setup, session.prep.dataset.kind, typed)
+    return session
 
 
 def start_weights(session: Session, model: str | None, setup: Setup) -> str:
