@@ -175,3 +175,28 @@ def test_an_accuracy_goal_stays_where_some_runs_classify(capsys: pytest.CaptureF
     code, _out, err = run(capsys, ["sweep", "--target-acc", "90", "--epochs", "3", "--points", "40", "--jobs", "1",
                                    "--vary", "dataset=sine,circle"])
     assert code == 0, err
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGHUP"), reason="SIGTERM/SIGHUP to a child is POSIX")
+@pytest.mark.parametrize("name, code", [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_term_or_hup_stops_train_as_ctrl_c_does(tmp_path: Path, name: str, code: int) -> None:
+    """`timeout 60 annplay train … --save m.npz` (or a closed SSH session) killed the run: no summary, no model."""
+    import signal
+    import subprocess
+
+    from test_cli import _start_long_training  # the CLI's ready-file hook: no sleeping
+
+    from annplay.engine.network import MLP
+
+    proc, _ready = _start_long_training(tmp_path, "--save", "m.npz", "--json")
+    proc.send_signal(getattr(signal, name))
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"{name} did not stop training:\n{proc.communicate()}")
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    result = json.loads(out)
+    assert result["state"] == "interrupted" and result["saved"] == "m.npz"
+    assert MLP.load(tmp_path / "m.npz").layers[0] == 2
