@@ -425,13 +425,19 @@ class StatsPanel(Vertical):
             self.query_one(LossChart).clear()            # an empty drawing: no curve of the old run
         self.state, self.epoch = state, epoch
         label, style = STATE_LOOK.get(state, (state, "bold"))
+        room = self.size.width - 1                        # the padding's column
+        rate = fmt_speed(speed) if state == "running" and speed > 0 else ""
+        gap = "  "
+        if rate and 0 < room < len(label) + len(gap) + len(rate):     # '▶ training  7.7k…' beside a phone's map
+            gap = " "
+            if len(label) + len(gap) + len(rate) > room:
+                label = STATE_MARK.get(state, label)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(label, style)
-        if state == "running" and speed > 0:
-            text.append(f"  {fmt_speed(speed)}", "dim")
+        if rate:
+            text.append(f"{gap}{rate}", "dim")
         counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
         pace = f"speed {self.pace}"
-        room = self.size.width - 1                        # the padding's column
         if self.big:                                      # the big digits show the epoch under their own label
             text.append(f"\n{pace}", "dim")
         elif room <= 0 or len(counter) + 2 + len(pace) <= room:

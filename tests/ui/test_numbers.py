@@ -117,3 +117,27 @@ async def test_a_tiny_loss_leaves_the_accuracy_whole_beside_a_phones_map():
         assert any("4.6e-5 100.0%" in row for row in rows), rows
         assert not any("…" in row for row in rows), rows
 
+
+
+async def test_the_status_line_keeps_the_training_rate_whole_beside_a_phones_map():
+    """A probe at 40×20, pace max: '▶ training  7.7k…' (the rate cut)."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        stats = screen.query_one(StatsPanel)
+        for rate, shown in ((7700.0, "7.7k/s"), (12_345.0, "12k/s"), (850.0, "850/s")):
+            stats.show_state("running", 21_599, rate)
+            await pilot.pause()
+            first = str(screen.query_one("#stats-status").render()).splitlines()[0]
+            assert shown in first and len(first) <= stats.content_region.width, first
+        assert "…" not in "\n".join(screen_text(app)[:3])
+
+
+def test_the_charts_epoch_axis_names_the_latest_epoch_where_a_number_fits():
+    """A probe at 60×30: the chart's axis read '0       epoch', the latest epoch (216) left out for the word."""
+    record = LossRecord()
+    for epoch in range(217):
+        record.add(epoch, 1 / (1 + epoch), 0.01 + 1 / (1 + epoch))
+    for width, shown in ((22, "epoch 216"), (18, "216"), (60, "epoch 216")):
+        axis = chart_lines(record, width, 12)[-1].plain
+        assert axis.rstrip().endswith(shown) and len(axis) <= width and "0 " in axis, (width, axis)
