@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annplay.cli.common import UsageError
+from annplay.cli.flags import DEST_PREFIX
 from annplay.core.textsafe import plain
 from annplay.engine.setup import Setup
 
@@ -52,6 +53,10 @@ def base_setup(args: argparse.Namespace, drawing: list[Any] | None = None) -> tu
             if points is not None:
                 drawing.append(points)
                 return setup, set()
+        if looks_like_code(text) and DEST_PREFIX + "csv" in vars(args):
+            # a code annplay wrote for a CSV run (a sweep's row, a trial in tune --json) names its file; --data,
+            # given too, replaces it, so no file a code names is ever read
+            return decode_drawing(text, files=True)[0], set()
         setup, warnings, hidden = resolve_setup(text)
     except ValueError as exc:                       # SettingError, SetupFileError, a file that cannot be read
         message = str(exc)

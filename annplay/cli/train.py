@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
 from annplay.cli.flags import setup_from_args
-from annplay.cli.report import finite, fmt, json_default, per_second, print_report
+from annplay.cli.report import finite, fmt, json_default, per_second, print_report, rounded_speed, speed
 from annplay.cli.setups import base_setup, check_setup_target, save_setup, setup_model
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
@@ -39,6 +39,9 @@ class Stop:
         self.requested = True
 
 
+OTHER_KINDS = {".json": "a weight export (JSON)", ".toml": "a set-up file (TOML)", ".csv": "a data file (CSV)"}
+
+
 def check_save(save: str, setup: Setup, force: bool) -> None:
     """Refuse a --save target that cannot be written, or would destroy data, before training."""
     from annplay.engine.safefile import check_save_target
@@ -49,6 +52,10 @@ def check_save(save: str, setup: Setup, force: bool) -> None:
         raise UsageError(str(exc)) from None
     if setup.csv is not None and target.exists() and target.resolve() == Path(setup.csv).resolve():
         raise UsageError(f"--save: {save} is the --data file; saving would destroy it")
+    kind = OTHER_KINDS.get(target.suffix.lower())
+    if kind is not None:                 # a zip named .json or .toml fools that name's reader (predict, --setup)
+        raise UsageError(f"--save {save}: a name ending in {target.suffix} is for {kind}; a model is an .npz "
+                         f"file: give a .npz name")
     if target.is_file() and not force:
         from annplay.engine.network import MLP
         try:
@@ -135,10 +142,10 @@ def run_with_progress(loop: Loop, total: int | None) -> Metrics:
         task = progress.add_task("train", total=total, speed="", losses="")
 
         def update(m: Any, seconds: float) -> None:
-            speed = f"{m.epoch / seconds:,.0f} {per_second(unit)}" if seconds > 0 else ""
+            rate = f"{speed(m.epoch / seconds)} {per_second(unit)}" if seconds > 0 else ""
             losses = (f"train {fmt(m.train_loss)} test {fmt(m.test_loss)}" if console.width >= 60
                       else f"loss {fmt(m.train_loss)}")
-            progress.update(task, completed=m.epoch, speed=speed, losses=losses)
+            progress.update(task, completed=m.epoch, speed=rate, losses=losses)
 
         metrics = loop.run(update)
         progress.update(task, completed=metrics.epoch)
@@ -217,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
         "train_accuracy": metrics.train_acc, "test_accuracy": metrics.test_acc,
         "trainer": setup.trainer, "evaluations": metrics.evaluations,
         "seconds": round(loop.wall_seconds, 4),
-        "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
+        "epochs_per_second": rounded_speed(metrics.epoch / loop.training_seconds) if loop.training_seconds else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved,
         "message": trainer.message or None,
         "settings": setup.to_dict(), "setup": encode(setup, files=False), "weights": weights,

@@ -1,0 +1,153 @@
+"""What a finished ``annplay sweep`` / ``tune`` says with its exit code, and CSV runs' codes that repeat.
+
+Exit codes: 0 when a winner was found (diverged runs beside it are results), 3 when some runs failed (could not
+train: the other rows are still written), 1 when no set-up trained without diverging (as ``train``'s 1).
+A code printed for people names no file: ``tune`` prints ``--data FILE`` beside its best code, and a code
+annplay wrote with its file (a sweep's --json row) is taken by ``--setup`` when ``--data`` is given too.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from annplay.cli import main
+
+SMALL = ["--epochs", "12", "--jobs", "1"]
+
+
+@pytest.fixture()
+def csv_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A 60-row CSV with two numeric columns and a label column ``s``, in the test's working folder."""
+    rng = np.random.default_rng(7)
+    lines = ["h,w,s", *(f"{a:.4f},{b:.4f},{'ab'[int(a + b > 0)]}" for a, b in rng.normal(size=(60, 2)))]
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return "d.csv"
+
+
+def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err, captured.err
+    return code, captured.out, captured.err
+
+
+def test_a_sweep_with_a_failed_run_exits_3_naming_why_and_keeps_every_row(
+        csv_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, ["sweep", "--data", csv_file, *SMALL, "--vary", "y=s,zz", "--json", "rows.json"])
+    assert code == 3
+    assert "annplay sweep: 1 of 2 runs failed (could not train): d.csv: no column 'zz'" in err
+    rows = json.loads(Path("rows.json").read_text())["rows"]
+    assert [r["state"] for r in rows] == ["done", "failed"]
+
+
+@pytest.mark.parametrize("rates, expected", [("0.1,1e7", 0), ("1e7,1e8", 1)])
+def test_a_sweep_exits_1_only_when_no_set_up_trained_without_diverging(
+        capsys: pytest.CaptureFixture[str], rates: str, expected: int) -> None:
+    code, out, err = run(capsys, ["sweep", "--dataset", "circle", "--points", "60", *SMALL, "--vary", f"lr={rates}"])
+    assert code == expected, err
+    assert "diverged" in out
+    assert ("no set-up trained without diverging" in err) == (expected == 1)
+
+
+def test_a_tune_with_a_failed_trial_exits_3(csv_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, ["tune", "--data", csv_file, "--epochs", "9", "--search", "y=s|zz",
+                                   "--budget", "40", "--no-plot"])
+    assert code == 3
+    assert "annplay tune: 1 of 2 trials failed (could not train): d.csv: no column 'zz'" in err
+
+
+def test_a_tune_whose_every_trial_diverged_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, ["tune", "--dataset", "circle", "--points", "60", "--epochs", "9",
+                                  "--search", "lr=1e8..1e10,log", "--budget", "30", "--no-plot"])
+    assert code == 1, err
+    assert "no trial finished" in out and "no set-up trained without diverging" in err
+
+
+def test_tunes_best_csv_run_repeats_with_the_command_it_prints(
+        csv_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run(capsys, ["tune", "--data", csv_file, "--epochs", "9", "--search", "lr=0.01..1,log",
+                                   "--budget", "60", "--no-plot", "--json", "tune.json"])
+    assert code == 0
+    best = json.loads(Path("tune.json").read_text())["best"]
+    line = next(x for x in out.splitlines() if "repeat it with:" in x)
+    argv = shlex.split(line.split("repeat it with:", 1)[1])
+    assert argv[:2] == ["annplay", "train"] and argv[-2:] == ["--data", csv_file]
+    assert "csv=" not in line                     # a code for people names no file
+    code, out, err = run(capsys, [*argv[1:], "--json"])
+    assert code == 0, err
+    assert json.loads(out)["test_loss"] == pytest.approx(best["test_loss"], rel=1e-12)
+
+
+def test_a_sweep_rows_code_naming_its_csv_trains_again_beside_data(
+        csv_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, ["sweep", "--data", csv_file, *SMALL, "--json", "rows.json"])[0] == 0
+    row = json.loads(Path("rows.json").read_text())["rows"][0]
+    assert "csv=d.csv" in row["setup"]
+    code, _out, err = run(capsys, ["train", "--setup", row["setup"], "--json"])
+    assert code == 2 and "share codes cannot name files" in err     # alone, a code never reads a file
+    code, out, err = run(capsys, ["train", "--setup", row["setup"], "--data", csv_file, "--json"])
+    assert code == 0, err
+    assert json.loads(out)["test_loss"] == pytest.approx(row["test_loss"], rel=1e-12)
+
+
+def test_data_replaces_the_file_a_code_names(csv_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, ["train", "--setup", "ap1:ds=circle;csv=/nonexistent/x.csv;ep=3",
+                                  "--data", csv_file, "--json"])
+    assert code == 0, err
+    assert json.loads(out)["dataset"] == "d"
+
+
+@pytest.mark.parametrize("name", ["m.json", "m.TOML", "new.csv", "m.npz.json"])
+def test_save_refuses_a_name_of_another_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """A model saved as m.json was a zip that predict and --setup read by its name (a probe's find)."""
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run(capsys, ["train", "--dataset", "xor", "--epochs", "2", "--save", name, "--force"])
+    assert code == 2 and f"--save {name}: a name ending in" in err and "give a .npz name" in err
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["train", "--help"]])
+def test_help_that_cannot_be_written_exits_74(argv: list[str]) -> None:
+    """argparse swallows OSError while printing help: `annplay --help > /dev/full` exited 0 with nothing written."""
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "annplay", *argv], stdout=full, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True, timeout=60)
+    assert proc.returncode == 74, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["annplay: cannot write the output: No space left on device"]
+
+
+@pytest.mark.parametrize("rate, shown, kept", [(0.0383, "0.038", 0.0383), (2.5, "2.5", 2.5), (12.34, "12", 12.3),
+                                               (12345.6, "12,346", 12345.6)])
+def test_a_slow_runs_speed_is_not_zero(rate: float, shown: str, kept: float) -> None:
+    """One epoch of a million points in 26 s printed '0 ep/s' and "epochs_per_second": 0.0 in --json."""
+    from annplay.cli.report import rounded_speed, speed
+
+    assert speed(rate) == shown and rounded_speed(rate) == kept
+
+
+def test_the_report_shows_a_slow_speed(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import annplay.cli.train as train
+
+    real = train.Loop.run
+
+    def slow(self: train.Loop, update=None):     # the run as it is, then say it took 100 s of training
+        metrics = real(self, update)
+        self.training_seconds = 100.0
+        return metrics
+
+    monkeypatch.setattr(train.Loop, "run", slow)
+    code, out, _err = run(capsys, ["train", "--dataset", "xor", "--epochs", "4", "--no-plot"])
+    assert code == 0 and "0.04 ep/s" in out
+    code, out, _err = run(capsys, ["train", "--dataset", "xor", "--epochs", "4", "--json"])
+    assert json.loads(out)["epochs_per_second"] == 0.04
