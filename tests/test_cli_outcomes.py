@@ -151,3 +151,52 @@ def test_the_report_shows_a_slow_speed(capsys: pytest.CaptureFixture[str], monke
     assert code == 0 and "0.04 ep/s" in out
     code, out, _err = run(capsys, ["train", "--dataset", "xor", "--epochs", "4", "--json"])
     assert json.loads(out)["epochs_per_second"] == 0.04
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "--dataset", "sine", "--target-acc", "90", "--epochs", "3"],
+    ["train", "--setup", "ap1:ds=sine;ta=90", "--epochs", "3"],
+    ["train", "--data", "reg.csv", "--target-acc", "50", "--epochs", "3"],
+    ["sweep", "--dataset", "reg-maximum", "--target-acc", "90", "--epochs", "3", "--vary", "lr=0.1,0.2"],
+    ["tune", "--dataset", "sine", "--target-acc", "90", "--epochs", "3", "--search", "lr=0.1..0.2"],
+    ["play", "--dataset", "sine", "--target-acc", "90"],
+])
+def test_an_accuracy_goal_on_regression_data_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """Regression has no accuracy: the goal was never reached, and nothing said so (a probe's find)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reg.csv").write_text("a,b,y\n1,2,0.5\n2,3,0.7\n3,1,0.1\n4,4,0.9\n")
+    code, out, err = run(capsys, argv)
+    assert code == 2 and out == ""
+    assert err.strip().endswith("does not apply: regression data has no accuracy; give a goal with --target-loss")
+
+
+def test_an_accuracy_goal_stays_where_some_runs_classify(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, ["sweep", "--target-acc", "90", "--epochs", "3", "--points", "40", "--jobs", "1",
+                                   "--vary", "dataset=sine,circle"])
+    assert code == 0, err
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGHUP"), reason="SIGTERM/SIGHUP to a child is POSIX")
+@pytest.mark.parametrize("name, code", [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_term_or_hup_stops_train_as_ctrl_c_does(tmp_path: Path, name: str, code: int) -> None:
+    """`timeout 60 annplay train … --save m.npz` (or a closed SSH session) killed the run: no summary, no model."""
+    import signal
+    import subprocess
+
+    from test_cli import _start_long_training  # the CLI's ready-file hook: no sleeping
+
+    from annplay.engine.network import MLP
+
+    proc, _ready = _start_long_training(tmp_path, "--save", "m.npz", "--json")
+    proc.send_signal(getattr(signal, name))
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"{name} did not stop training:\n{proc.communicate()}")
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    result = json.loads(out)
+    assert result["state"] == "interrupted" and result["saved"] == "m.npz"
+    assert MLP.load(tmp_path / "m.npz").layers[0] == 2

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError, signal_ready
-from annplay.cli.flags import setup_from_args
+from annplay.cli.flags import check_goal, dataset_kind, setup_from_args
 from annplay.cli.parser import STDOUT
 from annplay.cli.report import fmt
 from annplay.cli.setups import base_setup
@@ -67,6 +67,8 @@ def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
         if all(r is not None for r in reasons):
             raise UsageError(f"--vary {SETTINGS[name].flag.lstrip('-')} does not apply: {reasons[0]}")
     kept, why = distinct(base, setups, list(vary))
+    if kept and all(dataset_kind(s) == "regression" for s in kept):
+        check_goal(kept[0], "regression", typed)
     if len(kept) < len(setups):
         said = "; ".join(f"--{SETTINGS[name].flag.lstrip('-')} {reason}" for name, reason in why.items())
         sys.stderr.write(f"note: {len(setups) - len(kept)} of {len(setups)} runs left out: they would repeat "

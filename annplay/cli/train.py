@@ -1,6 +1,7 @@
 """``annplay train``: a Session trained headless with Session.run_for, then a report or one JSON object.
 
-Exit codes: 0 done, 1 diverged (nothing saved), 2 bad input, 130 Ctrl-C (summary so far, saved with --save).
+Exit codes: 0 done, 1 diverged (nothing saved), 2 bad input, 130 Ctrl-C (summary so far, saved with --save);
+SIGTERM and SIGHUP stop it as Ctrl-C does (143, 129: a `timeout` or a closed SSH session keeps the run).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
-from annplay.cli.flags import setup_from_args
+from annplay.cli.flags import check_goal, setup_from_args
 from annplay.cli.report import finite, fmt, json_default, per_second, print_report, rounded_speed, speed
 from annplay.cli.setups import base_setup, check_setup_target, save_setup, setup_model
 from annplay.engine.setup import Setup
@@ -30,13 +31,24 @@ SLICE_SECONDS = 0.1          # how often the loop looks at Ctrl-C, the goals and
 
 
 class Stop:
-    """Set by SIGINT (Ctrl-C): the loop ends after the current chunk."""
+    """Set by SIGINT (Ctrl-C), SIGTERM or SIGHUP: the loop ends after the current chunk."""
 
     def __init__(self) -> None:
         self.requested = False
+        self.signal: int | None = None
 
     def __call__(self, signum: int, frame: Any) -> None:
         self.requested = True
+        if self.signal is None:
+            self.signal = signum
+
+    @property
+    def exit_code(self) -> int:
+        """130 for Ctrl-C, 128 + the number for TERM or HUP (as a shell reports a process they ended)."""
+        return EXIT_INTERRUPTED if self.signal in (None, signal.SIGINT) else 128 + self.signal
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 OTHER_KINDS = {".json": "a weight export (JSON)", ".toml": "a set-up file (TOML)", ".csv": "a data file (CSV)"}
@@ -78,9 +90,11 @@ def open_session(setup: Setup, typed: dict[str, str]) -> Session:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     try:
-        return Session(setup)
+        session = Session(setup)
     except ValueError as exc:                  # SettingError, a CSV's DataError, a trainer's refusal
         raise usage_from(exc, typed) from None
+    check_goal(setup, session.prep.dataset.kind, typed)
+    return session
 
 
 def start_weights(session: Session, model: str | None, setup: Setup) -> str:
@@ -199,13 +213,13 @@ def run(args: argparse.Namespace) -> int:
         warn_numeric_label(session.prep.dataset)
     stop = Stop()
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, stop) if main_thread else None
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS} if main_thread else {}
     loop = Loop(session, stop)
     try:
         metrics = loop.run() if args.json else run_with_progress(loop, setup.epochs)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     trainer = session.trainer
     diverged = metrics.state == "diverged"
     saved = None
@@ -234,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(finite(result), allow_nan=False, default=json_default))
     else:
         print_report(result, session.prep, session.net, unit=session.unit, no_plot=args.no_plot)
-    return EXIT_INTERRUPTED if stop.requested else EXIT_DIVERGED if diverged else EXIT_OK
+    return stop.exit_code if stop.requested else EXIT_DIVERGED if diverged else EXIT_OK
 
 
 __all__ = ["run", "Loop", "Stop", "check_save", "open_session"]

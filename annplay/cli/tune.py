@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from annplay.cli.common import UsageError, signal_ready
-from annplay.cli.flags import setup_from_args
+from annplay.cli.flags import check_goal, dataset_kind, setup_from_args
 from annplay.cli.parser import STDOUT
 from annplay.cli.report import fmt
 from annplay.cli.setups import base_setup
@@ -66,6 +66,7 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         raise UsageError("--storage and --study go with --method tpe")
     if args.study and not args.storage:
         raise UsageError("--study names a study in --storage; give --storage FILE|URL too")
+    check_goal(base, dataset_kind(base), typed)
     epochs = max_epochs_of(base)
     try:
         plan = make_plan(epochs, budget=budget, factor=factor, min_epochs=min_epochs, seeds=seeds,
