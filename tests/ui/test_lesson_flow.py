@@ -26,7 +26,23 @@ async def open_with_lesson(pilot, app: PlaygroundApp) -> PlaygroundScreen:
 
 
 def goal_text(screen: PlaygroundScreen) -> str:
-    return str(screen.query_one("#stats-goal").render())
+    """The goal line's words (its own line breaks read as spaces)."""
+    return str(screen.query_one("#stats-goal").render()).replace("\n", " ")
+
+
+@pytest.mark.parametrize("size", [(40, 20), (60, 30)], ids=ids)
+async def test_the_goal_line_leaves_no_word_alone_on_its_last_row(size):
+    """A probe at 40×20: lesson 1 on the default 4-2 net wrapped 'Goal ✗ hidden / layers 1 (≤ 0) +1 / more'."""
+    lesson = load_lesson(1)
+    app = PlaygroundApp(Setup(), lesson=lesson)             # its goal unmet: two hidden layers, not none
+    async with app.run_test(size=size) as pilot:
+        screen = await open_with_lesson(pilot, app)
+        goal = screen.query_one("#stats-goal")
+        await wait_until(pilot, lambda: "+1 more" in goal_text(screen) and goal.region.height >= 2,
+                         "the goal line on two rows or more")
+        region = goal.region
+        rows = [line[region.x:region.right].strip() for line in screen_text(app)[region.y:region.bottom]]
+        assert "more" in rows[-1] and len(rows[-1].split()) >= 2, rows
 
 
 @pytest.mark.parametrize("size", SIZES, ids=ids)
