@@ -200,3 +200,18 @@ def test_term_or_hup_stops_train_as_ctrl_c_does(tmp_path: Path, name: str, code:
     result = json.loads(out)
     assert result["state"] == "interrupted" and result["saved"] == "m.npz"
     assert MLP.load(tmp_path / "m.npz").layers[0] == 2
+
+
+def test_out_of_memory_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A set-up too big for the machine ended in a MemoryError traceback."""
+    import annplay.core.session as session_module
+
+    def no_memory(self: object, *_args: object, **_kwargs: object) -> None:
+        raise MemoryError("Unable to allocate 244. MiB for an array with shape (64, 500000)")
+
+    monkeypatch.setattr(session_module.Session, "run_for", no_memory)
+    code, out, err = run(capsys, ["train", "--dataset", "xor", "--epochs", "3"])
+    assert code == 2
+    assert err.strip().splitlines()[-1] == ("annplay train: error: out of memory (Unable to allocate 244. MiB for an "
+                                            "array with shape (64, 500000)); try fewer --points, smaller --layers "
+                                            "or a smaller --population")
