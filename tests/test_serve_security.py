@@ -179,6 +179,17 @@ async def test_a_class_link_naming_a_server_file_is_refused(served: Served) -> N
         assert (await client.get(served.base + "?setup=ap1:ds=xor;lr=0.1")).status == 200
 
 
+async def test_a_request_too_long_to_read_is_refused_in_one_quiet_line(served: Served) -> None:
+    """A probe: each 9 KB link was answered 400 but logged with aiohttp's whole traceback in the teacher's terminal."""
+    async with browser() as client:
+        await client.get(served.url)                                  # the cookie
+        for query in ("setup=" + "a" * 9000, "&".join(f"k{i}=v" for i in range(2000))):
+            page = await client.get(served.base + "?" + query)
+            assert page.status == 400
+        assert (await client.get(served.base + "?lesson=3")).status == 200
+    assert "Traceback" not in served.output() and "LineTooLong" not in served.output(), served.output()[-2000:]
+
+
 async def test_sigterm_stops_the_server_and_its_sessions_cleanly(served: Served) -> None:
     headers = {**cookie(served), **origin(served)}
     async with browser() as client:

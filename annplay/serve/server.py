@@ -465,7 +465,31 @@ class ClassServer(Server):
         """Serve until stopped; the event loop is closed only once everything on it has ended."""
         level = logging.INFO if os.environ.get("ANNPLAY_SERVE_LOG") == "info" else logging.WARNING
         logging.basicConfig(level=level, format="annplay serve: %(message)s")
+        quiet_bad_requests()
         asyncio.run(self.run(announce))
 
 
-__all__ = ["ClassServer", "SessionService", "Config", "child_limits"]
+class BadRequestLine(logging.Filter):
+    """A request aiohttp cannot parse (a 9 KB link, a garbled header) is answered 400 and logged in one line at
+    info level: aiohttp logged each with a traceback, so one student's long links filled the teacher's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "bad request refused (%s): %s", (error.code, str(error.message)[:80]), None, None)
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+        return True
+
+
+def quiet_bad_requests() -> None:
+    """Put :class:`BadRequestLine` on aiohttp's server logger (once)."""
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, BadRequestLine) for f in server_log.filters):
+        server_log.addFilter(BadRequestLine())
+
+
+__all__ = ["ClassServer", "SessionService", "Config", "child_limits", "quiet_bad_requests"]
