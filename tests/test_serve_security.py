@@ -235,3 +235,37 @@ async def test_sessions_end_when_their_server_is_killed(served: Served) -> None:
     while any(_alive(pid) for pid in kids):
         deadline.check(f"sessions outlived their killed server: {kids}")
         await asyncio.sleep(0.2)
+
+
+def test_a_session_its_tab_closed_before_the_app_was_up_is_not_reported_as_failing() -> None:
+    """A probe opening and closing 15 tabs at once: textual-serve printed 'Application failed to start' for each
+    session the server itself ended before its app was up; a session that dies by itself is still reported."""
+    import contextvars
+    import logging
+    from types import SimpleNamespace
+
+    from annplay.serve import server
+
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("textual-serve")
+    before = list(logger.filters)
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        server.quiet_logs()
+
+        def log_as(ending: bool) -> None:
+            server.RUNNING.set(SimpleNamespace(ending=ending))       # type: ignore[arg-type]
+            logger.error("Application failed to start")
+
+        contextvars.copy_context().run(log_as, True)                # its tab closed: the server ended it
+        contextvars.copy_context().run(log_as, False)               # it failed by itself
+        assert seen == ["Application failed to start"]
+    finally:
+        logger.removeHandler(handler)
+        logger.filters[:] = before
