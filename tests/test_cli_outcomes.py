@@ -200,3 +200,36 @@ def test_term_or_hup_stops_train_as_ctrl_c_does(tmp_path: Path, name: str, code:
     result = json.loads(out)
     assert result["state"] == "interrupted" and result["saved"] == "m.npz"
     assert MLP.load(tmp_path / "m.npz").layers[0] == 2
+
+
+def test_out_of_memory_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A set-up too big for the machine ended in a MemoryError traceback."""
+    import annplay.core.session as session_module
+
+    def no_memory(self: object, *_args: object, **_kwargs: object) -> None:
+        raise MemoryError("Unable to allocate 244. MiB for an array with shape (64, 500000)")
+
+    monkeypatch.setattr(session_module.Session, "run_for", no_memory)
+    code, out, err = run(capsys, ["train", "--dataset", "xor", "--epochs", "3"])
+    assert code == 2
+    assert err.strip().splitlines()[-1] == ("annplay train: error: out of memory (Unable to allocate 244. MiB for an "
+                                            "array with shape (64, 500000)); try fewer --points, smaller --layers "
+                                            "or a smaller --population")
+
+
+def test_predict_takes_a_json_weight_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The playground's e writes a JSON export; predict refused it as 'not an .npz (zip) file'."""
+    from annplay.core.weightfiles import export_json
+    from annplay.engine.network import MLP
+
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, ["train", "--dataset", "xor", "--epochs", "20", "--save", "m.npz"])[0] == 0
+    export_json(MLP.load("m.npz"), "m.json")
+    by_npz = run(capsys, ["predict", "m.npz", "--point", "0.5,-1", "--point", "2,2", "--json"])
+    by_json = run(capsys, ["predict", "m.json", "--point", "0.5,-1", "--point", "2,2", "--json"])
+    assert by_json[0] == by_npz[0] == 0 and json.loads(by_json[1]) == json.loads(by_npz[1])
+    Path("other.json").write_text('{"format": "something else"}')
+    code, _out, err = run(capsys, ["predict", "other.json", "--point", "1,1"])
+    assert code == 2
+    assert err.strip() == "annplay predict: error: other.json: not an annplay model (no format 'annplay-mlp')"

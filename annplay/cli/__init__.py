@@ -64,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         sys.stderr.write(f"{prog}: cannot write the output: {exc.strerror or exc}\n")
         return EXIT_CANNOT_WRITE
+    except MemoryError as exc:          # a set-up too big for this machine: one line, not a traceback
+        detail = str(exc).splitlines()[0] if str(exc) else "MemoryError"
+        say_error(prog, f"out of memory ({detail}); try fewer --points, smaller --layers or a smaller --population")
+        return EXIT_MISUSE
     except KeyboardInterrupt:   # Ctrl-C outside training (while loading, reporting): quietly
         sys.stderr.write(f"{prog}: interrupted\n")
         return EXIT_INTERRUPTED
