@@ -9,6 +9,7 @@ annplay wrote with its file (a sweep's --json row) is taken by ``--setup`` when 
 from __future__ import annotations
 
 import json
+import os
 import shlex
 from pathlib import Path
 
@@ -233,3 +234,36 @@ def test_predict_takes_a_json_weight_export(tmp_path: Path, monkeypatch: pytest.
     code, _out, err = run(capsys, ["predict", "other.json", "--point", "1,1"])
     assert code == 2
     assert err.strip() == "annplay predict: error: other.json: not an annplay model (no format 'annplay-mlp')"
+
+
+def test_a_set_up_file_in_another_folder_names_its_csv_as_the_run_read_it(
+        csv_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--save-setup sub/x.toml wrote csv = "d.csv", which the file then read as sub/d.csv (no such file)."""
+    (tmp_path / "data").mkdir()
+    Path(csv_file).rename(tmp_path / "data" / "d.csv")
+    code, _out, err = run(capsys, ["train", "--data", "data/d.csv", "--epochs", "3", "--save", "data/m.npz",
+                                   "--save-setup", "data/s.toml"])
+    assert code == 0, err
+    text = Path("data/s.toml").read_text()
+    assert 'csv = "d.csv"' in text and 'file = "m.npz"' in text
+    (tmp_path / "elsewhere").mkdir()
+    os.chdir(tmp_path / "elsewhere")
+    code, _out, err = run(capsys, ["train", "--setup", "../data/s.toml", "--epochs", "3", "--json"])
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--data", "d.csv", "--save-setup", "sub/x.toml"], "its CSV"),
+    (["--data", "sub/d2.csv", "--save", "../m.npz", "--save-setup", "sub/x.toml"], "its model /"),
+])
+def test_a_set_up_file_that_could_not_name_its_files_is_refused_before_training(
+        csv_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], words: str) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d2.csv").write_text(Path(csv_file).read_text())
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, out, err = run(capsys, ["train", "--epochs", "3", *argv])
+    assert code == 2 and out == "" and "weights:" not in err        # refused before any training
+    assert f"annplay train: error: --save-setup sub/x.toml: {words}" in err
+    assert "is not in the set-up file's folder" in err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert not (tmp_path.parent / "m.npz").exists()

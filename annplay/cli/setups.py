@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,10 +83,11 @@ def setup_model(args: argparse.Namespace) -> str | None:
     return None if model is None else str(model)
 
 
-def check_setup_target(path: str, others: dict[str, str | None]) -> None:
-    """Refuse a --save-setup target before training: not writable, not annplay's, or another file of the run."""
+def check_setup_target(path: str, others: dict[str, str | None], setup: Setup | None = None) -> None:
+    """Refuse a --save-setup target before training: not writable, not annplay's, another file of the run, or (given
+    the ``setup``) a folder that its CSV or --save model is not inside (the file names them relative to itself)."""
     from annplay.engine.safefile import check_save_target
-    from annplay.engine.setupfile import check_replaceable
+    from annplay.engine.setupfile import check_replaceable, toml_text
 
     try:
         target = check_save_target(path, what="--save-setup")
@@ -101,18 +101,23 @@ def check_setup_target(path: str, others: dict[str, str | None]) -> None:
             raise UsageError(f"--save-setup: {path} is also the {flag} file; choose another name")
     try:
         check_replaceable(path, what="--save-setup")
+        if setup is not None:                       # the text it will hold can be written: said now, not after training
+            toml_text(setup, model=_model_name(path, others.get("--save")), folder=Path(path).parent)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(str(exc) if str(exc).startswith("--save-setup") else f"--save-setup {path}: {exc}") from None
+
+
+def _model_name(path: str, model: str | None) -> str | None:
+    """The --save model's absolute name: the set-up file names it relative to its own folder (``path``'s)."""
+    return None if model is None else str(Path(model).absolute())
 
 
 def save_setup(path: str, setup: Setup, model: str | None) -> str:
     """Write the set-up file (naming the saved model, if any); problems are one-line usage errors."""
     from annplay.engine.setupfile import write_setup
 
-    if model is not None:                           # the file names the model relative to itself
-        model = os.path.relpath(Path(model).absolute(), Path(path).absolute().parent)
-    try:
-        write_setup(path, setup, model=model)
+    try:                                            # the file names the model relative to itself
+        write_setup(path, setup, model=_model_name(path, model))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:

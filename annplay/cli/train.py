@@ -204,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save is not None:
         check_save(args.save, setup, args.force)
     if args.save_setup is not None:
-        check_setup_target(args.save_setup, {"--save": args.save, "--data": setup.csv})
+        check_setup_target(args.save_setup, {"--save": args.save, "--data": setup.csv}, setup)
     session = open_session(setup, typed)
     weights = start_weights(session, setup_model(args), setup)
     if not args.json:
