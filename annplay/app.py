@@ -247,8 +247,14 @@ class PlaygroundApp(App[None]):
         self.leave()
 
     def action_command_palette(self) -> None:
-        """Open the command palette (annplay's guarded one: see SafeCommandPalette)."""
-        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+        """Open the command palette (annplay's guarded one: see SafeCommandPalette), unless one is open already,
+        on top or under the too-narrow line (ctrl+p there pushed a second palette of the same id: DuplicateIds
+        ended the app, a probe's monkey at 40×20, seed 7003)."""
+        from annplay.screens.too_small import TooSmallScreen
+
+        if not self.use_command_palette or isinstance(self.screen, TooSmallScreen):
+            return
+        if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
