@@ -104,14 +104,16 @@ def test_data_replaces_the_file_a_code_names(csv_file: str, capsys: pytest.Captu
     assert json.loads(out)["dataset"] == "d"
 
 
-@pytest.mark.parametrize("name", ["m.json", "m.TOML", "new.csv", "m.npz.json"])
+@pytest.mark.parametrize("name", ["m.json", "m.TOML", "new.csv", "m.npz.json", "-"])
 def test_save_refuses_a_name_of_another_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str], name: str) -> None:
     """A model saved as m.json was a zip that predict and --setup read by its name (a probe's find)."""
     monkeypatch.chdir(tmp_path)
     code, _out, err = run(capsys, ["train", "--dataset", "xor", "--epochs", "2", "--save", name, "--force"])
-    assert code == 2 and f"--save {name}: a name ending in" in err and "give a .npz name" in err
+    assert code == 2 and f"--save {name}: a " in err and "give a .npz name" in err
     assert not list(tmp_path.iterdir())
+    code, _out, err = run(capsys, ["train", "--dataset", "xor", "--epochs", "2", "--save-setup", "-"])
+    assert code == 2 and "--save-setup -: a set-up is written to a file" in err and not list(tmp_path.iterdir())
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")

@@ -89,6 +89,8 @@ def check_setup_target(path: str, others: dict[str, str | None], setup: Setup | 
     from annplay.engine.safefile import check_save_target
     from annplay.engine.setupfile import check_replaceable, toml_text
 
+    if path.strip() == "-":             # '-' means stdout elsewhere (--json -); a set-up file is a file
+        raise UsageError("--save-setup -: a set-up is written to a file, not to stdout; give a .toml name")
     try:
         target = check_save_target(path, what="--save-setup")
     except ValueError as exc:

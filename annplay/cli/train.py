@@ -58,6 +58,8 @@ def check_save(save: str, setup: Setup, force: bool) -> None:
     """Refuse a --save target that cannot be written, or would destroy data, before training."""
     from annplay.engine.safefile import check_save_target
 
+    if save.strip() == "-":              # '-' means stdout elsewhere (--json -); a model is a file
+        raise UsageError("--save -: a model is written to a file, not to stdout; give a .npz name")
     try:
         target = check_save_target(save, what="--save")
     except ValueError as exc:
