@@ -120,7 +120,7 @@ class Painter(Feature):
             stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
         if snap.maps is not None:
             host.panels.show_maps(snap)
-        host.lessons.show_goal(snap.metrics)
+        host.lessons.show_goal(snap.metrics, draw=numbers)     # the goal's numbers with the table's
         self.frames += 1
         if snap.state in ("diverged", "stopped") and snap.state != self._last_state:
             title = "Training diverged" if snap.state == "diverged" else "Stopped"

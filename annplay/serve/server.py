@@ -332,7 +332,10 @@ class ClassServer(Server):
         if not limits.SESSION_ID.match(sid) or (tab is not None and not limits.TAB_ID.match(tab)):
             raise web.HTTPBadRequest(text="annplay: not a session id")
         websocket = web.WebSocketResponse(heartbeat=limits.HEARTBEAT, max_msg_size=limits.MAX_MESSAGE_BYTES)
-        await websocket.prepare(request)
+        try:
+            await websocket.prepare(request)
+        except ConnectionResetError:       # the tab closed during the handshake: nothing to run, nothing to report
+            return websocket               # (aiohttp logged a traceback for each such tab: a probe closing 12 at once)
         connection = request.transport.get_extra_info("socket") if request.transport is not None else None
         if connection is not None:
             with contextlib.suppress(OSError):

@@ -151,3 +151,23 @@ async def test_the_lessons_view_covers_its_area_framed_when_wide(size):
             assert card.x >= box.region.x + 2 and card.y > box.region.y    # padding inside the frame
         else:
             assert box.region == app.screen.region                       # the whole screen, its own background
+
+
+async def test_the_goal_line_shows_the_test_loss_the_table_shows():
+    """A probe at 40×20: while training the goal line said 'test loss 0.00788' each frame beside the table's
+    'tst 0.0085', drawn at its slower, readable pace; the goal is still checked (and passed) every frame."""
+    from annplay.engine.trainer import Metrics
+    from annplay.widgets.stats import StatsPanel
+
+    lesson = load_lesson(1)
+    app = PlaygroundApp(lesson.setup.with_(hidden=()), lesson=lesson)
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await open_with_lesson(pilot, app)
+        stats = screen.query_one(StatsPanel)
+        screen.lessons.show_goal(Metrics(5, 0.9, 0.8, 0.5, 0.5), draw=True)
+        shown = goal_text(screen)
+        assert "0.8" in shown
+        screen.lessons.show_goal(Metrics(6, 0.9, 0.7, 0.5, 0.5), draw=False)        # a frame between the numbers
+        assert goal_text(screen) == shown and stats.goal[0] and not stats.goal[1]
+        screen.lessons.show_goal(Metrics(7, 0.01, 0.01, 1.0, 1.0), draw=False)     # reached: shown at once
+        assert stats.goal[1] and "✓" in goal_text(screen) and screen.lessons.passed is lesson
