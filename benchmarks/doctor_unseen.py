@@ -1,6 +1,6 @@
 """Set-ups the doctor was NOT calibrated on: each labelled healthy or sick from measurements, not from the doctor.
 
-    python benchmarks/doctor_unseen.py [--cures] [--only WORD] [-v]
+    python benchmarks/doctor_unseen.py [--cures] [--seeds N] [--only WORD] [-v]
 
 Every case trains through a Session as ``annplay train`` and the app do (chunks end at the doctor's samples),
 and the doctor is asked after every sample, as the app's Doctor view is: a healthy case must get no warning at
@@ -11,7 +11,7 @@ are units whose output is 0 on every training point; a too-high or too-low rate,
 each have a counterfactual run (rate ÷10, the rate that trains, a bigger net, leaky ReLU) that must do
 clearly better.  A case whose measurement contradicts its label is printed as LABEL? and left out of the
 table.  ``--cures`` trains each sick case again with its first warning's first fix and says whether the
-warning went and the run got better.
+warning went and the run got better; ``--seeds N`` runs every case on N seeds (seed, seed + 1000, ...).
 """
 
 from __future__ import annotations
@@ -394,7 +394,10 @@ def main() -> int:
     table: dict[str, Counter] = {}
     named = false_alarms = sick_total = healthy_total = cured = offered = 0
     unconfirmed = []
-    for label, settings in CASES:
+    seeds = int(sys.argv[sys.argv.index("--seeds") + 1]) if "--seeds" in sys.argv else 1
+    cases = [(label, {**settings, "seed": settings.get("seed", 0) + 1000 * k}) for k in range(seeds)
+             for label, settings in CASES]
+    for label, settings in cases:
         if only and only not in f"{label} {settings}":
             continue
         run = train(settings)

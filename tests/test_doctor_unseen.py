@@ -11,6 +11,7 @@ from annplay.core.session import Session
 from annplay.engine.diagnosis import diagnose
 from annplay.engine.instruments import Report, Sample
 from annplay.engine.setup import Setup
+from annplay.engine.sharecode import decode
 
 LN2 = math.log(2)
 
@@ -125,3 +126,35 @@ def test_tiny_steps_are_too_low_though_the_loss_passed_half_its_start() -> None:
     assert "lr_too_low" not in codes(report(sat, ratios=7e-6, kind="regression", chance=chance, upe=60, every=31),
                                      setup)
     assert "lr_too_low" not in codes(rep, Setup(dataset="sine", optimizer="adam", lr=0.001))   # Adam's default
+
+
+# --- fixes that cure: checked by training the fixed set-up ---------------------------------------------
+
+def _final(setup: Setup) -> Session:
+    s = Session(setup)
+    while not s.done():
+        s.step(1000)
+    return s
+
+
+def test_a_single_layer_too_small_grows_a_second_layer_first() -> None:
+    """spiral on tanh 2 (3,000 epochs) stays near chance; its first fix was 'hidden=4', which stays there too.
+    8-8 learns it."""
+    sick = _final(Setup(dataset="spiral", hidden=(2,), epochs=3000, seed=89))
+    finding = next(f for f in sick.diagnosis() if f.code == "underfitting")
+    assert finding.severity == "warning" and dict(finding.fixes[0].changes) == {"hidden": (8, 8)}
+    healed = _final(decode(finding.fixes[0].code))
+    assert not [f for f in healed.diagnosis() if f.severity == "warning"]
+    assert healed.metrics().train_loss < 0.2 * sick.metrics().train_loss
+
+
+def test_few_noisy_points_are_cured_by_more_points_and_early_stopping() -> None:
+    """xor with 50 points at noise 50 on ELU 16-16 (3,000 epochs) overfits; 500 points alone overfit too, later.
+    More points with a patience of a tenth of the run cure it."""
+    sick = _final(Setup(dataset="xor", points=50, noise=50, hidden=(16, 16), activation="elu", lr=0.1,
+                        epochs=3000, seed=79))
+    finding = next(f for f in sick.diagnosis() if f.code == "overfitting" and f.severity == "warning")
+    assert dict(finding.fixes[0].changes) == {"points": 500, "patience": 300}
+    healed = _final(decode(finding.fixes[0].code))
+    assert "overfitting" not in {f.code for f in healed.diagnosis() if f.severity == "warning"}
+    assert healed.metrics().test_loss < sick.metrics().test_loss
