@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import select
 import signal
 import sys
@@ -17,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandList, CommandPalette, Hit, Hits
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.system_commands import SystemCommandsProvider
 
 from annplay.engine.settings import SettingError
 from annplay.engine.setup import Setup
@@ -126,6 +128,31 @@ class SafeCommandPalette(CommandPalette):
             super()._action_command_list(action)
 
 
+WORD_SPLIT = re.compile(r"[\s:;,()\[\]—–]+")
+HELP_HIT_SCORE = 1.0          # below Textual's fuzzy scores on a title (5–20): title matches come first
+
+
+def words_of(text: str) -> set[str]:
+    """The lower-case words of a palette command's title and help ('Learn rate: 0.1' + 'learning rate')."""
+    return {word for word in WORD_SPLIT.split(text.lower()) if word}
+
+
+class SettingCommands(SystemCommandsProvider):
+    """Textual's system commands, also found by the words of their help: Textual matches a query against the title
+    only, so 'learning' found nothing ('Learn rate: 0.1', help 'learning rate'), nor 'momentum' a β."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        wanted = [word for word in WORD_SPLIT.split(query.lower()) if word]
+        for name, help_text, callback, *_ in self.app.get_system_commands(self.screen):
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+            elif wanted:
+                words = words_of(f"{name} {help_text or ''}")
+                if all(any(word.startswith(part) for word in words) for part in wanted):
+                    yield Hit(HELP_HIT_SCORE, name, callback, help=help_text)
+
+
 class PlaygroundApp(App[None]):
     """Opens the playground on a set-up (default: circle data, 4-2 tanh network, lr 0.03, 30 epochs a second)."""
 
@@ -140,6 +167,7 @@ class PlaygroundApp(App[None]):
                    tooltip="every action and every setting value, searchable"),
     ]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {SettingCommands}        # the system commands, found by their help's words too
 
     def __init__(self, setup: Setup | None = None, *, hidden: Iterable[str] = (), model: str | None = None,
                  lesson: Lesson | None = None, drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
@@ -219,8 +247,14 @@ class PlaygroundApp(App[None]):
         self.leave()
 
     def action_command_palette(self) -> None:
-        """Open the command palette (annplay's guarded one: see SafeCommandPalette)."""
-        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+        """Open the command palette (annplay's guarded one: see SafeCommandPalette), unless one is open already,
+        on top or under the too-narrow line (ctrl+p there pushed a second palette of the same id: DuplicateIds
+        ended the app, a probe's monkey at 40×20, seed 7003)."""
+        from annplay.screens.too_small import TooSmallScreen
+
+        if not self.use_command_palette or isinstance(self.screen, TooSmallScreen):
+            return
+        if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -118,3 +118,25 @@ def test_an_unreachable_scheduler_is_one_line_exit_2(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=tmp_path, timeout=DEADLINE,
                           env=dict(os.environ, ANNPLAY_DASK_TIMEOUT="2"))
     assert proc.returncode == 2 and "cannot reach a Dask scheduler" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("command", [["sweep", "--vary", "lr=0.1,0.3"],
+                                     ["tune", "--search", "lr=0.1..0.3", "--budget", "12", "--no-plot"]])
+def test_a_relative_csv_reaches_workers_started_in_another_folder(cluster: Any, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   command: list[str]) -> None:
+    """The workers' folder is not the CLI's: `--data d.csv` failed every run there (no such file) until the CLI
+    sent the CSV's absolute path."""
+    from annplay.cli import main
+
+    name = f"relative-{os.getpid()}.csv"
+    rows = [f"{i % 5},{i % 3},{'ab'[i % 2]}" for i in range(40)]
+    (tmp_path / name).write_text("h,w,s\n" + "\n".join(rows) + "\n")
+    assert not Path(name).exists()                  # the workers' folder (this test's start) has no such file
+    monkeypatch.chdir(tmp_path)
+    code = main([command[0], "--data", name, "--epochs", "3", *command[1:], "--executor", "dask",
+                 "--scheduler", cluster.scheduler_address, "--json", "out.json"])
+    assert code == 0
+    doc = json.loads((tmp_path / "out.json").read_text())
+    states = [r["state"] for r in doc["rows"]] if command[0] == "sweep" else [t["state"] for t in doc["trials"]]
+    assert states and "failed" not in states

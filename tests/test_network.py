@@ -454,3 +454,28 @@ def test_a_value_that_overflows_float32_is_refused_and_changes_nothing() -> None
         net.set_flat(np.full(net.n_params, 1e300))
     with pytest.raises(ValueError, match="set_flat's vector must be finite"):
         net.set_flat(np.full(net.n_params, np.nan))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inference_on_many_columns_holds_one_block_of_a_layer(monkeypatch: pytest.MonkeyPatch, dtype: type) -> None:
+    """forward, logits and predict run over blocks of columns: 500,000 test points through a 64-wide net took
+    1.5 GB at once, and `annplay train`'s report ran out of a phone's memory after training had fitted."""
+    import tracemalloc
+
+    import annplay.engine.network as network
+
+    net = MLP([2, 64, 64, 64, 3], ["relu", "tanh", "elu", "softmax"], seed=4, dtype=dtype)
+    X = np.random.default_rng(1).normal(size=(2, 40_000)).astype(dtype)
+    whole = (net.forward(X), net.logits(X), net.predict(X))
+    monkeypatch.setattr(network, "FORWARD_BYTES", 2 ** 20)          # 1 MiB: blocks of 2,048 or 4,096 columns
+    tracemalloc.start()
+    try:
+        blocks = (net.forward(X), net.logits(X), net.predict(X))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 2 ** 20, peak                  # a whole layer alone is 64 × 40,000 × 8 B = 20 MiB
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for a, b in zip(whole, blocks):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)

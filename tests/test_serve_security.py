@@ -179,6 +179,17 @@ async def test_a_class_link_naming_a_server_file_is_refused(served: Served) -> N
         assert (await client.get(served.base + "?setup=ap1:ds=xor;lr=0.1")).status == 200
 
 
+async def test_a_request_too_long_to_read_is_refused_in_one_quiet_line(served: Served) -> None:
+    """A probe: each 9 KB link was answered 400 but logged with aiohttp's whole traceback in the teacher's terminal."""
+    async with browser() as client:
+        await client.get(served.url)                                  # the cookie
+        for query in ("setup=" + "a" * 9000, "&".join(f"k{i}=v" for i in range(2000))):
+            page = await client.get(served.base + "?" + query)
+            assert page.status == 400
+        assert (await client.get(served.base + "?lesson=3")).status == 200
+    assert "Traceback" not in served.output() and "LineTooLong" not in served.output(), served.output()[-2000:]
+
+
 async def test_sigterm_stops_the_server_and_its_sessions_cleanly(served: Served) -> None:
     headers = {**cookie(served), **origin(served)}
     async with browser() as client:
@@ -224,3 +235,37 @@ async def test_sessions_end_when_their_server_is_killed(served: Served) -> None:
     while any(_alive(pid) for pid in kids):
         deadline.check(f"sessions outlived their killed server: {kids}")
         await asyncio.sleep(0.2)
+
+
+def test_a_session_its_tab_closed_before_the_app_was_up_is_not_reported_as_failing() -> None:
+    """A probe opening and closing 15 tabs at once: textual-serve printed 'Application failed to start' for each
+    session the server itself ended before its app was up; a session that dies by itself is still reported."""
+    import contextvars
+    import logging
+    from types import SimpleNamespace
+
+    from annplay.serve import server
+
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("textual-serve")
+    before = list(logger.filters)
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        server.quiet_logs()
+
+        def log_as(ending: bool) -> None:
+            server.RUNNING.set(SimpleNamespace(ending=ending))       # type: ignore[arg-type]
+            logger.error("Application failed to start")
+
+        contextvars.copy_context().run(log_as, True)                # its tab closed: the server ended it
+        contextvars.copy_context().run(log_as, False)               # it failed by itself
+        assert seen == ["Application failed to start"]
+    finally:
+        logger.removeHandler(handler)
+        logger.filters[:] = before

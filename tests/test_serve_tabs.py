@@ -143,3 +143,25 @@ async def test_each_tab_of_one_browser_is_its_own_row_with_its_own_numbers_and_f
     finally:
         served.stop()
         print(served.output()[-2000:])
+
+
+async def test_a_tab_that_closes_during_its_handshake_starts_nothing_and_raises_nothing(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    """A probe closing 12 tabs at once: aiohttp logged 'Error handling request' with a traceback for a websocket
+    whose tab closed while it was prepared (ClientConnectionResetError)."""
+    from aiohttp import web
+    from aiohttp.client_exceptions import ClientConnectionResetError
+    from aiohttp.test_utils import make_mocked_request
+
+    async def closing(self, request):                                     # what aiohttp raises then
+        raise ClientConnectionResetError("Cannot write to closing transport")
+
+    monkeypatch.setattr(web.WebSocketResponse, "prepare", closing)
+    server = ClassServer(Config(state_dir=tmp_path, token=None))
+    tab = "t" * 16
+    request = make_mocked_request("GET", f"/ws/none/{SID}/{tab}?width=80&height=24",
+                                  headers={"Host": "127.0.0.1:8000", "Origin": "http://127.0.0.1:8000"},
+                                  match_info={"launch": "none", "sid": SID, "tab": tab})
+    response = await server.handle_websocket(request)
+    assert isinstance(response, web.WebSocketResponse) and not server.services
+    assert not (tmp_path / SID).exists()                                 # no folder made for a session never run

@@ -315,3 +315,16 @@ def test_a_varied_seed_shows_the_seeds_its_row_averages(capsys: pytest.CaptureFi
     leaderboard(rows, ["seed"])
     line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("1 "))
     assert "1,2,3" in line and " 0 " not in line
+
+
+def test_a_run_out_of_memory_is_a_failed_row_inline_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --jobs 1 a MemoryError ended the sweep in a traceback (a pool's worker made it a failed row)."""
+    import annplay.core.sweep as sweep_module
+
+    def no_memory(*_args: object) -> None:
+        raise MemoryError("Unable to allocate 244. MiB")
+
+    monkeypatch.setattr(sweep_module, "_train", no_memory)
+    rows = run_sweep([SMALL, SMALL.with_(seed=1)], jobs=1).rows
+    assert [r["state"] for r in rows] == ["failed", "failed"]
+    assert rows[0]["reason"] == "out of memory (Unable to allocate 244. MiB)"

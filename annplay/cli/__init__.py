@@ -38,14 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
         argv = ["play", *argv]          # `annplay --dataset xor` opens the playground, as `annplay` does
     parser = build_parser()
+    prog = "annplay"
     try:
-        args, extra = parser.parse_known_args(argv)
-        if extra:                       # the sub-command says so, and points to its own --help
-            command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
-    except SystemExit as exc:           # --help, --version, or a usage error already reported in one line
-        return exc.code if isinstance(exc.code, int) else EXIT_MISUSE
-    prog = f"annplay {args.command}"
-    try:
+        try:
+            args, extra = parser.parse_known_args(argv)
+            if extra:                   # the sub-command says so, and points to its own --help
+                command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+        except SystemExit as exc:       # --help, --version, or a usage error already reported in one line
+            sys.stdout.flush()          # help that cannot be written fails here, not unseen at exit
+            return exc.code if isinstance(exc.code, int) else EXIT_MISUSE
+        prog = f"annplay {args.command}"
         module = importlib.import_module(f"annplay.cli.{COMMANDS[args.command]}")
         code = int(module.run(args))
         sys.stdout.flush()              # a write that fails fails here, not unseen at exit
@@ -62,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         sys.stderr.write(f"{prog}: cannot write the output: {exc.strerror or exc}\n")
         return EXIT_CANNOT_WRITE
+    except MemoryError as exc:          # a set-up too big for this machine: one line, not a traceback
+        detail = str(exc).splitlines()[0] if str(exc) else "MemoryError"
+        say_error(prog, f"out of memory ({detail}); try fewer --points, smaller --layers or a smaller --population")
+        return EXIT_MISUSE
     except KeyboardInterrupt:   # Ctrl-C outside training (while loading, reporting): quietly
         sys.stderr.write(f"{prog}: interrupted\n")
         return EXIT_INTERRUPTED

@@ -19,6 +19,7 @@ from annplay.core.textsafe import plain
 EXIT_OK = 0
 EXIT_DIVERGED = 1
 EXIT_MISUSE = 2
+EXIT_RUNS_FAILED = 3          # sweep/tune: some runs could not train (a bad column or file, a worker that died)
 EXIT_INTERRUPTED = 130
 EXIT_CANNOT_WRITE = 74        # sysexits' EX_IOERR: the output could not be written (a full disk)
 EXIT_PIPE_CLOSED = 141        # 128 + SIGPIPE: whatever read the output stopped reading (| head), as shells say
@@ -97,6 +98,12 @@ class Parser(argparse.ArgumentParser):
             self.error(f"{action.option_strings[0]}: empty value; {allowed}")
         return super()._get_values(action, arg_strings)
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """Write --help, --version or usage text; argparse's own swallows OSError, so help sent to a full disk
+        exited 0 with nothing written (``cli.main`` reports it: 74, or 141 for a closed pipe)."""
+        if message:
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> NoReturn:
         """One line naming the flag (not argparse's usage dump), then exit 2."""
         message = re.sub(r"^argument (-[-\w]+)(?:/-[-\w]+)?: \1", r"\1", message)
@@ -118,6 +125,6 @@ def rich_console(*, stderr: bool = False) -> Any:
     return _Console(stderr=stderr)
 
 
-__all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_INTERRUPTED", "EXIT_CANNOT_WRITE", "EXIT_PIPE_CLOSED",
-           "rich_console", "UsageError", "say_error", "flag_of",
+__all__ = ["EXIT_OK", "EXIT_DIVERGED", "EXIT_MISUSE", "EXIT_RUNS_FAILED", "EXIT_INTERRUPTED", "EXIT_CANNOT_WRITE",
+           "EXIT_PIPE_CLOSED", "rich_console", "UsageError", "say_error", "flag_of",
            "usage_from", "Parser", "shorten", "ALLOWED_ATTR", "signal_ready", "READY_FILE_ENV"]

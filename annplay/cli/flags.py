@@ -162,5 +162,21 @@ def setup_from_args(args: argparse.Namespace, command: str, *, headless: bool,
     return setup, typed
 
 
-__all__ = ["add_setting_flags", "setup_from_args", "entries_for", "help_text", "default_text", "DEST_PREFIX",
-           "PENALTY_FLAGS"]
+def check_goal(setup: Setup, kind: str | None, typed: Mapping[str, str]) -> None:
+    """Refuse an accuracy goal on regression data (``kind``: the data's, None when not known yet): it has no
+    accuracy, so the run never stopped there and said nothing (a probe's 'train --dataset sine --target-acc 90')."""
+    if setup.target_acc is not None and kind == "regression":
+        flag = typed.get("target_acc", "--setup: its goal accuracy (target_acc)")
+        raise UsageError(f"{flag} does not apply: regression data has no accuracy; give a goal with --target-loss")
+
+
+def dataset_kind(setup: Setup) -> str | None:
+    """The kind of a built-in data set (binary, multiclass, regression); None for a CSV until it is loaded."""
+    from annplay.engine.datasets import DATASETS
+
+    spec = DATASETS.get(setup.dataset) if setup.csv is None else None
+    return None if spec is None else spec.kind
+
+
+__all__ = ["check_goal", "dataset_kind", "add_setting_flags", "setup_from_args", "entries_for", "help_text",
+           "default_text", "DEST_PREFIX", "PENALTY_FLAGS"]

@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = sub.add_parser("predict", help=COMMAND_HELP["predict"],
                              description="Predict with a model saved by 'annplay train --save'.")
-    predict.add_argument("model", metavar="MODEL.npz")
+    predict.add_argument("model", metavar="MODEL.npz",
+                         help="a model saved by 'annplay train --save' (.npz), or a JSON weight export")
     source = predict.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", metavar="FILE.csv", help="CSV with the model's input columns (header row)")
     source.add_argument("--point", metavar="X1,X2", action="append",

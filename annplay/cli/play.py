@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_MISUSE, EXIT_OK, UsageError, flag_of, say_error, usage_from
-from annplay.cli.flags import setup_from_args
+from annplay.cli.flags import check_goal, dataset_kind, setup_from_args
 from annplay.cli.setups import base_setup, setup_model
 from annplay.engine.setup import Setup
 
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         # the goal's epoch budget is the lesson's: a run past it could never pass (a QA probe opened ep=100)
         flag = typed.get("epochs", "--epochs")
         raise UsageError(f"{flag}: lesson {lesson.number} allows at most {budget} epochs (its goal's budget)")
+    check_goal(setup, dataset_kind(setup), typed)
     check_data(setup, typed)
     check_generation(setup, typed)
     if not has_terminal():

@@ -1,4 +1,5 @@
-"""``annplay predict MODEL.npz --point X1,X2 [--point ...] | --data FILE.csv``: predictions of a saved model.
+"""``annplay predict MODEL.npz --point X1,X2 [--point ...] | --data FILE.csv``: predictions of a saved model
+(an .npz from ``train --save`` or the playground's s, or a JSON weight export from the playground's e).
 
 The model and the CSV must be regular files (a FIFO is refused before it is opened, so nothing
 blocks), and every name that came from a file is printed with its control characters made visible.
@@ -23,8 +24,12 @@ def load(path: str) -> Any:
 
     try:
         check_regular_file(path, what="model")
-        return MLP.load(path)
-    except ValueError as exc:
+        with open(path, "rb") as f:
+            head = f.read(64)
+        if head.startswith(b"PK") or not head.lstrip().startswith(b"{"):
+            return MLP.load(path)                 # an .npz (zip); anything else is refused there, as before
+        return MLP.load_json(path)                # a weight export (the playground's e, MLP.to_dict())
+    except (ValueError, OSError) as exc:
         raise UsageError(str(exc)) from None
 
 

@@ -42,6 +42,19 @@ def json_default(v: Any) -> Any:
     return None if isinstance(v, float) and not math.isfinite(v) else str(v)
 
 
+def speed(rate: float | None) -> str:
+    """A training speed for people: whole numbers from 10 a second, else 2 significant digits (a big run's 0.038
+    epochs a second read '0 ep/s')."""
+    if rate is None or not math.isfinite(rate):
+        return "–"
+    return f"{rate:,.0f}" if rate >= 10 else f"{rate:.2g}"
+
+
+def rounded_speed(rate: float) -> float:
+    """A speed for --json: one decimal from 10 a second, 3 significant digits below (0.038 was 0.0)."""
+    return round(rate, 1) if rate >= 10 else float(f"{rate:.3g}")
+
+
 def per_second(unit: str) -> str:
     """The speed unit for a trainer's step unit: ep/s, gen/s."""
     return PER_SECOND.get(unit, f"{unit}/s")
@@ -80,7 +93,7 @@ def print_report(result: dict[str, Any], prep: Any, net: Any, *, unit: str, no_p
     table.add_row(f"{unit}s", str(result["epochs"]), "")
     if result["evaluations"] is not None:
         table.add_row("evaluations", f"{result['evaluations']:,}", "")
-    table.add_row("time", f"{result['seconds']:.2f} s", f"{result['epochs_per_second'] or 0:,.0f} {per_second(unit)}")
+    table.add_row("time", f"{result['seconds']:.2f} s", f"{speed(result['epochs_per_second'])} {per_second(unit)}")
     table.add_row("state", state, "")
     console.print(table)
     csv = (result.get("settings") or {}).get("csv")
@@ -155,4 +168,5 @@ def print_boundary(console: Any, prep: Any, net: Any, plain_mode: bool) -> None:
         console.print(picture, soft_wrap=False, crop=True)
 
 
-__all__ = ["fmt", "finite", "json_default", "per_second", "print_report", "print_boundary", "print_diagnosis"]
+__all__ = ["fmt", "finite", "speed", "rounded_speed", "json_default", "per_second", "print_report", "print_boundary",
+           "print_diagnosis"]

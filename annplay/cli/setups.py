@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from annplay.cli.common import UsageError
+from annplay.cli.flags import DEST_PREFIX
 from annplay.core.textsafe import plain
 from annplay.engine.setup import Setup
 
@@ -52,6 +52,12 @@ def base_setup(args: argparse.Namespace, drawing: list[Any] | None = None) -> tu
             if points is not None:
                 drawing.append(points)
                 return setup, set()
+        if looks_like_code(text) and DEST_PREFIX + "csv" in vars(args):
+            # a code annplay wrote for a CSV run (a sweep's row, a trial in tune --json) names its file; --data,
+            # given too, replaces it, so no file a code names is ever read (drawn points are refused below)
+            setup, points = decode_drawing(text, files=True)
+            if points is None:
+                return setup, set()
         setup, warnings, hidden = resolve_setup(text)
     except ValueError as exc:                       # SettingError, SetupFileError, a file that cannot be read
         message = str(exc)
@@ -79,11 +85,14 @@ def setup_model(args: argparse.Namespace) -> str | None:
     return None if model is None else str(model)
 
 
-def check_setup_target(path: str, others: dict[str, str | None]) -> None:
-    """Refuse a --save-setup target before training: not writable, not annplay's, or another file of the run."""
+def check_setup_target(path: str, others: dict[str, str | None], setup: Setup | None = None) -> None:
+    """Refuse a --save-setup target before training: not writable, not annplay's, another file of the run, or (given
+    the ``setup``) a folder that its CSV or --save model is not inside (the file names them relative to itself)."""
     from annplay.engine.safefile import check_save_target
-    from annplay.engine.setupfile import check_replaceable
+    from annplay.engine.setupfile import check_replaceable, toml_text
 
+    if path.strip() == "-":             # '-' means stdout elsewhere (--json -); a set-up file is a file
+        raise UsageError("--save-setup -: a set-up is written to a file, not to stdout; give a .toml name")
     try:
         target = check_save_target(path, what="--save-setup")
     except ValueError as exc:
@@ -96,18 +105,23 @@ def check_setup_target(path: str, others: dict[str, str | None]) -> None:
             raise UsageError(f"--save-setup: {path} is also the {flag} file; choose another name")
     try:
         check_replaceable(path, what="--save-setup")
+        if setup is not None:                       # the text it will hold can be written: said now, not after training
+            toml_text(setup, model=_model_name(path, others.get("--save")), folder=Path(path).parent)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(str(exc) if str(exc).startswith("--save-setup") else f"--save-setup {path}: {exc}") from None
+
+
+def _model_name(path: str, model: str | None) -> str | None:
+    """The --save model's absolute name: the set-up file names it relative to its own folder (``path``'s)."""
+    return None if model is None else str(Path(model).absolute())
 
 
 def save_setup(path: str, setup: Setup, model: str | None) -> str:
     """Write the set-up file (naming the saved model, if any); problems are one-line usage errors."""
     from annplay.engine.setupfile import write_setup
 
-    if model is not None:                           # the file names the model relative to itself
-        model = os.path.relpath(Path(model).absolute(), Path(path).absolute().parent)
-    try:
-        write_setup(path, setup, model=model)
+    try:                                            # the file names the model relative to itself
+        write_setup(path, setup, model=_model_name(path, model))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:

@@ -3,6 +3,8 @@
 The base set-up comes from --setup and the same setting flags as ``annplay train``; ``--vary NAME=V,V``
 (repeatable) spans the grid.  Progress goes to stderr; the leaderboard, or --json / --csv, to stdout.
 Ctrl-C keeps the finished rows (exit 130); so do SIGTERM and SIGHUP (exit 143, 129), which also end the workers.
+A finished sweep exits 0, 3 when some runs failed (could not train) and 1 when no set-up trained without diverging
+(see :func:`outcome`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from annplay.cli.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready
-from annplay.cli.flags import setup_from_args
+from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError, signal_ready
+from annplay.cli.flags import check_goal, dataset_kind, setup_from_args
 from annplay.cli.parser import STDOUT
 from annplay.cli.report import fmt
 from annplay.cli.setups import base_setup
@@ -65,12 +67,24 @@ def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
         if all(r is not None for r in reasons):
             raise UsageError(f"--vary {SETTINGS[name].flag.lstrip('-')} does not apply: {reasons[0]}")
     kept, why = distinct(base, setups, list(vary))
+    if kept and all(dataset_kind(s) == "regression" for s in kept):
+        check_goal(kept[0], "regression", typed)
     if len(kept) < len(setups):
         said = "; ".join(f"--{SETTINGS[name].flag.lstrip('-')} {reason}" for name, reason in why.items())
         sys.stderr.write(f"note: {len(setups) - len(kept)} of {len(setups)} runs left out: they would repeat "
                          f"others ({said})\n")
     check_files({s.csv for s in kept if s.csv is not None}, typed.get("csv", "--data"))
+    if args.executor == "dask":
+        kept = [for_cluster(s) for s in kept]
     return base, kept, list(vary)
+
+
+def for_cluster(setup: Setup) -> Setup:
+    """The set-up with its CSV named by its absolute path: a Dask worker reads it from its own folder (a relative
+    --data failed every run on a worker started elsewhere, even on this machine)."""
+    import os
+
+    return setup if setup.csv is None else setup.with_(csv=os.path.abspath(setup.csv))
 
 
 def check_files(paths: set[str], what: str) -> None:
@@ -110,6 +124,16 @@ def _seeds(rows: Sequence[dict[str, Any]]) -> str:
     return ",".join(map(str, seeds)) or "?"
 
 
+def _for_people(code: str) -> str:
+    """A row's share code without its CSV file, as ``annplay train --setup`` takes it (beside ``--data FILE``)."""
+    from annplay.engine.sharecode import decode, encode
+
+    try:
+        return encode(decode(code, files=True), files=False)
+    except SettingError:
+        return code
+
+
 def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
     """The ranked set-ups as a table on stdout: varied values, mean ± sd test loss, accuracy, epochs, states."""
     from rich.table import Table
@@ -139,8 +163,8 @@ def leaderboard(rows: list[dict[str, Any]], varied: list[str]) -> None:
         cells = [str(place), *values, fmt(group.loss_mean), sd,
                  fmt(group.acc_mean, True), f"{group.epochs_mean:.0f}", states,
                  " ".join(group.diagnosis) or ("ok" if trained else "–")]      # a run that never trained: no word
-        if not varied:
-            cells.append(group.group)
+        if not varied:                  # a code for people names no file (the --data given goes with it)
+            cells.append(_for_people(group.group))
         table.add_row(*(Text(plain(c, one_line=True)) for c in cells))
     console = rich_console()
     console.print(table)
@@ -185,6 +209,20 @@ def exit_code(stopped_by: list[int]) -> int:
     return 128 + stopped_by[0] if stopped_by else EXIT_INTERRUPTED
 
 
+def outcome(rows: Sequence[dict[str, Any]], has_winner: bool, what: str = "runs") -> tuple[int, str | None]:
+    """A finished run's exit code and its stderr line: 3 when some runs failed (they could not train: a bad
+    column or file, a worker that died; the others are still reported), else 1 when there is no winner because
+    runs diverged (as ``train``'s 1: no usable model), else 0 (diverged runs beside a winner are results)."""
+    failed = [r for r in rows if r.get("state") == "failed"]
+    if failed:
+        reason = next((r["reason"] for r in failed if r.get("reason")), None)
+        why = f": {plain(reason, one_line=True)[:200]}" if reason else ""
+        return EXIT_RUNS_FAILED, f"{len(failed)} of {len(rows)} {what} failed (could not train){why}"
+    if rows and not has_winner and any(r.get("state") == "diverged" for r in rows):
+        return EXIT_DIVERGED, f"no set-up trained without diverging ({what}: {len(rows)})"
+    return EXIT_OK, None
+
+
 def open_executor_check(args: argparse.Namespace) -> None:
     """Refuse --scheduler without --executor dask, and dask without --scheduler, before any work."""
     if args.executor == "dask" and not args.scheduler:
@@ -209,7 +247,7 @@ def _write(kind: str, target: str, text: str, writer: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Expand the grid, run it with a progress bar, then print the leaderboard or write JSON / CSV."""
     from annplay.core.results import check_result_targets
-    from annplay.core.sweep import MAX_RUNS, Sweep, sweep_csv, sweep_json, write_csv, write_json
+    from annplay.core.sweep import MAX_RUNS, Sweep, rank, sweep_csv, sweep_json, write_csv, write_json
 
     if args.json == STDOUT and args.csv == STDOUT:
         raise UsageError("--json and --csv cannot both go to stdout; give one of them a FILE")
@@ -241,7 +279,11 @@ def run(args: argparse.Namespace) -> int:
     if sweep.interrupted:
         sys.stderr.write(f"annplay sweep: interrupted after {len(rows)} of {len(setups)} runs\n")
         return exit_code(stopped_by)
-    return EXIT_OK
+    code, line = outcome(rows, has_winner=any(g.loss_mean is not None for g in rank(rows)))
+    if line:
+        sys.stderr.write(f"annplay sweep: {line}\n")
+    return code
 
 
-__all__ = ["run", "grid", "leaderboard", "STDOUT", "stop_on_signals", "exit_code", "open_executor_check"]
+__all__ = ["run", "grid", "leaderboard", "STDOUT", "stop_on_signals", "exit_code", "outcome",
+           "open_executor_check", "for_cluster"]

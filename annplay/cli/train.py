@@ -1,6 +1,7 @@
 """``annplay train``: a Session trained headless with Session.run_for, then a report or one JSON object.
 
-Exit codes: 0 done, 1 diverged (nothing saved), 2 bad input, 130 Ctrl-C (summary so far, saved with --save).
+Exit codes: 0 done, 1 diverged (nothing saved), 2 bad input, 130 Ctrl-C (summary so far, saved with --save);
+SIGTERM and SIGHUP stop it as Ctrl-C does (143, 129: a `timeout` or a closed SSH session keeps the run).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annplay.cli.common import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, UsageError, signal_ready, usage_from
-from annplay.cli.flags import setup_from_args
-from annplay.cli.report import finite, fmt, json_default, per_second, print_report
+from annplay.cli.flags import check_goal, setup_from_args
+from annplay.cli.report import finite, fmt, json_default, per_second, print_report, rounded_speed, speed
 from annplay.cli.setups import base_setup, check_setup_target, save_setup, setup_model
 from annplay.engine.setup import Setup
 from annplay.engine.sharecode import encode
@@ -30,25 +31,45 @@ SLICE_SECONDS = 0.1          # how often the loop looks at Ctrl-C, the goals and
 
 
 class Stop:
-    """Set by SIGINT (Ctrl-C): the loop ends after the current chunk."""
+    """Set by SIGINT (Ctrl-C), SIGTERM or SIGHUP: the loop ends after the current chunk."""
 
     def __init__(self) -> None:
         self.requested = False
+        self.signal: int | None = None
 
     def __call__(self, signum: int, frame: Any) -> None:
         self.requested = True
+        if self.signal is None:
+            self.signal = signum
+
+    @property
+    def exit_code(self) -> int:
+        """130 for Ctrl-C, 128 + the number for TERM or HUP (as a shell reports a process they ended)."""
+        return EXIT_INTERRUPTED if self.signal in (None, signal.SIGINT) else 128 + self.signal
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+OTHER_KINDS = {".json": "a weight export (JSON)", ".toml": "a set-up file (TOML)", ".csv": "a data file (CSV)"}
 
 
 def check_save(save: str, setup: Setup, force: bool) -> None:
     """Refuse a --save target that cannot be written, or would destroy data, before training."""
     from annplay.engine.safefile import check_save_target
 
+    if save.strip() == "-":              # '-' means stdout elsewhere (--json -); a model is a file
+        raise UsageError("--save -: a model is written to a file, not to stdout; give a .npz name")
     try:
         target = check_save_target(save, what="--save")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if setup.csv is not None and target.exists() and target.resolve() == Path(setup.csv).resolve():
         raise UsageError(f"--save: {save} is the --data file; saving would destroy it")
+    kind = OTHER_KINDS.get(target.suffix.lower())
+    if kind is not None:                 # a zip named .json or .toml fools that name's reader (predict, --setup)
+        raise UsageError(f"--save {save}: a name ending in {target.suffix} is for {kind}; a model is an .npz "
+                         f"file: give a .npz name")
     if target.is_file() and not force:
         from annplay.engine.network import MLP
         try:
@@ -71,9 +92,11 @@ def open_session(setup: Setup, typed: dict[str, str]) -> Session:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     try:
-        return Session(setup)
+        session = Session(setup)
     except ValueError as exc:                  # SettingError, a CSV's DataError, a trainer's refusal
         raise usage_from(exc, typed) from None
+    check_goal(setup, session.prep.dataset.kind, typed)
+    return session
 
 
 def start_weights(session: Session, model: str | None, setup: Setup) -> str:
@@ -135,10 +158,10 @@ def run_with_progress(loop: Loop, total: int | None) -> Metrics:
         task = progress.add_task("train", total=total, speed="", losses="")
 
         def update(m: Any, seconds: float) -> None:
-            speed = f"{m.epoch / seconds:,.0f} {per_second(unit)}" if seconds > 0 else ""
+            rate = f"{speed(m.epoch / seconds)} {per_second(unit)}" if seconds > 0 else ""
             losses = (f"train {fmt(m.train_loss)} test {fmt(m.test_loss)}" if console.width >= 60
                       else f"loss {fmt(m.train_loss)}")
-            progress.update(task, completed=m.epoch, speed=speed, losses=losses)
+            progress.update(task, completed=m.epoch, speed=rate, losses=losses)
 
         metrics = loop.run(update)
         progress.update(task, completed=metrics.epoch)
@@ -183,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save is not None:
         check_save(args.save, setup, args.force)
     if args.save_setup is not None:
-        check_setup_target(args.save_setup, {"--save": args.save, "--data": setup.csv})
+        check_setup_target(args.save_setup, {"--save": args.save, "--data": setup.csv}, setup)
     session = open_session(setup, typed)
     weights = start_weights(session, setup_model(args), setup)
     if not args.json:
@@ -192,13 +215,13 @@ def run(args: argparse.Namespace) -> int:
         warn_numeric_label(session.prep.dataset)
     stop = Stop()
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, stop) if main_thread else None
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS} if main_thread else {}
     loop = Loop(session, stop)
     try:
         metrics = loop.run() if args.json else run_with_progress(loop, setup.epochs)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     trainer = session.trainer
     diverged = metrics.state == "diverged"
     saved = None
@@ -217,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
         "train_accuracy": metrics.train_acc, "test_accuracy": metrics.test_acc,
         "trainer": setup.trainer, "evaluations": metrics.evaluations,
         "seconds": round(loop.wall_seconds, 4),
-        "epochs_per_second": round(metrics.epoch / loop.training_seconds, 1) if loop.training_seconds else None,
+        "epochs_per_second": rounded_speed(metrics.epoch / loop.training_seconds) if loop.training_seconds else None,
         "dropped_rows": ds.dropped, "confusion_matrix": confusion(session), "saved": saved,
         "message": trainer.message or None,
         "settings": setup.to_dict(), "setup": encode(setup, files=False), "weights": weights,
@@ -227,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(finite(result), allow_nan=False, default=json_default))
     else:
         print_report(result, session.prep, session.net, unit=session.unit, no_plot=args.no_plot)
-    return EXIT_INTERRUPTED if stop.requested else EXIT_DIVERGED if diverged else EXIT_OK
+    return stop.exit_code if stop.requested else EXIT_DIVERGED if diverged else EXIT_OK
 
 
 __all__ = ["run", "Loop", "Stop", "check_save", "open_session"]

@@ -2,21 +2,32 @@
 
 The base set-up comes from --setup and the same setting flags as ``annplay train``; ``--search NAME=SPEC``
 (repeatable) spans the space.  Progress goes to stderr; the leaderboard, the best share code, warnings and
-the plots (or --json) to stdout.  Ctrl-C, SIGTERM and SIGHUP keep the finished trials.
+the plots (or --json) to stdout.  Ctrl-C, SIGTERM and SIGHUP keep the finished trials.  Exit codes as
+``annplay sweep``'s: 3 when some trials failed, 1 when every trial diverged (no best), else 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from typing import Any
 
-from annplay.cli.common import EXIT_OK, UsageError, signal_ready
-from annplay.cli.flags import setup_from_args
+from annplay.cli.common import UsageError, signal_ready
+from annplay.cli.flags import check_goal, dataset_kind, setup_from_args
 from annplay.cli.parser import STDOUT
 from annplay.cli.report import fmt
 from annplay.cli.setups import base_setup
-from annplay.cli.sweep import _whole, _write, check_files, exit_code, open_executor_check, stop_on_signals
+from annplay.cli.sweep import (
+    _whole,
+    _write,
+    check_files,
+    exit_code,
+    for_cluster,
+    open_executor_check,
+    outcome,
+    stop_on_signals,
+)
 from annplay.core.textsafe import plain
 from annplay.engine.settings import SETTINGS, SettingError
 
@@ -55,6 +66,7 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         raise UsageError("--storage and --study go with --method tpe")
     if args.study and not args.storage:
         raise UsageError("--study names a study in --storage; give --storage FILE|URL too")
+    check_goal(base, dataset_kind(base), typed)
     epochs = max_epochs_of(base)
     try:
         plan = make_plan(epochs, budget=budget, factor=factor, min_epochs=min_epochs, seeds=seeds,
@@ -64,6 +76,8 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
         flag = {"budget": "--budget", "epochs": "--min-epochs", "factor": "--factor"}.get(exc.setting)
         raise UsageError(f"{flag}: {exc.message}" if flag else f"--search: {exc.message}") from None
     check_files({base.csv} if base.csv is not None else set(), typed.get("csv", "--data"))
+    if args.executor == "dask":
+        base = for_cluster(base)
     tuner = Tuner(base, space, plan, executor=args.executor, jobs=jobs, scheduler=args.scheduler,
                   method=args.method, budget=budget, storage=args.storage, study=args.study)
     if args.method == "tpe":
@@ -138,8 +152,10 @@ def summary(tuner: Any, console: Any, plot: bool) -> None:
         spent += f" ({tuner.epochs_total / grid:.0%} of the full grid's {grid})"
     console.print(spent, markup=False)
     if best is not None:
-        console.print(f"best: {best.code()}", markup=False, soft_wrap=True)
-        console.print(f"  repeat it with: annplay train --setup '{best.code()}'", markup=False, soft_wrap=True)
+        code, csv = best.code(files=False), best.setups[0].csv     # a code names no file: --data goes beside it
+        data = "" if csv is None else f" --data {shlex.quote(str(csv))}"
+        console.print(f"best: {code}{data}", markup=False, soft_wrap=True)
+        console.print(f"  repeat it with: annplay train --setup '{code}'{data}", markup=False, soft_wrap=True)
     elif any(t.loss is not None for t in tuner.trials):
         why = ("the run was interrupted" if tuner.interrupted
                else "every trial was pruned or diverged (a larger --budget lets more reach it)")
@@ -198,7 +214,15 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"annplay tune: interrupted after {len(tuner.trials)} trials, "
                          f"{tuner.epochs_total} epochs\n")
         return exit_code(stopped_by)
-    return EXIT_OK
+    rows = []                                      # one per trial: failed if any of its runs failed
+    for trial in tuner.trials:
+        failed = [r for r in trial.rows if r.get("state") == "failed"]
+        state = "failed" if failed or trial.state == "failed" else "diverged" if trial.diverged else trial.state
+        rows.append({"state": state, "reason": next((r.get("reason") for r in failed if r.get("reason")), None)})
+    code, line = outcome(rows, has_winner=tuner.best() is not None, what="trials")
+    if line:
+        sys.stderr.write(f"annplay tune: {line}\n")
+    return code
 
 
 __all__ = ["run", "tuner_from_args", "leaderboard", "summary"]

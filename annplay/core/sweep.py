@@ -162,6 +162,8 @@ def run_one(code: str, epochs: int | None = None, history_points: int = HISTORY_
         _train(setup, row, history_points)
     except (ValueError, ArithmeticError, OSError) as exc:      # bad file, bad data: a row that says why
         row["reason"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except MemoryError as exc:          # a run too big for this machine is a failed row, in a pool or inline
+        row["reason"] = f"out of memory ({str(exc).splitlines()[0] if str(exc) else 'MemoryError'})"
     row["seconds"] = round(time.perf_counter() - start, 4)
     return row
 

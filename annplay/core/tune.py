@@ -184,10 +184,11 @@ class Trial:
         if self.loss is None:
             self.state = "diverged" if self.diverged else "failed"
 
-    def code(self) -> str:
-        """The share code of its first seed's run at the epochs trained: ``annplay train --setup`` repeats it."""
+    def code(self, *, files: bool = True) -> str:
+        """The share code of its first seed's run at the epochs trained: ``annplay train --setup`` repeats it
+        (``files=False``: without its CSV file, which then goes with ``--data``, as codes for people do)."""
         first = self.setups[0]
-        return encode(first.with_(epochs=self.losses[-1][0])) if self.losses else encode(first)
+        return encode(first.with_(epochs=self.losses[-1][0]) if self.losses else first, files=files)
 
     def as_dict(self, names: Sequence[str] = ()) -> dict[str, Any]:
         return {"index": self.index, "setup": self.code(), "group": self.group,

@@ -11,6 +11,7 @@ import numpy as np
 Array = np.ndarray
 
 MAX_PARAMETERS = 2 ** 28           # about 268 million: 6 GiB of float64 parameters, gradient and mask
+FORWARD_BYTES = 64 * 2 ** 20       # an inference pass (forward, logits) holds at most this much of a layer at once
 
 
 def augment(X: Array) -> Array:
@@ -48,4 +49,4 @@ def _ones_row(a: Array) -> Array:
     return a
 
 
-__all__ = ["Workspace", "augment", "MAX_PARAMETERS"]
+__all__ = ["Workspace", "augment", "MAX_PARAMETERS", "FORWARD_BYTES"]

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation, parse_layer_activations
-from .buffers import MAX_PARAMETERS, Workspace, augment
+from .buffers import FORWARD_BYTES, MAX_PARAMETERS, Workspace, augment
 from .init import get_init
 from .losses import LossSpec, default_loss, get_loss
 from .modelio import FORMAT_NAME, FORMAT_VERSION, load_model, load_model_json, model_from_dict, save_model
@@ -203,13 +203,30 @@ class MLP:
 
     def forward(self, X: Any) -> Array:
         """A(N), the network's output for each column of X (no dropout: inference)."""
-        A = self.check_X(X)
+        return self._by_columns(self.check_X(X), self._outputs)
+
+    def _outputs(self, A: Array) -> Array:
         with np.errstate(over="ignore", invalid="ignore"):
             for W, b, g in zip(self.weights, self.biases, self.activations, strict=True):
                 Z = W @ A
                 Z += b
                 A = g(Z, Z)      # in place: Z is not needed at inference
         return A
+
+    def _by_columns(self, A: Array, fn: Any) -> Array:
+        """fn(A) (r×n) computed on blocks of columns whose widest layer stays within FORWARD_BYTES: a whole pass
+        over 500,000 test points of a 64-wide net took 1.5 GB at once, and a phone's memory ran out in the
+        report after the training itself had fitted (a probe's find)."""
+        n = A.shape[1]
+        block = max(1, FORWARD_BYTES // (max(self.layers) * max(A.dtype.itemsize, self.dtype.itemsize)))
+        if n <= block:
+            return fn(A)
+        first = fn(A[:, :block])
+        out = np.empty((first.shape[0], n), dtype=first.dtype)
+        out[:, :block] = first
+        for start in range(block, n, block):
+            out[:, start:start + block] = fn(A[:, start:start + block])
+        return out
 
     def layer_outputs(self, X: Any, dtype: Any = np.float32) -> list[Array]:
         """[A(1), …, A(L)] for inputs X (m×n) in one forward pass computed in ``dtype`` (views draw from it)."""
@@ -230,7 +247,9 @@ class MLP:
 
     def logits(self, X: Any) -> Array:
         """Z(N), the output layer's pre-activations."""
-        A = self.check_X(X)
+        return self._by_columns(self.check_X(X), self._output_logits)
+
+    def _output_logits(self, A: Array) -> Array:
         Z = A
         with np.errstate(over="ignore", invalid="ignore"):
             for i, (W, b, g) in enumerate(zip(self.weights, self.biases, self.activations, strict=True)):

@@ -247,13 +247,15 @@ def resolve_text(text: str) -> tuple[Setup, list[str], set[str]]:
 def toml_text(setup: Setup, *, model: PathLike | None = None, folder: PathLike | None = None) -> str:
     """The TOML text of a set-up file for ``setup`` (and a model reference).
 
-    ``folder``: where the file goes; its CSV and model are then written relative to it, and must be inside it."""
+    ``folder``: where the file goes; its CSV and model are then written relative to it, and must be inside it.
+    A relative CSV name is the run's own (relative to the working folder, as ``--data`` takes it); a relative model
+    name is relative to ``folder`` already."""
     from .sharecode import encode
     lines = [f"# annplay set-up · share code: {_comment(encode(setup, files=False))}",
              f"format = {_toml(FORMAT)}", f"version = {VERSION}", "", "[setup]"]
     for name, value in setup_section(setup).items():
         if name == "csv" and folder is not None and setup.csv is not None:
-            value = _relative(folder, setup.csv, "its CSV")
+            value = _relative(folder, os.path.abspath(setup.csv), "its CSV")   # sub/x.toml named d.csv as sub/d.csv
         lines.append(f"{name} = {_toml(value)}")
     if model is not None:
         ref = _relative(folder, model, "its model") if folder is not None else os.fspath(model)

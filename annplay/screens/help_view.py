@@ -57,7 +57,7 @@ def as_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
 
 
 APPLY_WORDS = {"live": "changes live", "trainer": "new trainer, weights kept", "network": "new weights",
-               "data": "new data", "view": "the display"}
+               "data": "new data", "view": "at once, nothing reset"}
 
 
 def settings_table() -> Group:

@@ -95,8 +95,10 @@ class LessonFlow(Feature):
         self.notify(f"Goal: {plain(lesson.goal_text)}", title=f"{lesson_name(lesson)}: {plain(lesson.title)}",
                     timeout=6, markup=False)
 
-    def show_goal(self, metrics: Any) -> None:
-        """(Every frame) the open lesson's goal line; the goal reached the first time is announced."""
+    def show_goal(self, metrics: Any, draw: bool = True) -> None:
+        """(Every frame) the open lesson's goal is checked, reached the first time is announced; its line is drawn
+        with the numbers (``draw``: at their readable pace while training, so the goal's test loss is the table's,
+        not a newer one beside it) or when the goal is met or unmet anew."""
         lesson, epoch = self.lesson, metrics.epoch
         texts, reached = (describe.goal_line(lesson, self.session.setup, metrics, self.session.tampered) if lesson
                           else ((), False))
@@ -104,7 +106,9 @@ class LessonFlow(Feature):
             self.passed_now(epoch)
         elif lesson is not None and self.passed is lesson and epoch >= self.passed_at:
             texts, reached = describe.passed_line(lesson, self.passed_at, self.session.setup), True
-        self.host.query_one(StatsPanel).show_goal(texts, reached)     # passed stays passed while the run goes on
+        stats = self.host.query_one(StatsPanel)
+        if draw or reached != stats.goal[1] or not texts:
+            stats.show_goal(texts, reached)                      # passed stays passed while the run goes on
 
     passed_at = 0                          # the epoch at which the open lesson was passed
 

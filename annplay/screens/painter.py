@@ -13,7 +13,7 @@ from annplay.engine.trainer import Metrics
 from annplay.screens import describe
 from annplay.screens.feature import Feature, Host
 from annplay.widgets.control_panel import ControlPanel
-from annplay.widgets.heatmap import HeatMap, axis_caption, picture_rows, target_range
+from annplay.widgets.heatmap import HeatMap, axis_parts, picture_rows, target_range
 from annplay.widgets.stats import StatsPanel
 
 NUMBERS_SECONDS = 0.2           # training: the map at the worker's frame rate, numbers and chart ≤ 5 a second
@@ -103,8 +103,8 @@ class Painter(Feature):
         if self._changed("legend", legend_key):                               # follows K, the data, the neuron
             stats.show_legend(describe.legend(session, snap.view.neuron, color=self.colour))
         if self._changed("caption", (id(prep), snap.bounds)):
-            heatmap.show_caption(axis_caption(snap.bounds, ds.feature_names, ds.x_mean, ds.x_std)
-                                 if prep.plottable else "")
+            heatmap.show_caption(axis_parts(snap.bounds, ds.feature_names, ds.x_mean, ds.x_std)
+                                 if prep.plottable else ())
         if snap.field is not None and snap.view.neuron == session.view.neuron:
             heatmap.show(field=snap.field, rows=rows, kind=snap.kind, discretize=snap.discretize,
                          points=snap.points, bounds=snap.bounds)
@@ -120,7 +120,7 @@ class Painter(Feature):
             stats.show_message((snap.message if snap.state == "stopped" else "") or describe.note(snap.state))
         if snap.maps is not None:
             host.panels.show_maps(snap)
-        host.lessons.show_goal(snap.metrics)
+        host.lessons.show_goal(snap.metrics, draw=numbers)     # the goal's numbers with the table's
         self.frames += 1
         if snap.state in ("diverged", "stopped") and snap.state != self._last_state:
             title = "Training diverged" if snap.state == "diverged" else "Stopped"

@@ -72,6 +72,7 @@ class PanelSwitch(Feature):
     async def show(self, name: str) -> None:
         """Show one panel in the side (or lower) area; its widget is built the first time."""
         panel, host = panel_named(name), self.host
+        host.remove_class("-map-only")           # the map-only view gives way: w paused training behind it, unseen
         if panel.pauses and host.run.running:
             host.run.stop()
         if not host.query(f"#side > .panel-{panel.name}"):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import errno
 import hmac
 import logging
@@ -80,6 +81,9 @@ def child_limits(memory_mb: int) -> Callable[[], None]:
     return apply
 
 
+RUNNING: contextvars.ContextVar[SessionService | None] = contextvars.ContextVar("annplay_session", default=None)
+
+
 class SessionService(AppService):
     """One tab's process (textual-serve's AppService): its student's folder (HOME, XDG: pins, preferences), its
     tab's own folder (status, saved files; its working directory), limits and a sure end."""
@@ -128,6 +132,7 @@ class SessionService(AppService):
     async def run(self) -> None:
         """textual-serve's loop over the session's output; when the session ends by itself (q, a crash, its
         memory limit), the page is told at once: the websocket closes and the page offers a restart."""
+        RUNNING.set(self)                               # (this task's own context: see EndedBeforeStart)
         await super().run()
         with contextlib.suppress(Exception):
             await self.remote_close()
@@ -327,7 +332,10 @@ class ClassServer(Server):
         if not limits.SESSION_ID.match(sid) or (tab is not None and not limits.TAB_ID.match(tab)):
             raise web.HTTPBadRequest(text="annplay: not a session id")
         websocket = web.WebSocketResponse(heartbeat=limits.HEARTBEAT, max_msg_size=limits.MAX_MESSAGE_BYTES)
-        await websocket.prepare(request)
+        try:
+            await websocket.prepare(request)
+        except ConnectionResetError:       # the tab closed during the handshake: nothing to run, nothing to report
+            return websocket               # (aiohttp logged a traceback for each such tab: a probe closing 12 at once)
         connection = request.transport.get_extra_info("socket") if request.transport is not None else None
         if connection is not None:
             with contextlib.suppress(OSError):
@@ -465,7 +473,42 @@ class ClassServer(Server):
         """Serve until stopped; the event loop is closed only once everything on it has ended."""
         level = logging.INFO if os.environ.get("ANNPLAY_SERVE_LOG") == "info" else logging.WARNING
         logging.basicConfig(level=level, format="annplay serve: %(message)s")
+        quiet_logs()
         asyncio.run(self.run(announce))
 
 
-__all__ = ["ClassServer", "SessionService", "Config", "child_limits"]
+class BadRequestLine(logging.Filter):
+    """A request aiohttp cannot parse (a 9 KB link, a garbled header) is answered 400 and logged in one line at
+    info level: aiohttp logged each with a traceback, so one student's long links filled the teacher's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "bad request refused (%s): %s", (error.code, str(error.message)[:80]), None, None)
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+        return True
+
+
+class EndedBeforeStart(logging.Filter):
+    """textual-serve's 'Application failed to start' for a session whose tab closed (or reloaded) before the app
+    was up: the server ended it, nothing failed (a class opening and closing tabs fast printed one line each)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        service = RUNNING.get()
+        return not (service is not None and service.ending and record.getMessage() == "Application failed to start")
+
+
+def quiet_logs() -> None:
+    """Put :class:`BadRequestLine` on aiohttp's server logger and :class:`EndedBeforeStart` on textual-serve's
+    (once each)."""
+    for name, kind in (("aiohttp.server", BadRequestLine), ("textual-serve", EndedBeforeStart)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
+
+
+__all__ = ["ClassServer", "SessionService", "Config", "child_limits", "quiet_logs"]

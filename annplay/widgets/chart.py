@@ -246,9 +246,12 @@ def x_axis(first: float, last: float, plot_width: int, left: str, width: int, un
     ticks = [t for t in ticks if first <= t <= last]
     axis = ["─"] * plot_width
     labels = [" "] * plot_width
-    right = f"{unit} {int(last):,}"                # the unit (with the latest epoch when it fits) at the right,
-    right = right if len(right) + 6 <= plot_width else unit   # never cut; tick labels keep clear of it
-    if len(right) + 6 <= plot_width:
+    # at the right the latest epoch with its unit, else the epoch alone (short as 12k if need be): never cut, and
+    # clear of the first epoch's label ('0       epoch' had dropped the number 216 at 60×30); other ticks keep clear
+    space = plot_width - len(f"{int(first):,}") - 1
+    right = next((text for text in (f"{unit} {int(last):,}", f"{int(last):,}", _short(int(last)))
+                  if len(text) <= space), "")
+    if right:
         labels[plot_width - len(right):] = list(right)
     for t in ticks:
         col = 0 if last <= first else min(plot_width - 1, round((t - first) / span * (plot_width - 1)))

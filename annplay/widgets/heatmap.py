@@ -36,16 +36,28 @@ def target_range(y: Any) -> tuple[float, float] | None:
 PLAIN_STYLE = Style()
 
 
-def axis_caption(bounds: bd.Bounds, names: Sequence[str] = ("x1", "x2"), mean: Any = None, std: Any = None) -> str:
-    """The map's axes in words: '↔ x1 −6…6  ↕ x2 −6…6', in the data's real units when it was standardised."""
+def axis_parts(bounds: bd.Bounds, names: Sequence[str] = ("x1", "x2"), mean: Any = None,
+               std: Any = None) -> tuple[tuple[str, ...], ...]:
+    """Each axis in words, longest wording first: '↔ bill_length_mm 30.7…60.2', '… 31…60', '↔ bill_length_mm'.
+
+    In the data's real units when it was standardised. A narrow map takes the first wording that fits, so a long
+    CSV column name loses its range rather than being cut ('↕ flipper_length_mm 1…' read as a range from 1)."""
     parts = []
     real = mean is not None and std is not None
     mu, sd = (np.ravel(mean), np.ravel(std)) if real else (np.zeros(2), np.ones(2))
     for i, (arrow, lo, hi) in enumerate((("↔", bounds.x_min, bounds.x_max), ("↕", bounds.y_min, bounds.y_max))):
         lo, hi = lo * float(sd[i]) + float(mu[i]), hi * float(sd[i]) + float(mu[i])
         name = plain(str(names[i])) if i < len(names) else f"x{i + 1}"
-        parts.append(f"{arrow} {name} {lo:.3g}…{hi:.3g}".replace("-", "−"))
-    return "  ".join(parts)
+        head = f"{arrow} {name}"
+        whole = max(abs(lo), abs(hi)) >= 10
+        ranges = dict.fromkeys((f"{lo:.3g}…{hi:.3g}", f"{lo:.0f}…{hi:.0f}" if whole else f"{lo:.2g}…{hi:.2g}"))
+        parts.append(tuple(f"{head} {r}".replace("-", "−") for r in ranges) + (head,))
+    return tuple(parts)
+
+
+def axis_caption(bounds: bd.Bounds, names: Sequence[str] = ("x1", "x2"), mean: Any = None, std: Any = None) -> str:
+    """The map's axes in words: '↔ x1 −6…6  ↕ x2 −6…6', in the data's real units when it was standardised."""
+    return "  ".join(variants[0] for variants in axis_parts(bounds, names, mean, std))
 
 
 def picture_rows(field: np.ndarray, points: Any, bounds: bd.Bounds, kind: str, discretize: bool,
@@ -116,6 +128,7 @@ class HeatMap(Widget, can_focus=True):
         self.scale: tuple[float, float] | None = None     # the regression colour range (target min, max)
         self.color = True                                  # False: glyph density and digits, no colour
         self.caption = ""                                  # the axes in words, on the last row
+        self.caption_parts: tuple[tuple[str, ...], ...] = ()   # per axis, its wordings longest first
         self._rows: list[list[Segment]] = []
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
@@ -142,18 +155,25 @@ class HeatMap(Widget, can_focus=True):
         return bool(self.caption) and self.size.height >= 5
 
     def caption_lines(self) -> list[str]:
-        """The caption's rows under the picture: one, or (too long for the width) one per axis; none without room."""
+        """The caption's rows under the picture: one, or (too long for the width) one per axis; none without room.
+
+        Each axis takes its longest wording that fits (a range with fewer digits, then its name alone)."""
         if not self._captioned():
             return []
-        width = max(1, self.size.width)
-        if len(self.caption) <= width or "  " not in self.caption or self.size.height < 8:
-            return [self.caption]
-        return [part.strip() for part in self.caption.split("  ", 1)]
+        width, parts = max(1, self.size.width), self.caption_parts
+        depth = max(len(variants) for variants in parts)
+        joined = ["  ".join(variants[min(i, len(variants) - 1)] for variants in parts) for i in range(depth)]
+        if len(joined[0]) <= width or len(parts) < 2 or self.size.height < 8:
+            return [next((line for line in joined if len(line) <= width), joined[-1])]
+        return [next((line for line in variants if len(line) <= width), variants[-1]) for variants in parts]
 
-    def show_caption(self, caption: str) -> None:
-        """Name the axes (an empty caption gives the row back to the picture)."""
-        if caption != self.caption:
-            self.caption = caption
+    def show_caption(self, parts: Sequence[Sequence[str]]) -> None:
+        """Name the axes: per axis its wordings, longest first (``axis_parts``); none gives the row back to the
+        picture."""
+        wordings = tuple(tuple(variants) for variants in parts if variants)
+        if wordings != self.caption_parts:
+            self.caption_parts = wordings
+            self.caption = "  ".join(variants[0] for variants in wordings)
             self.on_resize(events.Resize(self.size, self.size))
 
     def origin(self) -> tuple[int, int]:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -33,18 +34,23 @@ BIG_MIN_WIDTH, BIG_MIN_HEIGHT = 20, 24   # … when the numbers' column has this
 
 
 def fmt_loss(value: float | None) -> str:
-    """A loss as 4 significant digits, or a dash when missing or not finite."""
+    """A loss in at most 6 characters (7 negative), or a dash when missing or not finite: 0.0593, 2.5e-5, 1.490, 12345.
+
+    Never wider than 0.0593: beside a phone's map the table has 17 columns for 'trn 0.0593 100.0%' (a 7-character
+    2.5e-05 cut the accuracy to '100.…'); trailing zeros stay, so train and test line up ('1.490' under '1.483')."""
     if value is None or not math.isfinite(value):
         return "—"
     if abs(value) < 1e-12:
         value = 0.0                     # rounding noise: a loss of -1.5e-14 is a loss of 0
-    if abs(value) >= 1e6:
+    if abs(value) >= 999_999.5:
         return ">1e6"
     if 0 < abs(value) < 1e-3:
-        return f"{value:.1e}"           # 7 characters, like the others
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"        # 2.5e-5: 6 characters, like 0.0593
     if abs(value) < 1:
         return f"{value:.4f}"           # fixed decimals: train and test line up
-    return f"{value:.4g}"
+    text = f"{value:#.4g}"              # '#': 1.490, not 1.49
+    return f"{value:.0f}" if "e" in text else text.rstrip(".")      # 12345, not 1.234e+04; 1000, not 1000.
 
 
 def big_loss(value: float | None) -> str:
@@ -124,6 +130,26 @@ class SteadyDigits(Digits):
         if value != self.value:
             self._value = value
             self.refresh()
+
+
+def without_orphan(text: str, width: int) -> str:
+    """``text`` with its own line breaks when a greedy wrap at ``width`` would leave one word alone on the last row
+    (the goal line 'Goal ✗ hidden / layers 1 (≤ 0) +1 / more' at 40×20): the word before it goes down too.
+    Unchanged when no break is needed, a word is wider than the row, or moving it would not fit."""
+    words = text.split(" ")
+    if not text or "\n" in text or "" in words or any(cell_len(word) > width for word in words):
+        return text
+    lines = [[words[0]]]
+    for word in words[1:]:
+        if cell_len(" ".join([*lines[-1], word])) <= width:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    if len(lines) < 2 or len(lines[-1]) > 1 or len(lines[-2]) < 2 \
+            or cell_len(" ".join([lines[-2][-1], *lines[-1]])) > width:
+        return text
+    lines[-1].insert(0, lines[-2].pop())
+    return "\n".join(" ".join(line) for line in lines)
 
 
 def architecture(layers: Sequence[int]) -> str:
@@ -363,6 +389,8 @@ class StatsPanel(Vertical):
         one_line = self.compact or width < 30                # a phone's column beside the map: one line too
         text = next((t for t in texts if len(t) <= width), texts[-1]) if texts and one_line else \
             (texts[0] if texts else "")
+        if not self.compact:                                 # it wraps here: never one word alone on the last row
+            text = without_orphan(text, max(1, self.content_region.width))
         goal = self.query_one("#stats-goal", Static)
         goal.update(Text(text))
         goal.set_class(bool(text), "-shown")
@@ -397,13 +425,19 @@ class StatsPanel(Vertical):
             self.query_one(LossChart).clear()            # an empty drawing: no curve of the old run
         self.state, self.epoch = state, epoch
         label, style = STATE_LOOK.get(state, (state, "bold"))
+        room = self.size.width - 1                        # the padding's column
+        rate = fmt_speed(speed) if state == "running" and speed > 0 else ""
+        gap = "  "
+        if rate and 0 < room < len(label) + len(gap) + len(rate):     # '▶ training  7.7k…' beside a phone's map
+            gap = " "
+            if len(label) + len(gap) + len(rate) > room:
+                label = STATE_MARK.get(state, label)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(label, style)
-        if state == "running" and speed > 0:
-            text.append(f"  {fmt_speed(speed)}", "dim")
+        if rate:
+            text.append(f"{gap}{rate}", "dim")
         counter = f"{'generation' if self.evolution else 'epoch'} {epoch:,}"
         pace = f"speed {self.pace}"
-        room = self.size.width - 1                        # the padding's column
         if self.big:                                      # the big digits show the epoch under their own label
             text.append(f"\n{pace}", "dim")
         elif room <= 0 or len(counter) + 2 + len(pace) <= room:

@@ -10,7 +10,7 @@ from annplay.app import PlaygroundApp
 from annplay.engine.setup import Setup
 from annplay.widgets.controls import Choice
 
-from .conftest import SIZES, ready, wait_until
+from .conftest import SIZES, ready, screen_text, wait_until
 
 CSV = "height,weight,species\n" + "".join(
     f"{150 + i},{50 + (i * 7) % 5},small\n" for i in range(12)) + "".join(
@@ -46,3 +46,23 @@ async def test_the_playground_starts_on_the_csv_and_can_leave_it_and_come_back(s
         assert screen.session.prep.dataset.class_names == ("large", "small")
         await pilot.press("space")
         await wait_until(pilot, lambda: screen.session.trainer.epoch > 0, "training on the CSV")
+
+
+@pytest.mark.parametrize("size", [(40, 20), (60, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_long_column_names_lose_their_range_before_being_cut(size):
+    """A probe at 40×20 on penguins: '↕ flipper_length_mm 1…' read as a range from 1 (the caption was cut)."""
+    penguins = Path(__file__).parents[2] / "datasets" / "penguins.csv"
+    app = PlaygroundApp(Setup(csv=str(penguins), csv_x=("bill_length_mm", "flipper_length_mm"), csv_y="species"))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        from annplay.widgets.heatmap import HeatMap
+
+        heat = screen.query_one(HeatMap)
+        lines = heat.caption_lines()
+        assert any("bill_length_mm" in line for line in lines) and any("flipper_length_mm" in line for line in lines)
+        for line in lines:
+            assert len(line) <= heat.size.width and not line.endswith("…"), lines
+            assert "…" not in line or all(side[-1:].isdigit() or side[:1] in "0123456789−"
+                                          for side in line.split("…")), lines
+        shown = "\n".join(screen_text(app))
+        assert all(line in shown for line in lines)

@@ -26,7 +26,23 @@ async def open_with_lesson(pilot, app: PlaygroundApp) -> PlaygroundScreen:
 
 
 def goal_text(screen: PlaygroundScreen) -> str:
-    return str(screen.query_one("#stats-goal").render())
+    """The goal line's words (its own line breaks read as spaces)."""
+    return str(screen.query_one("#stats-goal").render()).replace("\n", " ")
+
+
+@pytest.mark.parametrize("size", [(40, 20), (60, 30)], ids=ids)
+async def test_the_goal_line_leaves_no_word_alone_on_its_last_row(size):
+    """A probe at 40×20: lesson 1 on the default 4-2 net wrapped 'Goal ✗ hidden / layers 1 (≤ 0) +1 / more'."""
+    lesson = load_lesson(1)
+    app = PlaygroundApp(Setup(), lesson=lesson)             # its goal unmet: two hidden layers, not none
+    async with app.run_test(size=size) as pilot:
+        screen = await open_with_lesson(pilot, app)
+        goal = screen.query_one("#stats-goal")
+        await wait_until(pilot, lambda: "+1 more" in goal_text(screen) and goal.region.height >= 2,
+                         "the goal line on two rows or more")
+        region = goal.region
+        rows = [line[region.x:region.right].strip() for line in screen_text(app)[region.y:region.bottom]]
+        assert "more" in rows[-1] and len(rows[-1].split()) >= 2, rows
 
 
 @pytest.mark.parametrize("size", SIZES, ids=ids)
@@ -135,3 +151,23 @@ async def test_the_lessons_view_covers_its_area_framed_when_wide(size):
             assert card.x >= box.region.x + 2 and card.y > box.region.y    # padding inside the frame
         else:
             assert box.region == app.screen.region                       # the whole screen, its own background
+
+
+async def test_the_goal_line_shows_the_test_loss_the_table_shows():
+    """A probe at 40×20: while training the goal line said 'test loss 0.00788' each frame beside the table's
+    'tst 0.0085', drawn at its slower, readable pace; the goal is still checked (and passed) every frame."""
+    from annplay.engine.trainer import Metrics
+    from annplay.widgets.stats import StatsPanel
+
+    lesson = load_lesson(1)
+    app = PlaygroundApp(lesson.setup.with_(hidden=()), lesson=lesson)
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await open_with_lesson(pilot, app)
+        stats = screen.query_one(StatsPanel)
+        screen.lessons.show_goal(Metrics(5, 0.9, 0.8, 0.5, 0.5), draw=True)
+        shown = goal_text(screen)
+        assert "0.8" in shown
+        screen.lessons.show_goal(Metrics(6, 0.9, 0.7, 0.5, 0.5), draw=False)        # a frame between the numbers
+        assert goal_text(screen) == shown and stats.goal[0] and not stats.goal[1]
+        screen.lessons.show_goal(Metrics(7, 0.01, 0.01, 1.0, 1.0), draw=False)     # reached: shown at once
+        assert stats.goal[1] and "✓" in goal_text(screen) and screen.lessons.passed is lesson

@@ -95,5 +95,49 @@ async def test_the_wide_status_labels_the_speed_and_names_the_epoch_once():
 
 def test_rounding_noise_in_a_loss_shows_as_zero():
     assert fmt_loss(-1.5e-14) == fmt_loss(0.0) == "0.0000"
-    assert fmt_loss(2.5e-5) == "2.5e-05" and fmt_loss(-0.5) == "-0.5000"
+    assert fmt_loss(2.5e-5) == "2.5e-5" and fmt_loss(-0.5) == "-0.5000"
 
+
+def test_a_loss_keeps_its_digits_and_never_takes_more_than_six_characters():
+    """'1.49' stood under '1.483', and 1e4 showed as '1.234e+04'."""
+    assert fmt_loss(1.49) == "1.490" and fmt_loss(12.0) == "12.00" and fmt_loss(12345.6) == "12346"
+    assert fmt_loss(999.96) == "1000" and fmt_loss(2e6) == ">1e6"
+    for value in (4.6e-05, 9.9996e-4, 0.0593, 0.99999, 1.483, 999.95, 9999.7, 999_999.4):
+        assert len(fmt_loss(value)) <= 6, (value, fmt_loss(value))
+
+
+async def test_a_tiny_loss_leaves_the_accuracy_whole_beside_a_phones_map():
+    """A probe at 40×20: 'trn 4.6e-05 100.…', the accuracy cut by a 7-character loss."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        screen.query_one(StatsPanel).show_metrics(Metrics(5, 4.6e-05, 5.0e-05, 1.0, 1.0))
+        await pilot.pause()
+        rows = [line for line in screen_text(app) if "trn " in line or "tst " in line]
+        assert any("4.6e-5 100.0%" in row for row in rows), rows
+        assert not any("…" in row for row in rows), rows
+
+
+
+async def test_the_status_line_keeps_the_training_rate_whole_beside_a_phones_map():
+    """A probe at 40×20, pace max: '▶ training  7.7k…' (the rate cut)."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        stats = screen.query_one(StatsPanel)
+        for rate, shown in ((7700.0, "7.7k/s"), (12_345.0, "12k/s"), (850.0, "850/s")):
+            stats.show_state("running", 21_599, rate)
+            await pilot.pause()
+            first = str(screen.query_one("#stats-status").render()).splitlines()[0]
+            assert shown in first and len(first) <= stats.content_region.width, first
+        assert "…" not in "\n".join(screen_text(app)[:3])
+
+
+def test_the_charts_epoch_axis_names_the_latest_epoch_where_a_number_fits():
+    """A probe at 60×30: the chart's axis read '0       epoch', the latest epoch (216) left out for the word."""
+    record = LossRecord()
+    for epoch in range(217):
+        record.add(epoch, 1 / (1 + epoch), 0.01 + 1 / (1 + epoch))
+    for width, shown in ((22, "epoch 216"), (18, "216"), (60, "epoch 216")):
+        axis = chart_lines(record, width, 12)[-1].plain
+        assert axis.rstrip().endswith(shown) and len(axis) <= width and "0 " in axis, (width, axis)

@@ -66,3 +66,34 @@ async def test_the_controls_say_what_the_data_set_is(size):
         await pilot.pause()
         assert "Two Gaussian clusters" in str(problem.render())
 
+
+
+async def test_the_palette_finds_a_setting_by_the_words_of_its_help():
+    """A probe: 'learning' found nothing, as Textual matches the title ('Learn rate: 0.1') only; the help says
+    'learning rate'. Title matches still come first."""
+    from textual.command import CommandList
+    from textual.widgets import Input
+
+    from annplay.app import SafeCommandPalette
+
+    from .conftest import wait_until
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "the palette")
+        app.screen.query_one(Input).value = "learning"   # at once: no earlier search ('learn') to be seen
+        commands = app.screen.query_one(CommandList)
+
+        def prompts() -> list[str]:
+            return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+
+        await wait_until(pilot, lambda: any("Learn rate: 0.1" in p for p in prompts()), "'Learn rate' found")
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "the palette again")
+        app.screen.query_one(Input).value = "data"
+        commands = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: any("Dataset: xor" in p for p in prompts()), "'Dataset' found")
+        assert "Dataset" in prompts()[0] or "data" in prompts()[0].lower()      # a title match ranks first

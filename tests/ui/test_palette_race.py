@@ -55,3 +55,24 @@ async def test_a_search_that_ends_after_the_palette_closed_is_dropped(monkeypatc
         assert app.is_running
         await pilot.press("escape")
     assert app.return_code in (None, 0)
+
+
+async def test_ctrl_p_under_the_too_narrow_line_opens_no_second_palette() -> None:
+    """A probe's monkey (seed 7003): the palette open, the window narrowed below 10 columns (a line covers it),
+    ctrl+p pushed a second palette of the same id, and DuplicateIds ended the app."""
+    from annplay.screens.too_small import TooSmallScreen
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await open_palette(pilot)
+        await pilot.resize_terminal(8, 10)
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen), "the too-narrow line")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert sum(isinstance(screen, SafeCommandPalette) for screen in app.screen_stack) == 1
+        await pilot.resize_terminal(40, 20)
+        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "the palette again")
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")                            # and it opens again once closed
+        await wait_until(pilot, lambda: isinstance(app.screen, SafeCommandPalette), "a new palette")
+    assert app.return_code in (None, 0)

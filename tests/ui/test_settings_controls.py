@@ -93,6 +93,8 @@ async def test_the_help_lists_every_control_setting():
         for entry in SETTINGS.values():
             if entry.control:
                 assert entry.label in text and entry.flag in text, entry.name
+        # a goal stops the run: 'the display' read as if it only changed what is shown (a probe)
+        assert "the display" not in text and "at once, nothing reset" in text
 
 
 def test_every_control_label_leaves_its_arrow_in_the_common_column() -> None:

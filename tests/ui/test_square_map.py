@@ -81,6 +81,22 @@ async def test_the_map_only_view_gives_the_map_every_row_but_one_status_line(siz
         await wait_until(pilot, lambda: screen.query_one(KeyBar).display, "escape: back")
 
 
+@pytest.mark.parametrize("size", [(40, 20), (120, 40)], ids=ids)
+async def test_a_panels_key_in_the_map_only_view_shows_that_panel(size):
+    """A probe: w in the map-only view paused training and opened the weight editor behind it, unseen."""
+    from annplay.widgets.weights import WeightEditor
+
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space", "M")
+        await wait_until(pilot, lambda: not screen.query_one(KeyBar).display, "map only")
+        await pilot.press("w")
+        await wait_until(pilot, lambda: screen.query(WeightEditor) and screen.query_one(WeightEditor).region.area > 0,
+                         "the weight editor on the screen")
+        assert screen.query_one(KeyBar).display and not screen.has_class("-map-only") and not screen.running
+
+
 def test_a_tall_narrow_screen_stacks_a_square_map_and_gives_the_rest_to_the_controls():
     tall = narrow_layout(60, width=40)
     assert not tall.beside and square(picture_aspect(40, tall.map - 1))
