@@ -269,3 +269,8 @@ def test_a_set_up_file_that_could_not_name_its_files_is_refused_before_training(
     assert "is not in the set-up file's folder" in err
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     assert not (tmp_path.parent / "m.npz").exists()
+
+
+def test_a_code_with_drawn_points_stays_refused_beside_data(csv_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, ["train", "--setup", "ap1:ds=circle;h=4,2;pts=iAiAAkAcABoAoAB", "--data", csv_file])
+    assert code == 2 and "only the playground trains on" in err

@@ -54,8 +54,10 @@ def base_setup(args: argparse.Namespace, drawing: list[Any] | None = None) -> tu
                 return setup, set()
         if looks_like_code(text) and DEST_PREFIX + "csv" in vars(args):
             # a code annplay wrote for a CSV run (a sweep's row, a trial in tune --json) names its file; --data,
-            # given too, replaces it, so no file a code names is ever read
-            return decode_drawing(text, files=True)[0], set()
+            # given too, replaces it, so no file a code names is ever read (drawn points are refused below)
+            setup, points = decode_drawing(text, files=True)
+            if points is None:
+                return setup, set()
         setup, warnings, hidden = resolve_setup(text)
     except ValueError as exc:                       # SettingError, SetupFileError, a file that cannot be read
         message = str(exc)
