@@ -335,7 +335,9 @@ class ClassServer(Server):
         try:
             await websocket.prepare(request)
         except ConnectionResetError:       # the tab closed during the handshake: nothing to run, nothing to report
-            return websocket               # (aiohttp logged a traceback for each such tab: a probe closing 12 at once)
+            # (aiohttp logged a traceback for each such tab: a probe closing 12 at once). A plain answer, as the
+            # half-prepared websocket would fail again in aiohttp's finish ('Call .prepare() first', logged)
+            raise web.HTTPBadRequest(text="annplay: the connection closed during its handshake") from None
         connection = request.transport.get_extra_info("socket") if request.transport is not None else None
         if connection is not None:
             with contextlib.suppress(OSError):
