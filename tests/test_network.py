@@ -479,3 +479,15 @@ def test_inference_on_many_columns_holds_one_block_of_a_layer(monkeypatch: pytes
     for a, b in zip(whole, blocks):
         assert a.shape == b.shape and a.dtype == b.dtype
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True])
+def test_a_bad_seed_is_named(seed: object) -> None:
+    """NumPy said only 'expected non-negative integer' (or raised a TypeError for 1.5)."""
+    from annplay.engine import make_dataset
+
+    X, Y = np.zeros((2, 4)), np.zeros((1, 4))
+    for make in (lambda: MLP([2, 3, 1], "tanh", seed=seed), lambda: make_dataset("circle", seed=seed),
+                 lambda: MLP([2, 3, 1], ["tanh", "logistic"]).fit(X, Y, 1, 0.1, seed=seed)):
+        with pytest.raises(ValueError, match=r"seed must be a whole number ≥ 0 \(or None\), got"):
+            make()

@@ -6,12 +6,25 @@ same buffers without importing each other.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 Array = np.ndarray
 
 MAX_PARAMETERS = 2 ** 28           # about 268 million: 6 GiB of float64 parameters, gradient and mask
 FORWARD_BYTES = 64 * 2 ** 20       # an inference pass (forward, logits) holds at most this much of a layer at once
+
+
+def rng_from(seed: Any) -> np.random.Generator:
+    """``np.random.default_rng(seed)`` with the seed checked first: a whole number ≥ 0 or None (or NumPy's own
+    Generator, SeedSequence or BitGenerator); otherwise a ValueError that names the seed (NumPy said only
+    'expected non-negative integer', or raised a TypeError for 1.5)."""
+    if isinstance(seed, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)) or seed is None:
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number ≥ 0 (or None), got {seed!r}")
+    return np.random.default_rng(int(seed))
 
 
 def augment(X: Array) -> Array:
@@ -49,4 +62,4 @@ def _ones_row(a: Array) -> Array:
     return a
 
 
-__all__ = ["Workspace", "augment", "MAX_PARAMETERS", "FORWARD_BYTES"]
+__all__ = ["Workspace", "augment", "rng_from", "MAX_PARAMETERS", "FORWARD_BYTES"]

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .buffers import rng_from
 from .csvdata import load_csv, shipped_csv
 from .dataset import KINDS, SYNTHETIC_FEATURES, Dataset
 from .extradata import (
@@ -155,7 +156,7 @@ def make_dataset(name: str, n: int | None = None, noise: float = 0.0, seed: int 
         if not 2 <= int(n) <= MAX_POINTS:
             raise ValueError(f"n must be in [2, {MAX_POINTS}]; got {n}")
         n = int(n)
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     if spec.real:
         ds = spec.generator(n, noise_pct / 100.0, rng, **options)
         return replace(ds, name=spec.name, description=spec.description if not options else ds.description)
@@ -197,7 +198,7 @@ def split(ds: Dataset, train_ratio: float = 50, seed: int | None = 0) -> tuple[D
     ratio = check_train_ratio(train_ratio) / 100.0
     if ds.n < 2:
         raise ValueError(f"cannot split {ds.n} instance(s); need at least 2")
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     if ds.kind == "regression":
         order = rng.permutation(ds.n)
         k = _take(ds.n, ratio)

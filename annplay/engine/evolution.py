@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .buffers import rng_from
 from .cmaes import CMA, default_population
 from .network import MLP
 from .trainer import Metrics, evenly
@@ -177,7 +178,7 @@ class EvolutionTrainer:
         self.method = method
         self.fitness_kind = fitness
         self.seed = net.seed if seed is None else seed
-        self.rng = np.random.default_rng(self.seed)
+        self.rng = rng_from(self.seed)
         dim = net.n_params
         default_pop = default_population(dim) if method == "es" else 50
         self.population = self._check_population(default_pop if population is None else population)

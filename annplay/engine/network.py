@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation, parse_layer_activations
-from .buffers import FORWARD_BYTES, MAX_PARAMETERS, Workspace, augment
+from .buffers import FORWARD_BYTES, MAX_PARAMETERS, Workspace, augment, rng_from
 from .init import get_init
 from .losses import LossSpec, default_loss, get_loss
 from .modelio import FORMAT_NAME, FORMAT_VERSION, load_model, load_model_json, model_from_dict, save_model
@@ -137,7 +137,7 @@ class MLP:
 
     def initialize(self, init: str | None = None, seed: int | None = None) -> None:
         """(Re)draw all weights: ``init`` by name, or per layer He (ReLU family) / Xavier."""
-        rng = np.random.default_rng(seed)
+        rng = rng_from(seed)
         for i, (r, s) in enumerate(zip(self.layers[1:], self.layers[:-1], strict=True)):
             name = init or ("he" if self.activations[i].spec.relu_family else "xavier")
             W, b = get_init(name)(rng, r, s)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from .buffers import Workspace, augment
+from .buffers import Workspace, augment, rng_from
 from .kernels import Kernel, Rules, not_covered, weights_ok
 from .optimizers import OPTIMIZERS, Hyper, make_optimizer
 
@@ -120,7 +120,7 @@ class Trainer:
         self.dropout = dropout
         self.shuffle = shuffle
         self.seed = net.seed if seed is None else seed
-        self.rng = np.random.default_rng(self.seed)
+        self.rng = rng_from(self.seed)
         self._hyper: dict[str, Hyper] = {}
         self._remember_hyper(optimizer_options or {})
         self.optimizer = optimizer
