@@ -305,13 +305,13 @@ def test_diagnose_never_raises_and_speaks_the_vocabulary(losses, grad, ratio, de
 
 def test_overfitting_on_few_points_offers_more_points_first() -> None:
     """Spiral with 20 points on 32-32 ReLU overfit; L2, a smaller net and early stopping left it overfitting (a
-    probe's check): with fewer than FEW_POINTS points, more points is the first fix."""
+    probe's check): with fewer than FEW_POINTS points, more points (with early stopping) is the first fix."""
     from annplay.engine.diagnosis import FEW_POINTS
 
     tests = [0.7 - 0.05 * i for i in range(5)] + [0.5 + 0.3 * i for i in range(15)]
     rep = report([0.7 * 0.8 ** i for i in range(20)], tests=tests)
     few = next(f for f in diagnose(rep, Setup(points=20, hidden=(32, 32))) if f.code == "overfitting")
-    assert dict(few.fixes[0].changes) == {"points": FEW_POINTS}
+    assert dict(few.fixes[0].changes) == {"points": FEW_POINTS, "patience": 100}      # a tenth of auto's 1,000
     many = next(f for f in diagnose(rep, Setup(points=500, hidden=(32, 32))) if f.code == "overfitting")
     assert all("points" not in dict(fix.changes) for fix in many.fixes)
 

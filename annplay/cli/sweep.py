@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -82,8 +83,6 @@ def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
 def for_cluster(setup: Setup) -> Setup:
     """The set-up with its CSV named by its absolute path: a Dask worker reads it from its own folder (a relative
     --data failed every run on a worker started elsewhere, even on this machine)."""
-    import os
-
     return setup if setup.csv is None else setup.with_(csv=os.path.abspath(setup.csv))
 
 

@@ -3,7 +3,7 @@
 The base set-up comes from --setup and the same setting flags as ``annplay train``; ``--search NAME=SPEC``
 (repeatable) spans the space.  Progress goes to stderr; the leaderboard, the best share code, warnings and
 the plots (or --json) to stdout.  Ctrl-C, SIGTERM and SIGHUP keep the finished trials.  Exit codes as
-``annplay sweep``'s: 3 when some trials failed, 1 when every trial diverged (no best), else 0.
+``annplay sweep``'s: 3 when some trials failed, 1 when there is no best because trials diverged, else 0.
 """
 
 from __future__ import annotations
