@@ -158,3 +158,12 @@ def test_few_noisy_points_are_cured_by_more_points_and_early_stopping() -> None:
     healed = _final(decode(finding.fixes[0].code))
     assert "overfitting" not in {f.code for f in healed.diagnosis() if f.severity == "warning"}
     assert healed.metrics().test_loss < sick.metrics().test_loss
+
+
+def test_a_plateau_that_creeps_down_at_every_sample_is_not_underfitting_yet() -> None:
+    """spiral 8-8 with L2 0.001 (a calibration set-up, asked live): 0.970 → 0.964 → 0.958 → 0.948 chance losses on
+    its plateau, told 'underfitting' at epoch 248 (6,200 updates); it learns from epoch 430."""
+    creeping = report([x * LN2 for x in (1.0, 0.970, 0.964, 0.958, 0.948)], upe=25, every=62)
+    assert "underfitting" not in codes(creeping, Setup(dataset="spiral", hidden=(8, 8)))
+    wandering = report([x * LN2 for x in (1.0, 0.970, 0.964, 0.966, 0.963)], upe=25, every=62)   # flat: stuck
+    assert "underfitting" in codes(wandering, Setup(dataset="spiral", hidden=(8, 8)))
