@@ -248,3 +248,22 @@ async def test_a_longer_legend_takes_its_rows_from_the_map_and_chart_not_from_th
         assert stats.region.contains_region(numbers.region) and numbers.region.height == 3
         text = "\n".join(screen_text(app))
         assert "virginica" in text and "trn " in text and "2→4→2→3" in text
+
+
+@pytest.mark.parametrize("size", NARROW, ids=ids)
+async def test_the_panel_tabs_stay_still_whichever_panel_is_open(size):
+    """A phone's second tap on a tab lands where the first did: the tab row sits over the key bar (opening the
+    network view, the weights or the doctor moved it up 1–3 rows when it stood over the panel)."""
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        tabs = {}
+        for key, name in (("v", "network"), ("w", "weights"), ("D", "doctor"), ("m", "controls")):
+            await pilot.press(key)
+            await wait_until(pilot, lambda name=name: screen.panel == name)
+            await pilot.pause()
+            tabs[name] = screen.query_one("#panel-tabs").region
+        assert len(set(tabs.values())) == 1, tabs
+        assert next(iter(tabs.values())).y == size[1] - 2              # right over the key bar
+        await pilot.click("#btn-panel-network")                          # the tap lands on the tab
+        await wait_until(pilot, lambda: screen.panel == "network")
