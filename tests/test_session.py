@@ -282,3 +282,11 @@ def test_a_tap_on_regression_data_is_refused_and_keeps_the_data() -> None:
     session.set_drawn(())                                    # x: an empty drawing, on purpose
     session.add_point(0.0, 0.0, 1)
     assert session.data_name == "drawn" and session.prep.train.n == 1
+
+
+@pytest.mark.parametrize("trainer, unit", [("backprop", "epoch"), ("ga", "generation"), ("es", "generation")])
+def test_the_limit_message_counts_what_the_trainer_counts(trainer, unit):
+    """GA/ES count generations everywhere else (status, chart axis), so their stop message does too."""
+    session = Session(Setup(trainer=trainer, epochs=2, hidden=(2,), points=40))
+    session.step(2)
+    assert session.message() == f"Stopped: the {unit} limit (2) was reached."

@@ -386,7 +386,7 @@ class Session(ModelFiles):
         if self.trainer.message:
             return str(self.trainer.message)
         if limit is not None and self.trainer.epoch >= limit and self.trainer.state != "diverged":
-            return f"Stopped: the epoch limit ({limit}) was reached."
+            return f"Stopped: the {self.unit} limit ({limit}) was reached."     # generations under GA/ES
         return ""
 
     def done(self) -> bool:

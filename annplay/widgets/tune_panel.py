@@ -91,8 +91,8 @@ class TunePanel(Vertical):
         budget = size * epochs // SHARE
         try:
             plan = make_plan(epochs, budget=budget, space_size=size)
-        except SettingError:                       # a tiny grid: at least one trial through every rung
-            plan = make_plan(epochs, budget=None, space_size=1)
+        except SettingError:                       # a tiny grid: every value at the first rung (one trial was
+            plan = make_plan(epochs, budget=None, space_size=size)     # a pick and advice from a single run)
         return Tuner(base.with_(epochs=epochs), space, plan, jobs=1)
 
     def start(self, base: Setup, grid: dict[str, list[Any]], epochs: int) -> Tuner:
