@@ -75,7 +75,7 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
     PlaygroundScreen.-chart .view > HeatMap {{ display: none; }}
     PlaygroundScreen.-chart .view > StatsPanel > Legend {{ display: none; }}   /* it names the map's colours */
     PlaygroundScreen .side {{ height: 1fr; border-top: solid $primary 40%; }}
-    PlaygroundScreen .tabs {{ height: 1; dock: bottom; }}   /* narrow: over the key bar, still whichever panel is open */
+    PlaygroundScreen .tabs {{ height: 1; dock: bottom; }}   /* narrow: over the key bar, whichever panel is open */
     PlaygroundScreen.-wide .tabs {{ dock: none; }}
     PlaygroundScreen .tabs > Button {{ margin: 0 1 0 0; min-width: 4; }}
     PlaygroundScreen .tabs > Button.-active {{ text-style: bold reverse; }}
