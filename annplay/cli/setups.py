@@ -106,13 +106,13 @@ def check_setup_target(path: str, others: dict[str, str | None], setup: Setup | 
     try:
         check_replaceable(path, what="--save-setup")
         if setup is not None:                       # the text it will hold can be written: said now, not after training
-            toml_text(setup, model=_model_name(path, others.get("--save")), folder=Path(path).parent)
+            toml_text(setup, model=_model_name(others.get("--save")), folder=Path(path).parent)
     except ValueError as exc:
         raise UsageError(str(exc) if str(exc).startswith("--save-setup") else f"--save-setup {path}: {exc}") from None
 
 
-def _model_name(path: str, model: str | None) -> str | None:
-    """The --save model's absolute name: the set-up file names it relative to its own folder (``path``'s)."""
+def _model_name(model: str | None) -> str | None:
+    """The --save model's absolute name (the set-up file's writer names it relative to the file's folder)."""
     return None if model is None else str(Path(model).absolute())
 
 
@@ -121,7 +121,7 @@ def save_setup(path: str, setup: Setup, model: str | None) -> str:
     from annplay.engine.setupfile import write_setup
 
     try:                                            # the file names the model relative to itself
-        write_setup(path, setup, model=_model_name(path, model))
+        write_setup(path, setup, model=_model_name(model))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:

@@ -57,7 +57,12 @@ def axis_parts(bounds: bd.Bounds, names: Sequence[str] = ("x1", "x2"), mean: Any
 
 def axis_caption(bounds: bd.Bounds, names: Sequence[str] = ("x1", "x2"), mean: Any = None, std: Any = None) -> str:
     """The map's axes in words: '↔ x1 −6…6  ↕ x2 −6…6', in the data's real units when it was standardised."""
-    return "  ".join(variants[0] for variants in axis_parts(bounds, names, mean, std))
+    return longest_caption(axis_parts(bounds, names, mean, std))
+
+
+def longest_caption(parts: Sequence[Sequence[str]]) -> str:
+    """Every axis in its longest wording, on one line."""
+    return "  ".join(variants[0] for variants in parts)
 
 
 def picture_rows(field: np.ndarray, points: Any, bounds: bd.Bounds, kind: str, discretize: bool,
@@ -173,7 +178,7 @@ class HeatMap(Widget, can_focus=True):
         wordings = tuple(tuple(variants) for variants in parts if variants)
         if wordings != self.caption_parts:
             self.caption_parts = wordings
-            self.caption = "  ".join(variants[0] for variants in wordings)
+            self.caption = longest_caption(wordings)
             self.on_resize(events.Resize(self.size, self.size))
 
     def origin(self) -> tuple[int, int]:
