@@ -178,6 +178,13 @@ class PlaygroundApp(App[None]):
         self.model = model                       # weights a set-up file names, loaded once the network is built
         self.lesson = lesson                     # a lesson to open with (--lesson): its card shows first
 
+    async def on_event(self, event: events.Event) -> None:
+        """Once the app is closing (q), input that arrives after it does nothing: keys typed in the same burst
+        pushed screens that never composed ('question_mark' typed at once ended in NoMatches on the share view)."""
+        if self._exit and isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
+            return
+        await super().on_event(event)
+
     def on_mount(self) -> None:
         from annplay.screens.playground import PlaygroundScreen
 
