@@ -409,7 +409,7 @@ def _check_predictions(cwd: Path, model: str, X_raw: np.ndarray, csv_name: str, 
     # one point at a time, JSON and text
     for j in range(X_raw.shape[1]):
         point = ",".join(repr(float(v)) for v in X_raw[:, j])
-        got = json.loads(ok(annplay(cwd, "predict", model, "--point", point, "--json")).stdout)
+        [got] = json.loads(ok(annplay(cwd, "predict", model, "--point", point, "--json")).stdout)
         assert got["input"] == pytest.approx(X_raw[:, j].tolist())
         assert got["class"] == want_cls[j] and got["probability"] == pytest.approx(want_p[j], rel=1e-9)
     text = ok(annplay(cwd, "predict", model, "--point", ",".join(repr(float(v)) for v in X_raw[:, 0]))).stdout
@@ -438,6 +438,8 @@ def test_predict_accepts_negative_first_value(tmp_path: Path, model_dir: Path) -
     net = MLP.load(model_dir / "circle.npz")
     cls, p = _expected(net, np.array([[-1.0], [2.0]]))
     got = json.loads(ok(annplay(model_dir, "predict", "circle.npz", "--point", "-1,2", "--json")).stdout)
+    assert isinstance(got, list) and len(got) == 1, "one point is a list of one, as several points are"
+    got = got[0]
     assert got["input"] == [-1.0, 2.0] and got["class"] == cls[0] and got["probability"] == pytest.approx(p[0])
 
 

@@ -198,7 +198,7 @@ def test_predict_shows_hostile_class_and_column_names_as_text(tmp_path: Path, ho
     assert text.returncode == 0, text.stderr
     no_raw_controls(text.stdout)
     assert "h␛[31m=1" in text.stdout and "w[bold]=2" in text.stdout
-    raw = json.loads(annplay(tmp_path, "predict", "h.npz", "--point", "1,2", "--json").stdout)
+    [raw] = json.loads(annplay(tmp_path, "predict", "h.npz", "--point", "1,2", "--json").stdout)
     assert raw["class"] in (ESC_LABEL, MARKUP_LABEL, "[bold"), "JSON keeps the exact value (escaped by JSON)"
     line = refused(annplay(tmp_path, "predict", "h.npz", "--point", "1"), "--point", "h␛[31m, w[bold]")
     no_raw_controls(line)

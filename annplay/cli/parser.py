@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--data", metavar="FILE.csv", help="CSV with the model's input columns (header row)")
     source.add_argument("--point", metavar="X1,X2", action="append",
                         help="a point, its values separated by commas (repeat --point for more points)")
-    predict.add_argument("--json", action="store_true", help="print JSON")
+    predict.add_argument("--json", action="store_true",
+                         help="print a JSON list with one object per point, in order (also for one point): "
+                              "input, and class and probability (or value for regression)")
 
     _sweep_parser(sub)
     _tune_parser(sub)

@@ -105,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
     columns = [str(c) for c in meta.get("feature_names") or [f"x{i + 1}" for i in range(net.layers[0])]]
     X = inputs(args, columns)
     rows = predictions(net, X)
-    if args.json:                  # json.dumps escapes control characters (ensure_ascii)
-        print(json.dumps(rows if args.data or len(rows) > 1 else rows[0]))   # one --point: one object
+    if args.json:                  # always a list, one object per point (a script reads one shape);
+        print(json.dumps(rows))    # json.dumps escapes control characters (ensure_ascii)
         return EXIT_OK
     for row in rows:
         print(line(row, columns))
