@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -27,19 +28,40 @@ from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
 
 SHOWN_GROUPS = 20             # leaderboard rows printed (all of them are in --json / --csv)
+MAX_JOBS = 256                # --jobs beyond this is refused
+JOBS_PER_CORE = 2             # --jobs beyond this many per core is capped (a run is CPU-bound on one thread)
+_WHOLE = re.compile(r"\+?[0-9]{1,18}")
 
 
 def _whole(flag: str, text: str | None, lo: int, hi: int) -> int | None:
     """A whole-number option from lo to hi (None when not given), or a one-line usage error."""
     if text is None:
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        value = lo - 1
-    if not lo <= value <= hi:
+    value = int(text.strip()) if _WHOLE.fullmatch(text.strip()) else lo - 1   # ASCII digits: int() takes
+    if not lo <= value <= hi:                                                  # "１２" and "1_0" too
         raise UsageError(f"{flag}: a whole number from {lo} to {hi}, got {text!r}")
     return value
+
+
+def jobs_option(args: argparse.Namespace) -> int | None:
+    """--jobs (None when not given), at most JOBS_PER_CORE per core here: more workers than that only share the
+    same cores and multiply the memory (``--jobs 256`` started 256 processes), so it is capped with a note."""
+    from annplay.core import executors
+
+    jobs = _whole("--jobs", args.jobs, 1, MAX_JOBS)
+    if jobs is None:
+        return None
+    if getattr(args, "executor", "local") == "dask":
+        sys.stderr.write("note: --jobs counts local worker processes; with --executor dask the cluster's workers "
+                         "run the runs\n")
+        return jobs
+    cores = executors.default_jobs()
+    cap = JOBS_PER_CORE * cores
+    if jobs > cap:
+        sys.stderr.write(f"note: --jobs {jobs} is more than {JOBS_PER_CORE} per core ({cores} here); "
+                         f"using {cap} worker processes\n")
+        return cap
+    return jobs
 
 
 def grid(args: argparse.Namespace) -> tuple[Setup, list[Setup], list[str]]:
@@ -252,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--json and --csv cannot both go to stdout; give one of them a FILE")
     from annplay.core.executors import ExecutorError
 
-    jobs = _whole("--jobs", args.jobs, 1, 256)
+    jobs = jobs_option(args)
     open_executor_check(args)
     base, setups, varied = grid(args)
     try:
@@ -284,5 +306,5 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-__all__ = ["run", "grid", "leaderboard", "STDOUT", "stop_on_signals", "exit_code", "outcome",
+__all__ = ["run", "grid", "jobs_option", "leaderboard", "STDOUT", "stop_on_signals", "exit_code", "outcome",
            "open_executor_check", "for_cluster"]

@@ -24,6 +24,7 @@ from annplay.cli.sweep import (
     check_files,
     exit_code,
     for_cluster,
+    jobs_option,
     open_executor_check,
     outcome,
     stop_on_signals,
@@ -60,7 +61,7 @@ def tuner_from_args(args: argparse.Namespace) -> Any:
     factor = _whole("--factor", args.factor, 2, 100) or 3
     budget = _whole("--budget", args.budget, 1, MAX_BUDGET)
     min_epochs = _whole("--min-epochs", args.min_epochs, 1, MAX_BUDGET)
-    jobs = _whole("--jobs", args.jobs, 1, 256)
+    jobs = jobs_option(args)
     open_executor_check(args)
     if args.method != "tpe" and (args.storage or args.study):
         raise UsageError("--storage and --study go with --method tpe")
