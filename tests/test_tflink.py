@@ -279,3 +279,11 @@ def test_network_shape_0_alone_is_no_hidden_layer() -> None:
     assert setup.hidden == ()
     with pytest.raises(SettingError):
         from_tf_link("https://playground.tensorflow.org/#networkShape=4,0")
+
+
+@pytest.mark.parametrize("fields", ["=1&dataset=xor", "dataset=xor&=", "=1&dataset=xor&=2&=x=y", " =3&dataset=xor"])
+def test_fields_without_a_name_give_one_plain_warning(fields: str) -> None:
+    """'&=1&' printed "note: : not a TF field" (an empty name), and twice such a field was "field '' given twice"."""
+    setup, warnings, _ = from_tf_link("#" + fields)
+    assert setup.dataset == "xor"
+    assert warnings == ["a field with no name before its '=': ignored"]

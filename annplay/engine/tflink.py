@@ -109,6 +109,9 @@ def tf_seed(setup: Setup) -> str:
     return str(setup.seed)
 
 
+NAMELESS = ""                                         # the key of fields with no name ('&=1&'), all of them
+
+
 def tf_fields(url: str) -> dict[str, str]:
     """The ``name=value`` fields of a link's ``#`` part, read the way TF's deserializeState reads them."""
     if not isinstance(url, str):
@@ -127,6 +130,9 @@ def tf_fields(url: str) -> dict[str, str]:
         if not pair.strip():
             continue
         name, _, value = pair.partition("=")
+        if not name.strip():                           # '=1': no name, so nothing TF reads; said once, ignored
+            fields[NAMELESS] = ""
+            continue
         if name.strip() in fields:                     # which one counts would be a guess: say so, as codes do
             raise SettingError(LINK_ERROR, f"field '{shown(name.strip())}' given twice; a link gives each "
                                            f"field once")
@@ -181,6 +187,9 @@ def _tf_state(fields: dict[str, str], warnings: list[str]) -> dict[str, Any]:
     state.update({name: name in ("x", "y") for name in FEATURES_TF})
     for name, raw in fields.items():
         if name.endswith("_hide"):
+            continue
+        if name == NAMELESS:
+            warnings.append("a field with no name before its '=': ignored")
             continue
         if name not in TF_FIELDS:
             warnings.append(f"{shown(name)}: not a TF Playground field; ignored")
