@@ -327,4 +327,5 @@ def test_a_run_out_of_memory_is_a_failed_row_inline_too(monkeypatch: pytest.Monk
     monkeypatch.setattr(sweep_module, "_train", no_memory)
     rows = run_sweep([SMALL, SMALL.with_(seed=1)], jobs=1).rows
     assert [r["state"] for r in rows] == ["failed", "failed"]
-    assert rows[0]["reason"] == "out of memory (Unable to allocate 244. MiB)"
+    assert rows[0]["reason"] == ("out of memory (Unable to allocate 244. MiB); try fewer --points, smaller --layers "
+                                 "or a smaller --population"), "the CLI's own line (one function says both)"

@@ -65,8 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{prog}: cannot write the output: {exc.strerror or exc}\n")
         return EXIT_CANNOT_WRITE
     except MemoryError as exc:          # a set-up too big for this machine: one line, not a traceback
-        detail = str(exc).splitlines()[0] if str(exc) else "MemoryError"
-        say_error(prog, f"out of memory ({detail}); try fewer --points, smaller --layers or a smaller --population")
+        from annplay.core.oom import out_of_memory
+
+        say_error(prog, out_of_memory(exc))
         return EXIT_MISUSE
     except KeyboardInterrupt:   # Ctrl-C outside training (while loading, reporting): quietly
         sys.stderr.write(f"{prog}: interrupted\n")

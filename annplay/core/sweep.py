@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from annplay.core.executors import InlinePool, Pool, default_jobs, open_pool
+from annplay.core.oom import out_of_memory
 from annplay.engine.build import build
 from annplay.engine.diagnosis import diagnose
 from annplay.engine.instruments import instruments_for, step_observed
@@ -163,7 +164,7 @@ def run_one(code: str, epochs: int | None = None, history_points: int = HISTORY_
     except (ValueError, ArithmeticError, OSError) as exc:      # bad file, bad data: a row that says why
         row["reason"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     except MemoryError as exc:          # a run too big for this machine is a failed row, in a pool or inline
-        row["reason"] = f"out of memory ({str(exc).splitlines()[0] if str(exc) else 'MemoryError'})"
+        row["reason"] = out_of_memory(exc)
     row["seconds"] = round(time.perf_counter() - start, 4)
     return row
 
