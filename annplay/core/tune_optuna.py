@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,7 +244,108 @@ Key = tuple[str, ...]
 REPEATS = 3                     # TPE proposed points already tried this many times in a row: ask for an untried one
 MAX_REPEATS = 200               # proposals of tried points in one run at most (a space too big to list them)
 LISTED = 100_000                # finite spaces up to this many points are listed to find an untried one
-STATE_ATTR = "annplay_state"    # a failed Optuna trial's reason: diverged, failed (tried) or interrupted (not)
+STATE_ATTR = "annplay_state"    # a failed Optuna trial's reason: diverged, failed (tried), interrupted or elsewhere
+                                # (not tried: another process trained the point)
+
+
+# --- which running trials are alive ---------------------------------------------------------------------------
+# Optuna's own heartbeat is RDB-only and runs only inside study.optimize; annplay drives ask/tell on a journal or
+# an RDB, so it keeps its own: each trial it asks records its owner (host, pid, the pid's start time) and a beat
+# (time.time(), renewed every BEAT seconds while it trains).  A RUNNING trial whose owner is a dead process on
+# this host, or whose last beat is older than GRACE seconds, was left by a killed run (SIGKILL, a lost machine):
+# it is failed as interrupted, so it neither stays RUNNING forever nor keeps its point from being tried again.
+OWNER_ATTR = "annplay_owner"
+BEAT_ATTR = "annplay_beat"
+BEAT = 10.0
+GRACE = 60.0
+
+
+def _start_time(pid: int) -> str | None:
+    """The start time of process ``pid`` (clock ticks since boot; tells a reused pid apart), or None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return fields[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def owner_id() -> str:
+    """This process as ``host pid start``."""
+    pid = os.getpid()
+    return f"{socket.gethostname()} {pid} {_start_time(pid) or '-'}"
+
+
+def _owner_alive(owner: object) -> bool | None:
+    """Whether the process that owns a trial runs: True/False on this host (Linux), None when unknown."""
+    if not isinstance(owner, str):
+        return None
+    parts = owner.rsplit(" ", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit() or parts[2] == "-":
+        return None
+    if not os.path.isdir("/proc/self"):
+        return None                                     # pragma: no cover - not Linux
+    return _start_time(int(parts[1])) == parts[2]
+
+
+def is_stale(optuna: Any, frozen: Any, now: float) -> bool:
+    """A RUNNING trial whose process is gone (see above)."""
+    if frozen.state != optuna.trial.TrialState.RUNNING:
+        return False
+    alive = _owner_alive(frozen.user_attrs.get(OWNER_ATTR))
+    if alive is not None:
+        return not alive
+    beat = frozen.user_attrs.get(BEAT_ATTR)
+    if not isinstance(beat, (int, float)):
+        start = frozen.datetime_start
+        beat = start.timestamp() if start is not None else now
+    return now - float(beat) > GRACE
+
+
+def fail_stale(optuna: Any, study: Any, trials: list[Any]) -> list[Any]:
+    """Fail (as interrupted) the trials left RUNNING by a killed run; the trials as they are now."""
+    now = time.time()
+    storage = study._storage
+    changed = False
+    for frozen in trials:
+        if not is_stale(optuna, frozen, now):
+            continue
+        try:
+            storage.set_trial_user_attr(frozen._trial_id, STATE_ATTR, "interrupted")
+            storage.set_trial_state_values(frozen._trial_id, state=optuna.trial.TrialState.FAIL)
+            changed = True
+        except Exception:       # another process failed or finished it meanwhile (UpdateFinishedTrialError)
+            continue
+    return study.get_trials(deepcopy=False) if changed else trials
+
+
+class Heartbeat:
+    """Renews the beat of the trials a run holds, every BEAT seconds, in a daemon thread."""
+
+    def __init__(self, held: Any) -> None:
+        self.held = held                                # a callable: the Optuna trials to keep alive
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="annplay-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(BEAT):
+            try:
+                trials = list(self.held())
+            except RuntimeError:                        # changed while copied: the next beat takes it
+                continue
+            for asked in trials:
+                try:
+                    asked.set_user_attr(BEAT_ATTR, time.time())
+                except Exception:                       # told meanwhile, or the storage went away: not ours to raise
+                    continue
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=BEAT)
 
 
 @dataclass(frozen=True)
@@ -280,7 +384,9 @@ class TpeRun:
         self.training: dict[Key, Trial] = {}                # point → the trial training it
         self.twins: dict[Key, list[Any]] = {}               # Optuna trials that proposed a point in training
         self.done: dict[Key, Outcome] = {}                  # points tried in this study, earlier runs too
-        earlier = study.get_trials(deepcopy=False)
+        self.elsewhere: set[Key] = set()                    # points another process is training now
+        self.owner = owner_id()
+        earlier = fail_stale(optuna, study, study.get_trials(deepcopy=False))
         self.before = len(earlier)
         for frozen in earlier:
             outcome = _outcome(optuna, frozen)
@@ -305,19 +411,21 @@ class TpeRun:
     @property
     def exhausted(self) -> bool:
         """Every point of a finite space was tried or is training."""
-        return self.size is not None and len(self.done) + len(self.training) >= self.size
+        busy = self.training.keys() | self.elsewhere
+        return self.size is not None and len(self.done) + len(busy - self.done.keys()) >= self.size
 
     def run(self, on_update: OnUpdate | None) -> None:
         """Ask, train rung by rung, report, prune or tell, until the budget is committed or the space tried."""
         cancel = self.tuner._cancel
-        while not cancel.is_set():
-            self.fill()
-            if not self.runner.busy:
-                break
-            for trial, epochs, rows in self.runner.next_done():
-                self.advance(trial, epochs, rows)
-                if on_update is not None:
-                    on_update(self.tuner)
+        with Heartbeat(self.held):
+            while not cancel.is_set():
+                self.fill()
+                if not self.runner.busy:
+                    break
+                for trial, epochs, rows in self.runner.next_done():
+                    self.advance(trial, epochs, rows)
+                    if on_update is not None:
+                        on_update(self.tuner)
         for asked, _ in self.live.values():          # cancelled: Optuna hears these trials were interrupted
             self.fail(asked, "interrupted")
         for twins in self.twins.values():
@@ -325,14 +433,51 @@ class TpeRun:
                 self.fail(asked, "interrupted")
         self.note()
 
+    def held(self) -> list[Any]:
+        """The Optuna trials this run holds RUNNING: those training and those waiting for a twin's outcome."""
+        return [asked for asked, _ in list(self.live.values())] + [a for twins in list(self.twins.values())
+                                                                    for a in twins]
+
+    def refresh(self, asked: Any, key: Key) -> bool:
+        """Read what other processes did meanwhile (their finished points join ``done``; trials they left
+        RUNNING when killed are failed); True when another live process trains ``key`` under an earlier trial
+        number (it keeps the point: of two runs asking at once, exactly one trains it)."""
+        trials = fail_stale(self.optuna, self.study, self.study.get_trials(deepcopy=False))
+        running = self.optuna.trial.TrialState.RUNNING
+        self.elsewhere = set()
+        first = False
+        mine = {held.number for held in self.held()}
+        for frozen in trials:
+            point = self.point_of(frozen.params)
+            if point is None or frozen.number == asked.number:
+                continue
+            other = self.key(point)
+            outcome = _outcome(self.optuna, frozen)
+            if outcome is not None:
+                self.done.setdefault(other, outcome)
+            elif frozen.state == running and frozen.number not in mine:
+                self.elsewhere.add(other)
+                first = first or (other == key and frozen.number < asked.number)
+        return first
+
     def fill(self) -> None:
         """Ask for points while the pool has room and the budget allows one more first rung."""
         rungs, seeds, cancel = self.tuner.plan.rungs, self.tuner.plan.seeds, self.tuner._cancel
         while (len(self.live) * seeds < self.runner.pool.capacity and self.committed + rungs[0] * seeds <= self.budget
                and not cancel.is_set() and not self.exhausted and self.repeated < MAX_REPEATS):
             asked = self.study.ask(self.dists)
+            asked.set_user_attr(OWNER_ATTR, self.owner)
+            asked.set_user_attr(BEAT_ATTR, time.time())
             point = {d.name: value_of(d, asked.params[d.name]) for d in self.dims}
             key = self.key(point)
+            shared = self.tuner.storage is not None and key not in self.done and key not in self.training
+            if shared and self.refresh(asked, key):      # another process trains it: not trained twice
+                self.repeated += 1
+                self.repeats += 1
+                self.fail(asked, "elsewhere")
+                if self.repeats >= REPEATS and self.repeated < MAX_REPEATS:
+                    self.ask_untried()
+                continue
             if key in self.done or key in self.training:
                 self.repeated += 1
                 self.repeats += 1
@@ -362,7 +507,7 @@ class TpeRun:
             self.untried = self.tuner.space.sample(self.size, int(self.tuner.base.seed))
         for point in self.untried:
             key = self.key(point)
-            if key not in self.done and key not in self.training:
+            if key not in self.done and key not in self.training and key not in self.elsewhere:
                 self.study.enqueue_trial({d.name: point[d.name] if d.is_range else d.entry.format(point[d.name])
                                           for d in self.dims})
                 return
@@ -458,5 +603,6 @@ def run_tpe(tuner: Tuner, runner: Runner, on_update: OnUpdate | None, budget: in
     return loop.info()
 
 
-__all__ = ["run_tpe", "storage_for", "check_storage", "check_journal", "check_study", "check_stamp", "stamp_of",
+__all__ = ["run_tpe", "fail_stale", "is_stale", "owner_id", "Heartbeat",
+           "storage_for", "check_storage", "check_journal", "check_study", "check_stamp", "stamp_of",
            "distribution", "value_of", "open_study", "StudyMismatch", "TpeRun", "OptunaMissing", "HINT"]
