@@ -38,6 +38,7 @@ from annplay.widgets.heatmap import HeatMap
 from annplay.widgets.keybar import BarBinding, Key, KeyBar
 from annplay.widgets.messageline import MessageLine
 from annplay.widgets.stats import Legend, StatsPanel
+from annplay.widgets.tap import Tap
 
 MIN_HEAT_WIDTH = 30             # the heat map keeps at least this many columns beside a wide panel
 PANEL_KEY_RANK = 2              # an open panel's own keys stay on a narrow key bar after ␣ and q
@@ -77,9 +78,9 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
     PlaygroundScreen .side {{ height: 1fr; border-top: solid $primary 40%; }}
     PlaygroundScreen .tabs {{ height: 1; dock: bottom; }}   /* narrow: over the key bar, whichever panel is open */
     PlaygroundScreen.-wide .tabs {{ dock: none; }}
-    PlaygroundScreen .tabs > Button {{ margin: 0 1 0 0; min-width: 4; }}
-    PlaygroundScreen .tabs > Button.-active {{ text-style: bold reverse; }}
-    PlaygroundScreen.-wide .tabs > Button {{ margin: 0; }}         /* four tabs in the 37 columns beside the map */
+    PlaygroundScreen .tabs > Tap {{ margin: 0 1 0 0; min-width: 4; }}
+    PlaygroundScreen .tabs > Tap.-active {{ text-style: bold reverse; }}
+    PlaygroundScreen.-wide .tabs > Tap {{ margin: 0; }}         /* four tabs in the 37 columns beside the map */
     PlaygroundScreen .side-panel {{ height: 1fr; }}
     PlaygroundScreen.-wide .body {{ layout: horizontal; }}
     PlaygroundScreen.-wide .side {{ dock: left; width: {CONTROLS_WIDTH}; height: 1fr; border-top: none;
@@ -163,8 +164,8 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
             with Vertical(id="side", classes="side"):
                 with Horizontal(id="panel-tabs", classes="tabs"):
                     for panel in PANELS:
-                        tab = Button(panel.name.title(), id=f"btn-panel-{panel.name}", compact=True,
-                                     classes="-active" if panel is PANELS[0] else None)
+                        tab = Tap(panel.name.title(), id=f"btn-panel-{panel.name}",
+                              classes="-active" if panel is PANELS[0] else None)
                         tab.can_focus = False            # taps; the keys are m, v and w (space stays Play)
                         yield tab
                 yield MessageLine(id="message")           # notifications: in the layout, never over the map

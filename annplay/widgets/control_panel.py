@@ -23,6 +23,7 @@ from annplay.engine.features import FEATURES
 from annplay.engine.settings import GROUPS, MAX_HIDDEN_LAYERS, MAX_NEURONS, SETTINGS, Setting
 from annplay.engine.setup import Setup, step_activations
 from annplay.widgets.controls import ChipSet, Choice
+from annplay.widgets.tap import Tap
 
 if TYPE_CHECKING:  # pragma: no cover
     from annplay.core.session import Session
@@ -136,13 +137,13 @@ class ControlPanel(VerticalScroll, can_focus=False):
     ControlPanel > .section { color: $text-primary; text-style: bold; margin-top: 1; height: 1; }
     ControlPanel > .info { color: $text-muted; height: auto; }
     ControlPanel > #run-buttons { height: 1; width: 1fr; }
-    ControlPanel > #run-buttons > Button { margin: 0 1 0 0; min-width: 4; }
+    ControlPanel > #run-buttons > Tap { margin: 0 1 0 0; min-width: 4; }
     ControlPanel > #run-buttons > #btn-play { width: 9; }
     ControlPanel > #section-data { margin-top: 0; }          /* narrow: every row of the lower area counts */
     ControlPanel.-wide > #section-data { margin-top: 1; }
     ControlPanel.-wide > #run-buttons > #btn-help { display: none; }   /* no room; the key bar shows ? Help */
     ControlPanel > #more-keys { height: auto; layout: grid; grid-size: 2; grid-gutter: 0 1; grid-rows: 1; }
-    ControlPanel > #more-keys > Button { width: 1fr; min-width: 4; }
+    ControlPanel > #more-keys > Tap { width: 1fr; min-width: 4; }
     ControlPanel .layer-row { height: 1; }
     ControlPanel .layer-row > Choice { width: auto; margin-right: 1; }
     """
@@ -189,8 +190,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         with Horizontal(id="run-buttons"):
             for label, action in RUN_BUTTONS:
-                yield Button(label, id=f"btn-{action}", compact=True,
-                             variant="success" if action == "play" else "default")
+                yield Tap(label, id=f"btn-{action}",
+                          variant="success" if action == "play" else "default")
         yield from self._sections(SECTIONS[:FIRST_SECTIONS])
         yield Static(id="problem", classes="info")
 
@@ -227,7 +228,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
                 yield Choice("draw_class", "Draw", list(range(DRAW_CLASSES)), 0, wrap=True, key="draw_class",
                              labels=draw_labels(self.session),
                              tooltip="tap the map to add a point of this class")
-                yield Button("Clear drawn points", id="btn-clear_points", compact=True)
+                yield Tap("Clear drawn points", id="btn-clear_points")
 
     def _controls_for(self, entry: Setting) -> Iterator[Widget]:
         """The widget(s) for one table entry (the per-layer entry: a row per hidden layer)."""
@@ -383,7 +384,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
             return
         buttons = []
         for index, (key, words, action, tip) in enumerate(keys):
-            button = Button(f"{key} {words}", id=f"btn-more-{index}", compact=True, tooltip=tip or None)
+            button = Tap(f"{key} {words}", id=f"btn-more-{index}", tooltip=tip or None)
             button.can_focus = False                  # taps; the keyboard has the keys themselves
             self._more[button.id or ""] = action
             buttons.append(button)

@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from annplay import boundary as bd
 from annplay.widgets.controls import Choice
+from annplay.widgets.tap import Tap
 
 STEPS = (0.01, 0.1, 1.0)          # nudge sizes; [ and ] cycle through them
 DEFAULT_STEP = 0.1
@@ -111,7 +112,7 @@ class WeightEditor(Vertical):
     WeightEditor > #editor-message.-error { height: auto; max-height: 3; text-wrap: wrap; }
     WeightEditor > #editor-message.-error { color: $error; }
     WeightEditor > #editor-buttons { height: 1; }
-    WeightEditor > #editor-buttons > Button { margin: 0 1 0 0; min-width: 3; }
+    WeightEditor > #editor-buttons > Tap { margin: 0 1 0 0; min-width: 3; }
     """
 
     class Edit(Message):
@@ -147,7 +148,7 @@ class WeightEditor(Vertical):
                                      ("JSON", "export-json", "export the weights as JSON (e)"),
                                      ("npz", "export-npz", "save the network as .npz (s)"),
                                      ("Load", "import-npz", "load weights from an .npz (o)")):
-                button = Button(label, id=f"btn-{name}", compact=True, tooltip=tip)
+                button = Tap(label, id=f"btn-{name}", tooltip=tip)
                 button.can_focus = False         # taps only: the grid keeps the focus (keys: + - ⏎ e s o)
                 yield button
 

@@ -19,10 +19,10 @@ async def test_the_keys_the_bar_has_no_room_for_are_buttons_that_work():
     app = PlaygroundApp()
     async with app.run_test(size=(40, 20)) as pilot:
         screen = await ready(pilot)
-        await wait_until(pilot, lambda: screen.query("#more-keys Button"), "the MORE buttons")
-        labels = {str(b.label).split()[0] for b in screen.query("#more-keys Button")}
+        await wait_until(pilot, lambda: screen.query("#more-keys Tap"), "the MORE buttons")
+        labels = {str(b.label).split()[0] for b in screen.query("#more-keys Tap")}
         assert labels >= MENU_KEYS
-        lessons = next(b for b in screen.query("#more-keys Button") if str(b.label).startswith("L "))
+        lessons = next(b for b in screen.query("#more-keys Tap") if str(b.label).startswith("L "))
         lessons.press()
         await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen) and app.screen.query("#lesson-list")
                          and app.focused is app.screen.query_one("#lesson-list"), "the Lessons view from its button")
