@@ -81,6 +81,8 @@ class Report:
     updates_per_epoch: int = 1
     settings: dict[str, Any] = field(default_factory=dict)
     chance_acc: float = math.nan              # the accuracy of always guessing the largest class (nan: regression)
+    target_rms: float = math.nan              # regression: the targets' root mean square (nan: a classifier)
+    train_points: int = 0                     # training points (all of them, not only those the samples read)
 
     @property
     def last(self) -> Sample | None:
@@ -195,6 +197,15 @@ def chance_accuracy(kind: str, Y: Array) -> float:
     return float(Y.mean(axis=1).max())
 
 
+def target_rms(kind: str, Y: Array) -> float:
+    """The regression targets' root mean square, √mean(y²) (nan for a classifier): an untrained net outputs about
+    0, so this is the size of its first errors, and of its first gradients."""
+    if Y.size == 0 or kind != "regression":
+        return math.nan
+    with np.errstate(over="ignore"):
+        return float(np.sqrt(np.mean(np.square(Y, dtype=np.float64))))
+
+
 def last_accuracy(net: MLP, ws: Workspace, Y: Array) -> float | None:
     """The share of columns classified right by the last forward pass into ``ws`` (read from its logits: a
     logistic output says 1 where z > 0, softmax picks the largest z), None for regression."""
@@ -229,6 +240,7 @@ class Instruments:
                  epochs: int | None = None, settings: dict[str, Any] | None = None) -> None:
         self.net = net
         n = X.shape[1]
+        self.train_points = n
         if n > MAX_SAMPLE_COLUMNS:                   # a fixed, evenly spread subset keeps the cost bounded
             pick = np.linspace(0, n - 1, MAX_SAMPLE_COLUMNS).astype(np.int64)
             X, Y = X[:, pick], Y[:, pick]
@@ -247,6 +259,7 @@ class Instruments:
         self.interval = interval
         self.chance = chance_loss(kind, Y)
         self.chance_acc = chance_accuracy(kind, Y)
+        self.target_rms = target_rms(kind, Y)
         self.activations = tuple(a.name for a in net.activations[:-1])
         self.settings = dict(settings or {})
         self.samples: list[Sample] = []
@@ -324,7 +337,8 @@ class Instruments:
 
     def report(self) -> Report:
         return Report(self.family, self.kind, self.activations, self.chance, tuple(self.samples), self.state,
-                      self.epoch, self.X_test is not None, self.updates_per_epoch, self.settings, self.chance_acc)
+                      self.epoch, self.X_test is not None, self.updates_per_epoch, self.settings, self.chance_acc,
+                      self.target_rms, self.train_points)
 
 
 def step_observed(inst: Instruments, trainer: Any, epochs: int) -> None:
@@ -355,5 +369,5 @@ def instruments_for(setup: Any, net: MLP, prep: Any, family: str, epoch: int = 0
 
 __all__ = ["Instruments", "instruments_for", "step_observed", "Sample", "Report", "layer_norms", "update_ratios",
            "dead_units", "saturated_units", "dead_which", "saturated_which", "chance_loss", "chance_accuracy",
-           "last_accuracy", "measure",
+           "target_rms", "last_accuracy", "measure",
            "SATURATION_EDGE", "SATURATED_SHARE", "UPDATES_PER_SAMPLE"]
