@@ -122,6 +122,8 @@ class Painter(Feature):
             host.panels.show_maps(snap)
         host.lessons.show_goal(snap.metrics, draw=numbers)     # the goal's numbers with the table's
         self.frames += 1
+        if self.frames == 1:
+            host.post_message(host.Built())
         if snap.state in ("diverged", "stopped") and snap.state != self._last_state:
             title = "Training diverged" if snap.state == "diverged" else "Stopped"
             self.notify(snap.message, title=title, severity="warning" if snap.state == "diverged" else "information",

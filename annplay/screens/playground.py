@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button
 
@@ -98,6 +99,9 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
         BarBinding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys", rank=2),
     ]
     ROUTES: ClassVar[dict[str, str]] = _routes()
+
+    class Built(Message):
+        """The first picture is drawn: the start is over (the app collects garbage again)."""
 
     def __init__(self, setup: Setup | None = None, *, session: Session | None = None) -> None:
         super().__init__()
