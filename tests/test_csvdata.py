@@ -458,11 +458,11 @@ def test_a_very_wide_header_is_quick_and_its_messages_short(tmp_path: Path) -> N
 
 # ---- the fast path (quote-free blocks typed on their bytes) --------------------------------------
 
-def _cells_as_bytes(cells: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _cells_as_bytes(cells: list[str]) -> tuple[csvdata._Text, np.ndarray, np.ndarray]:
     """One cell a line: (bytes, starts, ends), as a fast block hands them to ``_decimals``."""
-    raw = np.frombuffer(("\n".join(cells) + "\n").encode(), np.uint8)
-    ends = np.flatnonzero(raw == 10)
-    return raw, np.r_[0, ends[:-1] + 1], ends
+    text = csvdata._Text(("\n".join(cells) + "\n").encode())
+    ends = np.flatnonzero(text.raw == 10)
+    return text, np.r_[0, ends[:-1] + 1], ends
 
 
 def test_decimals_are_exactly_float_or_refused() -> None:
@@ -528,3 +528,30 @@ def test_big_files_take_the_fast_path(tmp_path: Path, monkeypatch: pytest.Monkey
     ds = load_csv(write(tmp_path, big_text(3000)), standardize=False)
     assert calls and ds.n == 3000 - 31 and ds.class_names == ("x", "y", "z")
     assert ds.X[1, :3].tolist() == [float(line.split(",")[1]) for line in big_text(3).splitlines()[1:]]
+
+
+@pytest.mark.parametrize("labels", [["a", "bb", "ccc"], ["alpha", "beta"] * 3 + ["gamma-delta"],
+                                    ["Iris-setosa", "Iris-versicolor", "Iris-virginica"], ["é", "ü", "x" * 8, "y" * 9]])
+def test_fast_label_cells_of_any_length_read_like_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       labels: list[str]) -> None:
+    """Labels up to 8 bytes are compared as words, longer ones as bytes; blocks that add a new label midway
+    (the remembered cells of earlier blocks no longer cover them) read as csv alone reads them."""
+    rng = np.random.default_rng(3)
+    rows = [f"{rng.normal():.3f},{labels[min(i // 40, len(labels) - 1)] if i % 7 else labels[0]}" for i in range(400)]
+    path = write(tmp_path, "a,label\n" + "\n".join(rows) + "\n")
+    monkeypatch.setattr(csvdata, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(csvdata, "FAST_CHARS", 300)          # many small fast blocks
+    fast = load_csv(path, standardize=False)
+    monkeypatch.setattr(csvdata._RowReader, "_regular", lambda self, data: None)
+    slow = load_csv(path, standardize=False)
+    assert fast.class_names == slow.class_names == tuple(sorted(set(labels)))
+    assert fast.y.tolist() == slow.y.tolist() and fast.X.tolist() == slow.X.tolist()
+
+
+def test_decimals_of_cells_at_a_block_start_and_of_two_words() -> None:
+    """Cells that start in the block's first bytes read the zeros in front of it; 9 to 15 characters take two
+    words, with the dot in either, and stay bit-for-bit float()."""
+    cells = ["7", "-1.5", "123456789.5", "1.23456789012", "-12345678.1234", "99999999", "999999999", ".000000000001"]
+    text, start, end = _cells_as_bytes(cells)
+    values, ok = csvdata._decimals(text, start, end)
+    assert ok.all() and values.tolist() == [float(c) for c in cells]
