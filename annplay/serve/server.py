@@ -165,6 +165,13 @@ class SessionService(AppService):
             await asyncio.wait_for(task, 5.0)
 
 
+def same_secret(given: str, secret: str) -> bool:
+    """``given`` is the secret, compared in constant time.  A header's bytes that are not UTF-8 arrive as lone
+    surrogates (a cookie of bytes 0xff 0xfe made ``str.encode`` raise: a 500 and a traceback in the server's
+    terminal); they are encoded as they are, and so never match."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode("utf-8", "surrogatepass"))
+
+
 class ClassServer(Server):
     """textual-serve's Server for a class: see the module docstring."""
 
@@ -184,7 +191,7 @@ class ClassServer(Server):
         if self.config.token is None:
             return True
         given = request.query.get("token") or request.cookies.get(self.cookie) or ""
-        return hmac.compare_digest(given.encode(), self.config.token.encode())
+        return same_secret(given, self.config.token)
 
     def host_ok(self, request: web.Request) -> bool:
         """On a loopback bind, the Host header must name loopback too (a DNS-rebinding page cannot)."""
@@ -290,7 +297,7 @@ class ClassServer(Server):
     async def handle_teacher(self, request: web.Request) -> web.Response:
         """One row per connected session (the teacher's key: ``/teacher?key=…``)."""
         given = request.query.get("key", "")
-        if not (self.host_ok(request) and hmac.compare_digest(given.encode(), self.config.teacher_key.encode())):
+        if not (self.host_ok(request) and same_secret(given, self.config.teacher_key)):
             return self.refuse(403, "The teacher's page needs its key",
                                "Open the teacher's link that annplay serve printed when it started.")
         return web.Response(text=teacher_page(self.rows(), sessions=len(self.services),
@@ -513,4 +520,4 @@ def quiet_logs() -> None:
             logger.addFilter(kind())
 
 
-__all__ = ["ClassServer", "SessionService", "Config", "child_limits", "quiet_logs"]
+__all__ = ["ClassServer", "same_secret", "SessionService", "Config", "child_limits", "quiet_logs"]
