@@ -29,8 +29,10 @@ def load(path: str) -> Any:
         if head.startswith(b"PK") or not head.lstrip().startswith(b"{"):
             return MLP.load(path)                 # an .npz (zip); anything else is refused there, as before
         return MLP.load_json(path)                # a weight export (the playground's e, MLP.to_dict())
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:                        # a file that fails to read (/proc/self/mem: EIO): name it
+        raise UsageError(f"model {path}: cannot read ({exc.strerror or exc})") from None
 
 
 def inputs(args: argparse.Namespace, columns: list[str]) -> Any:

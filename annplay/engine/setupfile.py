@@ -206,7 +206,10 @@ def _line_of(text: str, table: str | None, key: str) -> int | None:
 def _read_text(path: PathLike, what: str) -> str:
     """A small regular file's text (UTF-8, BOM allowed); ValueError naming the file otherwise."""
     with open_regular(path, what) as f:
-        data = f.read(MAX_FILE_BYTES + 1)
+        try:                                      # a "regular" file that fails to read (/proc/self/mem: EIO) is
+            data = f.read(MAX_FILE_BYTES + 1)     # the input's fault, not the output's (it said "cannot write")
+        except OSError as exc:
+            raise ValueError(f"{what} {path}: cannot read ({exc.strerror or exc})") from None
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"{path}: too large for a set-up file (over {MAX_FILE_BYTES // 1024} KiB)")
     try:
