@@ -9,11 +9,12 @@ wherever it executes.  Dask is optional (the ``cluster`` extra); its futures are
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
@@ -150,13 +151,35 @@ class DaskPool(Pool):
         self.scheduler = scheduler
 
     def close(self, cancel: bool = False) -> None:
-        with contextlib.suppress(Exception):         # a scheduler that went away must not hide the rows
-            self.executor.shutdown(wait=False)
-        with contextlib.suppress(Exception):
-            self.client.close(timeout=5)
+        with _quiet(CLOSING_LOGGERS):                # a result in flight when the client closes is not news
+            with contextlib.suppress(Exception):     # a scheduler that went away must not hide the rows
+                self.executor.shutdown(wait=False)
+            with contextlib.suppress(Exception):
+                self.client.close(timeout=5)
 
     def describe(self) -> str:
         return f"Dask at {self.scheduler}"
+
+
+# Closing a Client while it fetches a result (Ctrl-C, TERM or HUP mid-sweep) makes its event loop log the fetch's
+# CommClosedError with a traceback ("tornado.application - ERROR - Exception in callback …", 2 of 16 signals in a
+# probe), above the run's own "interrupted" line; the rows are kept either way.
+CLOSING_LOGGERS = ("tornado.application", "distributed.client", "distributed.core", "distributed.comm",
+                   "distributed.utils")
+
+
+@contextlib.contextmanager
+def _quiet(names: tuple[str, ...]) -> Iterator[None]:
+    """These loggers say nothing while the block runs; their levels are restored after it."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def open_pool(executor: str = "local", jobs: int | None = None, scheduler: str | None = None,
