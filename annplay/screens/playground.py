@@ -178,7 +178,14 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
                 yield controls
         yield KeyBar(id="keybar")
 
+    def _composed(self) -> bool:
+        """Whether compose ran: a screen pushed while the app closes (a signal or a closed terminal at start) never
+        composes, and has nothing to lay out or show (its handlers ended the app with NoMatches, exit 1)."""
+        return bool(self.query(KeyBar))
+
     def on_mount(self) -> None:
+        if not self._composed():
+            return
         self.painter.show_pace(self.run.speed)
         self.apply_layout()
         self.call_after_refresh(self.refresh_everything)
@@ -191,7 +198,8 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
         await self.query_one(ControlPanel).add_more(keys)
 
     def on_resize(self) -> None:
-        self.apply_layout()
+        if self._composed():
+            self.apply_layout()
 
     def on_unmount(self) -> None:
         self.session.stop()

@@ -1,4 +1,4 @@
-"""Input that arrives after q, in the same burst, opens nothing while the app closes."""
+"""Closing: input that arrives after q opens nothing, and an app that leaves at start ends cleanly."""
 
 from __future__ import annotations
 
@@ -17,4 +17,22 @@ async def test_keys_typed_after_q_open_nothing():
         await ready(pilot)
         for ch in "question_mark":
             app.post_message(events.Key(ch, ch))
+    assert app.return_code == 0
+
+
+class LeavesAtStart(PlaygroundApp):
+    """Leaves right after the playground is pushed, as a quit signal or a closed terminal at start does."""
+
+    def push_screen(self, *args, **kwargs):
+        pushed = super().push_screen(*args, **kwargs)
+        self.leave()
+        return pushed
+
+
+async def test_an_app_that_leaves_while_its_playground_is_pushed_ends_cleanly():
+    """The playground, pushed as the app began closing, never composed: its on_mount and on_resize ended the app
+    with NoMatches (exit 1 and a traceback) instead of leaving quietly."""
+    app = LeavesAtStart()
+    async with app.run_test(size=(40, 20)):
+        pass
     assert app.return_code == 0
