@@ -146,6 +146,7 @@ def main() -> None:
         ratios, rss_ratios, bare_ff, app_ff, built, bare_rss, app_rss = [], [], [], [], [], [], []
         floor_ratios: list[float] = []
         floor_rss_ratios: list[float] = []
+        floor_cpu_ratios: list[float] = []
         cpu_ratios: list[float] = []
         heavy = "-"
         for _ in range(args.rounds):
@@ -160,6 +161,7 @@ def main() -> None:
             rss_ratios.append(app_rss[-1] / bare_rss[-1])
             floor_ratios.append(float(floor["FIRST_FRAME"]) / bare_ff[-1])
             floor_rss_ratios.append(float(floor["rss"]) / bare_rss[-1])
+            floor_cpu_ratios.append(float(floor["cpu"]) / float(bare["cpu"]))
             heavy = str(app.get("heavy", "-"))
         where = "one core (taskset -c 0)" if pin else "all cores"
         print(f"{where}, {args.rounds} rounds:")
@@ -171,7 +173,7 @@ def main() -> None:
               f"ratio {span(rss_ratios)}")
         print(f"  heavy modules imported: {heavy}")
         print(f"  floor (the bare app importing NumPy and numpy.random first) ÷ bare: first frame "
-              f"{span(floor_ratios)}, idle memory {span(floor_rss_ratios)}")
+              f"{span(floor_ratios)} (CPU {span(floor_cpu_ratios)}), idle memory {span(floor_rss_ratios)}")
     print(f"load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; {os.cpu_count()} cores")
 
 
