@@ -433,20 +433,20 @@ class Kernel:
         s, e = int(self.starts[start]), int(self.starts[stop]) if stop < len(self.starts) else self.n
         r = self.r
         if self.kind == "ce":
-            losses, offsets = self._cross_entropy(s, e), self.starts[start:stop] - s
+            losses, per_column = self._cross_entropy(s, e), 1          # one loss per column
             total = float(np.add.reduce(losses))
         else:
             if e - s == self.n and self._rows is not None:
                 z, T, each = self._rows
             else:
                 z, T, each = self.kept[0, r * s:r * e], self.flat_targets[r * s:r * e], self.each[0, :r * (e - s)]
-            losses, offsets = self._elementwise(z, T, each), (self.starts[start:stop] - s) * r
+            losses, per_column = self._elementwise(z, T, each), r         # r losses per column
             total = float(np.add.reduce(losses))
             if self.kind == "bce" and not math.isfinite(total):
                 total = float(np.add.reduce(self._elementwise(z, T, each, safe=True)))
         if total <= self.limit * self.narrowest:
             return total, True
-        sums = np.add.reduceat(losses, offsets)
+        sums = np.add.reduceat(losses, (self.starts[start:stop] - s) * per_column)
         return total, bool(np.less_equal(sums, self.limit * self.widths[start:stop]).all())
 
     def _elementwise(self, z: Array, T: Array, each: Array, safe: bool = False) -> Array:
