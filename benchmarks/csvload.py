@@ -1,10 +1,11 @@
 """CSV loading time and peak memory: the loader against pandas.read_csv and earlier loaders, side by side.
 
-    python benchmarks/csvload.py                    # 1M rows: pandas, pre-19, new (and pre-12 with --old), 3 runs
+    python benchmarks/csvload.py                    # 1M rows: pandas, pre-19, grid, new (and pre-12 with --old)
     python benchmarks/csvload.py --mb 200           # a 200 MB file
 
 pandas is only this benchmark's anchor (skipped without it), never a dependency of annplay.  The pre-19 loader
-is csvdata.py before issue 19's fast path (commit BEFORE_19); the pre-12 one needs ~7 GB for 200 MB.
+is csvdata.py before issue 19's fast path (commit BEFORE_19); "grid" is that fast path before it read cells as 8-byte
+words (commit GRID: each column typed on a characters×cells grid of bytes); the pre-12 one needs ~7 GB for 200 MB.
 
 Each load runs in a fresh subprocess (Linux); memory is its peak RSS (VmHWM) above its RSS just before the
 load, time is the wall time of ``load_csv``. The old loader is read from git (commit OLD_COMMIT).
@@ -26,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 OLD_COMMIT = "f322206"          # the last commit before the streamed loader
 BEFORE_19 = "3e431f9"           # the streamed loader before issue 19's quote-free fast path
+GRID = "303e517"                # the fast path before its word-at-a-time parser
 
 CHILD = r"""
 import importlib.util, json, sys, time
@@ -90,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sources = {}
-        for which, commit in (("pre-12", OLD_COMMIT), ("pre-19", BEFORE_19)):
+        for which, commit in (("pre-12", OLD_COMMIT), ("pre-19", BEFORE_19), ("grid", GRID)):
             sources[which] = Path(tmp) / f"{which}_csvdata.py"
             sources[which].write_text(subprocess.run(["git", "show", f"{commit}:annplay/engine/csvdata.py"],
                                                      capture_output=True, text=True, check=True, cwd=ROOT).stdout)
@@ -105,7 +107,7 @@ def main() -> None:
             anchors = ["pandas"]
         except ImportError:
             anchors = []
-        contenders = [*anchors, "pre-19", "new", *(["pre-12"] if args.old else [])]
+        contenders = [*anchors, "pre-19", "grid", "new", *(["pre-12"] if args.old else [])]
         results: dict[str, list[dict]] = {w: [] for w in contenders}
         for _ in range(args.runs):                      # interleaved: each run measures everyone under the same load
             for which in contenders:
@@ -115,11 +117,15 @@ def main() -> None:
             mbs = [r["mb"] for r in results[which]]
             cpus = [r["cpu"] for r in results[which]]
             ratio = ""
-            if anchors and which != "pandas":
-                r = [a["seconds"] / b["seconds"] for a, b in zip(results["pandas"], results[which], strict=True)]
-                ratio = f"; ×{min(r):.2f}–{max(r):.2f} pandas's speed"
+            if anchors and which != "pandas":              # time ÷ pandas's in the same run (goal ≤ 1.5)
+                pairs = list(zip(results["pandas"], results[which], strict=True))
+                wall = sorted(b["seconds"] / a["seconds"] for a, b in pairs)
+                cpu = sorted(b["cpu"] / a["cpu"] for a, b in pairs)
+                ratio = (f"; ÷ pandas {wall[0]:.2f}–{wall[-1]:.2f} (median {wall[len(wall) // 2]:.2f}) wall, "
+                         f"{cpu[0]:.2f}–{cpu[-1]:.2f} (median {cpu[len(cpu) // 2]:.2f}) CPU")
             print(f"  {which}: {min(secs):.2f}–{max(secs):.2f} s wall, {min(cpus):.2f}–{max(cpus):.2f} s CPU, "
                   f"peak +{min(mbs):.0f}–{max(mbs):.0f} MB ({results[which][0]['rows']:,} rows){ratio}")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

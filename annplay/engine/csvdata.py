@@ -805,11 +805,9 @@ def standardize_features(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     scale[~(scale > 1e150)] = 1.0       # past 1e150 the squares overflow: such a row is scaled down first
     scaled = X / scale if np.any(scale != 1.0) else X
     mean = scaled.mean(axis=1, keepdims=True)
-    out = scaled - mean
-    square = np.multiply(out, out)                      # np.std's own steps, on the centred copy kept anyway
-    std = np.sqrt(np.add.reduce(square, axis=1, keepdims=True) / X.shape[1])
-    del square
+    std = scaled.std(axis=1, keepdims=True)             # (its temporary is freed before ``out`` is made)
     std[std == 0] = 1.0
+    out = scaled - mean
     out /= std                                          # in place: one array the size of X, not two
     return out, mean * scale, std * scale
 
