@@ -140,3 +140,20 @@ def test_a_short_last_batch_over_its_limit_fails_the_check(bce: bool) -> None:
     assert 7.9 < total < 8.2 and not ok
     kernel.limit = 9.0
     assert kernel._stretch_losses(0, 3)[1]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_full_batch_span_whose_exp_overflows_records_the_exact_losses(dtype) -> None:
+    """Confidently wrong outputs (z·(1 − 2y) ≈ 800: exp overflows, in float32 past 88, in float64 past 709): the
+    span's sums, computed in place of the kept outputs, are not finite, so the span is replayed epoch by
+    epoch, and the curve is still each epoch's exact loss, as a plain loop records it."""
+    X, Y, _ = problem("logistic", "bce", 30, 0)
+    net = MLP([2, 6, 1], "tanh", seed=1, dtype=dtype)
+    net.biases[-1][...] = 800.0                         # every y = 0 point: loss ≈ 800, exp(800) = ∞ in both dtypes
+    reference = net.copy()
+    history = net.fit(X, Y, 70, 1e-4)                  # past one span (64 epochs)
+    assert net.last_trainer.state == "running"
+    curve, weights = by_hand(reference, X, Y, 70, 1e-4, None, False, 0)
+    assert min(history["loss"]) > 100
+    np.testing.assert_allclose(history["loss"], curve, rtol=1e-9 if dtype == np.float64 else 1e-5)
+    np.testing.assert_allclose(net.get_flat(), weights, rtol=1e-9 if dtype == np.float64 else 1e-5)

@@ -526,18 +526,22 @@ class Kernel:
 
     def _span_losses(self, epochs: int) -> tuple[Array, bool]:
         """(each of the span's first ``epochs`` epochs' summed loss, whether each is ≤ loss_limit·n), from the
-        outputs kept in ``kept``, one row per epoch: a few calls for the whole span."""
+        outputs kept in ``kept``, one row per epoch: a few calls for the whole span.
+
+        BCE and MSE work in place of the kept outputs (the next span overwrites them anyway): half the memory
+        traffic of a separate buffer, which a span of float64 rows (256 KiB) makes the larger cost.  When exp
+        overflows there, the sums are not finite and the check fails: the caller replays the span epoch by epoch,
+        whose per-batch losses take the form that cannot overflow.
+        """
         assert self.kept is not None and self.each is not None
-        kept, each, T = self.kept[:epochs], self.each[:epochs], self.flat_targets
+        kept, T = self.kept[:epochs], self.flat_targets
         if self.kind == "ce":
             shape = (epochs, self.r, self.n)
-            sums = np.add.reduce(cross_entropy_columns(kept.reshape(shape), T.reshape(shape[1:]), each.reshape(shape)),
-                                 axis=1)
+            work = self.each[:epochs].reshape(shape)
+            sums = np.add.reduce(cross_entropy_columns(kept.reshape(shape), T.reshape(shape[1:]), work), axis=1)
         else:
-            sums = np.add.reduce(self._elementwise(kept, T, each), axis=1)
-            if self.kind == "bce" and not np.isfinite(sums).all():
-                sums = np.add.reduce(self._elementwise(kept, T, each, safe=True), axis=1)
-        return sums, bool(np.less_equal(sums, self.limit * self.n).all())
+            sums = np.add.reduce(self._elementwise(kept, T, kept), axis=1)
+        return sums, bool(np.less_equal(sums, self.limit * self.n).all())     # False for NaN and ∞ too
 
     def run(self, epochs: int, lr: float, record: list[float] | None = None, loss_limit: float = math.inf,
             deadline: float | None = None) -> int:
