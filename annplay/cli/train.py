@@ -66,9 +66,10 @@ def check_save(save: str, setup: Setup, force: bool) -> None:
         raise UsageError(str(exc)) from None
     if setup.csv is not None and target.exists() and target.resolve() == Path(setup.csv).resolve():
         raise UsageError(f"--save: {save} is the --data file; saving would destroy it")
-    kind = OTHER_KINDS.get(target.suffix.lower())
+    suffix = Path(target.name.rstrip(" .")).suffix     # 'x.csv ' and 'x.csv.' end in .csv to a person
+    kind = OTHER_KINDS.get(suffix.lower())
     if kind is not None:                 # a zip named .json or .toml fools that name's reader (predict, --setup)
-        raise UsageError(f"--save {save}: a name ending in {target.suffix} is for {kind}; a model is an .npz "
+        raise UsageError(f"--save {save}: a name ending in {suffix} is for {kind}; a model is an .npz "
                          f"file: give a .npz name")
     if target.is_file() and not force:
         from annplay.engine.network import MLP
