@@ -210,3 +210,19 @@ def test_a_loss_settling_onto_its_floor_near_chance_underfits() -> None:
     # the plateau that creeps down fast enough to leave it (spiral 8-8 with L2 0.001, 3.5e-6 an update) is not
     plateau = report([x * LN2 for x in (1.0, 0.970, 0.964, 0.958, 0.948)], upe=25, every=62)
     assert "underfitting" not in warnings(plateau, Setup(dataset="spiral", hidden=(8, 8)))
+
+
+def test_a_regression_net_that_fits_its_points_but_not_new_ones_memorised() -> None:
+    """sine with 10 training points on 32-32: train 0.000, test 0.58 chance losses (1 − R² on new points), told
+    nothing; a classifier at the same numbers is not judged this way (a few confident misses inflate its loss)."""
+    chance = 0.178
+    train = [5.75 * chance, 0.04 * chance] + [1e-4 * chance] * 14
+    tests = [3.9 * chance, 0.94 * chance, 0.80 * chance, 0.7 * chance] + [0.58 * chance] * 12
+    rep = report(train, tests=tests, kind="regression", chance=chance, upe=1, every=300, train_points=10)
+    f = found(rep, Setup(dataset="sine", points=20, hidden=(32, 32)))["overfitting"]
+    assert f.severity == "warning" and "memorised" in f.message and fits(f.message)
+    fair = report(train, tests=[3.9 * chance, 0.94 * chance] + [0.3 * chance] * 14, kind="regression", chance=chance,
+                  upe=1, every=300, train_points=10)
+    assert "overfitting" not in warnings(fair, Setup(dataset="sine", points=20, hidden=(32, 32)))
+    classifier = report(train, tests=tests, chance=chance, upe=1, every=300)
+    assert "overfitting" not in warnings(classifier, Setup(dataset="circle"))

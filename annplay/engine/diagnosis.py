@@ -109,6 +109,12 @@ OVERFIT_INFO_DELTA = 0.03
 # read is the median of the last quarter of samples: Adam's late spikes (40 multigauss points on 64-64, lr 0.01:
 # 0.000 for 1,500 epochs, 0.18 chance losses at the last sample) must not hide it.
 MEMORISE_TRAIN = 0.1
+# ... and a regression memorises with a test loss of this share of chance or more: its test loss over chance is
+# 1 − R² on new points, so a net that fits its training points (R² ≥ 0.9) and explains less than half of the
+# variance of new ones learned its points, not the function (sine with 10 training points on 32-32: train 0.000,
+# test 0.58–0.93 chance losses, told nothing or an info; a classifier's test loss is not read this way, since a few
+# confident misses inflate it: checkerboard 64-64 at 0.71 chance losses had 90 % of its test points right).
+MEMORISE_TEST_REGRESSION = 0.5
 # ... unless the test points are mostly right: a test error at most ACCURATE_ERROR of guessing's (the largest
 # class's) means a few wrong points, predicted with huge confidence, carry that loss. That is overconfidence,
 # not memorising (blobs, ELU 16, Adam at lr 3: test loss 2.8 at 99.7 % test accuracy; a probe's find).
@@ -643,7 +649,9 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     gap = final - c.final_smooth
     train_then = next(s.train_loss for s in c.samples if s.epoch == best_epoch)
     falling = c.final_smooth <= 1.05 * train_then          # the train loss kept falling meanwhile
-    memorising = c.final_smooth <= MEMORISE_TRAIN * c.chance and final >= c.chance
+    worse = final >= c.chance                              # new points predicted worse than by guessing
+    poor = worse or (c.report.kind == "regression" and final >= MEMORISE_TEST_REGRESSION * c.chance)
+    memorising = c.final_smooth <= MEMORISE_TRAIN * c.chance and poor
     # A rise needs its best before the last three samples (the median of which is "final"): a test loss still
     # falling fast has its best among them, below their median (spiral 32-32 ReLU, Adam 0.003: 0.80, 0.45, 0.095
     # chance losses at epochs 80-240 was told "rose from 0.066 to 0.31"; own measurement).
@@ -674,7 +682,8 @@ def _overfitting(c: _Context, setup: Setup, found: list[Finding]) -> Finding | N
     elif rose:
         message = f"Overfitting: test loss rose from {_num(best)} to {_num(final)} while train loss fell."
     else:
-        message = f"Overfitting: train loss {_num(c.final_smooth)} but test loss {_num(final)}, worse than guessing."
+        message = f"Overfitting: train loss {_num(c.final_smooth)} but test loss {_num(final)}, " + \
+            ("worse than guessing." if worse else "it memorised its points.")
     return Finding("overfitting", severity, None, message,
                    {"best_test_loss": _r(best), "best_epoch": best_epoch, "test_loss": _r(final),
                     "train_loss": _r(c.final), "gap": _r(gap), "test_acc": c.test_acc}, fixes)
