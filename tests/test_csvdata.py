@@ -555,3 +555,18 @@ def test_decimals_of_cells_at_a_block_start_and_of_two_words() -> None:
     text, start, end = _cells_as_bytes(cells)
     values, ok = csvdata._decimals(text, start, end)
     assert ok.all() and values.tolist() == [float(c) for c in cells]
+
+
+def test_named_columns_leave_csv_after_a_short_first_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the columns named nothing is sniffed from the first rows: csv reads the header and NAMED_ROWS rows,
+    the fast path the rest; with none named, csv reads a whole first chunk to pick the numeric columns."""
+    lines: list[int] = []
+    real = csvdata._RowReader._counted
+    monkeypatch.setattr(csvdata._RowReader, "_counted", lambda self, line: lines.append(1) or real(self, line))
+    path = write(tmp_path, big_text(5000))
+    named = load_csv(path, x=["a", "b"], y="label", standardize=False)
+    assert len(lines) <= csvdata.NAMED_ROWS + 1
+    lines.clear()
+    sniffed = load_csv(path, standardize=False)
+    assert len(lines) >= 5000 or len(lines) >= csvdata.CHUNK_ROWS
+    assert named.X.tolist() == sniffed.X.tolist() and named.y.tolist() == sniffed.y.tolist()

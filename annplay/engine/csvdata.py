@@ -28,6 +28,7 @@ MISSING = frozenset({"", "na", "nan", "n/a"})  # compared after strip().lower()
 MAX_INT_CLASSES = 10  # a numeric label column with at most this many integer values is a class label
 MAX_TEXT_CLASSES = 1000  # a text label column with more distinct values is refused
 CHUNK_ROWS = 1 << 14
+NAMED_ROWS = 1 << 10  # rows read by csv with the header when the columns are named (nothing to sniff)
 CHUNK_CHARS = 1 << 23  # a chunk ends after this many characters too (wide rows)
 MAX_LINE = 1 << 20  # characters in one line; longer lines are refused before they are held whole
 FAST_CHARS = 1 << 20  # a fast-path block: typed column by column on its bytes, never split into strings
@@ -431,14 +432,15 @@ class _RowReader:
         """The first chunk's data rows (read by :meth:`header`): what column typing looks at."""
         return self._first.rows if self._first is not None else []
 
-    def _read(self) -> tuple[list[list[str]], int, bool]:
-        """(raw rows, line before them, whether each took one line)."""
+    def _read(self, rows: int | None = None) -> tuple[list[list[str]], int, bool]:
+        """(raw rows, line before them, whether each took one line): ``rows`` (CHUNK_ROWS) or CHUNK_CHARS."""
         start, self.chars = self.reader.line_num, 0
+        limit = min(rows or CHUNK_ROWS, CHUNK_ROWS)
         raw: list[list[str]] = []
         try:
-            for row in self.reader:                     # CHUNK_ROWS rows or CHUNK_CHARS characters
+            for row in self.reader:
                 raw.append(row)
-                if len(raw) >= CHUNK_ROWS or self.chars >= CHUNK_CHARS:
+                if len(raw) >= limit or self.chars >= CHUNK_CHARS:
                     break
         except UnicodeDecodeError as exc:
             raise DataError(f"{self.fname}: not a UTF-8 text file ({exc.reason})") from None
@@ -448,10 +450,11 @@ class _RowReader:
             raise DataError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
         return raw, self.offset + start, self.reader.line_num - start == len(raw)
 
-    def header(self) -> list[str]:
-        """The stripped header cells; an empty file is a DataError."""
+    def header(self, sample: int | None = None) -> list[str]:
+        """The stripped header cells; an empty file is a DataError.  The first chunk of data rows, read with it
+        by csv, is ``sample`` rows (CHUNK_ROWS): what picks the feature columns when none are named."""
         while True:
-            raw, start, single = self._read()
+            raw, start, single = self._read(sample)
             if not raw:
                 raise DataError(f"{self.fname} is empty: a header row of column names is required")
             for i, row in enumerate(raw):
@@ -459,7 +462,7 @@ class _RowReader:
                     self.width = len(row)
                     self._first = _make_chunk(raw, start, single, i + 1)
                     while not self._first.rows and raw:          # blank lines only so far: find data
-                        raw, start, single = self._read()
+                        raw, start, single = self._read(sample)
                         if raw:
                             self._first = _make_chunk(raw, start, single, 0)
                     return [c.strip() for c in row]
@@ -829,7 +832,7 @@ def load_csv(path: str | Path, x: Sequence[str] | str | None = None, y: str | No
     fname = path.name
     reader = _RowReader(path)
     try:
-        header = reader.header()
+        header = reader.header(None if x is None else NAMED_ROWS)   # named columns: the fast path starts sooner
         _check_header(fname, header)
         if not reader.first_rows():
             raise DataError(f"{fname} has a header row but no data rows")
@@ -870,7 +873,7 @@ def read_columns(path: str | Path, columns: Sequence[str], *, drop_missing: bool
     fname = path.name
     reader = _RowReader(path)
     try:
-        header = reader.header()
+        header = reader.header(NAMED_ROWS)
         for name in columns:
             if name not in header:
                 raise DataError(f"{fname}: no column {name!r} (the model needs {', '.join(columns)}); "
