@@ -35,6 +35,7 @@ _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``annplay`` console script and ``python -m annplay``."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_output()
     if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
         argv = ["play", *argv]          # `annplay --dataset xor` opens the playground, as `annplay` does
     parser = build_parser()
@@ -75,6 +76,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}    # the output's disk, not the input
+
+
+def _tolerant_output() -> None:
+    """On an output that is not UTF-8 (PYTHONIOENCODING=ascii, a Latin-1 terminal), characters it cannot encode
+    (≥, ×, …, ✓) are written as '?' instead of ending ``--help``, ``settings`` or ``lessons`` in a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding in ("", "utf8") or getattr(stream, "errors", "strict") != "strict":
+            continue
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")     # type: ignore[union-attr]
 
 
 def _quiet_stdout() -> None:
