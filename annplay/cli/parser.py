@@ -110,7 +110,8 @@ def _sweep_parser(sub: Any) -> None:
 
 def add_executor_flags(group: Any) -> None:
     """--jobs, --executor and --scheduler: where the runs of a sweep or a tuning run execute."""
-    group.add_argument("--jobs", default=None, metavar="N", help="worker processes (default: one per core)")
+    group.add_argument("--jobs", default=None, metavar="N",
+                       help="worker processes, 1 to 256 (default: one per core; more than 2 per core are capped)")
     group.add_argument("--executor", default="local", choices=("local", "dask"),
                        help="local: a process pool on this machine (default); dask: a Dask cluster "
                             "(needs --scheduler and the cluster extra)")
