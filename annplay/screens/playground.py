@@ -356,6 +356,10 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
             line.show(note.message, title=note.title, severity=note.severity, timeout=note.timeout,
                       markup=note.markup)
 
+    def on_message_line_changed(self, note: MessageLine.Changed) -> None:
+        """The map-only view hides the message line: its one status line shows the message instead."""
+        self.query_one(StatsPanel).show_flash(note.text)
+
     def on_progress(self, message: Progress) -> None:
         """Show the latest snapshot of the live run (older ones were simply overwritten). Under a pop-up nothing is
         drawn: the snapshot waits in the mailbox (the worker goes on) and shows when the screen is back on top."""

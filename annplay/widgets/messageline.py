@@ -44,6 +44,13 @@ class MessageLine(Widget, can_focus=False):
             self.message, self.title, self.severity = message, title, severity
             self.timeout, self.markup = timeout, markup
 
+    class Changed(Message):
+        """The shown text changed (empty: cleared), for a view that hides this line and shows it elsewhere."""
+
+        def __init__(self, text: Text) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = Text()
@@ -70,12 +77,16 @@ class MessageLine(Widget, can_focus=False):
             self._timer.stop()
         self._timer = self.set_timer(DEFAULT_TIMEOUT if timeout is None else max(0.5, timeout), self.clear)
         self.refresh(layout=True)
+        self.post_message(self.Changed(text))
 
     def clear(self) -> None:
         """Hide the message."""
+        shown = self.has_class("-shown")
         self.text = Text()
         self.remove_class("-shown")
         self.refresh(layout=True)
+        if shown:
+            self.post_message(self.Changed(Text()))
 
     @property
     def message(self) -> str:

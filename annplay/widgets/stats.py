@@ -174,10 +174,11 @@ class CompactNumbers(Widget):
         self.network: tuple[int, ...] = ()
         self.metrics: Any = None
         self.note = ""
+        self.flash = Text()             # the map-only view: the message line's text, shown instead of the numbers
         self.one_line = False           # the map-only view: everything on one line
 
     def update(self, **values: Any) -> None:
-        """Change any of state, epoch, speed, pace, evolution, layers, metrics and note; redraw."""
+        """Change any of state, epoch, speed, pace, evolution, layers, metrics, note and flash; redraw."""
         for name, value in values.items():
             setattr(self, name, value)
         if self.display:                 # hidden: no refresh (a dirty hidden widget costs Textual a full re-map);
@@ -232,7 +233,12 @@ class CompactNumbers(Widget):
         return text
 
     def single_line(self, width: int) -> Text:
-        """State, count and both losses on one line (the map-only view), shortest words first to go."""
+        """State, count and both losses on one line (the map-only view), shortest words first to go; a message
+        (the message line's, hidden in this view) takes the line while it lasts: nothing moves for it."""
+        if self.flash.plain:
+            text = self.flash.copy()
+            text.no_wrap, text.overflow = True, "ellipsis"
+            return text
         m = self.metrics
         losses = (fmt_loss(getattr(m, "train_loss", None)), fmt_loss(getattr(m, "test_loss", None)))
         label, style = STATE_LOOK.get(self.state, (self.state, "bold"))
@@ -358,6 +364,10 @@ class StatsPanel(Vertical):
             self.set_class(one_line, "-one-line")
             numbers.update(one_line=one_line)
             self._reshow()
+
+    def show_flash(self, text: Text) -> None:
+        """The message line's text for the one status line of the map-only view (empty: the numbers again)."""
+        self.query_one(CompactNumbers).update(flash=text)
 
     def set_compact(self, compact: bool) -> None:
         """Two compact lines (narrow screens) or the column of numbers beside the map (wide ones)."""
