@@ -4,6 +4,7 @@ t switches to Tune mode (successive halving over the same values, with a live le
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -15,7 +16,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from annplay.core.filepolicy import policy
 from annplay.core.sweep import MAX_RUNS, Sweep, rank
+from annplay.core.textsafe import plain
 from annplay.core.tune import TUNER_SETS
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
@@ -286,14 +289,23 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
     @on(OptionList.OptionSelected, "#sweep-board")
     def _result_selected(self, event: OptionList.OptionSelected) -> None:
         """Open this row's set-up in the playground (the epoch limit as the base had it)."""
-        setup = decode(self.codes[event.option_index], files=True).with_(epochs=self.base.epochs).validate()
-        self.dismiss(setup)
+        self.open(decode(self.codes[event.option_index], files=True))
 
     @on(TunePanel.Chosen)
     def _trial_chosen(self, message: TunePanel.Chosen) -> None:
         """Open a tuned trial's set-up in the playground (the epoch limit as the base had it)."""
-        self.query_one(TunePanel).stop()
-        self.dismiss(message.setup.with_(epochs=self.base.epochs).validate())
+        self.open(message.setup, tuned=True)
+
+    def open(self, setup: Setup, *, tuned: bool = False) -> None:
+        """Back to the playground with ``setup`` (the epoch limit as the base had it); when its CSV file has gone
+        since the runs read it, one line says so and the view stays, results and all (nothing is lost)."""
+        if setup.csv is not None and not Path(setup.csv).expanduser().is_file():
+            self.notify(f"the CSV file {plain(policy().clean(setup.csv))} is no longer there (moved or deleted); "
+                        "put it back to open this run", title="Not opened", severity="error", markup=False)
+            return
+        if tuned:
+            self.query_one(TunePanel).stop()
+        self.dismiss(setup.with_(epochs=self.base.epochs).validate())
 
     def action_close(self) -> None:
         """Back to the playground (a running sweep or tuning is cancelled)."""

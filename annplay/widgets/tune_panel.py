@@ -23,7 +23,6 @@ from annplay.core.tune import Tuner, make_plan, ranked
 from annplay.core.tuneplot import plots
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
-from annplay.engine.sharecode import decode
 from annplay.widgets.safe_list import SafeOptionList
 
 SHARE = 3                       # the tuner spends 1/SHARE of the grid's epochs
@@ -39,6 +38,7 @@ class Board:
 
     labels: tuple[str, ...]
     codes: tuple[str, ...]
+    setups: tuple[Setup, ...]       # what ⏎ opens: the trial's own set-up, never its code read back
     plot_lines: tuple[str, ...]
     status: str
 
@@ -71,6 +71,7 @@ class TunePanel(Vertical):
         super().__init__(**kwargs)
         self.tuner: Tuner | None = None
         self.codes: tuple[str, ...] = ()
+        self.setups: tuple[Setup, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tune-status")
@@ -121,7 +122,7 @@ class TunePanel(Vertical):
     def board(self, tuner: Tuner) -> Board:
         """Leaderboard lines, their codes, the plots and the status, from the tuner's current trials."""
         names = [d.name for d in tuner.space.dims]
-        labels, codes = [], []
+        labels, codes, setups = [], [], []
         trials = ranked([t for t in tuner.trials if t.losses])
         width = max(30, (self.size.width or 40) - 2)
         narrow = width < NARROW                    # a phone: values only, in the order the settings are listed
@@ -131,6 +132,7 @@ class TunePanel(Vertical):
             loss = "–" if trial.loss is None else f"{trial.loss:.3g}"
             labels.append(f"{place}{STATE_MARK.get(trial.state, ' ')} {loss} @{trial.epochs} {what}")
             codes.append(trial.code())
+            setups.append(trial.setups[0].with_(epochs=trial.losses[-1][0]))
         best = tuner.best()
         lines = plots(tuner.trials, tuner.space.dims, width=min(width, PLOT_WIDTH), height=6, best=best) \
             if trials else []
@@ -139,7 +141,7 @@ class TunePanel(Vertical):
         finished = not any(t.state in ("running", "waiting") for t in tuner.trials)
         status = (f"{done}/{len(tuner.trials)} trials, {tuner.epochs_total} epochs"
                   + (" (⏎ opens one)" if finished and trials else "…"))
-        return Board(tuple(labels), tuple(codes), tuple(lines), status)
+        return Board(tuple(labels), tuple(codes), tuple(setups), tuple(lines), status)
 
     @on(Updated)
     def _show(self, message: Updated) -> None:
@@ -148,7 +150,7 @@ class TunePanel(Vertical):
         board.clear_options()
         for i, label in enumerate(message.board.labels):
             board.add_option(Option(Text(label), id=f"trial-{i}"))
-        self.codes = message.board.codes
+        self.codes, self.setups = message.board.codes, message.board.setups
         if board.option_count:
             board.highlighted = min(keep or 0, board.option_count - 1)
         self.query_one("#tune-plot-text", Static).update(Text("\n".join(message.board.plot_lines)))
@@ -158,8 +160,8 @@ class TunePanel(Vertical):
     @on(OptionList.OptionSelected, "#tune-board")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option_index < len(self.codes):
-            self.post_message(self.Chosen(decode(self.codes[event.option_index])))
+        if event.option_index < len(self.setups):     # (a code naming a CSV file is refused by decode: a crash)
+            self.post_message(self.Chosen(self.setups[event.option_index]))
 
 
 __all__ = ["TunePanel", "Board"]
