@@ -25,7 +25,7 @@ from annplay.engine.setup import Setup
 from annplay.engine.sharecode import decode
 from annplay.screens.safe_screen import SafeScreen
 from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
-from annplay.widgets.safe_list import SafeOptionList
+from annplay.widgets.safe_list import SafeOptionList, one_row
 from annplay.widgets.tune_panel import TunePanel
 
 CANDIDATES = ("lr", "hidden", "activation", "batch_size", "optimizer", "regularization", "reg_rate", "dropout",
@@ -49,6 +49,12 @@ def around(name: str, value: Any, width: int) -> list[Any]:
     at = steps.index(value) if value in steps else 0
     lo = max(0, min(at - width // 2, len(steps) - width))
     return steps[lo:lo + width]
+
+
+def row_width(options: OptionList) -> int:
+    """The cells an option of ``options`` has in a row (its padding and a scroll bar's column taken off)."""
+    width = options.content_region.width or options.app.size.width - 4      # inside the border and padding
+    return max(12, width - options.styles.scrollbar_size_vertical)   # a scroll bar may come with more rows
 
 
 class SweepScreen(SafeScreen, Screen[Setup | None]):
@@ -98,6 +104,12 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
         self.show_settings()
         self.query_one("#sweep-settings", OptionList).focus()
 
+    def on_resize(self) -> None:
+        """Rows fitted to the new width (each stays one line)."""
+        self.show_settings()
+        if self.sweep is not None:
+            self.show_board(self.sweep.rows)
+
     def on_unmount(self) -> None:
         if self.sweep is not None:
             self.sweep.cancel()
@@ -118,15 +130,20 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
     def show_settings(self) -> None:
         settings = self.query_one("#sweep-settings", OptionList)
         keep = settings.highlighted or 0
+        width = row_width(settings)
         settings.clear_options()
         for name in CANDIDATES:
             if name not in SETTINGS or not self.base.applies(name, self.base.data_traits()):
                 continue
+            entry = SETTINGS[name]
             if name in self.widths:
-                values = ", ".join(SETTINGS[name].format(v) for v in around(name, self.base[name], self.widths[name]))
-                label = Text(f"■ {name}: {values}")
+                values = [entry.show(v) for v in around(name, self.base[name], self.widths[name])]
+                shown = " ".join(values)
+                if len(shown) + len(entry.label) + 4 > width and len(values) > 2:   # first … last: whole values
+                    shown = f"{values[0]} … {values[-1]} ({len(values)})"
+                label = Text(f"■ {entry.label}: {shown}")
             else:
-                label = Text(f"□ {name} ({SETTINGS[name].format(self.base[name])})", style="dim")
+                label = Text(f"□ {entry.label} ({entry.show(self.base[name])})", style="dim")
             settings.add_option(Option(label, id=name))
         settings.highlighted = min(keep, settings.option_count - 1)
         runs = self.run_count()
@@ -275,13 +292,25 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
         keep = board.highlighted
         board.clear_options()
         self.codes = []
-        varied = list(self.widths)
+        varied = [n for n in CANDIDATES if n in self.widths and n != "seed"]      # the settings list's order
+        width = row_width(board)
+        rows_shown = []
         for place, ranked in enumerate(rank(list(rows)), start=1):
             setup = decode(ranked.group, files=True)
-            what = " ".join(f"{n}={SETTINGS[n].format(setup[n])}" for n in varied if n != "seed")
             loss = "–" if ranked.loss_mean is None else f"{ranked.loss_mean:.4g}"
-            acc = "" if ranked.acc_mean is None else f" test acc {ranked.acc_mean * 100:.1f}%"
-            board.add_option(Option(f"{place}. {what} · test loss {loss}{acc}", id=f"row-{place}"))
+            acc = "" if ranked.acc_mean is None else f"{ranked.acc_mean * 100:.1f}%"
+            words = f"{place}. test loss {loss}" + (f" acc {acc}" if acc else "")
+            labelled = [f"{SETTINGS[n].label} {SETTINGS[n].show(setup[n])}" for n in varied]
+            rows_shown.append((words, f"{place}. {loss}" + (f" {acc}" if acc else ""), labelled,
+                               [SETTINGS[n].show(setup[n]) for n in varied], ranked))
+        # Every row in words when every row fits; else numbers and values only, named once in the border's title.
+        fits = all(len(one_row(words, labelled, 10_000)) <= width for words, _, labelled, _, _ in rows_shown)
+        board.border_title = None if fits or not rows_shown else \
+            one_row("loss" + (" acc" if rows_shown[0][4].acc_mean is not None else ""),
+                    [SETTINGS[n].label for n in varied], width - 2, join=" · ")
+        for place, (words, short, labelled, values, ranked) in enumerate(rows_shown, start=1):
+            text = one_row(words, labelled, width) if fits else one_row(short, values, width, join=" ")
+            board.add_option(Option(text, id=f"row-{place}"))
             self.codes.append(str(ranked.rows[0]["setup"]))
         if board.option_count:
             board.highlighted = min(keep or 0, board.option_count - 1)

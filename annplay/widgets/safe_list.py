@@ -24,3 +24,17 @@ class SafeOptionList(OptionList):
     def action_page_down(self) -> None:
         if self._laid_out():
             super().action_page_down()
+
+
+def one_row(head: str, parts: list[str], width: int, sep: str = " · ", join: str = ", ") -> str:
+    """An option's text in one row of ``width`` cells: ``head`` (the numbers) whole, then as many whole ``parts``
+    (the settings) as fit, '…' for the rest; a list's row never wraps (at 40 columns it wrapped mid-number)."""
+    text = head
+    for i, part in enumerate(parts):
+        joined = f"{text}{sep if i == 0 else join}{part}"
+        last = i == len(parts) - 1
+        if len(joined) + (0 if last else len(join.rstrip()) + 2) > width:      # room for ' …' after it
+            mark = f"{(sep if i == 0 else join).rstrip()} …"
+            return text + mark if len(text) + len(mark) <= width else text
+        text = joined
+    return text

@@ -23,7 +23,7 @@ from annplay.core.tune import Tuner, make_plan, ranked
 from annplay.core.tuneplot import plots
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.setup import Setup
-from annplay.widgets.safe_list import SafeOptionList
+from annplay.widgets.safe_list import SafeOptionList, one_row
 
 SHARE = 3                       # the tuner spends 1/SHARE of the grid's epochs
 PLOT_WIDTH = 80                 # wider plots only spread the marks
@@ -127,10 +127,11 @@ class TunePanel(Vertical):
         width = max(30, (self.size.width or 40) - 2)
         narrow = width < NARROW                    # a phone: values only, in the order the settings are listed
         for place, trial in enumerate(trials, start=1):
-            what = " ".join(SETTINGS[n].format(trial.point[n]) if narrow else
-                            f"{SETTINGS[n].flag.lstrip('-')}={SETTINGS[n].format(trial.point[n])}" for n in names)
+            shown = [(SETTINGS[n].label, SETTINGS[n].show(trial.point[n])) for n in names]   # the controls' words
+            what = [value if narrow else f"{label} {value}" for label, value in shown]
             loss = "–" if trial.loss is None else f"{trial.loss:.3g}"
-            labels.append(f"{place}{STATE_MARK.get(trial.state, ' ')} {loss} @{trial.epochs} {what}")
+            labels.append(one_row(f"{place}{STATE_MARK.get(trial.state, ' ')} {loss} @{trial.epochs}", what,
+                                  width - 3, sep=" "))
             codes.append(trial.code())
             setups.append(trial.setups[0].with_(epochs=trial.losses[-1][0]))
         best = tuner.best()

@@ -41,7 +41,7 @@ async def test_pin_then_runs_view_shows_it_and_restores_it(size):
         await pilot.press("u")
         await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen), "the Runs view")
         text = "\n".join(screen_text(app))
-        assert "Live" in text and "Pin 1" in text and "lr 0.3 (live 0.03)" in text.replace("\n ", " ")
+        assert "Live" in text and "Pin 1" in text and "Learn rate 0.3 (live 0.03)" in text.replace("\n ", " ")
         assert all(len(line) <= size[0] for line in screen_text(app))
         app.screen.query_one(OptionList).highlighted = 1
         await pilot.press("enter")
