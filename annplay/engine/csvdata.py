@@ -681,7 +681,8 @@ def _class_labels(fname: str, column: str, labels: _Labels, n: int) -> tuple[Arr
                             "a classifier needs a few classes (use a numeric column for regression)")
         raw = sorted(labels.texts, key=labels.texts.__getitem__)          # cell text by code
         codes = labels.codes.result().ravel()
-        class_names = tuple(sorted({raw[c].strip() for c in np.unique(codes).tolist()}))   # kept rows only
+        used = np.flatnonzero(np.bincount(codes, minlength=len(raw)))   # the codes of kept rows (a count per code:
+        class_names = tuple(sorted({raw[c].strip() for c in used.tolist()}))    # quicker than a unique of them all)
         lookup = {name: i for i, name in enumerate(class_names)}
         y = np.array([lookup.get(c.strip(), -1) for c in raw], dtype=np.int64)[codes]
     if len(class_names) < 2:
