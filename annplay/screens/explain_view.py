@@ -14,15 +14,14 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annplay.core import explain
 from annplay.screens.safe_screen import SafeScreen
+from annplay.widgets.keybar import BarBinding, KeyBar, keys_of
 
-KEYS = "s step this batch · n skip it · ←/→ equation · ↑/↓ layer · esc back"
 FRAMED_WIDTH = 110              # from here on a framed box that uses the room: more rows and numbers
 MAX_NUMBERS = 10                # numbers of a matrix row shown at most
 
@@ -41,17 +40,17 @@ class ExplainScreen(SafeScreen, ModalScreen[int]):
     ExplainScreen > VerticalScroll { width: 100%; max-width: 100; height: 100%; background: $surface; padding: 0; }
     ExplainScreen.-framed > VerticalScroll { max-width: 118; border: round $accent; border-title-align: left;
                                              padding: 0 1; height: auto; max-height: 100%; }
-    ExplainScreen #explain-keys { color: $text-muted; }
     """
 
+    # The card's own key bar is generated from these (the playground's bar under it ran keys the card ignores).
     BINDINGS = [
-        Binding("escape,j,q", "dismiss", "Back"),
-        Binding("s,enter", "step", "Step this mini-batch"),
-        Binding("left,h", "page(-1)", "Previous equation", show=False),
-        Binding("right,l", "page(1)", "Next equation", show=False),
-        Binding("up,k", "layer(-1)", "Previous layer", show=False),
-        Binding("down", "layer(1)", "Next layer", show=False),
-        Binding("n", "batch", "Skip to the next batch", show=False),
+        BarBinding("escape,j,q", "dismiss", "Back", key_display="esc", rank=0),
+        BarBinding("s,enter", "step", "Step", key_display="s", rank=0, tooltip="take this mini-batch's step"),
+        BarBinding("n", "batch", "Skip", rank=2, tooltip="the next mini-batch, without stepping"),
+        BarBinding("up,k", "layer(-1)", "Layer", key_display="↑", rank=3, tooltip="the previous layer"),
+        BarBinding("down", "layer(1)", "Layer", key_display="↓", rank=3, tooltip="the next layer"),
+        BarBinding("left,h", "page(-1)", "Eq.", key_display="←", rank=1, tooltip="the previous equation"),
+        BarBinding("right,l", "page(1)", "Eq.", key_display="→", rank=1, tooltip="the next equation"),
     ]
 
     def __init__(self, session: Any, layer: int | None = None, batch: int = 0, *, skipped: bool = False) -> None:
@@ -72,7 +71,7 @@ class ExplainScreen(SafeScreen, ModalScreen[int]):
         with VerticalScroll() as frame:
             frame.border_title = "Explain mode"
             yield Static(id="explain-body")
-            yield Static(Text(KEYS), id="explain-keys")
+        yield KeyBar(keys_of(self, self.BINDINGS))      # whole keys only; q here is Back, not the app's Quit
 
     def on_mount(self) -> None:
         self.compute()
@@ -107,7 +106,7 @@ class ExplainScreen(SafeScreen, ModalScreen[int]):
         for note in explain.notes(self.session.setup):
             out += explain.wrap(note, width)
         few = max(explain.FEW, min(MAX_NUMBERS, (width - 16) // 9)) if framed else explain.FEW
-        room = self.size.height - (3 if framed else 0) - len(out)     # the frame and its key line
+        room = self.size.height - (3 if framed else 1) - len(out)     # the frame and the key bar
         body = explain.lines(self.shown, width, self.page_index, 1, few)
         most = max(self.shown.W.shape[0], self.shown.dA_prev.shape[0])
         for rows in range(2, most + 1):                    # more rows of each matrix while they fit

@@ -1,0 +1,32 @@
+"""Explain mode's card has its own key bar, generated from its bindings: the playground's bar stayed drawn under the
+card (its keys, ␣ Play among them, did nothing there) and the card listed its keys by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from annplay.app import PlaygroundApp
+from annplay.screens.explain_view import ExplainScreen
+from annplay.widgets.keybar import KeyBar
+
+from .conftest import ALL_SIZES, ready, screen_text, wait_until
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_explain_card_shows_its_own_keys_on_the_bottom_row_and_a_tap_runs_one(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("E")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExplainScreen), "the explain card")
+        card = app.screen
+        await pilot.pause()
+        bottom = screen_text(app)[-1]
+        assert bottom.startswith("esc Back s Step") and "Play" not in bottom and "Pause" not in bottom
+        bar = card.query_one(KeyBar)
+        assert bar.region.y == size[1] - 1
+        step = next(start for start, _end, key in bar.spans if key.action == "step")
+        await pilot.click(KeyBar, offset=(step, 0))                   # a tap on "s Step" takes the step
+        await wait_until(pilot, lambda: card.steps == 1, "one step taken")
+        await pilot.click(KeyBar, offset=(0, 0))                      # "esc Back"
+        await wait_until(pilot, lambda: app.screen is screen, "back in the playground")
