@@ -26,9 +26,10 @@ def load(path: str) -> Any:
         check_regular_file(path, what="model")
         with open(path, "rb") as f:
             head = f.read(64)
-        if head.startswith(b"PK") or not head.lstrip().startswith(b"{"):
+        text_like = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
+        if head.startswith(b"PK") or not (text_like or path.lower().endswith(".json")):
             return MLP.load(path)                 # an .npz (zip); anything else is refused there, as before
-        return MLP.load_json(path)                # a weight export (the playground's e, MLP.to_dict())
+        return MLP.load_json(path)                # a weight export (the playground's e), or JSON that says why not
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:                        # a file that fails to read (/proc/self/mem: EIO): name it
