@@ -18,8 +18,9 @@ from annplay.engine.setup import Setup
 
 optuna = pytest.importorskip("optuna", reason="the tune extra (optuna) is not installed")
 
-from annplay.core import tune_optuna  # noqa: E402  (needs optuna)
-from annplay.core.tune_optuna import BEAT_ATTR, OWNER_ATTR, STATE_ATTR, Heartbeat, distribution, is_stale  # noqa: E402
+from annplay.core import trial_liveness, tune_optuna  # noqa: E402  (tune_optuna needs optuna)
+from annplay.core.trial_liveness import BEAT_ATTR, OWNER_ATTR, Heartbeat, is_stale  # noqa: E402
+from annplay.core.tune_optuna import STATE_ATTR, distribution  # noqa: E402
 
 XOR9 = Setup(dataset="xor", hidden=(3,), points=100, epochs=9)
 SPACE = ["activation=relu|tanh"]
@@ -81,7 +82,7 @@ def test_a_running_trial_elsewhere_is_stale_only_when_its_beat_stopped(tmp_path:
 def test_this_process_is_alive_and_a_reused_pid_is_not(tmp_path: Path) -> None:
     storage = str(tmp_path / "st.log")
     _tuner(storage, budget=13).run()
-    mine = _leave_running(storage, "tanh", tune_optuna.owner_id(), time.time() - 3600)
+    mine = _leave_running(storage, "tanh", trial_liveness.owner_id(), time.time() - 3600)
     reused = _leave_running(storage, "relu", f"{socket.gethostname()} {os.getpid()} 1", time.time())
     frozen = {t.number: t for t in _study(storage).trials}
     assert not is_stale(optuna, frozen[mine], time.time()), "its process runs, however old its beat"
@@ -94,7 +95,7 @@ def test_a_point_another_process_trains_is_not_trained_again(tmp_path: Path) -> 
     storage = str(tmp_path / "st.log")
     study = optuna.create_study(storage=tune_optuna.storage_for(storage), study_name="s", direction="minimize")
     tune_optuna.check_stamp(study, _tuner(storage))
-    number = _leave_running(storage, "relu", tune_optuna.owner_id(), time.time())   # live: this very process
+    number = _leave_running(storage, "relu", trial_liveness.owner_id(), time.time())   # live: this very process
     tuner = _tuner(storage, budget=400)
     tuner.run()
     trained = [t.point["activation"] for t in tuner.trials]
@@ -106,7 +107,7 @@ def test_a_point_another_process_trains_is_not_trained_again(tmp_path: Path) -> 
 
 
 def test_the_heartbeat_renews_each_held_trial(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tune_optuna, "BEAT", 0.001)
+    monkeypatch.setattr(trial_liveness, "BEAT", 0.001)
     beats: list[tuple[str, float]] = []
     seen = threading.Event()
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annplay.core.search import Dimension
+from annplay.core.trial_liveness import BEAT_ATTR, OWNER_ATTR, Heartbeat, fail_stale, owner_id
 from annplay.core.tune import Runner, Trial, make_trials
 from annplay.engine.settings import SETTINGS, SettingError
 from annplay.engine.sharecode import baseline, decode, encode
@@ -248,106 +247,6 @@ STATE_ATTR = "annplay_state"    # a failed Optuna trial's reason: diverged, fail
                                 # (not tried: another process trained the point)
 
 
-# --- which running trials are alive ---------------------------------------------------------------------------
-# Optuna's own heartbeat is RDB-only and runs only inside study.optimize; annplay drives ask/tell on a journal or
-# an RDB, so it keeps its own: each trial it asks records its owner (host, pid, the pid's start time) and a beat
-# (time.time(), renewed every BEAT seconds while it trains).  A RUNNING trial whose owner is a dead process on
-# this host, or whose last beat is older than GRACE seconds, was left by a killed run (SIGKILL, a lost machine):
-# it is failed as interrupted, so it neither stays RUNNING forever nor keeps its point from being tried again.
-OWNER_ATTR = "annplay_owner"
-BEAT_ATTR = "annplay_beat"
-BEAT = 10.0
-GRACE = 60.0
-
-
-def _start_time(pid: int) -> str | None:
-    """The start time of process ``pid`` (clock ticks since boot; tells a reused pid apart), or None if gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return fields[19].decode()
-    except (OSError, IndexError):
-        return None
-
-
-def owner_id() -> str:
-    """This process as ``host pid start``."""
-    pid = os.getpid()
-    return f"{socket.gethostname()} {pid} {_start_time(pid) or '-'}"
-
-
-def _owner_alive(owner: object) -> bool | None:
-    """Whether the process that owns a trial runs: True/False on this host (Linux), None when unknown."""
-    if not isinstance(owner, str):
-        return None
-    parts = owner.rsplit(" ", 2)
-    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit() or parts[2] == "-":
-        return None
-    if not os.path.isdir("/proc/self"):
-        return None                                     # pragma: no cover - not Linux
-    return _start_time(int(parts[1])) == parts[2]
-
-
-def is_stale(optuna: Any, frozen: Any, now: float) -> bool:
-    """A RUNNING trial whose process is gone (see above)."""
-    if frozen.state != optuna.trial.TrialState.RUNNING:
-        return False
-    alive = _owner_alive(frozen.user_attrs.get(OWNER_ATTR))
-    if alive is not None:
-        return not alive
-    beat = frozen.user_attrs.get(BEAT_ATTR)
-    if not isinstance(beat, (int, float)):
-        start = frozen.datetime_start
-        beat = start.timestamp() if start is not None else now
-    return now - float(beat) > GRACE
-
-
-def fail_stale(optuna: Any, study: Any, trials: list[Any]) -> list[Any]:
-    """Fail (as interrupted) the trials left RUNNING by a killed run; the trials as they are now."""
-    now = time.time()
-    storage = study._storage
-    changed = False
-    for frozen in trials:
-        if not is_stale(optuna, frozen, now):
-            continue
-        try:
-            storage.set_trial_user_attr(frozen._trial_id, STATE_ATTR, "interrupted")
-            storage.set_trial_state_values(frozen._trial_id, state=optuna.trial.TrialState.FAIL)
-            changed = True
-        except Exception:       # another process failed or finished it meanwhile (UpdateFinishedTrialError)
-            continue
-    return study.get_trials(deepcopy=False) if changed else trials
-
-
-class Heartbeat:
-    """Renews the beat of the trials a run holds, every BEAT seconds, in a daemon thread."""
-
-    def __init__(self, held: Any) -> None:
-        self.held = held                                # a callable: the Optuna trials to keep alive
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name="annplay-heartbeat", daemon=True)
-
-    def _beat(self) -> None:
-        while not self.stop.wait(BEAT):
-            try:
-                trials = list(self.held())
-            except RuntimeError:                        # changed while copied: the next beat takes it
-                continue
-            for asked in trials:
-                try:
-                    asked.set_user_attr(BEAT_ATTR, time.time())
-                except Exception:                       # told meanwhile, or the storage went away: not ours to raise
-                    continue
-
-    def __enter__(self) -> Heartbeat:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop.set()
-        self.thread.join(timeout=BEAT)
-
-
 @dataclass(frozen=True)
 class Outcome:
     """How a point ended in the study: complete (with its value), pruned, diverged or failed."""
@@ -386,7 +285,7 @@ class TpeRun:
         self.done: dict[Key, Outcome] = {}                  # points tried in this study, earlier runs too
         self.elsewhere: set[Key] = set()                    # points another process is training now
         self.owner = owner_id()
-        earlier = fail_stale(optuna, study, study.get_trials(deepcopy=False))
+        earlier = fail_stale(optuna, study, study.get_trials(deepcopy=False), STATE_ATTR)
         self.before = len(earlier)
         for frozen in earlier:
             outcome = _outcome(optuna, frozen)
@@ -442,7 +341,7 @@ class TpeRun:
         """Read what other processes did meanwhile (their finished points join ``done``; trials they left
         RUNNING when killed are failed); True when another live process trains ``key`` under an earlier trial
         number (it keeps the point: of two runs asking at once, exactly one trains it)."""
-        trials = fail_stale(self.optuna, self.study, self.study.get_trials(deepcopy=False))
+        trials = fail_stale(self.optuna, self.study, self.study.get_trials(deepcopy=False), STATE_ATTR)
         running = self.optuna.trial.TrialState.RUNNING
         self.elsewhere = set()
         first = False
@@ -603,6 +502,5 @@ def run_tpe(tuner: Tuner, runner: Runner, on_update: OnUpdate | None, budget: in
     return loop.info()
 
 
-__all__ = ["run_tpe", "fail_stale", "is_stale", "owner_id", "Heartbeat",
-           "storage_for", "check_storage", "check_journal", "check_study", "check_stamp", "stamp_of",
+__all__ = ["run_tpe", "storage_for", "check_storage", "check_journal", "check_study", "check_stamp", "stamp_of",
            "distribution", "value_of", "open_study", "StudyMismatch", "TpeRun", "OptunaMissing", "HINT"]
