@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from annplay.cli import main
@@ -162,6 +162,9 @@ def test_a_closed_pipe_is_exit_141_quietly_and_a_full_disk_74_in_one_line(argv: 
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+@example(99.995).via("rounds up to 7 characters at 2 decimals")
+@example(-999.9802766633853).via("rounds up to -1000.0")
+@example(-9.999704864142139).via("rounds up to -10.000")
 def test_a_weight_is_shown_in_at_most_6_characters_that_read_back_near_it(value: float) -> None:
     """The grid's cells are 6 wide: 1e308 showed as '+1e+30', another number (a probe's find)."""
     from annplay.widgets.weights import format_weight

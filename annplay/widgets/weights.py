@@ -30,15 +30,12 @@ CELL_DIM = (0x30, 0x30, 0x30)     # background of a weight near zero
 def format_weight(value: float) -> str:
     """A weight in at most 6 characters, with its sign (the grid's columns are as wide as "+0.000": a wider text
     was cut into another number, 1e308 into "+1e+30")."""
-    a = abs(value)
     if not math.isfinite(value):
         return str(value)
-    if a < 10:
-        return f"{value:+.3f}"
-    if a < 100:
-        return f"{value:+.2f}"
-    if a < 1000:
-        return f"{value:+.1f}"
+    for decimals in (3, 2, 1):                            # as many decimals as fit once rounded (9.9996: +10.00)
+        text = f"{value:+.{decimals}f}"
+        if len(text) <= 6:
+            return text
     mantissa, exponent = f"{value:+.0e}".split("e")
     return f"{mantissa}e{int(exponent)}"                  # +1e4, -1e308
 
