@@ -46,6 +46,8 @@ def fmt_loss(value: float | None) -> str:
         return ">1e6"
     if 0 < abs(value) < 1e-3:
         mantissa, exponent = f"{value:.1e}".split("e")
+        if int(exponent) <= -10:
+            mantissa, exponent = f"{value:.0e}".split("e")     # 3e-12: 9.9e-10 would take 7
         return f"{mantissa}e{int(exponent)}"        # 2.5e-5: 6 characters, like 0.0593
     if abs(value) < 1:
         return f"{value:.4f}"           # fixed decimals: train and test line up
@@ -65,12 +67,19 @@ def big_loss(value: float | None) -> str:
 
 
 def fmt_speed(per_second: float) -> str:
-    """Epochs (or generations) per second, short enough for a phone: 850/s, 1.3k/s, 12k/s."""
-    if per_second >= 10_000:
-        return f"{per_second / 1000:.0f}k/s"
-    if per_second >= 1000:
-        return f"{per_second / 1000:.1f}k/s"
-    return f"{per_second:.0f}/s"
+    """Epochs (or generations) per second in at most 6 characters, short enough for a phone: 0.4/s, 850/s, 1.3k/s,
+    12k/s, 1.2M/s (thresholds on the rounded value: 9,960/s is 10k/s, never 10.0k/s)."""
+    if 0 < per_second < 0.95:
+        return f"{per_second:.1f}/s"                     # a huge net's 0.4/s is not 0/s
+    if per_second < 999.5:
+        return f"{per_second:.0f}/s"
+    for size, suffix in ((1e3, "k"), (1e6, "M"), (1e9, "G")):
+        value = per_second / size
+        if value < 9.95:
+            return f"{value:.1f}{suffix}/s"
+        if value < 999.5:
+            return f"{value:.0f}{suffix}/s"
+    return ">1T/s"
 
 
 def fmt_acc(value: float | None) -> str:
