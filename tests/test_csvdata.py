@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import annplay.engine.csvcells as csvcells
 import annplay.engine.csvdata as csvdata
 from annplay.engine.csvdata import (
     DataError,
@@ -458,9 +459,9 @@ def test_a_very_wide_header_is_quick_and_its_messages_short(tmp_path: Path) -> N
 
 # ---- the fast path (quote-free blocks typed on their bytes) --------------------------------------
 
-def _cells_as_bytes(cells: list[str]) -> tuple[csvdata._Text, np.ndarray, np.ndarray]:
+def _cells_as_bytes(cells: list[str]) -> tuple[csvcells.BlockText, np.ndarray, np.ndarray]:
     """One cell a line: (bytes, starts, ends), as a fast block hands them to ``_decimals``."""
-    text = csvdata._Text(("\n".join(cells) + "\n").encode())
+    text = csvcells.BlockText(("\n".join(cells) + "\n").encode())
     ends = np.flatnonzero(text.raw == 10)
     return text, np.r_[0, ends[:-1] + 1], ends
 
@@ -475,7 +476,7 @@ def test_decimals_are_exactly_float_or_refused() -> None:
            "NA", "nan", "inf", "1_0", "٣", "0x10"]
     cells += odd
     raw, start, end = _cells_as_bytes(cells)
-    values, ok = csvdata._decimals(raw, start, end)
+    values, ok = csvcells.decimals(raw, start, end)
     for cell, value, good in zip(cells, values.tolist(), ok.tolist(), strict=True):
         if good:
             expected = float(cell)
@@ -522,8 +523,8 @@ def test_fast_blocks_read_like_csv(rows: list) -> None:
 def test_big_files_take_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the first chunk, regular blocks are typed on bytes (a loader that lost its fast path trips this)."""
     calls = []
-    real = csvdata._decimals
-    monkeypatch.setattr(csvdata, "_decimals", lambda *a: calls.append(1) or real(*a))
+    real = csvcells.decimals
+    monkeypatch.setattr(csvcells, "decimals", lambda *a: calls.append(1) or real(*a))
     monkeypatch.setattr(csvdata, "CHUNK_ROWS", 10)
     ds = load_csv(write(tmp_path, big_text(3000)), standardize=False)
     assert calls and ds.n == 3000 - 31 and ds.class_names == ("x", "y", "z")
@@ -553,7 +554,7 @@ def test_decimals_of_cells_at_a_block_start_and_of_two_words() -> None:
     words, with the dot in either, and stay bit-for-bit float()."""
     cells = ["7", "-1.5", "123456789.5", "1.23456789012", "-12345678.1234", "99999999", "999999999", ".000000000001"]
     text, start, end = _cells_as_bytes(cells)
-    values, ok = csvdata._decimals(text, start, end)
+    values, ok = csvcells.decimals(text, start, end)
     assert ok.all() and values.tolist() == [float(c) for c in cells]
 
 
