@@ -6,6 +6,8 @@ on that control)."""
 from __future__ import annotations
 
 import contextlib
+import re
+from typing import Any
 
 from rich.errors import MarkupError
 from rich.text import Text
@@ -17,6 +19,14 @@ from textual.widget import Widget
 DEFAULT_TIMEOUT = 5.0            # seconds, as Textual's toasts
 MAX_LINES = 5                    # a phone's 40 columns need 5 lines for a file name and its reason
 MARKS = {"information": ("▍", "green"), "warning": ("▍", "yellow"), "error": ("▍", "red")}
+
+
+def shorten_words(text: str, most: int) -> str:
+    """``text`` with every unbroken run longer than ``most`` cells shown as its head … tail (a 300-character file
+    name, quoted twice, pushed the reason off a phone's five lines: 'is 300 bytes; … at most 255' was never read)."""
+    head = max(4, most * 2 // 3)
+    tail = max(3, most - head - 1)
+    return re.sub(rf"\S{{{most + 1},}}", lambda m: f"{m.group()[:head]}…{m.group()[-tail:]}", text)
 
 
 def worth_a_title(title: str, message: str) -> bool:
@@ -56,6 +66,8 @@ class MessageLine(Widget, can_focus=False):
         self.text = Text()
         self.severity = ""
         self._timer: Timer | None = None
+        self._short: tuple[int, Text] | None = None    # the text fitted to a width (long names shortened)
+        self._head, self._body = Text(), Text()         # the mark and title; the message
 
     def show(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
              markup: bool = True) -> None:
@@ -68,8 +80,9 @@ class MessageLine(Widget, can_focus=False):
         text = Text(mark, colour)
         if title and worth_a_title(title, body.plain):
             text.append(f"{title}: ", "bold")
+        self._head, self._body = text.copy(), body
         text.append_text(body)
-        self.text, self.severity = text, severity
+        self.text, self.severity, self._short = text, severity, None
         for name in MARKS:
             self.set_class(name == severity, f"-{name}")
         self.add_class("-shown")
@@ -82,7 +95,7 @@ class MessageLine(Widget, can_focus=False):
     def clear(self) -> None:
         """Hide the message."""
         shown = self.has_class("-shown")
-        self.text = Text()
+        self.text, self._short = Text(), None
         self.remove_class("-shown")
         self.refresh(layout=True)
         if shown:
@@ -93,8 +106,22 @@ class MessageLine(Widget, can_focus=False):
         """The shown text ('' when none)."""
         return self.text.plain.removeprefix("▍") if self.has_class("-shown") else ""
 
+    def fitted(self, width: int) -> Text:
+        """The text as shown at ``width``: whole when it wraps into MAX_LINES, else its long runs shortened."""
+        if self._short is not None and self._short[0] == width:
+            return self._short[1]
+        text = self.text
+        if width > 0 and len(text.wrap(self.app.console, width)) > MAX_LINES:
+            text = self._head.copy()                # the mark and the title keep their style; the message is plain
+            text.append(shorten_words(self._body.plain, max(12, width // 2)))
+        self._short = (width, text)
+        return text
+
     def render(self) -> Text:
-        return self.text
+        return self.fitted(self.size.width)
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return min(MAX_LINES, len(self.fitted(width).wrap(self.app.console, max(1, width))))
 
     def on_click(self, event: events.Click) -> None:
         """A tap dismisses the message."""
