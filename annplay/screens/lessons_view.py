@@ -10,7 +10,6 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -21,6 +20,7 @@ from annplay.core.progress import lesson_key, load_passed
 from annplay.core.textsafe import plain
 from annplay.engine.settings import SETTINGS
 from annplay.screens.safe_screen import SafeScreen
+from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
 from annplay.widgets.safe_list import SafeOptionList
 
 FRAMED_WIDTH = 84                   # from this width the view is a framed box (80 columns inside) over the playground
@@ -61,10 +61,11 @@ class LessonsScreen(SafeScreen, ModalScreen[Lesson | None]):
                                        padding: 0 1; }
     LessonsScreen OptionList { height: 1fr; min-height: 4; }
     LessonsScreen #lesson-card { height: auto; max-height: 12; }
-    LessonsScreen #lesson-keys { color: $text-muted; height: 1; }
     """
 
-    BINDINGS = [Binding("escape,l", "dismiss", "Back")]
+    # The view's own key bar is generated from these (the playground's bar under the framed box ran keys it ignores).
+    BINDINGS = [BarBinding("escape,l", "dismiss", "Back", key_display="esc", rank=0),
+                BarBinding("enter", "open", "Open", key_display="⏎", rank=0, tooltip="open the highlighted lesson")]
 
     def __init__(self, current: Lesson | None = None, setup: Any = None, metrics: Any = None,
                  start: Lesson | None = None, tampered: Any = ()) -> None:
@@ -85,7 +86,7 @@ class LessonsScreen(SafeScreen, ModalScreen[Lesson | None]):
             yield SafeOptionList(*[Option(Text(("✓ " if lesson_key(lesson) in self.passed else "  ")
                                                + lesson_label(lesson)), id=f"lesson-{i}")
                                    for i, lesson in enumerate(self.choices)], id="lesson-list")
-            yield Static(Text("↑/↓ choose · enter open · esc back"), id="lesson-keys")
+        yield KeyBar(screen_keys(self))              # whole keys only, generated from the bindings
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
@@ -112,6 +113,12 @@ class LessonsScreen(SafeScreen, ModalScreen[Lesson | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[event.option_index])
+
+    def action_open(self) -> None:
+        """Open the highlighted lesson (⏎ on the list does the same; this is the key bar's tap)."""
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None:
+            self.dismiss(self.choices[highlighted])
 
     async def action_dismiss(self, result: Any = None) -> None:
         self.dismiss(None)

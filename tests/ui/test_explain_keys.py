@@ -30,3 +30,22 @@ async def test_the_explain_card_shows_its_own_keys_on_the_bottom_row_and_a_tap_r
         await wait_until(pilot, lambda: card.steps == 1, "one step taken")
         await pilot.click(KeyBar, offset=(0, 0))                      # "esc Back"
         await wait_until(pilot, lambda: app.screen is screen, "back in the playground")
+
+
+@pytest.mark.parametrize("size", [(40, 20), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_lessons_view_shows_its_own_keys_and_a_tap_on_open_opens_the_lesson(size):
+    from annplay.screens.lessons_view import LessonsScreen
+
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("L")
+        await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen), "the lessons view")
+        view = app.screen
+        await pilot.pause()
+        bottom = screen_text(app)[-1]
+        assert bottom.startswith("esc Back ⏎ Open") and "Play" not in bottom
+        bar = view.query_one(KeyBar)
+        opening = next(start for start, _end, key in bar.spans if key.action == "open")
+        await pilot.click(KeyBar, offset=(opening, 0))
+        await wait_until(pilot, lambda: app.screen is screen and screen.lessons.lesson is not None, "a lesson open")

@@ -150,7 +150,8 @@ async def test_the_lessons_view_covers_its_area_framed_when_wide(size):
             card = app.screen.query_one("#lesson-card").region
             assert card.x >= box.region.x + 2 and card.y > box.region.y    # padding inside the frame
         else:
-            assert box.region == app.screen.region                       # the whole screen, its own background
+            bar = app.screen.query_one("KeyBar").region                  # the whole screen with its own key bar
+            assert box.region.union(bar) == app.screen.region and bar.y == size[1] - 1
 
 
 async def test_the_goal_line_shows_the_test_loss_the_table_shows():
