@@ -369,8 +369,16 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
         if item is not None:
             self.painter.show(*item)
 
+    def on_screen_suspend(self) -> None:
+        """Under a pop-up the key bar is not drawn (its taps and keys do not reach this screen then: a bar seen under
+        the help or a dialog lied); it keeps its row, so nothing moves. Cards with keys show their own bar."""
+        for bar in self.query(KeyBar):
+            bar.visible = False
+
     def on_screen_resume(self) -> None:
-        """Back on top: the snapshot that waited under the pop-up."""
+        """Back on top: the key bar again, and the snapshot that waited under the pop-up."""
+        for bar in self.query(KeyBar):
+            bar.visible = True
         if self.is_mounted:
             self.on_progress(Progress())
 

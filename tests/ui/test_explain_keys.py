@@ -49,3 +49,22 @@ async def test_the_lessons_view_shows_its_own_keys_and_a_tap_on_open_opens_the_l
         opening = next(start for start, _end, key in bar.spans if key.action == "open")
         await pilot.click(KeyBar, offset=(opening, 0))
         await wait_until(pilot, lambda: app.screen is screen and screen.lessons.lesson is not None, "a lesson open")
+
+
+@pytest.mark.parametrize("size", [(40, 20), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_under_the_help_and_a_dialog_the_playgrounds_key_bar_is_not_drawn_and_nothing_moves(size):
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space")
+        bar = screen.query_one(KeyBar).region
+        for key in ("question_mark", "a"):                       # the help, then the save dialog
+            await pilot.press(key)
+            await wait_until(pilot, lambda: app.screen is not screen, "the pop-up")
+            await pilot.pause()
+            bottom = screen_text(app)[-1]
+            assert "Pause" not in bottom and "Help" not in bottom
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is screen, "back")
+            await wait_until(pilot, lambda: "Pause" in screen_text(app)[-1], "the key bar again")
+            assert screen.query_one(KeyBar).region == bar
