@@ -226,3 +226,13 @@ def test_a_regression_net_that_fits_its_points_but_not_new_ones_memorised() -> N
     assert "overfitting" not in warnings(fair, Setup(dataset="sine", points=20, hidden=(32, 32)))
     classifier = report(train, tests=tests, chance=chance, upe=1, every=300)
     assert "overfitting" not in warnings(classifier, Setup(dataset="circle"))
+
+
+def test_a_budget_too_small_to_move_the_loss_is_still_too_low() -> None:
+    """moons 8 at lr 1e-4 with full batches for 500 epochs (a budget of 0.05): 0.84 → 0.82 chance losses, too little
+    movement to tell a slow run from a stuck one, but no rate that small can move it (lr 0.03 reaches 0.27)."""
+    losses = [(0.84 - 0.0012 * i) * LN2 for i in range(17)]
+    setup = Setup(dataset="moons", hidden=(8,), lr=1e-4, batch_size=100000, epochs=500)
+    assert "lr_too_low" in warnings(report(losses, upe=1, every=31, ratios=2e-5), setup)
+    # a rate ten times larger (budget 0.5) with a loss that does not move is stuck, not slow: no word on the rate
+    assert "lr_too_low" not in warnings(report(losses, upe=1, every=31, ratios=2e-5), setup.with_(lr=0.001))
