@@ -79,6 +79,8 @@ class PlaygroundScreen(SafeScreen, Screen[None]):
     PlaygroundScreen .side {{ height: 1fr; border-top: solid $primary 40%; }}
     PlaygroundScreen .tabs {{ height: 1; dock: bottom; }}   /* narrow: over the key bar, whichever panel is open */
     PlaygroundScreen.-wide .tabs {{ dock: none; }}
+    PlaygroundScreen .side > MessageLine {{ margin: 0 0 1 0; }}   /* narrow: over the tabs' row, never on it */
+    PlaygroundScreen.-wide .side > MessageLine {{ margin: 0; }}
     PlaygroundScreen .tabs > Tap {{ margin: 0 1 0 0; min-width: 4; }}
     PlaygroundScreen .tabs > Tap.-active {{ text-style: bold reverse; }}
     PlaygroundScreen.-wide .tabs > Tap {{ margin: 0; }}         /* four tabs in the 37 columns beside the map */
