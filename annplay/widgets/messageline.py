@@ -66,7 +66,7 @@ class MessageLine(Widget, can_focus=False):
         self.text = Text()
         self.severity = ""
         self._timer: Timer | None = None
-        self._short: tuple[int, Text] | None = None    # the text fitted to a width (long names shortened)
+        self._short: tuple[int, int, Text] | None = None   # the text fitted to a width and room (names shortened)
         self._head, self._body = Text(), Text()         # the mark and title; the message
 
     def show(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
@@ -106,22 +106,34 @@ class MessageLine(Widget, can_focus=False):
         """The shown text ('' when none)."""
         return self.text.plain.removeprefix("▍") if self.has_class("-shown") else ""
 
+    def room(self) -> int:
+        """Lines it may take: MAX_LINES, or fewer where its area is shorter (a phone's lower area, over the tabs),
+        so that its first line, the one that says what happened, is never clipped off."""
+        rows = MAX_LINES
+        area = self.parent.content_region.height if isinstance(self.parent, Widget) else 0
+        if area:
+            rows = min(rows, area - self.styles.margin.bottom)
+        return max(1, rows)
+
     def fitted(self, width: int) -> Text:
-        """The text as shown at ``width``: whole when it wraps into MAX_LINES, else its long runs shortened."""
-        if self._short is not None and self._short[0] == width:
-            return self._short[1]
+        """The text as shown at ``width``: whole when it wraps into its room, else its long runs shortened."""
+        room = self.room()
+        if self._short is not None and self._short[:2] == (width, room):
+            return self._short[2]
         text = self.text
-        if width > 0 and len(text.wrap(self.app.console, width)) > MAX_LINES:
+        for most in (width // 2, width // 3, 12):
+            if width <= 0 or len(text.wrap(self.app.console, width)) <= room:
+                break
             text = self._head.copy()                # the mark and the title keep their style; the message is plain
-            text.append(shorten_words(self._body.plain, max(12, width // 2)))
-        self._short = (width, text)
+            text.append(shorten_words(self._body.plain, max(12, most)))
+        self._short = (width, room, text)
         return text
 
     def render(self) -> Text:
         return self.fitted(self.size.width)
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
-        return min(MAX_LINES, len(self.fitted(width).wrap(self.app.console, max(1, width))))
+        return min(self.room(), len(self.fitted(width).wrap(self.app.console, max(1, width))))
 
     def on_click(self, event: events.Click) -> None:
         """A tap dismisses the message."""

@@ -131,7 +131,7 @@ class TunePanel(Vertical):
             what = [value if narrow else f"{label} {value}" for label, value in shown]
             loss = "–" if trial.loss is None else f"{trial.loss:.3g}"
             labels.append(one_row(f"{place}{STATE_MARK.get(trial.state, ' ')} {loss} @{trial.epochs}", what,
-                                  width - 3, sep=" "))
+                                  width - 3, sep=" ", join=" " if narrow else ", "))
             codes.append(trial.code())
             setups.append(trial.setups[0].with_(epochs=trial.losses[-1][0]))
         best = tuner.best()

@@ -30,3 +30,19 @@ async def test_a_refused_300_character_name_shows_why_at_40_columns(tmp_path: Pa
         shown = " ".join(line.strip() for line in screen_text(app))
         assert "at most 255" in shown                                # the reason, not only the name
         assert not list(tmp_path.iterdir())
+
+
+async def test_a_message_longer_than_its_room_keeps_its_first_line_in_view_on_a_phone():
+    """Over a phone's tabs the message line has four rows: a refused 300-character code clipped its first line
+    ('Not opened: …', what happened) off the top."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("i")
+        await wait_until(pilot, lambda: app.screen is not screen, "the open dialog")
+        await pilot.press(*"ap1:ds=", *("z" * 300), "enter")
+        await wait_until(pilot, lambda: app.screen is screen and screen.query_one("#message").message, "the refusal")
+        await pilot.pause()
+        line = screen.query_one("#message").region
+        assert line.y > screen.query_one("#side").region.y                   # inside its area, under the border
+        assert screen_text(app)[line.y].startswith("▍Not opened")
