@@ -169,7 +169,7 @@ def architecture(layers: Sequence[int]) -> str:
     i = 0
     while i < len(sizes):
         run = 1
-        while i + run < len(sizes) and sizes[i + run] == sizes[i] and 0 < i and i + run < len(sizes) - 1:
+        while i + run < len(sizes) and sizes[i + run] == sizes[i] and i > 0 and i + run < len(sizes) - 1:
             run += 1
         parts.append(f"{sizes[i]}×{run}" if run >= 3 else "→".join([str(sizes[i])] * run))
         i += run
