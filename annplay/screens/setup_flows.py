@@ -91,8 +91,13 @@ class SetupFlows(Feature):
         except (SettingError, ValueError, OSError) as error:
             self.notify(plain(policy().clean(error)), title="Not opened", severity="error", markup=False)
             return False
+        closed_csv = self.session.setup.csv if setup.csv is None and drawn is None else None
         if not self.adopt(setup, hidden, drawn=drawn):      # a code's drawing is the data
             return False
+        if closed_csv is not None:                           # a code names no file: say the CSV is no longer used
+            self.notify(plain(f"{self.session.data_name} instead of {Path(closed_csv).name}: a share code names no "
+                              "file (annplay play CODE --data FILE keeps a CSV)"), title="Note", severity="warning",
+                        markup=False)
         if model is not None:
             self.load_weights(str(model))
         for warning in warnings:

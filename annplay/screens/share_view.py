@@ -53,8 +53,9 @@ class ShareScreen(SafeScreen, ModalScreen[None]):
                  drawn: tuple[tuple[float, float, float], ...] | None = None) -> None:
         super().__init__()
         self.code, self.link, self.why_no_link = share_texts(setup, hidden, drawn)
-        # a code never names a file: a CSV run's code opens with its data given again
-        self.open_hint = ("Open it with i (on the same CSV), or: annplay play CODE --data FILE"
+        # a code never names a file: a CSV run's code opens with its data given again (i with this code trains on
+        # the code's built-in data set, whatever CSV is loaded: 'i (on the same CSV)' said otherwise)
+        self.open_hint = ("The code carries no CSV file: open it with annplay play CODE --data FILE"
                           if setup.csv is not None else "Open it with i, or: annplay play CODE")
 
     def compose(self) -> ComposeResult:
