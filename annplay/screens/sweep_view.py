@@ -105,8 +105,8 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
         self.query_one("#sweep-settings", OptionList).focus()
 
     def on_resize(self) -> None:
-        """Rows fitted to the new width (each stays one line)."""
-        self.show_settings()
+        """Rows fitted to the new width (each stays one line); the status line keeps what it says."""
+        self.show_settings(status=False)
         if self.sweep is not None:
             self.show_board(self.sweep.rows)
 
@@ -127,7 +127,8 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
             total *= len(values)
         return total
 
-    def show_settings(self) -> None:
+    def show_settings(self, *, status: bool = True) -> None:
+        """The settings list (and, unless ``status`` is False, the status line that counts the runs)."""
         settings = self.query_one("#sweep-settings", OptionList)
         keep = settings.highlighted or 0
         width = row_width(settings)
@@ -146,6 +147,8 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
                 label = Text(f"□ {entry.label} ({entry.show(self.base[name])})", style="dim")
             settings.add_option(Option(label, id=name))
         settings.highlighted = min(keep, settings.option_count - 1)
+        if not status:
+            return
         runs = self.run_count()
         plural = "s" if runs != 1 else ""
         if self.tuning:

@@ -76,3 +76,22 @@ async def test_the_runs_view_names_a_difference_by_the_controls_label():
         await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen), "the Runs view")
         shown = " ".join(line.strip() for line in screen_text(app))
         assert f"{SETTINGS['batch_size'].label} 5 (live 10)" in shown and "batch_size" not in shown
+
+
+async def test_a_resize_refits_the_rows_and_keeps_the_sweeps_status():
+    """The rows are fitted again on a resize; the status line once fell back to '… g runs them' after a done sweep."""
+    app = PlaygroundApp(Setup(dataset="xor", hidden=(3,), points=40, epochs=4))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("z")
+        await wait_until(pilot, lambda: isinstance(app.screen, SweepScreen), "the Sweep view")
+        sweep = app.screen
+        await vary(pilot, sweep, "batch_size", "activation")
+        await pilot.press("g")
+        board = sweep.query_one("#sweep-board", OptionList)
+        await wait_until(pilot, lambda: sweep.sweep is not None and len(sweep.sweep.rows) == 9
+                         and board.option_count == 9, "the nine runs ranked", limit=6000)
+        assert "Batch" in str(board.get_option_at_index(0).prompt)
+        await pilot.resize_terminal(40, 20)
+        await wait_until(pilot, lambda: "Batch" not in str(board.get_option_at_index(0).prompt), "rows refitted")
+        assert "9/9 runs done" in "\n".join(screen_text(app))
