@@ -7,6 +7,7 @@ No Textual or Rich here.  The CLI and the app's worker thread both train through
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import time
@@ -269,6 +270,10 @@ class Session(ModelFiles):
             return Change("none", ())
         return self.apply(seed=(self._setup.seed + 1) % int(SETTINGS["seed"].hi or 1))
 
+    # what _new_network replaces: kept by load_setup to put back when a new set-up fails to build
+    _RUN_STATE = ("_setup", "drawn", "net_seed", "prep", "bounds", "net", "tampered", "trainer", "_chunk",
+                  "_diverged_at", "_goal_stop", "seconds", "instruments")
+
     def load_setup(self, setup: Setup, hidden: Iterable[str] = ()) -> None:
         """Adopt a whole set-up (share code, TF link, set-up file, pinned run): its data, new weights from its seed.
 
@@ -277,13 +282,14 @@ class Session(ModelFiles):
         new = setup.validate()
         self.stop()
         with self._lock:
-            old = (self._setup, self.drawn, self.net_seed)
+            kept = {name: getattr(self, name) for name in self._RUN_STATE}
+            kept["record"] = copy.deepcopy(self.record)   # _new_trainer clears it in place
             self._setup, self.drawn, self.net_seed = new, None, new.seed
             try:
                 self._new_network()
             except Exception:
-                self._setup, self.drawn, self.net_seed = old
-                self._new_network()
+                for name, value in kept.items():           # the old run whole, trained weights and curves
+                    setattr(self, name, value)             # included (rebuilding it drew new weights)
                 raise
             if new.csv is not None:
                 self.csv_source = {"csv": new.csv, "csv_x": new.csv_x, "csv_y": new.csv_y}
