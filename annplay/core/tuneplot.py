@@ -14,7 +14,7 @@ from annplay.core.search import Dimension
 from annplay.core.tune import Trial
 
 MARKS = {"best": "★", "complete": "●", "pruned": "·", "diverged": "×"}
-LEGEND = "★ best ● last rung · pruned × diverged"
+LEGEND = "★ best ● last rung · pruned × diverged"   # legend(width) at full width
 LABEL = 7                       # width of the y-axis labels
 
 
@@ -27,16 +27,19 @@ def _mark(trial: Trial, best: Trial | None) -> str:
 
 
 def _num(value: float) -> str:
-    return f"{value:.3g}"
+    """A y-axis label in at most LABEL characters (0.000295 took 8 and bent the axis): 0.693, 3.0e-04."""
+    text = f"{value:.3g}"
+    return text if len(text) <= LABEL else f"{value:.1e}"
 
 
 def scatter(trials: Sequence[Trial], dim: Dimension, *, width: int = 40, height: int = 8,
-            best: Trial | None = None) -> list[str]:
-    """Lines of one plot: title, ``height`` rows of marks with loss labels, an axis, and the range's ends."""
+            best: Trial | None = None, app_words: bool = False) -> list[str]:
+    """Lines of one plot: title, ``height`` rows of marks with loss labels, an axis, and the range's ends.
+    The title names the setting as the CLI does (``lr``), or as the app's controls do with ``app_words``."""
     cols = max(8, width - LABEL - 1)
     height = max(3, height)
     entry = dim.entry
-    name = entry.flag.lstrip("-")
+    name = entry.label.strip() if app_words else entry.flag.lstrip("-")
     title = f"test loss vs {name}" + (" (log)" if dim.log else "")
     placed: list[tuple[Trial, float]] = []
     for t in trials:
@@ -90,15 +93,28 @@ def _axis(dim: Dimension, cols: int) -> str:
 
 
 def plots(trials: Sequence[Trial], dims: Sequence[Dimension], *, width: int = 40, height: int = 8,
-          best: Trial | None = None) -> list[str]:
+          best: Trial | None = None, app_words: bool = False) -> list[str]:
     """One plot per searched setting, a blank line between them, then the legend."""
     lines: list[str] = []
     for dim in dims:
         if lines:
             lines.append("")
-        lines.extend(scatter(trials, dim, width=width, height=height, best=best))
-    lines.append(LEGEND)
+        lines.extend(scatter(trials, dim, width=width, height=height, best=best, app_words=app_words))
+    lines.extend(legend(width))
     return lines
 
 
-__all__ = ["scatter", "plots", "MARKS", "LEGEND"]
+def legend(width: int) -> list[str]:
+    """The legend in lines of at most ``width`` characters, broken between entries (never '★' alone)."""
+    entries = [f"{MARKS[kind]} {word}" for kind, word in
+               (("best", "best"), ("complete", "last rung"), ("pruned", "pruned"), ("diverged", "diverged"))]
+    lines = [entries[0]]
+    for entry in entries[1:]:
+        if len(lines[-1]) + 1 + len(entry) <= width:
+            lines[-1] += " " + entry
+        else:
+            lines.append(entry)
+    return lines
+
+
+__all__ = ["scatter", "plots", "legend", "MARKS", "LEGEND"]

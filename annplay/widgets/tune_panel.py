@@ -135,8 +135,8 @@ class TunePanel(Vertical):
             codes.append(trial.code())
             setups.append(trial.setups[0].with_(epochs=trial.losses[-1][0]))
         best = tuner.best()
-        lines = plots(tuner.trials, tuner.space.dims, width=min(width, PLOT_WIDTH), height=6, best=best) \
-            if trials else []
+        lines = plots(tuner.trials, tuner.space.dims, width=min(width, PLOT_WIDTH), height=6, best=best,
+                      app_words=True) if trials else []
         lines += [f"! {w}" for w in tuner.warnings()] if trials else []
         done = sum(t.state in ("complete", "pruned", "diverged", "failed") for t in tuner.trials)
         finished = not any(t.state in ("running", "waiting") for t in tuner.trials)
