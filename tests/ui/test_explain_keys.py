@@ -3,7 +3,11 @@ card (its keys, ␣ Play among them, did nothing there) and the card listed its 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from annplay.app import PlaygroundApp
 from annplay.screens.explain_view import ExplainScreen
@@ -12,18 +16,24 @@ from annplay.widgets.keybar import KeyBar
 from .conftest import ALL_SIZES, ready, screen_text, wait_until
 
 
+async def _open_card(app: PlaygroundApp, pilot: Pilot, key: str, kind: type[Screen[Any]],
+                     keys: str) -> tuple[Screen[Any], KeyBar]:
+    """Open a card by its key; check that the bottom row shows its own keys (``keys`` first), none of the
+    playground's; return the card and its key bar."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, kind), f"the {kind.__name__}")
+    await pilot.pause()
+    bottom = screen_text(app)[-1]
+    assert bottom.startswith(keys) and "Play" not in bottom and "Pause" not in bottom, bottom
+    return app.screen, app.screen.query_one(KeyBar)
+
+
 @pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_the_explain_card_shows_its_own_keys_on_the_bottom_row_and_a_tap_runs_one(size):
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        await pilot.press("E")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExplainScreen), "the explain card")
-        card = app.screen
-        await pilot.pause()
-        bottom = screen_text(app)[-1]
-        assert bottom.startswith("esc Back s Step") and "Play" not in bottom and "Pause" not in bottom
-        bar = card.query_one(KeyBar)
+        card, bar = await _open_card(app, pilot, "E", ExplainScreen, "esc Back s Step")
         assert bar.region.y == size[1] - 1
         step = next(start for start, _end, key in bar.spans if key.action == "step")
         await pilot.click(KeyBar, offset=(step, 0))                   # a tap on "s Step" takes the step
@@ -39,13 +49,7 @@ async def test_the_lessons_view_shows_its_own_keys_and_a_tap_on_open_opens_the_l
     app = PlaygroundApp()
     async with app.run_test(size=size) as pilot:
         screen = await ready(pilot)
-        await pilot.press("L")
-        await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen), "the lessons view")
-        view = app.screen
-        await pilot.pause()
-        bottom = screen_text(app)[-1]
-        assert bottom.startswith("esc Back ⏎ Open") and "Play" not in bottom
-        bar = view.query_one(KeyBar)
+        _view, bar = await _open_card(app, pilot, "L", LessonsScreen, "esc Back ⏎ Open")
         opening = next(start for start, _end, key in bar.spans if key.action == "open")
         await pilot.click(KeyBar, offset=(opening, 0))
         await wait_until(pilot, lambda: app.screen is screen and screen.lessons.lesson is not None, "a lesson open")
