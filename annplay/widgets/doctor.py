@@ -86,6 +86,28 @@ def offers(report: DoctorReport) -> list[Offer]:
     return out[:MAX_FIXES]
 
 
+def keep_keys(before: Sequence[Offer | None], now: Sequence[Offer]) -> list[Offer | None]:
+    """The fixes of a new report on keys 1, 2, …, each fix that was offered before on its old key: a live run
+    re-ranks its findings, and a key read a minute ago must not apply another fix (a QA find). A fix no longer
+    offered leaves its key empty; a new one takes the first empty key, or the next."""
+    def same(offer: Offer) -> tuple[str, str]:
+        return offer.code, offer.fix.label
+
+    waiting = {same(o): o for o in now}
+    slots: list[Offer | None] = [None if o is None else waiting.pop(same(o), None) for o in before]
+    for offer in now:
+        if same(offer) not in waiting:
+            continue                                    # kept on its key above
+        del waiting[same(offer)]
+        free = next((i for i, slot in enumerate(slots) if slot is None), len(slots))
+        if free >= MAX_FIXES:
+            break
+        slots[free:free + 1] = [offer]
+    while slots and slots[-1] is None:
+        slots.pop()
+    return slots
+
+
 class DoctorView(Vertical, can_focus=True):
     """The training doctor's view of the live run (owns its keys, CSS and the FixChosen message)."""
 
@@ -114,7 +136,7 @@ class DoctorView(Vertical, can_focus=True):
         super().__init__(id=id)
         self.report: DoctorReport = EMPTY
         self._shown: tuple[object, ...] | None = None
-        self._offers: list[Offer] = []
+        self._offers: list[Offer | None] = []         # by key: 1 is _offers[0]; None: a key left empty
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="doctor-scroll"):
@@ -136,14 +158,14 @@ class DoctorView(Vertical, can_focus=True):
     def _mount_findings(self, report: DoctorReport) -> None:
         box = self.query_one("#doctor-findings", Vertical)
         box.remove_children()
-        self._offers = offers(report)
+        self._offers = keep_keys(self._offers, offers(report)) if report.findings else []
         widgets: list[Static | Button] = []
         if not report.findings:
             words = ("No problems found so far." if report.samples >= ENOUGH_SAMPLES else
                      f"No problems yet ({report.samples} of {ENOUGH_SAMPLES} looks before a verdict)."
                      if report.samples else "Train a little: the doctor looks every few epochs.")
             widgets.append(Static(words, classes="doctor-finding -info"))
-        numbered = {id(o.fix): i for i, o in enumerate(self._offers)}
+        numbered = {id(o.fix): i for i, o in enumerate(self._offers) if o is not None}
         for finding in report.findings:
             widgets.append(Static(Text(finding.message), classes=f"doctor-finding -{finding.severity}"))
             if finding.fixes and id(finding.fixes[0]) in numbered:
@@ -171,8 +193,8 @@ class DoctorView(Vertical, can_focus=True):
 
     def action_fix(self, index: int) -> None:
         """Apply fix number ``index`` (0-based) of those shown."""
-        if 0 <= index < len(self._offers):
-            offer = self._offers[index]
+        offer = self._offers[index] if 0 <= index < len(self._offers) else None
+        if offer is not None:
             self.post_message(self.FixChosen(offer.code, offer.fix))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -192,4 +214,4 @@ def warning_line(report: DoctorReport | None, before: DoctorReport | None) -> st
     return f"Doctor: {new[0].code.replace('_', ' ')} (D: Doctor view)"
 
 
-__all__ = ["DoctorView", "sparkline", "layer_line", "offers", "warning_line", "short"]
+__all__ = ["DoctorView", "sparkline", "layer_line", "offers", "keep_keys", "warning_line", "short"]
