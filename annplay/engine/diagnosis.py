@@ -375,8 +375,8 @@ def _diverged(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None
     if c.report.state != "diverged" and (last is None or math.isfinite(last.train_loss)):
         return None
     deep = c.report.family == "backprop" and len(c.report.activations) >= EXPLODING_DEPTH
-    growth = _grad_growth(c)[0]
-    if c.report.family == "backprop" and deep:
+    message = "Diverged: the loss or the weights became infinite. Lower the rate."
+    if deep:
         # Through three or more layers the gradient is a product of each layer's factors: a step too big blows it
         # up at once (every deep run that diverged here did so before the doctor's second look, so it is named
         # here, as exploding gradients). A tenth of the rate still diverged on 2 of 3 seeds (reg-maximum 6 × 16 ELU
@@ -387,13 +387,11 @@ def _diverged(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None
         message = f"Diverged: gradients exploded through {len(c.report.activations)} layers; the loss became infinite."
     elif c.report.family == "backprop":
         fixes = make_fixes(setup, lower_lr(setup), lower_lr(setup, 100), {"optimizer": "adam", "lr": 0.003})
-        message = "Diverged: the loss or the weights became infinite. Lower the rate."
     else:
         fixes = make_fixes(setup, {"sigma": 0.05})
-        message = "Diverged: the loss or the weights became infinite. Lower the rate."
     return Finding("diverged", "warning", None, message,
                    {"epoch": c.report.epoch, "lr": setup.lr, "hidden_layers": len(c.report.activations),
-                    "grad_growth": _r(growth)}, fixes)
+                    "grad_growth": _r(_grad_growth(c)[0])}, fixes)
 
 
 def _target_scale(c: _Context, setup: Setup, found: list[Finding]) -> Finding | None:
@@ -401,11 +399,11 @@ def _target_scale(c: _Context, setup: Setup, found: list[Finding]) -> Finding | 
     rms = c.report.target_rms
     if c.report.kind != "regression" or c.report.family != "backprop" or not rms >= TARGET_RMS:
         return None
-    # near chance judged on the smoothed loss: one spike (our CSV at lr 0.001, 0.17 → 0.93 → 0.22 chance losses at
-    # epoch 234) is not a run the scale broke
-    hurt = bool(_codes(found)) or not c.enough or c.final_smooth >= STALLED * c.chance
     if not c.enough and "diverged" not in _codes(found):
         return None
+    # near chance judged on the smoothed loss: one spike (our CSV at lr 0.001, 0.17 → 0.93 → 0.22 chance losses at
+    # epoch 234) is not a run the scale broke (a diverged run, the one judged early, is hurt: its code is found)
+    hurt = bool(_codes(found)) or c.final_smooth >= STALLED * c.chance
     column = f"the {setup.csv_y[:20]} column" if setup.csv_y else "the target column"
     size = f"{rms:,.0f}" if rms < 1e6 else _num(rms)
     # annplay standardises a CSV's inputs, never its target (a prediction must come out in the target's own units),
