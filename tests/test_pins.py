@@ -8,6 +8,7 @@ import pytest
 
 from annplay.core.pins import Pin, add_pin, clear_pins, differences, load_pins, pin_of, pins_path
 from annplay.core.session import Session
+from annplay.engine.settings import SETTINGS
 from annplay.engine.setup import Setup
 
 
@@ -52,5 +53,5 @@ def test_a_damaged_file_is_one_line_and_no_pins(data_home: Path) -> None:
 
 
 def test_differences_name_both_values() -> None:
-    assert differences(Setup(lr=0.3), Setup(lr=0.03)) == ["lr 0.3 (live 0.03)"]
+    assert differences(Setup(lr=0.3), Setup(lr=0.03)) == [f"{SETTINGS['lr'].label} 0.3 (live 0.03)"]
     assert differences(Setup(), Setup()) == []

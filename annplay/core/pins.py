@@ -220,6 +220,7 @@ def pin_of(session: Session) -> Pin:
 
 
 def differences(setup: Setup, live: Setup) -> list[str]:
-    """How a set-up differs from the live one, e.g. 'lr 0.3 (live 0.03)'."""
-    return [f"{name} {SETTINGS[name].format(setup[name])} (live {SETTINGS[name].format(live[name])})"
+    """How a set-up differs from the live one in the app's words: 'Batch 5 (live 10)' (the control's label and
+    shown value, from the settings table, not the CLI name 'batch_size')."""
+    return [f"{SETTINGS[name].labelled(setup[name])} (live {SETTINGS[name].show(live[name])})"
             for name in setup if setup[name] != live[name]]

@@ -129,6 +129,10 @@ class Setting:
         """The value as the app shows it."""
         return self.labels(value) if self.labels is not None else self.format(value)
 
+    def labelled(self, value: Any) -> str:
+        """The control's label and the value as the app shows them: 'Batch 5' (never the CLI's 'batch_size=5')."""
+        return f"{self.label} {self.show(value)}"
+
     def allowed(self) -> str:
         """What is allowed, in words, for error messages and help."""
         return _ALLOWED[self.kind](self)

@@ -14,9 +14,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from annplay.core.pins import Pin, clear_pins, load_pins, pin_of
+from annplay.core.pins import Pin, clear_pins, differences, load_pins, pin_of
 from annplay.core.session import Session
-from annplay.engine.settings import SETTINGS
 from annplay.engine.setup import Setup
 from annplay.screens.safe_screen import SafeScreen
 from annplay.widgets.keybar import BarBinding, KeyBar, screen_keys
@@ -48,13 +47,6 @@ def _number(value: float | None, percent: bool = False) -> str:
     if value is None:
         return "–"
     return f"{value * 100:.1f}%" if percent else f"{value:.4g}"
-
-
-def differences(setup: Setup, live: Setup) -> list[str]:
-    """How a set-up differs from the live one in the app's words: 'Batch 5 (live 10)' (the control's label and
-    shown value, from the settings table, not the CLI name 'batch_size')."""
-    return [f"{SETTINGS[name].label} {SETTINGS[name].show(setup[name])} (live {SETTINGS[name].show(live[name])})"
-            for name in setup if setup[name] != live[name]]
 
 
 LIVE = "Live"                   # the live run's title in the list

@@ -303,7 +303,7 @@ class SweepScreen(SafeScreen, Screen[Setup | None]):
             loss = "–" if ranked.loss_mean is None else f"{ranked.loss_mean:.4g}"
             acc = "" if ranked.acc_mean is None else f"{ranked.acc_mean * 100:.1f}%"
             words = f"{place}. test loss {loss}" + (f" acc {acc}" if acc else "")
-            labelled = [f"{SETTINGS[n].label} {SETTINGS[n].show(setup[n])}" for n in varied]
+            labelled = [SETTINGS[n].labelled(setup[n]) for n in varied]
             rows_shown.append((words, f"{place}. {loss}" + (f" {acc}" if acc else ""), labelled,
                                [SETTINGS[n].show(setup[n]) for n in varied], ranked))
         # Every row in words when every row fits; else numbers and values only, named once in the border's title.

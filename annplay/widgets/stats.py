@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -164,16 +165,11 @@ def without_orphan(text: str, width: int) -> str:
 def architecture(layers: Sequence[int]) -> str:
     """The network's layer sizes, inputs to outputs: '2→8→8→1'; three or more equal layers in a row as one
     '8×6' ('2→8×6→1': at 40 columns '2→8→8→8→8→8→…' hid the output and how many layers there were)."""
-    parts: list[str] = []
-    sizes = list(layers)
-    i = 0
-    while i < len(sizes):
-        run = 1
-        while i + run < len(sizes) and sizes[i + run] == sizes[i] and i > 0 and i + run < len(sizes) - 1:
-            run += 1
-        parts.append(f"{sizes[i]}×{run}" if run >= 3 else "→".join([str(sizes[i])] * run))
-        i += run
-    return "→".join(parts)
+    if len(layers) < 3:
+        return "→".join(map(str, layers))
+    hidden = [f"{size}×{n}" if n >= 3 else "→".join([str(size)] * n)
+              for size, n in ((size, len(list(run))) for size, run in itertools.groupby(layers[1:-1]))]
+    return "→".join([str(layers[0]), *hidden, str(layers[-1])])
 
 
 class CompactNumbers(Widget):

@@ -127,8 +127,8 @@ class TunePanel(Vertical):
         width = max(30, (self.size.width or 40) - 2)
         narrow = width < NARROW                    # a phone: values only, in the order the settings are listed
         for place, trial in enumerate(trials, start=1):
-            shown = [(SETTINGS[n].label, SETTINGS[n].show(trial.point[n])) for n in names]   # the controls' words
-            what = [value if narrow else f"{label} {value}" for label, value in shown]
+            what = [SETTINGS[n].show(trial.point[n]) if narrow else SETTINGS[n].labelled(trial.point[n])
+                    for n in names]                # the controls' words
             loss = "–" if trial.loss is None else f"{trial.loss:.3g}"
             labels.append(one_row(f"{place}{STATE_MARK.get(trial.state, ' ')} {loss} @{trial.epochs}", what,
                                   width - 3, sep=" ", join=" " if narrow else ", "))
